@@ -1,0 +1,215 @@
+//! The command line: the dashboard by default, one-shot subcommands, `sim` and `api`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "spsdash",
+    version,
+    about = "A terminal dashboard for Akamai's Secure Provisioning Service (SPS)",
+    long_about = "Without a subcommand, opens the live dashboard. With no credentials found \
+                  (or with --demo), everything runs against the embedded SPS simulator."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Config file (default: the platform config dir's spsdash/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Credentials file (default: ~/.edgerc).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub edgerc: Option<PathBuf>,
+    /// Section of the credentials file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub section: Option<String>,
+    /// Account switch key, for users who manage several accounts.
+    #[arg(long, global = true, value_name = "KEY", alias = "accountkey")]
+    pub account_key: Option<String>,
+    /// Talk to another endpoint (plain http:// only for loopback addresses).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Run against the embedded simulator even if credentials exist.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Never submit anything.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Print only JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PairArgs {
+    /// Contract id (with or without `ctr_`).
+    #[arg(long, value_name = "C")]
+    pub contract: String,
+    /// Group id (with or without `grp_`).
+    #[arg(long, value_name = "G")]
+    pub group: String,
+}
+
+/// Which domains of a request a command covers.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DomainSelection {
+    /// Every domain, including those already valid.
+    #[arg(long, conflicts_with = "domain")]
+    pub all: bool,
+    /// Only this domain (repeatable).
+    #[arg(long, value_name = "D")]
+    pub domain: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Group/contract pairs these credentials see (PAPI groups).
+    Groups,
+    /// Requests of one group/contract pair.
+    List {
+        #[command(flatten)]
+        pair: PairArgs,
+        /// Only requests created after this instant (ISO 8601 UTC).
+        #[arg(long, value_name = "T")]
+        after: Option<String>,
+    },
+    /// One request, with its parameters and each domain's validation.
+    Show {
+        sps_id: String,
+        #[command(flatten)]
+        pair: PairArgs,
+    },
+    /// Create a certificate and secure edge hostname from a TOML file.
+    Create {
+        #[arg(long, value_name = "REQ.toml")]
+        file: PathBuf,
+        #[command(flatten)]
+        pair: PairArgs,
+        /// Print the exact request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Add domains to an existing SAN certificate (modSan).
+    AddSans {
+        #[arg(long, value_name = "H")]
+        cname_hostname: String,
+        #[arg(long, value_name = "J")]
+        job_id: String,
+        /// A hostname to add (repeatable).
+        #[arg(long = "domain", value_name = "D", required = true)]
+        domains: Vec<String>,
+        #[command(flatten)]
+        pair: PairArgs,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A secure edge hostname on an existing certificate.
+    EdgeHost {
+        #[arg(long, value_name = "H")]
+        cname_hostname: String,
+        #[arg(long, value_name = "N")]
+        enrollment_id: String,
+        /// ipv4 or ipv6.
+        #[arg(long, value_name = "V")]
+        ip_version: Option<String>,
+        #[arg(long, value_name = "P")]
+        product: Option<String>,
+        #[command(flatten)]
+        pair: PairArgs,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Send one signed request and print the answer (like `gh api`).
+    Api(ApiArgs),
+    /// Run the SPS simulator standalone.
+    Sim(SimArgs),
+    /// Redirect rules for a web server, for a request's domains.
+    Redirects {
+        sps_id: String,
+        #[command(flatten)]
+        pair: PairArgs,
+        /// nginx, apache, caddy, haproxy, iis, plain, csv or json.
+        #[arg(long, value_name = "FMT")]
+        format: String,
+        #[command(flatten)]
+        domains: DomainSelection,
+    },
+    /// Write each domain's challenge file under DIR (webroot mode).
+    Webroot {
+        sps_id: String,
+        #[command(flatten)]
+        pair: PairArgs,
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        #[command(flatten)]
+        domains: DomainSelection,
+    },
+    /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
+    Check {
+        sps_id: String,
+        #[command(flatten)]
+        pair: PairArgs,
+        #[command(flatten)]
+        domains: DomainSelection,
+        /// Send DOMAIN's check to IP[:PORT], keeping Host and path (repeatable).
+        #[arg(long, value_name = "DOMAIN=IP[:PORT]")]
+        resolve: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApiArgs {
+    /// HTTP method (GET, POST, …).
+    pub method: String,
+    /// Path and query, e.g. /papi/v1/groups.
+    pub path: String,
+    /// A form field name=value (repeatable); makes a form body.
+    #[arg(short = 'f', long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// Send this file as the body.
+    #[arg(long, value_name = "F", conflicts_with = "fields")]
+    pub body_file: Option<PathBuf>,
+    /// An extra header 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Print the data to sign and the Authorization header instead of sending.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sign with this timestamp (e.g. 20140321T19:34:21+0000).
+    #[arg(long, value_name = "T")]
+    pub timestamp: Option<String>,
+    /// Sign with this nonce.
+    #[arg(long, value_name = "N")]
+    pub nonce: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Loopback address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Seed of the world (deterministic).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// How fast the world's clock runs (1.0 = real time).
+    #[arg(long, value_name = "X")]
+    pub speed: Option<f64>,
+    /// Generate a world of N requests instead of the demo world.
+    #[arg(long, value_name = "N")]
+    pub requests: Option<usize>,
+    /// Faults: error500=P,ratelimit=P,reset=P,malformed=P,latency-ms=N.
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+    /// Write an .edgerc with the simulator's credentials here (section: the global
+    /// `--section`, default `default`).
+    #[arg(long, value_name = "FILE")]
+    pub edgerc_out: Option<PathBuf>,
+}

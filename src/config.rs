@@ -1,0 +1,182 @@
+//! The config file (TOML): every setting with its default. Read from `--config PATH`, else the
+//! platform config dir, else defaults. An unknown key or a bad value is an error naming the
+//! file, the key and what is allowed.
+//!
+//! INTERFACE SKELETON: the struct is the contract; issue 2 writes loading and validation.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Never submit anything (the wizard still drafts).
+    pub read_only: bool,
+    pub api: ApiConfig,
+    pub poll: PollConfig,
+    pub ui: UiConfig,
+    pub clipboard: ClipboardConfig,
+    pub export: ExportConfig,
+    /// Group/contract pairs to watch; empty = discover them through PAPI groups.
+    pub pairs: Vec<PairConfig>,
+    /// Defaults the certificate wizard pre-fills.
+    pub profile: ProfileConfig,
+    pub demo: DemoConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Seconds one attempt of one call may take.
+    pub timeout_secs: u64,
+    /// Extra attempts for GETs on connection errors, 429 and 5xx.
+    pub retries: u32,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            timeout_secs: 20,
+            retries: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PollConfig {
+    /// Seconds between list calls while a pair has requests in progress.
+    pub active_secs: u64,
+    /// Seconds between list calls when every request of a pair is terminal.
+    pub idle_secs: u64,
+    /// Seconds between reads of the request open in the detail view.
+    pub detail_secs: u64,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig {
+            active_secs: 15,
+            idle_secs: 120,
+            detail_secs: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// Ring the terminal bell when a request awaits you, completes or fails.
+    pub bell: bool,
+    /// Mouse capture (off by default, so the terminal's own selection works).
+    pub mouse: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardMode {
+    /// OSC 52 when the terminal is a TTY (wrapped for tmux inside tmux).
+    Auto,
+    Osc52,
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClipboardConfig {
+    pub mode: ClipboardMode,
+    /// Largest payload sent by OSC 52, in bytes (many terminals drop larger ones).
+    pub max_bytes: usize,
+}
+
+impl Default for ClipboardConfig {
+    fn default() -> Self {
+        ClipboardConfig {
+            mode: ClipboardMode::Auto,
+            max_bytes: 100_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportConfig {
+    /// Format of the redirect rules `y` copies: nginx, apache, caddy, haproxy, iis, plain, csv, json.
+    pub format: String,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        ExportConfig {
+            format: "nginx".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairConfig {
+    pub contract: String,
+    pub group: String,
+    /// A name to show instead of the ids.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileConfig {
+    pub subject: SubjectProfile,
+    pub organization: OrganizationProfile,
+    pub admin_contact: ContactProfile,
+    pub technical_contact: ContactProfile,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SubjectProfile {
+    pub country: String,
+    pub state: String,
+    pub locality: String,
+    pub organization: String,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrganizationProfile {
+    pub name: String,
+    pub address_line_one: String,
+    pub address_line_two: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactProfile {
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemoConfig {
+    /// Seed of the demo world; absent = a fixed default, so demos look alike.
+    pub seed: u64,
+    /// How fast the demo clock runs (1.0 = real time).
+    pub speed: f64,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig {
+            seed: 7,
+            speed: 60.0,
+        }
+    }
+}

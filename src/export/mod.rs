@@ -1,0 +1,1 @@
+//! Redirect rules and challenge files for web servers (issue 6).

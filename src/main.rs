@@ -1,0 +1,31 @@
+//! Installs the hooks, parses the command line and dispatches; nothing else.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use spsdash::cli::Cli;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if let Err(error) = color_eyre::install() {
+        eprintln!("spsdash: could not install the error reporter: {error}");
+    }
+    let cli = Cli::parse();
+    if cli.command.is_some() {
+        return spsdash::commands::run(cli).await;
+    }
+    let context = match spsdash::commands::Context::open(&cli.global).await {
+        Ok(context) => context,
+        Err(error) => {
+            eprintln!("spsdash: {}", error.message);
+            return error.exit.into();
+        }
+    };
+    match spsdash::tui::run(context).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("spsdash: {error:?}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Hostname checks and internationalised names to punycode (issue 5).

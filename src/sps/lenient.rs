@@ -1,0 +1,46 @@
+//! Deserializers that accept what real APIs send rather than what their docs promise:
+//! numbers as strings, `null` or `""` where a value is optional.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// A number that may arrive as `1856`, `"1856"`, `null`, `""` or be absent.
+pub fn opt_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    let value = Option::<Value>::deserialize(deserializer)?;
+    Ok(value.as_ref().and_then(value_as_u64))
+}
+
+/// A required id that may arrive as a number or a string of digits.
+pub fn u64_or_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    value_as_u64(&value)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected a number, found {value}")))
+}
+
+/// Text that may be `null`, absent, or (for fields where an empty text means nothing) empty.
+pub fn opt_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<Value>::deserialize(deserializer)?;
+    Ok(match value {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) if text.is_empty() => None,
+        Some(Value::String(text)) => Some(text),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+/// A list that may be `null` or absent.
+pub fn vec_or_null<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+fn value_as_u64(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.as_u64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}

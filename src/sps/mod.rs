@@ -1,0 +1,14 @@
+//! The SPS API: the wire model, form encoding, errors and the HTTP client.
+
+pub mod client;
+pub mod error;
+pub mod form;
+mod lenient;
+pub mod model;
+
+pub use client::{ClientOptions, PostEndpoint, PreparedRequest, SpsClient};
+pub use error::ApiError;
+pub use form::FormBody;
+pub use model::{DvStatus, GroupContract, RequestState, SpsRequest};
+pub mod hostname;
+pub mod request;

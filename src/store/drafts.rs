@@ -1,0 +1,1 @@
+//! Wizard drafts, saved on every step and offered back next time (issue 5).

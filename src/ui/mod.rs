@@ -1,0 +1,3 @@
+//! Pure rendering: `render(frame, &App)`, one file per view (issue 4).
+
+pub mod wizard;
