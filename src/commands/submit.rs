@@ -1,10 +1,268 @@
 //! `create`, `add-sans` and `edge-host`: checked with the wizard's own validation, then sent
 //! or (with `--dry-run`) printed (issue 5).
+//!
+//! Nothing is sent unless every check passes; each problem is one line naming its field
+//! (exit 2). A sent request is journaled first and completed with its spsId after, so a lost
+//! answer is never mistaken for "nothing happened".
 
-use crate::cli::{Command, GlobalArgs};
+use std::path::Path;
 
-use super::CommandResult;
+use chrono::Utc;
 
-pub async fn run(_global: &GlobalArgs, _command: Command) -> CommandResult {
-    todo!("issue 5")
+use crate::cli::{Command, GlobalArgs, PairArgs};
+use crate::sps::request::{
+    AddSans, CheckedRequest, EdgeHost, IpVersion, NewCertificate, Problem, Validation,
+};
+use crate::sps::{GroupContract, SpsRequest};
+use crate::store::submissions::{SubmissionJournal, outcome_of};
+
+use super::{CommandError, CommandResult, Context, Exit};
+
+pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
+    match command {
+        Command::Create {
+            file,
+            pair,
+            dry_run,
+        } => {
+            let request = read_request_file(&file)?;
+            let checked = request
+                .check()
+                .map_err(|problems| refused(&file.display().to_string(), &problems))?;
+            let context = Context::open(global).await?;
+            send_or_print(&context, &pair_of(&pair), &checked, dry_run).await
+        }
+        Command::AddSans {
+            cname_hostname,
+            job_id,
+            domains,
+            pair,
+            dry_run,
+        } => {
+            let pair = pair_of(&pair);
+            let mut request = AddSans {
+                cname_hostname,
+                job_id,
+                domains,
+                validation: Validation::default(),
+            };
+            // What can be checked offline is checked before anything is read or sent.
+            request
+                .check(&[])
+                .map_err(|problems| refused("add-sans", &problems))?;
+            let context = Context::open(global).await?;
+            let certificate =
+                find_certificate(&context, &pair, &request.cname_hostname, &request.job_id).await?;
+            request.validation = certificate.validation;
+            let checked = request
+                .check(&certificate.names)
+                .map_err(|problems| refused("add-sans", &problems))?;
+            send_or_print(&context, &pair, &checked, dry_run).await
+        }
+        Command::EdgeHost {
+            cname_hostname,
+            enrollment_id,
+            ip_version,
+            product,
+            pair,
+            dry_run,
+        } => {
+            let mut problems = Vec::new();
+            let ip_version = match ip_version.map(IpVersion::try_from).transpose() {
+                Ok(version) => version,
+                Err(message) => {
+                    problems.push(Problem::new("ip_version", message));
+                    None
+                }
+            };
+            let request = EdgeHost {
+                cname_hostname,
+                enrollment_id,
+                ip_version,
+                product,
+            };
+            let checked = match request.check() {
+                Ok(checked) if problems.is_empty() => checked,
+                Ok(_) => return Err(refused("edge-host", &problems)),
+                Err(mut more) => {
+                    more.append(&mut problems);
+                    return Err(refused("edge-host", &more));
+                }
+            };
+            let context = Context::open(global).await?;
+            send_or_print(&context, &pair_of(&pair), &checked, dry_run).await
+        }
+        _ => Err(CommandError::usage("not a submitting command")),
+    }
+}
+
+fn pair_of(pair: &PairArgs) -> GroupContract {
+    GroupContract::new(pair.contract.as_str(), pair.group.as_str())
+}
+
+fn read_request_file(path: &Path) -> Result<NewCertificate, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        CommandError::usage(format!(
+            "cannot read {}: {error}; see assets/request.example.toml for the shape",
+            path.display()
+        ))
+    })?;
+    NewCertificate::from_toml(&text)
+        .map_err(|message| CommandError::usage(format!("{}: {message}", path.display())))
+}
+
+/// Exit 2 with one line per problem, each starting with its field.
+fn refused(source: &str, problems: &[Problem]) -> CommandError {
+    let count = problems.len();
+    let noun = if count == 1 { "problem" } else { "problems" };
+    let mut message = format!("{source}: {count} {noun}, nothing was sent:");
+    for problem in problems {
+        message.push('\n');
+        message.push_str(&problem.to_string());
+    }
+    CommandError::usage(message)
+}
+
+/// What `add-sans` needs to know about the certificate it adds to.
+struct ExistingCertificate {
+    validation: Validation,
+    names: Vec<String>,
+}
+
+/// Finds the certificate's previous request (by jobId and cnameHostname) to learn its issuer
+/// and the names already on it. Reading is harmless, so `--dry-run` does it too.
+async fn find_certificate(
+    context: &Context,
+    pair: &GroupContract,
+    cname_hostname: &str,
+    job_id: &str,
+) -> Result<ExistingCertificate, CommandError> {
+    let wanted_job: Option<u64> = job_id.trim().parse().ok();
+    let wanted_cname = cname_hostname.trim().to_ascii_lowercase();
+    let requests = context.client.list(pair, None, true).await?;
+    let mine = |request: &&SpsRequest| {
+        request
+            .cname_hostname()
+            .is_some_and(|cname| cname.eq_ignore_ascii_case(&wanted_cname))
+    };
+    let Some(previous) = requests
+        .iter()
+        .filter(mine)
+        .find(|request| wanted_job.is_some() && request.job_id == wanted_job)
+    else {
+        return Err(CommandError::usage(format!(
+            "job_id: no request with jobId {job_id} for {cname_hostname} in {pair}; \
+             check --job-id and --cname-hostname with `spsdash list`"
+        )));
+    };
+    let validation = previous
+        .parameter("issuer")
+        .and_then(|issuer| Validation::try_from(issuer.to_string()).ok())
+        .unwrap_or_default();
+    // Every name that request of this certificate ever put on it.
+    let mut names: Vec<String> = Vec::new();
+    for request in requests.iter().filter(mine) {
+        for name in request
+            .parameter_values("csr.sans")
+            .chain(request.parameter_values("add.sans"))
+            .chain(request.parameter("csr.cn"))
+        {
+            let name = name.to_ascii_lowercase();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    Ok(ExistingCertificate { validation, names })
+}
+
+async fn send_or_print(
+    context: &Context,
+    pair: &GroupContract,
+    checked: &CheckedRequest,
+    dry_run: bool,
+) -> CommandResult {
+    let json = context.global.json;
+    if dry_run {
+        let prepared = context
+            .client
+            .prepare_submit(pair, checked.endpoint, &checked.form)?;
+        let body = String::from_utf8_lossy(&prepared.body).into_owned();
+        if json {
+            let value = serde_json::json!({
+                "method": prepared.method,
+                "url": prepared.url,
+                "body": body,
+            });
+            println!("{value}");
+        } else {
+            println!("{} {}", prepared.method, prepared.url);
+            println!("{body}");
+        }
+        return Ok(Exit::Success);
+    }
+    if context.global.read_only || context.config.read_only {
+        return Err(CommandError::usage(
+            "read-only mode (--read-only or read_only in the config): nothing is submitted; \
+             add --dry-run to see the request",
+        ));
+    }
+    let journal = SubmissionJournal::default_location().ok_or_else(|| {
+        CommandError::usage(
+            "no data directory for the submissions journal; set SPSDASH_DATA_DIR to a writable directory",
+        )
+    })?;
+    let journal_error = |error: std::io::Error| {
+        CommandError::usage(format!(
+            "cannot write the submissions journal {}: {error}; nothing was sent",
+            journal.path().display()
+        ))
+    };
+    let id = journal
+        .begin(
+            pair,
+            checked.endpoint,
+            &checked.form,
+            &checked.cname_hostname,
+            Utc::now(),
+        )
+        .map_err(journal_error)?;
+    let result = context
+        .client
+        .submit(pair, checked.endpoint, &checked.form)
+        .await;
+    let outcome = outcome_of(&result);
+    if let Err(error) = journal.complete(&id, outcome, Utc::now()) {
+        tracing::warn!(%error, "could not complete the submissions journal entry");
+    }
+    let accepted = result.map_err(|error| {
+        let mut failure = CommandError::from(error);
+        if failure.exit == Exit::Network {
+            failure.message.push_str(&format!(
+                "; the request may still have been created: run `spsdash list --contract {} --group {}` \
+                 and look for {} before submitting again",
+                pair.contract_id, pair.group_id, checked.cname_hostname
+            ));
+        }
+        failure
+    })?;
+    if json {
+        let value = serde_json::to_string(&accepted)
+            .map_err(|error| CommandError::api(format!("cannot print the answer: {error}")))?;
+        println!("{value}");
+    } else {
+        let job = accepted
+            .job_id()
+            .map(|job| format!(" (jobId {job})"))
+            .unwrap_or_default();
+        println!(
+            "submitted: spsId {}{job} for {}; follow it with `spsdash show {} --contract {} --group {}`",
+            accepted.sps_id,
+            checked.cname_hostname,
+            accepted.sps_id,
+            pair.contract_id,
+            pair.group_id
+        );
+    }
+    Ok(Exit::Success)
 }

@@ -380,3 +380,16 @@ fn problems_concern_their_field_and_items() {
     assert!(Problem::new("sans", "x").concerns("sans"));
     assert_eq!(problem.to_string(), "sans[3]: x");
 }
+
+#[test]
+fn the_shipped_example_passes_every_check() {
+    let text = include_str!("../../../assets/request.example.toml");
+    let checked = NewCertificate::from_toml(text).unwrap().check().unwrap();
+    assert_eq!(checked.names.len(), 3);
+    assert_eq!(
+        checked
+            .form
+            .get("organization-information.address-line-two"),
+        None
+    );
+}
