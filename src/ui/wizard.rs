@@ -1,18 +1,299 @@
-//! Rendering of the certificate wizard (issue 5). INTERFACE SKELETON.
+//! Rendering of the certificate wizard (issue 5): a modal with the step, its fields or options
+//! (each problem on the line under its field), the notice line and the keys. Only reads.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::wizard::Wizard;
+use crate::app::wizard::{FieldKind, FieldView, NoticeLevel, Step, Wizard};
+
+const LABEL_WIDTH: usize = 16;
+
+fn problem_style() -> Style {
+    Style::default().fg(Color::Red)
+}
+
+fn warning_style() -> Style {
+    Style::default().fg(Color::Yellow)
+}
+
+fn dim() -> Style {
+    Style::default().fg(Color::DarkGray)
+}
 
 /// Draws the wizard as a modal over `area`.
-pub fn render(frame: &mut Frame, area: Rect, _wizard: &Wizard) {
+pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard) {
     frame.render_widget(Clear, area);
+    let read_only = if wizard.is_read_only() {
+        " · READ-ONLY"
+    } else {
+        ""
+    };
+    let title = format!(" {} · {}{read_only} ", wizard.flow().title(), wizard.pair());
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let [heading, body, notice, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+
+    let (position, total) = wizard.step_position();
     frame.render_widget(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(" New request "),
-        area,
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("Step {position} of {total} · "), dim()),
+            Span::styled(
+                wizard.step().title(),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+        ])),
+        heading,
     );
+
+    match wizard.step() {
+        Step::Review => render_review(frame, body, wizard),
+        step if step.fields().is_empty() => render_choices(frame, body, wizard),
+        _ => render_fields(frame, body, wizard),
+    }
+
+    if let Some(message) = wizard.notice() {
+        let (mark, style) = match message.level {
+            NoticeLevel::Info => ("", Style::default()),
+            NoticeLevel::Warning => ("! ", warning_style()),
+            NoticeLevel::Error => ("✗ ", problem_style()),
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("{mark}{}", message.text), style))
+                .wrap(Wrap { trim: true }),
+            notice,
+        );
+    }
+    frame.render_widget(Paragraph::new(Span::styled(key_help(wizard), dim())), keys);
+}
+
+fn key_help(wizard: &Wizard) -> String {
+    if wizard.is_in_flight() {
+        return "Submitting… please wait".to_string();
+    }
+    match wizard.step() {
+        Step::Flow if wizard.offered_draft().is_some() => {
+            "r resume draft · x discard · ↑↓ choose · Enter next · Esc close".to_string()
+        }
+        Step::Flow if wizard.can_switch_pair() => {
+            "↑↓ choose · Enter next · p pair · Esc close".to_string()
+        }
+        Step::Flow => "↑↓ choose · Enter next · Esc close".to_string(),
+        Step::Review if wizard.is_read_only() => "read-only: cannot submit · Esc back".to_string(),
+        Step::Review => "Enter submit · Esc back".to_string(),
+        step if step.fields().is_empty() => "↑↓ choose · Enter next · Esc back".to_string(),
+        step if step.fields().iter().any(|f| f.kind == FieldKind::NameList) => {
+            "Enter add name / next · Tab field · ⌫ edit last · ^R drop bad · Esc back".to_string()
+        }
+        _ => "Enter next · Tab/↑↓ field · Esc back".to_string(),
+    }
+}
+
+fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+    let mut lines = Vec::new();
+    if wizard.step() == Step::Flow {
+        let mut pair = vec![Span::raw(format!("Group/contract: {}", wizard.pair()))];
+        if wizard.can_switch_pair() {
+            pair.push(Span::styled("  (p to change)", dim()));
+        }
+        lines.push(Line::from(pair));
+        if let Some(draft) = wizard.offered_draft() {
+            lines.push(Line::styled(
+                format!(
+                    "Unfinished draft: {} (r resume, x discard)",
+                    draft.summary()
+                ),
+                warning_style(),
+            ));
+        }
+        lines.push(Line::raw(""));
+    }
+    for (index, option) in wizard.choices().iter().enumerate() {
+        let highlighted = index == wizard.choice_cursor();
+        let marker = if highlighted { "▸ " } else { "  " };
+        let mut style = Style::default();
+        if highlighted {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        if option.refused.is_some() {
+            style = style.fg(Color::DarkGray);
+        }
+        let mut spans = vec![Span::styled(
+            format!("{marker}{}. {}", index + 1, option.label),
+            style,
+        )];
+        if option.chosen {
+            spans.push(Span::raw("  (chosen)"));
+        }
+        lines.push(Line::from(spans));
+        if let Some(reason) = option.refused {
+            lines.push(Line::styled(format!("     not available: {reason}"), dim()));
+        }
+        if let Some(warning) = option.warning {
+            lines.push(Line::styled(format!("     ! {warning}"), warning_style()));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor: Option<Position> = None;
+    let value_width = (area.width as usize).saturating_sub(LABEL_WIDTH + 3).max(8);
+    for field in wizard.field_views() {
+        let row = lines.len() as u16;
+        lines.push(field_line(&field, value_width));
+        if field.focused
+            && let Some(input) = field.input.or(Some(&tui_input::Input::default()))
+        {
+            let scroll = input.visual_scroll(value_width);
+            let x = area.x
+                + (LABEL_WIDTH + 2) as u16
+                + (input.visual_cursor().saturating_sub(scroll)) as u16;
+            cursor = Some(Position::new(
+                x.min(area.right().saturating_sub(1)),
+                area.y + row,
+            ));
+        }
+        if let Some(problem) = &field.problem {
+            lines.push(Line::styled(
+                format!("{:w$}✗ {problem}", "", w = LABEL_WIDTH + 2),
+                problem_style(),
+            ));
+        }
+        if let Some(hint) = &field.hint {
+            lines.push(Line::styled(
+                format!("{:w$}{hint}", "", w = LABEL_WIDTH + 2),
+                dim(),
+            ));
+        }
+        if field.spec.kind == FieldKind::NameList {
+            let room = (area.height as usize)
+                .saturating_sub(lines.len() + 1)
+                .max(1);
+            lines.extend(list_lines(wizard, field.spec.key, room));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+    if let Some(position) = cursor
+        && position.y < area.bottom()
+    {
+        frame.set_cursor_position(position);
+    }
+}
+
+fn field_line<'a>(field: &FieldView<'_>, width: usize) -> Line<'a> {
+    let value = field.input.map(|input| {
+        let scroll = input.visual_scroll(width);
+        input
+            .value()
+            .chars()
+            .skip(scroll)
+            .take(width)
+            .collect::<String>()
+    });
+    let label = if field.spec.optional {
+        format!("{} (opt.)", field.spec.label)
+    } else {
+        field.spec.label.to_string()
+    };
+    let marker = if field.focused { "▸" } else { " " };
+    let label_style = if field.focused {
+        Style::default().add_modifier(Modifier::BOLD)
+    } else {
+        Style::default()
+    };
+    let mut spans = vec![Span::styled(
+        format!("{marker}{label:<LABEL_WIDTH$} "),
+        label_style,
+    )];
+    match value.filter(|value| !value.is_empty()) {
+        Some(value) => spans.push(Span::styled(
+            value,
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        )),
+        None if field.spec.kind == FieldKind::NameList => {
+            spans.push(Span::styled("type or paste names, Enter adds", dim()))
+        }
+        None => spans.push(Span::styled("_", dim())),
+    }
+    Line::from(spans)
+}
+
+/// The names of a list, the newest at the bottom, fitting in `room` lines.
+fn list_lines<'a>(wizard: &Wizard, key: &str, room: usize) -> Vec<Line<'a>> {
+    let items = wizard.list_items(key);
+    let mut lines: Vec<Line> = Vec::new();
+    for item in &items {
+        let mut spans = vec![Span::raw(format!(
+            "{:w$}{}",
+            "",
+            item.name,
+            w = LABEL_WIDTH + 2
+        ))];
+        if let Some(other) = &item.other_spelling {
+            spans.push(Span::styled(format!(" ({other})"), dim()));
+        }
+        if item.is_common_name {
+            spans.push(Span::styled("  common name", dim()));
+        }
+        if let Some(problem) = &item.problem {
+            spans.push(Span::styled(format!("  ✗ {problem}"), problem_style()));
+        }
+        lines.push(Line::from(spans));
+    }
+    if lines.len() > room {
+        let hidden = lines.len() - room + 1;
+        let mut shown = vec![Line::styled(
+            format!("{:w$}… {hidden} more above", "", w = LABEL_WIDTH + 2),
+            dim(),
+        )];
+        shown.extend(lines.split_off(hidden));
+        return shown;
+    }
+    lines
+}
+
+fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+    let Some(review) = wizard.review() else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "Some values have problems: go back (Esc) and fix them.",
+                problem_style(),
+            )),
+            area,
+        );
+        return;
+    };
+    let mut lines: Vec<Line> = review
+        .values
+        .iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                Span::styled(format!("{label:<LABEL_WIDTH$} "), dim()),
+                Span::raw(value.clone()),
+            ])
+        })
+        .collect();
+    for problem in wizard.labelled_server_problems() {
+        lines.push(Line::styled(format!("✗ {problem}"), problem_style()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Exactly what will be sent:",
+        Style::default().add_modifier(Modifier::BOLD),
+    ));
+    lines.push(Line::raw(review.request_line));
+    lines.push(Line::raw(review.body));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

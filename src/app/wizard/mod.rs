@@ -1,13 +1,37 @@
 //! The certificate wizard's state machine: a self-contained component the app hosts (issue 5).
 //!
-//! INTERFACE SKELETON. The app (issue 4) hosts a `Wizard` and talks to it only through the
-//! methods below; issue 5 replaces the bodies and adds the steps, checks and drafts behind them.
+//! The app talks to it only through the methods below: keys and pastes in, a
+//! [`WizardOutcome`] out, the submission's failure reported back, drafts taken out to be saved
+//! (an effect of the host; the wizard itself does no I/O). Every check is the request model's
+//! own ([`crate::sps::request`]), the same one the `create`/`add-sans`/`edge-host` commands run.
+//!
+//! Keys: Enter goes on (adds the typed names in a name list; submits on the review), Esc goes
+//! back (closes on the first screen), Tab/Shift-Tab or Down/Up move between fields or options,
+//! Backspace in an empty name list takes the last name back to edit, Ctrl-R drops the names
+//! with problems, `p` on the first screen changes the group/contract, `r`/`x` resume or
+//! discard an offered draft.
 
-use crossterm::event::{KeyCode, KeyEvent};
+mod choices;
+mod draft;
+mod keys;
+pub mod steps;
+mod values;
+mod view;
+
+use std::collections::BTreeSet;
+
+use crossterm::event::KeyEvent;
+
+pub use choices::ChoiceOption;
+pub use draft::WizardDraft;
+pub use steps::{FieldKind, FieldSpec, Flow, Step};
+pub use view::{FieldView, ListItemView, ReviewView};
 
 use crate::config::ProfileConfig;
 use crate::sps::client::PostEndpoint;
+use crate::sps::request::{CheckedRequest, Problem, Validation, field_for_wire_name};
 use crate::sps::{ApiError, FormBody, GroupContract};
+use values::Values;
 
 /// What the host should do after the wizard handled an input.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,38 +55,162 @@ pub struct WizardSubmission {
     pub cname_hostname: String,
 }
 
+/// How loud a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+/// The one-line message under the step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: NoticeLevel,
+    pub text: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Wizard {
     pair: GroupContract,
+    /// Pairs the operator may switch to on the first screen (`p`).
+    pairs: Vec<GroupContract>,
     read_only: bool,
+    flow: Flow,
+    step: Step,
+    /// The highlighted option on a choice step.
+    cursor: usize,
+    /// The focused field on a text step.
+    focus: usize,
+    values: Values,
+    /// The model's problems with the current values (refreshed after every change).
+    problems: Vec<Problem>,
+    /// The request exactly as it would be sent, when there are no problems.
+    checked: Option<CheckedRequest>,
+    /// Steps the operator tried to leave: their empty required fields say so too.
+    attempted: BTreeSet<Step>,
+    /// What SPS said about fields in its last 400.
+    server_problems: Vec<Problem>,
+    notice: Option<Notice>,
+    in_flight: bool,
+    /// The last submission got no answer: it may exist, so another one needs a deliberate `S`.
+    lost_submission: bool,
+    /// The operator changed something (quitting asks first).
+    touched: bool,
+    /// A step changed since the host last took the draft.
+    save_pending: bool,
+    offered_draft: Option<WizardDraft>,
 }
 
 impl Wizard {
+    fn blank(pair: GroupContract, values: Values, read_only: bool) -> Wizard {
+        let mut wizard = Wizard {
+            pair,
+            pairs: Vec::new(),
+            read_only,
+            flow: Flow::NewCertificate,
+            step: Step::Flow,
+            cursor: 0,
+            focus: 0,
+            values,
+            problems: Vec::new(),
+            checked: None,
+            attempted: BTreeSet::new(),
+            server_problems: Vec::new(),
+            notice: None,
+            in_flight: false,
+            lost_submission: false,
+            touched: false,
+            save_pending: false,
+            offered_draft: None,
+        };
+        if read_only {
+            wizard.notice = Some(Notice {
+                level: NoticeLevel::Warning,
+                text: "Read-only mode: you can draft a request, but not submit it.".to_string(),
+            });
+        }
+        wizard.refresh();
+        wizard
+    }
+
     /// A new certificate (single, wildcard or SAN), or one of the other flows picked on the
     /// first screen.
-    pub fn new(pair: GroupContract, _profile: &ProfileConfig, read_only: bool) -> Wizard {
-        Wizard { pair, read_only }
+    pub fn new(pair: GroupContract, profile: &ProfileConfig, read_only: bool) -> Wizard {
+        Wizard::blank(pair, Values::from_profile(profile), read_only)
     }
 
     /// Add domains to an existing SAN certificate (from a completed SAN request).
     pub fn add_domains(
         pair: GroupContract,
-        _cname_hostname: &str,
-        _job_id: u64,
-        _names_on_certificate: Vec<String>,
+        cname_hostname: &str,
+        job_id: u64,
+        names_on_certificate: Vec<String>,
         read_only: bool,
     ) -> Wizard {
-        Wizard { pair, read_only }
+        let mut values = Values::default();
+        values.set("cname_hostname", cname_hostname);
+        values.set("job_id", &job_id.to_string());
+        values.names_on_certificate = names_on_certificate
+            .iter()
+            .map(|name| name.trim().to_ascii_lowercase())
+            .collect();
+        let mut wizard = Wizard::blank(pair, values, read_only);
+        wizard.flow = Flow::AddDomains;
+        wizard.enter(Step::Validation);
+        wizard
     }
 
     /// A secure edge hostname on an existing certificate (from a completed request).
     pub fn edge_host(
         pair: GroupContract,
-        _cname_hostname: &str,
-        _enrollment_id: u64,
+        cname_hostname: &str,
+        enrollment_id: u64,
         read_only: bool,
     ) -> Wizard {
-        Wizard { pair, read_only }
+        let mut values = Values::default();
+        values.set("cname_hostname", cname_hostname);
+        values.set("enrollment_id", &enrollment_id.to_string());
+        let mut wizard = Wizard::blank(pair, values, read_only);
+        wizard.flow = Flow::EdgeHost;
+        wizard.enter(Step::EdgeTarget);
+        wizard
+    }
+
+    /// The existing certificate's validation, when the host knows it (its `issuer`
+    /// parameter): the add-domains flow then skips asking.
+    pub fn with_validation(mut self, validation: Validation) -> Wizard {
+        self.values.validation = validation;
+        if self.flow == Flow::AddDomains && self.step == Step::Validation {
+            self.enter(Step::AddNames);
+        }
+        self.refresh();
+        self
+    }
+
+    /// The pairs the first screen may switch between with `p`.
+    pub fn set_pairs(&mut self, pairs: Vec<GroupContract>) {
+        self.pairs = pairs;
+    }
+
+    /// Offers a saved draft on the first screen (`r` resumes it, `x` discards it).
+    pub fn offer_draft(&mut self, draft: WizardDraft) {
+        self.offered_draft = Some(draft);
+    }
+
+    /// A wizard exactly where a draft left off.
+    pub fn from_draft(draft: &WizardDraft, read_only: bool) -> Wizard {
+        let mut wizard = Wizard::blank(draft.pair.clone(), draft.restore_values(), read_only);
+        wizard.flow = draft.flow;
+        let step = if draft.flow.steps().contains(&draft.step) {
+            draft.step
+        } else {
+            Step::Flow
+        };
+        wizard.enter(step);
+        wizard.touched = true;
+        wizard.save_pending = false;
+        wizard
     }
 
     pub fn pair(&self) -> &GroupContract {
@@ -73,22 +221,180 @@ impl Wizard {
         self.read_only
     }
 
+    pub fn flow(&self) -> Flow {
+        self.flow
+    }
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    /// 1-based position of the step and the number of steps of the flow.
+    pub fn step_position(&self) -> (usize, usize) {
+        let steps = self.flow.steps();
+        let index = steps
+            .iter()
+            .position(|step| *step == self.step)
+            .unwrap_or(0);
+        (index + 1, steps.len())
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn is_in_flight(&self) -> bool {
+        self.in_flight
+    }
+
+    pub fn offered_draft(&self) -> Option<&WizardDraft> {
+        self.offered_draft.as_ref()
+    }
+
+    pub fn can_switch_pair(&self) -> bool {
+        self.pairs.len() > 1
+    }
+
+    /// Every problem with the current values (checked or said by SPS).
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    pub fn server_problems(&self) -> &[Problem] {
+        &self.server_problems
+    }
+
+    /// The request exactly as it would be sent, once nothing is wrong.
+    pub fn checked(&self) -> Option<&CheckedRequest> {
+        self.checked.as_ref()
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> WizardOutcome {
-        match key.code {
-            KeyCode::Esc => WizardOutcome::Closed,
-            _ => WizardOutcome::Continue,
-        }
+        keys::handle_key(self, key)
     }
 
     /// Bracketed paste into the focused field (a SAN list becomes one name per line).
-    pub fn handle_paste(&mut self, _text: &str) {}
+    pub fn handle_paste(&mut self, text: &str) {
+        keys::handle_paste(self, text);
+    }
 
     /// The host reports that the submission was refused or never answered; everything typed
     /// stays, and the message shows next to the field it names.
-    pub fn submit_failed(&mut self, _error: &ApiError) {}
+    pub fn submit_failed(&mut self, error: &ApiError) {
+        self.in_flight = false;
+        self.server_problems.clear();
+        if let ApiError::Sps { items, .. } = error {
+            for item in items {
+                let Some(field) = item.field.as_deref().and_then(field_for_wire_name) else {
+                    continue;
+                };
+                let message = item
+                    .validation_description
+                    .clone()
+                    .or_else(|| item.validation.clone())
+                    .unwrap_or_else(|| "refused by SPS".to_string());
+                self.server_problems
+                    .push(Problem::new(field, format!("SPS: {message}")));
+            }
+        }
+        let text = if error.is_network() || matches!(error, ApiError::Decode { .. }) {
+            self.lost_submission = true;
+            format!(
+                "No usable answer ({error}). The request may have been created: check the list for {} before sending again (S sends anyway).",
+                self.checked
+                    .as_ref()
+                    .map(|checked| checked.cname_hostname.as_str())
+                    .unwrap_or("it")
+            )
+        } else {
+            format!("Not submitted: {error}")
+        };
+        self.notice = Some(Notice {
+            level: NoticeLevel::Error,
+            text,
+        });
+        self.save_pending = true;
+    }
 
     /// True when closing would lose something the operator typed (quit asks first).
     pub fn has_unsaved_input(&self) -> bool {
-        false
+        self.touched
+    }
+
+    /// The draft to save, when a step changed since the last call (the host saves it as an
+    /// effect; on quit, suspend or crash it saves [`Wizard::draft`] directly).
+    pub fn take_draft_to_save(&mut self) -> Option<WizardDraft> {
+        if !std::mem::take(&mut self.save_pending) || !self.touched {
+            return None;
+        }
+        Some(self.draft())
+    }
+
+    /// Everything needed to come back to exactly this point.
+    pub fn draft(&self) -> WizardDraft {
+        WizardDraft::new(self.pair.clone(), self.flow, self.step, self.values.save())
+    }
+
+    /// Re-runs the model's checks after a change.
+    fn refresh(&mut self) {
+        match self.values.check(self.flow) {
+            Ok(checked) => {
+                self.problems.clear();
+                self.checked = Some(checked);
+            }
+            Err(problems) => {
+                self.problems = problems;
+                self.checked = None;
+            }
+        }
+    }
+
+    /// Moves to `step`, setting up its cursor and defaults.
+    fn enter(&mut self, step: Step) {
+        self.step = step;
+        self.focus = 0;
+        self.cursor = choices::cursor_for(self);
+        if step == Step::EdgeHostname && !self.values.cname_edited {
+            let default = self.values.default_cname_hostname();
+            self.values.set("cname_hostname", &default);
+        }
+        self.save_pending = true;
+        self.refresh();
+    }
+
+    fn set_notice(&mut self, level: NoticeLevel, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level,
+            text: text.into(),
+        });
+    }
+
+    /// Fields shown on the current step (the SAN list only for SAN certificates).
+    fn visible_fields(&self) -> Vec<FieldSpec> {
+        self.step
+            .fields()
+            .iter()
+            .filter(|spec| {
+                spec.key != "sans" || self.values.kind == crate::sps::request::CertificateKind::San
+            })
+            .copied()
+            .collect()
+    }
+
+    /// The problem to show next to `field`: what SPS said, else the check's, once the field
+    /// has a value or the operator tried to leave the step.
+    fn shown_problem(&self, field: &str) -> Option<&Problem> {
+        if let Some(problem) = self.server_problems.iter().find(|p| p.field == field) {
+            return Some(problem);
+        }
+        let problem = self
+            .problems
+            .iter()
+            .find(|problem| problem.field == field)?;
+        let has_value = !self.values.get(field).trim().is_empty() || field.contains('[');
+        (has_value || self.attempted.contains(&self.step)).then_some(problem)
     }
 }
+
+#[cfg(test)]
+mod tests;

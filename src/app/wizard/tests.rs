@@ -1,0 +1,560 @@
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pretty_assertions::assert_eq;
+
+use super::*;
+use crate::config::{ContactProfile, OrganizationProfile, SubjectProfile};
+use crate::sps::error::InvalidItem;
+use crate::sps::request::{CertificateKind, SignatureAlgorithm};
+
+pub(crate) fn profile() -> ProfileConfig {
+    let contact = |first: &str, email: &str| ContactProfile {
+        first_name: first.into(),
+        last_name: "Lee".into(),
+        phone: "+1 617 555 0101".into(),
+        email: email.into(),
+    };
+    ProfileConfig {
+        subject: SubjectProfile {
+            country: "US".into(),
+            state: "MA".into(),
+            locality: "Cambridge".into(),
+            organization: "Example Corp".into(),
+            unit: "Web".into(),
+        },
+        organization: OrganizationProfile {
+            name: "Example Corp".into(),
+            address_line_one: "1 Main St".into(),
+            address_line_two: String::new(),
+            city: "Cambridge".into(),
+            region: "MA".into(),
+            postal_code: "02142".into(),
+            country: "US".into(),
+            phone: "+1 617 555 0100".into(),
+        },
+        admin_contact: contact("Ann", "ann@example.com"),
+        technical_contact: contact("Tom", "tom@example.com"),
+    }
+}
+
+fn pair() -> GroupContract {
+    GroupContract::new("C-1ABCDE", "12345")
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn press(wizard: &mut Wizard, code: KeyCode) -> WizardOutcome {
+    wizard.handle_key(key(code))
+}
+
+/// Enter until the step changes (Enter walks through a step's fields first).
+fn next_step(wizard: &mut Wizard) {
+    let step = wizard.step();
+    for _ in 0..20 {
+        press(wizard, KeyCode::Enter);
+        if wizard.step() != step {
+            return;
+        }
+    }
+    panic!("stuck on {step:?}: {:?}", wizard.notice());
+}
+
+fn type_text(wizard: &mut Wizard, text: &str) {
+    for c in text.chars() {
+        press(wizard, KeyCode::Char(c));
+    }
+}
+
+/// From the first screen: new certificate of `kind` (index), validation `validation` (index).
+fn new_certificate(kind: usize, validation: usize) -> Wizard {
+    let mut wizard = Wizard::new(pair(), &profile(), false);
+    press(&mut wizard, KeyCode::Enter); // new certificate
+    assert_eq!(wizard.step(), Step::Kind);
+    wizard.move_cursor(kind);
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Validation);
+    wizard.move_cursor(validation);
+    press(&mut wizard, KeyCode::Enter);
+    wizard
+}
+
+/// A SAN DV certificate up to the review, the SAN list pasted.
+fn san_dv_at_review() -> Wizard {
+    let mut wizard = new_certificate(2, 1);
+    assert_eq!(wizard.step(), Step::Names);
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste("www.shop.example.com, shop.example.com\napi.shop.example.com");
+    press(&mut wizard, KeyCode::Enter); // empty name input: next step
+    assert_eq!(wizard.step(), Step::EdgeHostname);
+    for _ in 0..8 {
+        next_step(&mut wizard);
+    }
+    assert_eq!(wizard.step(), Step::Review, "{:?}", wizard.notice());
+    wizard
+}
+
+#[test]
+fn the_first_screen_offers_three_flows_and_shows_the_pair() {
+    let wizard = Wizard::new(pair(), &profile(), false);
+    assert_eq!(wizard.step(), Step::Flow);
+    assert_eq!(wizard.choices().len(), 3);
+    assert_eq!(wizard.step_position(), (1, 13));
+    assert_eq!(wizard.pair(), &pair());
+    assert!(!wizard.has_unsaved_input());
+}
+
+#[test]
+fn dv_is_refused_for_a_single_certificate_with_the_reason() {
+    let mut wizard = Wizard::new(pair(), &profile(), false);
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Home); // single
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Validation);
+    let options = wizard.choices();
+    assert!(
+        options[1]
+            .refused
+            .unwrap()
+            .contains("only available for SAN")
+    );
+    assert_eq!(options[0].refused, None);
+    press(&mut wizard, KeyCode::Down);
+    assert_eq!(wizard.notice().unwrap().level, NoticeLevel::Warning);
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Validation);
+    let notice = wizard.notice().unwrap();
+    assert_eq!(notice.level, NoticeLevel::Error);
+    assert!(notice.text.contains("only available for SAN"));
+    assert_eq!(wizard.values.validation, Validation::Ov);
+}
+
+#[test]
+fn choosing_a_non_san_kind_resets_dv() {
+    let mut wizard = new_certificate(2, 1);
+    assert_eq!(wizard.values.validation, Validation::Dv);
+    press(&mut wizard, KeyCode::Esc);
+    press(&mut wizard, KeyCode::Esc);
+    assert_eq!(wizard.step(), Step::Kind);
+    wizard.move_cursor(0);
+    assert_eq!(wizard.values.validation, Validation::Ov);
+    assert!(wizard.notice().unwrap().text.contains("set to OV"));
+}
+
+#[test]
+fn a_pasted_san_list_becomes_one_name_per_line_deduplicated_with_the_cn_once() {
+    let mut wizard = new_certificate(2, 1);
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste(
+        "a.example.com, b.example.com\nA.example.com shop.example.com;\tc.example.com\n",
+    );
+    assert_eq!(
+        wizard.values.sans,
+        ["a.example.com", "b.example.com", "c.example.com"]
+    );
+    let items = wizard.list_items("sans");
+    assert_eq!(items.len(), 4);
+    assert!(items[0].is_common_name);
+    assert_eq!(items[0].name, "shop.example.com");
+    // Typing a name and Enter adds it; Backspace on the empty input takes it back.
+    type_text(&mut wizard, "d.example.com");
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.values.sans.len(), 4);
+    assert_eq!(wizard.step(), Step::Names);
+    press(&mut wizard, KeyCode::Backspace);
+    assert_eq!(wizard.values.sans.len(), 3);
+    assert_eq!(wizard.values.get("sans"), "d.example.com");
+}
+
+#[test]
+fn an_invalid_name_shows_next_to_it_and_blocks_the_step_until_dropped() {
+    let mut wizard = new_certificate(2, 1);
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste("good.example.com bad_name.example.com *.example.com");
+    let items = wizard.list_items("sans");
+    assert_eq!(items[1].problem, None);
+    assert!(items[2].problem.as_deref().unwrap().contains("`_`"));
+    assert!(items[3].problem.as_deref().unwrap().contains("wildcard"));
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Names);
+    assert!(wizard.notice().unwrap().text.contains("2 problems"));
+    wizard.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert_eq!(wizard.values.sans, ["good.example.com"]);
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::EdgeHostname);
+}
+
+#[test]
+fn checks_show_as_they_type_but_required_only_after_trying_to_go_on() {
+    let mut wizard = new_certificate(0, 0);
+    let common_name = |wizard: &Wizard| wizard.field_views()[0].problem.clone();
+    assert_eq!(
+        wizard.field_views().len(),
+        1,
+        "no SAN list for a single certificate"
+    );
+    assert_eq!(common_name(&wizard), None);
+    type_text(&mut wizard, "shop.example.com.");
+    assert!(common_name(&wizard).unwrap().contains("trailing dot"));
+    press(&mut wizard, KeyCode::Backspace);
+    assert_eq!(common_name(&wizard), None);
+    wizard.values.set("common_name", "");
+    wizard.refresh();
+    assert_eq!(common_name(&wizard), None);
+    press(&mut wizard, KeyCode::Enter);
+    assert!(common_name(&wizard).unwrap().contains("required"));
+}
+
+#[test]
+fn internationalised_names_show_both_ways() {
+    let mut wizard = new_certificate(2, 0);
+    type_text(&mut wizard, "bücher.example.com");
+    assert_eq!(
+        wizard.field_views()[0].hint.as_deref(),
+        Some("→ xn--bcher-kva.example.com")
+    );
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste("straße.example.com");
+    let items = wizard.list_items("sans");
+    assert_eq!(
+        items[1].other_spelling.as_deref(),
+        Some("xn--strae-oqa.example.com")
+    );
+}
+
+#[test]
+fn the_cname_hostname_defaults_to_the_common_name_and_shows_the_edge_hostname() {
+    let mut wizard = new_certificate(1, 0);
+    type_text(&mut wizard, "*.example.com");
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::EdgeHostname);
+    assert_eq!(wizard.values.get("cname_hostname"), "example.com");
+    assert_eq!(
+        wizard.field_views()[0].hint.as_deref(),
+        Some("→ example.com.edgekey.net")
+    );
+    type_text(&mut wizard, "-");
+    press(&mut wizard, KeyCode::Esc);
+    press(&mut wizard, KeyCode::Enter);
+    // The operator's own value survives going back and forth.
+    assert_eq!(wizard.values.get("cname_hostname"), "example.com-");
+    assert!(
+        wizard.field_views()[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("hyphen")
+    );
+}
+
+#[test]
+fn sha1_warns() {
+    let mut wizard = new_certificate(0, 0);
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Signature);
+    press(&mut wizard, KeyCode::Down);
+    assert_eq!(wizard.values.signature, SignatureAlgorithm::Sha1);
+    assert!(wizard.notice().unwrap().text.contains("weaker"));
+    assert!(wizard.choices()[1].warning.is_some());
+}
+
+#[test]
+fn a_san_dv_certificate_goes_through_review_to_a_submission() {
+    let mut wizard = san_dv_at_review();
+    let review = wizard.review().unwrap();
+    assert_eq!(
+        review.request_line,
+        "POST /config-secure-provisioning-service/v1/sps-requests?contractId=C-1ABCDE&groupId=12345"
+    );
+    assert!(review.body.starts_with(
+        "cnameHostname=shop.example.com&createType=san&issuer=lets-encrypt&csr.cn=shop.example.com"
+    ));
+    assert!(review.body.contains(
+        "&csr.sans=shop.example.com&csr.sans=www.shop.example.com&csr.sans=api.shop.example.com&"
+    ));
+    let expected_form = wizard.values.new_certificate().check().unwrap().form;
+    let WizardOutcome::Submit(submission) = press(&mut wizard, KeyCode::Enter) else {
+        panic!("expected a submission");
+    };
+    assert_eq!(submission.form, expected_form);
+    assert_eq!(submission.form.encode(), review.body);
+    assert_eq!(submission.cname_hostname, "shop.example.com");
+    assert_eq!(submission.endpoint, PostEndpoint::SpsRequests);
+    assert_eq!(submission.pair, pair());
+    // In flight: says so, and nothing else happens.
+    assert!(wizard.is_in_flight());
+    assert_eq!(press(&mut wizard, KeyCode::Enter), WizardOutcome::Continue);
+    assert_eq!(press(&mut wizard, KeyCode::Esc), WizardOutcome::Continue);
+    assert!(wizard.notice().unwrap().text.contains("Submitting"));
+}
+
+#[test]
+fn a_server_400_shows_next_to_the_field_it_names() {
+    let mut wizard = san_dv_at_review();
+    press(&mut wizard, KeyCode::Enter);
+    wizard.submit_failed(&ApiError::Sps {
+        status: 400,
+        items: vec![InvalidItem {
+            field: Some("csr.cn".into()),
+            validation_description: Some("CN is already used by another enrollment.".into()),
+            ..InvalidItem::default()
+        }],
+    });
+    assert!(!wizard.is_in_flight());
+    assert_eq!(wizard.step(), Step::Review);
+    assert!(
+        wizard
+            .notice()
+            .unwrap()
+            .text
+            .contains("Not submitted: SPS answered 400")
+    );
+    assert_eq!(
+        wizard.labelled_server_problems(),
+        ["Common name: SPS: CN is already used by another enrollment."]
+    );
+    for _ in 0..9 {
+        press(&mut wizard, KeyCode::Esc);
+    }
+    assert_eq!(wizard.step(), Step::Names);
+    assert!(
+        wizard.field_views()[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("already used")
+    );
+    // Editing the field clears what SPS said about it.
+    type_text(&mut wizard, "x");
+    assert!(wizard.server_problems().is_empty());
+    // Everything typed is kept.
+    assert_eq!(wizard.values.sans.len(), 2);
+}
+
+#[test]
+fn a_lost_answer_needs_a_deliberate_second_send() {
+    let mut wizard = san_dv_at_review();
+    press(&mut wizard, KeyCode::Enter);
+    wizard.submit_failed(&ApiError::Timeout {
+        after: std::time::Duration::from_secs(20),
+    });
+    assert!(
+        wizard
+            .notice()
+            .unwrap()
+            .text
+            .contains("may have been created")
+    );
+    assert_eq!(press(&mut wizard, KeyCode::Enter), WizardOutcome::Continue);
+    assert!(
+        wizard
+            .notice()
+            .unwrap()
+            .text
+            .contains("look for it in the list")
+    );
+    assert!(matches!(
+        press(&mut wizard, KeyCode::Char('S')),
+        WizardOutcome::Submit(_)
+    ));
+}
+
+#[test]
+fn read_only_drafts_but_cannot_submit() {
+    let mut wizard = Wizard::new(pair(), &profile(), true);
+    assert!(wizard.notice().unwrap().text.contains("Read-only"));
+    let mut ready = san_dv_at_review();
+    ready.read_only = true;
+    wizard = ready;
+    assert_eq!(press(&mut wizard, KeyCode::Enter), WizardOutcome::Continue);
+    assert!(!wizard.is_in_flight());
+    assert!(
+        wizard
+            .notice()
+            .unwrap()
+            .text
+            .contains("nothing is submitted")
+    );
+}
+
+#[test]
+fn an_empty_profile_leaves_required_fields_to_fill() {
+    let mut wizard = Wizard::new(pair(), &ProfileConfig::default(), false);
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Enter);
+    type_text(&mut wizard, "shop.example.com");
+    for _ in 0..5 {
+        next_step(&mut wizard);
+    }
+    assert_eq!(wizard.step(), Step::Subject);
+    assert!(
+        wizard
+            .field_views()
+            .iter()
+            .all(|field| field.problem.is_none())
+    );
+    for _ in 0..5 {
+        press(&mut wizard, KeyCode::Enter);
+    }
+    assert_eq!(wizard.step(), Step::Subject);
+    assert!(wizard.notice().unwrap().text.contains("5 problems"));
+    let views = wizard.field_views();
+    assert!(views.iter().all(|field| {
+        field
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("required"))
+    }));
+    wizard.focus = 0;
+    type_text(&mut wizard, "UK");
+    assert!(
+        wizard.field_views()[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("GB")
+    );
+}
+
+#[test]
+fn drafts_are_offered_on_step_changes_and_resume_exactly() {
+    let mut wizard = new_certificate(2, 1);
+    assert!(wizard.has_unsaved_input());
+    let first = wizard.take_draft_to_save().unwrap();
+    assert_eq!(first.step, Step::Names);
+    assert_eq!(wizard.take_draft_to_save(), None, "nothing new to save");
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste("www.shop.example.com");
+    press(&mut wizard, KeyCode::Enter);
+    let draft = wizard.take_draft_to_save().unwrap();
+    assert_eq!(draft.step, Step::EdgeHostname);
+    let text = serde_json::to_string(&draft).unwrap();
+    let read: WizardDraft = serde_json::from_str(&text).unwrap();
+    assert_eq!(read, draft);
+    assert!(
+        read.summary()
+            .contains("New certificate · shop.example.com · at Secure edge hostname")
+    );
+
+    let resumed = Wizard::from_draft(&read, false);
+    assert_eq!(resumed.step(), Step::EdgeHostname);
+    assert_eq!(resumed.values.kind, CertificateKind::San);
+    assert_eq!(resumed.values.validation, Validation::Dv);
+    assert_eq!(resumed.values.sans, ["www.shop.example.com"]);
+    assert_eq!(resumed.values.get("admin_contact.email"), "ann@example.com");
+    assert!(resumed.has_unsaved_input());
+
+    let mut offered = Wizard::new(pair(), &profile(), false);
+    offered.offer_draft(read.clone());
+    press(&mut offered, KeyCode::Char('r'));
+    assert_eq!(offered.step(), Step::EdgeHostname);
+    let mut declined = Wizard::new(pair(), &profile(), false);
+    declined.offer_draft(read);
+    press(&mut declined, KeyCode::Char('x'));
+    assert_eq!(declined.step(), Step::Flow);
+    assert!(declined.offered_draft().is_none());
+}
+
+#[test]
+fn closing_from_the_first_screen_and_going_back_elsewhere() {
+    let mut wizard = new_certificate(2, 1);
+    assert_eq!(press(&mut wizard, KeyCode::Esc), WizardOutcome::Continue);
+    assert_eq!(wizard.step(), Step::Validation);
+    press(&mut wizard, KeyCode::Esc);
+    press(&mut wizard, KeyCode::Esc);
+    assert_eq!(wizard.step(), Step::Flow);
+    assert_eq!(press(&mut wizard, KeyCode::Esc), WizardOutcome::Closed);
+    assert!(
+        wizard.take_draft_to_save().is_some(),
+        "closing saves the draft"
+    );
+}
+
+#[test]
+fn the_pair_can_be_changed_on_the_first_screen() {
+    let mut wizard = Wizard::new(pair(), &profile(), false);
+    assert!(!wizard.can_switch_pair());
+    let other = GroupContract::new("C-2", "999");
+    wizard.set_pairs(vec![pair(), other.clone()]);
+    press(&mut wizard, KeyCode::Char('p'));
+    assert_eq!(wizard.pair(), &other);
+    press(&mut wizard, KeyCode::Char('p'));
+    assert_eq!(wizard.pair(), &pair());
+}
+
+#[test]
+fn adding_domains_to_a_certificate_from_the_table() {
+    let on_cert = vec![
+        "shop.example.com".to_string(),
+        "www.shop.example.com".to_string(),
+    ];
+    let wizard = Wizard::add_domains(pair(), "shop.example.com", 44434, on_cert.clone(), false);
+    assert_eq!(wizard.step(), Step::Validation);
+    assert_eq!(
+        wizard.choices()[1].refused,
+        None,
+        "DV stays possible: it is the certificate's"
+    );
+    let mut wizard = Wizard::add_domains(pair(), "shop.example.com", 44434, on_cert, false)
+        .with_validation(Validation::Dv);
+    assert_eq!(wizard.step(), Step::AddNames);
+    wizard.handle_paste("WWW.shop.example.com new.example.com");
+    let items = wizard.list_items("domains");
+    assert!(
+        items[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("already on the certificate")
+    );
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::AddNames);
+    wizard.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Review);
+    let WizardOutcome::Submit(submission) = press(&mut wizard, KeyCode::Enter) else {
+        panic!("expected a submission");
+    };
+    assert_eq!(
+        submission.form.encode(),
+        "cnameHostname=shop.example.com&createType=modSan&issuer=lets-encrypt&jobId=44434&add.sans=new.example.com"
+    );
+}
+
+#[test]
+fn a_secure_edge_hostname_on_an_existing_certificate() {
+    let mut wizard = Wizard::edge_host(pair(), "api.example.com", 10002, false);
+    assert_eq!(wizard.step(), Step::EdgeTarget);
+    assert_eq!(wizard.step_position(), (2, 4));
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Enter);
+    type_text(&mut wizard, "alta");
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::IpVersion);
+    press(&mut wizard, KeyCode::Enter);
+    let WizardOutcome::Submit(submission) = press(&mut wizard, KeyCode::Enter) else {
+        panic!("expected a submission");
+    };
+    assert_eq!(submission.endpoint, PostEndpoint::SecureEdgeHosts);
+    assert_eq!(
+        submission.form.encode(),
+        "cnameHostname=api.example.com&enrollmentId=10002&ipVersion=ipv4&product=alta"
+    );
+}
+
+#[test]
+fn a_pasted_value_in_a_text_field_stays_on_one_line() {
+    let mut wizard = new_certificate(0, 0);
+    wizard.handle_paste("shop.example.com\n");
+    assert_eq!(wizard.values.get("common_name"), "shop.example.com");
+    press(&mut wizard, KeyCode::Home);
+    wizard.handle_paste("www.");
+    assert_eq!(wizard.values.get("common_name"), "www.shop.example.com");
+}

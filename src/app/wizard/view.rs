@@ -1,0 +1,251 @@
+//! Read-only views of the wizard for rendering: what each field shows and the review.
+
+use tui_input::Input;
+
+use super::Wizard;
+use super::steps::{FieldKind, FieldSpec, Flow, Step, label_of};
+use crate::sps::hostname::{Wildcard, parse_hostname};
+
+/// One text field as the screen shows it.
+#[derive(Debug, Clone)]
+pub struct FieldView<'a> {
+    pub spec: FieldSpec,
+    pub input: Option<&'a Input>,
+    pub focused: bool,
+    /// The problem to show next to it.
+    pub problem: Option<String>,
+    /// A helpful note next to it (the resulting edge hostname, the punycode form).
+    pub hint: Option<String>,
+}
+
+/// One name of a name list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItemView {
+    pub name: String,
+    /// The other spelling of an internationalised name.
+    pub other_spelling: Option<String>,
+    pub problem: Option<String>,
+    /// The common name, always included once.
+    pub is_common_name: bool,
+}
+
+/// The review: every value, and the request exactly as it will be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewView {
+    pub values: Vec<(String, String)>,
+    /// `POST /config-…/sps-requests?contractId=…&groupId=…`
+    pub request_line: String,
+    /// The form body on one line, as on the wire and as `--dry-run` prints it.
+    pub body: String,
+}
+
+impl Wizard {
+    pub fn field_views(&self) -> Vec<FieldView<'_>> {
+        self.visible_fields()
+            .into_iter()
+            .enumerate()
+            .map(|(index, spec)| {
+                let problem = if spec.kind == FieldKind::NameList {
+                    // The list's own problems (the count, an empty list) show at its input.
+                    self.problems
+                        .iter()
+                        .chain(&self.server_problems)
+                        .find(|problem| problem.field == spec.key)
+                        .filter(|_| {
+                            !self.list_is_empty(spec.key) || self.attempted.contains(&self.step)
+                        })
+                        .map(|problem| problem.message.clone())
+                } else {
+                    self.shown_problem(spec.key)
+                        .map(|problem| problem.message.clone())
+                };
+                FieldView {
+                    spec,
+                    input: self.values.inputs.get(spec.key),
+                    focused: index == self.focus,
+                    problem,
+                    hint: self.hint_for(spec.key),
+                }
+            })
+            .collect()
+    }
+
+    fn list_is_empty(&self, key: &str) -> bool {
+        self.values.list(key).is_empty()
+    }
+
+    fn hint_for(&self, key: &str) -> Option<String> {
+        let value = self.values.get(key);
+        match key {
+            "cname_hostname" => {
+                let cname = if value.trim().is_empty() {
+                    self.values.default_cname_hostname()
+                } else {
+                    value.trim().to_lowercase()
+                };
+                let ascii = parse_hostname(&cname, Wildcard::Refused)
+                    .map(|name| name.ascii)
+                    .unwrap_or(cname);
+                (!ascii.is_empty()).then(|| format!("→ {ascii}.edgekey.net"))
+            }
+            "common_name" => parse_hostname(value, Wildcard::Allowed)
+                .ok()
+                .filter(|name| name.is_internationalised())
+                .map(|name| format!("→ {}", name.ascii)),
+            "sans" | "domains" => Some(format!(
+                "{} name(s){}",
+                self.list_count(key),
+                if key == "sans" {
+                    " with the common name; at most 100"
+                } else {
+                    ""
+                }
+            )),
+            _ => None,
+        }
+    }
+
+    fn list_count(&self, key: &str) -> usize {
+        let listed = self.values.list(key).len();
+        if key == "sans" { listed + 1 } else { listed }
+    }
+
+    /// The names of a name-list field, each with its problem; for the SAN list the common name
+    /// comes first.
+    pub fn list_items(&self, key: &str) -> Vec<ListItemView> {
+        let mut items = Vec::new();
+        if key == "sans" {
+            let cn = self.values.get("common_name").trim().to_lowercase();
+            if !cn.is_empty() {
+                items.push(self.item(&cn, None, true));
+            }
+        }
+        for (index, name) in self.values.list(key).iter().enumerate() {
+            let field = format!("{key}[{index}]");
+            let problem = self
+                .server_problems
+                .iter()
+                .chain(&self.problems)
+                .find(|problem| problem.field == field)
+                .map(|problem| problem.message.clone());
+            items.push(self.item(name, problem, false));
+        }
+        items
+    }
+
+    fn item(&self, name: &str, problem: Option<String>, is_common_name: bool) -> ListItemView {
+        let other_spelling = parse_hostname(name, Wildcard::Allowed)
+            .ok()
+            .filter(|parsed| parsed.is_internationalised())
+            .map(|parsed| {
+                if parsed.ascii == name {
+                    parsed.unicode
+                } else {
+                    parsed.ascii
+                }
+            });
+        ListItemView {
+            name: name.to_string(),
+            other_spelling,
+            problem,
+            is_common_name,
+        }
+    }
+
+    /// The review, once every check passes.
+    pub fn review(&self) -> Option<ReviewView> {
+        let checked = self.checked.as_ref()?;
+        let values = &self.values;
+        let mut rows: Vec<(String, String)> = vec![("Pair".into(), self.pair.to_string())];
+        let yes_no = |yes: bool| if yes { "yes" } else { "no" }.to_string();
+        match self.flow {
+            Flow::NewCertificate => {
+                rows.push(("Kind".into(), values.kind.create_type().into()));
+                rows.push((
+                    "Validation".into(),
+                    format!(
+                        "{} (issuer {})",
+                        values.validation.as_str().to_uppercase(),
+                        values.validation.issuer()
+                    ),
+                ));
+                let names: Vec<String> = checked
+                    .names
+                    .iter()
+                    .map(|name| name.display_both())
+                    .collect();
+                rows.push((format!("Names ({})", names.len()), names.join(", ")));
+                rows.push((
+                    "Edge hostname".into(),
+                    format!("{}.edgekey.net", checked.cname_hostname),
+                ));
+                rows.push(("Signature".into(), values.signature.as_str().into()));
+                rows.push(("SNI only".into(), yes_no(values.sni_only)));
+                rows.push(("IP version".into(), values.ip_version.as_str().into()));
+                for step in [
+                    Step::Subject,
+                    Step::Organization,
+                    Step::AdminContact,
+                    Step::TechnicalContact,
+                ] {
+                    let text: Vec<String> = step
+                        .fields()
+                        .iter()
+                        .map(|spec| values.get(spec.key).trim().to_string())
+                        .filter(|value| !value.is_empty())
+                        .collect();
+                    rows.push((step.title().into(), text.join(", ")));
+                }
+            }
+            Flow::AddDomains => {
+                rows.push(("Certificate".into(), checked.cname_hostname.clone()));
+                rows.push(("jobId".into(), values.get("job_id").trim().into()));
+                rows.push(("Validation".into(), values.validation.issuer().into()));
+                let names: Vec<String> = checked
+                    .names
+                    .iter()
+                    .map(|name| name.display_both())
+                    .collect();
+                rows.push((format!("Adding ({})", names.len()), names.join(", ")));
+            }
+            Flow::EdgeHost => {
+                rows.push((
+                    "Edge hostname".into(),
+                    format!("{}.edgekey.net", checked.cname_hostname),
+                ));
+                rows.push((
+                    "enrollmentId".into(),
+                    values.get("enrollment_id").trim().into(),
+                ));
+                rows.push(("IP version".into(), values.ip_version.as_str().into()));
+                let product = values.get("product").trim();
+                rows.push((
+                    "Product".into(),
+                    if product.is_empty() {
+                        "(default)".into()
+                    } else {
+                        product.into()
+                    },
+                ));
+            }
+        }
+        Some(ReviewView {
+            values: rows,
+            request_line: format!(
+                "POST {}?contractId={}&groupId={}",
+                checked.endpoint.path(),
+                self.pair.contract_id,
+                self.pair.group_id
+            ),
+            body: checked.form.encode(),
+        })
+    }
+
+    /// Server problems for the review, with the label of the field they name.
+    pub fn labelled_server_problems(&self) -> Vec<String> {
+        self.server_problems
+            .iter()
+            .map(|problem| format!("{}: {}", label_of(&problem.field), problem.message))
+            .collect()
+    }
+}
