@@ -89,8 +89,10 @@ fn key_help(wizard: &Wizard) -> String {
             "↑↓ choose · Enter next · p pair · Esc close".to_string()
         }
         Step::Flow => "↑↓ choose · Enter next · Esc close".to_string(),
-        Step::Review if wizard.is_read_only() => "read-only: cannot submit · Esc back".to_string(),
-        Step::Review => "Enter submit · Esc back".to_string(),
+        Step::Review if wizard.is_read_only() => {
+            "read-only: cannot submit · ↑↓ scroll · Esc back".to_string()
+        }
+        Step::Review => "Enter submit · ↑↓ PgUp PgDn scroll · Esc back".to_string(),
         step if step.fields().is_empty() => "↑↓ choose · Enter next · Esc back".to_string(),
         step if step.fields().iter().any(|f| f.kind == FieldKind::NameList) => {
             "Enter add name / next · Tab field · ⌫ edit last · ^R drop bad · Esc back".to_string()
@@ -118,9 +120,11 @@ fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
         }
         lines.push(Line::raw(""));
     }
+    let width = area.width as usize;
     for (index, option) in wizard.choices().iter().enumerate() {
         let highlighted = index == wizard.choice_cursor();
-        let marker = if highlighted { "▸ " } else { "  " };
+        let marker = if highlighted { "▸" } else { " " };
+        let radio = if option.chosen { "(•)" } else { "( )" };
         let mut style = Style::default();
         if highlighted {
             style = style.add_modifier(Modifier::REVERSED);
@@ -128,19 +132,19 @@ fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
         if option.refused.is_some() {
             style = style.fg(Color::DarkGray);
         }
-        let mut spans = vec![Span::styled(
-            format!("{marker}{}. {}", index + 1, option.label),
+        lines.push(Line::styled(
+            format!("{marker}{radio} {}. {}", index + 1, option.label),
             style,
-        )];
-        if option.chosen {
-            spans.push(Span::raw("  (chosen)"));
-        }
-        lines.push(Line::from(spans));
+        ));
         if let Some(reason) = option.refused {
-            lines.push(Line::styled(format!("     not available: {reason}"), dim()));
+            for text in wrap_indented(&format!("not available: {reason}"), 8, width) {
+                lines.push(Line::styled(text, dim()));
+            }
         }
         if let Some(warning) = option.warning {
-            lines.push(Line::styled(format!("     ! {warning}"), warning_style()));
+            for text in wrap_indented(&format!("! {warning}"), 8, width) {
+                lines.push(Line::styled(text, warning_style()));
+            }
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
@@ -149,7 +153,8 @@ fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
 fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard) {
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor: Option<Position> = None;
-    let value_width = (area.width as usize).saturating_sub(LABEL_WIDTH + 3).max(8);
+    let width = area.width as usize;
+    let value_width = width.saturating_sub(LABEL_WIDTH + 3).max(8);
     for field in wizard.field_views() {
         let row = lines.len() as u16;
         lines.push(field_line(&field, value_width));
@@ -166,22 +171,20 @@ fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard) {
             ));
         }
         if let Some(problem) = &field.problem {
-            lines.push(Line::styled(
-                format!("{:w$}✗ {problem}", "", w = LABEL_WIDTH + 2),
-                problem_style(),
-            ));
+            for text in wrap_indented(&format!("✗ {problem}"), LABEL_WIDTH + 2, width) {
+                lines.push(Line::styled(text, problem_style()));
+            }
         }
         if let Some(hint) = &field.hint {
-            lines.push(Line::styled(
-                format!("{:w$}{hint}", "", w = LABEL_WIDTH + 2),
-                dim(),
-            ));
+            for text in wrap_indented(hint, LABEL_WIDTH + 2, width) {
+                lines.push(Line::styled(text, dim()));
+            }
         }
         if field.spec.kind == FieldKind::NameList {
             let room = (area.height as usize)
                 .saturating_sub(lines.len() + 1)
                 .max(1);
-            lines.extend(list_lines(wizard, field.spec.key, room));
+            lines.extend(list_lines(wizard, field.spec.key, room, width));
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -230,38 +233,59 @@ fn field_line<'a>(field: &FieldView<'_>, width: usize) -> Line<'a> {
     Line::from(spans)
 }
 
-/// The names of a list, the newest at the bottom, fitting in `room` lines.
-fn list_lines<'a>(wizard: &Wizard, key: &str, room: usize) -> Vec<Line<'a>> {
-    let items = wizard.list_items(key);
+/// The names of a list, the newest at the bottom, fitting in `room` lines; a name's problem
+/// goes on the lines under it.
+fn list_lines<'a>(wizard: &Wizard, key: &str, room: usize, width: usize) -> Vec<Line<'a>> {
+    let indent = LABEL_WIDTH + 2;
     let mut lines: Vec<Line> = Vec::new();
-    for item in &items {
-        let mut spans = vec![Span::raw(format!(
-            "{:w$}{}",
-            "",
-            item.name,
-            w = LABEL_WIDTH + 2
-        ))];
+    for item in wizard.list_items(key) {
+        let mut spans = vec![Span::raw(format!("{:indent$}{}", "", item.name))];
         if let Some(other) = &item.other_spelling {
             spans.push(Span::styled(format!(" ({other})"), dim()));
         }
         if item.is_common_name {
             spans.push(Span::styled("  common name", dim()));
         }
-        if let Some(problem) = &item.problem {
-            spans.push(Span::styled(format!("  ✗ {problem}"), problem_style()));
-        }
         lines.push(Line::from(spans));
+        if let Some(problem) = &item.problem {
+            for text in wrap_indented(&format!("✗ {problem}"), indent + 2, width) {
+                lines.push(Line::styled(text, problem_style()));
+            }
+        }
     }
     if lines.len() > room {
         let hidden = lines.len() - room + 1;
         let mut shown = vec![Line::styled(
-            format!("{:w$}… {hidden} more above", "", w = LABEL_WIDTH + 2),
+            format!("{:indent$}… {hidden} more lines above", ""),
             dim(),
         )];
         shown.extend(lines.split_off(hidden));
         return shown;
     }
     lines
+}
+
+/// Word-wraps `text` to `width` columns, every line indented by `indent`.
+fn wrap_indented(text: &str, indent: usize, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(indent).max(10);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > room {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .map(|line| format!("{:indent$}{line}", ""))
+        .collect()
 }
 
 fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard) {
@@ -275,25 +299,34 @@ fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard) {
         );
         return;
     };
-    let mut lines: Vec<Line> = review
-        .values
-        .iter()
-        .map(|(label, value)| {
-            Line::from(vec![
-                Span::styled(format!("{label:<LABEL_WIDTH$} "), dim()),
-                Span::raw(value.clone()),
-            ])
-        })
-        .collect();
+    const REVIEW_LABEL: usize = 18;
+    let width = area.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for (label, value) in &review.values {
+        let wrapped = wrap_indented(value, REVIEW_LABEL, width);
+        for (index, text) in wrapped.into_iter().enumerate() {
+            let label = if index == 0 { label.as_str() } else { "" };
+            let text = text.get(REVIEW_LABEL..).unwrap_or_default().to_string();
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:<REVIEW_LABEL$}"), dim()),
+                Span::raw(text),
+            ]));
+        }
+    }
     for problem in wizard.labelled_server_problems() {
         lines.push(Line::styled(format!("✗ {problem}"), problem_style()));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Exactly what will be sent:",
+        "Exactly what will be sent (as --dry-run prints it):",
         Style::default().add_modifier(Modifier::BOLD),
     ));
     lines.push(Line::raw(review.request_line));
     lines.push(Line::raw(review.body));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((wizard.review_scroll(), 0)),
+        area,
+    );
 }

@@ -219,6 +219,15 @@ fn edited(wizard: &mut Wizard, key: &str) {
 }
 
 fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
+    let scroll = &mut wizard.review_scroll;
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1).min(200),
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        KeyCode::PageDown => *scroll = scroll.saturating_add(10).min(200),
+        KeyCode::Home => *scroll = 0,
+        _ => {}
+    }
     let send_anyway = key.code == KeyCode::Char('S');
     if !matches!(key.code, KeyCode::Enter | KeyCode::Char('s')) && !send_anyway {
         return WizardOutcome::Continue;

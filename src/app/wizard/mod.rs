@@ -100,6 +100,8 @@ pub struct Wizard {
     /// A step changed since the host last took the draft.
     save_pending: bool,
     offered_draft: Option<WizardDraft>,
+    /// Lines scrolled on the review (it is longer than a small terminal).
+    review_scroll: u16,
 }
 
 impl Wizard {
@@ -123,6 +125,7 @@ impl Wizard {
             touched: false,
             save_pending: false,
             offered_draft: None,
+            review_scroll: 0,
         };
         if read_only {
             wizard.notice = Some(Notice {
@@ -251,6 +254,10 @@ impl Wizard {
         self.offered_draft.as_ref()
     }
 
+    pub fn review_scroll(&self) -> u16 {
+        self.review_scroll
+    }
+
     pub fn can_switch_pair(&self) -> bool {
         self.pairs.len() > 1
     }
@@ -353,6 +360,7 @@ impl Wizard {
     fn enter(&mut self, step: Step) {
         self.step = step;
         self.focus = 0;
+        self.review_scroll = 0;
         self.cursor = choices::cursor_for(self);
         if step == Step::EdgeHostname && !self.values.cname_edited {
             let default = self.values.default_cname_hostname();

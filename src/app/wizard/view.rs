@@ -194,7 +194,11 @@ impl Wizard {
                         .map(|spec| values.get(spec.key).trim().to_string())
                         .filter(|value| !value.is_empty())
                         .collect();
-                    rows.push((step.title().into(), text.join(", ")));
+                    let label = match step {
+                        Step::Subject => "Subject",
+                        _ => step.title(),
+                    };
+                    rows.push((label.into(), text.join(", ")));
                 }
             }
             Flow::AddDomains => {

@@ -1,0 +1,287 @@
+//! One snapshot per wizard step (and the states that matter: refused DV, problems next to
+//! fields, in flight, a server 400, read-only, an offered draft), rendered on a TestBackend.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use spsdash::app::wizard::{Step, Wizard, WizardOutcome};
+use spsdash::config::{ContactProfile, OrganizationProfile, ProfileConfig, SubjectProfile};
+use spsdash::sps::error::InvalidItem;
+use spsdash::sps::{ApiError, GroupContract};
+
+fn profile() -> ProfileConfig {
+    let contact = |first: &str, email: &str| ContactProfile {
+        first_name: first.into(),
+        last_name: "Lee".into(),
+        phone: "+1 617 555 0101".into(),
+        email: email.into(),
+    };
+    ProfileConfig {
+        subject: SubjectProfile {
+            country: "US".into(),
+            state: "MA".into(),
+            locality: "Cambridge".into(),
+            organization: "Example Corp".into(),
+            unit: "Web".into(),
+        },
+        organization: OrganizationProfile {
+            name: "Example Corp".into(),
+            address_line_one: "1 Main St".into(),
+            address_line_two: String::new(),
+            city: "Cambridge".into(),
+            region: "MA".into(),
+            postal_code: "02142".into(),
+            country: "US".into(),
+            phone: "+1 617 555 0100".into(),
+        },
+        admin_contact: contact("Ann", "ann@example.com"),
+        technical_contact: contact("Tom", "tom@example.com"),
+    }
+}
+
+fn pair() -> GroupContract {
+    GroupContract::new("C-1ABCDE", "12345")
+}
+
+fn press(wizard: &mut Wizard, code: KeyCode) -> WizardOutcome {
+    wizard.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn type_text(wizard: &mut Wizard, text: &str) {
+    for c in text.chars() {
+        press(wizard, KeyCode::Char(c));
+    }
+}
+
+fn next_step(wizard: &mut Wizard) {
+    let step = wizard.step();
+    for _ in 0..20 {
+        press(wizard, KeyCode::Enter);
+        if wizard.step() != step {
+            return;
+        }
+    }
+    panic!("stuck on {step:?}: {:?}", wizard.notice());
+}
+
+fn screen(wizard: &Wizard, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| spsdash::ui::wizard::render(frame, frame.area(), wizard))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+fn snap(name: &str, wizard: &Wizard) {
+    insta::assert_snapshot!(name, screen(wizard, 80, 24));
+}
+
+/// The new-certificate flow for a SAN DV certificate, stopping at `until`.
+fn san_dv(until: Step) -> Wizard {
+    let mut wizard = Wizard::new(pair(), &profile(), false);
+    let steps = [
+        Step::Flow,
+        Step::Kind,
+        Step::Validation,
+        Step::Names,
+        Step::EdgeHostname,
+        Step::Signature,
+        Step::SniOnly,
+        Step::IpVersion,
+        Step::Subject,
+        Step::Organization,
+        Step::AdminContact,
+        Step::TechnicalContact,
+        Step::Review,
+    ];
+    for step in steps {
+        assert_eq!(wizard.step(), step);
+        if step == until {
+            return wizard;
+        }
+        match step {
+            Step::Kind => {
+                press(&mut wizard, KeyCode::End);
+            }
+            Step::Validation => {
+                press(&mut wizard, KeyCode::End);
+            }
+            Step::Names => {
+                type_text(&mut wizard, "shop.example.com");
+                press(&mut wizard, KeyCode::Tab);
+                wizard.handle_paste("www.shop.example.com, shop.example.com\nbücher.example.com");
+            }
+            _ => {}
+        }
+        next_step(&mut wizard);
+    }
+    wizard
+}
+
+#[test]
+fn step_flow() {
+    snap("flow", &san_dv(Step::Flow));
+}
+
+#[test]
+fn step_flow_with_an_offered_draft_and_pairs() {
+    let mut wizard = Wizard::new(pair(), &profile(), false);
+    wizard.set_pairs(vec![pair(), GroupContract::new("C-2", "999")]);
+    wizard.offer_draft(san_dv(Step::Subject).draft());
+    snap("flow_offered_draft", &wizard);
+}
+
+#[test]
+fn step_kind() {
+    snap("kind", &san_dv(Step::Kind));
+}
+
+#[test]
+fn step_validation_dv_refused_for_single() {
+    let mut wizard = Wizard::new(pair(), &profile(), false);
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Home);
+    press(&mut wizard, KeyCode::Enter);
+    press(&mut wizard, KeyCode::Down);
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::Validation);
+    snap("validation_single_dv_refused", &wizard);
+}
+
+#[test]
+fn step_validation_san() {
+    snap("validation_san", &san_dv(Step::Validation));
+}
+
+#[test]
+fn step_names_with_a_pasted_list_and_a_bad_name() {
+    let mut wizard = san_dv(Step::Names);
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste(
+        "www.shop.example.com, shop.example.com\nbücher.example.com bad_name.example.com",
+    );
+    press(&mut wizard, KeyCode::Enter);
+    snap("names", &wizard);
+}
+
+#[test]
+fn step_edge_hostname() {
+    snap("edge_hostname", &san_dv(Step::EdgeHostname));
+}
+
+#[test]
+fn step_signature_sha1_warning() {
+    let mut wizard = san_dv(Step::Signature);
+    press(&mut wizard, KeyCode::Down);
+    snap("signature_sha1", &wizard);
+}
+
+#[test]
+fn step_sni_only() {
+    snap("sni_only", &san_dv(Step::SniOnly));
+}
+
+#[test]
+fn step_ip_version() {
+    snap("ip_version", &san_dv(Step::IpVersion));
+}
+
+#[test]
+fn step_subject_with_a_bad_country() {
+    let mut wizard = san_dv(Step::Subject);
+    press(&mut wizard, KeyCode::End);
+    for _ in 0..2 {
+        press(&mut wizard, KeyCode::Backspace);
+    }
+    type_text(&mut wizard, "UK");
+    snap("subject", &wizard);
+}
+
+#[test]
+fn step_organization() {
+    snap("organization", &san_dv(Step::Organization));
+}
+
+#[test]
+fn step_admin_contact_with_a_bad_email() {
+    let mut wizard = san_dv(Step::AdminContact);
+    for _ in 0..3 {
+        press(&mut wizard, KeyCode::Tab);
+    }
+    press(&mut wizard, KeyCode::Char('@'));
+    snap("admin_contact", &wizard);
+}
+
+#[test]
+fn step_technical_contact() {
+    snap("technical_contact", &san_dv(Step::TechnicalContact));
+}
+
+#[test]
+fn step_review() {
+    let mut wizard = san_dv(Step::Review);
+    snap("review", &wizard);
+    insta::assert_snapshot!("review_120x40", screen(&wizard, 120, 40));
+    press(&mut wizard, KeyCode::PageDown);
+    snap("review_scrolled", &wizard);
+}
+
+#[test]
+fn review_in_flight() {
+    let mut wizard = san_dv(Step::Review);
+    assert!(matches!(
+        press(&mut wizard, KeyCode::Enter),
+        WizardOutcome::Submit(_)
+    ));
+    snap("review_in_flight", &wizard);
+}
+
+#[test]
+fn review_after_a_server_400() {
+    let mut wizard = san_dv(Step::Review);
+    press(&mut wizard, KeyCode::Enter);
+    wizard.submit_failed(&ApiError::Sps {
+        status: 400,
+        items: vec![InvalidItem {
+            field: Some("csr.sans".into()),
+            validation_description: Some("www.shop.example.com is on another certificate.".into()),
+            ..InvalidItem::default()
+        }],
+    });
+    snap("review_server_400", &wizard);
+}
+
+#[test]
+fn review_read_only() {
+    let draft = san_dv(Step::Review).draft();
+    let mut wizard = Wizard::from_draft(&draft, true);
+    press(&mut wizard, KeyCode::Enter);
+    snap("review_read_only", &wizard);
+}
+
+#[test]
+fn add_domains_steps() {
+    let on_cert = vec!["shop.example.com".to_string()];
+    let mut wizard = Wizard::add_domains(pair(), "shop.example.com", 44434, on_cert, false);
+    snap("add_validation", &wizard);
+    press(&mut wizard, KeyCode::Esc);
+    snap("add_target", &wizard);
+    next_step(&mut wizard);
+    press(&mut wizard, KeyCode::End);
+    next_step(&mut wizard);
+    wizard.handle_paste("new.example.com shop.example.com");
+    snap("add_names", &wizard);
+    wizard.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    next_step(&mut wizard);
+    snap("add_review", &wizard);
+}
+
+#[test]
+fn edge_host_steps() {
+    let mut wizard = Wizard::edge_host(pair(), "api.example.com", 10002, false);
+    snap("edge_target", &wizard);
+    next_step(&mut wizard);
+    next_step(&mut wizard);
+    snap("edge_review", &wizard);
+}
