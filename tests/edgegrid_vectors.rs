@@ -35,7 +35,10 @@ fn vector_credentials(headers_to_sign: &[&str], max_body: usize) -> Credentials 
         client_secret: Secret::new(text("client_secret")),
         access_token: Secret::new(text("access_token")),
         max_body,
-        headers_to_sign: headers_to_sign.iter().map(|name| name.to_string()).collect(),
+        headers_to_sign: headers_to_sign
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
         account_key: None,
     }
 }

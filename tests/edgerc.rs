@@ -61,7 +61,10 @@ fn golang_samples() {
     assert!(matches!(error, CredentialsError::SectionMissing { .. }));
     let message = error.to_string();
     assert!(message.contains("[default]") && message.contains("nodefault_edgerc"));
-    assert!(message.contains("[nodefault]"), "names what exists: {message}");
+    assert!(
+        message.contains("[nodefault]"),
+        "names what exists: {message}"
+    );
 }
 
 #[test]
@@ -146,7 +149,10 @@ fn node_sample_quotes_comments_and_max_body() {
     assert_eq!(comments.access_token.expose(), "access; token");
 
     assert!(file.has_section("section"));
-    assert!(!file.has_section("Section"), "section names are case-sensitive");
+    assert!(
+        !file.has_section("Section"),
+        "section names are case-sensitive"
+    );
 }
 
 #[test]
@@ -173,7 +179,10 @@ fn colon_separator_account_key_and_syntax_errors() {
     assert_eq!(credentials.account_key.as_deref(), Some("AANA-1:1-2"));
 
     let error = Edgerc::parse(&path, "[default]\njust words\n").expect_err("no separator");
-    assert_eq!(error.to_string(), "/virtual/.edgerc line 2: expected `name = value`");
+    assert_eq!(
+        error.to_string(),
+        "/virtual/.edgerc line 2: expected `name = value`"
+    );
     let error = Edgerc::parse(&path, "host = h\n[default]\n").expect_err("before section");
     assert!(error.to_string().contains("line 1"));
     let error = Edgerc::parse(&path, "[default\n").expect_err("unclosed");
@@ -204,7 +213,12 @@ fn world_readable_file_earns_a_warning() {
     assert_eq!(loaded.warnings.len(), 1);
     assert!(loaded.warnings[0].contains("chmod 600"));
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    assert!(edgerc::load(&path, "default").expect("loads").warnings.is_empty());
+    assert!(
+        edgerc::load(&path, "default")
+            .expect("loads")
+            .warnings
+            .is_empty()
+    );
 }
 
 fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {

@@ -189,15 +189,13 @@ pub(crate) fn credentials_from(
     let access_token = Secret::new(required("access_token")?);
     let max_body = match get("max_body").filter(|value| !value.trim().is_empty()) {
         None => DEFAULT_MAX_BODY,
-        Some(value) => {
-            value
-                .trim()
-                .parse::<usize>()
-                .map_err(|_| CredentialsError::BadValue {
-                    what: source.name_of("max_body"),
-                    detail: format!("`{}` is not a whole number of bytes", value.trim()),
-                })?
-        }
+        Some(value) => value
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| CredentialsError::BadValue {
+                what: source.name_of("max_body"),
+                detail: format!("`{}` is not a whole number of bytes", value.trim()),
+            })?,
     };
     let headers_to_sign = get("headers_to_sign")
         .map(|list| {
@@ -289,7 +287,10 @@ mod tests {
         assert_eq!(parse_value("a;b").as_deref(), Ok("a;b"));
         assert_eq!(parse_value("a ; comment").as_deref(), Ok("a"));
         assert_eq!(parse_value("\"x; y\" ;c").as_deref(), Ok("x; y"));
-        assert_eq!(parse_value(r#"'a \'b\' "c"' ; c"#).as_deref(), Ok(r#"a 'b' "c""#));
+        assert_eq!(
+            parse_value(r#"'a \'b\' "c"' ; c"#).as_deref(),
+            Ok(r#"a 'b' "c""#)
+        );
         assert!(parse_value("\"open").is_err());
     }
 

@@ -68,7 +68,11 @@ impl std::fmt::Display for CredentialsError {
                 path.display()
             ),
             CredentialsError::Unreadable { path, detail } => {
-                write!(f, "cannot read credentials file {}: {detail}", path.display())
+                write!(
+                    f,
+                    "cannot read credentials file {}: {detail}",
+                    path.display()
+                )
             }
             CredentialsError::Syntax { path, line, detail } => {
                 write!(f, "{} line {line}: {detail}", path.display())
