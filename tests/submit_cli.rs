@@ -265,3 +265,214 @@ fn edge_host_checks_its_fields() {
     assert_refused(&output, "enrollment_id", "not a number");
     assert_refused(&output, "ip_version", "ipv4");
 }
+
+// ---- Sending: the command's delivery against a scripted server on loopback. ----
+
+mod support;
+
+use std::time::Duration;
+
+use spsdash::commands::Exit;
+use spsdash::commands::submit::{Delivery, deliver, find_certificate};
+use spsdash::sps::request::{CheckedRequest, NewCertificate, Validation};
+use spsdash::sps::{ClientOptions, GroupContract, SpsClient};
+use spsdash::store::submissions::{Outcome, SubmissionJournal};
+use support::{Scripted, TestServer};
+
+const ACCEPTED: &str = r#"{"spsId":1858,"resourceLocation":"/config-secure-provisioning-service/v1/sps-requests/1858",
+  "Results":{"size":1,"data":[{"text":null,"results":{"type":"SUCCESS","jobID":44435}}]}}"#;
+
+fn checked_example() -> CheckedRequest {
+    NewCertificate::from_toml(EXAMPLE).unwrap().check().unwrap()
+}
+
+fn client(server: &TestServer, timeout: Duration) -> SpsClient {
+    spsdash::sps::client::install_crypto_provider();
+    let options = ClientOptions {
+        timeout,
+        retries: 0,
+        backoff: Duration::from_millis(10),
+    };
+    SpsClient::new(server.credentials(), options).unwrap()
+}
+
+fn sps_pair() -> GroupContract {
+    GroupContract::new("C-1ABCDE", "12345")
+}
+
+struct Sent {
+    result: Result<Exit, spsdash::commands::CommandError>,
+    stdout: String,
+    journal: Vec<spsdash::store::submissions::Submission>,
+}
+
+async fn send(
+    server: &TestServer,
+    dry_run: bool,
+    read_only: bool,
+    json: bool,
+    timeout: Duration,
+) -> Sent {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = SubmissionJournal::in_dir(dir.path());
+    let client = client(server, timeout);
+    let delivery = Delivery {
+        client: &client,
+        journal: Some(&journal),
+        json,
+        read_only,
+    };
+    let mut out = Vec::new();
+    let result = deliver(
+        &delivery,
+        &sps_pair(),
+        &checked_example(),
+        dry_run,
+        &mut out,
+    )
+    .await;
+    Sent {
+        result,
+        stdout: String::from_utf8(out).unwrap(),
+        journal: journal.entries().unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn dry_run_prints_method_url_and_the_wire_body_on_one_line_and_sends_nothing() {
+    let server = TestServer::start(Scripted::json(202, ACCEPTED)).await;
+    let sent = send(&server, true, false, false, Duration::from_secs(5)).await;
+    assert_eq!(sent.result, Ok(Exit::Success));
+    let lines: Vec<&str> = sent.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", sent.stdout);
+    assert_eq!(
+        lines[0],
+        format!(
+            "POST {}/config-secure-provisioning-service/v1/sps-requests?contractId=C-1ABCDE&groupId=12345",
+            server.base_url
+        )
+    );
+    assert_eq!(lines[1], checked_example().form.encode());
+    assert!(server.recorded().is_empty());
+    assert!(sent.journal.is_empty());
+
+    let sent = send(&server, true, false, true, Duration::from_secs(5)).await;
+    let value: serde_json::Value = serde_json::from_str(&sent.stdout).unwrap();
+    assert_eq!(value["method"], "POST");
+    assert_eq!(value["body"], checked_example().form.encode());
+}
+
+#[tokio::test]
+async fn a_send_is_journaled_and_completed_with_the_sps_id() {
+    let server = TestServer::start(Scripted::json(202, ACCEPTED)).await;
+    let sent = send(&server, false, false, false, Duration::from_secs(5)).await;
+    assert_eq!(sent.result, Ok(Exit::Success));
+    assert!(
+        sent.stdout
+            .starts_with("submitted: spsId 1858 (jobId 44435) for shop.example.com"),
+        "{}",
+        sent.stdout
+    );
+    let recorded = server.recorded();
+    assert_eq!(recorded.len(), 1);
+    assert!(recorded[0].signature_ok);
+    assert_eq!(
+        String::from_utf8_lossy(&recorded[0].body),
+        checked_example().form.encode()
+    );
+    assert_eq!(sent.journal.len(), 1);
+    assert_eq!(sent.journal[0].outcome, Outcome::Accepted { sps_id: 1858 });
+    assert_eq!(sent.journal[0].form, checked_example().form.encode());
+
+    let sent = send(&server, false, false, true, Duration::from_secs(5)).await;
+    let value: serde_json::Value = serde_json::from_str(&sent.stdout).unwrap();
+    assert_eq!(value["spsId"], 1858);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_journaled_as_lost_and_says_to_look_before_resending() {
+    let server =
+        TestServer::start(Scripted::json(202, ACCEPTED).delayed(Duration::from_secs(3))).await;
+    let sent = send(&server, false, false, false, Duration::from_millis(300)).await;
+    let error = sent.result.unwrap_err();
+    assert_eq!(error.exit, Exit::Network);
+    assert!(
+        error.message.contains("may still have been created"),
+        "{}",
+        error.message
+    );
+    assert_eq!(server.recorded().len(), 1, "never sent twice");
+    assert!(matches!(sent.journal[0].outcome, Outcome::Lost { .. }));
+}
+
+#[tokio::test]
+async fn a_400_is_journaled_as_refused_with_exit_1() {
+    let server = TestServer::start(Scripted::json(
+        400,
+        r#"{"Errors":{"invalidItems":[{"field":"csr.cn","spsId":null,"validation":"Invalid parameter input",
+        "validationDescription":"CN already in use."}]},"Results":"Errors"}"#,
+    ))
+    .await;
+    let sent = send(&server, false, false, false, Duration::from_secs(5)).await;
+    let error = sent.result.unwrap_err();
+    assert_eq!(error.exit, Exit::Api);
+    assert!(
+        error.message.contains("csr.cn: CN already in use."),
+        "{}",
+        error.message
+    );
+    assert!(matches!(sent.journal[0].outcome, Outcome::Refused { .. }));
+}
+
+#[tokio::test]
+async fn read_only_sends_nothing() {
+    let server = TestServer::start(Scripted::json(202, ACCEPTED)).await;
+    let sent = send(&server, false, true, false, Duration::from_secs(5)).await;
+    let error = sent.result.unwrap_err();
+    assert_eq!(error.exit, Exit::Usage);
+    assert!(error.message.contains("read-only"));
+    assert!(server.recorded().is_empty());
+    assert!(sent.journal.is_empty());
+}
+
+#[tokio::test]
+async fn add_sans_learns_the_issuer_and_the_names_from_the_certificates_requests() {
+    let server = TestServer::start(Scripted::json(
+        200,
+        r#"{"requestList":[
+          {"spsId":1,"jobId":100,"status":"SPS Request Complete","parameters":[
+            {"name":"cnameHostname","value":"shop.example.com"},{"name":"issuer","value":"lets-encrypt"},
+            {"name":"csr.cn","value":"shop.example.com"},{"name":"csr.sans","value":"shop.example.com"},
+            {"name":"csr.sans","value":"www.shop.example.com"}]},
+          {"spsId":2,"jobId":101,"status":"SPS Request Complete","parameters":[
+            {"name":"cnameHostname","value":"shop.example.com"},{"name":"createType","value":"modSan"},
+            {"name":"add.sans","value":"api.shop.example.com"}]},
+          {"spsId":3,"jobId":102,"status":"Pending","parameters":[
+            {"name":"cnameHostname","value":"other.example.com"},{"name":"csr.sans","value":"x.example.com"}]}]}"#,
+    ))
+    .await;
+    let client = client(&server, Duration::from_secs(5));
+    let found = find_certificate(&client, &sps_pair(), "shop.example.com", "100")
+        .await
+        .unwrap();
+    assert_eq!(found.validation, Validation::Dv);
+    assert_eq!(
+        found.names,
+        [
+            "shop.example.com",
+            "www.shop.example.com",
+            "api.shop.example.com"
+        ]
+    );
+    let missing = find_certificate(&client, &sps_pair(), "shop.example.com", "999")
+        .await
+        .unwrap_err();
+    assert_eq!(missing.exit, Exit::Usage);
+    assert!(
+        missing
+            .message
+            .starts_with("job_id: no request with jobId 999"),
+        "{}",
+        missing.message
+    );
+}

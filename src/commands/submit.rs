@@ -5,6 +5,7 @@
 //! (exit 2). A sent request is journaled first and completed with its spsId after, so a lost
 //! answer is never mistaken for "nothing happened".
 
+use std::io::Write;
 use std::path::Path;
 
 use chrono::Utc;
@@ -13,7 +14,7 @@ use crate::cli::{Command, GlobalArgs, PairArgs};
 use crate::sps::request::{
     AddSans, CheckedRequest, EdgeHost, IpVersion, NewCertificate, Problem, Validation,
 };
-use crate::sps::{GroupContract, SpsRequest};
+use crate::sps::{ApiError, GroupContract, SpsClient, SpsRequest};
 use crate::store::submissions::{SubmissionJournal, outcome_of};
 
 use super::{CommandError, CommandResult, Context, Exit};
@@ -51,8 +52,13 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
                 .check(&[])
                 .map_err(|problems| refused("add-sans", &problems))?;
             let context = Context::open(global).await?;
-            let certificate =
-                find_certificate(&context, &pair, &request.cname_hostname, &request.job_id).await?;
+            let certificate = find_certificate(
+                &context.client,
+                &pair,
+                &request.cname_hostname,
+                &request.job_id,
+            )
+            .await?;
             request.validation = certificate.validation;
             let checked = request
                 .check(&certificate.names)
@@ -124,22 +130,23 @@ fn refused(source: &str, problems: &[Problem]) -> CommandError {
 }
 
 /// What `add-sans` needs to know about the certificate it adds to.
-struct ExistingCertificate {
-    validation: Validation,
-    names: Vec<String>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingCertificate {
+    pub validation: Validation,
+    pub names: Vec<String>,
 }
 
 /// Finds the certificate's previous request (by jobId and cnameHostname) to learn its issuer
 /// and the names already on it. Reading is harmless, so `--dry-run` does it too.
-async fn find_certificate(
-    context: &Context,
+pub async fn find_certificate(
+    client: &SpsClient,
     pair: &GroupContract,
     cname_hostname: &str,
     job_id: &str,
 ) -> Result<ExistingCertificate, CommandError> {
     let wanted_job: Option<u64> = job_id.trim().parse().ok();
     let wanted_cname = cname_hostname.trim().to_ascii_lowercase();
-    let requests = context.client.list(pair, None, true).await?;
+    let requests = client.list(pair, None, true).await?;
     let mine = |request: &&SpsRequest| {
         request
             .cname_hostname()
@@ -176,48 +183,71 @@ async fn find_certificate(
     Ok(ExistingCertificate { validation, names })
 }
 
+/// Where a checked request goes and how the outcome is printed.
+pub struct Delivery<'a> {
+    pub client: &'a SpsClient,
+    /// Required to send (not for `--dry-run`): every submission is journaled first.
+    pub journal: Option<&'a SubmissionJournal>,
+    pub json: bool,
+    pub read_only: bool,
+}
+
 async fn send_or_print(
     context: &Context,
     pair: &GroupContract,
     checked: &CheckedRequest,
     dry_run: bool,
 ) -> CommandResult {
-    let json = context.global.json;
+    let journal = SubmissionJournal::default_location();
+    let delivery = Delivery {
+        client: &context.client,
+        journal: journal.as_ref(),
+        json: context.global.json,
+        read_only: context.global.read_only || context.config.read_only,
+    };
+    let mut stdout = std::io::stdout().lock();
+    deliver(&delivery, pair, checked, dry_run, &mut stdout).await
+}
+
+/// Prints the exact request (`--dry-run`), or journals it, sends it once, completes the
+/// journal entry with the outcome and prints the spsId.
+pub async fn deliver(
+    delivery: &Delivery<'_>,
+    pair: &GroupContract,
+    checked: &CheckedRequest,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> CommandResult {
+    let printed = |error: std::io::Error| CommandError::usage(format!("cannot print: {error}"));
     if dry_run {
-        let prepared = context
+        let prepared = delivery
             .client
             .prepare_submit(pair, checked.endpoint, &checked.form)?;
         let body = String::from_utf8_lossy(&prepared.body).into_owned();
-        if json {
+        if delivery.json {
             let value = serde_json::json!({
                 "method": prepared.method,
                 "url": prepared.url,
                 "body": body,
             });
-            println!("{value}");
+            writeln!(out, "{value}").map_err(printed)?;
         } else {
-            println!("{} {}", prepared.method, prepared.url);
-            println!("{body}");
+            writeln!(out, "{} {}", prepared.method, prepared.url).map_err(printed)?;
+            writeln!(out, "{body}").map_err(printed)?;
         }
         return Ok(Exit::Success);
     }
-    if context.global.read_only || context.config.read_only {
+    if delivery.read_only {
         return Err(CommandError::usage(
             "read-only mode (--read-only or read_only in the config): nothing is submitted; \
              add --dry-run to see the request",
         ));
     }
-    let journal = SubmissionJournal::default_location().ok_or_else(|| {
+    let journal = delivery.journal.ok_or_else(|| {
         CommandError::usage(
             "no data directory for the submissions journal; set SPSDASH_DATA_DIR to a writable directory",
         )
     })?;
-    let journal_error = |error: std::io::Error| {
-        CommandError::usage(format!(
-            "cannot write the submissions journal {}: {error}; nothing was sent",
-            journal.path().display()
-        ))
-    };
     let id = journal
         .begin(
             pair,
@@ -226,18 +256,23 @@ async fn send_or_print(
             &checked.cname_hostname,
             Utc::now(),
         )
-        .map_err(journal_error)?;
-    let result = context
+        .map_err(|error| {
+            CommandError::usage(format!(
+                "cannot write the submissions journal {}: {error}; nothing was sent",
+                journal.path().display()
+            ))
+        })?;
+    let result = delivery
         .client
         .submit(pair, checked.endpoint, &checked.form)
         .await;
-    let outcome = outcome_of(&result);
-    if let Err(error) = journal.complete(&id, outcome, Utc::now()) {
+    if let Err(error) = journal.complete(&id, outcome_of(&result), Utc::now()) {
         tracing::warn!(%error, "could not complete the submissions journal entry");
     }
     let accepted = result.map_err(|error| {
+        let lost = matches!(error, ApiError::Decode { .. }) || error.is_network();
         let mut failure = CommandError::from(error);
-        if failure.exit == Exit::Network {
+        if lost {
             failure.message.push_str(&format!(
                 "; the request may still have been created: run `spsdash list --contract {} --group {}` \
                  and look for {} before submitting again",
@@ -246,23 +281,25 @@ async fn send_or_print(
         }
         failure
     })?;
-    if json {
+    if delivery.json {
         let value = serde_json::to_string(&accepted)
             .map_err(|error| CommandError::api(format!("cannot print the answer: {error}")))?;
-        println!("{value}");
+        writeln!(out, "{value}").map_err(printed)?;
     } else {
         let job = accepted
             .job_id()
             .map(|job| format!(" (jobId {job})"))
             .unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "submitted: spsId {}{job} for {}; follow it with `spsdash show {} --contract {} --group {}`",
             accepted.sps_id,
             checked.cname_hostname,
             accepted.sps_id,
             pair.contract_id,
             pair.group_id
-        );
+        )
+        .map_err(printed)?;
     }
     Ok(Exit::Success)
 }
