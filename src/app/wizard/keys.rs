@@ -140,11 +140,7 @@ fn choice_key(wizard: &mut Wizard, key: KeyEvent) {
             wizard.pair = wizard.pairs[index].clone();
             wizard.touched = true;
         }
-        KeyCode::Enter | KeyCode::Right => {
-            if wizard.confirm_choice() {
-                advance(wizard);
-            }
-        }
+        KeyCode::Enter | KeyCode::Right if wizard.confirm_choice() => advance(wizard),
         _ => {}
     }
 }

@@ -146,7 +146,7 @@ fn name_list(
         let Some(name) = hostname_field(problems, &item, raw, Wildcard::Refused) else {
             continue;
         };
-        if already.iter().any(|known| *known == name.ascii) {
+        if already.contains(&name.ascii) {
             if !already_message.is_empty() {
                 problems.push(Problem::new(
                     item,
