@@ -76,7 +76,7 @@ impl Context {
                     .map(|reason| {
                         format!(
                             "note: {reason}; running on the embedded simulator (DEMO). \
-                             Set up credentials (see README, \"Credentials\") or pass --demo."
+                             Set up credentials (see README, \"Credentials and configuration\") or pass --demo."
                         )
                     })
                     .into_iter()
