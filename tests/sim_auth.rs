@@ -25,7 +25,11 @@ async fn an_unsigned_request_is_refused() {
     let answer = Call::get(list_path()).send_unsigned(&sim).await;
     assert_eq!(answer.status, 401);
     assert_eq!(answer.content_type, "application/problem+json");
-    assert!(answer.detail().contains("Missing Authorization"), "{}", answer.body);
+    assert!(
+        answer.detail().contains("Missing Authorization"),
+        "{}",
+        answer.body
+    );
     assert_eq!(answer.json()["status"], 401);
 }
 
@@ -33,10 +37,16 @@ async fn an_unsigned_request_is_refused() {
 async fn a_tampered_url_is_refused_as_a_bad_signature() {
     let sim = stopped_sim().await;
     let mut call = Call::get(list_path());
-    call.signed_path = Some(format!("{BASE}/sps-requests?contractId=C-1EXMPL&groupId=10011"));
+    call.signed_path = Some(format!(
+        "{BASE}/sps-requests?contractId=C-1EXMPL&groupId=10011"
+    ));
     let answer = call.send(&sim).await;
     assert_eq!(answer.status, 401, "{}", answer.body);
-    assert!(answer.detail().contains("signature does not match"), "{}", answer.body);
+    assert!(
+        answer.detail().contains("signature does not match"),
+        "{}",
+        answer.body
+    );
     // The explanation shows what the server signed, never the tokens.
     assert!(answer.detail().contains("groupId=10010"), "{}", answer.body);
     assert!(!answer.body.contains(sim.credentials.client_token.expose()));
@@ -70,9 +80,8 @@ async fn a_wrong_secret_is_refused_as_a_bad_signature() {
         body: b"",
     };
     let mut call = Call::get(path.clone());
-    call.authorization = Some(
-        signer::sign(&credentials, &request, &call.timestamp, &call.nonce).authorization,
-    );
+    call.authorization =
+        Some(signer::sign(&credentials, &request, &call.timestamp, &call.nonce).authorization);
     let answer = call.send(&sim).await;
     assert_eq!(answer.status, 401);
     assert!(answer.detail().contains("signature does not match"));
@@ -93,9 +102,8 @@ async fn a_request_signed_for_https_is_refused() {
         body: b"",
     };
     let mut call = Call::get(path.clone());
-    call.authorization = Some(
-        signer::sign(&sim.credentials, &request, &call.timestamp, &call.nonce).authorization,
-    );
+    call.authorization =
+        Some(signer::sign(&sim.credentials, &request, &call.timestamp, &call.nonce).authorization);
     assert_eq!(call.send(&sim).await.status, 401);
 }
 
@@ -106,7 +114,11 @@ async fn an_old_timestamp_is_refused() {
     call.timestamp = signer::timestamp_at(chrono::Utc::now() - chrono::Duration::minutes(6));
     let answer = call.send(&sim).await;
     assert_eq!(answer.status, 401);
-    assert!(answer.detail().contains("Invalid timestamp"), "{}", answer.body);
+    assert!(
+        answer.detail().contains("Invalid timestamp"),
+        "{}",
+        answer.body
+    );
 
     // Four minutes is within the window.
     let mut call = Call::get(list_path());
@@ -157,20 +169,16 @@ async fn unknown_tokens_are_refused_by_name() {
     let call = Call::get(list_path());
     let genuine = call.sign(&sim);
     let mut foreign = call.clone();
-    foreign.authorization = Some(genuine.replace(
-        sim.credentials.client_token.expose(),
-        "akab-someone-else",
-    ));
+    foreign.authorization =
+        Some(genuine.replace(sim.credentials.client_token.expose(), "akab-someone-else"));
     let answer = foreign.send(&sim).await;
     assert_eq!(answer.status, 401);
     assert!(answer.detail().contains("client_token"), "{}", answer.body);
 
     let mut foreign = Call::get(list_path());
     let genuine = foreign.sign(&sim);
-    foreign.authorization = Some(genuine.replace(
-        sim.credentials.access_token.expose(),
-        "akab-another-access",
-    ));
+    foreign.authorization =
+        Some(genuine.replace(sim.credentials.access_token.expose(), "akab-another-access"));
     let answer = foreign.send(&sim).await;
     assert!(answer.detail().contains("access_token"), "{}", answer.body);
 }
@@ -188,6 +196,12 @@ async fn a_malformed_header_is_refused_by_name() {
 #[tokio::test]
 async fn papi_groups_need_a_signature_too() {
     let sim = stopped_sim().await;
-    assert_eq!(Call::get("/papi/v1/groups").send_unsigned(&sim).await.status, 401);
+    assert_eq!(
+        Call::get("/papi/v1/groups")
+            .send_unsigned(&sim)
+            .await
+            .status,
+        401
+    );
     assert_eq!(get(&sim, "/papi/v1/groups").await.status, 200);
 }

@@ -91,7 +91,11 @@ pub fn parse_header(header: &str) -> Result<AuthHeader<'_>, AuthFailure> {
         "nonce",
         "signature",
     ];
-    for part in rest.split(';').map(str::trim).filter(|part| !part.is_empty()) {
+    for part in rest
+        .split(';')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+    {
         let (name, value) = part
             .split_once('=')
             .ok_or_else(|| malformed("every field is name=value, separated by ';'"))?;

@@ -73,7 +73,10 @@ impl Connected<IncomingStream<'_, KillableListener>> for ConnectionSwitch {
 }
 
 fn reset() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionReset, "connection reset by the fault injector")
+    io::Error::new(
+        io::ErrorKind::ConnectionReset,
+        "connection reset by the fault injector",
+    )
 }
 
 impl AsyncRead for KillableStream {

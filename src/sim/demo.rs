@@ -17,7 +17,7 @@ use super::world::{Draft, Group, World};
 const DEMO_WORLD: &str = include_str!("../../assets/demo-world.toml");
 
 /// How many requests arrive after the start of a demo (one every few world minutes).
-const DEMO_ARRIVALS: usize = 120;
+const DEMO_ARRIVALS: usize = 200;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,7 +112,12 @@ fn contracts_of(text: &str) -> Result<HashMap<String, ContractFile>, SimError> {
         .collect())
 }
 
-fn build(file: WorldFile, seed: u64, now: DateTime<Utc>, arrivals: bool) -> Result<World, SimError> {
+fn build(
+    file: WorldFile,
+    seed: u64,
+    now: DateTime<Utc>,
+    arrivals: bool,
+) -> Result<World, SimError> {
     let groups = file
         .groups
         .iter()
@@ -172,7 +177,7 @@ fn build(file: WorldFile, seed: u64, now: DateTime<Utc>, arrivals: bool) -> Resu
         let mut generator = Generator::new(&world, contracts);
         let mut at = now;
         for index in 0..DEMO_ARRIVALS {
-            at += Duration::seconds(world.rng().random_range(4 * 60..=14 * 60));
+            at += Duration::seconds(world.rng().random_range(2 * 60..=8 * 60));
             let arrival = generator.draft(world.rng(), index, at, Some(Story::Submitted));
             planned.push(arrival);
         }
@@ -242,7 +247,12 @@ fn demo_draft(
     let cname_hostname = request
         .cname
         .clone()
-        .or_else(|| request.cn.as_ref().map(|cn| cn.trim_start_matches("*.").to_string()))
+        .or_else(|| {
+            request
+                .cn
+                .as_ref()
+                .map(|cn| cn.trim_start_matches("*.").to_string())
+        })
         .or_else(|| request.on.clone().filter(|_| kind == CertKind::ModSan))
         .ok_or("needs cn or cname")?;
     Ok(Picked {
@@ -341,8 +351,14 @@ fn parameters(
     push(&format!("{org}.postal-code"), &contract.postal_code);
     push(&format!("{org}.country"), &contract.country);
     push(&format!("{org}.phone"), &contract.phone);
-    for (prefix, person) in [("admin-contact", &contract.admin), ("technical-contact", &contract.tech)] {
-        for (suffix, value) in ["first-name", "last-name", "phone", "email"].iter().zip(person.iter()) {
+    for (prefix, person) in [
+        ("admin-contact", &contract.admin),
+        ("technical-contact", &contract.tech),
+    ] {
+        for (suffix, value) in ["first-name", "last-name", "phone", "email"]
+            .iter()
+            .zip(person.iter())
+        {
             push(&format!("{prefix}.{suffix}"), value);
         }
     }
@@ -354,11 +370,45 @@ fn parameters(
 }
 
 const BRANDS: &[&str] = &[
-    "acme", "northwind", "contoso", "fabrikam", "tailspin", "wingtip", "adatum", "litware",
-    "proseware", "woodgrove", "lucerne", "margie", "fourthcoffee", "alpine", "bluesky",
-    "coho", "datum", "fineart", "graphic", "humongous", "lamna", "nod", "relecloud", "southridge",
-    "trey", "wideworld", "blueyonder", "consolidated", "greenleaf", "harbor", "ironwood",
-    "juniper", "keystone", "lakeside", "meridian", "oakridge", "pinecrest", "quarry", "redwood",
+    "acme",
+    "northwind",
+    "contoso",
+    "fabrikam",
+    "tailspin",
+    "wingtip",
+    "adatum",
+    "litware",
+    "proseware",
+    "woodgrove",
+    "lucerne",
+    "margie",
+    "fourthcoffee",
+    "alpine",
+    "bluesky",
+    "coho",
+    "datum",
+    "fineart",
+    "graphic",
+    "humongous",
+    "lamna",
+    "nod",
+    "relecloud",
+    "southridge",
+    "trey",
+    "wideworld",
+    "blueyonder",
+    "consolidated",
+    "greenleaf",
+    "harbor",
+    "ironwood",
+    "juniper",
+    "keystone",
+    "lakeside",
+    "meridian",
+    "oakridge",
+    "pinecrest",
+    "quarry",
+    "redwood",
     "summit",
 ];
 const ZONES: &[&str] = &["example.com", "example.net", "example.org", "example"];
@@ -402,7 +452,10 @@ impl Generator {
             format!("{brand}{round}.{zone}")
         };
         let roll: f64 = rng.random();
-        let existing = self.certificates.get(&pair).filter(|names| !names.is_empty());
+        let existing = self
+            .certificates
+            .get(&pair)
+            .filter(|names| !names.is_empty());
         let mut kind = if roll < 0.40 {
             CertKind::San
         } else if roll < 0.65 {
@@ -450,7 +503,9 @@ impl Generator {
             }
             CertKind::ModSan => {
                 let target = on.clone().unwrap_or_default();
-                let zone = target.split_once('.').map_or(target.as_str(), |(_, zone)| zone);
+                let zone = target
+                    .split_once('.')
+                    .map_or(target.as_str(), |(_, zone)| zone);
                 (target.clone(), vec![format!("{prefix}{index}.{zone}")])
             }
             CertKind::EdgeHost => (format!("{prefix}-v6.{base}"), Vec::new()),
@@ -490,7 +545,10 @@ impl Generator {
         });
         let plan = stories::plan(story, kind, issuer, &names, now, rng);
         if matches!(kind, CertKind::San | CertKind::Single | CertKind::Wildcard) {
-            self.certificates.entry(pair).or_default().push(cname.clone());
+            self.certificates
+                .entry(pair)
+                .or_default()
+                .push(cname.clone());
         }
         let parameters = match self.contracts.get(&contract_id) {
             Some(contract) => parameters(contract, kind, issuer, &cname, &names),

@@ -31,10 +31,14 @@ pub enum Fault {
 impl Faults {
     pub fn parse(spec: &str) -> Result<Faults, String> {
         let mut faults = Faults::default();
-        for part in spec.split(',').map(str::trim).filter(|part| !part.is_empty()) {
-            let (name, value) = part.split_once('=').ok_or_else(|| {
-                format!("fault '{part}' needs a value, like error500=0.1")
-            })?;
+        for part in spec
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+        {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("fault '{part}' needs a value, like error500=0.1"))?;
             let (name, value) = (name.trim(), value.trim());
             if name == "latency-ms" {
                 let millis: u64 = value.parse().map_err(|_| {
@@ -47,7 +51,9 @@ impl Faults {
                 .parse()
                 .ok()
                 .filter(|p: &f64| (0.0..=1.0).contains(p))
-                .ok_or_else(|| format!("{name} must be a probability from 0 to 1, not '{value}'"))?;
+                .ok_or_else(|| {
+                    format!("{name} must be a probability from 0 to 1, not '{value}'")
+                })?;
             match name {
                 "error500" => faults.error500 = probability,
                 "ratelimit" => faults.ratelimit = probability,
@@ -107,14 +113,23 @@ mod tests {
     #[test]
     fn parses_a_full_spec_and_refuses_bad_ones() {
         let faults =
-            Faults::parse("error500=0.1, ratelimit=0.2,reset=0,malformed=1,latency-ms=250").unwrap();
+            Faults::parse("error500=0.1, ratelimit=0.2,reset=0,malformed=1,latency-ms=250")
+                .unwrap();
         assert_eq!(faults.error500, 0.1);
         assert_eq!(faults.ratelimit, 0.2);
         assert_eq!(faults.malformed, 1.0);
         assert_eq!(faults.latency, Duration::from_millis(250));
         assert!(Faults::parse("error500=2").unwrap_err().contains("0 to 1"));
-        assert!(Faults::parse("teapot=0.1").unwrap_err().contains("unknown fault"));
-        assert!(Faults::parse("reset").unwrap_err().contains("needs a value"));
+        assert!(
+            Faults::parse("teapot=0.1")
+                .unwrap_err()
+                .contains("unknown fault")
+        );
+        assert!(
+            Faults::parse("reset")
+                .unwrap_err()
+                .contains("needs a value")
+        );
         assert!(Faults::parse("latency-ms=fast").is_err());
     }
 

@@ -41,8 +41,18 @@ fn at(plan: &Plan, minutes: i64) -> Snapshot {
 fn dv_request_walks_from_pending_to_complete() {
     let plan = dv_plan(
         vec![
-            domain("a.example.com", DomainFate::Automatic { after: Duration::minutes(2) }),
-            domain("b.example.com", DomainFate::Automatic { after: Duration::minutes(5) }),
+            domain(
+                "a.example.com",
+                DomainFate::Automatic {
+                    after: Duration::minutes(2),
+                },
+            ),
+            domain(
+                "b.example.com",
+                DomainFate::Automatic {
+                    after: Duration::minutes(5),
+                },
+            ),
         ],
         Outcome::Complete,
     );
@@ -70,14 +80,23 @@ fn dv_request_walks_from_pending_to_complete() {
     let done = at(&plan, 18);
     assert_eq!(done.status, COMPLETE);
     assert_eq!(done.last_change, t0() + Duration::minutes(18));
-    assert!(done.domains.iter().all(|domain| domain.status == DOMAIN_VALID));
+    assert!(
+        done.domains
+            .iter()
+            .all(|domain| domain.status == DOMAIN_VALID)
+    );
 }
 
 #[test]
 fn a_domain_needing_the_user_waits_until_fixed() {
     let mut plan = dv_plan(
         vec![
-            domain("a.example.com", DomainFate::Automatic { after: Duration::minutes(1) }),
+            domain(
+                "a.example.com",
+                DomainFate::Automatic {
+                    after: Duration::minutes(1),
+                },
+            ),
             domain("b.example.com", DomainFate::NeedsUser),
         ],
         Outcome::Complete,
@@ -110,7 +129,10 @@ fn an_invalid_domain_shows_its_error_and_recovers_when_fixed() {
     assert_eq!(at(&plan, 5).domains[0].status, AWAITING_USER);
     let failed = at(&plan, 8);
     assert_eq!(failed.domains[0].status, DOMAIN_INVALID);
-    assert_eq!(failed.domains[0].error.as_deref(), Some("404 from the challenge URL"));
+    assert_eq!(
+        failed.domains[0].error.as_deref(),
+        Some("404 from the challenge URL")
+    );
     assert!(failed.progress.contains("failed"), "{}", failed.progress);
 
     plan.domains[0].fixed_at = Some(t0() + Duration::minutes(30));
@@ -120,7 +142,10 @@ fn an_invalid_domain_shows_its_error_and_recovers_when_fixed() {
 
 #[test]
 fn unvalidated_challenges_expire_and_cancel_the_request() {
-    let plan = dv_plan(vec![domain("d.example.com", DomainFate::NeedsUser)], Outcome::Complete);
+    let plan = dv_plan(
+        vec![domain("d.example.com", DomainFate::NeedsUser)],
+        Outcome::Complete,
+    );
     let expired = at(&plan, 3 + 60 * 24 * 7);
     assert_eq!(expired.status, CANCELLED);
     assert_eq!(expired.domains[0].status, DOMAIN_EXPIRED);
@@ -155,7 +180,10 @@ fn ov_runs_for_days_and_may_be_cancelled() {
     assert_eq!(ov(60 * 24 * 2).status, CPS_RUNNING);
     let cancelled = ov(60 * 24 * 4);
     assert_eq!(cancelled.status, CANCELLED);
-    assert_eq!(cancelled.last_change, t0() + Duration::minutes(5) + Duration::days(3));
+    assert_eq!(
+        cancelled.last_change,
+        t0() + Duration::minutes(5) + Duration::days(3)
+    );
 }
 
 #[test]

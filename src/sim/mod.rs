@@ -79,7 +79,10 @@ impl std::fmt::Display for SimError {
                  (use 127.0.0.1:PORT)"
             ),
             SimError::Bind { addr, source } => {
-                write!(f, "cannot listen on {addr}: {source} (try port 0 for a free one)")
+                write!(
+                    f,
+                    "cannot listen on {addr}: {source} (try port 0 for a free one)"
+                )
             }
             SimError::Faults(why) => write!(f, "bad --faults: {why}"),
             SimError::World(why) => write!(f, "cannot build the simulated world: {why}"),
@@ -196,8 +199,8 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, SimError> {
         dice: FaultDice::new(faults, options.seed),
         addr,
     });
-    let app = server::router(shared.clone())
-        .into_make_service_with_connect_info::<ConnectionSwitch>();
+    let app =
+        server::router(shared.clone()).into_make_service_with_connect_info::<ConnectionSwitch>();
     let (stop, stopped) = oneshot::channel::<()>();
     let serve = axum::serve(KillableListener::new(listener), app).with_graceful_shutdown(async {
         let _ = stopped.await;

@@ -61,8 +61,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(&format!("{edge_hosts}/"), post(create_edge_host))
         .route("/papi/v1/groups", get(groups))
         .route("/papi/v1/groups/", get(groups))
-        .layer(middleware::from_fn_with_state(shared.clone(), verify_signature))
-        .layer(middleware::from_fn_with_state(shared.clone(), inject_faults))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            verify_signature,
+        ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            inject_faults,
+        ))
         .layer(middleware::from_fn_with_state(shared.clone(), count_calls));
     let hooks = Router::new()
         .route("/_sim/stats", get(sim_stats))
@@ -126,7 +132,9 @@ async fn inject_faults(State(shared): AppState, request: Request, next: Next) ->
             let mut response = problem(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too Many Requests",
-                &format!("Rate limit exceeded (injected by the simulator): retry after {retry_after} seconds."),
+                &format!(
+                    "Rate limit exceeded (injected by the simulator): retry after {retry_after} seconds."
+                ),
                 &method,
                 &path,
             );
@@ -220,12 +228,7 @@ fn host_of(headers: &HeaderMap, uri: &Uri, addr: SocketAddr) -> String {
 
 fn json(status: StatusCode, value: &impl serde::Serialize) -> Response {
     match serde_json::to_vec(value) {
-        Ok(bytes) => (
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
@@ -303,32 +306,50 @@ impl Query {
     }
 }
 
+/// An SPS error answer not yet rendered.
+struct Refusal {
+    status: StatusCode,
+    items: Vec<InvalidItem>,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        sps_error(self.status, self.items)
+    }
+}
+
 /// The group/contract pair of a call: 400 when missing or prefixed, 403 when not granted.
-fn scope(world: &World, query: &Query) -> Result<(String, String), Response> {
+fn scope(world: &World, query: &Query) -> Result<(String, String), Refusal> {
     let mut ids = Vec::new();
     for (field, prefix, example) in [
         ("contractId", "ctr_", "contractId=C-1EXMPL"),
         ("groupId", "grp_", "groupId=10010"),
     ] {
         let Some(id) = query.get(field) else {
-            return Err(bad_request(
-                field,
-                format!("{field} is required, like {example}."),
-            ));
+            return Err(Refusal {
+                status: StatusCode::BAD_REQUEST,
+                items: vec![InvalidItem::invalid(
+                    field,
+                    format!("{field} is required, like {example}."),
+                )],
+            });
         };
-        if id.starts_with(prefix) {
-            return Err(bad_request(
-                field,
-                format!("Give {field} without PAPI's '{prefix}' prefix: {}.", &id[prefix.len()..]),
-            ));
+        if let Some(bare) = id.strip_prefix(prefix) {
+            return Err(Refusal {
+                status: StatusCode::BAD_REQUEST,
+                items: vec![InvalidItem::invalid(
+                    field,
+                    format!("Give {field} without PAPI's '{prefix}' prefix: {bare}."),
+                )],
+            });
         }
         ids.push(id.to_string());
     }
     let (contract_id, group_id) = (ids.remove(0), ids.remove(0));
     if !world.is_granted(&contract_id, &group_id) {
-        return Err(sps_error(
-            StatusCode::FORBIDDEN,
-            vec![InvalidItem {
+        return Err(Refusal {
+            status: StatusCode::FORBIDDEN,
+            items: vec![InvalidItem {
                 validation: "Forbidden".to_string(),
                 ..InvalidItem::invalid(
                     "groupId",
@@ -338,7 +359,7 @@ fn scope(world: &World, query: &Query) -> Result<(String, String), Response> {
                     ),
                 )
             }],
-        ));
+        });
     }
     Ok((contract_id, group_id))
 }
@@ -354,7 +375,9 @@ async fn list(State(shared): AppState, uri: Uri) -> Response {
             None => {
                 return bad_request(
                     "after",
-                    format!("after must be an ISO 8601 UTC instant like 2016-12-12T10:15:00Z, not '{text}'."),
+                    format!(
+                        "after must be an ISO 8601 UTC instant like 2016-12-12T10:15:00Z, not '{text}'."
+                    ),
                 );
             }
         },
@@ -363,7 +386,7 @@ async fn list(State(shared): AppState, uri: Uri) -> Response {
     let world = shared.world();
     let (contract_id, group_id) = match scope(&world, &query) {
         Ok(pair) => pair,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let request_list = world
         .list(&contract_id, &group_id, after, now)
@@ -390,7 +413,7 @@ async fn read_one(State(shared): AppState, Path(sps_id): Path<String>, uri: Uri)
     let world = shared.world();
     let (contract_id, group_id) = match scope(&world, &query) {
         Ok(pair) => pair,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let found = sps_id
         .parse::<u64>()
@@ -443,7 +466,7 @@ fn submit(
     let mut world = shared.world();
     let (contract_id, group_id) = match scope(&world, &query) {
         Ok(pair) => pair,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -455,9 +478,7 @@ fn submit(
     {
         return bad_request(
             "Content-Type",
-            format!(
-                "The body must be application/x-www-form-urlencoded, not '{content_type}'."
-            ),
+            format!("The body must be application/x-www-form-urlencoded, not '{content_type}'."),
         );
     }
     let Ok(text) = std::str::from_utf8(body) else {
@@ -500,9 +521,11 @@ async fn sim_clock(State(shared): AppState) -> Response {
 
 async fn sim_advance(State(shared): AppState, uri: Uri) -> Response {
     let query = Query::of(&uri);
-    let seconds = query.get("seconds").and_then(|text| text.parse::<f64>().ok());
+    let seconds = query
+        .get("seconds")
+        .and_then(|text| text.parse::<f64>().ok());
     match seconds {
-        Some(seconds) if seconds.is_finite() && seconds >= 0.0 && seconds < 1e10 => {
+        Some(seconds) if (0.0..1e10).contains(&seconds) => {
             shared
                 .clock
                 .advance(chrono::Duration::milliseconds((seconds * 1000.0) as i64));
@@ -521,7 +544,10 @@ async fn sim_advance(State(shared): AppState, uri: Uri) -> Response {
 async fn sim_validate(State(shared): AppState, uri: Uri) -> Response {
     let query = Query::of(&uri);
     let Some(domain) = query.get("domain").map(str::to_string) else {
-        return bad_request("domain", "domain is required, like /_sim/validate?domain=www.example.com.");
+        return bad_request(
+            "domain",
+            "domain is required, like /_sim/validate?domain=www.example.com.",
+        );
     };
     let now = shared.clock.now();
     let touched = shared.world().fix_domain(&domain, now);

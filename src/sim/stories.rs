@@ -158,8 +158,8 @@ pub fn plan(
         Story::Invalid => {
             plan.created = now - minutes(rng, 60, 60 * 24);
             if let Some(first) = domains.first_mut() {
-                let error = LE_ERRORS[rng.random_range(0..LE_ERRORS.len())]
-                    .replace("{d}", &first.domain);
+                let error =
+                    LE_ERRORS[rng.random_range(0..LE_ERRORS.len())].replace("{d}", &first.domain);
                 first.fate = DomainFate::Invalid {
                     after: minutes(rng, 2, 20),
                     error,

@@ -121,7 +121,10 @@ pub fn sps_request(form: &FormBody) -> Result<NewRequest, Vec<InvalidItem>> {
         ));
     }
     let (names, previous_job_id) = if kind == CertKind::ModSan {
-        (check_mod_san(form, &mut items), check_job_id(form, &mut items))
+        (
+            check_mod_san(form, &mut items),
+            check_job_id(form, &mut items),
+        )
     } else {
         (check_create(form, kind, issuer, &mut items), None)
     };
@@ -176,7 +179,9 @@ pub fn edge_host(form: &FormBody) -> Result<NewRequest, Vec<InvalidItem>> {
 
 /// The first non-blank value of a field, trimmed.
 fn value<'a>(form: &'a FormBody, name: &str) -> Option<&'a str> {
-    form.get(name).map(str::trim).filter(|text| !text.is_empty())
+    form.get(name)
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
 }
 
 fn values<'a>(form: &'a FormBody, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -187,7 +192,10 @@ fn values<'a>(form: &'a FormBody, name: &'a str) -> impl Iterator<Item = &'a str
 }
 
 fn check_issuer(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option<Issuer> {
-    match value(form, "issuer").map(str::to_ascii_lowercase).as_deref() {
+    match value(form, "issuer")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => {
             items.push(InvalidItem::missing("issuer"));
             None
@@ -454,9 +462,7 @@ pub fn hostname_problem(name: &str) -> Option<String> {
     for label in labels {
         let fine = !label.is_empty()
             && label.len() <= 63
-            && label
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !label.starts_with('-')
             && !label.ends_with('-');
         if !fine {

@@ -261,7 +261,11 @@ impl World {
         }))
     }
 
-    fn check_cname_free(&self, new: &NewRequest, now: DateTime<Utc>) -> Result<(), Vec<InvalidItem>> {
+    fn check_cname_free(
+        &self,
+        new: &NewRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(), Vec<InvalidItem>> {
         let taken = self.requests.values().find(|request| {
             request.is_certificate()
                 && request.kind != CertKind::ModSan
@@ -295,9 +299,12 @@ impl World {
         now: DateTime<Utc>,
     ) -> Result<u64, Vec<InvalidItem>> {
         let job_id = new.previous_job_id.unwrap_or_default();
-        let previous = self.list(contract_id, group_id, None, now).into_iter().find(|request| {
-            request.job_id == job_id && matches!(request.kind, CertKind::San | CertKind::ModSan)
-        });
+        let previous = self
+            .list(contract_id, group_id, None, now)
+            .into_iter()
+            .find(|request| {
+                request.job_id == job_id && matches!(request.kind, CertKind::San | CertKind::ModSan)
+            });
         let Some(previous) = previous else {
             return Err(vec![InvalidItem::invalid(
                 "jobId",
@@ -444,7 +451,10 @@ impl World {
                 let open = snapshot.domains.iter().any(|shown| {
                     shown.domain == plan.domain && shown.status != lifecycle::DOMAIN_VALID
                 });
-                if plan.domain == domain && (open || snapshot.domains.is_empty()) && plan.fixed_at.is_none() {
+                if plan.domain == domain
+                    && (open || snapshot.domains.is_empty())
+                    && plan.fixed_at.is_none()
+                {
                     plan.fixed_at = Some(now);
                     changed = true;
                 }

@@ -51,7 +51,10 @@ impl Answer {
 
     /// The problem+json detail.
     pub fn detail(&self) -> String {
-        self.json()["detail"].as_str().unwrap_or_default().to_string()
+        self.json()["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// The fields the SPS envelope names.
