@@ -128,7 +128,8 @@ async fn inject_faults(State(shared): AppState, request: Request, next: Next) ->
             }],
         ),
         Some(Fault::RateLimit) => {
-            let retry_after = rand::rng().random_range(1..=3u32);
+            // One second: long enough to be honoured visibly, short enough for test suites.
+            let retry_after = 1;
             let mut response = problem(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too Many Requests",
