@@ -463,3 +463,40 @@ async fn stats_count_calls_by_route_template_and_status_but_not_hooks() {
     );
     assert_eq!(sim.calls().iter().map(|call| call.count).sum::<u64>(), 6);
 }
+
+#[tokio::test]
+async fn shutting_down_closes_the_port() {
+    let sim = stopped_sim().await;
+    let addr = sim.addr;
+    assert_eq!(get(&sim, "/papi/v1/groups").await.status, 200);
+    sim.shutdown().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn dropping_the_simulator_stops_it() {
+    let sim = stopped_sim().await;
+    let addr = sim.addr;
+    drop(sim);
+    // The server task ends on its own thread; give it a moment of real time.
+    let mut refused = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(refused, "still accepting on {addr}");
+}
+
+#[tokio::test]
+async fn only_loopback_addresses_are_accepted() {
+    let error = spsdash::sim::start(spsdash::sim::SimOptions {
+        listen: "0.0.0.0:0".parse().unwrap(),
+        ..spsdash::sim::SimOptions::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("loopback"), "{error}");
+}

@@ -417,6 +417,9 @@ const PREFIXES: &[&str] = &[
     "app", "docs", "status", "assets", "video", "store", "account", "help",
 ];
 
+/// Where generated worlds put a third of their requests.
+const BUSY_PAIR: (&str, &str) = ("C-1EXMPL", "10010");
+
 /// Draws random but plausible requests over the account's pairs.
 struct Generator {
     pairs: Vec<(String, String)>,
@@ -441,7 +444,19 @@ impl Generator {
         now: DateTime<Utc>,
         story: Option<Story>,
     ) -> (Draft, Option<String>) {
-        let (contract_id, group_id) = self.pairs[rng.random_range(0..self.pairs.len())].clone();
+        // A third of all requests land in one busy pair, so a large world has a list of
+        // thousands to scroll; the rest spread evenly.
+        let busy = self
+            .pairs
+            .iter()
+            .position(|(contract, group)| contract == BUSY_PAIR.0 && group == BUSY_PAIR.1)
+            .unwrap_or(0);
+        let chosen = if rng.random_bool(0.35) {
+            busy
+        } else {
+            rng.random_range(0..self.pairs.len())
+        };
+        let (contract_id, group_id) = self.pairs[chosen].clone();
         let pair = (contract_id.clone(), group_id.clone());
         let brand = BRANDS[rng.random_range(0..BRANDS.len())];
         let zone = ZONES[rng.random_range(0..ZONES.len())];

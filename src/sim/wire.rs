@@ -16,13 +16,13 @@ pub fn iso(time: DateTime<Utc>) -> String {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RequestList {
-    pub request_list: Vec<WireRequest>,
+pub struct RequestList<'a> {
+    pub request_list: Vec<WireRequest<'a>>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct WireRequest {
+pub struct WireRequest<'a> {
     pub sps_id: u64,
     pub resource_url: String,
     pub job_id: u64,
@@ -32,15 +32,15 @@ pub struct WireRequest {
     pub workflow_progress: String,
     pub last_status_change: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<Vec<WireParameter>>,
+    pub parameters: Option<Vec<WireParameter<'a>>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dv_status: Vec<WireDvStatus>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct WireParameter {
-    pub name: String,
-    pub value: String,
+pub struct WireParameter<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,12 +57,12 @@ pub struct WireDvStatus {
     pub error: Option<String>,
 }
 
-pub fn request(
-    request: &SimRequest,
+pub fn request<'a>(
+    request: &'a SimRequest,
     world: &World,
     now: DateTime<Utc>,
     information: bool,
-) -> WireRequest {
+) -> WireRequest<'a> {
     let snapshot: Snapshot = request.snapshot(now);
     let dv_status = snapshot
         .domains
@@ -100,10 +100,7 @@ pub fn request(
             request
                 .parameters
                 .iter()
-                .map(|(name, value)| WireParameter {
-                    name: name.clone(),
-                    value: value.clone(),
-                })
+                .map(|(name, value)| WireParameter { name, value })
                 .collect()
         }),
         dv_status,
