@@ -476,3 +476,194 @@ async fn add_sans_learns_the_issuer_and_the_names_from_the_certificates_requests
         missing.message
     );
 }
+
+// ---- The commands end to end on the embedded simulator (`--demo`). ----
+
+fn demo_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(["--contract", "C-1EXMPL", "--group", "10010", "--demo"]);
+    all
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn create_dry_run_prints_the_wire_body_with_punycode() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.home.path().join("idn.toml");
+    std::fs::write(
+        &path,
+        EXAMPLE.replace("\"api.shop.example.com\"", "\"Bücher.example.com\""),
+    )
+    .unwrap();
+    let output = sandbox.run(&demo_args(&[
+        "create",
+        "--file",
+        path.to_str().unwrap(),
+        "--dry-run",
+    ]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("POST http://127.0.0.1:"), "{text}");
+    assert!(lines[0].ends_with(
+        "/config-secure-provisioning-service/v1/sps-requests?contractId=C-1EXMPL&groupId=10010"
+    ));
+    assert!(lines[1].contains("&csr.sans=shop.example.com&csr.sans=www.shop.example.com&csr.sans=xn--bcher-kva.example.com&"), "{text}");
+    assert!(
+        !sandbox
+            .home
+            .path()
+            .join("spsdash-data/submissions.jsonl")
+            .exists(),
+        "a dry run journals nothing"
+    );
+}
+
+#[test]
+fn create_sends_to_the_simulator_and_journals_the_sps_id() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.home.path().join("new.toml");
+    std::fs::write(
+        &path,
+        EXAMPLE.replace("shop.example.com", "cli-shop.example.com"),
+    )
+    .unwrap();
+    let output = sandbox.run(&demo_args(&["create", "--file", path.to_str().unwrap()]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("submitted: spsId "), "{text}");
+    assert!(text.contains(" for cli-shop.example.com;"), "{text}");
+    let journal = SubmissionJournal::in_dir(&sandbox.home.path().join("spsdash-data"));
+    let entries = journal.entries().unwrap();
+    assert_eq!(entries.len(), 1);
+    let Outcome::Accepted { sps_id } = entries[0].outcome else {
+        panic!("not accepted: {:?}", entries[0].outcome);
+    };
+    assert!(text.contains(&format!("spsId {sps_id}")), "{text}");
+
+    // Each --demo run is a fresh world; shop.example.com is taken in it: the simulator's 400
+    // names the field, exit 1, journaled as refused.
+    let taken = sandbox.run(&demo_args(&[
+        "create",
+        "--file",
+        "assets/request.example.toml",
+        "--json",
+    ]));
+    assert_eq!(taken.status.code(), Some(1), "{}", stderr(&taken));
+    assert!(
+        stderr(&taken).contains("cnameHostname:"),
+        "{}",
+        stderr(&taken)
+    );
+    assert!(taken.stdout.is_empty());
+    assert!(matches!(
+        journal.entries().unwrap()[1].outcome,
+        Outcome::Refused { .. }
+    ));
+}
+
+#[test]
+fn read_only_refuses_to_send() {
+    let output = Sandbox::new().run(&demo_args(&[
+        "create",
+        "--file",
+        "assets/request.example.toml",
+        "--read-only",
+    ]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("read-only"), "{}", stderr(&output));
+}
+
+/// The demo world's completed SAN request: (cnameHostname, jobId, names on it).
+fn completed_san(sandbox: &Sandbox) -> (String, String, Vec<String>) {
+    let output = sandbox.run(&demo_args(&["list", "--json"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let requests: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let parameter = |request: &serde_json::Value, name: &str| -> Vec<String> {
+        request["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["name"] == name)
+            .filter_map(|p| p["value"].as_str().map(str::to_string))
+            .collect()
+    };
+    let request = requests
+        .iter()
+        .find(|r| r["status"] == "SPS Request Complete" && parameter(r, "createType") == ["san"])
+        .expect("the demo world has a completed SAN request");
+    (
+        parameter(request, "cnameHostname")[0].clone(),
+        request["jobId"].to_string(),
+        parameter(request, "csr.sans"),
+    )
+}
+
+#[test]
+fn add_sans_refuses_a_name_already_on_the_certificate_and_dry_runs_mod_san() {
+    let sandbox = Sandbox::new();
+    let (cname, job_id, names) = completed_san(&sandbox);
+    let output = sandbox.run(&demo_args(&[
+        "add-sans",
+        "--cname-hostname",
+        &cname,
+        "--job-id",
+        &job_id,
+        "--domain",
+        "brand-new.example.com",
+        "--domain",
+        &names[1],
+        "--dry-run",
+    ]));
+    assert_refused(&output, "domains[1]", "already on the certificate");
+    let output = sandbox.run(&demo_args(&[
+        "add-sans",
+        "--cname-hostname",
+        &cname,
+        "--job-id",
+        &job_id,
+        "--domain",
+        "brand-new.example.com",
+        "--dry-run",
+    ]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).lines().nth(1).unwrap(),
+        format!(
+            "cnameHostname={cname}&createType=modSan&issuer=lets-encrypt&jobId={job_id}&add.sans=brand-new.example.com"
+        )
+    );
+}
+
+#[test]
+fn edge_host_dry_run() {
+    let output = Sandbox::new().run(&demo_args(&[
+        "edge-host",
+        "--cname-hostname",
+        "api.example.com",
+        "--enrollment-id",
+        "10018",
+        "--ip-version",
+        "ipv6",
+        "--product",
+        "ion_premier",
+        "--dry-run",
+    ]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("/secure-edge-hosts?contractId=C-1EXMPL&groupId=10010"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().nth(1).unwrap(),
+        "cnameHostname=api.example.com&enrollmentId=10018&ipVersion=ipv6&product=ion_premier"
+    );
+}
