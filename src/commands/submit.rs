@@ -164,7 +164,7 @@ pub async fn find_certificate(
     };
     let validation = previous
         .parameter("issuer")
-        .and_then(|issuer| Validation::try_from(issuer.to_string()).ok())
+        .and_then(Validation::from_issuer)
         .unwrap_or_default();
     // Every name that request of this certificate ever put on it.
     let mut names: Vec<String> = Vec::new();

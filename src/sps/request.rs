@@ -86,6 +86,15 @@ impl Validation {
         }
     }
 
+    /// From a request's `issuer` parameter (`symantec`, `lets-encrypt`).
+    pub fn from_issuer(issuer: &str) -> Option<Validation> {
+        match issuer.trim().to_ascii_lowercase().as_str() {
+            "symantec" => Some(Validation::Ov),
+            "lets-encrypt" => Some(Validation::Dv),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Validation::Ov => "ov",
