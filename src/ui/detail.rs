@@ -1,0 +1,329 @@
+//! The detail of one request: its fields, then one section at a time (domains with a panel
+//! that shows the focused domain's values whole, parameters, or the history of changes seen).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
+
+use super::format::{age, iso};
+use super::theme::{Theme, state_glyph};
+use crate::app::view::scroll_offset;
+use crate::app::{App, DetailSection, DetailState};
+use crate::sps::model::{DvStatus, RequestState, SpsRequest};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some((detail, request)) = app.detail_request() else {
+        let message = match &app.screen {
+            crate::app::Screen::Detail(detail) => format!(
+                "request #{} is not in the last list of {} (Esc goes back)",
+                detail.sps_id, detail.pair
+            ),
+            crate::app::Screen::Requests => String::new(),
+        };
+        frame.render_widget(
+            Paragraph::new(message).block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    };
+    let [summary, tabs, body] = Layout::vertical([
+        Constraint::Length(6),
+        Constraint::Length(1),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    render_summary(frame, summary, app, request, theme);
+    render_tabs(frame, tabs, app, detail, request, theme);
+    match detail.section {
+        DetailSection::Domains => render_domains(frame, body, app, detail, request, theme),
+        DetailSection::Parameters => render_parameters(frame, body, detail, request),
+        DetailSection::History => render_history(frame, body, app, detail, theme),
+    }
+}
+
+fn render_summary(frame: &mut Frame, area: Rect, app: &App, request: &SpsRequest, theme: Theme) {
+    let state = request.state();
+    let name = request
+        .cname_hostname()
+        .or_else(|| request.common_name())
+        .unwrap_or("(name not known yet)");
+    let mut status = vec![
+        Span::raw("status "),
+        Span::styled(
+            format!("{} {}", state_glyph(state), request.status),
+            theme.state(state),
+        ),
+    ];
+    if state == RequestState::AwaitingUser {
+        status.push(Span::styled(
+            "  ← awaiting you: prove control of the domains below",
+            theme.state(state),
+        ));
+    }
+    let ids = format!(
+        "jobId {}   enrollmentId {}   kind {}   validation {}   CN {}",
+        opt(request.job_id),
+        opt(request.enrollment_id),
+        request.create_type().unwrap_or("-"),
+        request.validation().map_or("-", |v| v.label()),
+        request.common_name().unwrap_or("-"),
+    );
+    let change = match request.last_status_change_at() {
+        Some(time) => format!("last change {} ({})", age(app.now, time), iso(time)),
+        None => format!(
+            "last change {}",
+            request.last_status_change.as_deref().unwrap_or("-")
+        ),
+    };
+    let polled = match app.detail_freshness.fetched_at {
+        Some(time) => format!("   detail read {}", age(app.now, time)),
+        None => "   reading details…".to_string(),
+    };
+    let lines = vec![
+        Line::from(status),
+        Line::from(format!(
+            "progress {}",
+            request.workflow_progress.as_deref().unwrap_or("-")
+        )),
+        Line::from(ids),
+        Line::from(format!("{change}{polled}")),
+    ];
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" #{} {name} ", request.sps_id));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn opt(value: Option<u64>) -> String {
+    value.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
+
+fn render_tabs(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    detail: &DetailState,
+    request: &SpsRequest,
+    theme: Theme,
+) {
+    let history = app
+        .transitions_of(&(detail.pair.clone(), detail.sps_id))
+        .len();
+    let tabs = [
+        (DetailSection::Domains, format!("Domains {}", request.dv_status.len())),
+        (
+            DetailSection::Parameters,
+            format!("Parameters {}", request.parameters.len()),
+        ),
+        (DetailSection::History, format!("History {history}")),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (section, label) in tabs {
+        if section == detail.section {
+            spans.push(Span::styled(format!("[{label}]"), theme.selected()));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::styled("(Tab switches)", theme.dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_domains(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    detail: &DetailState,
+    request: &SpsRequest,
+    theme: Theme,
+) {
+    if request.dv_status.is_empty() {
+        let text = match request.validation() {
+            Some(crate::sps::model::Validation::Ov) => {
+                "OV request: no per-domain validation records (the CA validates the organization)"
+            }
+            _ => "no domain validation records (yet)",
+        };
+        frame.render_widget(
+            Paragraph::new(text).block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    }
+    let checks: Vec<Option<&crate::app::DomainCheck>> = request
+        .dv_status
+        .iter()
+        .map(|domain| {
+            app.domain_checks
+                .get(&(request.sps_id, domain.domain.clone()))
+        })
+        .collect();
+    let with_check = checks.iter().any(Option::is_some);
+    let table_height = (request.dv_status.len() as u16 + 3).min((area.height / 2).max(5));
+    let [table_area, panel_area] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    let visible = table_height.saturating_sub(3) as usize;
+    let cursor = detail.domain_cursor.min(request.dv_status.len() - 1);
+    let offset = scroll_offset(0, cursor, visible, request.dv_status.len());
+    let rows: Vec<TableRow> = request
+        .dv_status
+        .iter()
+        .zip(&checks)
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(position, (domain, check))| {
+            let mut cells = vec![
+                domain.domain.clone(),
+                domain.status.to_string(),
+                text(&domain.full_path),
+                text(&domain.redirect_path),
+                text(&domain.token),
+                text(&domain.expires),
+                text(&domain.error),
+            ];
+            if with_check {
+                cells.push(check.map(|c| c.summary.clone()).unwrap_or_default());
+            }
+            let mut style = domain_style(domain, theme);
+            if position == cursor {
+                style = style.patch(theme.selected());
+            }
+            TableRow::new(cells).style(style)
+        })
+        .collect();
+    let mut header = vec![
+        "domain",
+        "status",
+        "fullPath",
+        "redirectPath",
+        "token",
+        "expires",
+        "error",
+    ];
+    let mut widths = vec![
+        Constraint::Fill(3),
+        Constraint::Length(13),
+        Constraint::Fill(4),
+        Constraint::Fill(4),
+        Constraint::Fill(2),
+        Constraint::Length(20),
+        Constraint::Fill(2),
+    ];
+    if with_check {
+        header.push("check");
+        widths.push(Constraint::Fill(2));
+    }
+    let table = Table::new(rows, widths)
+        .header(TableRow::new(header).style(theme.header()))
+        .column_spacing(1)
+        .block(Block::default().borders(Borders::ALL).title(format!(
+            " domain {} of {} (↑↓; whole values below) ",
+            cursor + 1,
+            request.dv_status.len()
+        )));
+    frame.render_widget(table, table_area);
+    let focused = &request.dv_status[cursor];
+    let mut lines = vec![
+        field("domain", &focused.domain),
+        field("status", focused.status.as_str()),
+        field("fullPath", focused.full_path.as_deref().unwrap_or("-")),
+        field(
+            "redirectPath",
+            focused.redirect_path.as_deref().unwrap_or("-"),
+        ),
+        field("token", focused.token.as_deref().unwrap_or("-")),
+        field(
+            "responseBody",
+            focused.response_body.as_deref().unwrap_or("-"),
+        ),
+        field("expires", focused.expires.as_deref().unwrap_or("-")),
+        field("validated", focused.validated_timestamp.as_deref().unwrap_or("-")),
+        field("error", focused.error.as_deref().unwrap_or("-")),
+    ];
+    if let Some(check) = checks[cursor] {
+        lines.push(field("check", &check.summary));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" focused domain ")),
+        panel_area,
+    );
+}
+
+fn domain_style(domain: &DvStatus, theme: Theme) -> ratatui::style::Style {
+    use crate::sps::model::DomainStatus;
+    let state = match domain.status.as_str() {
+        DomainStatus::VALID => RequestState::Complete,
+        DomainStatus::AWAITING_USER => RequestState::AwaitingUser,
+        DomainStatus::INVALID | DomainStatus::EXPIRED => RequestState::Failed,
+        _ => RequestState::InProgress,
+    };
+    theme.state(state)
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "-".to_string())
+}
+
+fn field<'a>(name: &'a str, value: &'a str) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<13}"), ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::raw(value),
+    ])
+}
+
+fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, request: &SpsRequest) {
+    let lines: Vec<Line> = if request.parameters.is_empty() {
+        vec![Line::from("no parameters known (SPS sends them with information=true)")]
+    } else {
+        request
+            .parameters
+            .iter()
+            .map(|parameter| field(&parameter.name, parameter.value.as_deref().unwrap_or("")))
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
+            .block(Block::default().borders(Borders::ALL).title(" parameters (↑↓ scroll) ")),
+        area,
+    );
+}
+
+fn render_history(frame: &mut Frame, area: Rect, app: &App, detail: &DetailState, theme: Theme) {
+    let transitions = app.transitions_of(&(detail.pair.clone(), detail.sps_id));
+    let lines: Vec<Line> = if transitions.is_empty() {
+        vec![Line::from(Span::styled(
+            "no status change seen yet (changes are recorded while spsdash runs)",
+            theme.dim(),
+        ))]
+    } else {
+        transitions
+            .iter()
+            .rev()
+            .map(|transition| {
+                Line::from(format!(
+                    "{}  {:>8}  {}",
+                    iso(transition.at),
+                    age(app.now, transition.at),
+                    transition.describe("")
+                ))
+            })
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" history, newest first (↑↓ scroll) "),
+            ),
+        area,
+    );
+}
