@@ -159,9 +159,15 @@ pub fn lookup(context: KeyContext, event: &KeyEvent) -> Option<Action> {
 }
 
 /// One line per action for the help screen: every key that triggers it, and what it does.
+/// The screen's own keys come first, then the global ones, then movement.
 pub fn help_lines(context: KeyContext) -> Vec<(String, &'static str)> {
     let mut lines: Vec<(String, &'static str, Action)> = Vec::new();
-    for binding in bindings(context) {
+    let ordered: Vec<&'static Binding> = match context {
+        KeyContext::Requests => REQUESTS.iter().chain(GLOBAL).chain(MOVES).collect(),
+        KeyContext::Detail => DETAIL.iter().chain(GLOBAL).chain(MOVES).collect(),
+        KeyContext::Overlay => OVERLAY.iter().collect(),
+    };
+    for binding in ordered {
         match lines
             .iter_mut()
             .find(|(_, help, action)| *action == binding.action && *help == binding.help)
@@ -207,7 +213,7 @@ fn short_help(action: Action, help: &'static str) -> &'static str {
         Action::Pause => "pause",
         Action::Open => "detail",
         Action::Filter => "filter",
-        Action::NextPair => "next pair",
+        Action::NextPair => "pair",
         Action::NewRequest => "new",
         Action::Back => "back",
         Action::NextSection => "section",

@@ -331,11 +331,15 @@ impl App {
     }
 
     pub(crate) fn record_error(&mut self, source: String, message: String) {
+        self.record_error_at(self.now, source, message);
+    }
+
+    pub(crate) fn record_error_at(&mut self, at: DateTime<Utc>, source: String, message: String) {
         if self.errors.len() >= ERROR_HISTORY {
             self.errors.pop_front();
         }
         self.errors.push_back(ErrorEntry {
-            at: self.now,
+            at,
             source,
             message,
         });

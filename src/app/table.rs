@@ -155,13 +155,12 @@ pub fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
         Column::Status => a
             .state
             .cmp(&b.state)
-            .then_with(|| a.status.cmp(&b.status))
             // Within a state, the most recent change first.
             .then_with(|| b.last_change.cmp(&a.last_change)),
         Column::Domains => (a.domains_total - a.domains_valid)
             .cmp(&(b.domains_total - b.domains_valid))
             .reverse()
-            .then_with(|| a.domains_total.cmp(&b.domains_total)),
+            .then_with(|| b.domains_total.cmp(&a.domains_total)),
         Column::LastChange => a.last_change.cmp(&b.last_change),
         Column::Enrollment => a
             .enrollment

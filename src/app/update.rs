@@ -141,7 +141,7 @@ impl App {
                 dataset.freshness.failures = failures.max(1);
                 dataset.freshness.last_error = Some(error.to_string());
                 let source = dataset.label();
-                self.record_error(source, error.to_string());
+                self.record_error_at(at, source, error.to_string());
                 Vec::new()
             }
         }
@@ -176,7 +176,7 @@ impl App {
             Err(error) => {
                 self.detail_freshness.failures += 1;
                 self.detail_freshness.last_error = Some(error.to_string());
-                self.record_error(format!("request #{sps_id}"), error.to_string());
+                self.record_error_at(at, format!("request #{sps_id}"), error.to_string());
                 Vec::new()
             }
         }

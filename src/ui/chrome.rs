@@ -13,7 +13,7 @@ use crate::app::{App, FreshnessLevel, Level, keymap};
 
 pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if app.paused {
-        let text = "⏸ PAUSED: polling is frozen and the data below is getting older. Press p to resume.";
+        let text = "⏸ PAUSED: polling is frozen, the data is getting older. p resumes.";
         frame.render_widget(
             Paragraph::new(fit(text, area.width as usize)).style(theme.banner()),
             area,
@@ -118,7 +118,14 @@ pub fn render_hints(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         spans.push(Span::styled("Ctrl-c", theme.key()));
         spans.push(Span::raw(" quit"));
     } else {
+        // Whole hints only: stop before one that would be cut.
+        let mut used = 0usize;
         for (key, help) in keymap::hints(app.keymap_context()) {
+            let width = key.chars().count() + help.chars().count() + 3;
+            if used + width > area.width as usize {
+                break;
+            }
+            used += width;
             spans.push(Span::styled(format!(" {key}"), theme.key()));
             spans.push(Span::raw(format!(" {help} ")));
         }

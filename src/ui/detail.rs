@@ -167,6 +167,8 @@ fn render_domains(
     let visible = table_height.saturating_sub(3) as usize;
     let cursor = detail.domain_cursor.min(request.dv_status.len() - 1);
     let offset = scroll_offset(0, cursor, visible, request.dv_status.len());
+    // Narrow screens keep the short columns; the panel below shows the paths whole.
+    let wide = area.width >= 100;
     let rows: Vec<TableRow> = request
         .dv_status
         .iter()
@@ -175,15 +177,14 @@ fn render_domains(
         .skip(offset)
         .take(visible)
         .map(|(position, (domain, check))| {
-            let mut cells = vec![
-                domain.domain.clone(),
-                domain.status.to_string(),
-                text(&domain.full_path),
-                text(&domain.redirect_path),
-                text(&domain.token),
-                text(&domain.expires),
-                text(&domain.error),
-            ];
+            let mut cells = vec![domain.domain.clone(), domain.status.to_string()];
+            if wide {
+                cells.push(text(&domain.full_path));
+                cells.push(text(&domain.redirect_path));
+                cells.push(text(&domain.token));
+            }
+            cells.push(text(&domain.expires));
+            cells.push(text(&domain.error));
             if with_check {
                 cells.push(check.map(|c| c.summary.clone()).unwrap_or_default());
             }
@@ -194,24 +195,14 @@ fn render_domains(
             TableRow::new(cells).style(style)
         })
         .collect();
-    let mut header = vec![
-        "domain",
-        "status",
-        "fullPath",
-        "redirectPath",
-        "token",
-        "expires",
-        "error",
-    ];
-    let mut widths = vec![
-        Constraint::Fill(3),
-        Constraint::Length(13),
-        Constraint::Fill(4),
-        Constraint::Fill(4),
-        Constraint::Fill(2),
-        Constraint::Length(20),
-        Constraint::Fill(2),
-    ];
+    let mut header = vec!["domain", "status"];
+    let mut widths = vec![Constraint::Fill(3), Constraint::Length(13)];
+    if wide {
+        header.extend(["fullPath", "redirectPath", "token"]);
+        widths.extend([Constraint::Fill(4), Constraint::Fill(4), Constraint::Fill(2)]);
+    }
+    header.extend(["expires", "error"]);
+    widths.extend([Constraint::Length(20), Constraint::Fill(2)]);
     if with_check {
         header.push("check");
         widths.push(Constraint::Fill(2));
@@ -234,14 +225,14 @@ fn render_domains(
             "redirectPath",
             focused.redirect_path.as_deref().unwrap_or("-"),
         ),
+        field("error", focused.error.as_deref().unwrap_or("-")),
+        field("expires", focused.expires.as_deref().unwrap_or("-")),
         field("token", focused.token.as_deref().unwrap_or("-")),
         field(
             "responseBody",
             focused.response_body.as_deref().unwrap_or("-"),
         ),
-        field("expires", focused.expires.as_deref().unwrap_or("-")),
         field("validated", focused.validated_timestamp.as_deref().unwrap_or("-")),
-        field("error", focused.error.as_deref().unwrap_or("-")),
     ];
     if let Some(check) = checks[cursor] {
         lines.push(field("check", &check.summary));

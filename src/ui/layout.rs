@@ -44,8 +44,6 @@ pub fn areas(area: Rect) -> Areas {
 pub fn sidebar_width(width: u16) -> u16 {
     if width >= 140 {
         26
-    } else if width >= 100 {
-        22
     } else {
         18
     }

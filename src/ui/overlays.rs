@@ -54,11 +54,18 @@ fn render_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: T
         theme.dim(),
     )));
     let box_area = centered(area, 72, lines.len() as u16 + 2);
+    let shown = box_area.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(shown));
+    let hidden = lines.len().saturating_sub(shown + scroll);
+    let mut block = Block::default().borders(Borders::ALL).title(title);
+    if hidden > 0 || scroll > 0 {
+        block = block.title_bottom(format!(" ↑↓ scroll: {hidden} more below "));
+    }
     frame.render_widget(Clear, box_area);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
+            .block(block),
         box_area,
     );
 }

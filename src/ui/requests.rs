@@ -40,7 +40,7 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Line::from(fit(&dataset.label(), width.saturating_sub(2))),
             Line::from(counts_text(&dataset.counts)),
             Line::from(Span::styled(
-                fit(&freshness_text(app, dataset, level), width.saturating_sub(2)),
+                fit(&sidebar_freshness(app, dataset, level), width.saturating_sub(2)),
                 theme.freshness(level),
             )),
         ]);
@@ -85,6 +85,30 @@ fn counts_text(counts: &StateCounts) -> String {
     )
 }
 
+/// The sidebar's short form: "⟳ 4s ago", "cache 2h ago", with LATE/OUTDATED in words.
+fn sidebar_freshness(app: &App, dataset: &Dataset, level: FreshnessLevel) -> String {
+    let Some(fetched_at) = dataset.freshness.fetched_at else {
+        return match dataset.freshness.failures {
+            0 => "loading…".to_string(),
+            failures => format!("failed ×{failures}"),
+        };
+    };
+    let verb = if dataset.freshness.from_cache {
+        "cache"
+    } else {
+        "⟳"
+    };
+    let mut text = format!("{verb} {}", age(app.now, fetched_at));
+    if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
+        text.push(' ');
+        text.push_str(level.word());
+    }
+    if dataset.freshness.failures > 0 {
+        text.push_str(&format!(" ✗{}", dataset.freshness.failures));
+    }
+    text
+}
+
 /// "updated 4s ago", "cached 2h ago", with LATE/OUTDATED in words.
 pub fn freshness_text(app: &App, dataset: &Dataset, level: FreshnessLevel) -> String {
     let Some(fetched_at) = dataset.freshness.fetched_at else {
@@ -121,19 +145,21 @@ const PRIORITY: [Column; 8] = [
 /// Width each column wants; the name takes what is left.
 fn wanted_width(column: Column) -> u16 {
     match column {
-        Column::SpsId => 7,
-        Column::Name => 14,
+        Column::SpsId => 6,
+        Column::Name => 12,
         Column::Kind => 8,
         Column::Validation => 3,
         Column::Status => 16,
         Column::Domains => 5,
-        Column::LastChange => 8,
+        Column::LastChange => 11,
         Column::Enrollment => 10,
     }
 }
 
-/// Width of the ISO time shown after the relative one when there is room.
-const ISO_WIDTH: u16 = 21;
+/// Extra width of the last-change column when the ISO time follows the relative one
+/// ("5m ago  2026-11-28T11:55Z" is 25 wide instead of 11). The table shows minutes; the
+/// detail view shows seconds.
+const ISO_WIDTH: u16 = 14;
 
 struct Plan {
     columns: Vec<Column>,
@@ -234,7 +260,7 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
             }
             Column::LastChange => match row.last_change {
                 Some(time) if plan.with_iso => {
-                    format!("{:<8} {}", age(app.now, time), row.last_change_iso)
+                    format!("{:<7} {}", age(app.now, time), time.format("%Y-%m-%dT%H:%MZ"))
                 }
                 Some(time) => age(app.now, time),
                 None => row.last_change_iso.clone(),
