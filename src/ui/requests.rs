@@ -311,7 +311,7 @@ mod tests {
         let narrow = plan(40);
         assert_eq!(
             narrow.columns,
-            vec![Column::SpsId, Column::Status, Column::Name]
+            vec![Column::SpsId, Column::Name, Column::Status]
         );
         let wide = plan(120);
         assert_eq!(wide.columns.len(), 8);
