@@ -91,7 +91,9 @@ impl Cadence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Finished {
     /// Success; `all_terminal` slows the pace down.
-    Ok { all_terminal: bool },
+    Ok {
+        all_terminal: bool,
+    },
     Failed,
 }
 
@@ -392,7 +394,13 @@ mod tests {
         state.start();
         assert!(!state.should_start(start), "one call in flight at most");
         assert_eq!(state.next_wake(), None);
-        let wait = state.finish(start, Finished::Ok { all_terminal: false }, 0.5);
+        let wait = state.finish(
+            start,
+            Finished::Ok {
+                all_terminal: false,
+            },
+            0.5,
+        );
         assert_eq!(wait, Duration::from_secs(15));
         assert!(!state.should_start(start + Duration::from_secs(14)));
         assert!(state.should_start(start + Duration::from_secs(15)));
@@ -410,11 +418,26 @@ mod tests {
         state.request_refresh();
         state.request_refresh();
         assert!(!state.should_start(start), "never two calls in flight");
-        state.finish(start, Finished::Ok { all_terminal: false }, 0.5);
+        state.finish(
+            start,
+            Finished::Ok {
+                all_terminal: false,
+            },
+            0.5,
+        );
         assert!(state.should_start(start), "the waiting wish runs now");
         state.start();
-        state.finish(start, Finished::Ok { all_terminal: false }, 0.5);
-        assert!(!state.should_start(start), "three wishes made a single call");
+        state.finish(
+            start,
+            Finished::Ok {
+                all_terminal: false,
+            },
+            0.5,
+        );
+        assert!(
+            !state.should_start(start),
+            "three wishes made a single call"
+        );
     }
 
     #[test]
@@ -426,7 +449,13 @@ mod tests {
         state.request_refresh();
         assert!(state.should_start(start));
         state.start();
-        state.finish(start, Finished::Ok { all_terminal: false }, 0.5);
+        state.finish(
+            start,
+            Finished::Ok {
+                all_terminal: false,
+            },
+            0.5,
+        );
         state.set_paused(false);
         assert!(state.should_start(start + Duration::from_secs(15)));
     }
@@ -447,7 +476,13 @@ mod tests {
         assert_eq!(low, Duration::from_millis(6400));
         assert_eq!(high, Duration::from_millis(9600));
         state.start();
-        state.finish(start, Finished::Ok { all_terminal: false }, 0.5);
+        state.finish(
+            start,
+            Finished::Ok {
+                all_terminal: false,
+            },
+            0.5,
+        );
         assert_eq!(state.failures(), 0);
     }
 

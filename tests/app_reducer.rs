@@ -102,7 +102,11 @@ fn filter_matches_any_visible_column_and_esc_clears_it() {
     assert_eq!(app.last_recompute, Recompute::Narrowed);
     press(&mut app, std::iter::repeat_n(key(KeyCode::Backspace), 4));
     assert_eq!(app.filter, "EXAMPLE");
-    assert_eq!(app.last_recompute, Recompute::Full, "a shorter filter starts over");
+    assert_eq!(
+        app.last_recompute,
+        Recompute::Full,
+        "a shorter filter starts over"
+    );
     assert_eq!(shown(&app).len(), 7);
     press(&mut app, std::iter::repeat_n(key(KeyCode::Backspace), 7));
     type_text(&mut app, "org");
@@ -179,7 +183,11 @@ fn selection_stays_on_the_same_request_across_refresh_filter_and_sort() {
     type_text(&mut app, "shop");
     assert_ne!(cursor_id(&app), Some(1870));
     press(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(cursor_id(&app), Some(1870), "comes back when the filter goes");
+    assert_eq!(
+        cursor_id(&app),
+        Some(1870),
+        "comes back when the filter goes"
+    );
 }
 
 #[test]
@@ -189,7 +197,11 @@ fn freshness_ages_into_late_and_outdated_and_failures_keep_the_data() {
         let dataset = &app.datasets[0];
         dataset.freshness.level(app.now, app.interval_secs(dataset))
     };
-    assert_eq!(app.interval_secs(&app.datasets[0]), 15, "web has requests in progress");
+    assert_eq!(
+        app.interval_secs(&app.datasets[0]),
+        15,
+        "web has requests in progress"
+    );
     assert_eq!(app.interval_secs(&app.datasets[1]), 15);
     update(&mut app, Event::Tick(at(30)));
     assert_eq!(level(&app), FreshnessLevel::Fresh);
@@ -262,7 +274,11 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
     assert_eq!(journal[0].to, "Awaiting User");
     assert_eq!(journal[1].domain.as_deref(), Some("news.example.org"));
     assert!(effects.contains(&Effect::Bell));
-    assert!(effects.iter().any(|e| matches!(e, Effect::SaveCache { .. })));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveCache { .. }))
+    );
     let flash = app.flash.as_ref().expect("a flash line");
     assert_eq!(
         flash.text,
@@ -299,7 +315,11 @@ fn cached_lists_show_at_once_marked_and_never_override_live_data() {
     list[1].status = spsdash::sps::model::RequestStatus("CPS running".into());
     let effects = update(&mut app, loaded(web(), list, 0));
     assert!(!app.datasets[0].freshness.from_cache);
-    assert!(effects.iter().any(|e| matches!(e, Effect::AppendJournal(_))));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::AppendJournal(_)))
+    );
     // A late cache read does not replace live data.
     update(
         &mut app,
@@ -349,13 +369,19 @@ fn refresh_pause_errors_help_and_quit() {
     assert!(app.paused);
     assert_eq!(press(&mut app, [char('p')]), vec![Effect::SetPaused(false)]);
     press(&mut app, [char('?')]);
-    assert!(matches!(app.overlay, Some(spsdash::app::Overlay::Help { .. })));
+    assert!(matches!(
+        app.overlay,
+        Some(spsdash::app::Overlay::Help { .. })
+    ));
     // In an overlay, q closes it rather than quitting.
     press(&mut app, [char('q')]);
     assert_eq!(app.overlay, None);
     assert!(!app.should_quit);
     press(&mut app, [char('E')]);
-    assert!(matches!(app.overlay, Some(spsdash::app::Overlay::Errors { .. })));
+    assert!(matches!(
+        app.overlay,
+        Some(spsdash::app::Overlay::Errors { .. })
+    ));
     press(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(press(&mut app, [char('q')]), vec![Effect::Quit]);
     assert!(app.should_quit);
@@ -378,7 +404,11 @@ fn wizard_opens_on_the_scoped_pair_and_only_for_eligible_requests() {
     // 'a' on an awaiting (not complete) request explains instead of opening.
     press(&mut app, [char('g'), char('a')]);
     assert!(app.wizard.is_none());
-    assert!(app.flash.as_ref().is_some_and(|f| f.text.contains("completed SAN")));
+    assert!(
+        app.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("completed SAN"))
+    );
     // 'a' on the completed DV SAN request 2001 opens the add-domains flow.
     press(&mut app, [key(KeyCode::End), char('a')]);
     assert_eq!(cursor_id(&app), Some(2001));
@@ -404,7 +434,13 @@ fn a_submitted_request_is_selected_when_it_appears() {
     assert!(app.wizard.is_none());
     assert_eq!(app.scope, Some(0));
     let mut list = web_list();
-    list.push(dv_request(3000, "Pending", "new.example.com", &[("new.example.com", "Pending")], 0));
+    list.push(dv_request(
+        3000,
+        "Pending",
+        "new.example.com",
+        &[("new.example.com", "Pending")],
+        0,
+    ));
     update(&mut app, loaded(web(), list, 5));
     assert_eq!(cursor_id(&app), Some(3000));
 
@@ -427,12 +463,26 @@ fn a_submitted_request_is_selected_when_it_appears() {
 fn resize_keeps_the_cursor_visible() {
     let mut app = app(120, 40);
     let many: Vec<_> = (0..200)
-        .map(|i| ov_request(5000 + i, "CPS running", &format!("h{i}.example.com"), "single", i as i64))
+        .map(|i| {
+            ov_request(
+                5000 + i,
+                "CPS running",
+                &format!("h{i}.example.com"),
+                "single",
+                i as i64,
+            )
+        })
         .collect();
     update(&mut app, loaded(web(), many, 0));
     press(&mut app, [key(KeyCode::End)]);
     assert_eq!(app.cursor, 199);
-    update(&mut app, Event::Resize { width: 80, height: 24 });
+    update(
+        &mut app,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     let height = spsdash::ui::layout::table_body_rows(80, 24);
     assert!(app.offset <= 199 && 199 < app.offset + height);
 }

@@ -69,7 +69,10 @@ fn detail_screen_parameters_and_history() {
         let mut list = web_list();
         list[0].dv_status[1].status = spsdash::sps::model::DomainStatus("Valid".into());
         update(app, loaded(web(), list, 3));
-        press(app, [key(KeyCode::Enter), key(KeyCode::Tab), key(KeyCode::Tab)]);
+        press(
+            app,
+            [key(KeyCode::Enter), key(KeyCode::Tab), key(KeyCode::Tab)],
+        );
     });
 }
 
@@ -131,7 +134,10 @@ fn awaiting_rows_carry_a_glyph_and_a_word_and_the_detail_shows_paths_whole() {
         .lines()
         .find(|line| line.contains("1856"))
         .expect("row 1856 on screen");
-    assert!(awaiting.contains('⚑') && awaiting.contains("Awaiting User"), "{awaiting}");
+    assert!(
+        awaiting.contains('⚑') && awaiting.contains("Awaiting User"),
+        "{awaiting}"
+    );
     press(&mut app, [key(KeyCode::Enter), char('j')]);
     // At 80 columns the table cuts long values; the focused-domain panel shows them whole.
     let text = screen_text(&app).replace(['│', '\n', ' '], "");
@@ -146,7 +152,16 @@ fn awaiting_rows_carry_a_glyph_and_a_word_and_the_detail_shows_paths_whole() {
 #[test]
 fn every_column_fits_at_120_and_low_priority_ones_drop_at_80() {
     let wide = screen_text(&loaded_app(120, 40));
-    for title in ["spsId", "cname / CN", "kind", "val", "status", "valid", "last change", "enrollment"] {
+    for title in [
+        "spsId",
+        "cname / CN",
+        "kind",
+        "val",
+        "status",
+        "valid",
+        "last change",
+        "enrollment",
+    ] {
         assert!(wide.contains(title), "{title} missing at 120");
     }
     assert!(wide.contains("2026-11-28T11:55Z"), "ISO time at 120");

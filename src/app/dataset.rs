@@ -123,7 +123,9 @@ impl Dataset {
     }
 
     pub fn get(&self, sps_id: u64) -> Option<&SpsRequest> {
-        self.index.get(&sps_id).map(|&position| &self.requests[position])
+        self.index
+            .get(&sps_id)
+            .map(|&position| &self.requests[position])
     }
 
     pub fn position(&self, sps_id: u64) -> Option<usize> {
@@ -193,7 +195,10 @@ mod tests {
 
     #[test]
     fn freshness_turns_late_past_twice_and_outdated_past_five_times_the_interval() {
-        let start = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid");
+        let start = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
         let freshness = Freshness {
             fetched_at: Some(start),
             ..Freshness::default()

@@ -70,7 +70,13 @@ const fn key(
 }
 
 const GLOBAL: &[Binding] = &[
-    key(KeyCode::Char('?'), "?", Action::Help, "help for this screen", true),
+    key(
+        KeyCode::Char('?'),
+        "?",
+        Action::Help,
+        "help for this screen",
+        true,
+    ),
     key(KeyCode::Char('q'), "q", Action::Quit, "quit", true),
     Binding {
         code: KeyCode::Char('c'),
@@ -80,9 +86,27 @@ const GLOBAL: &[Binding] = &[
         help: "quit",
         hint: false,
     },
-    key(KeyCode::Char('r'), "r", Action::Refresh, "refresh now", true),
-    key(KeyCode::Char('p'), "p", Action::Pause, "pause / resume polling", true),
-    key(KeyCode::Char('E'), "E", Action::Errors, "recent errors", false),
+    key(
+        KeyCode::Char('r'),
+        "r",
+        Action::Refresh,
+        "refresh now",
+        true,
+    ),
+    key(
+        KeyCode::Char('p'),
+        "p",
+        Action::Pause,
+        "pause / resume polling",
+        true,
+    ),
+    key(
+        KeyCode::Char('E'),
+        "E",
+        Action::Errors,
+        "recent errors",
+        false,
+    ),
 ];
 
 const MOVES: &[Binding] = &[
@@ -91,7 +115,13 @@ const MOVES: &[Binding] = &[
     key(KeyCode::Down, "↓/j", Action::Down, "next row", false),
     key(KeyCode::Char('j'), "j", Action::Down, "next row", false),
     key(KeyCode::PageUp, "PgUp", Action::PageUp, "page up", false),
-    key(KeyCode::PageDown, "PgDn", Action::PageDown, "page down", false),
+    key(
+        KeyCode::PageDown,
+        "PgDn",
+        Action::PageDown,
+        "page down",
+        false,
+    ),
     key(KeyCode::Home, "Home/g", Action::Top, "first row", false),
     key(KeyCode::Char('g'), "g", Action::Top, "first row", false),
     key(KeyCode::End, "End/G", Action::Bottom, "last row", false),
@@ -99,31 +129,151 @@ const MOVES: &[Binding] = &[
 ];
 
 const REQUESTS: &[Binding] = &[
-    key(KeyCode::Enter, "Enter", Action::Open, "open the request's detail", true),
-    key(KeyCode::Char('/'), "/", Action::Filter, "filter rows (Esc clears)", true),
+    key(
+        KeyCode::Enter,
+        "Enter",
+        Action::Open,
+        "open the request's detail",
+        true,
+    ),
+    key(
+        KeyCode::Char('/'),
+        "/",
+        Action::Filter,
+        "filter rows (Esc clears)",
+        true,
+    ),
     key(KeyCode::Esc, "Esc", Action::Back, "clear the filter", false),
-    key(KeyCode::Left, "←/h", Action::PrevPair, "previous group/contract", false),
-    key(KeyCode::Char('h'), "h", Action::PrevPair, "previous group/contract", false),
-    key(KeyCode::Right, "→/l", Action::NextPair, "next group/contract", true),
-    key(KeyCode::Char('l'), "l", Action::NextPair, "next group/contract", false),
-    key(KeyCode::Char('1'), "1", Action::SortBy(Column::SpsId), "sort by spsId (again: reverse)", false),
-    key(KeyCode::Char('2'), "2", Action::SortBy(Column::Name), "sort by name", false),
-    key(KeyCode::Char('3'), "3", Action::SortBy(Column::Kind), "sort by kind", false),
-    key(KeyCode::Char('4'), "4", Action::SortBy(Column::Validation), "sort by OV/DV", false),
-    key(KeyCode::Char('5'), "5", Action::SortBy(Column::Status), "sort by status (awaiting you first)", false),
-    key(KeyCode::Char('6'), "6", Action::SortBy(Column::Domains), "sort by domains valid/total", false),
-    key(KeyCode::Char('7'), "7", Action::SortBy(Column::LastChange), "sort by last change", false),
-    key(KeyCode::Char('8'), "8", Action::SortBy(Column::Enrollment), "sort by enrollmentId", false),
-    key(KeyCode::Char('n'), "n", Action::NewRequest, "new certificate request", true),
-    key(KeyCode::Char('a'), "a", Action::AddDomains, "add domains to a completed SAN request", false),
-    key(KeyCode::Char('e'), "e", Action::EdgeHost, "edge hostname on a completed request", false),
+    key(
+        KeyCode::Left,
+        "←/h",
+        Action::PrevPair,
+        "previous group/contract",
+        false,
+    ),
+    key(
+        KeyCode::Char('h'),
+        "h",
+        Action::PrevPair,
+        "previous group/contract",
+        false,
+    ),
+    key(
+        KeyCode::Right,
+        "→/l",
+        Action::NextPair,
+        "next group/contract",
+        true,
+    ),
+    key(
+        KeyCode::Char('l'),
+        "l",
+        Action::NextPair,
+        "next group/contract",
+        false,
+    ),
+    key(
+        KeyCode::Char('1'),
+        "1",
+        Action::SortBy(Column::SpsId),
+        "sort by spsId (again: reverse)",
+        false,
+    ),
+    key(
+        KeyCode::Char('2'),
+        "2",
+        Action::SortBy(Column::Name),
+        "sort by name",
+        false,
+    ),
+    key(
+        KeyCode::Char('3'),
+        "3",
+        Action::SortBy(Column::Kind),
+        "sort by kind",
+        false,
+    ),
+    key(
+        KeyCode::Char('4'),
+        "4",
+        Action::SortBy(Column::Validation),
+        "sort by OV/DV",
+        false,
+    ),
+    key(
+        KeyCode::Char('5'),
+        "5",
+        Action::SortBy(Column::Status),
+        "sort by status (awaiting you first)",
+        false,
+    ),
+    key(
+        KeyCode::Char('6'),
+        "6",
+        Action::SortBy(Column::Domains),
+        "sort by domains valid/total",
+        false,
+    ),
+    key(
+        KeyCode::Char('7'),
+        "7",
+        Action::SortBy(Column::LastChange),
+        "sort by last change",
+        false,
+    ),
+    key(
+        KeyCode::Char('8'),
+        "8",
+        Action::SortBy(Column::Enrollment),
+        "sort by enrollmentId",
+        false,
+    ),
+    key(
+        KeyCode::Char('n'),
+        "n",
+        Action::NewRequest,
+        "new certificate request",
+        true,
+    ),
+    key(
+        KeyCode::Char('a'),
+        "a",
+        Action::AddDomains,
+        "add domains to a completed SAN request",
+        false,
+    ),
+    key(
+        KeyCode::Char('e'),
+        "e",
+        Action::EdgeHost,
+        "edge hostname on a completed request",
+        false,
+    ),
 ];
 
 const DETAIL: &[Binding] = &[
     key(KeyCode::Esc, "Esc", Action::Back, "back to the list", true),
-    key(KeyCode::Tab, "Tab", Action::NextSection, "domains / parameters / history", true),
-    key(KeyCode::Char('a'), "a", Action::AddDomains, "add domains (completed SAN)", false),
-    key(KeyCode::Char('e'), "e", Action::EdgeHost, "edge hostname (completed)", false),
+    key(
+        KeyCode::Tab,
+        "Tab",
+        Action::NextSection,
+        "domains / parameters / history",
+        true,
+    ),
+    key(
+        KeyCode::Char('a'),
+        "a",
+        Action::AddDomains,
+        "add domains (completed SAN)",
+        false,
+    ),
+    key(
+        KeyCode::Char('e'),
+        "e",
+        Action::EdgeHost,
+        "edge hostname (completed)",
+        false,
+    ),
 ];
 
 const OVERLAY: &[Binding] = &[
@@ -135,7 +285,13 @@ const OVERLAY: &[Binding] = &[
     key(KeyCode::Down, "↓/j", Action::Down, "scroll down", true),
     key(KeyCode::Char('j'), "j", Action::Down, "scroll down", false),
     key(KeyCode::PageUp, "PgUp", Action::PageUp, "page up", false),
-    key(KeyCode::PageDown, "PgDn", Action::PageDown, "page down", false),
+    key(
+        KeyCode::PageDown,
+        "PgDn",
+        Action::PageDown,
+        "page down",
+        false,
+    ),
 ];
 
 /// The bindings of a context in lookup order (screen first, so a screen may reuse a key).
@@ -232,7 +388,11 @@ mod tests {
 
     #[test]
     fn every_binding_is_found_by_lookup_and_appears_in_help() {
-        for context in [KeyContext::Requests, KeyContext::Detail, KeyContext::Overlay] {
+        for context in [
+            KeyContext::Requests,
+            KeyContext::Detail,
+            KeyContext::Overlay,
+        ] {
             let help = help_lines(context);
             for binding in bindings(context) {
                 let event = KeyEvent::new(binding.code, binding.modifiers);
@@ -266,13 +426,19 @@ mod tests {
     fn shifted_letters_match_their_uppercase_binding() {
         let shifted = KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT);
         assert_eq!(lookup(KeyContext::Requests, &shifted), Some(Action::Errors));
-        assert_eq!(lookup(KeyContext::Requests, &press(KeyCode::Char('x'))), None);
+        assert_eq!(
+            lookup(KeyContext::Requests, &press(KeyCode::Char('x'))),
+            None
+        );
     }
 
     #[test]
     fn detail_keeps_the_export_keys_free() {
         for reserved in ['y', 'Y', 'w', 'W', 'c'] {
-            assert_eq!(lookup(KeyContext::Detail, &press(KeyCode::Char(reserved))), None);
+            assert_eq!(
+                lookup(KeyContext::Detail, &press(KeyCode::Char(reserved))),
+                None
+            );
         }
     }
 }

@@ -22,8 +22,8 @@ pub use transitions::Transition;
 pub use update::update;
 
 use crate::config::Config;
-use crate::sps::model::{Accepted, GroupContract, NamedPair, SpsRequest};
 use crate::sps::ApiError;
+use crate::sps::model::{Accepted, GroupContract, NamedPair, SpsRequest};
 use table::{Recompute, ViewInputs};
 use wizard::{Wizard, WizardSubmission};
 
@@ -32,12 +32,18 @@ use wizard::{Wizard, WizardSubmission};
 pub enum Event {
     Key(crossterm::event::KeyEvent),
     Paste(String),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The clock moved (once a second): ages, flashes.
     Tick(DateTime<Utc>),
     /// The pairs PAPI says these credentials see.
     PairsDiscovered(Vec<NamedPair>),
-    PairsFailed { error: ApiError, failures: u32 },
+    PairsFailed {
+        error: ApiError,
+        failures: u32,
+    },
     ListLoaded {
         pair: GroupContract,
         at: DateTime<Utc>,

@@ -86,11 +86,18 @@ impl Row {
         let name = request
             .cname_hostname()
             .or_else(|| request.common_name())
-            .or_else(|| request.dv_status.first().map(|domain| domain.domain.as_str()))
+            .or_else(|| {
+                request
+                    .dv_status
+                    .first()
+                    .map(|domain| domain.domain.as_str())
+            })
             .unwrap_or("")
             .to_string();
         let kind = request.create_type().unwrap_or("").to_string();
-        let validation = request.validation().map_or("", |validation| validation.label());
+        let validation = request
+            .validation()
+            .map_or("", |validation| validation.label());
         let (domains_valid, domains_total) = request.domains_valid();
         let last_change = request.last_status_change_at();
         let last_change_iso = match last_change {
@@ -221,7 +228,15 @@ mod tests {
         assert_eq!(row.validation, "DV");
         assert_eq!((row.domains_valid, row.domains_total), (1, 2));
         assert_eq!(row.last_change_iso, "2026-11-28T10:00:00Z");
-        for needle in ["h7.example", "awaiting user", "dv", "1/2", "2026-11-28", "70", "san"] {
+        for needle in [
+            "h7.example",
+            "awaiting user",
+            "dv",
+            "1/2",
+            "2026-11-28",
+            "70",
+            "san",
+        ] {
             assert!(row.matches(needle), "{needle}");
         }
         assert!(!row.matches("ov"));

@@ -128,8 +128,14 @@ mod tests {
     #[test]
     fn finds_request_and_domain_changes_and_new_requests() {
         let pair = GroupContract::new("C-1", "1");
-        let at = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid");
-        let old = vec![request(1, "Pending", "Pending"), request(2, "CPS running", "Valid")];
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let old = vec![
+            request(1, "Pending", "Pending"),
+            request(2, "CPS running", "Valid"),
+        ];
         let new = vec![
             request(1, "Awaiting User", "Awaiting User"),
             request(2, "CPS running", "Valid"),
@@ -148,13 +154,19 @@ mod tests {
         assert!(changes[0].is_notable());
         assert!(!changes[1].is_notable());
         assert!(!changes[2].is_notable());
-        assert!(diff(&pair, &[], &new, at).is_empty(), "first load is not news");
+        assert!(
+            diff(&pair, &[], &new, at).is_empty(),
+            "first load is not news"
+        );
     }
 
     #[test]
     fn completion_and_failure_are_notable() {
         let pair = GroupContract::new("C-1", "1");
-        let at = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
         let done = diff_one(
             &pair,
             &request(1, "CPS running", "Valid"),

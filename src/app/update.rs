@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use super::dataset::Dataset;
 use super::transitions::{Transition, diff, diff_one};
 use super::{App, Effect, Event, Level, Screen};
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 use crate::sps::ApiError;
+use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
     let effects = match event {
@@ -227,7 +227,10 @@ impl App {
             Ok(accepted) => {
                 self.wizard = None;
                 self.flash(
-                    format!("request #{} submitted; it shows up with the next refresh", accepted.sps_id),
+                    format!(
+                        "request #{} submitted; it shows up with the next refresh",
+                        accepted.sps_id
+                    ),
                     Level::Info,
                 );
                 self.pending_select = Some((pair.clone(), accepted.sps_id));

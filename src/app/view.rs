@@ -2,8 +2,8 @@
 //! that changed: a new sort re-sorts what is shown, a longer filter narrows what is shown, and
 //! only new data or a new scope collects every row again. The selection follows its request.
 
-use super::table::{Recompute, RowRef, ViewInputs, compare};
 use super::App;
+use super::table::{Recompute, RowRef, ViewInputs, compare};
 
 impl App {
     pub(crate) fn refresh_view(&mut self) {
@@ -112,7 +112,12 @@ impl App {
 
     /// Scrolls just enough to keep the cursor on screen.
     pub(crate) fn clamp_offset(&mut self) {
-        self.offset = scroll_offset(self.offset, self.cursor, self.table_height(), self.view.len());
+        self.offset = scroll_offset(
+            self.offset,
+            self.cursor,
+            self.table_height(),
+            self.view.len(),
+        );
     }
 }
 
@@ -128,17 +133,17 @@ pub fn scroll_offset(offset: usize, cursor: usize, height: usize, len: usize) ->
     offset
 }
 
-fn sort<'a>(
-    view: &mut [RowRef],
-    inputs: &ViewInputs,
-    row: &impl Fn(&RowRef) -> &'a super::Row,
-) {
+fn sort<'a>(view: &mut [RowRef], inputs: &ViewInputs, row: &impl Fn(&RowRef) -> &'a super::Row) {
     let Some(spec) = inputs.sort else {
         return;
     };
     view.sort_by(|a, b| {
         let order = compare(row(a), row(b), spec.column);
-        if spec.descending { order.reverse() } else { order }
+        if spec.descending {
+            order.reverse()
+        } else {
+            order
+        }
     });
 }
 

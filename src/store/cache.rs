@@ -35,7 +35,13 @@ impl Store {
     pub fn list_path(&self, pair: &GroupContract) -> PathBuf {
         let clean = |id: &str| -> String {
             id.chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect()
         };
         self.dir.join(format!(
@@ -49,7 +55,9 @@ impl Store {
         let path = self.list_path(pair);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return CacheRead::Missing,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return CacheRead::Missing;
+            }
             Err(error) => {
                 return CacheRead::SetAside(format!(
                     "cannot read the cached list {}: {error}; starting without it",
@@ -61,10 +69,9 @@ impl Store {
             Ok(list) if list.format == FORMAT && list.version == VERSION && &list.pair == pair => {
                 return CacheRead::Loaded(list);
             }
-            Ok(list) if &list.pair != pair => (
-                "foreign",
-                format!("it holds {} instead", list.pair),
-            ),
+            Ok(list) if &list.pair != pair => {
+                ("foreign", format!("it holds {} instead", list.pair))
+            }
             Ok(list) => (
                 "foreign",
                 format!("format {} v{} is not ours", list.format, list.version),
@@ -116,7 +123,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::new(dir.path().join("nested"));
         let pair = GroupContract::new("C-1ABCDE", "12345");
-        let at = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
         assert_eq!(store.load_list(&pair), CacheRead::Missing);
         store.save_list(&pair, at, vec![request()]).expect("saves");
         match store.load_list(&pair) {
@@ -135,7 +145,9 @@ mod tests {
         let pair = GroupContract::new("C-1", "1");
         std::fs::write(store.list_path(&pair), b"{not json").expect("writes");
         match store.load_list(&pair) {
-            CacheRead::SetAside(message) => assert!(message.contains("does not parse"), "{message}"),
+            CacheRead::SetAside(message) => {
+                assert!(message.contains("does not parse"), "{message}")
+            }
             other => panic!("expected a warning, got {other:?}"),
         }
         assert_eq!(store.load_list(&pair), CacheRead::Missing, "moved away");
@@ -146,7 +158,10 @@ mod tests {
         assert!(aside, "the corrupt file is kept for inspection");
 
         let other = GroupContract::new("C-2", "2");
-        let at = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
         store.save_list(&other, at, vec![]).expect("saves");
         std::fs::rename(store.list_path(&other), store.list_path(&pair)).expect("renames");
         match store.load_list(&pair) {

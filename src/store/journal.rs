@@ -96,20 +96,27 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::new(dir.path());
         let transition = Transition {
-            at: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid"),
+            at: Utc
+                .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+                .single()
+                .expect("valid"),
             pair: GroupContract::new("C-1", "1"),
             sps_id: 9,
             domain: Some("www.example.com".into()),
             from: Some("Pending".into()),
             to: "Valid".into(),
         };
-        store.append_journal(std::slice::from_ref(&transition)).expect("appends");
+        store
+            .append_journal(std::slice::from_ref(&transition))
+            .expect("appends");
         std::fs::OpenOptions::new()
             .append(true)
             .open(store.journal_path())
             .and_then(|mut file| file.write_all(b"garbage\n"))
             .expect("appends garbage");
-        store.append_journal(std::slice::from_ref(&transition)).expect("appends");
+        store
+            .append_journal(std::slice::from_ref(&transition))
+            .expect("appends");
         let (loaded, warning) = store.load_journal();
         assert_eq!(loaded, vec![transition.clone(), transition]);
         assert!(warning.expect("a warning").contains("1 unreadable"));

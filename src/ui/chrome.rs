@@ -52,7 +52,12 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .iter()
         .map(|dataset| {
             let level = dataset.freshness.level(app.now, app.interval_secs(dataset));
-            (severity(level), dataset.freshness.fetched_at, *dataset, level)
+            (
+                severity(level),
+                dataset.freshness.fetched_at,
+                *dataset,
+                level,
+            )
         })
         .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
     if let Some((_, _, dataset, level)) = stalest {
@@ -86,7 +91,12 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         && app.now.signed_duration_since(entry.at).num_seconds() < 60
     {
         spans.push(Span::styled(
-            format!(" │ {} {}: {}", age(app.now, entry.at), entry.source, entry.message),
+            format!(
+                " │ {} {}: {}",
+                age(app.now, entry.at),
+                entry.source,
+                entry.message
+            ),
             theme.level(Level::Warning),
         ));
     }

@@ -111,7 +111,10 @@ fn render_tabs(
         .transitions_of(&(detail.pair.clone(), detail.sps_id))
         .len();
     let tabs = [
-        (DetailSection::Domains, format!("Domains {}", request.dv_status.len())),
+        (
+            DetailSection::Domains,
+            format!("Domains {}", request.dv_status.len()),
+        ),
         (
             DetailSection::Parameters,
             format!("Parameters {}", request.parameters.len()),
@@ -199,7 +202,11 @@ fn render_domains(
     let mut widths = vec![Constraint::Fill(3), Constraint::Length(13)];
     if wide {
         header.extend(["fullPath", "redirectPath", "token"]);
-        widths.extend([Constraint::Fill(4), Constraint::Fill(4), Constraint::Fill(2)]);
+        widths.extend([
+            Constraint::Fill(4),
+            Constraint::Fill(4),
+            Constraint::Fill(2),
+        ]);
     }
     header.extend(["expires", "error"]);
     widths.extend([Constraint::Length(20), Constraint::Fill(2)]);
@@ -232,15 +239,20 @@ fn render_domains(
             "responseBody",
             focused.response_body.as_deref().unwrap_or("-"),
         ),
-        field("validated", focused.validated_timestamp.as_deref().unwrap_or("-")),
+        field(
+            "validated",
+            focused.validated_timestamp.as_deref().unwrap_or("-"),
+        ),
     ];
     if let Some(check) = checks[cursor] {
         lines.push(field("check", &check.summary));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL).title(" focused domain ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" focused domain "),
+        ),
         panel_area,
     );
 }
@@ -262,14 +274,19 @@ fn text(value: &Option<String>) -> String {
 
 fn field<'a>(name: &'a str, value: &'a str) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{name:<13}"), ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(
+            format!("{name:<13}"),
+            ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        ),
         Span::raw(value),
     ])
 }
 
 fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, request: &SpsRequest) {
     let lines: Vec<Line> = if request.parameters.is_empty() {
-        vec![Line::from("no parameters known (SPS sends them with information=true)")]
+        vec![Line::from(
+            "no parameters known (SPS sends them with information=true)",
+        )]
     } else {
         request
             .parameters
@@ -281,7 +298,11 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, reques
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
-            .block(Block::default().borders(Borders::ALL).title(" parameters (↑↓ scroll) ")),
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" parameters (↑↓ scroll) "),
+            ),
         area,
     );
 }

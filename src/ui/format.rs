@@ -50,7 +50,10 @@ mod tests {
 
     #[test]
     fn ages_read_naturally() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().expect("valid");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
         let ago = |secs| age(now, now - chrono::Duration::seconds(secs));
         assert_eq!(ago(4), "4s ago");
         assert_eq!(ago(300), "5m ago");

@@ -42,11 +42,7 @@ pub fn areas(area: Rect) -> Areas {
 
 /// Width of the sidebar of pairs for a terminal this wide.
 pub fn sidebar_width(width: u16) -> u16 {
-    if width >= 140 {
-        26
-    } else {
-        18
-    }
+    if width >= 140 { 26 } else { 18 }
 }
 
 /// Splits the main area of the requests screen into sidebar and table.

@@ -89,17 +89,20 @@ fn render_errors(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme:
             })
             .collect()
     };
-    let box_area = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
+    let box_area = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
     frame.render_widget(Clear, box_area);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" recent errors, newest first ({}) ", app.errors.len())),
-            ),
+            .block(Block::default().borders(Borders::ALL).title(format!(
+                " recent errors, newest first ({}) ",
+                app.errors.len()
+            ))),
         box_area,
     );
 }

@@ -40,7 +40,10 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Line::from(fit(&dataset.label(), width.saturating_sub(2))),
             Line::from(counts_text(&dataset.counts)),
             Line::from(Span::styled(
-                fit(&sidebar_freshness(app, dataset, level), width.saturating_sub(2)),
+                fit(
+                    &sidebar_freshness(app, dataset, level),
+                    width.saturating_sub(2),
+                ),
                 theme.freshness(level),
             )),
         ]);
@@ -260,7 +263,11 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
             }
             Column::LastChange => match row.last_change {
                 Some(time) if plan.with_iso => {
-                    format!("{:<7} {}", age(app.now, time), time.format("%Y-%m-%dT%H:%MZ"))
+                    format!(
+                        "{:<7} {}",
+                        age(app.now, time),
+                        time.format("%Y-%m-%dT%H:%MZ")
+                    )
                 }
                 Some(time) => age(app.now, time),
                 None => row.last_change_iso.clone(),
@@ -293,7 +300,10 @@ fn table_title(app: &App) -> Line<'static> {
 
 fn empty_message(app: &App) -> String {
     if !app.filter.is_empty() {
-        return format!("no request matches \"{}\" (Esc clears the filter)", app.filter);
+        return format!(
+            "no request matches \"{}\" (Esc clears the filter)",
+            app.filter
+        );
     }
     let loaded = app.scoped_datasets().iter().any(|d| d.is_loaded());
     if app.discovering || !loaded {

@@ -99,7 +99,13 @@ pub fn dv_request(
 }
 
 /// An OV request of a given kind (single, wildcard, san).
-pub fn ov_request(sps_id: u64, status: &str, cname: &str, kind: &str, minutes_ago: i64) -> SpsRequest {
+pub fn ov_request(
+    sps_id: u64,
+    status: &str,
+    cname: &str,
+    kind: &str,
+    minutes_ago: i64,
+) -> SpsRequest {
     let changed = at(-minutes_ago * 60).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     serde_json::from_value(json!({
         "spsId": sps_id,
@@ -124,10 +130,19 @@ pub fn web_list() -> Vec<SpsRequest> {
             1856,
             "Awaiting User",
             "shop.example.com",
-            &[("shop.example.com", "Valid"), ("www.shop.example.com", "Awaiting User")],
+            &[
+                ("shop.example.com", "Valid"),
+                ("www.shop.example.com", "Awaiting User"),
+            ],
             5,
         ),
-        ov_request(1801, "SPS Request Complete", "api.example.com", "single", 600),
+        ov_request(
+            1801,
+            "SPS Request Complete",
+            "api.example.com",
+            "single",
+            600,
+        ),
         ov_request(1820, "CPS running", "*.img.example.com", "wildcard", 90),
         dv_request(
             1870,
@@ -146,7 +161,10 @@ pub fn shop_list() -> Vec<SpsRequest> {
             2001,
             "SPS Request Complete",
             "store.example.com",
-            &[("store.example.com", "Valid"), ("cdn.store.example.com", "Valid")],
+            &[
+                ("store.example.com", "Valid"),
+                ("cdn.store.example.com", "Valid"),
+            ],
             240,
         ),
         dv_request(
