@@ -11,7 +11,8 @@ use std::time::Duration;
 use chrono::Utc;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event as TerminalEvent, EventStream, KeyEventKind,
+    Event as TerminalEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseEventKind,
 };
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -122,6 +123,15 @@ fn translate(event: TerminalEvent) -> Option<Event> {
         TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
         TerminalEvent::Paste(text) => Some(Event::Paste(text)),
         TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
+        // Only with `ui.mouse = true`: the wheel scrolls like the arrow keys.
+        TerminalEvent::Mouse(mouse) => {
+            let code = match mouse.kind {
+                MouseEventKind::ScrollUp => KeyCode::Up,
+                MouseEventKind::ScrollDown => KeyCode::Down,
+                _ => return None,
+            };
+            Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        }
         _ => None,
     }
 }

@@ -94,9 +94,21 @@ async fn lists_each_pair_with_information_and_reports_failures_with_a_count() {
     let recorded = server.recorded();
     assert_eq!(recorded.len(), 2, "one call per dataset per cycle");
     for request in &recorded {
-        assert!(request.target.contains("contractId=C-1ABCDE"), "{}", request.target);
-        assert!(request.target.contains("groupId=12345"), "{}", request.target);
-        assert!(request.target.contains("information=true"), "{}", request.target);
+        assert!(
+            request.target.contains("contractId=C-1ABCDE"),
+            "{}",
+            request.target
+        );
+        assert!(
+            request.target.contains("groupId=12345"),
+            "{}",
+            request.target
+        );
+        assert!(
+            request.target.contains("information=true"),
+            "{}",
+            request.target
+        );
     }
 }
 

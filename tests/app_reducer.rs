@@ -486,3 +486,24 @@ fn resize_keeps_the_cursor_visible() {
     let height = spsdash::ui::layout::table_body_rows(80, 24);
     assert!(app.offset <= 199 && 199 < app.offset + height);
 }
+
+#[test]
+fn journaled_history_merges_in_time_order_with_changes_seen_live() {
+    let mut app = loaded_app(120, 40);
+    let mut list = web_list();
+    list[0].status = spsdash::sps::model::RequestStatus("CPS running".into());
+    update(&mut app, loaded(web(), list, 60));
+    let earlier = spsdash::app::Transition {
+        at: at(-3600),
+        pair: web(),
+        sps_id: 1856,
+        domain: None,
+        from: Some("Pending".into()),
+        to: "Awaiting User".into(),
+    };
+    update(&mut app, Event::HistoryLoaded(vec![earlier.clone()]));
+    let history = app.transitions_of(&(web(), 1856));
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0], earlier);
+    assert_eq!(history[1].to, "CPS running");
+}

@@ -87,7 +87,8 @@ fn shell_quote(path: &Path) -> String {
 #[test]
 fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
     if !tmux_available() {
-        let message = "tmux is not installed: the end-to-end dashboard test CANNOT RUN (install tmux)";
+        let message =
+            "tmux is not installed: the end-to-end dashboard test CANNOT RUN (install tmux)";
         if std::env::var("CI").is_ok_and(|ci| ci == "true") {
             panic!("{message}");
         }
@@ -119,7 +120,16 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         "PS1=$ ".to_string(),
     ];
     let mut args = vec![
-        "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "env", "-i",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "-i",
     ];
     args.extend(environment.iter().map(String::as_str));
     args.push("sh");
@@ -151,7 +161,9 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         tmux.type_text(" dv ");
         tmux.send(&["Enter"]);
     }
-    tmux.wait_for("a filtered row", |screen| !screen.contains("no request matches"));
+    tmux.wait_for("a filtered row", |screen| {
+        !screen.contains("no request matches")
+    });
     tmux.send(&["Enter"]);
     let detail = tmux.wait_for("the detail with a domain's paths", |screen| {
         screen.contains("focused domain") && screen.contains("redirectPath http")

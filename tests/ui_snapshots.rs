@@ -181,3 +181,38 @@ fn freshness_is_said_in_words_not_only_colour() {
     update(&mut app, Event::Tick(at(200)));
     assert!(screen_text(&app).contains("OUTDATED"));
 }
+
+#[test]
+fn no_color_draws_without_any_colour_but_keeps_words_and_marks() {
+    let mut app = loaded_app(120, 40);
+    app.no_color = true;
+    update(&mut app, Event::Tick(at(40)));
+    let backend = draw(&app);
+    let buffer = backend.buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
+    }
+    let text = screen_text(&app);
+    assert!(text.contains('⚑') && text.contains("LATE"));
+
+    // With colour, the awaiting rows and the late age are coloured.
+    app.no_color = false;
+    let coloured = draw(&app);
+    assert!(
+        coloured
+            .buffer()
+            .content()
+            .iter()
+            .any(|cell| cell.fg != ratatui::style::Color::Reset)
+    );
+}
+
+#[test]
+fn paste_goes_into_the_filter_while_typing_it() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [char('/')]);
+    update(&mut app, Event::Paste("news.example\nsecond line".into()));
+    assert_eq!(app.filter, "news.example");
+    assert!(screen_text(&app).contains("filter: /news.example"));
+}

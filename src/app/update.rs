@@ -6,7 +6,7 @@ use super::dataset::Dataset;
 use super::transitions::{Transition, diff, diff_one};
 use super::{App, Effect, Event, Level, Screen};
 use crate::sps::ApiError;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
     let effects = match event {
@@ -60,8 +60,17 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::HistoryLoaded(transitions) => {
+            // Earlier runs' entries may arrive after changes seen live: keep each history in
+            // time order.
+            let mut touched = std::collections::HashSet::new();
             for transition in transitions {
+                touched.insert((transition.pair.clone(), transition.sps_id));
                 app.record_transition(transition);
+            }
+            for key in touched {
+                if let Some(entries) = app.history.get_mut(&key) {
+                    entries.sort_by_key(|transition| transition.at);
+                }
             }
             Vec::new()
         }
@@ -187,10 +196,20 @@ impl App {
         if changes.is_empty() {
             return Vec::new();
         }
-        let notable = changes.iter().any(Transition::is_notable);
+        // Notable: waiting for the operator, complete, cancelled, or failed by any other
+        // status (an edge hostname error is a failure only through its progress text).
+        let is_notable = |change: &Transition| {
+            change.is_notable()
+                || (change.domain.is_none()
+                    && self
+                        .dataset_index(&change.pair)
+                        .and_then(|index| self.datasets[index].get(change.sps_id))
+                        .is_some_and(|request| request.state() == RequestState::Failed))
+        };
+        let notable = changes.iter().any(is_notable);
         let headline = changes
             .iter()
-            .find(|change| change.is_notable())
+            .find(|change| is_notable(change))
             .or(changes.last())
             .map(|change| {
                 let name = self

@@ -107,7 +107,7 @@ fn sidebar_freshness(app: &App, dataset: &Dataset, level: FreshnessLevel) -> Str
         text.push_str(level.word());
     }
     if dataset.freshness.failures > 0 {
-        text.push_str(&format!(" ✗{}", dataset.freshness.failures));
+        text.push_str(&format!(" ⚠{}", dataset.freshness.failures));
     }
     text
 }
