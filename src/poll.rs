@@ -162,13 +162,10 @@ impl PollState {
         wait
     }
 
-    /// When the task must wake up by itself; `None` while a call runs or when paused.
+    /// When the task must wake up by itself; `None` while a call runs or when paused (a
+    /// refresh wish is served by `should_start` before the task sleeps).
     pub fn next_wake(&self) -> Option<Instant> {
-        if self.in_flight {
-            None
-        } else if self.wanted {
-            Some(Instant::now().min(self.due))
-        } else if self.paused {
+        if self.in_flight || self.paused {
             None
         } else {
             Some(self.due)

@@ -46,7 +46,14 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
     app.no_color = !ui::theme::Theme::from_env().color;
 
     install_panic_cleanup(mouse);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init().map_err(|error| {
+        // Undo whatever part of the set-up succeeded.
+        ratatui::restore();
+        color_eyre::eyre::eyre!(
+            "the dashboard needs an interactive terminal ({error}); in scripts use the \
+             one-shot commands, e.g. `spsdash list --contract C --group G`"
+        )
+    })?;
     let mut stdout = std::io::stdout();
     let _ = crossterm::execute!(stdout, EnableBracketedPaste);
     if mouse {
