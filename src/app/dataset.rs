@@ -142,9 +142,13 @@ impl Dataset {
                 request.parameters = old.parameters.clone();
             }
         }
+        // An unchanged request keeps its row: no text is rebuilt for it.
         self.rows = requests
             .iter()
-            .map(|request| Row::new(&self.pair, request))
+            .map(|request| match self.position(request.sps_id) {
+                Some(old) if self.requests[old] == *request => self.rows[old].clone(),
+                _ => Row::new(&self.pair, request),
+            })
             .collect();
         self.index = requests
             .iter()
