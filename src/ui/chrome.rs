@@ -20,10 +20,14 @@ pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         );
         return;
     }
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(" spsdash ", theme.header()),
         Span::raw(format!("│ {} │ {}", app.label, app.scope_label())),
-    ]);
+    ];
+    if app.config.read_only {
+        spans.push(Span::styled(" │ READ-ONLY", theme.level(Level::Warning)));
+    }
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);
 }
 
