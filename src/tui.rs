@@ -36,6 +36,7 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
         demo,
         label,
         global,
+        warnings,
     } = context;
     // Keep the simulator (demo mode) alive as long as the dashboard.
     let _demo = demo;
@@ -44,6 +45,11 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(config, label, Utc::now(), size);
     app.no_color = !ui::theme::Theme::from_env().color;
+    // Already printed on stderr, which the alternate screen hides: keep them reachable (E).
+    for warning in warnings {
+        app.record_error("start".to_string(), warning.clone());
+        app.flash(warning, crate::app::Level::Warning);
+    }
 
     install_panic_cleanup(mouse);
     let mut terminal = ratatui::try_init().map_err(|error| {

@@ -99,9 +99,12 @@ fn ten_thousand_requests_stay_fluid() {
     });
     assert!(took < budget);
     for keystroke in ['o', 'n', 'e', '4'] {
-        let (_, took) = timed(&format!("next keystroke '{keystroke}' (narrowing only)"), || {
-            press(&mut app, [char(keystroke)]);
-        });
+        let (_, took) = timed(
+            &format!("next keystroke '{keystroke}' (narrowing only)"),
+            || {
+                press(&mut app, [char(keystroke)]);
+            },
+        );
         assert!(took < budget);
     }
     assert_eq!(app.last_recompute, Recompute::Narrowed);

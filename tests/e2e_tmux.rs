@@ -166,7 +166,10 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
     });
     tmux.send(&["Enter"]);
     let detail = tmux.wait_for("the detail with a domain's paths", |screen| {
-        screen.contains("focused domain") && screen.contains("redirectPath http")
+        screen.contains("focused domain")
+            && screen
+                .lines()
+                .any(|line| line.contains("redirectPath") && line.contains("http"))
     });
     let line_of = |label: &str| {
         detail

@@ -76,13 +76,9 @@ impl App {
         {
             self.cursor = position;
         } else {
+            // Until the operator picks a row (`selected` is None) the cursor stays where it
+            // is, the top at start, while lists arrive and reorder the table.
             self.cursor = self.cursor.min(self.view.len().saturating_sub(1));
-            if self.selected.is_none() {
-                self.selected = self.view.get(self.cursor).and_then(|at| {
-                    let row = self.row(*at)?;
-                    Some(row.key())
-                });
-            }
         }
         self.clamp_offset();
     }

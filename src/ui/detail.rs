@@ -273,9 +273,14 @@ fn text(value: &Option<String>) -> String {
 }
 
 fn field<'a>(name: &'a str, value: &'a str) -> Line<'a> {
+    field_padded(name, value, 12)
+}
+
+/// `name` in bold, padded to `width`, always followed by at least one space.
+fn field_padded<'a>(name: &'a str, value: &'a str, width: usize) -> Line<'a> {
     Line::from(vec![
         Span::styled(
-            format!("{name:<13}"),
+            format!("{name:<width$} "),
             ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
         ),
         Span::raw(value),
@@ -288,10 +293,23 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, reques
             "no parameters known (SPS sends them with information=true)",
         )]
     } else {
+        let width = request
+            .parameters
+            .iter()
+            .map(|parameter| parameter.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(44);
         request
             .parameters
             .iter()
-            .map(|parameter| field(&parameter.name, parameter.value.as_deref().unwrap_or("")))
+            .map(|parameter| {
+                field_padded(
+                    &parameter.name,
+                    parameter.value.as_deref().unwrap_or(""),
+                    width,
+                )
+            })
             .collect()
     };
     frame.render_widget(

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-/// "4s ago", "5m ago", "3h ago", "2d ago"; "in 5m" for future times (clock skew).
+/// "4s ago", "5m ago", "3h ago", "2d ago", "20w ago", "2y ago"; "in 5m" for future times
+/// (clock skew).
 pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let seconds = now.signed_duration_since(then).num_seconds();
     let (magnitude, future) = if seconds < 0 {
@@ -16,8 +17,13 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
         format!("{}m", magnitude / 60)
     } else if magnitude < 86_400 {
         format!("{}h", magnitude / 3600)
-    } else {
+    } else if magnitude < 100 * 86_400 {
         format!("{}d", magnitude / 86_400)
+    } else if magnitude < 100 * 7 * 86_400 {
+        // Weeks, then years: "ago" texts stay within 7 characters for the table.
+        format!("{}w", magnitude / (7 * 86_400))
+    } else {
+        format!("{}y", magnitude / (365 * 86_400))
     };
     if future {
         format!("in {text}")
@@ -59,6 +65,8 @@ mod tests {
         assert_eq!(ago(300), "5m ago");
         assert_eq!(ago(3 * 3600 + 5), "3h ago");
         assert_eq!(ago(2 * 86_400), "2d ago");
+        assert_eq!(ago(142 * 86_400), "20w ago");
+        assert_eq!(ago(800 * 86_400), "2y ago");
         assert_eq!(ago(-90), "in 1m");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 4), "abc");
