@@ -50,7 +50,9 @@ pub fn render_flash(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 /// Label, then the freshness of the datasets in scope (the stalest one speaks for "all
 /// pairs"), the retry counter and the last error.
 pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let mut spans = vec![Span::styled(format!(" {} ", app.label), theme.selected())];
+    // The header has the whole label; here it must leave room for the ages and errors.
+    let label = fit(&app.label, (area.width as usize / 4).max(8));
+    let mut spans = vec![Span::styled(format!(" {label} "), theme.selected())];
     let scoped = app.scoped_datasets();
     let stalest = scoped
         .iter()

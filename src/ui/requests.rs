@@ -32,13 +32,13 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut entries: Vec<Vec<Line>> = Vec::new();
     entries.push(vec![
         Line::from("all pairs"),
-        Line::from(counts_text(&total)),
+        Line::from(counts_text(&total, width.saturating_sub(2))),
     ]);
     for dataset in &app.datasets {
         let level = dataset.freshness.level(app.now, app.interval_secs(dataset));
         entries.push(vec![
             Line::from(fit(&dataset.label(), width.saturating_sub(2))),
-            Line::from(counts_text(&dataset.counts)),
+            Line::from(counts_text(&dataset.counts, width.saturating_sub(2))),
             Line::from(Span::styled(
                 fit(
                     &sidebar_freshness(app, dataset, level),
@@ -81,11 +81,32 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn counts_text(counts: &StateCounts) -> String {
-    format!(
-        "⚑{} …{} ✗{} ✓{}",
-        counts.awaiting, counts.in_progress, counts.failed, counts.complete
-    )
+/// Counts by state in `width` columns: all four if they fit, else without the complete ones
+/// (the table title has the total), else only what needs attention.
+fn counts_text(counts: &StateCounts, width: usize) -> String {
+    let (awaiting, in_progress, failed, complete) = (
+        compact(counts.awaiting),
+        compact(counts.in_progress),
+        compact(counts.failed),
+        compact(counts.complete),
+    );
+    [
+        format!("⚑{awaiting} …{in_progress} ✗{failed} ✓{complete}"),
+        format!("⚑{awaiting} …{in_progress} ✗{failed}"),
+        format!("⚑{awaiting} ✗{failed}"),
+    ]
+    .into_iter()
+    .find(|text| text.chars().count() <= width)
+    .unwrap_or_else(|| format!("⚑{awaiting}"))
+}
+
+/// 999, 1.4k, 12k.
+fn compact(count: usize) -> String {
+    match count {
+        0..=999 => count.to_string(),
+        1000..=9_999 => format!("{:.1}k", count as f64 / 1000.0),
+        _ => format!("{}k", count / 1000),
+    }
 }
 
 /// The sidebar's short form: "⟳ 4s ago", "cache 2h ago", with LATE/OUTDATED in words.
@@ -315,6 +336,20 @@ fn empty_message(app: &App) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_shrink_to_fit_the_sidebar() {
+        let counts = StateCounts {
+            awaiting: 847,
+            in_progress: 1442,
+            failed: 97,
+            complete: 7614,
+        };
+        assert_eq!(counts_text(&counts, 30), "⚑847 …1.4k ✗97 ✓7.6k");
+        assert_eq!(counts_text(&counts, 14), "⚑847 …1.4k ✗97");
+        assert_eq!(counts_text(&counts, 9), "⚑847 ✗97");
+        assert_eq!(compact(12_345), "12k");
+    }
 
     #[test]
     fn narrow_tables_drop_columns_by_priority() {
