@@ -164,13 +164,30 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
     tmux.wait_for("a filtered row", |screen| {
         !screen.contains("no request matches")
     });
-    tmux.send(&["Enter"]);
-    let detail = tmux.wait_for("the detail with a domain's paths", |screen| {
+    // The first DV row whose domains already carry their challenge (a fresh one may not yet).
+    let has_paths = |screen: &str| {
         screen.contains("focused domain")
             && screen
                 .lines()
                 .any(|line| line.contains("redirectPath") && line.contains("http"))
-    });
+    };
+    let mut detail = String::new();
+    for _ in 0..10 {
+        tmux.send(&["Enter"]);
+        let screen = tmux.wait_for("the detail", |screen| screen.contains("Domains "));
+        if has_paths(&screen) {
+            detail = screen;
+            break;
+        }
+        tmux.escape();
+        tmux.wait_for("back on the list", |screen| screen.contains("spsId"));
+        // The cursor stayed on the row just tried: the next one.
+        tmux.send(&["j"]);
+    }
+    assert!(
+        has_paths(&detail),
+        "no DV request with fullPath/redirectPath found in ten tries"
+    );
     let line_of = |label: &str| {
         detail
             .lines()

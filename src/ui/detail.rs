@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
 use super::format::{age, iso};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
-use crate::app::{App, DetailSection, DetailState};
+use crate::app::{App, DetailSection, DetailState, FreshnessLevel};
 use crate::sps::model::{DvStatus, RequestState, SpsRequest};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -77,7 +77,20 @@ fn render_summary(frame: &mut Frame, area: Rect, app: &App, request: &SpsRequest
         ),
     };
     let polled = match app.detail_freshness.fetched_at {
-        Some(time) => format!("   detail read {}", age(app.now, time)),
+        Some(time) => {
+            let level = app
+                .detail_freshness
+                .level(app.now, app.config.poll.detail_secs);
+            let mut text = format!("   detail read {}", age(app.now, time));
+            if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
+                text.push(' ');
+                text.push_str(level.word());
+            }
+            if let Some(error) = &app.detail_freshness.last_error {
+                text.push_str(&format!(" (last read failed: {error})"));
+            }
+            text
+        }
         None => "   reading details…".to_string(),
     };
     let lines = vec![
