@@ -385,3 +385,38 @@ fn do_store_job(store: &Store, job: StoreJob) -> Vec<Event> {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_jobs_turn_files_into_events_and_bad_files_into_warnings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::new(dir.path());
+        let pair = GroupContract::new("C-1", "1");
+        let at = Utc::now();
+        let saved = do_store_job(
+            &store,
+            StoreJob::SaveCache {
+                pair: pair.clone(),
+                fetched_at: at,
+                requests: Vec::new(),
+            },
+        );
+        assert!(saved.is_empty(), "a successful save says nothing");
+        match do_store_job(&store, StoreJob::LoadCache(vec![pair.clone()])).as_slice() {
+            [Event::CacheLoaded { fetched_at, .. }] => assert_eq!(*fetched_at, at),
+            other => panic!("expected the cached list, got {other:?}"),
+        }
+        std::fs::write(store.list_path(&pair), b"\x00garbage").expect("writes");
+        match do_store_job(&store, StoreJob::LoadCache(vec![pair])).as_slice() {
+            [Event::StoreWarning(message)] => assert!(message.contains("moved to"), "{message}"),
+            other => panic!("expected a warning, got {other:?}"),
+        }
+        match do_store_job(&store, StoreJob::LoadHistory).as_slice() {
+            [Event::HistoryLoaded(history)] => assert!(history.is_empty()),
+            other => panic!("expected an empty history, got {other:?}"),
+        }
+    }
+}

@@ -195,6 +195,10 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
             .unwrap_or_else(|| panic!("no {label} line in:\n{detail}"))
             .to_string()
     };
+    assert!(
+        detail.contains("validation DV"),
+        "not a DV request:\n{detail}"
+    );
     let full_path = line_of("fullPath");
     let redirect_path = line_of("redirectPath");
     assert!(
