@@ -81,6 +81,9 @@ fn help_overlay() {
     snapshot("help", |app| {
         press(app, [char('?')]);
     });
+    snapshot("help_detail", |app| {
+        press(app, [key(KeyCode::Enter), char('?')]);
+    });
 }
 
 #[test]
