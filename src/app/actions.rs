@@ -32,6 +32,15 @@ impl App {
                     self.wizard = None;
                     Vec::new()
                 }
+                // The wizard knows read-only mode too; this is the belt to its braces.
+                WizardOutcome::Submit(_) if self.config.read_only => {
+                    wizard.submit_failed(&crate::sps::ApiError::Request {
+                        detail: "read-only mode: nothing is submitted (drop --read-only or \
+                                 read_only in the config to submit)"
+                            .to_string(),
+                    });
+                    Vec::new()
+                }
                 WizardOutcome::Submit(submission) => vec![Effect::Submit(submission)],
             };
         }
