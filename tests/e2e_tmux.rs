@@ -18,6 +18,8 @@ struct Tmux {
 impl Tmux {
     fn command(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
+            // UTF-8 whatever the locale of the machine running the tests.
+            .arg("-u")
             .arg("-L")
             .arg(&self.socket)
             .arg("-f")
@@ -117,6 +119,7 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         format!("SPSDASH_CACHE_DIR={home_dir}/cache/spsdash"),
         format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
         "TERM=xterm-256color".to_string(),
+        "LANG=C.UTF-8".to_string(),
         "PS1=$ ".to_string(),
     ];
     let mut args = vec![
@@ -145,7 +148,7 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
 
     // The table, with data in it.
     tmux.wait_for("the request table with rows", |screen| {
-        screen.contains("spsId") && screen.contains("⟳") && screen.contains("example")
+        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
     });
 
     // A DV request's detail: filter to DV requests awaiting the operator (or any DV one).
