@@ -219,3 +219,24 @@ fn paste_goes_into_the_filter_while_typing_it() {
     assert_eq!(app.filter, "news.example");
     assert!(screen_text(&app).contains("filter: /news.example"));
 }
+
+#[test]
+fn a_domain_check_result_shows_as_a_column_and_in_the_panel() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [key(KeyCode::Enter)]);
+    assert!(!screen_text(&app).contains("check"));
+    app.domain_checks.insert(
+        (1856, "shop.example.com".into()),
+        spsdash::app::DomainCheck {
+            summary: "ready: redirect answers".into(),
+            level: spsdash::app::Level::Info,
+        },
+    );
+    let text = screen_text(&app);
+    let row = text
+        .lines()
+        .find(|line| line.contains("shop.exam") && line.contains("Valid "))
+        .unwrap_or_else(|| panic!("no domain row in:\n{text}"));
+    assert!(row.contains("ready"), "{row}");
+    assert!(text.contains(" check "), "a check column header");
+}

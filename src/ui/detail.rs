@@ -212,12 +212,12 @@ fn render_domains(
         })
         .collect();
     let mut header = vec!["domain", "status"];
-    let mut widths = vec![Constraint::Fill(3), Constraint::Length(13)];
+    let mut widths = vec![Constraint::Fill(4), Constraint::Length(13)];
     if wide {
         header.extend(["fullPath", "redirectPath", "token"]);
         widths.extend([
-            Constraint::Fill(4),
-            Constraint::Fill(4),
+            Constraint::Fill(3),
+            Constraint::Fill(3),
             Constraint::Fill(2),
         ]);
     }
