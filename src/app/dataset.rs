@@ -2,6 +2,7 @@
 //! it is. A failed call never removes data: it only ages it and records the error.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -12,7 +13,8 @@ use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 pub struct Dataset {
     pub pair: GroupContract,
     pub name: Option<String>,
-    pub requests: Vec<SpsRequest>,
+    /// Shared with the cache writer, so saving a list of thousands copies nothing.
+    pub requests: Arc<Vec<SpsRequest>>,
     pub rows: Vec<Row>,
     index: HashMap<u64, usize>,
     pub freshness: Freshness,
@@ -98,7 +100,7 @@ impl Dataset {
         Dataset {
             pair: named.pair.clone(),
             name: named.group_name.clone(),
-            requests: Vec::new(),
+            requests: Arc::new(Vec::new()),
             rows: Vec::new(),
             index: HashMap::new(),
             freshness: Freshness::default(),
@@ -155,7 +157,7 @@ impl Dataset {
             .enumerate()
             .map(|(position, request)| (request.sps_id, position))
             .collect();
-        self.requests = requests;
+        self.requests = Arc::new(requests);
         self.recount();
     }
 
@@ -167,12 +169,13 @@ impl Dataset {
                     request.parameters = self.requests[position].parameters.clone();
                 }
                 self.rows[position] = Row::new(&self.pair, &request);
-                self.requests[position] = request;
+                // Copies the list only if the cache writer still holds it.
+                Arc::make_mut(&mut self.requests)[position] = request;
             }
             None => {
                 self.index.insert(request.sps_id, self.requests.len());
                 self.rows.push(Row::new(&self.pair, &request));
-                self.requests.push(request);
+                Arc::make_mut(&mut self.requests).push(request);
             }
         }
         self.recount();

@@ -90,7 +90,7 @@ pub enum Effect {
     SaveCache {
         pair: GroupContract,
         fetched_at: DateTime<Utc>,
-        requests: Vec<SpsRequest>,
+        requests: std::sync::Arc<Vec<SpsRequest>>,
     },
     AppendJournal(Vec<Transition>),
     Submit(WizardSubmission),

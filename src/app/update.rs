@@ -135,7 +135,7 @@ impl App {
                 dataset.freshness.from_cache = false;
                 dataset.freshness.failures = 0;
                 dataset.freshness.last_error = None;
-                let saved = dataset.requests.clone();
+                let saved = std::sync::Arc::clone(&dataset.requests);
                 self.bump_data();
                 let mut effects = vec![Effect::SaveCache {
                     pair,

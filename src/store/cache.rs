@@ -22,6 +22,16 @@ pub struct CachedList {
     pub requests: Vec<SpsRequest>,
 }
 
+/// The same shape, borrowed, for writing without copying the list.
+#[derive(Serialize)]
+struct CachedListRef<'a> {
+    format: &'a str,
+    version: u32,
+    pair: &'a GroupContract,
+    fetched_at: DateTime<Utc>,
+    requests: &'a [SpsRequest],
+}
+
 /// What reading a pair's cache gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CacheRead {
@@ -88,12 +98,12 @@ impl Store {
         &self,
         pair: &GroupContract,
         fetched_at: DateTime<Utc>,
-        requests: Vec<SpsRequest>,
+        requests: &[SpsRequest],
     ) -> Result<(), String> {
-        let list = CachedList {
-            format: FORMAT.to_string(),
+        let list = CachedListRef {
+            format: FORMAT,
             version: VERSION,
-            pair: pair.clone(),
+            pair,
             fetched_at,
             requests,
         };
@@ -128,7 +138,7 @@ mod tests {
             .single()
             .expect("valid");
         assert_eq!(store.load_list(&pair), CacheRead::Missing);
-        store.save_list(&pair, at, vec![request()]).expect("saves");
+        store.save_list(&pair, at, &[request()]).expect("saves");
         match store.load_list(&pair) {
             CacheRead::Loaded(list) => {
                 assert_eq!(list.fetched_at, at);
@@ -162,7 +172,7 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
             .single()
             .expect("valid");
-        store.save_list(&other, at, vec![]).expect("saves");
+        store.save_list(&other, at, &[]).expect("saves");
         std::fs::rename(store.list_path(&other), store.list_path(&pair)).expect("renames");
         match store.load_list(&pair) {
             CacheRead::SetAside(message) => assert!(message.contains("instead"), "{message}"),

@@ -22,7 +22,7 @@ enum StoreJob {
     SaveCache {
         pair: GroupContract,
         fetched_at: chrono::DateTime<Utc>,
-        requests: Vec<SpsRequest>,
+        requests: std::sync::Arc<Vec<SpsRequest>>,
     },
     AppendJournal(Vec<crate::app::Transition>),
 }
@@ -194,7 +194,7 @@ fn do_store_job(store: &Store, job: StoreJob) -> Vec<Event> {
             fetched_at,
             requests,
         } => store
-            .save_list(&pair, fetched_at, requests)
+            .save_list(&pair, fetched_at, &requests)
             .err()
             .map(Event::StoreWarning)
             .into_iter()
@@ -223,7 +223,7 @@ mod tests {
             StoreJob::SaveCache {
                 pair: pair.clone(),
                 fetched_at: at,
-                requests: Vec::new(),
+                requests: Default::default(),
             },
         );
         assert!(saved.is_empty(), "a successful save says nothing");
