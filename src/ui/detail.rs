@@ -27,13 +27,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         );
         return;
     };
+    // Short screens get a two-line summary, leaving room for the domains.
+    let compact = area.height < 30;
     let [summary, tabs, body] = Layout::vertical([
-        Constraint::Length(6),
+        Constraint::Length(if compact { 4 } else { 6 }),
         Constraint::Length(1),
         Constraint::Min(3),
     ])
     .areas(area);
-    render_summary(frame, summary, app, request, theme);
+    render_summary(frame, summary, app, request, theme, compact);
     render_tabs(frame, tabs, app, detail, request, theme);
     match detail.section {
         DetailSection::Domains => render_domains(frame, body, app, detail, request, theme),
@@ -42,7 +44,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
-fn render_summary(frame: &mut Frame, area: Rect, app: &App, request: &SpsRequest, theme: Theme) {
+fn render_summary(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    request: &SpsRequest,
+    theme: Theme,
+    compact: bool,
+) {
     let state = request.state();
     let name = request
         .cname_hostname()
@@ -56,10 +65,12 @@ fn render_summary(frame: &mut Frame, area: Rect, app: &App, request: &SpsRequest
         ),
     ];
     if state == RequestState::AwaitingUser {
-        status.push(Span::styled(
-            "  ← awaiting you: prove control of the domains below",
-            theme.state(state),
-        ));
+        let hint = if compact {
+            "  ← awaiting you"
+        } else {
+            "  ← awaiting you: prove control of the domains below"
+        };
+        status.push(Span::styled(hint, theme.state(state)));
     }
     let ids = format!(
         "jobId {}   enrollmentId {}   kind {}   validation {}   CN {}",
@@ -93,15 +104,22 @@ fn render_summary(frame: &mut Frame, area: Rect, app: &App, request: &SpsRequest
         }
         None => "   reading details…".to_string(),
     };
-    let lines = vec![
-        Line::from(status),
-        Line::from(format!(
-            "progress {}",
-            request.workflow_progress.as_deref().unwrap_or("-")
-        )),
-        Line::from(ids),
-        Line::from(format!("{change}{polled}")),
-    ];
+    let progress = request.workflow_progress.as_deref().unwrap_or("-");
+    let lines = if compact {
+        let mut first = status;
+        first.push(Span::raw(format!("   {progress}")));
+        vec![
+            Line::from(first),
+            Line::from(format!("{change}{polled}   {ids}")),
+        ]
+    } else {
+        vec![
+            Line::from(status),
+            Line::from(format!("progress {progress}")),
+            Line::from(ids),
+            Line::from(format!("{change}{polled}")),
+        ]
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" #{} {name} ", request.sps_id));
@@ -237,35 +255,28 @@ fn render_domains(
         )));
     frame.render_widget(table, table_area);
     let focused = &request.dv_status[cursor];
-    let mut lines = vec![
-        field("domain", &focused.domain),
-        field("status", focused.status.as_str()),
-        field("fullPath", focused.full_path.as_deref().unwrap_or("-")),
-        field(
-            "redirectPath",
-            focused.redirect_path.as_deref().unwrap_or("-"),
-        ),
-        field("error", focused.error.as_deref().unwrap_or("-")),
-        field("expires", focused.expires.as_deref().unwrap_or("-")),
-        field("token", focused.token.as_deref().unwrap_or("-")),
-        field(
-            "responseBody",
-            focused.response_body.as_deref().unwrap_or("-"),
-        ),
-        field(
-            "validated",
-            focused.validated_timestamp.as_deref().unwrap_or("-"),
-        ),
+    // Domain and status are in the highlighted row and the title: the panel's lines go to the
+    // long values, each cut into chunks under its label so nothing is pushed out of view.
+    let inner_width = panel_area.width.saturating_sub(2) as usize;
+    let values = [
+        ("fullPath", focused.full_path.as_deref()),
+        ("redirectPath", focused.redirect_path.as_deref()),
+        ("error", focused.error.as_deref()),
+        ("expires", focused.expires.as_deref()),
+        ("token", focused.token.as_deref()),
+        ("responseBody", focused.response_body.as_deref()),
+        ("validated", focused.validated_timestamp.as_deref()),
     ];
+    let mut lines: Vec<Line> = values
+        .into_iter()
+        .flat_map(|(name, value)| wrapped_field(name, value.unwrap_or("-"), inner_width))
+        .collect();
     if let Some(check) = checks[cursor] {
-        lines.push(field("check", &check.summary));
+        lines.extend(wrapped_field("check", &check.summary, inner_width));
     }
+    let title = format!(" focused domain: {} ({}) ", focused.domain, focused.status);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" focused domain "),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         panel_area,
     );
 }
@@ -285,8 +296,35 @@ fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| "-".to_string())
 }
 
-fn field<'a>(name: &'a str, value: &'a str) -> Line<'a> {
-    field_padded(name, value, 12)
+/// Width of a field's label column (the longest label, "redirectPath", and a space).
+const LABEL_WIDTH: usize = 13;
+
+/// A field whose value is cut into chunks that fit `width`, continued under the value.
+fn wrapped_field(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(LABEL_WIDTH).max(8);
+    let characters: Vec<char> = value.chars().collect();
+    let chunks: Vec<String> = if characters.is_empty() {
+        vec![String::new()]
+    } else {
+        characters
+            .chunks(room)
+            .map(|chunk| chunk.iter().collect())
+            .collect()
+    };
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            let label = if index == 0 { name } else { "" };
+            Line::from(vec![
+                Span::styled(
+                    format!("{label:<width$}", width = LABEL_WIDTH),
+                    ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+                ),
+                Span::raw(chunk),
+            ])
+        })
+        .collect()
 }
 
 /// `name` in bold, padded to `width`, always followed by at least one space.
