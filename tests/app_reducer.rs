@@ -507,3 +507,14 @@ fn journaled_history_merges_in_time_order_with_changes_seen_live() {
     assert_eq!(history[0], earlier);
     assert_eq!(history[1].to, "CPS running");
 }
+
+#[test]
+fn arrows_move_through_the_matches_while_typing_a_filter() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [char('/')]);
+    type_text(&mut app, "example.com");
+    press(&mut app, [key(KeyCode::Down)]);
+    assert!(app.filter_editing);
+    assert_eq!(app.filter, "example.com");
+    assert_eq!(cursor_id(&app), Some(2002));
+}

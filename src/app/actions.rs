@@ -71,6 +71,9 @@ impl App {
                 self.filter_editing = false;
             }
             KeyCode::Enter => self.filter_editing = false,
+            // Moving through the matches while typing.
+            KeyCode::Up => self.move_cursor(-1),
+            KeyCode::Down => self.move_cursor(1),
             KeyCode::Backspace => {
                 self.filter.pop();
             }
