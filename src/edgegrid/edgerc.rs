@@ -46,6 +46,8 @@ impl Edgerc {
     pub fn parse(path: &Path, text: &str) -> Result<Edgerc, CredentialsError> {
         let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut current: Option<String> = None;
+        // Editors on Windows may start the file with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, raw_line) in text.lines().enumerate() {
             let line_number = index + 1;
             let line = raw_line.trim();
@@ -255,7 +257,8 @@ fn parse_value(raw: &str) -> Result<String, String> {
                     if rest.is_empty() || rest.starts_with(';') || rest.starts_with('#') {
                         return Ok(value);
                     }
-                    return Err(format!("unexpected text after the quoted value: `{rest}`"));
+                    // The text itself is not shown: it may be part of a secret.
+                    return Err("unexpected text after the closing quote".to_string());
                 } else {
                     value.push(char);
                 }
@@ -292,6 +295,17 @@ mod tests {
             Ok(r#"a 'b' "c""#)
         );
         assert!(parse_value("\"open").is_err());
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf() {
+        let text = "\u{feff}[default]\r\nhost = h\r\nclient_token = c\r\nclient_secret = s\r\naccess_token = a\r\n";
+        let credentials = Edgerc::parse(Path::new("x"), text)
+            .expect("parses")
+            .credentials("default")
+            .expect("complete");
+        assert_eq!(credentials.host, "h");
+        assert_eq!(credentials.access_token.expose(), "a");
     }
 
     #[test]
