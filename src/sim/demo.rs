@@ -94,7 +94,7 @@ pub fn generated_world(seed: u64, count: usize, now: DateTime<Utc>) -> Result<Wo
     file.requests.clear();
     let mut world = build(file, seed, now, false)?;
     let contracts = contracts_of(DEMO_WORLD)?;
-    let mut generator = Generator::new(&world, contracts);
+    let mut generator = Generator::new(&world, contracts)?;
     let mut drafts: Vec<(Draft, Option<String>)> = (0..count)
         .map(|index| generator.draft(world.rng(), index, now, None))
         .collect();
@@ -151,13 +151,19 @@ fn build(
             now,
             world.rng(),
         );
-        let parameters = parameters(
-            &contracts[&picked.contract_id],
-            picked.kind,
-            picked.issuer,
-            &picked.cname_hostname,
-            &picked.names,
-        );
+        // `demo_draft` checked that the contract exists.
+        let parameters = contracts
+            .get(&picked.contract_id)
+            .map(|contract| {
+                parameters(
+                    contract,
+                    picked.kind,
+                    picked.issuer,
+                    &picked.cname_hostname,
+                    &picked.names,
+                )
+            })
+            .unwrap_or_default();
         planned.push((
             Draft {
                 contract_id: picked.contract_id,
@@ -174,7 +180,7 @@ fn build(
         ));
     }
     if arrivals {
-        let mut generator = Generator::new(&world, contracts);
+        let mut generator = Generator::new(&world, contracts)?;
         let mut at = now;
         for index in 0..DEMO_ARRIVALS {
             at += Duration::seconds(world.rng().random_range(2 * 60..=8 * 60));
@@ -429,12 +435,19 @@ struct Generator {
 }
 
 impl Generator {
-    fn new(world: &World, contracts: HashMap<String, ContractFile>) -> Self {
-        Generator {
-            pairs: world.pairs(),
+    /// Fails on an account without a single group/contract pair to put requests in.
+    fn new(world: &World, contracts: HashMap<String, ContractFile>) -> Result<Self, SimError> {
+        let pairs = world.pairs();
+        if pairs.is_empty() {
+            return Err(SimError::World(
+                "the account has no group/contract pair to put requests in".to_string(),
+            ));
+        }
+        Ok(Generator {
+            pairs,
             contracts,
             certificates: HashMap::new(),
-        }
+        })
     }
 
     fn draft(
