@@ -500,3 +500,25 @@ async fn only_loopback_addresses_are_accepted() {
     .unwrap_err();
     assert!(error.to_string().contains("loopback"), "{error}");
 }
+
+#[tokio::test]
+async fn unknown_paths_are_signed_404s_counted_as_unmatched() {
+    let sim = stopped_sim().await;
+    let answer = get(&sim, &format!("{BASE}/certificates?{PAIR}")).await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.content_type, "application/problem+json");
+    assert_eq!(
+        Call::get(format!("{BASE}/certificates"))
+            .send_unsigned(&sim)
+            .await
+            .status,
+        401
+    );
+    let unmatched: Vec<u16> = sim
+        .calls()
+        .iter()
+        .filter(|call| call.route == "(unmatched)")
+        .map(|call| call.status)
+        .collect();
+    assert_eq!(unmatched, [401, 404]);
+}
