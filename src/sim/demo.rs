@@ -293,12 +293,21 @@ fn insert_in_creation_order(world: &mut World, drafts: &mut [(Draft, Option<Stri
             draft.kind,
             CertKind::Single | CertKind::Wildcard | CertKind::San
         );
-        if draft.kind == CertKind::ModSan
-            && let Some(previous) = draft.enrollment_of.and_then(|id| world.request(id))
-        {
-            draft
-                .parameters
-                .insert(2, ("jobId".to_string(), previous.job_id.to_string()));
+        // The form named the certificate by ids only known now.
+        if let Some(previous) = draft.enrollment_of.and_then(|id| world.request(id)) {
+            match draft.kind {
+                CertKind::ModSan => draft
+                    .parameters
+                    .insert(2, ("jobId".to_string(), previous.job_id.to_string())),
+                CertKind::EdgeHost => draft.parameters.insert(
+                    1,
+                    (
+                        "enrollmentId".to_string(),
+                        previous.enrollment_id.to_string(),
+                    ),
+                ),
+                _ => {}
+            }
         }
         let sps_id = world.insert(draft);
         if is_certificate {

@@ -148,3 +148,43 @@ fn a_generated_world_has_exactly_the_requests_asked_for() {
         .collect();
     assert!(statuses.len() >= 5, "{statuses:?}");
 }
+
+#[test]
+fn changes_to_a_certificate_name_it_by_its_ids() {
+    let world = demo_world(7, start()).unwrap();
+    let requests = visible(&world, start());
+    let parameter = |request: &crate::sim::world::SimRequest, name: &str| {
+        request
+            .parameters
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    };
+    let mod_san = requests
+        .iter()
+        .find(|request| {
+            request.kind == CertKind::ModSan && request.cname_hostname == "www.example.com"
+        })
+        .unwrap();
+    let original = requests
+        .iter()
+        .find(|request| {
+            request.kind == CertKind::San && request.cname_hostname == "www.example.com"
+        })
+        .unwrap();
+    assert_eq!(
+        parameter(mod_san, "jobId"),
+        Some(original.job_id.to_string())
+    );
+    assert_eq!(mod_san.enrollment_id, original.enrollment_id);
+    let edge = requests
+        .iter()
+        .find(|request| {
+            request.kind == CertKind::EdgeHost && request.cname_hostname == "www-v6.example.com"
+        })
+        .unwrap();
+    assert_eq!(
+        parameter(edge, "enrollmentId"),
+        Some(original.enrollment_id.to_string())
+    );
+}

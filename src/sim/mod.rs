@@ -4,6 +4,13 @@
 //! generated ones) and serves it until the returned `RunningSim` is dropped. Each start has its
 //! own random credentials; they are in `RunningSim::credentials` (and, for `spsdash sim`, the
 //! `.edgerc` it writes).
+//!
+//! Test hooks, unsigned and outside the API (the simulator only listens on loopback):
+//! - `GET /_sim/stats`: `{"calls":[{"method","route","status","count"}]}`, every API call since
+//!   start by route template; a connection dropped by the `reset` fault counts as status 0.
+//! - `POST /_sim/advance?seconds=N`: moves the world's clock forward.
+//! - `POST /_sim/validate?domain=D`: the operator fixed D; its open challenges pass shortly after.
+//! - `GET /_sim/clock`: the world's time and speed.
 
 mod auth;
 pub mod clock;
