@@ -12,11 +12,15 @@
 //! - `POST /_sim/validate?domain=D`: the operator fixed D; its open challenges pass shortly after.
 //! - `GET /_sim/clock`: the world's time and speed.
 
+mod answers;
 mod auth;
 pub mod clock;
 mod connection;
 mod demo;
 pub mod faults;
+mod generator;
+mod handlers;
+mod hooks;
 pub mod lifecycle;
 mod server;
 pub mod stats;
