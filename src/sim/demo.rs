@@ -182,11 +182,14 @@ fn build(
     if arrivals {
         let mut generator = Generator::new(&world, contracts)?;
         let mut at = now;
+        let mut arrivals = Vec::with_capacity(DEMO_ARRIVALS);
         for index in 0..DEMO_ARRIVALS {
             at += Duration::seconds(world.rng().random_range(2 * 60..=8 * 60));
-            let arrival = generator.draft(world.rng(), index, at, Some(Story::Submitted));
-            planned.push(arrival);
+            arrivals.push(generator.draft(world.rng(), index, at, Some(Story::Submitted)));
         }
+        insert_in_creation_order(&mut world, &mut planned);
+        world.schedule(arrivals);
+        return Ok(world);
     }
     insert_in_creation_order(&mut world, &mut planned);
     Ok(world)
@@ -277,42 +280,8 @@ fn demo_draft(
 /// whose enrollment a modSan or edge host changes (the latest one created before it).
 fn insert_in_creation_order(world: &mut World, drafts: &mut [(Draft, Option<String>)]) {
     drafts.sort_by_key(|(draft, _)| draft.plan.created);
-    let mut by_cname: HashMap<(String, String, String), u64> = HashMap::new();
     for (draft, on) in drafts.iter() {
-        let mut draft = draft.clone();
-        let key = |cname: &str| {
-            (
-                draft.contract_id.clone(),
-                draft.group_id.clone(),
-                cname.to_string(),
-            )
-        };
-        draft.enrollment_of = on.as_deref().and_then(|on| by_cname.get(&key(on)).copied());
-        let own = key(&draft.cname_hostname);
-        let is_certificate = matches!(
-            draft.kind,
-            CertKind::Single | CertKind::Wildcard | CertKind::San
-        );
-        // The form named the certificate by ids only known now.
-        if let Some(previous) = draft.enrollment_of.and_then(|id| world.request(id)) {
-            match draft.kind {
-                CertKind::ModSan => draft
-                    .parameters
-                    .insert(2, ("jobId".to_string(), previous.job_id.to_string())),
-                CertKind::EdgeHost => draft.parameters.insert(
-                    1,
-                    (
-                        "enrollmentId".to_string(),
-                        previous.enrollment_id.to_string(),
-                    ),
-                ),
-                _ => {}
-            }
-        }
-        let sps_id = world.insert(draft);
-        if is_certificate {
-            by_cname.insert(own, sps_id);
-        }
+        world.insert_naming(draft.clone(), on.as_deref());
     }
 }
 

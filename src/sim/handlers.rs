@@ -107,7 +107,7 @@ pub(super) async fn list(State(shared): AppState, uri: Uri) -> Response {
         },
     };
     let now = shared.clock.now();
-    let world = shared.world();
+    let world = shared.world_at(now);
     let (contract_id, group_id) = match scope(&world, &query) {
         Ok(pair) => pair,
         Err(refusal) => return refusal.into_response(),
@@ -138,7 +138,7 @@ pub(super) async fn read_one(
 ) -> Response {
     let query = Query::of(&uri);
     let now = shared.clock.now();
-    let world = shared.world();
+    let world = shared.world_at(now);
     let (contract_id, group_id) = match scope(&world, &query) {
         Ok(pair) => pair,
         Err(refusal) => return refusal.into_response(),
@@ -196,7 +196,8 @@ fn submit(
     check: fn(&FormBody) -> Result<NewRequest, Vec<InvalidItem>>,
 ) -> Response {
     let query = Query::of(uri);
-    let mut world = shared.world();
+    let now = shared.clock.now();
+    let mut world = shared.world_at(now);
     let (contract_id, group_id) = match scope(&world, &query) {
         Ok(pair) => pair,
         Err(refusal) => return refusal.into_response(),
@@ -222,7 +223,6 @@ fn submit(
         Ok(new) => new,
         Err(items) => return sps_error(StatusCode::BAD_REQUEST, items),
     };
-    let now = shared.clock.now();
     match world.submit(&contract_id, &group_id, new, now) {
         Ok(sps_id) => {
             let job_id = world.request(sps_id).map_or(0, |request| request.job_id);

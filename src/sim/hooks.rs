@@ -59,7 +59,7 @@ pub(super) async fn sim_validate(State(shared): AppState, uri: Uri) -> Response 
         );
     };
     let now = shared.clock.now();
-    let touched = shared.world().fix_domain(&domain, now);
+    let touched = shared.world_at(now).fix_domain(&domain, now);
     if touched.is_empty() {
         return sps_error(
             StatusCode::NOT_FOUND,

@@ -143,7 +143,7 @@ impl RunningSim {
     /// The operator fixed `domain`; returns the spsIds whose challenge for it reopens.
     pub fn validate_domain(&self, domain: &str) -> Vec<u64> {
         let now = self.clock.now();
-        self.shared.world().fix_domain(domain, now)
+        self.shared.world_at(now).fix_domain(domain, now)
     }
 
     /// The calls counted so far (what `GET /_sim/stats` shows).

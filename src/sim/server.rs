@@ -44,6 +44,13 @@ impl Shared {
     pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The world with every request created by `now` in it.
+    pub fn world_at(&self, now: chrono::DateTime<Utc>) -> std::sync::MutexGuard<'_, World> {
+        let mut world = self.world();
+        world.catch_up(now);
+        world
+    }
 }
 
 type AppState = State<Arc<Shared>>;
