@@ -86,7 +86,8 @@ enum Line {
     },
 }
 
-fn endpoint_name(endpoint: PostEndpoint) -> &'static str {
+/// How the journal names an endpoint.
+pub fn endpoint_name(endpoint: PostEndpoint) -> &'static str {
     match endpoint {
         PostEndpoint::SpsRequests => "sps-requests",
         PostEndpoint::SecureEdgeHosts => "secure-edge-hosts",

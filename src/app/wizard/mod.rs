@@ -13,6 +13,7 @@
 
 mod choices;
 mod draft;
+pub mod host;
 mod keys;
 pub mod steps;
 mod values;
