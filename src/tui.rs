@@ -43,6 +43,13 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(config, label, Utc::now(), size);
     app.no_color = !ui::theme::Theme::from_env().color;
+    // The wizard's saved draft and any submission whose answer never came (issue 5).
+    let local = crate::app::wizard::host::load_local_state();
+    app.stored_draft = local.draft;
+    app.unresolved_submissions = local.unresolved;
+    for warning in local.warnings {
+        app.record_error("start".to_string(), warning);
+    }
     // Already printed on stderr, which the alternate screen hides: keep them reachable (E).
     for warning in warnings {
         app.record_error("start".to_string(), warning.clone());

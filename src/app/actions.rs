@@ -18,7 +18,17 @@ impl App {
         if self.overlay == Some(Overlay::ConfirmQuit) {
             self.overlay = None;
             return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => self.quit_now(),
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    // Quitting keeps the draft, wherever the wizard was.
+                    let mut effects: Vec<Effect> = self
+                        .wizard
+                        .as_ref()
+                        .map(|wizard| Effect::SaveDraft(wizard.draft()))
+                        .into_iter()
+                        .collect();
+                    effects.extend(self.quit_now());
+                    effects
+                }
                 _ => Vec::new(),
             };
         }
@@ -26,23 +36,24 @@ impl App {
             if ctrl_c {
                 return self.request_quit();
             }
-            return match wizard.handle_key(key) {
-                WizardOutcome::Continue => Vec::new(),
-                WizardOutcome::Closed => {
-                    self.wizard = None;
-                    Vec::new()
-                }
+            let outcome = wizard.handle_key(key);
+            let mut effects = self.save_wizard_draft();
+            match outcome {
+                WizardOutcome::Continue => {}
+                WizardOutcome::Closed => self.wizard = None,
                 // The wizard knows read-only mode too; this is the belt to its braces.
                 WizardOutcome::Submit(_) if self.config.read_only => {
-                    wizard.submit_failed(&crate::sps::ApiError::Request {
-                        detail: "read-only mode: nothing is submitted (drop --read-only or \
-                                 read_only in the config to submit)"
-                            .to_string(),
-                    });
-                    Vec::new()
+                    if let Some(wizard) = self.wizard.as_mut() {
+                        wizard.submit_failed(&crate::sps::ApiError::Request {
+                            detail: "read-only mode: nothing is submitted (drop --read-only or \
+                                     read_only in the config to submit)"
+                                .to_string(),
+                        });
+                    }
                 }
-                WizardOutcome::Submit(submission) => vec![Effect::Submit(submission)],
-            };
+                WizardOutcome::Submit(submission) => effects.push(Effect::Submit(submission)),
+            }
+            return effects;
         }
         if self.filter_editing && !ctrl_c {
             self.edit_filter(key);
@@ -57,6 +68,7 @@ impl App {
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         if let Some(wizard) = self.wizard.as_mut() {
             wizard.handle_paste(text);
+            return self.save_wizard_draft();
         } else if self.filter_editing {
             let line = text.lines().next().unwrap_or("");
             self.filter.push_str(line.trim());
@@ -260,14 +272,28 @@ impl App {
             .map(|(pair, request)| (pair.clone(), request.clone()))
     }
 
+    /// The wizard's draft to save when its step changed.
+    fn save_wizard_draft(&mut self) -> Vec<Effect> {
+        let Some(draft) = self
+            .wizard
+            .as_mut()
+            .and_then(|wizard| wizard.take_draft_to_save())
+        else {
+            return Vec::new();
+        };
+        self.stored_draft = Some(draft.clone());
+        vec![Effect::SaveDraft(draft)]
+    }
+
     fn open_wizard_new(&mut self) {
         match self.submission_pair() {
             Some(pair) => {
-                self.wizard = Some(Wizard::new(
-                    pair,
-                    &self.config.profile,
-                    self.config.read_only,
-                ))
+                let mut wizard = Wizard::new(pair, &self.config.profile, self.config.read_only);
+                wizard.set_pairs(self.pairs());
+                if let Some(draft) = &self.stored_draft {
+                    wizard.offer_draft(draft.clone());
+                }
+                self.wizard = Some(wizard);
             }
             None => self.flash(
                 "no group/contract known yet: wait for the first list, or add pairs to the config"
@@ -305,13 +331,17 @@ impl App {
             names = request.dv_status.iter().map(|d| d.domain.clone()).collect();
         }
         let cname = request.cname_hostname().unwrap_or("").to_string();
-        self.wizard = Some(Wizard::add_domains(
-            pair,
-            &cname,
-            job_id,
-            names,
-            self.config.read_only,
-        ));
+        let wizard = Wizard::add_domains(pair, &cname, job_id, names, self.config.read_only);
+        // The certificate's own validation, when its parameters say it.
+        self.wizard = Some(
+            match request
+                .parameter("issuer")
+                .and_then(crate::sps::request::Validation::from_issuer)
+            {
+                Some(validation) => wizard.with_validation(validation),
+                None => wizard,
+            },
+        );
     }
 
     fn open_wizard_edge_host(&mut self) {

@@ -71,6 +71,8 @@ pub enum Event {
         pair: GroupContract,
         outcome: Result<Accepted, ApiError>,
     },
+    /// A submission whose answer never came: reconciled against the next lists.
+    SubmissionUnresolved(crate::store::submissions::Submission),
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -94,6 +96,12 @@ pub enum Effect {
     },
     AppendJournal(Vec<Transition>),
     Submit(WizardSubmission),
+    /// The wizard's draft changed step (or the operator quits with it open).
+    SaveDraft(wizard::WizardDraft),
+    /// The draft was submitted: forget it.
+    DiscardDraft,
+    /// Lost submissions found in a list: `(journal id, spsId)`.
+    RecordReconciled(Vec<(String, u64)>),
     Bell,
     Quit,
 }
@@ -196,6 +204,10 @@ pub struct App {
     pub history: HashMap<RowKey, Vec<Transition>>,
     pub detail_freshness: Freshness,
     pub wizard: Option<Wizard>,
+    /// The saved wizard draft, offered when the wizard opens.
+    pub stored_draft: Option<wizard::WizardDraft>,
+    /// Submissions that got no answer, matched against each fresh list.
+    pub unresolved_submissions: Vec<crate::store::submissions::Submission>,
     /// A submitted request to select once it shows up in its list.
     pub pending_select: Option<RowKey>,
     pub domain_checks: HashMap<(u64, String), DomainCheck>,
@@ -245,6 +257,8 @@ impl App {
             history: HashMap::new(),
             detail_freshness: Freshness::default(),
             wizard: None,
+            stored_draft: None,
+            unresolved_submissions: Vec::new(),
             pending_select: None,
             domain_checks: HashMap::new(),
             should_quit: false,

@@ -80,6 +80,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
+        Event::SubmissionUnresolved(submission) => {
+            app.unresolved_submissions.push(submission);
+            Vec::new()
+        }
     };
     app.refresh_view();
     effects
@@ -124,6 +128,7 @@ impl App {
         };
         match outcome {
             Ok(requests) => {
+                let reconciled = self.reconcile_lost(&pair, &requests);
                 let dataset = &mut self.datasets[index];
                 let changes = if dataset.is_loaded() {
                     diff(&pair, &dataset.requests, &requests, at)
@@ -143,6 +148,7 @@ impl App {
                     requests: saved,
                 }];
                 effects.extend(self.announce(changes));
+                effects.extend(reconciled);
                 effects
             }
             Err(error) => {
@@ -237,6 +243,33 @@ impl App {
         effects
     }
 
+    /// A submission whose answer was lost, found in its pair's fresh list: say so, select it,
+    /// and record it, instead of letting the operator submit it again.
+    fn reconcile_lost(&mut self, pair: &GroupContract, requests: &[SpsRequest]) -> Vec<Effect> {
+        let found = crate::app::wizard::host::reconcile_list(
+            &mut self.unresolved_submissions,
+            pair,
+            requests,
+        );
+        let Some((submission, sps_id)) = found.first() else {
+            return Vec::new();
+        };
+        self.flash(
+            format!(
+                "the submission for {} that got no answer was created after all: request #{sps_id}",
+                submission.cname_hostname
+            ),
+            Level::Info,
+        );
+        self.pending_select = Some((pair.clone(), *sps_id));
+        vec![Effect::RecordReconciled(
+            found
+                .iter()
+                .map(|(submission, sps_id)| (submission.id.clone(), *sps_id))
+                .collect(),
+        )]
+    }
+
     fn on_submitted(
         &mut self,
         pair: GroupContract,
@@ -245,6 +278,7 @@ impl App {
         match outcome {
             Ok(accepted) => {
                 self.wizard = None;
+                self.stored_draft = None;
                 self.flash(
                     format!(
                         "request #{} submitted; it shows up with the next refresh",
@@ -257,7 +291,7 @@ impl App {
                     self.scope = Some(index);
                 }
                 self.screen = Screen::Requests;
-                vec![Effect::RefreshNow]
+                vec![Effect::RefreshNow, Effect::DiscardDraft]
             }
             Err(error) => {
                 self.record_error("submit".to_string(), error.to_string());

@@ -70,6 +70,17 @@ impl Runner {
         }
     }
 
+    /// Small local writes (drafts, the submissions journal) off the event loop; a failure
+    /// comes back as a store warning.
+    fn local_file_job(&self, job: impl FnOnce() -> Result<(), String> + Send + 'static) {
+        let results = self.results.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(message) = job() {
+                let _ = results.send(Event::StoreWarning(message));
+            }
+        });
+    }
+
     pub(super) fn run(&mut self, effect: Effect) {
         match effect {
             Effect::DiscoverPairs => {
@@ -96,15 +107,25 @@ impl Runner {
                 let client = self.client.clone();
                 let results = self.results.clone();
                 tokio::spawn(async move {
-                    let outcome = client
-                        .submit(&submission.pair, submission.endpoint, &submission.form)
-                        .await;
+                    // Journaled before it is sent, completed after (issue 5).
+                    let (outcome, unresolved) =
+                        crate::app::wizard::host::submit_journaled(&client, &submission).await;
+                    if let Some(unresolved) = unresolved {
+                        let _ = results.send(Event::SubmissionUnresolved(unresolved));
+                    }
                     let _ = results.send(Event::Submitted {
                         pair: submission.pair,
                         outcome,
                     });
                 });
             }
+            Effect::SaveDraft(draft) => {
+                self.local_file_job(move || crate::app::wizard::host::save_draft(&draft))
+            }
+            Effect::DiscardDraft => self.local_file_job(crate::app::wizard::host::discard_draft),
+            Effect::RecordReconciled(matches) => self.local_file_job(move || {
+                crate::app::wizard::host::record_reconciled(&matches)
+            }),
             Effect::Bell => {
                 let mut stdout = std::io::stdout();
                 let _ = stdout.write_all(b"\x07");
