@@ -430,7 +430,7 @@ fn a_submitted_request_is_selected_when_it_appears() {
             outcome: Ok(accepted),
         },
     );
-    assert_eq!(effects, vec![Effect::RefreshNow]);
+    assert_eq!(effects, vec![Effect::RefreshNow, Effect::DiscardDraft]);
     assert!(app.wizard.is_none());
     assert_eq!(app.scope, Some(0));
     let mut list = web_list();
