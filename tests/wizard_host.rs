@@ -1,0 +1,177 @@
+//! The wizard inside the dashboard's reducer: drafts saved on step changes, offered when the
+//! wizard opens, kept on quit and discarded after a submit; a submission whose answer was
+//! lost is reconciled against the next list instead of being submitted again.
+
+mod app_support;
+
+use app_support::*;
+use crossterm::event::KeyCode;
+use spsdash::app::wizard::Step;
+use spsdash::app::{Effect, Event, update};
+use spsdash::sps::request::CertificateKind;
+use spsdash::store::submissions::{Outcome, Submission};
+
+fn saved_drafts(effects: &[Effect]) -> Vec<Step> {
+    effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::SaveDraft(draft) => Some(draft.step),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_step_change_saves_the_draft_and_the_next_wizard_offers_it() {
+    let mut app = loaded_app(120, 40);
+    let effects = press(&mut app, [char('n')]);
+    assert!(saved_drafts(&effects).is_empty(), "nothing typed yet");
+    let effects = press(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(saved_drafts(&effects), [Step::Kind]);
+    let effects = press(&mut app, [key(KeyCode::Home), key(KeyCode::Enter)]);
+    assert_eq!(saved_drafts(&effects), [Step::Validation]);
+    assert_eq!(
+        app.stored_draft.as_ref().map(|draft| draft.step),
+        Some(Step::Validation)
+    );
+    // Typing inside a step does not write the disk on every key.
+    let effects = type_text(&mut app, "x");
+    assert!(saved_drafts(&effects).is_empty());
+
+    // Closed and opened again: the draft is offered, `r` resumes it where it was.
+    press(
+        &mut app,
+        [key(KeyCode::Esc), key(KeyCode::Esc), key(KeyCode::Esc)],
+    );
+    assert!(app.wizard.is_none());
+    press(&mut app, [char('n')]);
+    let wizard = app.wizard.as_ref().expect("the wizard is open");
+    assert!(wizard.offered_draft().is_some());
+    assert!(wizard.can_switch_pair(), "the configured pairs are offered");
+    let stored = app.stored_draft.clone().expect("a stored draft");
+    assert_eq!(
+        stored.values.kind,
+        CertificateKind::Single,
+        "the kind chosen before closing"
+    );
+    press(&mut app, [char('r')]);
+    let resumed = app.wizard.as_ref().expect("the wizard is open").draft();
+    assert_eq!(resumed, stored);
+}
+
+#[test]
+fn quitting_with_an_open_wizard_asks_and_keeps_the_draft() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [char('n'), key(KeyCode::Enter)]);
+    let effects = update(
+        &mut app,
+        Event::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    assert!(effects.is_empty(), "asks first");
+    let effects = press(&mut app, [char('y')]);
+    assert_eq!(saved_drafts(&effects), [Step::Kind]);
+    assert!(effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn a_successful_submit_discards_the_draft() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [char('n'), key(KeyCode::Enter)]);
+    assert!(app.stored_draft.is_some());
+    let accepted = serde_json::from_str(r#"{"spsId": 3000}"#).unwrap();
+    let effects = update(
+        &mut app,
+        Event::Submitted {
+            pair: web(),
+            outcome: Ok(accepted),
+        },
+    );
+    assert!(effects.contains(&Effect::DiscardDraft));
+    assert!(app.stored_draft.is_none());
+}
+
+fn lost(cname: &str) -> Submission {
+    Submission {
+        id: "lost-1".into(),
+        sent_at: at(-60),
+        pair: web(),
+        endpoint: "sps-requests".into(),
+        cname_hostname: cname.into(),
+        form: format!("cnameHostname={cname}&createType=san"),
+        outcome: Outcome::Lost {
+            message: "timeout".into(),
+        },
+    }
+}
+
+#[test]
+fn a_lost_submission_is_reconciled_by_the_next_list_and_selected() {
+    let mut app = loaded_app(120, 40);
+    update(
+        &mut app,
+        Event::SubmissionUnresolved(lost("new.example.com")),
+    );
+    assert_eq!(app.unresolved_submissions.len(), 1);
+
+    // A list without it: still unresolved, nothing recorded.
+    let effects = update(&mut app, loaded(web(), web_list(), 5));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RecordReconciled(_)))
+    );
+    assert_eq!(app.unresolved_submissions.len(), 1);
+
+    // The next list has it: recorded, said, selected, and not matched again.
+    let mut list = web_list();
+    list.push(dv_request(
+        3000,
+        "Pending",
+        "new.example.com",
+        &[("new.example.com", "Pending")],
+        0,
+    ));
+    let effects = update(&mut app, loaded(web(), list.clone(), 10));
+    assert!(
+        effects.contains(&Effect::RecordReconciled(vec![("lost-1".into(), 3000)])),
+        "{effects:?}"
+    );
+    assert!(app.unresolved_submissions.is_empty());
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|flash| flash.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.contains("new.example.com") && flash.contains("#3000"),
+        "{flash}"
+    );
+    assert_eq!(cursor_id(&app), Some(3000));
+    let effects = update(&mut app, loaded(web(), list, 15));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RecordReconciled(_)))
+    );
+}
+
+#[test]
+fn a_lost_submission_of_another_pair_waits_for_its_own_list() {
+    let mut app = loaded_app(120, 40);
+    let mut other = lost("new.example.com");
+    other.pair = shop();
+    update(&mut app, Event::SubmissionUnresolved(other));
+    let mut list = web_list();
+    list.push(dv_request(
+        3000,
+        "Pending",
+        "new.example.com",
+        &[("new.example.com", "Pending")],
+        0,
+    ));
+    update(&mut app, loaded(web(), list, 10));
+    assert_eq!(app.unresolved_submissions.len(), 1);
+}
