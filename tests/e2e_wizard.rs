@@ -229,6 +229,9 @@ fn a_dv_san_certificate_by_keystrokes_and_dv_refused_for_a_single_one() {
     let review = tmux.screen();
     assert!(review.contains("issuer lets-encrypt"), "{review}");
     assert!(review.contains("createType=san"), "{review}");
+    let data_dir = home.path().join("data/spsdash");
+    let draft = data_dir.join("wizard-draft.json");
+    assert!(draft.exists(), "the draft is saved on every step");
     tmux.send(&["Enter"]);
 
     // The wizard closes; the new request appears (the table may cut the name) and advances:
@@ -250,6 +253,15 @@ fn a_dv_san_certificate_by_keystrokes_and_dv_refused_for_a_single_one() {
         let row = row_of(screen);
         row.contains("Awaiting User") && row.contains("0/3")
     });
+
+    // Journaled with its spsId; the draft is gone once submitted.
+    let journal = std::fs::read_to_string(data_dir.join("submissions.jsonl")).expect("the journal");
+    assert!(
+        journal.contains("\"event\":\"sent\"") && journal.contains("e2e-shop.example.com"),
+        "{journal}"
+    );
+    assert!(journal.contains("\"outcome\":\"accepted\""), "{journal}");
+    assert!(!draft.exists(), "the submitted draft is discarded");
 
     // DV on a single certificate: the message, and no submission.
     tmux.send(&["n"]);
