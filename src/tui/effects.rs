@@ -123,9 +123,9 @@ impl Runner {
                 self.local_file_job(move || crate::app::wizard::host::save_draft(&draft))
             }
             Effect::DiscardDraft => self.local_file_job(crate::app::wizard::host::discard_draft),
-            Effect::RecordReconciled(matches) => self.local_file_job(move || {
-                crate::app::wizard::host::record_reconciled(&matches)
-            }),
+            Effect::RecordReconciled(matches) => {
+                self.local_file_job(move || crate::app::wizard::host::record_reconciled(&matches))
+            }
             Effect::Bell => {
                 let mut stdout = std::io::stdout();
                 let _ = stdout.write_all(b"\x07");

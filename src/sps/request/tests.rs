@@ -396,7 +396,10 @@ fn the_shipped_example_passes_every_check() {
 
 #[test]
 fn validation_from_the_issuer_parameter() {
-    assert_eq!(Validation::from_issuer("lets-encrypt"), Some(Validation::Dv));
+    assert_eq!(
+        Validation::from_issuer("lets-encrypt"),
+        Some(Validation::Dv)
+    );
     assert_eq!(Validation::from_issuer("Symantec"), Some(Validation::Ov));
     assert_eq!(Validation::from_issuer("geotrust"), None);
 }
