@@ -53,6 +53,17 @@ pub enum Problem {
     Connection(String),
 }
 
+impl Outcome {
+    /// The outcome without its ready/not ready prefix, for a row that shows that separately.
+    pub fn detail(&self) -> String {
+        match self {
+            Outcome::Ready(Ready::Redirect { status }) => format!("{status} to the redirectPath"),
+            Outcome::Ready(Ready::Body) => "serves the responseBody".to_string(),
+            Outcome::NotReady(problem) => problem.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
