@@ -8,12 +8,14 @@
 mod apache;
 mod caddy;
 mod csv;
+pub mod deliver;
 mod header;
 mod haproxy;
 mod iis;
 mod json;
 mod nginx;
 mod plain;
+pub mod remember;
 pub mod rule;
 pub mod webroot;
 
@@ -21,6 +23,8 @@ use chrono::{DateTime, Utc};
 
 use crate::sps::model::SpsRequest;
 
+pub use deliver::{Delivered, copy_rules, write_challenges, write_rules};
+pub use remember::{remember_format, set_export_format};
 pub use rule::{ExportError, Rule, Selection, select};
 pub use webroot::{WebrootError, WrittenFile, write_webroot};
 
