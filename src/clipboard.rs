@@ -65,7 +65,10 @@ pub enum CannotCopy {
     Off,
     Empty,
     /// The encoded payload is over `clipboard.max_bytes`.
-    TooLarge { encoded: usize, max: usize },
+    TooLarge {
+        encoded: usize,
+        max: usize,
+    },
     /// Mode `auto` and standard output is not a terminal.
     NotATerminal,
     Write(String),
@@ -157,7 +160,12 @@ pub fn copy(
 
 /// Copies to this process's terminal (standard output).
 pub fn copy_to_terminal(text: &str, config: &ClipboardConfig) -> Result<Copied, CannotCopy> {
-    copy(text, config, Terminal::detect(), &mut std::io::stdout().lock())
+    copy(
+        text,
+        config,
+        Terminal::detect(),
+        &mut std::io::stdout().lock(),
+    )
 }
 
 #[cfg(test)]
@@ -249,8 +257,8 @@ mod tests {
     #[test]
     fn copy_writes_the_sequence_and_reports_text_bytes() {
         let mut out = Vec::new();
-        let copied = copy("hi\n", &config(ClipboardMode::Auto, 100), TMUX, &mut out)
-            .expect("copies");
+        let copied =
+            copy("hi\n", &config(ClipboardMode::Auto, 100), TMUX, &mut out).expect("copies");
         assert_eq!(
             copied,
             Copied {

@@ -102,8 +102,15 @@ async fn every_redirect_status_to_the_redirect_path_is_ready() {
     .await;
     let hosts = ["a.example", "b.example", "c.example", "d.example"];
     let resolve: Vec<_> = hosts.iter().map(|host| (*host, address)).collect();
-    let results = check_all(hosts.iter().map(|h| target(h)).collect(), &options(&resolve)).await;
-    let statuses: Vec<_> = results.iter().map(|r| (r.domain.as_str(), r.outcome.clone())).collect();
+    let results = check_all(
+        hosts.iter().map(|h| target(h)).collect(),
+        &options(&resolve),
+    )
+    .await;
+    let statuses: Vec<_> = results
+        .iter()
+        .map(|r| (r.domain.as_str(), r.outcome.clone()))
+        .collect();
     assert_eq!(
         statuses,
         vec![
@@ -129,7 +136,11 @@ async fn the_host_header_selects_the_answer() {
 
 #[tokio::test]
 async fn the_token_served_directly_is_ready_trailing_whitespace_ignored() {
-    let address = serve(vec![("a.example", Answer::Body("tok_EN-1.thumbprint_XYZ\n"))]).await;
+    let address = serve(vec![(
+        "a.example",
+        Answer::Body("tok_EN-1.thumbprint_XYZ\n"),
+    )])
+    .await;
     let (outcome, _) = check_one("a.example", address).await;
     assert_eq!(outcome, Outcome::Ready(Ready::Body));
 }
@@ -150,7 +161,10 @@ async fn a_wrong_body_is_not_ready_and_says_what_came() {
 #[tokio::test]
 async fn a_redirect_elsewhere_is_not_ready() {
     let address = serve(vec![
-        ("a.example", Answer::Redirect(301, "https://a.example/.well-known/acme-challenge/tok_EN-1")),
+        (
+            "a.example",
+            Answer::Redirect(301, "https://a.example/.well-known/acme-challenge/tok_EN-1"),
+        ),
         ("b.example", Answer::Redirect(303, REDIRECT)),
     ])
     .await;
@@ -188,7 +202,9 @@ async fn a_closed_port_is_connection_refused() {
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_within_the_limit() {
     // Accepts connections and holds them without a word.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
         let mut held = Vec::new();
@@ -204,7 +220,11 @@ async fn a_server_that_never_answers_times_out_within_the_limit() {
         Outcome::NotReady(Problem::Timeout(Duration::from_millis(300)))
     );
     assert!(results[0].elapsed >= Duration::from_millis(300));
-    assert!(results[0].elapsed < Duration::from_secs(5), "{:?}", results[0].elapsed);
+    assert!(
+        results[0].elapsed < Duration::from_secs(5),
+        "{:?}",
+        results[0].elapsed
+    );
 }
 
 #[tokio::test]
@@ -215,7 +235,12 @@ async fn a_name_that_does_not_resolve_is_a_dns_failure() {
         Outcome::NotReady(Problem::DnsFailure(_)) => {}
         other => panic!("expected a DNS failure, got {other:?}"),
     }
-    assert!(results[0].outcome.to_string().contains("DNS does not resolve"));
+    assert!(
+        results[0]
+            .outcome
+            .to_string()
+            .contains("DNS does not resolve")
+    );
 }
 
 #[tokio::test]
@@ -234,9 +259,19 @@ async fn results_keep_the_order_of_the_targets_under_concurrency() {
         ("c.example", Answer::Body(BODY)),
     ])
     .await;
-    let hosts = ["a.example", "b.example", "c.example", "d.example", "e.example"];
+    let hosts = [
+        "a.example",
+        "b.example",
+        "c.example",
+        "d.example",
+        "e.example",
+    ];
     let resolve: Vec<_> = hosts.iter().map(|host| (*host, address)).collect();
-    let results = check_all(hosts.iter().map(|h| target(h)).collect(), &options(&resolve)).await;
+    let results = check_all(
+        hosts.iter().map(|h| target(h)).collect(),
+        &options(&resolve),
+    )
+    .await;
     let domains: Vec<_> = results.iter().map(|r| r.domain.as_str()).collect();
     assert_eq!(domains, hosts);
     let ready: Vec<_> = results.iter().map(|r| r.is_ready()).collect();

@@ -31,23 +31,35 @@ fn request(domains: Vec<DvStatus>) -> SpsRequest {
 fn refused(dv: DvStatus) -> ExportError {
     let request = request(vec![dv]);
     for format in Format::ALL {
-        assert!(render(format, &request, &Scope::All, Utc::now()).is_err(), "{format} accepted it");
+        assert!(
+            render(format, &request, &Scope::All, Utc::now()).is_err(),
+            "{format} accepted it"
+        );
     }
     render(Format::Nginx, &request, &Scope::All, Utc::now()).expect_err("refused")
 }
 
 #[test]
 fn tokens_outside_base64url_are_refused() {
-    for token in ["abc;def", "abc def", "../etc", "a/b", "tok$en", "t{o}k", "tok\"en", "tok\nen", ""] {
+    for token in [
+        "abc;def", "abc def", "../etc", "a/b", "tok$en", "t{o}k", "tok\"en", "tok\nen", "",
+    ] {
         let mut record = dv("a.example.com", "Pending");
         record.token = Some(token.to_string());
-        record.full_path = Some(format!("http://a.example.com/.well-known/acme-challenge/{token}"));
+        record.full_path = Some(format!(
+            "http://a.example.com/.well-known/acme-challenge/{token}"
+        ));
         let error = refused(record);
         assert!(
             matches!(&error, ExportError::Unsafe { field: "token", .. }),
             "{token:?}: {error}"
         );
-        assert!(error.to_string().contains("refusing to export a.example.com"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("refusing to export a.example.com"),
+            "{error}"
+        );
     }
 }
 
@@ -70,7 +82,13 @@ fn redirect_paths_that_could_inject_are_refused() {
         record.redirect_path = Some(target.to_string());
         let error = refused(record);
         assert!(
-            matches!(&error, ExportError::Unsafe { field: "redirectPath", .. }),
+            matches!(
+                &error,
+                ExportError::Unsafe {
+                    field: "redirectPath",
+                    ..
+                }
+            ),
             "{target:?}: {error}"
         );
     }
@@ -90,7 +108,13 @@ fn full_paths_must_be_the_domains_challenge_url() {
         record.full_path = Some(full_path.to_string());
         let error = refused(record);
         assert!(
-            matches!(&error, ExportError::Unsafe { field: "fullPath", .. }),
+            matches!(
+                &error,
+                ExportError::Unsafe {
+                    field: "fullPath",
+                    ..
+                }
+            ),
             "{full_path:?}: {error}"
         );
     }
@@ -98,10 +122,22 @@ fn full_paths_must_be_the_domains_challenge_url() {
 
 #[test]
 fn hosts_must_be_dns_names_and_not_wildcards() {
-    for domain in ["*.example.com", "a b.example.com", "a;b.example.com", "a/b.example.com", "-a.example.com"] {
+    for domain in [
+        "*.example.com",
+        "a b.example.com",
+        "a;b.example.com",
+        "a/b.example.com",
+        "-a.example.com",
+    ] {
         let error = refused(dv(domain, "Pending"));
         assert!(
-            matches!(&error, ExportError::Unsafe { field: "domain", .. }),
+            matches!(
+                &error,
+                ExportError::Unsafe {
+                    field: "domain",
+                    ..
+                }
+            ),
             "{domain:?}: {error}"
         );
     }
@@ -115,11 +151,24 @@ fn an_idn_domain_is_written_in_punycode_everywhere_a_server_matches_it() {
     let nginx = render(Format::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
     assert!(nginx.text.contains("# server_name xn--bcher-kva.example;"));
     let haproxy = render(Format::Haproxy, &request, &Scope::Pending, Utc::now()).expect("renders");
-    assert!(haproxy.text.contains("-i xn--bcher-kva.example xn--bcher-kva.example:80"));
-    assert!(!haproxy.text.lines().filter(|l| !l.starts_with('#')).any(|l| l.contains('ü')));
+    assert!(
+        haproxy
+            .text
+            .contains("-i xn--bcher-kva.example xn--bcher-kva.example:80")
+    );
+    assert!(
+        !haproxy
+            .text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .any(|l| l.contains('ü'))
+    );
     let iis = render(Format::Iis, &request, &Scope::Pending, Utc::now()).expect("renders");
     let comment = &iis.text[iis.text.find("<!--").unwrap() + 4..iis.text.find("-->").unwrap()];
-    assert!(!comment.contains("--"), "XML comments may not hold --: {comment}");
+    assert!(
+        !comment.contains("--"),
+        "XML comments may not hold --: {comment}"
+    );
 }
 
 #[test]
@@ -137,13 +186,20 @@ fn scopes_pick_pending_all_or_named_domains() {
             .map(|rule| rule.host)
             .collect()
     };
-    assert_eq!(hosts(&Scope::Pending), ["a.example.com", "xn--bcher-kva.example"]);
+    assert_eq!(
+        hosts(&Scope::Pending),
+        ["a.example.com", "xn--bcher-kva.example"]
+    );
     assert_eq!(hosts(&Scope::All).len(), 3);
     assert_eq!(
-        hosts(&Scope::Domains(vec!["XN--BCHER-KVA.example.".to_string(), "B.example.com".to_string()])),
+        hosts(&Scope::Domains(vec![
+            "XN--BCHER-KVA.example.".to_string(),
+            "B.example.com".to_string()
+        ])),
         ["b.example.com", "xn--bcher-kva.example"]
     );
-    let error = select(&request, &Scope::Domains(vec!["c.example.com".to_string()])).expect_err("unknown");
+    let error =
+        select(&request, &Scope::Domains(vec!["c.example.com".to_string()])).expect_err("unknown");
     assert_eq!(
         error.to_string(),
         "request 42 has no domain \"c.example.com\"; its domains are: a.example.com, b.example.com, bücher.example"
@@ -153,7 +209,8 @@ fn scopes_pick_pending_all_or_named_domains() {
 #[test]
 fn nothing_pending_and_no_challenge_say_what_to_do() {
     let all_valid = request(vec![dv("a.example.com", DomainStatus::VALID)]);
-    let error = render(Format::Plain, &all_valid, &Scope::Pending, Utc::now()).expect_err("nothing");
+    let error =
+        render(Format::Plain, &all_valid, &Scope::Pending, Utc::now()).expect_err("nothing");
     assert!(error.to_string().contains("use --all"), "{error}");
     assert!(render(Format::Plain, &all_valid, &Scope::All, Utc::now()).is_ok());
 
@@ -161,8 +218,13 @@ fn nothing_pending_and_no_challenge_say_what_to_do() {
     waiting.token = None;
     waiting.full_path = None;
     waiting.redirect_path = None;
-    let error = render(Format::Plain, &request(vec![waiting]), &Scope::Pending, Utc::now())
-        .expect_err("no challenge");
+    let error = render(
+        Format::Plain,
+        &request(vec![waiting]),
+        &Scope::Pending,
+        Utc::now(),
+    )
+    .expect_err("no challenge");
     assert!(matches!(error, ExportError::NoChallenge { .. }), "{error}");
 
     let empty = request(vec![]);
@@ -179,12 +241,18 @@ fn formats_parse_by_name_and_alias() {
     }
     assert_eq!("Apache2".parse::<Format>().ok(), Some(Format::Apache));
     let error = "lighttpd".parse::<Format>().expect_err("unknown");
-    assert!(error.to_string().contains("nginx, apache, caddy"), "{error}");
+    assert!(
+        error.to_string().contains("nginx, apache, caddy"),
+        "{error}"
+    );
 }
 
 #[test]
 fn the_rendered_counts_match_the_rules() {
-    let request = request(vec![dv("a.example.com", "Pending"), dv("b.example.com", "Pending")]);
+    let request = request(vec![
+        dv("a.example.com", "Pending"),
+        dv("b.example.com", "Pending"),
+    ]);
     let rendered = render(Format::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
     assert_eq!(rendered.rule_count, 2);
     assert_eq!(rendered.text.matches("return 301").count(), 2);

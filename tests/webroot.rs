@@ -17,8 +17,10 @@ fn request(tokens: &[(&str, &str)]) -> SpsRequest {
             })
         })
         .collect();
-    serde_json::from_value(serde_json::json!({"spsId": 7, "status": "Awaiting User", "dvStatus": records}))
-        .expect("request")
+    serde_json::from_value(
+        serde_json::json!({"spsId": 7, "status": "Awaiting User", "dvStatus": records}),
+    )
+    .expect("request")
 }
 
 #[test]
@@ -46,7 +48,12 @@ fn writes_each_response_body_under_its_token() {
     )
     .expect("writes");
     assert_eq!(written.len(), 1);
-    assert!(!other.path().join(".well-known/acme-challenge/tokA_1").exists());
+    assert!(
+        !other
+            .path()
+            .join(".well-known/acme-challenge/tokA_1")
+            .exists()
+    );
 }
 
 #[test]
@@ -60,7 +67,11 @@ fn tokens_that_would_escape_the_directory_write_nothing() {
         let error = write_webroot(&dir, &request, &Scope::Pending).expect_err(token);
         assert!(error.to_string().contains("token"), "{token:?}: {error}");
         let entries: Vec<_> = walk(root.path());
-        assert_eq!(entries, vec![dir.clone()], "{token:?} wrote something: {entries:?}");
+        assert_eq!(
+            entries,
+            vec![dir.clone()],
+            "{token:?} wrote something: {entries:?}"
+        );
     }
 }
 
@@ -76,14 +87,23 @@ fn a_symlinked_challenge_directory_pointing_outside_is_refused() {
     let request = request(&[("a.example.com", "tok_1")]);
     let error = write_webroot(&dir, &request, &Scope::Pending).expect_err("escapes");
     assert!(matches!(error, WebrootError::Escapes { .. }), "{error}");
-    assert!(std::fs::read_dir(&outside).expect("outside").next().is_none());
+    assert!(
+        std::fs::read_dir(&outside)
+            .expect("outside")
+            .next()
+            .is_none()
+    );
 }
 
 #[test]
 fn a_missing_directory_is_a_clear_error() {
     let root = tempfile::tempdir().expect("tempdir");
-    let error = write_webroot(&root.path().join("nope"), &request(&[("a.example.com", "t1")]), &Scope::Pending)
-        .expect_err("missing");
+    let error = write_webroot(
+        &root.path().join("nope"),
+        &request(&[("a.example.com", "t1")]),
+        &Scope::Pending,
+    )
+    .expect_err("missing");
     assert!(matches!(error, WebrootError::DirMissing(_)));
     assert!(error.to_string().contains("must exist"), "{error}");
 }

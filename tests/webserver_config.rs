@@ -12,9 +12,14 @@ use spsdash::export::{Format, Scope, render};
 use webserver_support::*;
 
 fn snippet(format: Format) -> String {
-    render(format, &request_with_challenges(), &Scope::All, fixed_time())
-        .expect("renders")
-        .text
+    render(
+        format,
+        &request_with_challenges(),
+        &Scope::All,
+        fixed_time(),
+    )
+    .expect("renders")
+    .text
 }
 
 fn nginx_check(nginx: &Path, rules: &str) -> (bool, String) {
@@ -65,7 +70,10 @@ fn apache_check(apache: &Path, modules: &Path, rules: &str) -> (bool, String) {
         ("rewrite_module", "mod_rewrite.so"),
     ] {
         if modules.join(file).is_file() {
-            conf.push_str(&format!("LoadModule {name} {}\n", modules.join(file).display()));
+            conf.push_str(&format!(
+                "LoadModule {name} {}\n",
+                modules.join(file).display()
+            ));
         }
     }
     conf.push_str(&format!(
@@ -117,7 +125,13 @@ fn haproxy_accepts_the_rules() {
     };
     let (ok, log) = haproxy_check(&haproxy, &snippet(Format::Haproxy));
     assert!(ok, "haproxy -c refused the rules:\n{log}");
-    assert!(!log.contains("WARNING"), "haproxy warned about the rules:\n{log}");
-    let (ok, log) = haproxy_check(&haproxy, "http-request redirect location code 301 if nope\n");
+    assert!(
+        !log.contains("WARNING"),
+        "haproxy warned about the rules:\n{log}"
+    );
+    let (ok, log) = haproxy_check(
+        &haproxy,
+        "http-request redirect location code 301 if nope\n",
+    );
     assert!(!ok, "haproxy -c accepted a broken snippet:\n{log}");
 }

@@ -10,7 +10,10 @@ use spsdash::export::{Format, Scope, render};
 use webserver_support::*;
 
 fn options(hosts: &[String], address: std::net::SocketAddr) -> CheckOptions {
-    let entries: Vec<String> = hosts.iter().map(|host| format!("{host}={address}")).collect();
+    let entries: Vec<String> = hosts
+        .iter()
+        .map(|host| format!("{host}={address}"))
+        .collect();
     CheckOptions {
         timeout: Duration::from_secs(5),
         concurrency: 4,
@@ -56,7 +59,11 @@ async fn a_broken_rule_is_reported_not_ready() {
             "return 301 http://wrong.example/.well-known/acme-challenge/Hq3x",
             1,
         )
-        .replacen("location = /.well-known/acme-challenge/B-cher", "location = /B-cher", 1);
+        .replacen(
+            "location = /.well-known/acme-challenge/B-cher",
+            "location = /B-cher",
+            1,
+        );
     assert_ne!(broken, rules.text, "the test must really break the rules");
     let dir = tempfile::tempdir().expect("tempdir");
     let rules_path = dir.path().join("rules.conf");
@@ -72,7 +79,13 @@ async fn a_broken_rule_is_reported_not_ready() {
         .collect();
     match outcomes.as_slice() {
         [
-            ("www.shop.example.com", Outcome::NotReady(Problem::WrongRedirect { status: 301, location: Some(location) })),
+            (
+                "www.shop.example.com",
+                Outcome::NotReady(Problem::WrongRedirect {
+                    status: 301,
+                    location: Some(location),
+                }),
+            ),
             ("Shop.Example.COM", Outcome::Ready(_)),
             ("bücher.example", Outcome::NotReady(Problem::NotFound)),
         ] => assert!(location.starts_with("http://wrong.example/")),

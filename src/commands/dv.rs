@@ -44,7 +44,10 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
         } => {
             let sps_id = parse_sps_id(&sps_id)?;
             let request = fetch(global, &pair, sps_id).await?;
-            print!("{}", webroot(&request, &dir, &scope(&domains), global.json)?);
+            print!(
+                "{}",
+                webroot(&request, &dir, &scope(&domains), global.json)?
+            );
             Ok(Exit::Success)
         }
         Command::Check {
@@ -74,7 +77,11 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     }
 }
 
-async fn fetch(global: &GlobalArgs, pair: &PairArgs, sps_id: u64) -> Result<SpsRequest, CommandError> {
+async fn fetch(
+    global: &GlobalArgs,
+    pair: &PairArgs,
+    sps_id: u64,
+) -> Result<SpsRequest, CommandError> {
     let context = Context::open(global).await?;
     let pair = GroupContract::new(pair.contract.as_str(), pair.group.as_str());
     Ok(context.client.get(&pair, sps_id).await?)
@@ -135,7 +142,10 @@ pub fn webroot(
             .iter()
             .map(|file| json!({"domain": file.domain, "path": file.path, "bytes": file.bytes}))
             .collect();
-        return Ok(format!("{:#}\n", json!({"spsId": request.sps_id, "written": files})));
+        return Ok(format!(
+            "{:#}\n",
+            json!({"spsId": request.sps_id, "written": files})
+        ));
     }
     Ok(written
         .iter()
@@ -182,7 +192,11 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
         .unwrap_or(0);
     let mut out = String::new();
     for result in results {
-        let mark = if result.is_ready() { "READY    " } else { "NOT READY" };
+        let mark = if result.is_ready() {
+            "READY    "
+        } else {
+            "NOT READY"
+        };
         let address = result
             .address
             .map(|address| format!(" via {address}"))

@@ -45,8 +45,13 @@ pub enum Problem {
     ConnectionRefused,
     Timeout(Duration),
     NotFound,
-    WrongRedirect { status: u16, location: Option<String> },
-    WrongBody { received: String },
+    WrongRedirect {
+        status: u16,
+        location: Option<String>,
+    },
+    WrongBody {
+        received: String,
+    },
     /// Any other status.
     Status(u16),
     /// Any other failure to connect or read.
@@ -93,7 +98,10 @@ impl std::fmt::Display for Problem {
                 location: None,
             } => write!(f, "{status} without a Location header"),
             Problem::WrongBody { received } => {
-                write!(f, "200 but the body is not the responseBody (got {received:?})")
+                write!(
+                    f,
+                    "200 but the body is not the responseBody (got {received:?})"
+                )
             }
             Problem::Status(status) => write!(f, "HTTP {status} instead of a redirect"),
             Problem::Connection(detail) => write!(f, "cannot fetch: {detail}"),

@@ -27,7 +27,11 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
         .map_err(|error| format!("cannot build an HTTP client: {error}"))
 }
 
-pub async fn probe(client: &reqwest::Client, target: &Target, options: &CheckOptions) -> CheckResult {
+pub async fn probe(
+    client: &reqwest::Client,
+    target: &Target,
+    options: &CheckOptions,
+) -> CheckResult {
     let started = Instant::now();
     let finish = |outcome: Outcome, address: Option<SocketAddr>| CheckResult {
         domain: target.domain.clone(),
@@ -43,7 +47,12 @@ pub async fn probe(client: &reqwest::Client, target: &Target, options: &CheckOpt
             Some(address) => vec![address],
             None => match tokio::net::lookup_host((target.host.as_str(), HTTP_PORT)).await {
                 Ok(found) => found.collect(),
-                Err(error) => return (Outcome::NotReady(Problem::DnsFailure(error.to_string())), None),
+                Err(error) => {
+                    return (
+                        Outcome::NotReady(Problem::DnsFailure(error.to_string())),
+                        None,
+                    );
+                }
             },
         };
         if addresses.is_empty() {

@@ -69,14 +69,25 @@ mod tests {
             "v6.example=[::1]:81",
         ])
         .expect("parses");
-        assert_eq!(map.get("www.example.com"), Some("127.0.0.1:8080".parse().unwrap()));
-        assert_eq!(map.get("xn--bcher-kva.example"), Some("127.0.0.2:80".parse().unwrap()));
+        assert_eq!(
+            map.get("www.example.com"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(
+            map.get("xn--bcher-kva.example"),
+            Some("127.0.0.2:80".parse().unwrap())
+        );
         assert_eq!(map.get("v6.example"), Some("[::1]:81".parse().unwrap()));
     }
 
     #[test]
     fn refuses_what_is_not_domain_equals_ip() {
-        for bad in ["www.example.com", "www.example.com=localhost", "a b=127.0.0.1", "=1.2.3.4"] {
+        for bad in [
+            "www.example.com",
+            "www.example.com=localhost",
+            "a b=127.0.0.1",
+            "=1.2.3.4",
+        ] {
             let error = ResolveMap::parse(&[bad]).expect_err(bad);
             assert!(error.contains("--resolve"), "{error}");
         }

@@ -5,7 +5,8 @@ use super::header::Header;
 use super::rule::Rule;
 
 pub fn render(header: &Header, rules: &[Rule]) -> String {
-    let mut out = header.hash_comment("Paste into the frontend (mode http) that listens on port 80.");
+    let mut out =
+        header.hash_comment("Paste into the frontend (mode http) that listens on port 80.");
     for rule in rules {
         // ACL names allow letters, digits, '-', '_', '.' and ':': hosts are LDH.
         let name = format!("sps{}_{}", header.sps_id, rule.host);

@@ -9,8 +9,8 @@ mod apache;
 mod caddy;
 mod csv;
 pub mod deliver;
-mod header;
 mod haproxy;
+mod header;
 mod iis;
 mod json;
 mod nginx;
@@ -183,7 +183,11 @@ pub fn render(
         format,
         text,
         rule_count: selection.rules.len(),
-        skipped: selection.skipped.iter().map(|(domain, _)| domain.clone()).collect(),
+        skipped: selection
+            .skipped
+            .iter()
+            .map(|(domain, _)| domain.clone())
+            .collect(),
     })
 }
 

@@ -30,8 +30,8 @@ pub fn set_export_format(text: &str, format: Format) -> Result<String, String> {
             continue;
         }
         let key = trimmed.split('=').next().unwrap_or("").trim();
-        let is_format = (table == "export" && key == "format")
-            || (table.is_empty() && key == "export.format");
+        let is_format =
+            (table == "export" && key == "format") || (table.is_empty() && key == "export.format");
         if is_format && trimmed.contains('=') {
             let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
             *line = if table.is_empty() {
@@ -83,11 +83,15 @@ pub fn remember_format(path: &Path, format: Format) -> Result<(), String> {
             path.display()
         )
     })?;
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)
             .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
     }
-    std::fs::write(path, edited).map_err(|error| format!("cannot write {}: {error}", path.display()))
+    std::fs::write(path, edited)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }
 
 #[cfg(test)]

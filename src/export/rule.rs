@@ -141,23 +141,38 @@ pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportEr
 
 /// The records `scope` covers, in the request's order (a typed domain that the request does
 /// not have is an error listing the ones it has).
-pub fn scoped<'a>(request: &'a SpsRequest, scope: &Scope) -> Result<Vec<&'a DvStatus>, ExportError> {
+pub fn scoped<'a>(
+    request: &'a SpsRequest,
+    scope: &Scope,
+) -> Result<Vec<&'a DvStatus>, ExportError> {
     let sps_id = request.sps_id;
     if request.dv_status.is_empty() {
         return Err(ExportError::NoDomains { sps_id });
     }
     let in_scope: Vec<&DvStatus> = match scope {
         Scope::All => request.dv_status.iter().collect(),
-        Scope::Pending => request.dv_status.iter().filter(|dv| !dv.is_valid()).collect(),
+        Scope::Pending => request
+            .dv_status
+            .iter()
+            .filter(|dv| !dv.is_valid())
+            .collect(),
         Scope::Domains(wanted) => {
             let keys: Vec<String> = wanted.iter().map(|name| match_key(name)).collect();
             if let Some(missing) = wanted.iter().zip(&keys).find_map(|(name, key)| {
-                (!request.dv_status.iter().any(|dv| &match_key(&dv.domain) == key)).then_some(name)
+                (!request
+                    .dv_status
+                    .iter()
+                    .any(|dv| &match_key(&dv.domain) == key))
+                .then_some(name)
             }) {
                 return Err(ExportError::UnknownDomain {
                     sps_id,
                     domain: missing.clone(),
-                    known: request.dv_status.iter().map(|dv| dv.domain.clone()).collect(),
+                    known: request
+                        .dv_status
+                        .iter()
+                        .map(|dv| dv.domain.clone())
+                        .collect(),
                 });
             }
             request
@@ -242,7 +257,10 @@ pub fn check_token(token: &str) -> Result<(), String> {
         return Err("is empty".to_string());
     }
     if token.len() > MAX_TOKEN_LEN {
-        return Err(format!("is {} characters long (at most {MAX_TOKEN_LEN})", token.len()));
+        return Err(format!(
+            "is {} characters long (at most {MAX_TOKEN_LEN})",
+            token.len()
+        ));
     }
     match token
         .chars()
@@ -304,7 +322,8 @@ fn check_url_text(text: &str) -> Result<(), String> {
         return Err("is empty".to_string());
     }
     match text.chars().find(|c| {
-        !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | ':' | '/' | '?' | '=' | '&' | '%'))
+        !(c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '.' | '_' | '~' | ':' | '/' | '?' | '=' | '&' | '%'))
     }) {
         Some(bad) => Err(format!(
             "contains {bad:?}, which could change a web server's configuration"

@@ -40,7 +40,9 @@ pub fn find_program(names: &[&str]) -> Option<PathBuf> {
 pub fn absent(server: &str, required_in_ci: bool) {
     let in_ci = std::env::var("CI").is_ok_and(|value| value == "true" || value == "1");
     if required_in_ci && in_ci {
-        panic!("{server} is not installed, but CI must run this check: run .ci/install-test-tools as root");
+        panic!(
+            "{server} is not installed, but CI must run this check: run .ci/install-test-tools as root"
+        );
     }
     eprintln!(
         "NOTICE: {server} is not installed; skipping its config check (run .ci/install-test-tools as root to install it)"
