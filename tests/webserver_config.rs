@@ -5,7 +5,7 @@
 mod webserver_support;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use spsdash::export::{Format, Scope, render};
@@ -45,43 +45,12 @@ fn nginx_accepts_the_rules() {
     assert!(!ok, "nginx -t accepted a broken snippet:\n{log}");
 }
 
-/// Where this system keeps Apache's modules.
-fn apache_modules() -> Option<PathBuf> {
-    [
-        "/usr/lib/apache2/modules",
-        "/usr/lib64/httpd/modules",
-        "/usr/lib/httpd/modules",
-        "/usr/libexec/apache2",
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .find(|dir| dir.join("mod_rewrite.so").is_file())
-}
-
 fn apache_check(apache: &Path, modules: &Path, rules: &str) -> (bool, String) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let d = dir.path().display();
     let rules_path = dir.path().join("rules.conf");
     std::fs::write(&rules_path, rules).expect("write rules");
-    let mut conf = format!("ServerRoot {d}\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\n");
-    // An MPM built as a module must be loaded; a static one must not be loaded twice.
-    for (name, file) in [
-        ("mpm_event_module", "mod_mpm_event.so"),
-        ("rewrite_module", "mod_rewrite.so"),
-    ] {
-        if modules.join(file).is_file() {
-            conf.push_str(&format!(
-                "LoadModule {name} {}\n",
-                modules.join(file).display()
-            ));
-        }
-    }
-    conf.push_str(&format!(
-        "Listen 127.0.0.1:8080\nServerName localhost\n<VirtualHost 127.0.0.1:8080>\n  ServerName localhost\n  Include {}\n</VirtualHost>\n",
-        rules_path.display()
-    ));
-    let conf_path = dir.path().join("httpd.conf");
-    std::fs::write(&conf_path, conf).expect("write httpd.conf");
+    let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let conf_path = apache_conf(dir.path(), modules, listen, &rules_path);
     let mut command = Command::new(apache);
     command.arg("-t").arg("-f").arg(&conf_path);
     let output = run(command);
@@ -102,16 +71,8 @@ fn apache_accepts_the_rules() {
 
 fn haproxy_check(haproxy: &Path, rules: &str) -> (bool, String) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let indented: String = rules.lines().map(|line| format!("    {line}\n")).collect();
-    let conf = format!(
-        "global\n    pidfile {d}/haproxy.pid\n\
-         defaults\n    mode http\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\n\
-         frontend web\n    bind 127.0.0.1:8080\n{indented}    default_backend none\n\
-         backend none\n",
-        d = dir.path().display()
-    );
-    let conf_path = dir.path().join("haproxy.cfg");
-    std::fs::write(&conf_path, conf).expect("write haproxy.cfg");
+    let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let conf_path = haproxy_conf(dir.path(), listen, rules);
     let mut command = Command::new(haproxy);
     command.arg("-c").arg("-f").arg(&conf_path);
     let output = run(command);
@@ -134,4 +95,32 @@ fn haproxy_accepts_the_rules() {
         "http-request redirect location code 301 if nope\n",
     );
     assert!(!ok, "haproxy -c accepted a broken snippet:\n{log}");
+}
+
+fn caddy_check(caddy: &Path, rules: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let indented: String = rules.lines().map(|line| format!("    {line}\n")).collect();
+    let conf_path = dir.path().join("Caddyfile");
+    std::fs::write(&conf_path, format!("http://:8080 {{\n{indented}}}\n")).expect("write");
+    let mut command = Command::new(caddy);
+    command
+        .args(["adapt", "--adapter", "caddyfile", "--validate", "--config"])
+        .arg(&conf_path)
+        // Provisioning may create storage: keep it in the tempdir, never the real home.
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"));
+    let output = run(command);
+    (output.status.success(), output_text(&output))
+}
+
+#[test]
+fn caddy_accepts_the_rules() {
+    let Some(caddy) = find_program(&["caddy"]) else {
+        return absent("caddy", false);
+    };
+    let (ok, log) = caddy_check(&caddy, &snippet(Format::Caddy));
+    assert!(ok, "caddy adapt --validate refused the rules:\n{log}");
+    let (ok, log) = caddy_check(&caddy, "redir @nope http://x 301\n");
+    assert!(!ok, "caddy accepted a broken snippet:\n{log}");
 }

@@ -93,3 +93,66 @@ async fn a_broken_rule_is_reported_not_ready() {
     }
     assert!(!dvcheck::all_ready(&results));
 }
+
+/// Every pending domain of the fixture, checked against one server at `address`.
+async fn check_fixture_against(address: std::net::SocketAddr) -> Vec<dvcheck::CheckResult> {
+    let request = request_with_challenges();
+    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
+    dvcheck::check_all(targets, &options(&hosts, address)).await
+}
+
+/// Apache serving the mod_rewrite rules live: proves the `\%` + `NE` escaping keeps the
+/// percent escape in the redirectPath (`sps%2Fdv`) intact.
+#[tokio::test]
+async fn apache_with_the_generated_rules_makes_every_domain_ready() {
+    let (Some(apache), Some(modules)) = (find_program(&["apache2", "httpd"]), apache_modules())
+    else {
+        return absent("apache2 (with mod_rewrite)", false);
+    };
+    let request = request_with_challenges();
+    let rules = render(Format::Apache, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, &rules.text).expect("write rules");
+    let server = start_server(
+        |address| {
+            let conf = apache_conf(dir.path(), &modules, address, &rules_path);
+            let mut command = std::process::Command::new(&apache);
+            // -X: one process in the foreground, so killing it stops the server.
+            command.arg("-X").arg("-f").arg(conf);
+            command
+        },
+        &dir.path().join("error.log"),
+    );
+    let results = check_fixture_against(server.address).await;
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        assert!(result.is_ready(), "{} {}", result.domain, result.summary());
+    }
+}
+
+/// HAProxy serving the redirects live: proves the `%%` escaping of the log-format location.
+#[tokio::test]
+async fn haproxy_with_the_generated_rules_makes_every_domain_ready() {
+    let Some(haproxy) = find_program(&["haproxy"]) else {
+        return absent("haproxy", false);
+    };
+    let request = request_with_challenges();
+    let rules = render(Format::Haproxy, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = start_server(
+        |address| {
+            let conf = haproxy_conf(dir.path(), address, &rules.text);
+            let mut command = std::process::Command::new(&haproxy);
+            command.arg("-db").arg("-f").arg(conf);
+            command
+        },
+        &dir.path().join("haproxy.log"),
+    );
+    let results = check_fixture_against(server.address).await;
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        assert!(result.is_ready(), "{} {}", result.domain, result.summary());
+    }
+}

@@ -95,37 +95,32 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// nginx running in the foreground; killed and reaped when dropped, on failure too.
-pub struct NginxGuard {
+/// A server running in the foreground; killed and reaped when dropped, on failure too.
+pub struct ServerGuard {
     child: Child,
     pub address: SocketAddr,
-    pub dir: PathBuf,
 }
 
-impl Drop for NginxGuard {
+impl Drop for ServerGuard {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// Starts nginx with `rules` on a free loopback port, waiting until it accepts connections.
-pub fn start_nginx(nginx: &Path, dir: &Path, rules: &Path) -> NginxGuard {
+/// Starts the server `command_for` builds for a free loopback port, and waits until it
+/// accepts connections; `log` is read into the panic message when it does not start.
+pub fn start_server(command_for: impl Fn(SocketAddr) -> Command, log: &Path) -> ServerGuard {
     let mut last_error = String::new();
     for _ in 0..3 {
         let address: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let conf = nginx_conf(dir, address, rules);
-        let child = nginx_command(nginx, dir, &conf)
+        let child = command_for(address)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("spawn nginx");
-        let mut guard = NginxGuard {
-            child,
-            address,
-            dir: dir.to_path_buf(),
-        };
+            .expect("spawn the server");
+        let mut guard = ServerGuard { child, address };
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
@@ -133,13 +128,75 @@ pub fn start_nginx(nginx: &Path, dir: &Path, rules: &Path) -> NginxGuard {
             }
             if let Ok(Some(status)) = guard.child.try_wait() {
                 last_error = format!(
-                    "nginx exited with {status}: {}",
-                    std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+                    "exited with {status}: {}",
+                    std::fs::read_to_string(log).unwrap_or_default()
                 );
                 break;
             }
+            // Waiting for a real process to bind its port, not for simulated time.
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-    panic!("nginx did not start: {last_error}");
+    panic!("the server did not start: {last_error}");
+}
+
+/// nginx with `rules` on a free loopback port.
+pub fn start_nginx(nginx: &Path, dir: &Path, rules: &Path) -> ServerGuard {
+    start_server(
+        |address| nginx_command(nginx, dir, &nginx_conf(dir, address, rules)),
+        &dir.join("error.log"),
+    )
+}
+
+/// Where this system keeps Apache's modules.
+pub fn apache_modules() -> Option<PathBuf> {
+    [
+        "/usr/lib/apache2/modules",
+        "/usr/lib64/httpd/modules",
+        "/usr/lib/httpd/modules",
+        "/usr/libexec/apache2",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|dir| dir.join("mod_rewrite.so").is_file())
+}
+
+/// A minimal httpd.conf in `dir`: one virtual host on `listen` including `rules`.
+pub fn apache_conf(dir: &Path, modules: &Path, listen: SocketAddr, rules: &Path) -> PathBuf {
+    let d = dir.display();
+    let mut conf = format!("ServerRoot {d}\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\n");
+    // An MPM built as a module must be loaded; a static one must not be loaded twice.
+    for (name, file) in [
+        ("mpm_event_module", "mod_mpm_event.so"),
+        ("rewrite_module", "mod_rewrite.so"),
+    ] {
+        if modules.join(file).is_file() {
+            conf.push_str(&format!(
+                "LoadModule {name} {}\n",
+                modules.join(file).display()
+            ));
+        }
+    }
+    conf.push_str(&format!(
+        "Listen {listen}\nServerName localhost\n<VirtualHost {listen}>\n  ServerName localhost\n  Include {}\n</VirtualHost>\n",
+        rules.display()
+    ));
+    let path = dir.join("httpd.conf");
+    std::fs::write(&path, conf).expect("write httpd.conf");
+    path
+}
+
+/// A minimal haproxy.cfg in `dir`: one frontend on `listen` holding `rules`.
+pub fn haproxy_conf(dir: &Path, listen: SocketAddr, rules: &str) -> PathBuf {
+    let indented: String = rules.lines().map(|line| format!("    {line}\n")).collect();
+    let conf = format!(
+        "global\n    pidfile {d}/haproxy.pid\n\
+         defaults\n    mode http\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\n\
+         frontend web\n    bind {listen}\n{indented}    default_backend none\n\
+         backend none\n",
+        d = dir.display()
+    );
+    let path = dir.join("haproxy.cfg");
+    std::fs::write(&path, conf).expect("write haproxy.cfg");
+    path
 }
