@@ -2,17 +2,37 @@
 //! Every call has a timeout; GETs retry on connection errors, 429 and 5xx with exponential
 //! backoff and jitter (honouring `Retry-After`); POSTs are never retried blindly.
 //!
-//! INTERFACE SKELETON: the signatures are the contract other modules build on; issue 2 fills
-//! in the bodies.
+//! Each attempt is signed afresh (new timestamp and nonce: the gateway refuses a reused nonce).
 
-use std::time::Duration;
+mod endpoint;
+mod response;
+mod retry;
+
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use url::Url;
 
 use super::error::ApiError;
 use super::form::FormBody;
-use super::model::{Accepted, GroupContract, GroupsResponse, SpsRequest};
-use crate::edgegrid::Credentials;
+use super::model::{Accepted, GroupContract, GroupsResponse, RequestList, SpsRequest};
+use crate::edgegrid::{Credentials, RequestToSign, signer};
+
+pub use endpoint::{Endpoint, encode_query_value, relative_url};
+pub use response::error_from_response;
+pub use retry::MAX_RETRY_AFTER;
+
+/// reqwest is built without a default TLS crypto provider; install ring's once per process
+/// before the first client. Safe to call any number of times.
+pub fn install_crypto_provider() {
+    // Err only means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+const USER_AGENT: &str = concat!("spsdash/", env!("CARGO_PKG_VERSION"));
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 pub const SPS_BASE_PATH: &str = "/config-secure-provisioning-service/v1";
 pub const PAPI_GROUPS_PATH: &str = "/papi/v1/groups";
@@ -77,10 +97,39 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
+impl RawResponse {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The typed error an unsuccessful answer stands for; `None` on success.
+    pub fn error(&self) -> Option<ApiError> {
+        (!self.is_success())
+            .then(|| error_from_response(self.status, self.content_type.as_deref(), &self.body))
+    }
+}
+
+/// One call, planned but not signed: each attempt signs it afresh.
+#[derive(Debug, Clone)]
+struct Planned {
+    method: Method,
+    url: Url,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// What one attempt got back.
+struct Answer {
+    response: RawResponse,
+    retry_after: Option<Duration>,
+}
+
 #[derive(Clone)]
 pub struct SpsClient {
     credentials: Credentials,
     options: ClientOptions,
+    endpoint: Endpoint,
+    http: reqwest::Client,
 }
 
 impl std::fmt::Debug for SpsClient {
@@ -94,9 +143,26 @@ impl std::fmt::Debug for SpsClient {
 impl SpsClient {
     /// Fails if the host is not usable (plain `http://` is allowed only for loopback).
     pub fn new(credentials: Credentials, options: ClientOptions) -> Result<Self, ApiError> {
+        install_crypto_provider();
+        let endpoint = Endpoint::parse(&credentials.host)?;
+        let mut builder = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            .user_agent(USER_AGENT)
+            // A redirect would send the request to a URL that was not signed.
+            .redirect(reqwest::redirect::Policy::none());
+        if endpoint.is_loopback() {
+            // A proxy from the environment must not swallow calls to a local simulator.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|error| ApiError::Request {
+            detail: format!("could not set up HTTP: {error}"),
+        })?;
         Ok(SpsClient {
             credentials,
             options,
+            endpoint,
+            http,
         })
     }
 
@@ -108,43 +174,301 @@ impl SpsClient {
         &self.options
     }
 
+    /// `https://host` or `http://127.0.0.1:PORT`: where the calls go.
+    pub fn base_url(&self) -> String {
+        self.endpoint.origin()
+    }
+
     /// `GET /papi/v1/groups`.
     pub async fn groups(&self) -> Result<GroupsResponse, ApiError> {
-        todo!("issue 2")
+        let planned = self.plan(Method::GET, PAPI_GROUPS_PATH, &[], Vec::new(), Vec::new())?;
+        self.call_json(planned).await
     }
 
     /// `GET /sps-requests` of one pair, optionally only those created after `after`.
     pub async fn list(
         &self,
-        _pair: &GroupContract,
-        _after: Option<DateTime<Utc>>,
-        _information: bool,
+        pair: &GroupContract,
+        after: Option<DateTime<Utc>>,
+        information: bool,
     ) -> Result<Vec<SpsRequest>, ApiError> {
-        todo!("issue 2")
+        let mut query = pair_query(pair);
+        if information {
+            query.push(("information", "true".to_string()));
+        }
+        if let Some(after) = after {
+            query.push(("after", after.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
+        }
+        let path = format!("{SPS_BASE_PATH}/sps-requests");
+        let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
+        let list: RequestList = self.call_json(planned).await?;
+        Ok(list.request_list)
     }
 
     /// `GET /sps-requests/{spsId}?information=true`.
-    pub async fn get(&self, _pair: &GroupContract, _sps_id: u64) -> Result<SpsRequest, ApiError> {
-        todo!("issue 2")
+    pub async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
+        let mut query = pair_query(pair);
+        query.push(("information", "true".to_string()));
+        let path = format!("{SPS_BASE_PATH}/sps-requests/{sps_id}");
+        let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
+        let list: RequestList = self.call_json(planned).await?;
+        // Always a list, even for one id; prefer the entry with the id asked for.
+        let mut items = list.request_list;
+        let position = items
+            .iter()
+            .position(|item| item.sps_id == sps_id)
+            .unwrap_or(0);
+        if items.is_empty() {
+            return Err(ApiError::Decode {
+                detail: format!("the answer for request {sps_id} listed no request"),
+            });
+        }
+        Ok(items.swap_remove(position))
     }
 
     /// A POST of a form body. Never retried: a create must not be sent twice.
     pub async fn submit(
         &self,
-        _pair: &GroupContract,
-        _endpoint: PostEndpoint,
-        _form: &FormBody,
+        pair: &GroupContract,
+        endpoint: PostEndpoint,
+        form: &FormBody,
     ) -> Result<Accepted, ApiError> {
-        todo!("issue 2")
+        let planned = self.plan_submit(pair, endpoint, form)?;
+        self.call_json(planned).await
     }
 
     /// Builds and signs a POST of a form body without sending it (`--dry-run`).
     pub fn prepare_submit(
         &self,
-        _pair: &GroupContract,
-        _endpoint: PostEndpoint,
-        _form: &FormBody,
+        pair: &GroupContract,
+        endpoint: PostEndpoint,
+        form: &FormBody,
     ) -> Result<PreparedRequest, ApiError> {
-        todo!("issue 2")
+        let planned = self.plan_submit(pair, endpoint, form)?;
+        Ok(self.sign(&planned, None, None))
     }
+
+    /// Builds and signs any request without sending it (`spsdash api --dry-run`), with a fixed
+    /// timestamp and nonce when given. `path_and_query` starts with `/`.
+    pub fn prepare(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        timestamp: Option<&str>,
+        nonce: Option<&str>,
+    ) -> Result<PreparedRequest, ApiError> {
+        let planned = self.plan(parse_method(method)?, path_and_query, &[], headers, body)?;
+        Ok(self.sign(&planned, timestamp, nonce))
+    }
+
+    /// Sends any signed request and returns the answer whatever its status (`spsdash api`).
+    /// GETs are retried like every other GET; other methods are sent once.
+    pub async fn send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<RawResponse, ApiError> {
+        let planned = self.plan(parse_method(method)?, path_and_query, &[], headers, body)?;
+        self.execute(&planned).await
+    }
+
+    fn plan_submit(
+        &self,
+        pair: &GroupContract,
+        endpoint: PostEndpoint,
+        form: &FormBody,
+    ) -> Result<Planned, ApiError> {
+        let headers = vec![("Content-Type".to_string(), FORM_CONTENT_TYPE.to_string())];
+        self.plan(
+            Method::POST,
+            endpoint.path(),
+            &pair_query(pair),
+            headers,
+            form.encode().into_bytes(),
+        )
+    }
+
+    fn plan(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        query: &[(&str, String)],
+        mut headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Result<Planned, ApiError> {
+        let url = self.endpoint.url(
+            path_and_query,
+            query,
+            self.credentials.account_key.as_deref(),
+        )?;
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        {
+            headers.push(("Accept".to_string(), "application/json".to_string()));
+        }
+        Ok(Planned {
+            method,
+            url,
+            headers,
+            body,
+        })
+    }
+
+    fn sign(
+        &self,
+        planned: &Planned,
+        timestamp: Option<&str>,
+        nonce: Option<&str>,
+    ) -> PreparedRequest {
+        let timestamp = timestamp.map_or_else(signer::timestamp_now, str::to_string);
+        let nonce = nonce.map_or_else(signer::new_nonce, str::to_string);
+        let host = self.endpoint.signing_host();
+        let header_refs: Vec<(&str, &str)> = planned
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let request = RequestToSign {
+            method: planned.method.as_str(),
+            scheme: self.endpoint.scheme(),
+            host: &host,
+            relative_url: relative_url(&planned.url),
+            headers: &header_refs,
+            body: &planned.body,
+        };
+        let signature = signer::sign(&self.credentials, &request, &timestamp, &nonce);
+        PreparedRequest {
+            method: planned.method.to_string(),
+            url: planned.url.to_string(),
+            headers: planned.headers.clone(),
+            body: planned.body.clone(),
+            data_to_sign: signature.data_to_sign,
+            authorization: signature.authorization,
+        }
+    }
+
+    /// Sends and decodes: a success body as `T`, anything else as its typed error.
+    async fn call_json<T: DeserializeOwned>(&self, planned: Planned) -> Result<T, ApiError> {
+        let response = self.execute(&planned).await?;
+        if let Some(error) = response.error() {
+            return Err(error);
+        }
+        response::decode(&response.body)
+    }
+
+    /// Sends a planned call. A GET is tried again on connection failures, 429 and 5xx, after
+    /// an exponential backoff with jitter or the server's `Retry-After`; other methods once.
+    async fn execute(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
+        let retries = if planned.method == Method::GET {
+            self.options.retries
+        } else {
+            0
+        };
+        let mut attempt = 0;
+        loop {
+            let outcome = self.attempt(planned).await;
+            let retry_after = match &outcome {
+                Ok(answer) if retry::is_retryable_status(answer.response.status) => {
+                    answer.retry_after
+                }
+                Err(ApiError::Connection { .. }) => None,
+                _ => return outcome.map(|answer| answer.response),
+            };
+            if attempt >= retries {
+                return outcome.map(|answer| answer.response);
+            }
+            let delay = match retry_after {
+                Some(wait) if wait > MAX_RETRY_AFTER => {
+                    tracing::info!(?wait, "Retry-After beyond the cap; not retrying");
+                    return outcome.map(|answer| answer.response);
+                }
+                Some(wait) => wait,
+                None => retry::backoff_delay(self.options.backoff, attempt, rand::random::<f64>()),
+            };
+            tracing::info!(
+                method = %planned.method,
+                path = planned.url.path(),
+                attempt = attempt + 1,
+                ?delay,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One signed attempt, nothing retried.
+    async fn attempt(&self, planned: &Planned) -> Result<Answer, ApiError> {
+        let prepared = self.sign(planned, None, None);
+        let mut request = self
+            .http
+            .request(planned.method.clone(), planned.url.clone())
+            .header("Authorization", &prepared.authorization)
+            .body(planned.body.clone());
+        for (name, value) in &planned.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let started = Instant::now();
+        let timeout = self.options.timeout;
+        let result = request.send().await;
+        let response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                let error = response::from_transport(&error, timeout);
+                tracing::warn!(method = %planned.method, path = planned.url.path(), %error, "call failed");
+                return Err(error);
+            }
+        };
+        let status = response.status().as_u16();
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|value| retry::parse_retry_after(&value, Utc::now()));
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| response::from_transport(&error, timeout))?
+            .to_vec();
+        tracing::debug!(
+            method = %planned.method,
+            path = planned.url.path(),
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "call answered"
+        );
+        Ok(Answer {
+            response: RawResponse {
+                status,
+                content_type,
+                body,
+            },
+            retry_after,
+        })
+    }
+}
+
+fn pair_query(pair: &GroupContract) -> Vec<(&'static str, String)> {
+    vec![
+        ("contractId", pair.contract_id.clone()),
+        ("groupId", pair.group_id.clone()),
+    ]
+}
+
+fn parse_method(method: &str) -> Result<Method, ApiError> {
+    Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
+        ApiError::Request {
+            detail: format!("`{method}` is not an HTTP method"),
+        }
+    })
 }
