@@ -16,8 +16,8 @@ const MAX_BODY: usize = 16 * 1024;
 
 pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
     // reqwest is built without a default TLS provider; only plain HTTP is used here, but the
-    // builder still wants one installed. Err means another part installed it first.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // builder still wants one installed.
+    crate::sps::client::install_crypto_provider();
     reqwest::Client::builder()
         .redirect(Policy::none())
         .no_proxy()
