@@ -3,7 +3,7 @@
 //! Exit codes: 0 done (for `check`: every checked domain is ready), 1 API error or, for
 //! `check`, at least one domain not ready, 2 usage, 3 network failure reaching SPS.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use serde_json::json;
@@ -11,45 +11,74 @@ use serde_json::json;
 use crate::cli::{Command, DomainSelection, GlobalArgs, PairArgs};
 use crate::dvcheck::{self, CheckOptions, CheckResult, ResolveMap};
 use crate::export::{self, Format, Scope};
+use crate::sps::SpsClient;
 use crate::sps::model::{GroupContract, SpsRequest};
 
 use super::{CommandError, CommandResult, Context, Exit};
 
+/// A domain-validation command with its arguments checked, before any network call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DvJob {
+    pub sps_id: u64,
+    pub pair: GroupContract,
+    pub action: DvAction,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DvAction {
+    Redirects { format: Format, scope: Scope },
+    Webroot { dir: PathBuf, scope: Scope },
+    Check { scope: Scope, resolve: ResolveMap },
+}
+
+/// What a command prints and the code it exits with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DvOutput {
+    pub exit: Exit,
+    pub stdout: String,
+    pub stderr: Option<String>,
+}
+
 pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
-    match command {
+    // Bad input is refused before the context (and maybe the demo simulator) starts.
+    let job = prepare(command)?;
+    let context = Context::open(global).await?;
+    let output = execute(&context.client, &job, global.json).await?;
+    print!("{}", output.stdout);
+    if let Some(note) = output.stderr {
+        eprintln!("{note}");
+    }
+    Ok(output.exit)
+}
+
+/// Checks the arguments of `redirects`, `webroot` or `check`.
+pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
+    let (sps_id, pair, action) = match command {
         Command::Redirects {
             sps_id,
             pair,
             format,
             domains,
         } => {
-            // Bad input is refused before any network call.
             let format: Format = format
                 .parse()
                 .map_err(|error: export::ExportError| CommandError::usage(error.to_string()))?;
-            let sps_id = parse_sps_id(&sps_id)?;
-            let request = fetch(global, &pair, sps_id).await?;
-            let (stdout, stderr) = redirects(&request, format, &scope(&domains), global.json)?;
-            print!("{stdout}");
-            if let Some(note) = stderr {
-                eprintln!("{note}");
-            }
-            Ok(Exit::Success)
+            let scope = scope(&domains);
+            (sps_id, pair, DvAction::Redirects { format, scope })
         }
         Command::Webroot {
             sps_id,
             pair,
             dir,
             domains,
-        } => {
-            let sps_id = parse_sps_id(&sps_id)?;
-            let request = fetch(global, &pair, sps_id).await?;
-            print!(
-                "{}",
-                webroot(&request, &dir, &scope(&domains), global.json)?
-            );
-            Ok(Exit::Success)
-        }
+        } => (
+            sps_id,
+            pair,
+            DvAction::Webroot {
+                dir,
+                scope: scope(&domains),
+            },
+        ),
         Command::Check {
             sps_id,
             pair,
@@ -57,34 +86,63 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             resolve,
         } => {
             let resolve = ResolveMap::parse(&resolve).map_err(CommandError::usage)?;
-            let sps_id = parse_sps_id(&sps_id)?;
-            let request = fetch(global, &pair, sps_id).await?;
-            let targets = dvcheck::targets(&request, &scope(&domains))
+            let scope = scope(&domains);
+            (sps_id, pair, DvAction::Check { scope, resolve })
+        }
+        _ => return Err(CommandError::usage("not a domain-validation command")),
+    };
+    Ok(DvJob {
+        sps_id: parse_sps_id(&sps_id)?,
+        pair: pair_of(&pair),
+        action,
+    })
+}
+
+/// Reads the request and does the job: the rules, the files, or the check.
+pub async fn execute(
+    client: &SpsClient,
+    job: &DvJob,
+    json: bool,
+) -> Result<DvOutput, CommandError> {
+    let request = client.get(&job.pair, job.sps_id).await?;
+    match &job.action {
+        DvAction::Redirects { format, scope } => {
+            let (stdout, stderr) = redirects(&request, *format, scope, json)?;
+            Ok(DvOutput {
+                exit: Exit::Success,
+                stdout,
+                stderr,
+            })
+        }
+        DvAction::Webroot { dir, scope } => Ok(DvOutput {
+            exit: Exit::Success,
+            stdout: webroot(&request, dir, scope, json)?,
+            stderr: None,
+        }),
+        DvAction::Check { scope, resolve } => {
+            let targets = dvcheck::targets(&request, scope)
                 .map_err(|error| CommandError::usage(error.to_string()))?;
             let options = CheckOptions {
-                resolve,
+                resolve: resolve.clone(),
                 ..CheckOptions::default()
             };
             let results = dvcheck::check_all(targets, &options).await;
-            print!("{}", check_report(sps_id, &results, global.json));
-            Ok(if dvcheck::all_ready(&results) {
+            let exit = if dvcheck::all_ready(&results) {
                 Exit::Success
             } else {
                 Exit::Api
+            };
+            Ok(DvOutput {
+                exit,
+                stdout: check_report(job.sps_id, &results, json),
+                stderr: None,
             })
         }
-        _ => Err(CommandError::usage("not a domain-validation command")),
     }
 }
 
-async fn fetch(
-    global: &GlobalArgs,
-    pair: &PairArgs,
-    sps_id: u64,
-) -> Result<SpsRequest, CommandError> {
-    let context = Context::open(global).await?;
-    let pair = GroupContract::new(pair.contract.as_str(), pair.group.as_str());
-    Ok(context.client.get(&pair, sps_id).await?)
+fn pair_of(pair: &PairArgs) -> GroupContract {
+    GroupContract::new(pair.contract.as_str(), pair.group.as_str())
 }
 
 pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
