@@ -44,9 +44,13 @@ impl Header {
 
     /// The header as plain lines, for a format to turn into its own comments.
     pub fn lines(&self, usage: &str) -> Vec<String> {
+        let what = match self.format {
+            Format::Csv | Format::Json => "dvStatus records",
+            _ => "redirect rules",
+        };
         let mut lines = vec![
             format!(
-                "spsdash: {} redirect rules for SPS request {}",
+                "spsdash: {} {what} for SPS request {}",
                 self.format.name(),
                 self.sps_id
             ),
