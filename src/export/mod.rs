@@ -15,6 +15,7 @@ mod iis;
 mod json;
 mod nginx;
 mod plain;
+pub mod prompt;
 pub mod remember;
 pub mod rule;
 pub mod webroot;
