@@ -2,9 +2,13 @@
 //! platform config dir, else defaults. An unknown key or a bad value is an error naming the
 //! file, the key and what is allowed.
 //!
-//! INTERFACE SKELETON: the struct is the contract; issue 2 writes loading and validation.
+//! Loading and validation live in `config/load.rs`.
+
+mod load;
 
 use serde::{Deserialize, Serialize};
+
+pub use load::{ConfigError, EXPORT_FORMATS};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

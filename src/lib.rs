@@ -12,6 +12,7 @@ pub mod config;
 pub mod dvcheck;
 pub mod edgegrid;
 pub mod export;
+pub mod logging;
 pub mod poll;
 pub mod sim;
 pub mod sps;

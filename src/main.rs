@@ -11,6 +11,11 @@ async fn main() -> ExitCode {
         eprintln!("spsdash: could not install the error reporter: {error}");
     }
     let cli = Cli::parse();
+    // Logs go to a file, never to the screen or stdout; without a writable state dir, spsdash
+    // runs unlogged rather than not at all. The guard flushes the file when main returns.
+    let _log_guard = spsdash::logging::init().ok();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "spsdash starting");
+    spsdash::sps::client::install_crypto_provider();
     if cli.command.is_some() {
         return spsdash::commands::run(cli).await;
     }

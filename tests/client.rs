@@ -465,3 +465,61 @@ async fn raw_send_and_fixed_signature_for_dry_runs() {
         server.addr
     )));
 }
+
+/// A raw TCP server that drops the first connection without answering, then answers.
+async fn flaky_server(
+    body: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                drop(stream);
+                continue;
+            }
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                match stream.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => request.extend_from_slice(&buffer[..read]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    (base_url, accepted)
+}
+
+#[tokio::test]
+async fn get_retries_a_dropped_connection() {
+    let (base_url, accepted) = flaky_server(r#"{"requestList":[{"spsId":5}]}"#).await;
+    let client = SpsClient::new(support::credentials(&base_url), fast_options()).expect("client");
+    let requests = client.list(&pair(), None, false).await.expect("second try");
+    assert_eq!(requests[0].sps_id, 5);
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_after_a_dropped_connection() {
+    let (base_url, accepted) = flaky_server(ACCEPTED_BODY).await;
+    let client = SpsClient::new(support::credentials(&base_url), fast_options()).expect("client");
+    let error = client
+        .submit(&pair(), PostEndpoint::SpsRequests, &create_form())
+        .await
+        .expect_err("dropped");
+    assert!(matches!(error, ApiError::Connection { .. }), "{error:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

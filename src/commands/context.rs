@@ -1,14 +1,26 @@
 //! What every command needs: the config, the credentials (or the embedded simulator when there
 //! are none, or with `--demo`) and a client for them.
 //!
-//! INTERFACE SKELETON (issue 2 fills it in).
+//! Where credentials come from, first match wins: `--demo`; `AKAMAI_*` (or
+//! `AKAMAI_<SECTION>_*`) environment variables; `--edgerc PATH` (which must exist and hold the
+//! section); `~/.edgerc`. When nothing is found — no environment, no `~/.edgerc`, or no
+//! `[default]` section in it — spsdash runs on the embedded simulator instead, labelled DEMO.
+//! Anything the operator asked for explicitly (`--edgerc`, `--section`, `--base-url`) that
+//! cannot be honoured is an error, never a silent demo.
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
-use crate::sim::RunningSim;
-use crate::sps::SpsClient;
+use crate::edgegrid::{Credentials, CredentialsError, edgerc, env};
+use crate::sim::{RunningSim, SimOptions};
+use crate::sps::{ClientOptions, SpsClient};
 
-use super::CommandError;
+use super::{CommandError, Exit};
+
+pub const DEFAULT_SECTION: &str = "default";
+pub const DEMO_LABEL: &str = "DEMO";
 
 pub struct Context {
     pub config: Config,
@@ -18,10 +30,183 @@ pub struct Context {
     /// What the status bar shows: `section default @ akab-…` or `DEMO`.
     pub label: String,
     pub global: GlobalArgs,
+    /// Things the operator should know (world-readable `.edgerc`, demo fallback), already
+    /// printed to stderr once; kept for the dashboard to show.
+    pub warnings: Vec<String>,
+}
+
+/// The outcome of looking for credentials.
+enum Found {
+    Credentials {
+        credentials: Credentials,
+        label: String,
+        warnings: Vec<String>,
+    },
+    /// Nothing configured: run the demo. `reason` says why, for the note on stderr.
+    Nothing { reason: Option<String> },
 }
 
 impl Context {
-    pub async fn open(_global: &GlobalArgs) -> Result<Context, CommandError> {
-        todo!("issue 2")
+    pub async fn open(global: &GlobalArgs) -> Result<Context, CommandError> {
+        let (mut config, config_path) = Config::load(global.config.as_deref())
+            .map_err(|error| CommandError::usage(error.to_string()))?;
+        if global.read_only {
+            config.read_only = true;
+        }
+        tracing::info!(config = ?config_path, "configuration loaded");
+        let options = client_options(&config);
+        let (credentials, label, demo, warnings) = match find_credentials(global)? {
+            Found::Credentials {
+                credentials,
+                label,
+                warnings,
+            } => (credentials, label, None, warnings),
+            Found::Nothing { reason } => {
+                let sim = crate::sim::start(SimOptions {
+                    seed: config.demo.seed,
+                    speed: config.demo.speed,
+                    ..SimOptions::default()
+                })
+                .await
+                .map_err(|error| CommandError {
+                    exit: Exit::Network,
+                    message: format!("could not start the embedded simulator: {error}"),
+                })?;
+                let warnings = reason
+                    .map(|reason| {
+                        format!(
+                            "note: {reason}; running on the embedded simulator (DEMO). \
+                             Set up credentials (see README, \"Credentials and configuration\") or pass --demo."
+                        )
+                    })
+                    .into_iter()
+                    .collect();
+                (
+                    sim.credentials.clone(),
+                    DEMO_LABEL.to_string(),
+                    Some(sim),
+                    warnings,
+                )
+            }
+        };
+        let client = SpsClient::new(credentials, options)
+            .map_err(|error| CommandError::usage(error.to_string()))?;
+        for warning in &warnings {
+            tracing::warn!("{warning}");
+            eprintln!("spsdash: {warning}");
+        }
+        tracing::info!(%label, "credentials chosen");
+        Ok(Context {
+            config,
+            client,
+            demo,
+            label,
+            global: global.clone(),
+            warnings,
+        })
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+}
+
+pub fn client_options(config: &Config) -> ClientOptions {
+    ClientOptions {
+        timeout: Duration::from_secs(config.api.timeout_secs),
+        retries: config.api.retries,
+        ..ClientOptions::default()
+    }
+}
+
+/// `~/.edgerc`, where every Akamai tool looks.
+pub fn default_edgerc_path() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.home_dir().join(".edgerc"))
+}
+
+fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
+    if global.demo {
+        return Ok(Found::Nothing { reason: None });
+    }
+    let section = global.section.as_deref().unwrap_or(DEFAULT_SECTION);
+    let usage = |error: CredentialsError| CommandError::usage(error.to_string());
+
+    if let Some(credentials) = env::from_env(section).map_err(usage)? {
+        let label = format!("{}* @ {}", env::prefix(section), credentials.host);
+        return Ok(found(global, credentials, label, Vec::new()));
+    }
+
+    let (path, explicit) = match &global.edgerc {
+        Some(path) => (path.clone(), true),
+        None => match default_edgerc_path() {
+            Some(path) => (path, false),
+            None => {
+                return nothing_or_error(global, "no home directory to find ~/.edgerc in".into());
+            }
+        },
+    };
+    match edgerc::load(&path, section) {
+        Ok(loaded) => {
+            let label = format!("section {section} @ {}", loaded.credentials.host);
+            Ok(found(global, loaded.credentials, label, loaded.warnings))
+        }
+        Err(CredentialsError::FileMissing { .. }) if !explicit => nothing_or_error(
+            global,
+            format!("no credentials found ({} does not exist)", path.display()),
+        ),
+        Err(CredentialsError::SectionMissing { .. }) if !explicit && global.section.is_none() => {
+            nothing_or_error(
+                global,
+                format!(
+                    "no credentials found (no [{section}] section in {})",
+                    path.display()
+                ),
+            )
+        }
+        Err(error) => Err(usage(error)),
+    }
+}
+
+/// Applies `--base-url` and `--account-key` on top of whatever was found.
+fn found(
+    global: &GlobalArgs,
+    mut credentials: Credentials,
+    mut label: String,
+    warnings: Vec<String>,
+) -> Found {
+    if let Some(base_url) = &global.base_url {
+        credentials.host = base_url.trim().trim_end_matches('/').to_string();
+        label = format!("{label} via {}", credentials.host);
+    }
+    if let Some(key) = global.account_key.as_deref().map(str::trim) {
+        credentials.account_key = Some(key.to_string()).filter(|key| !key.is_empty());
+    }
+    if let Some(key) = &credentials.account_key {
+        label = format!("{label} (account {key})");
+    }
+    Found::Credentials {
+        credentials,
+        label,
+        warnings,
+    }
+}
+
+/// No credentials: the demo, unless the operator asked for something only real credentials
+/// can give (`--base-url`, `--account-key`).
+fn nothing_or_error(global: &GlobalArgs, reason: String) -> Result<Found, CommandError> {
+    let needs_credentials = if global.base_url.is_some() {
+        Some("--base-url")
+    } else if global.account_key.is_some() {
+        Some("--account-key")
+    } else {
+        None
+    };
+    match needs_credentials {
+        Some(flag) => Err(CommandError::usage(format!(
+            "{reason}; {flag} needs credentials: pass --edgerc PATH (and --section NAME) or set AKAMAI_* variables"
+        ))),
+        None => Ok(Found::Nothing {
+            reason: Some(reason),
+        }),
     }
 }

@@ -1,17 +1,212 @@
-//! `groups`, `list` and `show`: what the API says, as tables or `--json` (issue 2).
+//! `groups`, `list` and `show`: what the API says, as tables or `--json`.
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cli::PairArgs;
+use crate::sps::model::{GroupContract, SpsRequest, parse_time};
 
-use super::{CommandResult, Context};
+use super::output::{Table, one_line, print, print_json};
+use super::{CommandError, CommandResult, Context, Exit};
 
-pub async fn groups(_context: &Context) -> CommandResult {
-    todo!("issue 2")
+pub async fn groups(context: &Context) -> CommandResult {
+    let groups = context.client.groups().await?;
+    if context.global.json {
+        print_json(&groups)?;
+        return Ok(Exit::Success);
+    }
+    let mut out = String::new();
+    if let Some(name) = groups
+        .account_name
+        .as_deref()
+        .or(groups.account_id.as_deref())
+    {
+        out.push_str(&format!("Account {}\n\n", one_line(name)));
+    }
+    let mut table = Table::new(["CONTRACT", "GROUP", "NAME"]);
+    for named in groups.pairs() {
+        table.push([
+            named.pair.contract_id,
+            named.pair.group_id,
+            named.group_name.unwrap_or_default(),
+        ]);
+    }
+    if table.is_empty() {
+        out.push_str("These credentials see no group/contract pairs.\n");
+    } else {
+        out.push_str(&table.render());
+    }
+    print(&out)?;
+    Ok(Exit::Success)
 }
 
-pub async fn list(_context: &Context, _pair: &PairArgs, _after: Option<&str>) -> CommandResult {
-    todo!("issue 2")
+pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> CommandResult {
+    let pair = group_contract(pair)?;
+    let after = after.map(parse_after).transpose()?;
+    let mut requests = context.client.list(&pair, after, true).await?;
+    if context.global.json {
+        print_json(&requests)?;
+        return Ok(Exit::Success);
+    }
+    if requests.is_empty() {
+        let since = after
+            .map(|after| format!(" created after {}", after.format("%Y-%m-%dT%H:%M:%SZ")))
+            .unwrap_or_default();
+        print(&format!("No requests in {pair}{since}.\n"))?;
+        return Ok(Exit::Success);
+    }
+    // Newest first, as an operator scans them.
+    requests.sort_by_key(|request| std::cmp::Reverse(request.sps_id));
+    let mut table = Table::new([
+        "SPS ID",
+        "STATUS",
+        "CNAME HOSTNAME",
+        "TYPE",
+        "DV",
+        "LAST CHANGE",
+        "PROGRESS",
+    ]);
+    for request in &requests {
+        table.push([
+            request.sps_id.to_string(),
+            request.status.to_string(),
+            request.cname_hostname().unwrap_or("-").to_string(),
+            kind(request),
+            domains_column(request),
+            request.last_status_change.clone().unwrap_or_default(),
+            request.workflow_progress.clone().unwrap_or_default(),
+        ]);
+    }
+    print(&table.render())?;
+    Ok(Exit::Success)
 }
 
-pub async fn show(_context: &Context, _pair: &PairArgs, _sps_id: &str) -> CommandResult {
-    todo!("issue 2")
+pub async fn show(context: &Context, pair: &PairArgs, sps_id: &str) -> CommandResult {
+    let pair = group_contract(pair)?;
+    let id = parse_sps_id(sps_id)?;
+    let request = context.client.get(&pair, id).await?;
+    if context.global.json {
+        print_json(&request)?;
+        return Ok(Exit::Success);
+    }
+    print(&render_request(&request))?;
+    Ok(Exit::Success)
+}
+
+/// The human view of one request: its fields, the submitted parameters, each domain.
+pub fn render_request(request: &SpsRequest) -> String {
+    let mut out = format!("SPS request {}\n", request.sps_id);
+    let mut field = |name: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            out.push_str(&format!("  {name:<15} {}\n", one_line(&value)));
+        }
+    };
+    field(
+        "status",
+        Some(format!("{} ({})", request.status, request.state().label())),
+    );
+    field("progress", request.workflow_progress.clone());
+    field("last change", request.last_status_change.clone());
+    field("type", Some(kind(request)).filter(|kind| kind != "-"));
+    field("job id", request.job_id.map(|id| id.to_string()));
+    field(
+        "enrollment id",
+        request.enrollment_id.map(|id| id.to_string()),
+    );
+    field("resource", request.resource_url.clone());
+    for (name, value) in &request.extra {
+        field(name, Some(value.to_string()));
+    }
+    if !request.parameters.is_empty() {
+        out.push_str("\nParameters\n");
+        let mut table = Table::new(["  NAME", "VALUE"]);
+        for parameter in &request.parameters {
+            table.push([
+                format!("  {}", parameter.name),
+                parameter.value.clone().unwrap_or_default(),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    if !request.dv_status.is_empty() {
+        let (valid, total) = request.domains_valid();
+        out.push_str(&format!("\nDomain validation ({valid} of {total} valid)\n"));
+        for domain in &request.dv_status {
+            out.push_str(&format!(
+                "  {}  {}\n",
+                one_line(&domain.domain),
+                one_line(domain.status.as_str())
+            ));
+            let lines = [
+                ("fullPath", &domain.full_path),
+                ("redirectPath", &domain.redirect_path),
+                ("token", &domain.token),
+                ("responseBody", &domain.response_body),
+                ("expires", &domain.expires),
+                ("validated", &domain.validated_timestamp),
+                ("error", &domain.error),
+            ];
+            for (name, value) in lines {
+                if let Some(value) = value {
+                    out.push_str(&format!("    {name:<13} {}\n", one_line(value)));
+                }
+            }
+            for (name, value) in &domain.extra {
+                out.push_str(&format!("    {name:<13} {value}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// `single`/`wildcard`/`san`/`modSan` and OV/DV, when the parameters say.
+fn kind(request: &SpsRequest) -> String {
+    match (request.create_type(), request.validation()) {
+        (Some(kind), Some(validation)) => format!("{kind} {}", validation.label()),
+        (Some(kind), None) => kind.to_string(),
+        (None, Some(validation)) => validation.label().to_string(),
+        (None, None) => "-".to_string(),
+    }
+}
+
+fn domains_column(request: &SpsRequest) -> String {
+    match request.domains_valid() {
+        (_, 0) => "-".to_string(),
+        (valid, total) => format!("{valid}/{total}"),
+    }
+}
+
+pub fn group_contract(pair: &PairArgs) -> Result<GroupContract, CommandError> {
+    let contract = pair.contract.trim();
+    let group = pair.group.trim();
+    if contract.is_empty() || group.is_empty() {
+        return Err(CommandError::usage(
+            "--contract and --group must not be empty (see `spsdash groups`)",
+        ));
+    }
+    Ok(GroupContract::new(contract, group))
+}
+
+pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
+    text.trim().parse().map_err(|_| {
+        CommandError::usage(format!(
+            "`{text}` is not an SPS request id (a number such as 1856; see `spsdash list`)"
+        ))
+    })
+}
+
+/// ISO 8601 (`2016-12-12T10:15:00Z`), or a bare date meaning its midnight UTC.
+pub fn parse_after(text: &str) -> Result<DateTime<Utc>, CommandError> {
+    let text = text.trim();
+    parse_time(text)
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|date| date.and_hms_opt(0, 0, 0))
+                .map(|midnight| midnight.and_utc())
+        })
+        .ok_or_else(|| {
+            CommandError::usage(format!(
+                "--after `{text}` is not an ISO 8601 time; use e.g. 2016-12-12T10:15:00Z or 2016-12-12"
+            ))
+        })
 }

@@ -46,6 +46,8 @@ impl Edgerc {
     pub fn parse(path: &Path, text: &str) -> Result<Edgerc, CredentialsError> {
         let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut current: Option<String> = None;
+        // Editors on Windows may start the file with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, raw_line) in text.lines().enumerate() {
             let line_number = index + 1;
             let line = raw_line.trim();
@@ -292,6 +294,17 @@ mod tests {
             Ok(r#"a 'b' "c""#)
         );
         assert!(parse_value("\"open").is_err());
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf() {
+        let text = "\u{feff}[default]\r\nhost = h\r\nclient_token = c\r\nclient_secret = s\r\naccess_token = a\r\n";
+        let credentials = Edgerc::parse(Path::new("x"), text)
+            .expect("parses")
+            .credentials("default")
+            .expect("complete");
+        assert_eq!(credentials.host, "h");
+        assert_eq!(credentials.access_token.expose(), "a");
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl std::fmt::Display for CredentialsError {
         match self {
             CredentialsError::FileMissing { path } => write!(
                 f,
-                "credentials file {} does not exist; create it (see README, \"Credentials\") or pass --edgerc PATH",
+                "credentials file {} does not exist; create it (see README, \"Credentials and configuration\") or pass --edgerc PATH",
                 path.display()
             ),
             CredentialsError::Unreadable { path, detail } => {

@@ -7,18 +7,19 @@
 mod endpoint;
 mod response;
 mod retry;
+mod transport;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use url::Url;
 
 use super::error::ApiError;
 use super::form::FormBody;
 use super::model::{Accepted, GroupContract, GroupsResponse, RequestList, SpsRequest};
 use crate::edgegrid::{Credentials, RequestToSign, signer};
+use transport::Planned;
 
 pub use endpoint::{Endpoint, encode_query_value, relative_url};
 pub use response::error_from_response;
@@ -107,21 +108,6 @@ impl RawResponse {
         (!self.is_success())
             .then(|| error_from_response(self.status, self.content_type.as_deref(), &self.body))
     }
-}
-
-/// One call, planned but not signed: each attempt signs it afresh.
-#[derive(Debug, Clone)]
-struct Planned {
-    method: Method,
-    url: Url,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-/// What one attempt got back.
-struct Answer {
-    response: RawResponse,
-    retry_after: Option<Duration>,
 }
 
 #[derive(Clone)]
@@ -359,102 +345,6 @@ impl SpsClient {
             return Err(error);
         }
         response::decode(&response.body)
-    }
-
-    /// Sends a planned call. A GET is tried again on connection failures, 429 and 5xx, after
-    /// an exponential backoff with jitter or the server's `Retry-After`; other methods once.
-    async fn execute(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
-        let retries = if planned.method == Method::GET {
-            self.options.retries
-        } else {
-            0
-        };
-        let mut attempt = 0;
-        loop {
-            let outcome = self.attempt(planned).await;
-            let retry_after = match &outcome {
-                Ok(answer) if retry::is_retryable_status(answer.response.status) => {
-                    answer.retry_after
-                }
-                Err(ApiError::Connection { .. }) => None,
-                _ => return outcome.map(|answer| answer.response),
-            };
-            if attempt >= retries {
-                return outcome.map(|answer| answer.response);
-            }
-            let delay = match retry_after {
-                Some(wait) if wait > MAX_RETRY_AFTER => {
-                    tracing::info!(?wait, "Retry-After beyond the cap; not retrying");
-                    return outcome.map(|answer| answer.response);
-                }
-                Some(wait) => wait,
-                None => retry::backoff_delay(self.options.backoff, attempt, rand::random::<f64>()),
-            };
-            tracing::info!(
-                method = %planned.method,
-                path = planned.url.path(),
-                attempt = attempt + 1,
-                ?delay,
-                "retrying"
-            );
-            tokio::time::sleep(delay).await;
-            attempt += 1;
-        }
-    }
-
-    /// One signed attempt, nothing retried.
-    async fn attempt(&self, planned: &Planned) -> Result<Answer, ApiError> {
-        let prepared = self.sign(planned, None, None);
-        let mut request = self
-            .http
-            .request(planned.method.clone(), planned.url.clone())
-            .header("Authorization", &prepared.authorization)
-            .body(planned.body.clone());
-        for (name, value) in &planned.headers {
-            request = request.header(name.as_str(), value.as_str());
-        }
-        let started = Instant::now();
-        let timeout = self.options.timeout;
-        let result = request.send().await;
-        let response = match result {
-            Ok(response) => response,
-            Err(error) => {
-                let error = response::from_transport(&error, timeout);
-                tracing::warn!(method = %planned.method, path = planned.url.path(), %error, "call failed");
-                return Err(error);
-            }
-        };
-        let status = response.status().as_u16();
-        let header = |name: reqwest::header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_string)
-        };
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let retry_after = header(reqwest::header::RETRY_AFTER)
-            .and_then(|value| retry::parse_retry_after(&value, Utc::now()));
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| response::from_transport(&error, timeout))?
-            .to_vec();
-        tracing::debug!(
-            method = %planned.method,
-            path = planned.url.path(),
-            status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "call answered"
-        );
-        Ok(Answer {
-            response: RawResponse {
-                status,
-                content_type,
-                body,
-            },
-            retry_after,
-        })
     }
 }
 

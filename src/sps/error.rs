@@ -156,7 +156,15 @@ impl std::fmt::Display for ApiError {
                 if !excerpt.is_empty() {
                     write!(f, ": {excerpt}")?;
                 }
-                Ok(())
+                let hint = match status {
+                    401 => " (check the credentials in your .edgerc and this machine's clock)",
+                    403 => " (these credentials are not granted this API, group or contract)",
+                    404 => " (no such request or path; check the id, --contract and --group)",
+                    429 => " (rate limited; wait and retry)",
+                    500..=599 => " (the API failed; try again later)",
+                    _ => "",
+                };
+                f.write_str(hint)
             }
             ApiError::Timeout { after } => write!(
                 f,

@@ -3,6 +3,8 @@
 //! wire, and checks each request's EdgeGrid signature against the same credentials.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,115 @@
+//! How one-shot commands print: plain tables for people, pretty JSON for `--json`, and a quiet
+//! exit when stdout is a closed pipe (`spsdash list … | head`).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{CommandError, Exit};
+
+/// Writes to stdout; a closed pipe is not an error worth a message.
+pub fn print(text: &str) -> Result<(), CommandError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(CommandError {
+            exit: Exit::Usage,
+            message: format!("cannot write to stdout: {error}"),
+        }),
+    }
+}
+
+/// The value as pretty JSON, alone on stdout.
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CommandError> {
+    let text = serde_json::to_string_pretty(value).map_err(|error| CommandError {
+        exit: Exit::Api,
+        message: format!("could not write JSON: {error}"),
+    })?;
+    print(&format!("{text}\n"))
+}
+
+/// Columns padded to their widest cell, two spaces apart; the last column is not padded.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new<I, S>(headers: I) -> Table
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Table {
+            headers: headers.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push<I, S>(&mut self, row: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rows
+            .push(row.into_iter().map(|cell| one_line(&cell.into())).collect());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn render(&self) -> String {
+        let columns = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (index, cell) in row.iter().enumerate().take(columns) {
+                widths[index] = widths[index].max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            let mut line = String::new();
+            for (index, width) in widths.iter().enumerate() {
+                let cell = row.get(index).map(String::as_str).unwrap_or_default();
+                line.push_str(cell);
+                if index + 1 < columns {
+                    let pad = width.saturating_sub(cell.chars().count()) + 2;
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Control characters from the API must not reach the terminal (they could move the cursor or
+/// rewrite the screen); newlines and tabs become spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up() {
+        let mut table = Table::new(["ID", "STATUS", "NOTE"]);
+        table.push(["1856", "Awaiting User", "two\nlines"]);
+        table.push(["7", "Pending", ""]);
+        assert_eq!(
+            table.render(),
+            "ID    STATUS         NOTE\n1856  Awaiting User  two lines\n7     Pending\n"
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! The simulated account: its groups, every request ever made and the ids to hand out next.
+//! A request's state is never stored: it is computed from its plan and the clock when read
+//! (see `lifecycle.rs`), so a world of 10,000 requests costs nothing until someone looks.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::lifecycle::{self, CertKind, Issuer, Outcome, Plan, Snapshot};
+use super::stories::{self, Story};
+use super::validate::{InvalidItem, MAX_SANS, NewRequest};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Without the `grp_` prefix.
+    pub group_id: String,
+    pub group_name: String,
+    pub parent_group_id: Option<String>,
+    /// Without the `ctr_` prefix.
+    pub contract_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimRequest {
+    pub sps_id: u64,
+    pub job_id: u64,
+    /// The CPS enrollment this request creates or changes (shown once CPS has it).
+    pub enrollment_id: u64,
+    pub contract_id: String,
+    pub group_id: String,
+    pub kind: CertKind,
+    pub issuer: Issuer,
+    pub cname_hostname: String,
+    /// The certificate's names (modSan: the names added).
+    pub names: Vec<String>,
+    pub parameters: Vec<(String, String)>,
+    pub plan: Plan,
+}
+
+impl SimRequest {
+    pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        lifecycle::snapshot(
+            self.kind,
+            self.issuer,
+            &self.cname_hostname,
+            &self.plan,
+            now,
+        )
+    }
+
+    fn is_certificate(&self) -> bool {
+        matches!(
+            self.kind,
+            CertKind::Single | CertKind::Wildcard | CertKind::San | CertKind::ModSan
+        )
+    }
+}
+
+/// A request before it has ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub contract_id: String,
+    pub group_id: String,
+    pub kind: CertKind,
+    pub issuer: Issuer,
+    pub cname_hostname: String,
+    pub names: Vec<String>,
+    pub parameters: Vec<(String, String)>,
+    pub plan: Plan,
+    /// modSan and edge host: the spsId of the request whose enrollment they change.
+    pub enrollment_of: Option<u64>,
+}
+
+#[derive(Debug)]
+pub struct World {
+    pub account_id: String,
+    pub account_name: String,
+    pub groups: Vec<Group>,
+    requests: BTreeMap<u64, SimRequest>,
+    by_pair: HashMap<(String, String), Vec<u64>>,
+    next_sps_id: u64,
+    next_job_id: u64,
+    next_enrollment_id: u64,
+    rng: StdRng,
+    /// The ACME account thumbprint every `responseBody` ends with.
+    pub thumbprint: String,
+}
+
+impl World {
+    pub fn new(account_id: &str, account_name: &str, groups: Vec<Group>, seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let thumbprint = stories::token(&mut rng);
+        World {
+            account_id: account_id.to_string(),
+            account_name: account_name.to_string(),
+            groups,
+            requests: BTreeMap::new(),
+            by_pair: HashMap::new(),
+            next_sps_id: 1801,
+            next_job_id: 44101,
+            next_enrollment_id: 10001,
+            rng,
+            thumbprint,
+        }
+    }
+
+    pub fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
+
+    pub fn is_granted(&self, contract_id: &str, group_id: &str) -> bool {
+        self.groups.iter().any(|group| {
+            group.group_id == group_id && group.contract_ids.iter().any(|id| id == contract_id)
+        })
+    }
+
+    /// Every (contract, group) pair the credentials are granted, in a stable order.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.groups
+            .iter()
+            .flat_map(|group| {
+                group
+                    .contract_ids
+                    .iter()
+                    .map(|contract| (contract.clone(), group.group_id.clone()))
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.requests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty()
+    }
+
+    pub fn request(&self, sps_id: u64) -> Option<&SimRequest> {
+        self.requests.get(&sps_id)
+    }
+
+    /// Gives a draft its ids and adds it. A modSan or edge host shares the enrollment of the
+    /// request it names.
+    pub fn insert(&mut self, draft: Draft) -> u64 {
+        let enrollment_id = match draft.enrollment_of.and_then(|id| self.requests.get(&id)) {
+            Some(previous) => previous.enrollment_id,
+            None => {
+                self.next_enrollment_id += 1;
+                self.next_enrollment_id - 1
+            }
+        };
+        let sps_id = self.next_sps_id;
+        self.next_sps_id += 1;
+        let job_id = self.next_job_id;
+        self.next_job_id += 1;
+        self.by_pair
+            .entry((draft.contract_id.clone(), draft.group_id.clone()))
+            .or_default()
+            .push(sps_id);
+        self.requests.insert(
+            sps_id,
+            SimRequest {
+                sps_id,
+                job_id,
+                enrollment_id,
+                contract_id: draft.contract_id,
+                group_id: draft.group_id,
+                kind: draft.kind,
+                issuer: draft.issuer,
+                cname_hostname: draft.cname_hostname,
+                names: draft.names,
+                parameters: draft.parameters,
+                plan: draft.plan,
+            },
+        );
+        sps_id
+    }
+
+    /// The requests of one pair that exist at `now`, created after `after`, by spsId.
+    pub fn list(
+        &self,
+        contract_id: &str,
+        group_id: &str,
+        after: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Vec<&SimRequest> {
+        let Some(ids) = self
+            .by_pair
+            .get(&(contract_id.to_string(), group_id.to_string()))
+        else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter_map(|id| self.requests.get(id))
+            .filter(|request| request.plan.created <= now)
+            .filter(|request| after.is_none_or(|after| request.plan.created > after))
+            .collect()
+    }
+
+    /// One request, only if it exists at `now` and belongs to this pair.
+    pub fn get(
+        &self,
+        contract_id: &str,
+        group_id: &str,
+        sps_id: u64,
+        now: DateTime<Utc>,
+    ) -> Option<&SimRequest> {
+        self.requests.get(&sps_id).filter(|request| {
+            request.contract_id == contract_id
+                && request.group_id == group_id
+                && request.plan.created <= now
+        })
+    }
+
+    /// Accepts a submission that passed the stateless checks, after the checks that need the
+    /// world, and returns its spsId.
+    pub fn submit(
+        &mut self,
+        contract_id: &str,
+        group_id: &str,
+        new: NewRequest,
+        now: DateTime<Utc>,
+    ) -> Result<u64, Vec<InvalidItem>> {
+        let (enrollment_of, exists) = match new.kind {
+            CertKind::ModSan => (
+                Some(self.check_mod_san(contract_id, group_id, &new, now)?),
+                false,
+            ),
+            CertKind::EdgeHost => {
+                let (owner, exists) = self.check_edge_host(contract_id, group_id, &new, now)?;
+                (Some(owner), exists)
+            }
+            _ => {
+                self.check_cname_free(&new, now)?;
+                (None, false)
+            }
+        };
+        let mut plan = stories::plan(
+            Story::Submitted,
+            new.kind,
+            new.issuer,
+            &new.names,
+            now,
+            &mut self.rng,
+        );
+        if exists {
+            plan.outcome = Outcome::EdgeHostExists;
+        }
+        Ok(self.insert(Draft {
+            contract_id: contract_id.to_string(),
+            group_id: group_id.to_string(),
+            kind: new.kind,
+            issuer: new.issuer,
+            cname_hostname: new.cname_hostname,
+            names: new.names,
+            parameters: new.parameters,
+            plan,
+            enrollment_of,
+        }))
+    }
+
+    fn check_cname_free(
+        &self,
+        new: &NewRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(), Vec<InvalidItem>> {
+        let taken = self.requests.values().find(|request| {
+            request.is_certificate()
+                && request.kind != CertKind::ModSan
+                && request.cname_hostname == new.cname_hostname
+                && request.plan.created <= now
+                && request.snapshot(now).status != lifecycle::CANCELLED
+        });
+        match taken {
+            Some(request) => Err(vec![InvalidItem {
+                sps_id: Some(request.sps_id),
+                ..InvalidItem::invalid(
+                    "cnameHostname",
+                    format!(
+                        "{}.edgekey.net already belongs to spsId {}: choose another \
+                         cnameHostname, or add names with createType=modSan.",
+                        new.cname_hostname, request.sps_id
+                    ),
+                )
+            }]),
+            None => Ok(()),
+        }
+    }
+
+    /// The certificate a modSan names must be a SAN certificate of this pair, with no change
+    /// pending, and must not carry the added names yet. Returns the spsId it changes.
+    fn check_mod_san(
+        &self,
+        contract_id: &str,
+        group_id: &str,
+        new: &NewRequest,
+        now: DateTime<Utc>,
+    ) -> Result<u64, Vec<InvalidItem>> {
+        let job_id = new.previous_job_id.unwrap_or_default();
+        let previous = self
+            .list(contract_id, group_id, None, now)
+            .into_iter()
+            .find(|request| {
+                request.job_id == job_id && matches!(request.kind, CertKind::San | CertKind::ModSan)
+            });
+        let Some(previous) = previous else {
+            return Err(vec![InvalidItem::invalid(
+                "jobId",
+                format!(
+                    "No SAN certificate request with jobId {job_id} in contract {contract_id} / \
+                     group {group_id}."
+                ),
+            )]);
+        };
+        if previous.cname_hostname != new.cname_hostname {
+            return Err(vec![InvalidItem::invalid(
+                "cnameHostname",
+                format!(
+                    "jobId {job_id} belongs to {}, not {}.",
+                    previous.cname_hostname, new.cname_hostname
+                ),
+            )]);
+        }
+        if previous.issuer != new.issuer {
+            return Err(vec![InvalidItem::invalid(
+                "issuer",
+                format!(
+                    "The certificate of {} is issued by {}: a modSan keeps its issuer.",
+                    previous.cname_hostname,
+                    previous.issuer.token()
+                ),
+            )]);
+        }
+        let certificate: Vec<&SimRequest> = self
+            .requests
+            .values()
+            .filter(|request| {
+                request.enrollment_id == previous.enrollment_id
+                    && request.is_certificate()
+                    && request.plan.created <= now
+            })
+            .collect();
+        if let Some(pending) = certificate
+            .iter()
+            .find(|request| !is_terminal(&request.snapshot(now)))
+        {
+            return Err(vec![InvalidItem {
+                sps_id: Some(pending.sps_id),
+                ..InvalidItem::invalid(
+                    "jobId",
+                    format!(
+                        "The certificate of {} has a pending change (spsId {}, {}): wait until \
+                         it completes.",
+                        previous.cname_hostname,
+                        pending.sps_id,
+                        pending.snapshot(now).status
+                    ),
+                )
+            }]);
+        }
+        let current: Vec<&str> = certificate
+            .iter()
+            .filter(|request| request.snapshot(now).status == lifecycle::COMPLETE)
+            .flat_map(|request| request.names.iter().map(String::as_str))
+            .collect();
+        let mut items: Vec<InvalidItem> = new
+            .names
+            .iter()
+            .filter(|name| current.contains(&name.as_str()))
+            .map(|name| {
+                InvalidItem::invalid(
+                    "add.sans",
+                    format!("'{name}' is already on the certificate."),
+                )
+            })
+            .collect();
+        if current.len() + new.names.len() > MAX_SANS {
+            items.push(InvalidItem::invalid(
+                "add.sans",
+                format!(
+                    "A certificate carries at most {MAX_SANS} names; it has {} and {} were added.",
+                    current.len(),
+                    new.names.len()
+                ),
+            ));
+        }
+        if items.is_empty() {
+            Ok(previous.sps_id)
+        } else {
+            Err(items)
+        }
+    }
+
+    /// Returns the spsId owning the enrollment, and whether the edge hostname exists already.
+    fn check_edge_host(
+        &self,
+        contract_id: &str,
+        group_id: &str,
+        new: &NewRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, bool), Vec<InvalidItem>> {
+        let enrollment_id = new.enrollment_id.unwrap_or_default();
+        let owner = self
+            .list(contract_id, group_id, None, now)
+            .into_iter()
+            .find(|request| {
+                request.enrollment_id == enrollment_id
+                    && request.is_certificate()
+                    && request.snapshot(now).enrolled
+            });
+        let Some(owner) = owner else {
+            return Err(vec![InvalidItem::invalid(
+                "enrollmentId",
+                format!(
+                    "No certificate with enrollmentId {enrollment_id} in contract {contract_id} \
+                     / group {group_id}."
+                ),
+            )]);
+        };
+        let exists = self.requests.values().any(|request| {
+            request.cname_hostname == new.cname_hostname
+                && request.plan.created <= now
+                && request.snapshot(now).status == lifecycle::COMPLETE
+        });
+        Ok((owner.sps_id, exists))
+    }
+
+    /// The operator fixed `domain`: every open challenge for it is checked again. Returns the
+    /// spsIds of the requests concerned.
+    pub fn fix_domain(&mut self, domain: &str, now: DateTime<Utc>) -> Vec<u64> {
+        let domain = domain.trim().to_ascii_lowercase();
+        let mut touched = Vec::new();
+        for request in self.requests.values_mut() {
+            if request.plan.created > now {
+                continue;
+            }
+            let snapshot = lifecycle::snapshot(
+                request.kind,
+                request.issuer,
+                &request.cname_hostname,
+                &request.plan,
+                now,
+            );
+            if is_terminal(&snapshot) {
+                continue;
+            }
+            let mut changed = false;
+            for plan in request.plan.domains.iter_mut() {
+                let open = snapshot.domains.iter().any(|shown| {
+                    shown.domain == plan.domain && shown.status != lifecycle::DOMAIN_VALID
+                });
+                if plan.domain == domain
+                    && (open || snapshot.domains.is_empty())
+                    && plan.fixed_at.is_none()
+                {
+                    plan.fixed_at = Some(now);
+                    changed = true;
+                }
+            }
+            if changed {
+                touched.push(request.sps_id);
+            }
+        }
+        touched
+    }
+}
+
+pub fn is_terminal(snapshot: &Snapshot) -> bool {
+    match snapshot.status {
+        lifecycle::COMPLETE | lifecycle::CANCELLED => true,
+        lifecycle::EDGE_HOST_EXISTS => snapshot.progress.contains("error"),
+        _ => false,
+    }
+}

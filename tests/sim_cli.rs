@@ -1,0 +1,90 @@
+//! `spsdash sim` as a process: the first stdout line, the `.edgerc` it writes, loopback only.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn prints_its_address_first_and_writes_private_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let edgerc = dir.path().join("sim.edgerc");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spsdash"))
+        .args([
+            "--section",
+            "demo:sim",
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "3",
+        ])
+        .arg("--edgerc-out")
+        .arg(&edgerc)
+        .env("HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The .edgerc is written right after the first line; give the process a moment.
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = std::fs::read_to_string(&edgerc).unwrap_or_default();
+        if text.contains("max_body") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let address = first
+        .trim()
+        .strip_prefix("listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line: {first:?}"));
+    let port: u16 = address.parse().unwrap();
+    assert_ne!(port, 0);
+    assert!(text.contains("[demo:sim]"), "{text}");
+    assert!(
+        text.contains(&format!("host = http://127.0.0.1:{port}")),
+        "{text}"
+    );
+    for key in [
+        "client_token = akab-",
+        "client_secret = ",
+        "access_token = akab-",
+    ] {
+        assert!(text.contains(key), "{key} in {text}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&edgerc).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn refuses_a_non_loopback_address() {
+    let output = Command::new(env!("CARGO_BIN_EXE_spsdash"))
+        .args(["sim", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("loopback"), "{stderr}");
+}
+
+#[test]
+fn refuses_a_bad_fault_spec() {
+    let output = Command::new(env!("CARGO_BIN_EXE_spsdash"))
+        .args(["sim", "--faults", "error500=7"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error500"), "{stderr}");
+}

@@ -1,0 +1,44 @@
+//! A generated world of 10,000 requests: it builds, every request is listed once, and a list
+//! call over a pair's thousand-odd requests stays fast (the timing is printed for the record).
+
+mod sim_support;
+
+use std::time::{Duration, Instant};
+
+use sim_support::*;
+use spsdash::sim::SimOptions;
+
+#[tokio::test]
+async fn ten_thousand_requests_list_quickly() {
+    let started = Instant::now();
+    let sim = start(SimOptions {
+        speed: 0.0,
+        requests: Some(10_000),
+        ..SimOptions::default()
+    })
+    .await;
+    let built = started.elapsed();
+    let mut total = 0;
+    let mut slowest = (Duration::ZERO, 0usize);
+    for (contract, group) in sim.pairs() {
+        let path =
+            format!("{BASE}/sps-requests?contractId={contract}&groupId={group}&information=true");
+        let asked = Instant::now();
+        let answer = get(&sim, &path).await;
+        let took = asked.elapsed();
+        assert_eq!(answer.status, 200);
+        let count = answer.json()["requestList"].as_array().unwrap().len();
+        total += count;
+        if took > slowest.0 {
+            slowest = (took, count);
+        }
+    }
+    eprintln!(
+        "10,000 requests: world built in {built:?}; slowest list call {:?} for {} requests \
+         (information=true)",
+        slowest.0, slowest.1
+    );
+    assert_eq!(total, 10_000);
+    // Generous for an unoptimised build on a busy 2-core machine; release is far faster.
+    assert!(slowest.0 < Duration::from_secs(5), "{slowest:?}");
+}
