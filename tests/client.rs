@@ -523,3 +523,23 @@ async fn post_is_not_retried_after_a_dropped_connection() {
     assert!(matches!(error, ApiError::Connection { .. }), "{error:?}");
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn an_akamai_host_means_https_with_system_roots() {
+    let mut credentials = support::credentials("unused");
+    credentials.host = "akab-abc.luna.akamaiapis.net".to_string();
+    let client = SpsClient::new(credentials, fast_options()).expect("https client builds");
+    assert_eq!(client.base_url(), "https://akab-abc.luna.akamaiapis.net");
+    let prepared = client
+        .prepare("GET", "/papi/v1/groups", Vec::new(), Vec::new(), None, None)
+        .expect("prepared");
+    assert_eq!(
+        prepared.url,
+        "https://akab-abc.luna.akamaiapis.net/papi/v1/groups"
+    );
+    assert!(
+        prepared
+            .data_to_sign
+            .starts_with("GET\thttps\takab-abc.luna.akamaiapis.net\t/papi/v1/groups\t")
+    );
+}

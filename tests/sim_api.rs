@@ -500,3 +500,65 @@ async fn only_loopback_addresses_are_accepted() {
     .unwrap_err();
     assert!(error.to_string().contains("loopback"), "{error}");
 }
+
+#[tokio::test]
+async fn unknown_paths_are_signed_404s_counted_as_unmatched() {
+    let sim = stopped_sim().await;
+    let answer = get(&sim, &format!("{BASE}/certificates?{PAIR}")).await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.content_type, "application/problem+json");
+    assert_eq!(
+        Call::get(format!("{BASE}/certificates"))
+            .send_unsigned(&sim)
+            .await
+            .status,
+        401
+    );
+    let unmatched: Vec<u16> = sim
+        .calls()
+        .iter()
+        .filter(|call| call.route == "(unmatched)")
+        .map(|call| call.status)
+        .collect();
+    assert_eq!(unmatched, [401, 404]);
+}
+
+#[tokio::test]
+async fn new_requests_keep_arriving_with_growing_ids() {
+    let sim = stopped_sim().await;
+    let before = every_sps_id(&sim).await;
+    let submitted = post(
+        &sim,
+        &format!("{BASE}/sps-requests?{PAIR}"),
+        &encode(&san_form()),
+    )
+    .await;
+    let submitted = submitted.json()["spsId"].as_u64().unwrap();
+    assert!(submitted > *before.last().unwrap());
+    sim.advance(3600);
+    let after = every_sps_id(&sim).await;
+    assert!(
+        after.len() > before.len() + 5,
+        "{} then {}",
+        before.len(),
+        after.len()
+    );
+    assert!(
+        *after.last().unwrap() > submitted,
+        "arrivals come after what was submitted before"
+    );
+}
+
+async fn every_sps_id(sim: &spsdash::sim::RunningSim) -> Vec<u64> {
+    let mut ids = Vec::new();
+    for (contract, group) in sim.pairs() {
+        let path = format!("{BASE}/sps-requests?contractId={contract}&groupId={group}");
+        ids.extend(
+            items(&get(sim, &path).await)
+                .iter()
+                .filter_map(|item| item["spsId"].as_u64()),
+        );
+    }
+    ids.sort_unstable();
+    ids
+}

@@ -205,3 +205,15 @@ async fn papi_groups_need_a_signature_too() {
     );
     assert_eq!(get(&sim, "/papi/v1/groups").await.status, 200);
 }
+
+#[tokio::test]
+async fn the_raw_query_is_verified_as_sent_without_decoding() {
+    // A server that decoded `%3A` before verifying would compute another signature.
+    let sim = stopped_sim().await;
+    let path = format!("{BASE}/sps-requests?{PAIR}&after=2020-01-01T00%3A00%3A00Z");
+    let answer = get(&sim, &path).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let mut decoded = Call::get(path.clone());
+    decoded.signed_path = Some(path.replace("%3A", ":"));
+    assert_eq!(decoded.send(&sim).await.status, 401);
+}

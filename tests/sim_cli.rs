@@ -88,3 +88,29 @@ fn refuses_a_bad_fault_spec() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error500"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_it_cleanly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spsdash"))
+        .args(["sim", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "{exit:?}");
+}

@@ -39,6 +39,21 @@ async fn ten_thousand_requests_list_quickly() {
         slowest.0, slowest.1
     );
     assert_eq!(total, 10_000);
+    let (contract, group) = ("C-1EXMPL", "10010");
+    let asked = Instant::now();
+    let plain = get(
+        &sim,
+        &format!("{BASE}/sps-requests?contractId={contract}&groupId={group}"),
+    )
+    .await;
+    let took = asked.elapsed();
+    let count = plain.json()["requestList"].as_array().unwrap().len();
+    eprintln!(
+        "list without information: {took:?} for {count} requests ({} bytes)",
+        plain.body.len()
+    );
+    assert!(count > 2_000, "the busy pair holds thousands: {count}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
     // Generous for an unoptimised build on a busy 2-core machine; release is far faster.
     assert!(slowest.0 < Duration::from_secs(5), "{slowest:?}");
 }

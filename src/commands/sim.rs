@@ -31,6 +31,17 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
         .map_err(|error| CommandError::usage(error.to_string()))?;
     println!("listening on {}", running.base_url);
     let _ = std::io::stdout().flush();
+    let pairs: Vec<String> = running
+        .pairs()
+        .iter()
+        .map(|(contract, group)| format!("{contract}/{group}"))
+        .collect();
+    eprintln!(
+        "contract/group pairs: {}\ntest hooks (unsigned): GET {url}/_sim/stats, \
+         POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
+        pairs.join(", "),
+        url = running.base_url
+    );
     if let Some(path) = &args.edgerc_out {
         let section = global.section.as_deref().unwrap_or("default");
         write_edgerc(path, section, &running.credentials).map_err(|error| {

@@ -257,7 +257,8 @@ fn parse_value(raw: &str) -> Result<String, String> {
                     if rest.is_empty() || rest.starts_with(';') || rest.starts_with('#') {
                         return Ok(value);
                     }
-                    return Err(format!("unexpected text after the quoted value: `{rest}`"));
+                    // The text itself is not shown: it may be part of a secret.
+                    return Err("unexpected text after the closing quote".to_string());
                 } else {
                     value.push(char);
                 }

@@ -75,7 +75,8 @@ fn the_demo_world_has_every_status_and_kind_at_start() {
 
 #[test]
 fn every_demo_hostname_is_on_a_reserved_example_domain() {
-    let world = demo_world(7, start()).unwrap();
+    let mut world = demo_world(7, start()).unwrap();
+    world.catch_up(start() + Duration::days(2));
     for request in visible(&world, start() + Duration::days(2)) {
         for name in request.names.iter().chain([&request.cname_hostname]) {
             let name = name.trim_start_matches("*.");
@@ -91,9 +92,9 @@ fn every_demo_hostname_is_on_a_reserved_example_domain() {
 
 #[test]
 fn the_demo_keeps_changing_every_few_world_minutes() {
-    let world = demo_world(7, start()).unwrap();
-    let look = |now: DateTime<Utc>| -> Vec<(u64, &'static str, usize)> {
-        visible(&world, now)
+    let mut world = demo_world(7, start()).unwrap();
+    let look = |world: &World, now: DateTime<Utc>| -> Vec<(u64, &'static str, usize)> {
+        visible(world, now)
             .iter()
             .map(|request| {
                 let snapshot = request.snapshot(now);
@@ -110,9 +111,12 @@ fn the_demo_keeps_changing_every_few_world_minutes() {
     for step in 0..24 {
         let before = start() + Duration::minutes(5 * step);
         let after = before + Duration::minutes(5);
+        world.catch_up(before);
+        let seen = look(&world, before);
+        world.catch_up(after);
         assert_ne!(
-            look(before),
-            look(after),
+            seen,
+            look(&world, after),
             "nothing changed after minute {}",
             5 * step
         );
@@ -120,9 +124,29 @@ fn the_demo_keeps_changing_every_few_world_minutes() {
 }
 
 #[test]
+fn arrivals_get_ids_in_the_order_they_appear() {
+    let mut world = demo_world(7, start()).unwrap();
+    let initial = world.len();
+    world.catch_up(start() + Duration::hours(2));
+    assert!(
+        world.len() > initial + 10,
+        "{} then {}",
+        initial,
+        world.len()
+    );
+    let mut by_id: Vec<_> = visible(&world, start() + Duration::hours(2))
+        .into_iter()
+        .map(|request| (request.sps_id, request.plan.created))
+        .collect();
+    by_id.sort();
+    assert!(by_id.windows(2).all(|pair| pair[0].1 <= pair[1].1));
+}
+
+#[test]
 fn a_seed_gives_the_same_world_and_another_seed_another() {
     let render = |seed: u64| -> Vec<String> {
-        let world = demo_world(seed, start()).unwrap();
+        let mut world = demo_world(seed, start()).unwrap();
+        world.catch_up(start() + Duration::hours(1));
         visible(&world, start() + Duration::hours(1))
             .iter()
             .map(|request| format!("{:?}", request.snapshot(start() + Duration::hours(1))))
@@ -147,4 +171,44 @@ fn a_generated_world_has_exactly_the_requests_asked_for() {
         .map(|request| request.snapshot(start()).status)
         .collect();
     assert!(statuses.len() >= 5, "{statuses:?}");
+}
+
+#[test]
+fn changes_to_a_certificate_name_it_by_its_ids() {
+    let world = demo_world(7, start()).unwrap();
+    let requests = visible(&world, start());
+    let parameter = |request: &crate::sim::world::SimRequest, name: &str| {
+        request
+            .parameters
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    };
+    let mod_san = requests
+        .iter()
+        .find(|request| {
+            request.kind == CertKind::ModSan && request.cname_hostname == "www.example.com"
+        })
+        .unwrap();
+    let original = requests
+        .iter()
+        .find(|request| {
+            request.kind == CertKind::San && request.cname_hostname == "www.example.com"
+        })
+        .unwrap();
+    assert_eq!(
+        parameter(mod_san, "jobId"),
+        Some(original.job_id.to_string())
+    );
+    assert_eq!(mod_san.enrollment_id, original.enrollment_id);
+    let edge = requests
+        .iter()
+        .find(|request| {
+            request.kind == CertKind::EdgeHost && request.cname_hostname == "www-v6.example.com"
+        })
+        .unwrap();
+    assert_eq!(
+        parameter(edge, "enrollmentId"),
+        Some(original.enrollment_id.to_string())
+    );
 }

@@ -4,12 +4,23 @@
 //! generated ones) and serves it until the returned `RunningSim` is dropped. Each start has its
 //! own random credentials; they are in `RunningSim::credentials` (and, for `spsdash sim`, the
 //! `.edgerc` it writes).
+//!
+//! Test hooks, unsigned and outside the API (the simulator only listens on loopback):
+//! - `GET /_sim/stats`: `{"calls":[{"method","route","status","count"}]}`, every API call since
+//!   start by route template; a connection dropped by the `reset` fault counts as status 0.
+//! - `POST /_sim/advance?seconds=N`: moves the world's clock forward.
+//! - `POST /_sim/validate?domain=D`: the operator fixed D; its open challenges pass shortly after.
+//! - `GET /_sim/clock`: the world's time and speed.
 
+mod answers;
 mod auth;
 pub mod clock;
 mod connection;
 mod demo;
 pub mod faults;
+mod generator;
+mod handlers;
+mod hooks;
 pub mod lifecycle;
 mod server;
 pub mod stats;
@@ -132,7 +143,7 @@ impl RunningSim {
     /// The operator fixed `domain`; returns the spsIds whose challenge for it reopens.
     pub fn validate_domain(&self, domain: &str) -> Vec<u64> {
         let now = self.clock.now();
-        self.shared.world().fix_domain(domain, now)
+        self.shared.world_at(now).fix_domain(domain, now)
     }
 
     /// The calls counted so far (what `GET /_sim/stats` shows).

@@ -2,7 +2,7 @@
 //! A request's state is never stored: it is computed from its plan and the clock when read
 //! (see `lifecycle.rs`), so a world of 10,000 requests costs nothing until someone looks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
@@ -80,6 +80,11 @@ pub struct World {
     pub groups: Vec<Group>,
     requests: BTreeMap<u64, SimRequest>,
     by_pair: HashMap<(String, String), Vec<u64>>,
+    /// The latest certificate (single, wildcard, san) per (contract, group, cnameHostname).
+    certificates: HashMap<(String, String, String), u64>,
+    /// Requests still to come (demo arrivals), by creation time. They get their ids when
+    /// the clock reaches them, so ids grow with creation time as on a real account.
+    arrivals: VecDeque<(Draft, Option<String>)>,
     next_sps_id: u64,
     next_job_id: u64,
     next_enrollment_id: u64,
@@ -98,6 +103,8 @@ impl World {
             groups,
             requests: BTreeMap::new(),
             by_pair: HashMap::new(),
+            certificates: HashMap::new(),
+            arrivals: VecDeque::new(),
             next_sps_id: 1801,
             next_job_id: 44101,
             next_enrollment_id: 10001,
@@ -159,6 +166,19 @@ impl World {
             .entry((draft.contract_id.clone(), draft.group_id.clone()))
             .or_default()
             .push(sps_id);
+        if matches!(
+            draft.kind,
+            CertKind::Single | CertKind::Wildcard | CertKind::San
+        ) {
+            self.certificates.insert(
+                (
+                    draft.contract_id.clone(),
+                    draft.group_id.clone(),
+                    draft.cname_hostname.clone(),
+                ),
+                sps_id,
+            );
+        }
         self.requests.insert(
             sps_id,
             SimRequest {
@@ -176,6 +196,52 @@ impl World {
             },
         );
         sps_id
+    }
+
+    /// Inserts a draft whose modSan or edge host names its certificate by cnameHostname
+    /// (`on`): the latest certificate of that name in the pair, whose ids the form then carries.
+    pub fn insert_naming(&mut self, mut draft: Draft, on: Option<&str>) -> u64 {
+        if let Some(on) = on {
+            let key = (
+                draft.contract_id.clone(),
+                draft.group_id.clone(),
+                on.to_string(),
+            );
+            draft.enrollment_of = self.certificates.get(&key).copied();
+        }
+        if let Some(previous) = draft.enrollment_of.and_then(|id| self.requests.get(&id)) {
+            let (position, field) = match draft.kind {
+                CertKind::ModSan => (2, ("jobId", previous.job_id)),
+                CertKind::EdgeHost => (1, ("enrollmentId", previous.enrollment_id)),
+                _ => (0, ("", 0)),
+            };
+            if !field.0.is_empty() {
+                let position = position.min(draft.parameters.len());
+                draft
+                    .parameters
+                    .insert(position, (field.0.to_string(), field.1.to_string()));
+            }
+        }
+        self.insert(draft)
+    }
+
+    /// Requests to add when the clock reaches their creation time (see `catch_up`).
+    pub fn schedule(&mut self, mut arrivals: Vec<(Draft, Option<String>)>) {
+        arrivals.sort_by_key(|(draft, _)| draft.plan.created);
+        self.arrivals.extend(arrivals);
+    }
+
+    /// Adds every scheduled request created by `now`.
+    pub fn catch_up(&mut self, now: DateTime<Utc>) {
+        while self
+            .arrivals
+            .front()
+            .is_some_and(|(draft, _)| draft.plan.created <= now)
+        {
+            if let Some((draft, on)) = self.arrivals.pop_front() {
+                self.insert_naming(draft, on.as_deref());
+            }
+        }
     }
 
     /// The requests of one pair that exist at `now`, created after `after`, by spsId.
