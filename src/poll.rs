@@ -1,1 +1,324 @@
 //! The background poller: fetches, sends results as events, never touches UI state (issue 4).
+//!
+//! One task per dataset (each watched pair's list, plus the request open in the detail view).
+//! A task never has more than one call in flight; a refresh wished for while a call runs is
+//! served once right after it (newer wishes replace a waiting one, they do not queue). The
+//! decisions live in `PollState`, a pure state machine tested without clocks or sleeps; the
+//! task around it only waits and fetches. Calls per cycle are one per pair plus one for the
+//! open detail, whatever the number of requests.
+
+mod schedule;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Instant;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::app::Event;
+use crate::config::PollConfig;
+use crate::sps::model::{GroupContract, SpsRequest};
+use crate::sps::{ApiError, SpsClient};
+
+pub use schedule::{Cadence, Finished, PollState};
+
+/// Where the poller gets its data: the SPS client, or a fake in tests.
+pub trait Source: Clone + Send + Sync + 'static {
+    fn list(
+        &self,
+        pair: &GroupContract,
+    ) -> impl Future<Output = Result<Vec<SpsRequest>, ApiError>> + Send;
+    fn get(
+        &self,
+        pair: &GroupContract,
+        sps_id: u64,
+    ) -> impl Future<Output = Result<SpsRequest, ApiError>> + Send;
+}
+
+impl Source for SpsClient {
+    /// With `information=true`: names, kinds and issuers only come with the parameters.
+    async fn list(&self, pair: &GroupContract) -> Result<Vec<SpsRequest>, ApiError> {
+        SpsClient::list(self, pair, None, true).await
+    }
+
+    async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
+        SpsClient::get(self, pair, sps_id).await
+    }
+}
+
+/// What every task obeys, broadcast through a `watch` (newest value wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Control {
+    paused: bool,
+    /// Bumped by each refresh request.
+    refresh: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Job {
+    List(GroupContract),
+    Detail(GroupContract, u64),
+}
+
+/// Owns the polling tasks; dropping it stops them.
+pub struct Poller<S: Source> {
+    source: S,
+    config: PollConfig,
+    events: mpsc::UnboundedSender<Event>,
+    control: watch::Sender<Control>,
+    lists: HashMap<GroupContract, JoinHandle<()>>,
+    detail: Option<((GroupContract, u64), JoinHandle<()>)>,
+}
+
+impl<S: Source> Poller<S> {
+    pub fn new(source: S, config: PollConfig, events: mpsc::UnboundedSender<Event>) -> Self {
+        let (control, _) = watch::channel(Control::default());
+        Poller {
+            source,
+            config,
+            events,
+            control,
+            lists: HashMap::new(),
+            detail: None,
+        }
+    }
+
+    /// Polls exactly these pairs: starts tasks for new ones, stops the others.
+    pub fn watch(&mut self, pairs: &[GroupContract]) {
+        self.lists.retain(|pair, task| {
+            let keep = pairs.contains(pair);
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for pair in pairs {
+            if !self.lists.contains_key(pair) {
+                let task = self.spawn(Job::List(pair.clone()), Cadence::for_lists(&self.config));
+                self.lists.insert(pair.clone(), task);
+            }
+        }
+    }
+
+    /// Polls the request open in the detail view (or nothing).
+    pub fn watch_detail(&mut self, target: Option<(GroupContract, u64)>) {
+        if self.detail.as_ref().map(|(current, _)| current) == target.as_ref() {
+            return;
+        }
+        if let Some((_, task)) = self.detail.take() {
+            task.abort();
+        }
+        if let Some((pair, sps_id)) = target {
+            let task = self.spawn(
+                Job::Detail(pair.clone(), sps_id),
+                Cadence::for_detail(&self.config),
+            );
+            self.detail = Some(((pair, sps_id), task));
+        }
+    }
+
+    pub fn refresh_now(&self) {
+        self.control.send_modify(|control| control.refresh += 1);
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.control.send_modify(|control| control.paused = paused);
+    }
+
+    pub fn watched(&self) -> usize {
+        self.lists.len() + usize::from(self.detail.is_some())
+    }
+
+    fn spawn(&self, job: Job, cadence: Cadence) -> JoinHandle<()> {
+        let source = self.source.clone();
+        let events = self.events.clone();
+        let control = self.control.subscribe();
+        tokio::spawn(run_job(job, source, cadence, control, events))
+    }
+}
+
+impl<S: Source> Drop for Poller<S> {
+    fn drop(&mut self) {
+        for task in self.lists.values() {
+            task.abort();
+        }
+        if let Some((_, task)) = &self.detail {
+            task.abort();
+        }
+    }
+}
+
+async fn run_job<S: Source>(
+    job: Job,
+    source: S,
+    cadence: Cadence,
+    mut control: watch::Receiver<Control>,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    let initial = *control.borrow_and_update();
+    let mut seen_refresh = initial.refresh;
+    let mut state = PollState::new(cadence, Instant::now(), initial.paused);
+    loop {
+        if state.should_start(Instant::now()) {
+            state.start();
+            let (event, finished) = fetch(&job, &source, state.failures()).await;
+            state.finish(Instant::now(), finished, rand::random::<f64>());
+            if events.send(event).is_err() {
+                return;
+            }
+            continue;
+        }
+        let wake = state.next_wake().map(tokio::time::Instant::from_std);
+        tokio::select! {
+            _ = sleep_until(wake) => {}
+            changed = control.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let now = *control.borrow_and_update();
+                state.set_paused(now.paused);
+                if now.refresh != seen_refresh {
+                    seen_refresh = now.refresh;
+                    state.request_refresh();
+                }
+            }
+        }
+    }
+}
+
+async fn sleep_until(wake: Option<tokio::time::Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One call and the event it becomes. `failures_before` counts the failures before it.
+async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event, Finished) {
+    match job {
+        Job::List(pair) => {
+            let outcome = source.list(pair).await;
+            let finished = match &outcome {
+                Ok(requests) => Finished::Ok {
+                    all_terminal: requests.iter().all(SpsRequest::is_terminal),
+                },
+                Err(_) => Finished::Failed,
+            };
+            let failures = match finished {
+                Finished::Failed => failures_before + 1,
+                Finished::Ok { .. } => 0,
+            };
+            let event = Event::ListLoaded {
+                pair: pair.clone(),
+                at: Utc::now(),
+                outcome,
+                failures,
+            };
+            (event, finished)
+        }
+        Job::Detail(pair, sps_id) => {
+            let outcome = source.get(pair, *sps_id).await;
+            let finished = match &outcome {
+                Ok(_) => Finished::Ok {
+                    all_terminal: false,
+                },
+                Err(_) => Finished::Failed,
+            };
+            let event = Event::DetailLoaded {
+                pair: pair.clone(),
+                sps_id: *sps_id,
+                at: Utc::now(),
+                outcome,
+            };
+            (event, finished)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A source whose list calls block until released, counting calls and concurrency.
+    #[derive(Clone)]
+    struct GatedSource {
+        calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        running: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        max_running: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        gate: std::sync::Arc<tokio::sync::Semaphore>,
+    }
+
+    impl Source for GatedSource {
+        async fn list(&self, _pair: &GroupContract) -> Result<Vec<SpsRequest>, ApiError> {
+            use std::sync::atomic::Ordering::SeqCst;
+            self.calls.fetch_add(1, SeqCst);
+            let now = self.running.fetch_add(1, SeqCst) + 1;
+            self.max_running.fetch_max(now, SeqCst);
+            let permit = self.gate.acquire().await;
+            drop(permit);
+            self.running.fetch_sub(1, SeqCst);
+            Err(ApiError::Connection {
+                detail: "test".into(),
+            })
+        }
+
+        async fn get(&self, _pair: &GroupContract, _id: u64) -> Result<SpsRequest, ApiError> {
+            Err(ApiError::Connection {
+                detail: "test".into(),
+            })
+        }
+    }
+
+    async fn next_event(events: &mut mpsc::UnboundedReceiver<Event>) -> Event {
+        tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("channel open")
+    }
+
+    #[tokio::test]
+    async fn task_coalesces_refreshes_and_keeps_one_call_in_flight() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let source = GatedSource {
+            calls: Default::default(),
+            running: Default::default(),
+            max_running: Default::default(),
+            gate: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+        };
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        // Hour-long intervals: every call below is the first one or a refresh.
+        let config = PollConfig {
+            active_secs: 3600,
+            idle_secs: 3600,
+            detail_secs: 3600,
+        };
+        let mut poller = Poller::new(source.clone(), config, tx);
+        let pair = GroupContract::new("C-1", "1");
+        poller.watch(std::slice::from_ref(&pair));
+        // Wait until the first call is running, then wish three refreshes while it blocks.
+        while source.calls.load(SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        poller.refresh_now();
+        poller.refresh_now();
+        poller.refresh_now();
+        source.gate.add_permits(1);
+        let first = next_event(&mut rx).await;
+        assert!(matches!(first, Event::ListLoaded { failures: 1, .. }));
+        source.gate.add_permits(1);
+        let second = next_event(&mut rx).await;
+        assert!(
+            matches!(second, Event::ListLoaded { failures: 2, .. }),
+            "the failure count grows"
+        );
+        // No further call: the three wishes were served by one call.
+        assert_eq!(source.calls.load(SeqCst), 2);
+        assert_eq!(source.max_running.load(SeqCst), 1);
+        assert_eq!(poller.watched(), 1);
+        poller.watch(&[]);
+        assert_eq!(poller.watched(), 0);
+    }
+}

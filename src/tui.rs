@@ -1,9 +1,192 @@
 //! Terminal lifecycle and the one event loop (issue 4).
+//!
+//! One `tokio::select!` over the terminal's `EventStream`, the channel that brings results of
+//! effects (poller, cache, submissions) back as events, a one-second tick and SIGTERM/SIGHUP.
+//! Each event goes through the pure reducer; its effects run here, never on the render path.
 
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TerminalEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseEventKind,
+};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::app::{App, Event, update};
 use crate::commands::Context;
+use crate::sps::SpsClient;
+use crate::ui;
+
+mod effects;
+
+use effects::Runner;
 
 /// Opens the dashboard and runs until the operator quits; the terminal is restored on every
-/// exit path.
-pub async fn run(_context: Context) -> color_eyre::Result<()> {
-    todo!("issue 4")
+/// exit path (ratatui's panic hook restores it on panics; it wraps color-eyre's, installed
+/// first in `main`).
+pub async fn run(context: Context) -> color_eyre::Result<()> {
+    let Context {
+        mut config,
+        client,
+        demo,
+        label,
+        global,
+        warnings,
+    } = context;
+    // Keep the simulator (demo mode) alive as long as the dashboard.
+    let _demo = demo;
+    config.read_only |= global.read_only;
+    let mouse = config.ui.mouse;
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let mut app = App::new(config, label, Utc::now(), size);
+    app.no_color = !ui::theme::Theme::from_env().color;
+    // Already printed on stderr, which the alternate screen hides: keep them reachable (E).
+    for warning in warnings {
+        app.record_error("start".to_string(), warning.clone());
+        app.flash(warning, crate::app::Level::Warning);
+    }
+
+    install_panic_cleanup(mouse);
+    let mut terminal = ratatui::try_init().map_err(|error| {
+        // Undo whatever part of the set-up succeeded.
+        ratatui::restore();
+        color_eyre::eyre::eyre!(
+            "the dashboard needs an interactive terminal ({error}); in scripts use the \
+             one-shot commands, e.g. `spsdash list --contract C --group G`"
+        )
+    })?;
+    let mut stdout = std::io::stdout();
+    let _ = crossterm::execute!(stdout, EnableBracketedPaste);
+    if mouse {
+        let _ = crossterm::execute!(stdout, EnableMouseCapture);
+    }
+    let result = event_loop(&mut terminal, &mut app, client).await;
+    let _ = crossterm::execute!(stdout, DisableBracketedPaste, DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+/// Bracketed paste and mouse capture are ours to undo: ratatui's hook only knows raw mode
+/// and the alternate screen.
+fn install_panic_cleanup(mouse: bool) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let mut stdout = std::io::stdout();
+        let _ = crossterm::execute!(stdout, DisableBracketedPaste);
+        if mouse {
+            let _ = crossterm::execute!(stdout, DisableMouseCapture);
+        }
+        previous(info);
+    }));
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    client: SpsClient,
+) -> color_eyre::Result<()> {
+    let (results, mut incoming) = mpsc::unbounded_channel::<Event>();
+    let mut runner = Runner::new(client, app.config.poll.clone(), results.clone());
+    runner.load_history();
+    for effect in app.start() {
+        runner.run(effect);
+    }
+    let mut keys = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut stop = StopSignals::new();
+    terminal.draw(|frame| ui::render(frame, app))?;
+    loop {
+        let event = tokio::select! {
+            terminal_event = keys.next() => match terminal_event {
+                Some(Ok(terminal_event)) => translate(terminal_event),
+                Some(Err(error)) => return Err(error.into()),
+                None => return Ok(()),
+            },
+            Some(result) = incoming.recv() => Some(result),
+            _ = tick.tick() => Some(Event::Tick(Utc::now())),
+            _ = stop.recv() => return Ok(()),
+        };
+        let Some(event) = event else {
+            continue;
+        };
+        for effect in update(app, event) {
+            runner.run(effect);
+        }
+        // A burst of results (many pairs answering at once) costs one frame.
+        while let Ok(result) = incoming.try_recv() {
+            for effect in update(app, result) {
+                runner.run(effect);
+            }
+        }
+        if app.should_quit {
+            return Ok(());
+        }
+        terminal.draw(|frame| ui::render(frame, app))?;
+    }
+}
+
+fn translate(event: TerminalEvent) -> Option<Event> {
+    match event {
+        TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
+        TerminalEvent::Paste(text) => Some(Event::Paste(text)),
+        TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
+        // Only with `ui.mouse = true`: the wheel scrolls like the arrow keys.
+        TerminalEvent::Mouse(mouse) => {
+            let code = match mouse.kind {
+                MouseEventKind::ScrollUp => KeyCode::Up,
+                MouseEventKind::ScrollDown => KeyCode::Down,
+                _ => return None,
+            };
+            Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        }
+        _ => None,
+    }
+}
+
+/// SIGTERM and SIGHUP (the SSH session went away) end the loop like `q`, so the terminal is
+/// restored.
+struct StopSignals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn new() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            StopSignals {
+                term: signal(SignalKind::terminate()).ok(),
+                hangup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        StopSignals {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn wait(signal: &mut Option<tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                _ = wait(&mut self.term) => {}
+                _ = wait(&mut self.hangup) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
 }

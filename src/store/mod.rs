@@ -1,5 +1,83 @@
 //! Local state on disk: the list cache and transition journal (issue 4), wizard drafts and the
 //! submission journal (issue 5).
+//!
+//! Everything lives in one cache directory: `$SPSDASH_CACHE_DIR` when set (tests use it),
+//! else the platform cache dir of `ProjectDirs::from("", "", "spsdash")` (on Linux
+//! `$XDG_CACHE_HOME/spsdash`, else `~/.cache/spsdash`).
 
+pub mod cache;
 pub mod drafts;
+pub mod journal;
 pub mod submissions;
+
+use std::path::{Path, PathBuf};
+
+pub use cache::CachedList;
+
+/// The environment variable that overrides the cache directory.
+pub const CACHE_DIR_ENV: &str = "SPSDASH_CACHE_DIR";
+
+/// The directory for cached lists and the journal, if one can be determined.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|dir| !dir.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "spsdash").map(|dirs| dirs.cache_dir().to_path_buf())
+}
+
+/// The dashboard's files in one directory. Every failure is a message for the operator, never
+/// a crash: the dashboard works without a cache.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Store {
+        Store { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn ensure_dir(&self) -> Result<(), String> {
+        std::fs::create_dir_all(&self.dir).map_err(|error| {
+            format!(
+                "cannot create the cache directory {}: {error} (set {CACHE_DIR_ENV} to a writable directory)",
+                self.dir.display()
+            )
+        })
+    }
+
+    /// Writes `bytes` to `path` through a temporary file and a rename, so a crash mid-write
+    /// never leaves half a file behind.
+    fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        self.ensure_dir()?;
+        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&temporary, bytes)
+            .and_then(|()| std::fs::rename(&temporary, path))
+            .map_err(|error| {
+                let _ = std::fs::remove_file(&temporary);
+                format!("cannot write {}: {error}", path.display())
+            })
+    }
+
+    /// Moves a file that cannot be trusted out of the way (`name.corrupt-<time>`), keeping it
+    /// for inspection; returns where it went.
+    fn set_aside(&self, path: &Path, why: &str) -> String {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let aside = path.with_file_name(format!("{name}.{why}-{stamp}"));
+        match std::fs::rename(path, &aside) {
+            Ok(()) => aside.display().to_string(),
+            Err(_) => {
+                let _ = std::fs::remove_file(path);
+                "(removed: it could not be renamed)".to_string()
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Keys and paste: what each action of the keymap does to the state.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::keymap::{self, Action};
+use super::table::{Column, SortSpec};
+use super::wizard::{Wizard, WizardOutcome};
+use super::{App, DetailSection, DetailState, Effect, Level, Overlay, Screen};
+use crate::sps::model::RequestState;
+
+impl App {
+    pub(crate) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.overlay == Some(Overlay::ConfirmQuit) {
+            self.overlay = None;
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.quit_now(),
+                _ => Vec::new(),
+            };
+        }
+        if let Some(wizard) = self.wizard.as_mut() {
+            if ctrl_c {
+                return self.request_quit();
+            }
+            return match wizard.handle_key(key) {
+                WizardOutcome::Continue => Vec::new(),
+                WizardOutcome::Closed => {
+                    self.wizard = None;
+                    Vec::new()
+                }
+                // The wizard knows read-only mode too; this is the belt to its braces.
+                WizardOutcome::Submit(_) if self.config.read_only => {
+                    wizard.submit_failed(&crate::sps::ApiError::Request {
+                        detail: "read-only mode: nothing is submitted (drop --read-only or \
+                                 read_only in the config to submit)"
+                            .to_string(),
+                    });
+                    Vec::new()
+                }
+                WizardOutcome::Submit(submission) => vec![Effect::Submit(submission)],
+            };
+        }
+        if self.filter_editing && !ctrl_c {
+            self.edit_filter(key);
+            return Vec::new();
+        }
+        match keymap::lookup(self.keymap_context(), &key) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if let Some(wizard) = self.wizard.as_mut() {
+            wizard.handle_paste(text);
+        } else if self.filter_editing {
+            let line = text.lines().next().unwrap_or("");
+            self.filter.push_str(line.trim());
+        }
+        Vec::new()
+    }
+
+    fn edit_filter(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.filter.clear();
+                self.filter_editing = false;
+            }
+            KeyCode::Enter => self.filter_editing = false,
+            // Moving through the matches while typing.
+            KeyCode::Up => self.move_cursor(-1),
+            KeyCode::Down => self.move_cursor(1),
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.clear()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.push(c)
+            }
+            _ => {}
+        }
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(overlay) = self.overlay {
+            self.act_on_overlay(overlay, action);
+            return Vec::new();
+        }
+        let page = self.table_height().max(1) as isize;
+        match action {
+            Action::Quit => return self.request_quit(),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
+            Action::Refresh => {
+                self.flash("refreshing…".to_string(), Level::Info);
+                return vec![Effect::RefreshNow];
+            }
+            Action::Pause => {
+                self.paused = !self.paused;
+                return vec![Effect::SetPaused(self.paused)];
+            }
+            Action::Back => return self.back(),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::PrevPair => self.cycle_scope(-1),
+            Action::NextPair => self.cycle_scope(1),
+            Action::Open => return self.open_detail(),
+            Action::Filter => self.filter_editing = true,
+            Action::SortBy(column) => self.sort_by(column),
+            Action::NextSection => {
+                if let Screen::Detail(detail) = &mut self.screen {
+                    detail.section = match detail.section {
+                        DetailSection::Domains => DetailSection::Parameters,
+                        DetailSection::Parameters => DetailSection::History,
+                        DetailSection::History => DetailSection::Domains,
+                    };
+                    detail.scroll = 0;
+                }
+            }
+            Action::NewRequest => self.open_wizard_new(),
+            Action::AddDomains => self.open_wizard_add_domains(),
+            Action::EdgeHost => self.open_wizard_edge_host(),
+        }
+        Vec::new()
+    }
+
+    fn act_on_overlay(&mut self, overlay: Overlay, action: Action) {
+        let scrolled = |scroll: usize| match action {
+            Action::Up => scroll.saturating_sub(1),
+            Action::Down => scroll + 1,
+            Action::PageUp => scroll.saturating_sub(10),
+            Action::PageDown => scroll + 10,
+            _ => scroll,
+        };
+        self.overlay = match (overlay, action) {
+            (_, Action::Back) => None,
+            (Overlay::Help { scroll }, _) => Some(Overlay::Help {
+                scroll: scrolled(scroll),
+            }),
+            (Overlay::Errors { scroll }, _) => Some(Overlay::Errors {
+                scroll: scrolled(scroll),
+            }),
+            (Overlay::ConfirmQuit, _) => None,
+        };
+    }
+
+    fn request_quit(&mut self) -> Vec<Effect> {
+        if self
+            .wizard
+            .as_ref()
+            .is_some_and(|wizard| wizard.has_unsaved_input())
+        {
+            self.overlay = Some(Overlay::ConfirmQuit);
+            return Vec::new();
+        }
+        self.quit_now()
+    }
+
+    fn quit_now(&mut self) -> Vec<Effect> {
+        self.should_quit = true;
+        vec![Effect::Quit]
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        match self.screen {
+            Screen::Detail(_) => {
+                self.screen = Screen::Requests;
+                vec![Effect::WatchDetail(None)]
+            }
+            Screen::Requests => {
+                self.filter.clear();
+                Vec::new()
+            }
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        match &mut self.screen {
+            Screen::Requests => self.move_cursor(delta),
+            Screen::Detail(detail) => {
+                if detail.section == DetailSection::Domains {
+                    let domains = self
+                        .datasets
+                        .iter()
+                        .find(|d| d.pair == detail.pair)
+                        .and_then(|d| d.get(detail.sps_id))
+                        .map_or(0, |request| request.dv_status.len());
+                    detail.domain_cursor = detail
+                        .domain_cursor
+                        .saturating_add_signed(delta)
+                        .min(domains.saturating_sub(1));
+                } else {
+                    detail.scroll = detail.scroll.saturating_add_signed(delta).min(10_000);
+                }
+            }
+        }
+    }
+
+    fn cycle_scope(&mut self, step: isize) {
+        // Positions: 0 = all pairs, 1.. = datasets.
+        let positions = self.datasets.len() as isize + 1;
+        let current = self.scope.map_or(0, |index| index as isize + 1);
+        let next = (current + step).rem_euclid(positions);
+        self.scope = if next == 0 {
+            None
+        } else {
+            Some(next as usize - 1)
+        };
+        self.offset = 0;
+    }
+
+    fn sort_by(&mut self, column: Column) {
+        self.sort = if self.sort.column == column {
+            SortSpec {
+                column,
+                descending: !self.sort.descending,
+            }
+        } else {
+            SortSpec {
+                column,
+                // Newest first is what one wants from a time column.
+                descending: column == Column::LastChange,
+            }
+        };
+    }
+
+    fn open_detail(&mut self) -> Vec<Effect> {
+        let Some((pair, request)) = self.cursor_request() else {
+            return Vec::new();
+        };
+        let (pair, sps_id) = (pair.clone(), request.sps_id);
+        self.selected = Some((pair.clone(), sps_id));
+        self.detail_freshness = Default::default();
+        self.screen = Screen::Detail(DetailState {
+            pair: pair.clone(),
+            sps_id,
+            section: DetailSection::Domains,
+            domain_cursor: 0,
+            scroll: 0,
+        });
+        vec![Effect::WatchDetail(Some((pair, sps_id)))]
+    }
+
+    /// The request an action applies to: the open detail, else the cursor's row.
+    fn target_request(&self) -> Option<(crate::sps::GroupContract, crate::sps::SpsRequest)> {
+        if let Some((detail, request)) = self.detail_request() {
+            return Some((detail.pair.clone(), request.clone()));
+        }
+        self.cursor_request()
+            .map(|(pair, request)| (pair.clone(), request.clone()))
+    }
+
+    fn open_wizard_new(&mut self) {
+        match self.submission_pair() {
+            Some(pair) => {
+                self.wizard = Some(Wizard::new(
+                    pair,
+                    &self.config.profile,
+                    self.config.read_only,
+                ))
+            }
+            None => self.flash(
+                "no group/contract known yet: wait for the first list, or add pairs to the config"
+                    .to_string(),
+                Level::Warning,
+            ),
+        }
+    }
+
+    fn open_wizard_add_domains(&mut self) {
+        let Some((pair, request)) = self.target_request() else {
+            return;
+        };
+        let is_san = matches!(request.create_type(), Some("san") | Some("modSan"));
+        let (Some(job_id), true, true) = (
+            request.job_id,
+            is_san,
+            request.state() == RequestState::Complete,
+        ) else {
+            self.flash(
+                format!(
+                    "#{}: domains can be added only to a completed SAN request with a jobId",
+                    request.sps_id
+                ),
+                Level::Warning,
+            );
+            return;
+        };
+        let mut names: Vec<String> = request
+            .parameter_values("csr.sans")
+            .chain(request.parameter_values("add.sans"))
+            .map(str::to_string)
+            .collect();
+        if names.is_empty() {
+            names = request.dv_status.iter().map(|d| d.domain.clone()).collect();
+        }
+        let cname = request.cname_hostname().unwrap_or("").to_string();
+        self.wizard = Some(Wizard::add_domains(
+            pair,
+            &cname,
+            job_id,
+            names,
+            self.config.read_only,
+        ));
+    }
+
+    fn open_wizard_edge_host(&mut self) {
+        let Some((pair, request)) = self.target_request() else {
+            return;
+        };
+        let (Some(enrollment_id), true) = (
+            request.enrollment_id,
+            request.state() == RequestState::Complete,
+        ) else {
+            self.flash(
+                format!(
+                    "#{}: an edge hostname needs a completed request with an enrollmentId",
+                    request.sps_id
+                ),
+                Level::Warning,
+            );
+            return;
+        };
+        let cname = request.cname_hostname().unwrap_or("").to_string();
+        self.wizard = Some(Wizard::edge_host(
+            pair,
+            &cname,
+            enrollment_id,
+            self.config.read_only,
+        ));
+    }
+}

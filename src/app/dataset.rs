@@ -1,0 +1,243 @@
+//! One watched group/contract pair: its last good list, the rows built from it, and how fresh
+//! it is. A failed call never removes data: it only ages it and records the error.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::table::Row;
+use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub pair: GroupContract,
+    pub name: Option<String>,
+    /// Shared with the cache writer, so saving a list of thousands copies nothing.
+    pub requests: Arc<Vec<SpsRequest>>,
+    pub rows: Vec<Row>,
+    index: HashMap<u64, usize>,
+    pub freshness: Freshness,
+    pub counts: StateCounts,
+}
+
+/// How many requests of a pair are in each state (sidebar).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateCounts {
+    pub awaiting: usize,
+    pub in_progress: usize,
+    pub failed: usize,
+    pub complete: usize,
+}
+
+impl StateCounts {
+    pub fn total(&self) -> usize {
+        self.awaiting + self.in_progress + self.failed + self.complete
+    }
+
+    pub fn add(&mut self, other: &StateCounts) {
+        self.awaiting += other.awaiting;
+        self.in_progress += other.in_progress;
+        self.failed += other.failed;
+        self.complete += other.complete;
+    }
+}
+
+/// Where the data on screen came from and how old it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Freshness {
+    /// When the data shown was fetched (from the API, or by an earlier run for cached data).
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// The data shown was read from the cache and not yet refreshed.
+    pub from_cache: bool,
+    /// Failed calls since the last success.
+    pub failures: u32,
+    pub last_error: Option<String>,
+}
+
+/// How much to trust the age of a dataset, in words as well as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FreshnessLevel {
+    /// Nothing loaded yet.
+    Loading,
+    Fresh,
+    /// Older than 2x the poll interval.
+    Late,
+    /// Older than 5x the poll interval.
+    Outdated,
+}
+
+impl FreshnessLevel {
+    pub fn word(self) -> &'static str {
+        match self {
+            FreshnessLevel::Loading => "loading",
+            FreshnessLevel::Fresh => "ok",
+            FreshnessLevel::Late => "LATE",
+            FreshnessLevel::Outdated => "OUTDATED",
+        }
+    }
+}
+
+impl Freshness {
+    pub fn level(&self, now: DateTime<Utc>, interval_secs: u64) -> FreshnessLevel {
+        let Some(fetched_at) = self.fetched_at else {
+            return FreshnessLevel::Loading;
+        };
+        let age = now.signed_duration_since(fetched_at).num_seconds().max(0) as u64;
+        let interval = interval_secs.max(1);
+        if age > interval * 5 {
+            FreshnessLevel::Outdated
+        } else if age > interval * 2 {
+            FreshnessLevel::Late
+        } else {
+            FreshnessLevel::Fresh
+        }
+    }
+}
+
+impl Dataset {
+    pub fn new(named: &NamedPair) -> Dataset {
+        Dataset {
+            pair: named.pair.clone(),
+            name: named.group_name.clone(),
+            requests: Arc::new(Vec::new()),
+            rows: Vec::new(),
+            index: HashMap::new(),
+            freshness: Freshness::default(),
+            counts: StateCounts::default(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({}/{})", self.pair.contract_id, self.pair.group_id),
+            None => format!("{} / {}", self.pair.contract_id, self.pair.group_id),
+        }
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        self.freshness.fetched_at.is_some()
+    }
+
+    /// True when every request is terminal: the poller may slow down.
+    pub fn all_terminal(&self) -> bool {
+        self.counts.awaiting == 0 && self.counts.in_progress == 0
+    }
+
+    pub fn get(&self, sps_id: u64) -> Option<&SpsRequest> {
+        self.index
+            .get(&sps_id)
+            .map(|&position| &self.requests[position])
+    }
+
+    pub fn position(&self, sps_id: u64) -> Option<usize> {
+        self.index.get(&sps_id).copied()
+    }
+
+    /// Replaces the whole list. Parameters known from an earlier answer are kept when the new
+    /// answer has none (a list without `information=true` must not blank the names).
+    pub fn replace(&mut self, mut requests: Vec<SpsRequest>) {
+        for request in &mut requests {
+            if request.parameters.is_empty()
+                && let Some(old) = self.get(request.sps_id)
+            {
+                request.parameters = old.parameters.clone();
+            }
+        }
+        // An unchanged request keeps its row: no text is rebuilt for it.
+        self.rows = requests
+            .iter()
+            .map(|request| match self.position(request.sps_id) {
+                Some(old) if self.requests[old] == *request => self.rows[old].clone(),
+                _ => Row::new(&self.pair, request),
+            })
+            .collect();
+        self.index = requests
+            .iter()
+            .enumerate()
+            .map(|(position, request)| (request.sps_id, position))
+            .collect();
+        self.requests = Arc::new(requests);
+        self.recount();
+    }
+
+    /// Updates (or adds) one request, e.g. from the detail poll; rebuilds only its row.
+    pub fn upsert(&mut self, mut request: SpsRequest) {
+        match self.position(request.sps_id) {
+            Some(position) => {
+                if request.parameters.is_empty() {
+                    request.parameters = self.requests[position].parameters.clone();
+                }
+                self.rows[position] = Row::new(&self.pair, &request);
+                // Copies the list only if the cache writer still holds it.
+                Arc::make_mut(&mut self.requests)[position] = request;
+            }
+            None => {
+                self.index.insert(request.sps_id, self.requests.len());
+                self.rows.push(Row::new(&self.pair, &request));
+                Arc::make_mut(&mut self.requests).push(request);
+            }
+        }
+        self.recount();
+    }
+
+    fn recount(&mut self) {
+        let mut counts = StateCounts::default();
+        for row in &self.rows {
+            match row.state {
+                RequestState::AwaitingUser => counts.awaiting += 1,
+                RequestState::InProgress => counts.in_progress += 1,
+                RequestState::Failed => counts.failed += 1,
+                RequestState::Complete => counts.complete += 1,
+            }
+        }
+        self.counts = counts;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn freshness_turns_late_past_twice_and_outdated_past_five_times_the_interval() {
+        let start = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let freshness = Freshness {
+            fetched_at: Some(start),
+            ..Freshness::default()
+        };
+        let at = |secs| start + chrono::Duration::seconds(secs);
+        assert_eq!(freshness.level(at(30), 15), FreshnessLevel::Fresh);
+        assert_eq!(freshness.level(at(31), 15), FreshnessLevel::Late);
+        assert_eq!(freshness.level(at(75), 15), FreshnessLevel::Late);
+        assert_eq!(freshness.level(at(76), 15), FreshnessLevel::Outdated);
+        assert_eq!(
+            Freshness::default().level(at(0), 15),
+            FreshnessLevel::Loading
+        );
+    }
+
+    #[test]
+    fn a_list_without_parameters_keeps_the_known_names() {
+        let named = NamedPair {
+            pair: GroupContract::new("C-1", "1"),
+            group_name: None,
+        };
+        let mut dataset = Dataset::new(&named);
+        let with: SpsRequest = serde_json::from_str(
+            r#"{"spsId":1,"status":"Pending","parameters":[{"name":"cnameHostname","value":"x.example"}]}"#,
+        )
+        .expect("parses");
+        let without: SpsRequest =
+            serde_json::from_str(r#"{"spsId":1,"status":"CPS running"}"#).expect("parses");
+        dataset.replace(vec![with]);
+        dataset.replace(vec![without]);
+        assert_eq!(dataset.rows[0].name, "x.example");
+        assert_eq!(dataset.rows[0].status, "CPS running");
+        assert_eq!(dataset.counts.in_progress, 1);
+    }
+}

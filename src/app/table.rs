@@ -1,0 +1,253 @@
+//! The request table's model: one `Row` of display text per request, built once when its data
+//! arrives, and a view (filtered, sorted indices) that is recomputed only when its inputs
+//! change. Rendering turns only the visible slice of the view into widgets.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::sps::model::{GroupContract, RequestState, SpsRequest};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    SpsId,
+    Name,
+    Kind,
+    Validation,
+    Status,
+    Domains,
+    LastChange,
+    Enrollment,
+}
+
+impl Column {
+    pub const ALL: [Column; 8] = [
+        Column::SpsId,
+        Column::Name,
+        Column::Kind,
+        Column::Validation,
+        Column::Status,
+        Column::Domains,
+        Column::LastChange,
+        Column::Enrollment,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::SpsId => "spsId",
+            Column::Name => "cname / CN",
+            Column::Kind => "kind",
+            Column::Validation => "val",
+            Column::Status => "status",
+            Column::Domains => "valid",
+            Column::LastChange => "last change",
+            Column::Enrollment => "enrollment",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortSpec {
+    pub column: Column,
+    pub descending: bool,
+}
+
+impl Default for SortSpec {
+    /// Requests waiting for the operator first, then the rest by state.
+    fn default() -> Self {
+        SortSpec {
+            column: Column::Status,
+            descending: false,
+        }
+    }
+}
+
+/// The display text of one request, computed once per data change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub pair: GroupContract,
+    pub sps_id: u64,
+    pub name: String,
+    pub kind: String,
+    pub validation: &'static str,
+    pub status: String,
+    pub state: RequestState,
+    pub domains_valid: usize,
+    pub domains_total: usize,
+    pub last_change: Option<DateTime<Utc>>,
+    pub last_change_iso: String,
+    pub enrollment: String,
+    /// Lowercased text of every visible column, for the `/` filter.
+    haystack: String,
+}
+
+impl Row {
+    pub fn new(pair: &GroupContract, request: &SpsRequest) -> Row {
+        let name = request
+            .cname_hostname()
+            .or_else(|| request.common_name())
+            .or_else(|| {
+                request
+                    .dv_status
+                    .first()
+                    .map(|domain| domain.domain.as_str())
+            })
+            .unwrap_or("")
+            .to_string();
+        let kind = request.create_type().unwrap_or("").to_string();
+        let validation = request
+            .validation()
+            .map_or("", |validation| validation.label());
+        let (domains_valid, domains_total) = request.domains_valid();
+        let last_change = request.last_status_change_at();
+        let last_change_iso = match last_change {
+            Some(time) => time.to_rfc3339_opts(SecondsFormat::Secs, true),
+            None => request.last_status_change.clone().unwrap_or_default(),
+        };
+        let enrollment = request
+            .enrollment_id
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let status = request.status.as_str().to_string();
+        let state = request.state();
+        let haystack = format!(
+            "{} {name} {kind} {validation} {status} {} {domains_valid}/{domains_total} \
+             {last_change_iso} {enrollment}",
+            request.sps_id,
+            state.label(),
+        )
+        .to_lowercase();
+        Row {
+            pair: pair.clone(),
+            sps_id: request.sps_id,
+            name,
+            kind,
+            validation,
+            status,
+            state,
+            domains_valid,
+            domains_total,
+            last_change,
+            last_change_iso,
+            enrollment,
+            haystack,
+        }
+    }
+
+    /// `needle` must already be lowercase.
+    pub fn matches(&self, needle: &str) -> bool {
+        needle.is_empty() || self.haystack.contains(needle)
+    }
+
+    pub fn key(&self) -> RowKey {
+        (self.pair.clone(), self.sps_id)
+    }
+}
+
+pub type RowKey = (GroupContract, u64);
+
+/// Where a row lives: dataset index and row index inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef {
+    pub dataset: usize,
+    pub row: usize,
+}
+
+pub fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
+    let primary = match column {
+        Column::SpsId => a.sps_id.cmp(&b.sps_id),
+        Column::Name => a.name.cmp(&b.name),
+        Column::Kind => a.kind.cmp(&b.kind),
+        Column::Validation => a.validation.cmp(b.validation),
+        Column::Status => a
+            .state
+            .cmp(&b.state)
+            // Within a state, the most recent change first.
+            .then_with(|| b.last_change.cmp(&a.last_change)),
+        Column::Domains => (a.domains_total - a.domains_valid)
+            .cmp(&(b.domains_total - b.domains_valid))
+            .reverse()
+            .then_with(|| b.domains_total.cmp(&a.domains_total)),
+        Column::LastChange => a.last_change.cmp(&b.last_change),
+        Column::Enrollment => a
+            .enrollment
+            .len()
+            .cmp(&b.enrollment.len())
+            .then_with(|| a.enrollment.cmp(&b.enrollment)),
+    };
+    primary
+        .then_with(|| a.sps_id.cmp(&b.sps_id))
+        .then_with(|| a.pair.cmp(&b.pair))
+}
+
+/// What the current view was computed from, to know what must be redone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ViewInputs {
+    pub scope: Option<usize>,
+    pub data_generation: u64,
+    pub filter: String,
+    pub sort: Option<SortSpec>,
+}
+
+/// How much work the last recompute did (tests and the performance report read it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Recompute {
+    #[default]
+    Nothing,
+    /// Only re-sorted the rows already shown.
+    Resorted,
+    /// Narrowed the rows already shown with a longer filter.
+    Narrowed,
+    /// Collected, filtered and sorted every row of the scope.
+    Full,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sps::model::RequestStatus;
+
+    fn request(id: u64, status: &str) -> SpsRequest {
+        serde_json::from_value(serde_json::json!({
+            "spsId": id, "status": status, "enrollmentId": id * 10,
+            "lastStatusChange": "2026-11-28T10:00:00Z",
+            "parameters": [{"name": "cnameHostname", "value": format!("h{id}.example.com")},
+                           {"name": "createType", "value": "san"},
+                           {"name": "issuer", "value": "lets-encrypt"}],
+            "dvStatus": [{"domain": "a.example.com", "status": "Valid"},
+                         {"domain": "b.example.com", "status": "Pending"}]
+        }))
+        .expect("fixture parses")
+    }
+
+    #[test]
+    fn row_text_covers_every_visible_column() {
+        let pair = GroupContract::new("C-1", "1");
+        let row = Row::new(&pair, &request(7, RequestStatus::AWAITING_USER));
+        assert_eq!(row.name, "h7.example.com");
+        assert_eq!(row.validation, "DV");
+        assert_eq!((row.domains_valid, row.domains_total), (1, 2));
+        assert_eq!(row.last_change_iso, "2026-11-28T10:00:00Z");
+        for needle in [
+            "h7.example",
+            "awaiting user",
+            "dv",
+            "1/2",
+            "2026-11-28",
+            "70",
+            "san",
+        ] {
+            assert!(row.matches(needle), "{needle}");
+        }
+        assert!(!row.matches("ov"));
+    }
+
+    #[test]
+    fn status_order_puts_awaiting_first() {
+        let pair = GroupContract::new("C-1", "1");
+        let awaiting = Row::new(&pair, &request(9, RequestStatus::AWAITING_USER));
+        let done = Row::new(&pair, &request(1, RequestStatus::COMPLETE));
+        assert_eq!(compare(&awaiting, &done, Column::Status), Ordering::Less);
+        assert_eq!(compare(&awaiting, &done, Column::SpsId), Ordering::Greater);
+    }
+}

@@ -1,0 +1,185 @@
+//! Status changes the dashboard has seen, of a request or of one of its domains: found by
+//! comparing the previous data with the new, journaled to disk, shown as History and flashes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::sps::model::{GroupContract, RequestStatus, SpsRequest};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub at: DateTime<Utc>,
+    pub pair: GroupContract,
+    pub sps_id: u64,
+    /// The domain whose validation changed; `None` for the request's own status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// `None` when the request (or domain) was first seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub to: String,
+}
+
+impl Transition {
+    /// One line for the flash bar and the history.
+    pub fn describe(&self, name: &str) -> String {
+        let subject = match &self.domain {
+            Some(domain) => format!("#{} {domain}", self.sps_id),
+            None if name.is_empty() => format!("#{}", self.sps_id),
+            None => format!("#{} {name}", self.sps_id),
+        };
+        match &self.from {
+            Some(from) => format!("{subject}: {from} → {}", self.to),
+            None => format!("{subject}: new, {}", self.to),
+        }
+    }
+
+    /// Worth the operator's attention (bell): waiting for them, done, or cancelled.
+    pub fn is_notable(&self) -> bool {
+        self.domain.is_none()
+            && matches!(
+                self.to.as_str(),
+                RequestStatus::AWAITING_USER | RequestStatus::COMPLETE | RequestStatus::CANCELLED
+            )
+    }
+}
+
+/// Every change between `old` (the data shown so far) and `new` for one pair. Requests absent
+/// before are reported as new only when there was data before (a first load is not news).
+pub fn diff(
+    pair: &GroupContract,
+    old: &[SpsRequest],
+    new: &[SpsRequest],
+    at: DateTime<Utc>,
+) -> Vec<Transition> {
+    let before: HashMap<u64, &SpsRequest> = old.iter().map(|r| (r.sps_id, r)).collect();
+    let mut changes = Vec::new();
+    for request in new {
+        match before.get(&request.sps_id) {
+            Some(previous) => changes.extend(diff_one(pair, previous, request, at)),
+            None if !old.is_empty() => changes.push(Transition {
+                at,
+                pair: pair.clone(),
+                sps_id: request.sps_id,
+                domain: None,
+                from: None,
+                to: request.status.as_str().to_string(),
+            }),
+            None => {}
+        }
+    }
+    changes
+}
+
+/// Changes of one request: its status, then each domain's status.
+pub fn diff_one(
+    pair: &GroupContract,
+    previous: &SpsRequest,
+    current: &SpsRequest,
+    at: DateTime<Utc>,
+) -> Vec<Transition> {
+    let mut changes = Vec::new();
+    if previous.status != current.status {
+        changes.push(Transition {
+            at,
+            pair: pair.clone(),
+            sps_id: current.sps_id,
+            domain: None,
+            from: Some(previous.status.as_str().to_string()),
+            to: current.status.as_str().to_string(),
+        });
+    }
+    let domains_before: HashMap<&str, &str> = previous
+        .dv_status
+        .iter()
+        .map(|domain| (domain.domain.as_str(), domain.status.as_str()))
+        .collect();
+    for domain in &current.dv_status {
+        let from = domains_before.get(domain.domain.as_str()).copied();
+        if from != Some(domain.status.as_str()) {
+            changes.push(Transition {
+                at,
+                pair: pair.clone(),
+                sps_id: current.sps_id,
+                domain: Some(domain.domain.clone()),
+                from: from.map(str::to_string),
+                to: domain.status.as_str().to_string(),
+            });
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn request(id: u64, status: &str, domain_status: &str) -> SpsRequest {
+        serde_json::from_value(serde_json::json!({
+            "spsId": id, "status": status,
+            "dvStatus": [{"domain": "www.example.com", "status": domain_status}]
+        }))
+        .expect("fixture parses")
+    }
+
+    #[test]
+    fn finds_request_and_domain_changes_and_new_requests() {
+        let pair = GroupContract::new("C-1", "1");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let old = vec![
+            request(1, "Pending", "Pending"),
+            request(2, "CPS running", "Valid"),
+        ];
+        let new = vec![
+            request(1, "Awaiting User", "Awaiting User"),
+            request(2, "CPS running", "Valid"),
+            request(3, "Pending", "Pending"),
+        ];
+        let changes = diff(&pair, &old, &new, at);
+        let lines: Vec<String> = changes.iter().map(|t| t.describe("")).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "#1: Pending → Awaiting User",
+                "#1 www.example.com: Pending → Awaiting User",
+                "#3: new, Pending",
+            ]
+        );
+        assert!(changes[0].is_notable());
+        assert!(!changes[1].is_notable());
+        assert!(!changes[2].is_notable());
+        assert!(
+            diff(&pair, &[], &new, at).is_empty(),
+            "first load is not news"
+        );
+    }
+
+    #[test]
+    fn completion_and_failure_are_notable() {
+        let pair = GroupContract::new("C-1", "1");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let done = diff_one(
+            &pair,
+            &request(1, "CPS running", "Valid"),
+            &request(1, RequestStatus::COMPLETE, "Valid"),
+            at,
+        );
+        assert!(done[0].is_notable());
+        let cancelled = diff_one(
+            &pair,
+            &request(1, "CPS running", "Valid"),
+            &request(1, RequestStatus::CANCELLED, "Valid"),
+            at,
+        );
+        assert!(cancelled[0].is_notable());
+    }
+}

@@ -1,0 +1,272 @@
+//! The reducer: every event changes `App` here and says which effects the loop must run.
+
+use chrono::{DateTime, Utc};
+
+use super::dataset::Dataset;
+use super::transitions::{Transition, diff, diff_one};
+use super::{App, Effect, Event, Level, Screen};
+use crate::sps::ApiError;
+use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
+
+pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
+    let effects = match event {
+        Event::Key(key) => app.on_key(key),
+        Event::Paste(text) => app.on_paste(&text),
+        Event::Resize { width, height } => {
+            app.size = (width, height);
+            app.clamp_offset();
+            Vec::new()
+        }
+        Event::Tick(now) => {
+            app.now = now;
+            if app.flash.as_ref().is_some_and(|flash| flash.until <= now) {
+                app.flash = None;
+            }
+            Vec::new()
+        }
+        Event::PairsDiscovered(pairs) => app.on_pairs(pairs),
+        Event::PairsFailed { error, failures } => {
+            let message = format!("{error} (attempt {failures}; retrying)");
+            app.record_error("group discovery".to_string(), error.to_string());
+            app.discovery_error = Some(message);
+            Vec::new()
+        }
+        Event::ListLoaded {
+            pair,
+            at,
+            outcome,
+            failures,
+        } => app.on_list(pair, at, outcome, failures),
+        Event::DetailLoaded {
+            pair,
+            sps_id,
+            at,
+            outcome,
+        } => app.on_detail(pair, sps_id, at, outcome),
+        Event::CacheLoaded {
+            pair,
+            fetched_at,
+            requests,
+        } => {
+            if let Some(index) = app.dataset_index(&pair)
+                && !app.datasets[index].is_loaded()
+            {
+                let dataset = &mut app.datasets[index];
+                dataset.replace(requests);
+                dataset.freshness.fetched_at = Some(fetched_at);
+                dataset.freshness.from_cache = true;
+                app.bump_data();
+            }
+            Vec::new()
+        }
+        Event::HistoryLoaded(transitions) => {
+            // Earlier runs' entries may arrive after changes seen live: keep each history in
+            // time order.
+            let mut touched = std::collections::HashSet::new();
+            for transition in transitions {
+                touched.insert((transition.pair.clone(), transition.sps_id));
+                app.record_transition(transition);
+            }
+            for key in touched {
+                if let Some(entries) = app.history.get_mut(&key) {
+                    entries.sort_by_key(|transition| transition.at);
+                }
+            }
+            Vec::new()
+        }
+        Event::StoreWarning(message) => {
+            app.record_error("local cache".to_string(), message.clone());
+            app.flash(message, Level::Warning);
+            Vec::new()
+        }
+        Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
+    };
+    app.refresh_view();
+    effects
+}
+
+impl App {
+    fn on_pairs(&mut self, pairs: Vec<NamedPair>) -> Vec<Effect> {
+        self.discovering = false;
+        self.discovery_error = None;
+        let mut datasets: Vec<Dataset> = Vec::with_capacity(pairs.len());
+        for named in &pairs {
+            if datasets.iter().any(|d| d.pair == named.pair) {
+                continue;
+            }
+            match self.datasets.iter().position(|d| d.pair == named.pair) {
+                Some(existing) => datasets.push(self.datasets.swap_remove(existing)),
+                None => datasets.push(Dataset::new(named)),
+            }
+        }
+        self.datasets = datasets;
+        self.scope = self.scope.filter(|index| *index < self.datasets.len());
+        self.bump_data();
+        if self.datasets.is_empty() {
+            self.flash(
+                "these credentials see no group/contract: list pairs in the config file".into(),
+                Level::Warning,
+            );
+        }
+        let pairs = self.pairs();
+        vec![Effect::LoadCache(pairs.clone()), Effect::Watch(pairs)]
+    }
+
+    fn on_list(
+        &mut self,
+        pair: GroupContract,
+        at: DateTime<Utc>,
+        outcome: Result<Vec<SpsRequest>, ApiError>,
+        failures: u32,
+    ) -> Vec<Effect> {
+        let Some(index) = self.dataset_index(&pair) else {
+            return Vec::new();
+        };
+        match outcome {
+            Ok(requests) => {
+                let dataset = &mut self.datasets[index];
+                let changes = if dataset.is_loaded() {
+                    diff(&pair, &dataset.requests, &requests, at)
+                } else {
+                    Vec::new()
+                };
+                dataset.replace(requests);
+                dataset.freshness.fetched_at = Some(at);
+                dataset.freshness.from_cache = false;
+                dataset.freshness.failures = 0;
+                dataset.freshness.last_error = None;
+                let saved = std::sync::Arc::clone(&dataset.requests);
+                self.bump_data();
+                let mut effects = vec![Effect::SaveCache {
+                    pair,
+                    fetched_at: at,
+                    requests: saved,
+                }];
+                effects.extend(self.announce(changes));
+                effects
+            }
+            Err(error) => {
+                let dataset = &mut self.datasets[index];
+                dataset.freshness.failures = failures.max(1);
+                dataset.freshness.last_error = Some(error.to_string());
+                let source = dataset.label();
+                self.record_error_at(at, source, error.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_detail(
+        &mut self,
+        pair: GroupContract,
+        sps_id: u64,
+        at: DateTime<Utc>,
+        outcome: Result<SpsRequest, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(index) = self.dataset_index(&pair) else {
+            return Vec::new();
+        };
+        match outcome {
+            Ok(request) => {
+                let dataset = &mut self.datasets[index];
+                let changes = match dataset.get(sps_id) {
+                    Some(previous) => diff_one(&pair, previous, &request, at),
+                    None => Vec::new(),
+                };
+                if dataset.get(sps_id) != Some(&request) {
+                    dataset.upsert(request);
+                    self.bump_data();
+                }
+                self.detail_freshness.fetched_at = Some(at);
+                self.detail_freshness.failures = 0;
+                self.detail_freshness.last_error = None;
+                self.announce(changes)
+            }
+            Err(error) => {
+                self.detail_freshness.failures += 1;
+                self.detail_freshness.last_error = Some(error.to_string());
+                self.record_error_at(at, format!("request #{sps_id}"), error.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    /// Records transitions, flashes the latest, rings the bell for the notable ones.
+    fn announce(&mut self, changes: Vec<Transition>) -> Vec<Effect> {
+        if changes.is_empty() {
+            return Vec::new();
+        }
+        // Notable: waiting for the operator, complete, cancelled, or failed by any other
+        // status (an edge hostname error is a failure only through its progress text).
+        let is_notable = |change: &Transition| {
+            change.is_notable()
+                || (change.domain.is_none()
+                    && self
+                        .dataset_index(&change.pair)
+                        .and_then(|index| self.datasets[index].get(change.sps_id))
+                        .is_some_and(|request| request.state() == RequestState::Failed))
+        };
+        let notable = changes.iter().any(is_notable);
+        let headline = changes
+            .iter()
+            .find(|change| is_notable(change))
+            .or(changes.last())
+            .map(|change| {
+                let name = self
+                    .dataset_index(&change.pair)
+                    .and_then(|index| self.datasets[index].get(change.sps_id))
+                    .and_then(|request| request.cname_hostname())
+                    .unwrap_or("")
+                    .to_string();
+                change.describe(&name)
+            })
+            .unwrap_or_default();
+        let more = if changes.len() > 1 {
+            format!(" (+{} more)", changes.len() - 1)
+        } else {
+            String::new()
+        };
+        self.flash(format!("{headline}{more}"), Level::Info);
+        for change in &changes {
+            self.record_transition(change.clone());
+        }
+        let mut effects = vec![Effect::AppendJournal(changes)];
+        if notable && self.config.ui.bell {
+            effects.push(Effect::Bell);
+        }
+        effects
+    }
+
+    fn on_submitted(
+        &mut self,
+        pair: GroupContract,
+        outcome: Result<crate::sps::model::Accepted, ApiError>,
+    ) -> Vec<Effect> {
+        match outcome {
+            Ok(accepted) => {
+                self.wizard = None;
+                self.flash(
+                    format!(
+                        "request #{} submitted; it shows up with the next refresh",
+                        accepted.sps_id
+                    ),
+                    Level::Info,
+                );
+                self.pending_select = Some((pair.clone(), accepted.sps_id));
+                if let Some(index) = self.dataset_index(&pair) {
+                    self.scope = Some(index);
+                }
+                self.screen = Screen::Requests;
+                vec![Effect::RefreshNow]
+            }
+            Err(error) => {
+                self.record_error("submit".to_string(), error.to_string());
+                self.flash(format!("not submitted: {error}"), Level::Error);
+                if let Some(wizard) = self.wizard.as_mut() {
+                    wizard.submit_failed(&error);
+                }
+                Vec::new()
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Keeps `App::view` (the filtered, sorted rows) in step with its inputs, doing only the work
+//! that changed: a new sort re-sorts what is shown, a longer filter narrows what is shown, and
+//! only new data or a new scope collects every row again. The selection follows its request.
+
+use super::App;
+use super::table::{Recompute, RowRef, ViewInputs, compare};
+
+impl App {
+    pub(crate) fn refresh_view(&mut self) {
+        let inputs = ViewInputs {
+            scope: self.scope,
+            data_generation: self.data_generation,
+            filter: self.filter.to_lowercase(),
+            sort: Some(self.sort),
+        };
+        let work = match &self.view_inputs {
+            Some(previous) if *previous == inputs => Recompute::Nothing,
+            Some(previous)
+                if previous.scope == inputs.scope
+                    && previous.data_generation == inputs.data_generation
+                    && previous.sort == inputs.sort
+                    && inputs.filter.contains(previous.filter.as_str()) =>
+            {
+                Recompute::Narrowed
+            }
+            Some(previous)
+                if previous.scope == inputs.scope
+                    && previous.data_generation == inputs.data_generation
+                    && previous.filter == inputs.filter =>
+            {
+                Recompute::Resorted
+            }
+            _ => Recompute::Full,
+        };
+        let datasets = &self.datasets;
+        let row = |at: &RowRef| &datasets[at.dataset].rows[at.row];
+        match work {
+            Recompute::Nothing => {}
+            Recompute::Narrowed => self.view.retain(|at| row(at).matches(&inputs.filter)),
+            Recompute::Resorted => sort(&mut self.view, &inputs, &row),
+            Recompute::Full => {
+                let scoped: Vec<usize> = match self.scope {
+                    Some(index) if index < datasets.len() => vec![index],
+                    Some(_) => Vec::new(),
+                    None => (0..datasets.len()).collect(),
+                };
+                let mut view: Vec<RowRef> = scoped
+                    .into_iter()
+                    .flat_map(|dataset| {
+                        (0..datasets[dataset].rows.len()).map(move |row| RowRef { dataset, row })
+                    })
+                    .filter(|at| row(at).matches(&inputs.filter))
+                    .collect();
+                sort(&mut view, &inputs, &row);
+                self.view = view;
+            }
+        }
+        if work != Recompute::Nothing {
+            self.last_recompute = work;
+        }
+        self.view_inputs = Some(inputs);
+        self.follow_selection();
+    }
+
+    /// Puts the cursor back on the selected request if it is shown; otherwise keeps the cursor
+    /// in range and remembers the selection, so it comes back when the filter is cleared.
+    fn follow_selection(&mut self) {
+        if let Some(pending) = self.pending_select.clone()
+            && let Some(position) = self.position_of(&pending)
+        {
+            self.selected = Some(pending);
+            self.pending_select = None;
+            self.cursor = position;
+        } else if let Some(selected) = self.selected.clone()
+            && let Some(position) = self.position_of(&selected)
+        {
+            self.cursor = position;
+        } else {
+            // Until the operator picks a row (`selected` is None) the cursor stays where it
+            // is, the top at start, while lists arrive and reorder the table.
+            self.cursor = self.cursor.min(self.view.len().saturating_sub(1));
+        }
+        self.clamp_offset();
+    }
+
+    fn position_of(&self, key: &super::RowKey) -> Option<usize> {
+        let dataset = self.dataset_index(&key.0)?;
+        let row = self.datasets[dataset].position(key.1)?;
+        let wanted = RowRef { dataset, row };
+        self.view.iter().position(|at| *at == wanted)
+    }
+
+    /// Moves the cursor by `delta` rows (clamped) and makes that request the selection.
+    pub(crate) fn move_cursor(&mut self, delta: isize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let last = self.view.len() - 1;
+        let target = self.cursor.saturating_add_signed(delta).min(last);
+        self.cursor = target;
+        self.selected = self.row(self.view[target]).map(|row| row.key());
+        self.clamp_offset();
+    }
+
+    pub(crate) fn table_height(&self) -> usize {
+        crate::ui::layout::table_body_rows(self.size.0, self.size.1)
+    }
+
+    /// Scrolls just enough to keep the cursor on screen.
+    pub(crate) fn clamp_offset(&mut self) {
+        self.offset = scroll_offset(
+            self.offset,
+            self.cursor,
+            self.table_height(),
+            self.view.len(),
+        );
+    }
+}
+
+/// The first visible row such that `cursor` is visible, moving `offset` as little as possible.
+pub fn scroll_offset(offset: usize, cursor: usize, height: usize, len: usize) -> usize {
+    let height = height.max(1);
+    let mut offset = offset.min(len.saturating_sub(height));
+    if cursor < offset {
+        offset = cursor;
+    } else if cursor >= offset + height {
+        offset = cursor + 1 - height;
+    }
+    offset
+}
+
+fn sort<'a>(view: &mut [RowRef], inputs: &ViewInputs, row: &impl Fn(&RowRef) -> &'a super::Row) {
+    let Some(spec) = inputs.sort else {
+        return;
+    };
+    view.sort_by(|a, b| {
+        let order = compare(row(a), row(b), spec.column);
+        if spec.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_offset;
+
+    #[test]
+    fn offset_moves_only_when_the_cursor_leaves_the_window() {
+        assert_eq!(scroll_offset(0, 5, 10, 100), 0);
+        assert_eq!(scroll_offset(0, 10, 10, 100), 1);
+        assert_eq!(scroll_offset(20, 15, 10, 100), 15);
+        assert_eq!(scroll_offset(95, 99, 10, 100), 90);
+        assert_eq!(scroll_offset(50, 3, 10, 4), 0);
+    }
+}

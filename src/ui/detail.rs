@@ -1,0 +1,410 @@
+//! The detail of one request: its fields, then one section at a time (domains with a panel
+//! that shows the focused domain's values whole, parameters, or the history of changes seen).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
+
+use super::format::{age, iso};
+use super::theme::{Theme, state_glyph};
+use crate::app::view::scroll_offset;
+use crate::app::{App, DetailSection, DetailState, FreshnessLevel};
+use crate::sps::model::{DvStatus, RequestState, SpsRequest};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some((detail, request)) = app.detail_request() else {
+        let message = match &app.screen {
+            crate::app::Screen::Detail(detail) => format!(
+                "request #{} is not in the last list of {} (Esc goes back)",
+                detail.sps_id, detail.pair
+            ),
+            crate::app::Screen::Requests => String::new(),
+        };
+        frame.render_widget(
+            Paragraph::new(message).block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    };
+    // Short screens get a two-line summary, leaving room for the domains.
+    let compact = area.height < 30;
+    let [summary, tabs, body] = Layout::vertical([
+        Constraint::Length(if compact { 4 } else { 6 }),
+        Constraint::Length(1),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    render_summary(frame, summary, app, request, theme, compact);
+    render_tabs(frame, tabs, app, detail, request, theme);
+    match detail.section {
+        DetailSection::Domains => render_domains(frame, body, app, detail, request, theme),
+        DetailSection::Parameters => render_parameters(frame, body, detail, request),
+        DetailSection::History => render_history(frame, body, app, detail, theme),
+    }
+}
+
+fn render_summary(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    request: &SpsRequest,
+    theme: Theme,
+    compact: bool,
+) {
+    let state = request.state();
+    let name = request
+        .cname_hostname()
+        .or_else(|| request.common_name())
+        .unwrap_or("(name not known yet)");
+    let mut status = vec![
+        Span::raw("status "),
+        Span::styled(
+            format!("{} {}", state_glyph(state), request.status),
+            theme.state(state),
+        ),
+    ];
+    if state == RequestState::AwaitingUser {
+        let hint = if compact {
+            "  ← awaiting you"
+        } else {
+            "  ← awaiting you: prove control of the domains below"
+        };
+        status.push(Span::styled(hint, theme.state(state)));
+    }
+    let ids = format!(
+        "jobId {}   enrollmentId {}   kind {}   validation {}   CN {}",
+        opt(request.job_id),
+        opt(request.enrollment_id),
+        request.create_type().unwrap_or("-"),
+        request.validation().map_or("-", |v| v.label()),
+        request.common_name().unwrap_or("-"),
+    );
+    let change = match request.last_status_change_at() {
+        Some(time) => format!("last change {} ({})", age(app.now, time), iso(time)),
+        None => format!(
+            "last change {}",
+            request.last_status_change.as_deref().unwrap_or("-")
+        ),
+    };
+    let polled = match app.detail_freshness.fetched_at {
+        Some(time) => {
+            let level = app
+                .detail_freshness
+                .level(app.now, app.config.poll.detail_secs);
+            let mut text = format!("   detail read {}", age(app.now, time));
+            if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
+                text.push(' ');
+                text.push_str(level.word());
+            }
+            if let Some(error) = &app.detail_freshness.last_error {
+                text.push_str(&format!(" (last read failed: {error})"));
+            }
+            text
+        }
+        None => "   reading details…".to_string(),
+    };
+    let progress = request.workflow_progress.as_deref().unwrap_or("-");
+    let lines = if compact {
+        let mut first = status;
+        first.push(Span::raw(format!("   {progress}")));
+        vec![
+            Line::from(first),
+            Line::from(format!("{change}{polled}   {ids}")),
+        ]
+    } else {
+        vec![
+            Line::from(status),
+            Line::from(format!("progress {progress}")),
+            Line::from(ids),
+            Line::from(format!("{change}{polled}")),
+        ]
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" #{} {name} ", request.sps_id));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn opt(value: Option<u64>) -> String {
+    value.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
+
+fn render_tabs(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    detail: &DetailState,
+    request: &SpsRequest,
+    theme: Theme,
+) {
+    let history = app
+        .transitions_of(&(detail.pair.clone(), detail.sps_id))
+        .len();
+    let tabs = [
+        (
+            DetailSection::Domains,
+            format!("Domains {}", request.dv_status.len()),
+        ),
+        (
+            DetailSection::Parameters,
+            format!("Parameters {}", request.parameters.len()),
+        ),
+        (DetailSection::History, format!("History {history}")),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (section, label) in tabs {
+        if section == detail.section {
+            spans.push(Span::styled(format!("[{label}]"), theme.selected()));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::styled("(Tab switches)", theme.dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_domains(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    detail: &DetailState,
+    request: &SpsRequest,
+    theme: Theme,
+) {
+    if request.dv_status.is_empty() {
+        let text = match request.validation() {
+            Some(crate::sps::model::Validation::Ov) => {
+                "OV request: no per-domain validation records (the CA validates the organization)"
+            }
+            _ => "no domain validation records (yet)",
+        };
+        frame.render_widget(
+            Paragraph::new(text).block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    }
+    let checks: Vec<Option<&crate::app::DomainCheck>> = request
+        .dv_status
+        .iter()
+        .map(|domain| {
+            app.domain_checks
+                .get(&(request.sps_id, domain.domain.clone()))
+        })
+        .collect();
+    let with_check = checks.iter().any(Option::is_some);
+    let table_height = (request.dv_status.len() as u16 + 3).min((area.height / 2).max(5));
+    let [table_area, panel_area] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    let visible = table_height.saturating_sub(3) as usize;
+    let cursor = detail.domain_cursor.min(request.dv_status.len() - 1);
+    let offset = scroll_offset(0, cursor, visible, request.dv_status.len());
+    // Narrow screens keep the short columns; the panel below shows the paths whole.
+    let wide = area.width >= 100;
+    let rows: Vec<TableRow> = request
+        .dv_status
+        .iter()
+        .zip(&checks)
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(position, (domain, check))| {
+            let mut cells = vec![domain.domain.clone(), domain.status.to_string()];
+            if wide {
+                cells.push(text(&domain.full_path));
+                cells.push(text(&domain.redirect_path));
+                cells.push(text(&domain.token));
+            }
+            cells.push(text(&domain.expires));
+            cells.push(text(&domain.error));
+            if with_check {
+                cells.push(check.map(|c| c.summary.clone()).unwrap_or_default());
+            }
+            let mut style = domain_style(domain, theme);
+            if position == cursor {
+                style = style.patch(theme.selected());
+            }
+            TableRow::new(cells).style(style)
+        })
+        .collect();
+    let mut header = vec!["domain", "status"];
+    let mut widths = vec![Constraint::Fill(4), Constraint::Length(13)];
+    if wide {
+        header.extend(["fullPath", "redirectPath", "token"]);
+        widths.extend([
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ]);
+    }
+    header.extend(["expires", "error"]);
+    widths.extend([Constraint::Length(20), Constraint::Fill(2)]);
+    if with_check {
+        header.push("check");
+        widths.push(Constraint::Fill(2));
+    }
+    let table = Table::new(rows, widths)
+        .header(TableRow::new(header).style(theme.header()))
+        .column_spacing(1)
+        .block(Block::default().borders(Borders::ALL).title(format!(
+            " domain {} of {} (↑↓; whole values below) ",
+            cursor + 1,
+            request.dv_status.len()
+        )));
+    frame.render_widget(table, table_area);
+    let focused = &request.dv_status[cursor];
+    // Domain and status are in the highlighted row and the title: the panel's lines go to the
+    // long values, each cut into chunks under its label so nothing is pushed out of view.
+    let inner_width = panel_area.width.saturating_sub(2) as usize;
+    let values = [
+        ("fullPath", focused.full_path.as_deref()),
+        ("redirectPath", focused.redirect_path.as_deref()),
+        ("error", focused.error.as_deref()),
+        ("expires", focused.expires.as_deref()),
+        ("token", focused.token.as_deref()),
+        ("responseBody", focused.response_body.as_deref()),
+        ("validated", focused.validated_timestamp.as_deref()),
+    ];
+    let mut lines: Vec<Line> = values
+        .into_iter()
+        .flat_map(|(name, value)| wrapped_field(name, value.unwrap_or("-"), inner_width))
+        .collect();
+    if let Some(check) = checks[cursor] {
+        lines.extend(wrapped_field("check", &check.summary, inner_width));
+    }
+    let title = format!(" focused domain: {} ({}) ", focused.domain, focused.status);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        panel_area,
+    );
+}
+
+fn domain_style(domain: &DvStatus, theme: Theme) -> ratatui::style::Style {
+    use crate::sps::model::DomainStatus;
+    let state = match domain.status.as_str() {
+        DomainStatus::VALID => RequestState::Complete,
+        DomainStatus::AWAITING_USER => RequestState::AwaitingUser,
+        DomainStatus::INVALID | DomainStatus::EXPIRED => RequestState::Failed,
+        _ => RequestState::InProgress,
+    };
+    theme.state(state)
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "-".to_string())
+}
+
+/// Width of a field's label column (the longest label, "redirectPath", and a space).
+const LABEL_WIDTH: usize = 13;
+
+/// A field whose value is cut into chunks that fit `width`, continued under the value.
+fn wrapped_field(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(LABEL_WIDTH).max(8);
+    let characters: Vec<char> = value.chars().collect();
+    let chunks: Vec<String> = if characters.is_empty() {
+        vec![String::new()]
+    } else {
+        characters
+            .chunks(room)
+            .map(|chunk| chunk.iter().collect())
+            .collect()
+    };
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            let label = if index == 0 { name } else { "" };
+            Line::from(vec![
+                Span::styled(
+                    format!("{label:<width$}", width = LABEL_WIDTH),
+                    ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+                ),
+                Span::raw(chunk),
+            ])
+        })
+        .collect()
+}
+
+/// `name` in bold, padded to `width`, always followed by at least one space.
+fn field_padded<'a>(name: &'a str, value: &'a str, width: usize) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            format!("{name:<width$} "),
+            ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+        Span::raw(value),
+    ])
+}
+
+fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, request: &SpsRequest) {
+    let lines: Vec<Line> = if request.parameters.is_empty() {
+        vec![Line::from(
+            "no parameters known (SPS sends them with information=true)",
+        )]
+    } else {
+        let width = request
+            .parameters
+            .iter()
+            .map(|parameter| parameter.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(44);
+        request
+            .parameters
+            .iter()
+            .map(|parameter| {
+                field_padded(
+                    &parameter.name,
+                    parameter.value.as_deref().unwrap_or(""),
+                    width,
+                )
+            })
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" parameters (↑↓ scroll) "),
+            ),
+        area,
+    );
+}
+
+fn render_history(frame: &mut Frame, area: Rect, app: &App, detail: &DetailState, theme: Theme) {
+    let transitions = app.transitions_of(&(detail.pair.clone(), detail.sps_id));
+    let lines: Vec<Line> = if transitions.is_empty() {
+        vec![Line::from(Span::styled(
+            "no status change seen yet (changes are recorded while spsdash runs)",
+            theme.dim(),
+        ))]
+    } else {
+        transitions
+            .iter()
+            .rev()
+            .map(|transition| {
+                Line::from(format!(
+                    "{}  {:>8}  {}",
+                    iso(transition.at),
+                    age(app.now, transition.at),
+                    transition.describe("")
+                ))
+            })
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" history, newest first (↑↓ scroll) "),
+            ),
+        area,
+    );
+}

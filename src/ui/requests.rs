@@ -1,0 +1,369 @@
+//! The home screen: the sidebar of group/contract pairs and the table of their requests.
+//! Only the rows inside the window are turned into widgets.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table};
+
+use super::format::{age, fit};
+use super::layout;
+use super::theme::{Theme, state_glyph};
+use crate::app::view::scroll_offset;
+use crate::app::{App, Column, Dataset, FreshnessLevel, Row, StateCounts};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let (sidebar, table) = layout::requests_split(area);
+    render_sidebar(frame, sidebar, app, theme);
+    render_table(frame, table, app, theme);
+}
+
+fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let block = Block::default().borders(Borders::ALL).title(" pairs ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let mut total = StateCounts::default();
+    for dataset in &app.datasets {
+        total.add(&dataset.counts);
+    }
+    // Entry 0 is "all pairs"; each entry is a title line and a counts line (+ age for pairs).
+    let mut entries: Vec<Vec<Line>> = Vec::new();
+    entries.push(vec![
+        Line::from("all pairs"),
+        Line::from(counts_text(&total, width.saturating_sub(2))),
+    ]);
+    for dataset in &app.datasets {
+        let level = dataset.freshness.level(app.now, app.interval_secs(dataset));
+        entries.push(vec![
+            Line::from(fit(&dataset.label(), width.saturating_sub(2))),
+            Line::from(counts_text(&dataset.counts, width.saturating_sub(2))),
+            Line::from(Span::styled(
+                fit(
+                    &sidebar_freshness(app, dataset, level),
+                    width.saturating_sub(2),
+                ),
+                theme.freshness(level),
+            )),
+        ]);
+    }
+    if app.discovering {
+        let text = match &app.discovery_error {
+            Some(error) => format!("finding pairs failed: {error}"),
+            None => "finding your groups…".to_string(),
+        };
+        entries.push(vec![Line::from(Span::styled(text, theme.dim()))]);
+    }
+    let chosen = app.scope.map_or(0, |index| index + 1);
+    // Skip whole entries from the top until the chosen one fits.
+    let heights: Vec<usize> = entries.iter().map(Vec::len).collect();
+    let mut first = 0;
+    while first < chosen && heights[first..=chosen].iter().sum::<usize>() > inner.height as usize {
+        first += 1;
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    for (position, entry) in entries.into_iter().enumerate().skip(first) {
+        for (line_number, line) in entry.into_iter().enumerate() {
+            let marker = match (position == chosen, line_number) {
+                (true, 0) => "▸ ",
+                _ => "  ",
+            };
+            let mut spans = vec![Span::raw(marker)];
+            spans.extend(line.spans);
+            let mut line = Line::from(spans);
+            if position == chosen && line_number == 0 {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Counts by state in `width` columns: all four if they fit, else without the complete ones
+/// (the table title has the total), else only what needs attention.
+fn counts_text(counts: &StateCounts, width: usize) -> String {
+    let (awaiting, in_progress, failed, complete) = (
+        compact(counts.awaiting),
+        compact(counts.in_progress),
+        compact(counts.failed),
+        compact(counts.complete),
+    );
+    [
+        format!("⚑{awaiting} …{in_progress} ✗{failed} ✓{complete}"),
+        format!("⚑{awaiting} …{in_progress} ✗{failed}"),
+        format!("⚑{awaiting} ✗{failed}"),
+    ]
+    .into_iter()
+    .find(|text| text.chars().count() <= width)
+    .unwrap_or_else(|| format!("⚑{awaiting}"))
+}
+
+/// 999, 1.4k, 12k.
+fn compact(count: usize) -> String {
+    match count {
+        0..=999 => count.to_string(),
+        1000..=9_999 => format!("{:.1}k", count as f64 / 1000.0),
+        _ => format!("{}k", count / 1000),
+    }
+}
+
+/// The sidebar's short form: "⟳ 4s ago", "cache 2h ago", with LATE/OUTDATED in words.
+fn sidebar_freshness(app: &App, dataset: &Dataset, level: FreshnessLevel) -> String {
+    let Some(fetched_at) = dataset.freshness.fetched_at else {
+        return match dataset.freshness.failures {
+            0 => "loading…".to_string(),
+            failures => format!("failed ×{failures}"),
+        };
+    };
+    let verb = if dataset.freshness.from_cache {
+        "cache"
+    } else {
+        "⟳"
+    };
+    let mut text = format!("{verb} {}", age(app.now, fetched_at));
+    if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
+        text.push(' ');
+        text.push_str(level.word());
+    }
+    if dataset.freshness.failures > 0 {
+        text.push_str(&format!(" ⚠{}", dataset.freshness.failures));
+    }
+    text
+}
+
+/// "updated 4s ago", "cached 2h ago", with LATE/OUTDATED in words.
+pub fn freshness_text(app: &App, dataset: &Dataset, level: FreshnessLevel) -> String {
+    let Some(fetched_at) = dataset.freshness.fetched_at else {
+        return match dataset.freshness.failures {
+            0 => "loading…".to_string(),
+            failures => format!("no data, {failures} failed"),
+        };
+    };
+    let verb = if dataset.freshness.from_cache {
+        "cached"
+    } else {
+        "updated"
+    };
+    let mut text = format!("{verb} {}", age(app.now, fetched_at));
+    if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
+        text.push(' ');
+        text.push_str(level.word());
+    }
+    text
+}
+
+/// Columns in the order they are dropped last-to-first when space runs out.
+const PRIORITY: [Column; 8] = [
+    Column::SpsId,
+    Column::Status,
+    Column::Name,
+    Column::Domains,
+    Column::LastChange,
+    Column::Validation,
+    Column::Kind,
+    Column::Enrollment,
+];
+
+/// Width each column wants; the name takes what is left.
+fn wanted_width(column: Column) -> u16 {
+    match column {
+        Column::SpsId => 6,
+        Column::Name => 12,
+        Column::Kind => 8,
+        Column::Validation => 3,
+        Column::Status => 16,
+        Column::Domains => 5,
+        Column::LastChange => 11,
+        Column::Enrollment => 10,
+    }
+}
+
+/// Extra width of the last-change column when the ISO time follows the relative one
+/// ("5m ago  2026-11-28T11:55Z" is 25 wide instead of 11). The table shows minutes; the
+/// detail view shows seconds.
+const ISO_WIDTH: u16 = 14;
+
+struct Plan {
+    columns: Vec<Column>,
+    with_iso: bool,
+}
+
+/// Which columns fit in `width`, by priority; the ISO time goes last.
+fn plan(width: u16) -> Plan {
+    // Glyph column + separators.
+    let mut used = 2u16;
+    let mut chosen = Vec::new();
+    for column in PRIORITY {
+        let need = wanted_width(column) + 1;
+        if used + need <= width {
+            used += need;
+            chosen.push(column);
+        }
+    }
+    let with_iso = chosen.contains(&Column::LastChange) && used + ISO_WIDTH <= width;
+    let columns = Column::ALL
+        .into_iter()
+        .filter(|column| chosen.contains(column))
+        .collect();
+    Plan { columns, with_iso }
+}
+
+fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let title = table_title(app);
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    let plan = plan(inner.width);
+    let height = inner.height.saturating_sub(1) as usize;
+    let offset = scroll_offset(app.offset, app.cursor, height, app.view.len());
+    let visible = app.view.iter().enumerate().skip(offset).take(height);
+    let rows: Vec<TableRow> = visible
+        .filter_map(|(position, at)| {
+            let row = app.row(*at)?;
+            let mut style = theme.state(row.state);
+            if position == app.cursor {
+                style = style.patch(theme.selected());
+            }
+            Some(table_row(app, row, &plan).style(style))
+        })
+        .collect();
+    let mut header: Vec<String> = vec![String::new()];
+    let mut widths: Vec<Constraint> = vec![Constraint::Length(1)];
+    for column in &plan.columns {
+        let mut title = column.title().to_string();
+        if app.sort.column == *column {
+            title.push(if app.sort.descending { '▼' } else { '▲' });
+        }
+        header.push(title);
+        widths.push(match column {
+            Column::Name => Constraint::Min(wanted_width(*column)),
+            Column::LastChange if plan.with_iso => {
+                Constraint::Length(wanted_width(*column) + ISO_WIDTH)
+            }
+            other => Constraint::Length(wanted_width(*other)),
+        });
+    }
+    let table = Table::new(rows, widths)
+        .header(TableRow::new(header).style(theme.header()))
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+    if app.view.is_empty() {
+        let message = empty_message(app);
+        let [_, middle, _] = ratatui::layout::Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        frame.render_widget(
+            Paragraph::new(message)
+                .style(theme.dim())
+                .alignment(ratatui::layout::Alignment::Center),
+            middle,
+        );
+    }
+}
+
+fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
+    let mut cells: Vec<String> = vec![state_glyph(row.state).to_string()];
+    for column in &plan.columns {
+        cells.push(match column {
+            Column::SpsId => row.sps_id.to_string(),
+            Column::Name => row.name.clone(),
+            Column::Kind => row.kind.clone(),
+            Column::Validation => row.validation.to_string(),
+            Column::Status => fit(&row.status, wanted_width(Column::Status) as usize),
+            Column::Domains => {
+                if row.domains_total == 0 {
+                    "-".to_string()
+                } else {
+                    format!("{}/{}", row.domains_valid, row.domains_total)
+                }
+            }
+            Column::LastChange => match row.last_change {
+                Some(time) if plan.with_iso => {
+                    format!(
+                        "{:<7} {}",
+                        age(app.now, time),
+                        time.format("%Y-%m-%dT%H:%MZ")
+                    )
+                }
+                Some(time) => age(app.now, time),
+                None => row.last_change_iso.clone(),
+            },
+            Column::Enrollment => row.enrollment.clone(),
+        });
+    }
+    TableRow::new(cells)
+}
+
+fn table_title(app: &App) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!(
+        " {} · {} of {} ",
+        app.scope_label(),
+        app.view.len(),
+        app.scoped_datasets()
+            .iter()
+            .map(|d| d.rows.len())
+            .sum::<usize>()
+    ))];
+    if app.filter_editing || !app.filter.is_empty() {
+        let cursor = if app.filter_editing { "▏" } else { "" };
+        spans.push(Span::styled(
+            format!("filter: /{}{cursor} ", app.filter),
+            Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn empty_message(app: &App) -> String {
+    if !app.filter.is_empty() {
+        return format!(
+            "no request matches \"{}\" (Esc clears the filter)",
+            app.filter
+        );
+    }
+    let loaded = app.scoped_datasets().iter().any(|d| d.is_loaded());
+    if app.discovering || !loaded {
+        return "loading requests…".to_string();
+    }
+    "no requests here yet (n creates one)".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_shrink_to_fit_the_sidebar() {
+        let counts = StateCounts {
+            awaiting: 847,
+            in_progress: 1442,
+            failed: 97,
+            complete: 7614,
+        };
+        assert_eq!(counts_text(&counts, 30), "⚑847 …1.4k ✗97 ✓7.6k");
+        assert_eq!(counts_text(&counts, 14), "⚑847 …1.4k ✗97");
+        assert_eq!(counts_text(&counts, 9), "⚑847 ✗97");
+        assert_eq!(compact(12_345), "12k");
+    }
+
+    #[test]
+    fn narrow_tables_drop_columns_by_priority() {
+        let narrow = plan(40);
+        assert_eq!(
+            narrow.columns,
+            vec![Column::SpsId, Column::Name, Column::Status]
+        );
+        let wide = plan(120);
+        assert_eq!(wide.columns.len(), 8);
+        assert!(wide.with_iso);
+        let medium = plan(60);
+        assert!(medium.columns.contains(&Column::LastChange));
+        assert!(!medium.columns.contains(&Column::Enrollment));
+        assert!(!medium.with_iso);
+    }
+}

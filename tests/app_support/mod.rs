@@ -1,0 +1,227 @@
+//! Fixtures shared by the dashboard's reducer and rendering tests: a fixed clock, two pairs
+//! and requests built from JSON the way SPS sends them.
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+use spsdash::app::{App, Effect, Event, update};
+use spsdash::config::{Config, PairConfig};
+use spsdash::sps::model::{GroupContract, SpsRequest};
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+        .single()
+        .expect("a valid time")
+}
+
+pub fn at(seconds: i64) -> DateTime<Utc> {
+    t0() + chrono::Duration::seconds(seconds)
+}
+
+pub fn web() -> GroupContract {
+    GroupContract::new("C-1ABCDE", "12345")
+}
+
+pub fn shop() -> GroupContract {
+    GroupContract::new("C-2FGHIJ", "678")
+}
+
+pub fn config() -> Config {
+    Config {
+        pairs: vec![
+            PairConfig {
+                contract: "C-1ABCDE".into(),
+                group: "12345".into(),
+                name: Some("Web".into()),
+            },
+            PairConfig {
+                contract: "C-2FGHIJ".into(),
+                group: "678".into(),
+                name: Some("Shop".into()),
+            },
+        ],
+        ..Config::default()
+    }
+}
+
+pub fn app(width: u16, height: u16) -> App {
+    App::new(config(), "DEMO".into(), t0(), (width, height))
+}
+
+/// A DV SAN request with one record per domain, `(domain, status)`.
+pub fn dv_request(
+    sps_id: u64,
+    status: &str,
+    cname: &str,
+    domains: &[(&str, &str)],
+    minutes_ago: i64,
+) -> SpsRequest {
+    let dv: Vec<_> = domains
+        .iter()
+        .map(|(domain, domain_status)| {
+            let token = format!("tok{sps_id}{}", domain.len());
+            json!({
+                "domain": domain,
+                "status": domain_status,
+                "fullPath": format!("http://{domain}/.well-known/acme-challenge/{token}"),
+                "redirectPath": format!("http://dcv.akamai.com/.well-known/acme-challenge/{token}"),
+                "token": token,
+                "responseBody": format!("{token}.key"),
+                "expires": "2026-12-05T12:00:00Z",
+                "validatedTimestamp": null,
+                "error": null
+            })
+        })
+        .collect();
+    let mut parameters = vec![
+        json!({"name": "cnameHostname", "value": cname}),
+        json!({"name": "createType", "value": "san"}),
+        json!({"name": "issuer", "value": "lets-encrypt"}),
+        json!({"name": "csr.cn", "value": cname}),
+    ];
+    for (domain, _) in domains {
+        parameters.push(json!({"name": "csr.sans", "value": domain}));
+    }
+    let changed = at(-minutes_ago * 60).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    serde_json::from_value(json!({
+        "spsId": sps_id,
+        "resourceUrl": format!("/config-secure-provisioning-service/v1/sps-requests/{sps_id}"),
+        "jobId": sps_id + 40000,
+        "enrollmentId": sps_id + 10000,
+        "status": status,
+        "workflowProgress": "Waiting for domain validation.",
+        "lastStatusChange": changed,
+        "parameters": parameters,
+        "dvStatus": dv
+    }))
+    .expect("fixture parses")
+}
+
+/// An OV request of a given kind (single, wildcard, san).
+pub fn ov_request(
+    sps_id: u64,
+    status: &str,
+    cname: &str,
+    kind: &str,
+    minutes_ago: i64,
+) -> SpsRequest {
+    let changed = at(-minutes_ago * 60).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    serde_json::from_value(json!({
+        "spsId": sps_id,
+        "jobId": sps_id + 40000,
+        "status": status,
+        "workflowProgress": "",
+        "lastStatusChange": changed,
+        "parameters": [
+            {"name": "cnameHostname", "value": cname},
+            {"name": "createType", "value": kind},
+            {"name": "issuer", "value": "symantec"},
+            {"name": "csr.cn", "value": cname}
+        ]
+    }))
+    .expect("fixture parses")
+}
+
+/// The Web pair's usual list: one of each state.
+pub fn web_list() -> Vec<SpsRequest> {
+    vec![
+        dv_request(
+            1856,
+            "Awaiting User",
+            "shop.example.com",
+            &[
+                ("shop.example.com", "Valid"),
+                ("www.shop.example.com", "Awaiting User"),
+            ],
+            5,
+        ),
+        ov_request(
+            1801,
+            "SPS Request Complete",
+            "api.example.com",
+            "single",
+            600,
+        ),
+        ov_request(1820, "CPS running", "*.img.example.com", "wildcard", 90),
+        dv_request(
+            1870,
+            "Pending",
+            "news.example.org",
+            &[("news.example.org", "Pending")],
+            1,
+        ),
+        ov_request(1790, "CPS cancelled", "old.example.net", "san", 3000),
+    ]
+}
+
+pub fn shop_list() -> Vec<SpsRequest> {
+    vec![
+        dv_request(
+            2001,
+            "SPS Request Complete",
+            "store.example.com",
+            &[
+                ("store.example.com", "Valid"),
+                ("cdn.store.example.com", "Valid"),
+            ],
+            240,
+        ),
+        dv_request(
+            2002,
+            "Awaiting User",
+            "pay.example.com",
+            &[("pay.example.com", "Awaiting User")],
+            20,
+        ),
+    ]
+}
+
+pub fn loaded(pair: GroupContract, requests: Vec<SpsRequest>, seconds: i64) -> Event {
+    Event::ListLoaded {
+        pair,
+        at: at(seconds),
+        outcome: Ok(requests),
+        failures: 0,
+    }
+}
+
+/// An app with both pairs loaded at t0.
+pub fn loaded_app(width: u16, height: u16) -> App {
+    let mut app = app(width, height);
+    update(&mut app, loaded(web(), web_list(), 0));
+    update(&mut app, loaded(shop(), shop_list(), 0));
+    app
+}
+
+pub fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn char(c: char) -> Event {
+    key(KeyCode::Char(c))
+}
+
+pub fn press(app: &mut App, events: impl IntoIterator<Item = Event>) -> Vec<Effect> {
+    events
+        .into_iter()
+        .flat_map(|event| update(app, event))
+        .collect()
+}
+
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    press(app, text.chars().map(char))
+}
+
+/// The spsIds of the rows shown, in order.
+pub fn shown(app: &App) -> Vec<u64> {
+    app.view
+        .iter()
+        .filter_map(|at| app.row(*at))
+        .map(|row| row.sps_id)
+        .collect()
+}
+
+pub fn cursor_id(app: &App) -> Option<u64> {
+    app.cursor_request().map(|(_, request)| request.sps_id)
+}

@@ -1,0 +1,242 @@
+//! Every screen rendered into a `TestBackend` at 80×24 and 120×40, compared with the
+//! committed snapshots (tests/snapshots/). Time is fixed, so ages are stable.
+
+mod app_support;
+
+use app_support::*;
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use spsdash::app::{App, Event, update};
+use spsdash::sps::ApiError;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn draw(app: &App) -> TestBackend {
+    let backend = TestBackend::new(app.size.0, app.size.1);
+    let mut terminal = Terminal::new(backend).expect("a test terminal");
+    terminal
+        .draw(|frame| spsdash::ui::render(frame, app))
+        .expect("draws");
+    terminal.backend().clone()
+}
+
+/// The screen as plain lines (the backend's Display quotes each line).
+fn screen_text(app: &App) -> String {
+    draw(app)
+        .to_string()
+        .lines()
+        .map(|line| line.trim_matches('"'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn snapshot(name: &str, setup: impl Fn(&mut App)) {
+    for (width, height) in SIZES {
+        let mut app = loaded_app(width, height);
+        update(&mut app, Event::Tick(at(4)));
+        setup(&mut app);
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), draw(&app));
+    }
+}
+
+#[test]
+fn requests_screen() {
+    snapshot("requests", |_| {});
+}
+
+#[test]
+fn requests_of_one_pair_filtered_and_sorted() {
+    snapshot("requests_filtered", |app| {
+        press(app, [key(KeyCode::Right), char('7'), char('/')]);
+        type_text(app, "example.com");
+    });
+}
+
+#[test]
+fn detail_screen_domains() {
+    snapshot("detail", |app| {
+        press(app, [key(KeyCode::Enter), char('j')]);
+    });
+}
+
+#[test]
+fn detail_screen_parameters_and_history() {
+    snapshot("detail_parameters", |app| {
+        press(app, [key(KeyCode::Enter), key(KeyCode::Tab)]);
+    });
+    snapshot("detail_history", |app| {
+        let mut list = web_list();
+        list[0].dv_status[1].status = spsdash::sps::model::DomainStatus("Valid".into());
+        update(app, loaded(web(), list, 3));
+        press(
+            app,
+            [key(KeyCode::Enter), key(KeyCode::Tab), key(KeyCode::Tab)],
+        );
+    });
+}
+
+#[test]
+fn help_overlay() {
+    snapshot("help", |app| {
+        press(app, [char('?')]);
+    });
+    snapshot("help_detail", |app| {
+        press(app, [key(KeyCode::Enter), char('?')]);
+    });
+}
+
+#[test]
+fn errors_overlay_and_failing_status_bar() {
+    snapshot("errors", |app| {
+        update(
+            app,
+            Event::ListLoaded {
+                pair: web(),
+                at: at(90),
+                outcome: Err(ApiError::Timeout {
+                    after: std::time::Duration::from_secs(20),
+                }),
+                failures: 2,
+            },
+        );
+        update(app, Event::Tick(at(100)));
+        press(app, [char('E')]);
+    });
+}
+
+#[test]
+fn paused_banner_and_stale_data() {
+    snapshot("paused", |app| {
+        press(app, [char('p')]);
+        update(app, Event::Tick(at(50)));
+    });
+}
+
+#[test]
+fn loading_before_any_data() {
+    for (width, height) in SIZES {
+        let app = app(width, height);
+        insta::assert_snapshot!(format!("loading_{width}x{height}"), draw(&app));
+    }
+}
+
+#[test]
+fn too_small_says_how_big_it_must_be() {
+    let app = loaded_app(50, 12);
+    let text = screen_text(&app);
+    assert!(text.contains("at least 60×16"), "{text}");
+    assert!(text.contains("50×12"), "{text}");
+}
+
+#[test]
+fn awaiting_rows_carry_a_glyph_and_a_word_and_the_detail_shows_paths_whole() {
+    let mut app = loaded_app(80, 24);
+    let text = screen_text(&app);
+    let awaiting = text
+        .lines()
+        .find(|line| line.contains("1856"))
+        .expect("row 1856 on screen");
+    assert!(
+        awaiting.contains('⚑') && awaiting.contains("Awaiting User"),
+        "{awaiting}"
+    );
+    press(&mut app, [key(KeyCode::Enter), char('j')]);
+    // At 80 columns the table cuts long values; the focused-domain panel shows them whole.
+    let text = screen_text(&app).replace(['│', '\n', ' '], "");
+    for whole in [
+        "http://www.shop.example.com/.well-known/acme-challenge/tok185620",
+        "http://dcv.akamai.com/.well-known/acme-challenge/tok185620",
+    ] {
+        assert!(text.contains(whole), "{whole} not whole on screen");
+    }
+}
+
+#[test]
+fn every_column_fits_at_120_and_low_priority_ones_drop_at_80() {
+    let wide = screen_text(&loaded_app(120, 40));
+    for title in [
+        "spsId",
+        "cname / CN",
+        "kind",
+        "val",
+        "status",
+        "valid",
+        "last change",
+        "enrollment",
+    ] {
+        assert!(wide.contains(title), "{title} missing at 120");
+    }
+    assert!(wide.contains("2026-11-28T11:55Z"), "ISO time at 120");
+    let narrow = screen_text(&loaded_app(80, 24));
+    assert!(narrow.contains("spsId") && narrow.contains("status"));
+    assert!(!narrow.contains("enrollment"));
+    for line in narrow.lines() {
+        assert!(line.chars().count() <= 80);
+    }
+}
+
+#[test]
+fn freshness_is_said_in_words_not_only_colour() {
+    let mut app = loaded_app(120, 40);
+    update(&mut app, Event::Tick(at(40)));
+    assert!(screen_text(&app).contains("updated 40s ago LATE"));
+    update(&mut app, Event::Tick(at(200)));
+    assert!(screen_text(&app).contains("OUTDATED"));
+}
+
+#[test]
+fn no_color_draws_without_any_colour_but_keeps_words_and_marks() {
+    let mut app = loaded_app(120, 40);
+    app.no_color = true;
+    update(&mut app, Event::Tick(at(40)));
+    let backend = draw(&app);
+    let buffer = backend.buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
+    }
+    let text = screen_text(&app);
+    assert!(text.contains('⚑') && text.contains("LATE"));
+
+    // With colour, the awaiting rows and the late age are coloured.
+    app.no_color = false;
+    let coloured = draw(&app);
+    assert!(
+        coloured
+            .buffer()
+            .content()
+            .iter()
+            .any(|cell| cell.fg != ratatui::style::Color::Reset)
+    );
+}
+
+#[test]
+fn paste_goes_into_the_filter_while_typing_it() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [char('/')]);
+    update(&mut app, Event::Paste("news.example\nsecond line".into()));
+    assert_eq!(app.filter, "news.example");
+    assert!(screen_text(&app).contains("filter: /news.example"));
+}
+
+#[test]
+fn a_domain_check_result_shows_as_a_column_and_in_the_panel() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [key(KeyCode::Enter)]);
+    assert!(!screen_text(&app).contains("check"));
+    app.domain_checks.insert(
+        (1856, "shop.example.com".into()),
+        spsdash::app::DomainCheck {
+            summary: "ready: redirect answers".into(),
+            level: spsdash::app::Level::Info,
+        },
+    );
+    let text = screen_text(&app);
+    let row = text
+        .lines()
+        .find(|line| line.contains("shop.exam") && line.contains("Valid "))
+        .unwrap_or_else(|| panic!("no domain row in:\n{text}"));
+    assert!(row.contains("ready"), "{row}");
+    assert!(text.contains(" check "), "a check column header");
+}
