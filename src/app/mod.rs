@@ -71,6 +71,13 @@ pub enum Event {
         pair: GroupContract,
         outcome: Result<Accepted, ApiError>,
     },
+    /// An export (copy, file, web root, remembered format) finished: its flash line.
+    Exported(crate::export::Delivered),
+    /// The readiness check of a request finished (or could not start).
+    ChecksDone {
+        sps_id: u64,
+        outcome: Result<Vec<crate::dvcheck::CheckResult>, String>,
+    },
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -94,6 +101,8 @@ pub enum Effect {
     },
     AppendJournal(Vec<Transition>),
     Submit(WizardSubmission),
+    /// Copy, write or check DV rules (runs in `crate::export::job`).
+    Export(crate::export::job::ExportJob),
     Bell,
     Quit,
 }
@@ -199,6 +208,8 @@ pub struct App {
     /// A submitted request to select once it shows up in its list.
     pub pending_select: Option<RowKey>,
     pub domain_checks: HashMap<(u64, String), DomainCheck>,
+    /// The export prompt of the detail view (format picker, path), when open.
+    pub export_prompt: Option<crate::export::prompt::ExportPrompt>,
     pub should_quit: bool,
     /// `NO_COLOR`: render without colours (set by the terminal loop from the environment).
     pub no_color: bool,
@@ -247,6 +258,7 @@ impl App {
             wizard: None,
             pending_select: None,
             domain_checks: HashMap::new(),
+            export_prompt: None,
             should_quit: false,
             no_color: false,
         }

@@ -8,10 +8,12 @@
 mod apache;
 mod caddy;
 mod csv;
+pub mod dashboard;
 pub mod deliver;
 mod haproxy;
 mod header;
 mod iis;
+pub mod job;
 mod json;
 mod nginx;
 mod plain;
