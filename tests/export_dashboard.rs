@@ -170,11 +170,13 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
         .get(&(1856, "www.shop.example.com".to_string()))
         .expect("row result");
     assert_eq!(check.level, Level::Warning);
-    assert!(
-        check.summary.starts_with("not ready: 404"),
-        "{}",
-        check.summary
+    assert_eq!(
+        check.summary,
+        "✗ 404: no redirect rule matches the challenge path (12 ms)"
     );
+    let ready = &app.domain_checks[&(1856, "shop.example.com".to_string())];
+    assert_eq!(ready.summary, "✓ ready: 301 to the redirectPath (12 ms)");
+    assert_eq!(ready.level, Level::Info);
     let flash = app.flash.as_ref().expect("flash");
     assert_eq!(flash.level, Level::Warning);
     assert!(

@@ -163,7 +163,17 @@ impl App {
             self.domain_checks.insert(
                 (sps_id, result.domain.clone()),
                 DomainCheck {
-                    summary: result.summary(),
+                    // The reason first, so a narrow column still shows what is wrong.
+                    summary: format!(
+                        "{} {} ({} ms)",
+                        if result.is_ready() {
+                            "✓ ready:"
+                        } else {
+                            "✗"
+                        },
+                        result.outcome.detail(),
+                        result.elapsed.as_millis()
+                    ),
                     level: if result.is_ready() {
                         Level::Info
                     } else {
