@@ -120,8 +120,14 @@ async fn check_exits_zero_only_when_every_checked_domain_is_ready() {
     );
     assert_eq!(lines[2], "1 of 2 domains of request 1856 ready");
 
+    assert_eq!(output.stderr, None);
+
     let output = run(&client, check(&["A.EXAMPLE"], resolve.clone()), false).await;
     assert_eq!(output.exit, Exit::Success, "{}", output.stdout);
+    assert_eq!(
+        output.stderr.as_deref(),
+        Some("spsdash: --resolve for b.example matches no checked domain of request 1856")
+    );
 
     let output = run(&client, check(&["a.example", "b.example"], resolve), true).await;
     let document: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");

@@ -122,6 +122,18 @@ pub async fn execute(
         DvAction::Check { scope, resolve } => {
             let targets = dvcheck::targets(&request, scope)
                 .map_err(|error| CommandError::usage(error.to_string()))?;
+            // A --resolve that matches nothing is most likely a typo: say so.
+            let unused: Vec<&str> = resolve
+                .hosts()
+                .filter(|host| !targets.iter().any(|target| target.host == *host))
+                .collect();
+            let stderr = (!unused.is_empty()).then(|| {
+                format!(
+                    "spsdash: --resolve for {} matches no checked domain of request {}",
+                    unused.join(", "),
+                    job.sps_id
+                )
+            });
             let options = CheckOptions {
                 resolve: resolve.clone(),
                 ..CheckOptions::default()
@@ -135,7 +147,7 @@ pub async fn execute(
             Ok(DvOutput {
                 exit,
                 stdout: check_report(job.sps_id, &results, json),
-                stderr: None,
+                stderr,
             })
         }
     }

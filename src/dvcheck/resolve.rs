@@ -42,6 +42,11 @@ impl ResolveMap {
         self.0.get(host).copied()
     }
 
+    /// The hosts with a fixed address.
+    pub fn hosts(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
