@@ -4,6 +4,8 @@
 //!
 //! The copying process is this test binary itself, re-run inside tmux with one ignored test
 //! selected (`copy_inside_tmux_child`), so the OSC 52 bytes go through a real pty and tmux.
+//! Then the real dashboard on the demo world: `y` lands nginx rules in the paste buffer, `Y 2`
+//! Apache rules (and remembers the format in the config file), `w Enter` writes the file.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -188,7 +190,7 @@ impl Dashboard {
 }
 
 #[test]
-fn the_dashboard_copies_writes_and_checks_from_the_detail_view() {
+fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
     if !tmux_available() {
         if std::env::var("CI").is_ok_and(|value| value == "true") {
             panic!("tmux is not installed, but CI must run this test: run .ci/install-test-tools");
