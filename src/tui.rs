@@ -70,7 +70,11 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
     if mouse {
         let _ = crossterm::execute!(stdout, EnableMouseCapture);
     }
-    let result = event_loop(&mut terminal, &mut app, client).await;
+    let config_path = global
+        .config
+        .clone()
+        .or_else(crate::config::Config::default_path);
+    let result = event_loop(&mut terminal, &mut app, client, config_path).await;
     let _ = crossterm::execute!(stdout, DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
     result
@@ -94,9 +98,11 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     client: SpsClient,
+    config_path: Option<std::path::PathBuf>,
 ) -> color_eyre::Result<()> {
     let (results, mut incoming) = mpsc::unbounded_channel::<Event>();
     let mut runner = Runner::new(client, app.config.poll.clone(), results.clone());
+    runner.config_path = config_path;
     runner.load_history();
     for effect in app.start() {
         runner.run(effect);

@@ -55,6 +55,9 @@ impl App {
             }
             return effects;
         }
+        if self.export_prompt.is_some() && !ctrl_c {
+            return self.on_export_prompt_key(key);
+        }
         if self.filter_editing && !ctrl_c {
             self.edit_filter(key);
             return Vec::new();
@@ -69,7 +72,7 @@ impl App {
         if let Some(wizard) = self.wizard.as_mut() {
             wizard.handle_paste(text);
             return self.save_wizard_draft();
-        } else if self.filter_editing {
+        } else if !self.on_export_paste(text) && self.filter_editing {
             let line = text.lines().next().unwrap_or("");
             self.filter.push_str(line.trim());
         }
@@ -142,6 +145,7 @@ impl App {
             Action::NewRequest => self.open_wizard_new(),
             Action::AddDomains => self.open_wizard_add_domains(),
             Action::EdgeHost => self.open_wizard_edge_host(),
+            Action::Export(key) => return self.on_export_key(key),
         }
         Vec::new()
     }

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::table::Column;
+use crate::export::dashboard::ExportKey;
 
 /// Everything a key can ask the dashboard to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub enum Action {
     AddDomains,
     EdgeHost,
     NextSection,
+    /// y, Y, w, W, c in the detail view (see `crate::export::dashboard`).
+    Export(crate::export::dashboard::ExportKey),
 }
 
 /// Where the keys are read: each screen has its own bindings after the global ones.
@@ -274,6 +277,41 @@ const DETAIL: &[Binding] = &[
         "edge hostname (completed)",
         false,
     ),
+    key(
+        KeyCode::Char('y'),
+        "y",
+        Action::Export(ExportKey::Copy),
+        "copy redirect rules",
+        true,
+    ),
+    key(
+        KeyCode::Char('Y'),
+        "Y",
+        Action::Export(ExportKey::PickFormat),
+        "copy rules in a format…",
+        false,
+    ),
+    key(
+        KeyCode::Char('w'),
+        "w",
+        Action::Export(ExportKey::WriteFile),
+        "write rules to a file…",
+        false,
+    ),
+    key(
+        KeyCode::Char('W'),
+        "W",
+        Action::Export(ExportKey::WriteWebroot),
+        "write challenge files to a web root…",
+        false,
+    ),
+    key(
+        KeyCode::Char('c'),
+        "c",
+        Action::Export(ExportKey::Check),
+        "check the challenge URLs",
+        false,
+    ),
 ];
 
 const OVERLAY: &[Binding] = &[
@@ -433,11 +471,17 @@ mod tests {
     }
 
     #[test]
-    fn detail_keeps_the_export_keys_free() {
-        for reserved in ['y', 'Y', 'w', 'W', 'c'] {
+    fn detail_has_the_export_keys() {
+        for (key, export) in [
+            ('y', ExportKey::Copy),
+            ('Y', ExportKey::PickFormat),
+            ('w', ExportKey::WriteFile),
+            ('W', ExportKey::WriteWebroot),
+            ('c', ExportKey::Check),
+        ] {
             assert_eq!(
-                lookup(KeyContext::Detail, &press(KeyCode::Char(reserved))),
-                None
+                lookup(KeyContext::Detail, &press(KeyCode::Char(key))),
+                Some(Action::Export(export))
             );
         }
     }

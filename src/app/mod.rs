@@ -73,6 +73,13 @@ pub enum Event {
     },
     /// A submission whose answer never came: reconciled against the next lists.
     SubmissionUnresolved(crate::store::submissions::Submission),
+    /// An export (copy, file, web root, remembered format) finished: its flash line.
+    Exported(crate::export::Delivered),
+    /// The readiness check of a request finished (or could not start).
+    ChecksDone {
+        sps_id: u64,
+        outcome: Result<Vec<crate::dvcheck::CheckResult>, String>,
+    },
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -102,6 +109,8 @@ pub enum Effect {
     DiscardDraft,
     /// Lost submissions found in a list: `(journal id, spsId)`.
     RecordReconciled(Vec<(String, u64)>),
+    /// Copy, write or check DV rules (runs in `crate::export::job`).
+    Export(crate::export::job::ExportJob),
     Bell,
     Quit,
 }
@@ -211,6 +220,8 @@ pub struct App {
     /// A submitted request to select once it shows up in its list.
     pub pending_select: Option<RowKey>,
     pub domain_checks: HashMap<(u64, String), DomainCheck>,
+    /// The export prompt of the detail view (format picker, path), when open.
+    pub export_prompt: Option<crate::export::prompt::ExportPrompt>,
     pub should_quit: bool,
     /// `NO_COLOR`: render without colours (set by the terminal loop from the environment).
     pub no_color: bool,
@@ -261,6 +272,7 @@ impl App {
             unresolved_submissions: Vec::new(),
             pending_select: None,
             domain_checks: HashMap::new(),
+            export_prompt: None,
             should_quit: false,
             no_color: false,
         }

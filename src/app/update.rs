@@ -79,6 +79,8 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.flash(message, Level::Warning);
             Vec::new()
         }
+        Event::Exported(delivered) => app.on_exported(delivered),
+        Event::ChecksDone { sps_id, outcome } => app.on_checks_done(sps_id, outcome),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
         Event::SubmissionUnresolved(submission) => {
             app.unresolved_submissions.push(submission);

@@ -33,6 +33,8 @@ pub(super) struct Runner {
     poller: Poller<SpsClient>,
     results: mpsc::UnboundedSender<Event>,
     store: Option<std_mpsc::Sender<StoreJob>>,
+    /// Where `export.format` is remembered (`--config`, else the platform file).
+    pub(super) config_path: Option<std::path::PathBuf>,
 }
 
 impl Runner {
@@ -57,6 +59,7 @@ impl Runner {
             poller,
             results,
             store,
+            config_path: None,
         }
     }
 
@@ -125,6 +128,9 @@ impl Runner {
             Effect::DiscardDraft => self.local_file_job(crate::app::wizard::host::discard_draft),
             Effect::RecordReconciled(matches) => {
                 self.local_file_job(move || crate::app::wizard::host::record_reconciled(&matches))
+            }
+            Effect::Export(job) => {
+                crate::export::job::run(job, self.config_path.clone(), &self.results)
             }
             Effect::Bell => {
                 let mut stdout = std::io::stdout();

@@ -39,6 +39,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         let box_area = overlays::centered(areas.main, 100, 30);
         wizard::render(frame, box_area, wizard);
     }
+    if let Some(prompt) = &app.export_prompt {
+        crate::export::prompt::render(frame, areas.main, prompt, theme.selected(), theme.key());
+    }
     if let Some(overlay) = app.overlay {
         overlays::render(frame, areas.main, app, overlay, theme);
     }

@@ -1,0 +1,200 @@
+//! The detail view's export keys, as reducer steps on the dashboard's `App`: `y` copies in
+//! the remembered format, `Y` picks a format (and remembers it), `w` writes the rules to a
+//! file, `W` writes the challenge files into a web root, `c` runs the readiness check. Pure:
+//! each returns effects; results come back as `Event::Exported` / `Event::ChecksDone`.
+
+use super::job::ExportJob;
+use super::prompt::{ExportPrompt, PathTarget, PromptOutcome, ScopeChoice};
+use super::{Delivered, Format, Scope};
+use crate::app::{App, DomainCheck, Effect, Level};
+use crate::dvcheck::CheckResult;
+use crate::sps::model::SpsRequest;
+
+/// The export keys of the detail view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKey {
+    Copy,
+    PickFormat,
+    WriteFile,
+    WriteWebroot,
+    Check,
+}
+
+impl App {
+    /// The format `y` copies in: the config's, else nginx.
+    pub fn export_format(&self) -> Format {
+        self.config.export.format.parse().unwrap_or(Format::Nginx)
+    }
+
+    fn export_target(&self) -> Option<(SpsRequest, Option<String>)> {
+        let (detail, request) = self.detail_request()?;
+        let cursor_domain = request
+            .dv_status
+            .get(detail.domain_cursor)
+            .map(|domain| domain.domain.clone());
+        Some((request.clone(), cursor_domain))
+    }
+
+    pub(crate) fn on_export_key(&mut self, key: ExportKey) -> Vec<Effect> {
+        let Some((request, _)) = self.export_target() else {
+            return Vec::new();
+        };
+        match key {
+            ExportKey::Copy => vec![Effect::Export(ExportJob::Copy {
+                request,
+                scope: Scope::Pending,
+                format: self.export_format(),
+                clipboard: self.config.clipboard.clone(),
+            })],
+            ExportKey::PickFormat => {
+                self.export_prompt = Some(ExportPrompt::pick_format(self.export_format()));
+                Vec::new()
+            }
+            ExportKey::WriteFile => {
+                self.export_prompt = Some(ExportPrompt::write_rules(
+                    request.sps_id,
+                    self.export_format(),
+                ));
+                Vec::new()
+            }
+            ExportKey::WriteWebroot => {
+                self.export_prompt = Some(ExportPrompt::write_webroot());
+                Vec::new()
+            }
+            ExportKey::Check => {
+                let pending = request.dv_status.iter().filter(|d| !d.is_valid()).count();
+                self.flash(
+                    format!(
+                        "checking {pending} domain{} of #{}…",
+                        if pending == 1 { "" } else { "s" },
+                        request.sps_id
+                    ),
+                    Level::Info,
+                );
+                vec![Effect::Export(ExportJob::Check {
+                    request,
+                    scope: Scope::Pending,
+                })]
+            }
+        }
+    }
+
+    /// A key while an export prompt is open.
+    pub(crate) fn on_export_prompt_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+        let Some(prompt) = self.export_prompt.as_mut() else {
+            return Vec::new();
+        };
+        let outcome = prompt.handle_key(key);
+        if outcome == PromptOutcome::Continue {
+            return Vec::new();
+        }
+        self.export_prompt = None;
+        let Some((request, cursor_domain)) = self.export_target() else {
+            return Vec::new();
+        };
+        let scope_of = |choice: ScopeChoice| choice.scope(cursor_domain.as_deref());
+        match outcome {
+            PromptOutcome::Continue | PromptOutcome::Cancelled => Vec::new(),
+            PromptOutcome::Copy(format, choice) => {
+                self.config.export.format = format.name().to_string();
+                vec![
+                    Effect::Export(ExportJob::Copy {
+                        request,
+                        scope: scope_of(choice),
+                        format,
+                        clipboard: self.config.clipboard.clone(),
+                    }),
+                    Effect::Export(ExportJob::RememberFormat(format)),
+                ]
+            }
+            PromptOutcome::Write(PathTarget::Rules(format), choice, path) => {
+                vec![Effect::Export(ExportJob::WriteRules {
+                    request,
+                    scope: scope_of(choice),
+                    format,
+                    path,
+                })]
+            }
+            PromptOutcome::Write(PathTarget::Webroot, choice, dir) => {
+                vec![Effect::Export(ExportJob::WriteWebroot {
+                    request,
+                    scope: scope_of(choice),
+                    dir,
+                })]
+            }
+        }
+    }
+
+    pub(crate) fn on_export_paste(&mut self, text: &str) -> bool {
+        match self.export_prompt.as_mut() {
+            Some(prompt) => {
+                prompt.handle_paste(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn on_exported(&mut self, delivered: Delivered) -> Vec<Effect> {
+        match delivered {
+            Delivered::Done(text) => self.flash(text, Level::Info),
+            Delivered::Failed(text) => {
+                self.record_error("export".to_string(), text.clone());
+                self.flash(text, Level::Warning);
+            }
+        }
+        Vec::new()
+    }
+
+    /// Check results land in the domain rows; the flash line sums them up.
+    pub(crate) fn on_checks_done(
+        &mut self,
+        sps_id: u64,
+        outcome: Result<Vec<CheckResult>, String>,
+    ) -> Vec<Effect> {
+        let results = match outcome {
+            Ok(results) => results,
+            Err(message) => {
+                self.flash(format!("cannot check #{sps_id}: {message}"), Level::Warning);
+                return Vec::new();
+            }
+        };
+        for result in &results {
+            self.domain_checks.insert(
+                (sps_id, result.domain.clone()),
+                DomainCheck {
+                    // The reason first, so a narrow column still shows what is wrong.
+                    summary: format!(
+                        "{} {} ({} ms)",
+                        if result.is_ready() {
+                            "✓ ready:"
+                        } else {
+                            "✗"
+                        },
+                        result.outcome.detail(),
+                        result.elapsed.as_millis()
+                    ),
+                    level: if result.is_ready() {
+                        Level::Info
+                    } else {
+                        Level::Warning
+                    },
+                },
+            );
+        }
+        let ready = results.iter().filter(|result| result.is_ready()).count();
+        let level = if ready == results.len() {
+            Level::Info
+        } else {
+            Level::Warning
+        };
+        self.flash(
+            format!(
+                "check #{sps_id}: {ready} of {} domains ready (details in the domain rows)",
+                results.len()
+            ),
+            level,
+        );
+        Vec::new()
+    }
+}

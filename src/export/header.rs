@@ -1,0 +1,78 @@
+//! The header every snippet starts with: request, time, domains covered and where it goes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::Format;
+use super::rule::Selection;
+
+pub struct Header {
+    pub format: Format,
+    pub sps_id: u64,
+    pub generated_at: String,
+    /// One entry per rule: the host, with its Unicode form for an IDN.
+    pub domains: Vec<String>,
+    /// Domains in scope with no challenge yet.
+    pub skipped: Vec<String>,
+}
+
+impl Header {
+    pub fn new(
+        format: Format,
+        sps_id: u64,
+        generated_at: DateTime<Utc>,
+        selection: &Selection,
+    ) -> Header {
+        Header {
+            format,
+            sps_id,
+            generated_at: generated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            domains: selection
+                .rules
+                .iter()
+                .map(|rule| match rule.unicode_host() {
+                    Some(unicode) => format!("{} ({unicode})", rule.host),
+                    None => rule.host.clone(),
+                })
+                .collect(),
+            skipped: selection
+                .skipped
+                .iter()
+                .map(|(domain, why)| format!("{domain} ({why})"))
+                .collect(),
+        }
+    }
+
+    /// The header as plain lines, for a format to turn into its own comments.
+    pub fn lines(&self, usage: &str) -> Vec<String> {
+        let what = match self.format {
+            Format::Csv | Format::Json => "dvStatus records",
+            _ => "redirect rules",
+        };
+        let mut lines = vec![
+            format!(
+                "spsdash: {} {what} for SPS request {}",
+                self.format.name(),
+                self.sps_id
+            ),
+            format!("generated {}", self.generated_at),
+            format!("domains covered ({}):", self.domains.len()),
+        ];
+        lines.extend(self.domains.iter().map(|domain| format!("  {domain}")));
+        if !self.skipped.is_empty() {
+            lines.push(format!("not covered ({}):", self.skipped.len()));
+            lines.extend(self.skipped.iter().map(|domain| format!("  {domain}")));
+        }
+        if !usage.is_empty() {
+            lines.push(usage.to_string());
+        }
+        lines
+    }
+
+    /// The header as `# ` comment lines (nginx, apache, caddy, haproxy, plain, csv).
+    pub fn hash_comment(&self, usage: &str) -> String {
+        self.lines(usage)
+            .iter()
+            .map(|line| format!("# {line}\n"))
+            .collect()
+    }
+}

@@ -1,0 +1,333 @@
+//! One domain's challenge, checked before any format renders it.
+//!
+//! SPS data ends up verbatim inside nginx, Apache, HAProxy, Caddy and IIS configuration, so a
+//! token or URL carrying `;`, quotes, whitespace, `$`, `{`… could add directives of its own.
+//! Rather than escape for eight grammars, every value is held to the narrow alphabet a real
+//! challenge uses (RFC 8555: base64url tokens, plain http URLs) and anything else is refused.
+
+use url::Url;
+
+use super::Scope;
+use crate::sps::model::{DvStatus, SpsRequest};
+
+/// Where HTTP-01 challenges live (RFC 8555 §8.3).
+pub const CHALLENGE_PREFIX: &str = "/.well-known/acme-challenge/";
+
+/// Longest token accepted; real ones are 43 characters.
+const MAX_TOKEN_LEN: usize = 256;
+
+/// A domain whose challenge passed every check: safe to place in any format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// The domain as SPS wrote it.
+    pub domain: String,
+    /// The ASCII (punycode), lower-case host a web server matches on.
+    pub host: String,
+    /// The token (base64url).
+    pub token: String,
+    /// `/.well-known/acme-challenge/<token>`.
+    pub path: String,
+    pub full_path: String,
+    pub redirect_path: String,
+    /// The whole record, for the data formats (csv, json).
+    pub record: DvStatus,
+}
+
+impl Rule {
+    /// The host in Unicode, when it differs from the punycode one (an IDN).
+    pub fn unicode_host(&self) -> Option<String> {
+        let (unicode, result) = idna::domain_to_unicode(&self.host);
+        (result.is_ok() && unicode != self.host).then_some(unicode)
+    }
+}
+
+/// The rules for a scope, plus the domains it had to leave out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    pub rules: Vec<Rule>,
+    /// (domain, why) for domains in scope that have no challenge yet.
+    pub skipped: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    UnknownFormat(String),
+    NoDomains {
+        sps_id: u64,
+    },
+    UnknownDomain {
+        sps_id: u64,
+        domain: String,
+        known: Vec<String>,
+    },
+    NothingPending {
+        sps_id: u64,
+    },
+    NoChallenge {
+        sps_id: u64,
+        domains: Vec<String>,
+    },
+    /// A value that could inject configuration, or is not a challenge at all.
+    Unsafe {
+        domain: String,
+        field: &'static str,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::UnknownFormat(name) => write!(
+                f,
+                "unknown format {name:?}: use one of nginx, apache, caddy, haproxy, iis, plain, csv, json"
+            ),
+            ExportError::NoDomains { sps_id } => write!(
+                f,
+                "request {sps_id} has no domain validation records (not a DV request, or validation has not started)"
+            ),
+            ExportError::UnknownDomain {
+                sps_id,
+                domain,
+                known,
+            } => write!(
+                f,
+                "request {sps_id} has no domain {domain:?}; its domains are: {}",
+                known.join(", ")
+            ),
+            ExportError::NothingPending { sps_id } => write!(
+                f,
+                "every domain of request {sps_id} is already Valid; use --all to export them anyway"
+            ),
+            ExportError::NoChallenge { sps_id, domains } => write!(
+                f,
+                "SPS has no challenge yet for {} of request {sps_id}; try again once it shows a token",
+                domains.join(", ")
+            ),
+            ExportError::Unsafe {
+                domain,
+                field,
+                reason,
+            } => write!(
+                f,
+                "refusing to export {domain}: its {field} {reason}; check the request with `spsdash show`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// The domains of `request` that `scope` covers, each checked into a [`Rule`].
+pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportError> {
+    let sps_id = request.sps_id;
+    let in_scope = scoped(request, scope)?;
+    let mut rules = Vec::new();
+    let mut skipped = Vec::new();
+    for dv in in_scope {
+        match (&dv.token, &dv.full_path, &dv.redirect_path) {
+            (Some(_), Some(_), Some(_)) => rules.push(check(dv)?),
+            _ => skipped.push((dv.domain.clone(), "no challenge yet".to_string())),
+        }
+    }
+    if rules.is_empty() {
+        return Err(ExportError::NoChallenge {
+            sps_id,
+            domains: skipped.into_iter().map(|(domain, _)| domain).collect(),
+        });
+    }
+    Ok(Selection { rules, skipped })
+}
+
+/// The records `scope` covers, in the request's order (a typed domain that the request does
+/// not have is an error listing the ones it has).
+pub fn scoped<'a>(
+    request: &'a SpsRequest,
+    scope: &Scope,
+) -> Result<Vec<&'a DvStatus>, ExportError> {
+    let sps_id = request.sps_id;
+    if request.dv_status.is_empty() {
+        return Err(ExportError::NoDomains { sps_id });
+    }
+    let in_scope: Vec<&DvStatus> = match scope {
+        Scope::All => request.dv_status.iter().collect(),
+        Scope::Pending => request
+            .dv_status
+            .iter()
+            .filter(|dv| !dv.is_valid())
+            .collect(),
+        Scope::Domains(wanted) => {
+            let keys: Vec<String> = wanted.iter().map(|name| match_key(name)).collect();
+            if let Some(missing) = wanted.iter().zip(&keys).find_map(|(name, key)| {
+                (!request
+                    .dv_status
+                    .iter()
+                    .any(|dv| &match_key(&dv.domain) == key))
+                .then_some(name)
+            }) {
+                return Err(ExportError::UnknownDomain {
+                    sps_id,
+                    domain: missing.clone(),
+                    known: request
+                        .dv_status
+                        .iter()
+                        .map(|dv| dv.domain.clone())
+                        .collect(),
+                });
+            }
+            request
+                .dv_status
+                .iter()
+                .filter(|dv| keys.contains(&match_key(&dv.domain)))
+                .collect()
+        }
+    };
+    if in_scope.is_empty() {
+        return Err(ExportError::NothingPending { sps_id });
+    }
+    Ok(in_scope)
+}
+
+/// Case- and IDN-insensitive key for matching a typed domain to a record.
+fn match_key(name: &str) -> String {
+    let trimmed = name.trim().trim_end_matches('.');
+    idna::domain_to_ascii(trimmed).unwrap_or_else(|_| trimmed.to_ascii_lowercase())
+}
+
+/// Checks one record with all three challenge fields present.
+pub fn check(dv: &DvStatus) -> Result<Rule, ExportError> {
+    let unsafe_field = |field: &'static str, reason: String| ExportError::Unsafe {
+        domain: dv.domain.clone(),
+        field,
+        reason,
+    };
+    let host = check_host(&dv.domain).map_err(|reason| unsafe_field("domain", reason))?;
+    let token = dv.token.clone().unwrap_or_default();
+    check_token(&token).map_err(|reason| unsafe_field("token", reason))?;
+    let path = format!("{CHALLENGE_PREFIX}{token}");
+    let full_path = dv.full_path.clone().unwrap_or_default();
+    check_full_path(&full_path, &host, &path).map_err(|reason| unsafe_field("fullPath", reason))?;
+    let redirect_path = dv.redirect_path.clone().unwrap_or_default();
+    check_redirect_path(&redirect_path).map_err(|reason| unsafe_field("redirectPath", reason))?;
+    Ok(Rule {
+        domain: dv.domain.clone(),
+        host,
+        token,
+        path,
+        full_path,
+        redirect_path,
+        record: dv.clone(),
+    })
+}
+
+/// A DNS name as a web server matches it: punycode, lower case, LDH labels, no wildcard.
+pub fn check_host(domain: &str) -> Result<String, String> {
+    let trimmed = domain.trim_end_matches('.');
+    if trimmed.starts_with("*.") {
+        return Err(
+            "is a wildcard, which Let's Encrypt validates over DNS, not HTTP redirects".to_string(),
+        );
+    }
+    if let Some(bad) = trimmed
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"'`;{}$\\/<>#%&|()[]".contains(*c))
+    {
+        return Err(format!("contains {bad:?}, which no host name has"));
+    }
+    let ascii = idna::domain_to_ascii(trimmed)
+        .map_err(|_| "is not a valid (internationalized) domain name".to_string())?;
+    let valid_label = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if ascii.is_empty() || ascii.len() > 253 || !ascii.split('.').all(valid_label) {
+        return Err("is not a valid host name (letters, digits and hyphens only)".to_string());
+    }
+    Ok(ascii)
+}
+
+/// A token in the base64url alphabet (RFC 8555 §8.3), nothing else.
+pub fn check_token(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("is empty".to_string());
+    }
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(format!(
+            "is {} characters long (at most {MAX_TOKEN_LEN})",
+            token.len()
+        ));
+    }
+    match token
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        Some(bad) => Err(format!(
+            "contains {bad:?}, which is not in the base64url alphabet of ACME tokens"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `http://<host>/.well-known/acme-challenge/<token>`, exactly.
+fn check_full_path(full_path: &str, host: &str, path: &str) -> Result<(), String> {
+    check_url_text(full_path)?;
+    let url = Url::parse(full_path).map_err(|error| format!("is not a URL ({error})"))?;
+    if url.scheme() != "http" {
+        return Err(format!(
+            "uses {}:, but HTTP-01 challenges are fetched over plain http",
+            url.scheme()
+        ));
+    }
+    if url.host_str() != Some(host) {
+        return Err(format!("does not point at {host}"));
+    }
+    if url.port().is_some() {
+        return Err("names a port; HTTP-01 challenges are fetched on port 80".to_string());
+    }
+    if url.path() != path || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("is not {path} on that host"));
+    }
+    Ok(())
+}
+
+/// An absolute http(s) URL without credentials, in a character set no format treats specially.
+fn check_redirect_path(redirect_path: &str) -> Result<(), String> {
+    check_url_text(redirect_path)?;
+    let url = Url::parse(redirect_path).map_err(|error| format!("is not a URL ({error})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("uses {}:, not http or https", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("has no host".to_string());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("carries credentials".to_string());
+    }
+    if url.fragment().is_some() {
+        return Err("has a fragment".to_string());
+    }
+    Ok(())
+}
+
+/// Characters a URL may hold here: unreserved, `:/?=&%` and nothing that any of the formats
+/// reads as syntax (`;` ends an nginx directive, `$` expands, `{}` are placeholders, `#`
+/// starts a comment, quotes and spaces split words).
+fn check_url_text(text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("is empty".to_string());
+    }
+    match text.chars().find(|c| {
+        !(c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '.' | '_' | '~' | ':' | '/' | '?' | '=' | '&' | '%'))
+    }) {
+        Some(bad) => Err(format!(
+            "contains {bad:?}, which could change a web server's configuration"
+        )),
+        None => Ok(()),
+    }
+}

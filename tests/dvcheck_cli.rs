@@ -1,0 +1,253 @@
+//! End to end with the real binary: a standalone simulator (stopped clock, so the world holds
+//! still between commands), `spsdash redirects` producing nginx rules, nginx serving them on
+//! loopback, and `spsdash check --resolve …` judging them; then the same with a rule removed,
+//! and with `spsdash webroot` files served as a document root instead of redirects.
+
+mod webserver_support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use spsdash::sps::model::{GroupsResponse, RequestState, SpsRequest};
+use webserver_support::{absent, find_program, start_nginx};
+
+/// The simulator process; killed and reaped when dropped.
+struct SimGuard(Child);
+
+impl Drop for SimGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spsdash(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_spsdash"));
+    command
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+/// `spsdash sim` on a free loopback port, its credentials in `home/.edgerc`.
+fn start_sim(home: &Path) -> SimGuard {
+    let edgerc = home.join(".edgerc");
+    let mut child = spsdash(home)
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--speed",
+            "0",
+            "--edgerc-out",
+        ])
+        .arg(&edgerc)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn spsdash sim");
+    let mut first = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("first line");
+    }
+    let guard = SimGuard(child);
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first:?}"
+    );
+    // The .edgerc follows the first line; wait for the real process to write it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&edgerc).is_ok_and(|text| text.contains("max_body")) {
+        assert!(Instant::now() < deadline, "the simulator wrote no .edgerc");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    guard
+}
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    spsdash(home).args(args).output().expect("spsdash runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn explain(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        stdout(output),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A request awaiting the operator with at least two domains that have a challenge.
+fn find_dv_request(home: &Path) -> (String, String, SpsRequest) {
+    let groups = run(home, &["groups", "--json"]);
+    assert!(groups.status.success(), "{}", explain(&groups));
+    let groups: GroupsResponse = serde_json::from_slice(&groups.stdout).expect("groups json");
+    for pair in groups.pairs() {
+        let (contract, group) = (pair.pair.contract_id, pair.pair.group_id);
+        let list = run(
+            home,
+            &["list", "--contract", &contract, "--group", &group, "--json"],
+        );
+        assert!(list.status.success(), "{}", explain(&list));
+        let requests: Vec<SpsRequest> = serde_json::from_slice(&list.stdout).expect("list json");
+        if let Some(request) = requests.into_iter().find(|request| {
+            request.state() == RequestState::AwaitingUser
+                && pending_hosts(request).len() >= 2
+                && request
+                    .dv_status
+                    .iter()
+                    .all(|dv| dv.is_valid() || dv.token.is_some())
+        }) {
+            return (contract, group, request);
+        }
+    }
+    panic!("the demo world has no DV request awaiting the operator");
+}
+
+fn pending_hosts(request: &SpsRequest) -> Vec<String> {
+    request
+        .dv_status
+        .iter()
+        .filter(|dv| !dv.is_valid() && dv.token.is_some())
+        .map(|dv| idna::domain_to_ascii(&dv.domain).expect("host"))
+        .collect()
+}
+
+fn check(
+    home: &Path,
+    id: &str,
+    contract: &str,
+    group: &str,
+    hosts: &[String],
+    at: std::net::SocketAddr,
+) -> Output {
+    let mut args = vec!["check", id, "--contract", contract, "--group", group];
+    let resolves: Vec<String> = hosts.iter().map(|host| format!("{host}={at}")).collect();
+    for resolve in &resolves {
+        args.extend(["--resolve", resolve.as_str()]);
+    }
+    run(home, &args)
+}
+
+#[test]
+fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx", true);
+    };
+    let home = tempfile::tempdir().expect("home");
+    let _sim = start_sim(home.path());
+    let (contract, group, request) = find_dv_request(home.path());
+    let id = request.sps_id.to_string();
+    let hosts = pending_hosts(&request);
+
+    let rules = run(
+        home.path(),
+        &[
+            "redirects",
+            &id,
+            "--contract",
+            &contract,
+            "--group",
+            &group,
+            "--format",
+            "nginx",
+        ],
+    );
+    assert!(rules.status.success(), "{}", explain(&rules));
+    let rules = stdout(&rules);
+    assert_eq!(rules.matches("return 301").count(), hosts.len(), "{rules}");
+
+    let dir = tempfile::tempdir().expect("nginx dir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, &rules).expect("write rules");
+    let server = start_nginx(&nginx, dir.path(), &rules_path);
+    let output = check(home.path(), &id, &contract, &group, &hosts, server.address);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let report = stdout(&output);
+    assert_eq!(report.matches("READY  ").count(), hosts.len(), "{report}");
+    assert!(!report.contains("NOT READY"), "{report}");
+    assert!(
+        report.ends_with(&format!(
+            "{n} of {n} domains of request {id} ready\n",
+            n = hosts.len()
+        )),
+        "{report}"
+    );
+    drop(server);
+
+    // The first location block removed: that domain gets a 404, the check exits 1.
+    let start = rules.find("location = ").expect("a location");
+    let end = start + rules[start..].find("}\n").expect("its end") + 2;
+    let broken = format!("{}{}", &rules[..start], &rules[end..]);
+    let dir = tempfile::tempdir().expect("nginx dir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, &broken).expect("write rules");
+    let server = start_nginx(&nginx, dir.path(), &rules_path);
+    let output = check(home.path(), &id, &contract, &group, &hosts, server.address);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    let report = stdout(&output);
+    assert_eq!(report.matches("NOT READY").count(), 1, "{report}");
+    assert!(report.contains("404"), "{report}");
+}
+
+#[test]
+fn webroot_files_served_as_a_document_root_pass_the_check() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx", true);
+    };
+    let home = tempfile::tempdir().expect("home");
+    let _sim = start_sim(home.path());
+    let (contract, group, request) = find_dv_request(home.path());
+    let id = request.sps_id.to_string();
+    let hosts = pending_hosts(&request);
+
+    let root = tempfile::tempdir().expect("web root");
+    let root_arg = root.path().to_string_lossy().into_owned();
+    let written = run(
+        home.path(),
+        &[
+            "webroot",
+            &id,
+            "--contract",
+            &contract,
+            "--group",
+            &group,
+            "--dir",
+            &root_arg,
+        ],
+    );
+    assert!(written.status.success(), "{}", explain(&written));
+    assert_eq!(
+        stdout(&written).lines().count(),
+        hosts.len(),
+        "{}",
+        explain(&written)
+    );
+
+    let dir = tempfile::tempdir().expect("nginx dir");
+    let rules_path = dir.path().join("root.conf");
+    std::fs::write(&rules_path, format!("root {};\n", root.path().display())).expect("write");
+    let server = start_nginx(&nginx, dir.path(), &rules_path);
+    let output = check(home.path(), &id, &contract, &group, &hosts, server.address);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert_eq!(
+        stdout(&output).matches("serves the responseBody").count(),
+        hosts.len(),
+        "{}",
+        explain(&output)
+    );
+}

@@ -1,0 +1,229 @@
+//! `redirects`, `webroot` and `check` as commands: arguments checked first, the request read
+//! through the real client from a scripted SPS on loopback, the challenge URLs fetched from a
+//! local web server via `--resolve`, and the exit code saying whether every domain is ready.
+
+mod support;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::{HeaderMap, Response, StatusCode, Uri};
+use spsdash::cli::{Command, DomainSelection, PairArgs};
+use spsdash::commands::Exit;
+use spsdash::commands::dv::{DvOutput, execute, prepare};
+use spsdash::sps::{ClientOptions, SpsClient};
+use support::{Scripted, TestServer};
+
+const TOKEN_A: &str = "tokA_0123456789";
+const TOKEN_B: &str = "tokB-0123456789";
+
+fn request_json() -> String {
+    let record = |domain: &str, token: &str, status: &str| {
+        serde_json::json!({
+            "domain": domain,
+            "status": status,
+            "fullPath": format!("http://{domain}/.well-known/acme-challenge/{token}"),
+            "redirectPath": format!("http://dcv.akamai.com/.well-known/acme-challenge/{token}"),
+            "token": token,
+            "responseBody": format!("{token}.thumb"),
+            "error": null,
+        })
+    };
+    serde_json::json!({"requestList": [{
+        "spsId": 1856,
+        "status": "Awaiting User",
+        "dvStatus": [
+            record("a.example", TOKEN_A, "Awaiting User"),
+            record("b.example", TOKEN_B, "Pending"),
+            record("c.example", "tokC", "Valid"),
+        ],
+    }]})
+    .to_string()
+}
+
+/// The operator's web server: a.example redirects right, b.example has no rule (404).
+async fn web_server() -> SocketAddr {
+    let app = Router::new().fallback(|headers: HeaderMap, uri: Uri| async move {
+        let host = headers
+            .get("host")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("");
+        let path = format!("/.well-known/acme-challenge/{TOKEN_A}");
+        let response = if host == "a.example" && uri.path() == path {
+            Response::builder().status(301).header(
+                "location",
+                format!("http://dcv.akamai.com/.well-known/acme-challenge/{TOKEN_A}"),
+            )
+        } else {
+            Response::builder().status(StatusCode::NOT_FOUND)
+        };
+        response.body(axum::body::Body::empty()).expect("response")
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
+async fn sps() -> (TestServer, SpsClient) {
+    let server = TestServer::start(Scripted::json(200, &request_json())).await;
+    let client = SpsClient::new(server.credentials(), ClientOptions::default()).expect("client");
+    (server, client)
+}
+
+fn pair() -> PairArgs {
+    PairArgs {
+        contract: "ctr_C-1ABCDE".to_string(),
+        group: "grp_12345".to_string(),
+    }
+}
+
+fn check(domains: &[&str], resolve: Vec<String>) -> Command {
+    Command::Check {
+        sps_id: "1856".to_string(),
+        pair: pair(),
+        domains: DomainSelection {
+            all: false,
+            domain: domains.iter().map(|d| d.to_string()).collect(),
+        },
+        resolve,
+    }
+}
+
+async fn run(client: &SpsClient, command: Command, json: bool) -> DvOutput {
+    let job = prepare(command).expect("arguments");
+    execute(client, &job, json).await.expect("runs")
+}
+
+#[tokio::test]
+async fn check_exits_zero_only_when_every_checked_domain_is_ready() {
+    let (server, client) = sps().await;
+    let web = web_server().await;
+    let resolve = vec![format!("a.example={web}"), format!("b.example={web}")];
+
+    let output = run(&client, check(&[], resolve.clone()), false).await;
+    assert_eq!(output.exit, Exit::Api, "{}", output.stdout);
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", output.stdout);
+    assert!(
+        lines[0].starts_with("READY      a.example  301 to the redirectPath"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains(&format!("via {web}")), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("NOT READY  b.example  404"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], "1 of 2 domains of request 1856 ready");
+
+    assert_eq!(output.stderr, None);
+
+    let output = run(&client, check(&["A.EXAMPLE"], resolve.clone()), false).await;
+    assert_eq!(output.exit, Exit::Success, "{}", output.stdout);
+    assert_eq!(
+        output.stderr.as_deref(),
+        Some("spsdash: --resolve for b.example matches no checked domain of request 1856")
+    );
+
+    let output = run(&client, check(&["a.example", "b.example"], resolve), true).await;
+    let document: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");
+    assert_eq!(document["allReady"], false);
+    assert_eq!(document["domains"][1]["ready"], false);
+    assert_eq!(document["domains"][0]["address"], web.to_string());
+
+    // The request was read with the ids SPS wants, signed.
+    let recorded = server.recorded();
+    assert!(recorded.iter().all(|r| r.signature_ok));
+    assert!(
+        recorded[0]
+            .target
+            .starts_with("/config-secure-provisioning-service/v1/sps-requests/1856?"),
+        "{}",
+        recorded[0].target
+    );
+    assert!(recorded[0].target.contains("contractId=C-1ABCDE"));
+}
+
+#[tokio::test]
+async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
+    let (_server, client) = sps().await;
+    let output = run(
+        &client,
+        Command::Redirects {
+            sps_id: "1856".to_string(),
+            pair: pair(),
+            format: "nginx".to_string(),
+            domains: DomainSelection::default(),
+        },
+        false,
+    )
+    .await;
+    assert_eq!(output.exit, Exit::Success);
+    assert_eq!(
+        output.stdout.matches("return 301").count(),
+        2,
+        "valid c.example left out"
+    );
+    assert!(output.stdout.contains(&format!(
+        "location = /.well-known/acme-challenge/{TOKEN_B} {{"
+    )));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = run(
+        &client,
+        Command::Webroot {
+            sps_id: "1856".to_string(),
+            pair: pair(),
+            dir: dir.path().to_path_buf(),
+            domains: DomainSelection {
+                all: true,
+                domain: vec![],
+            },
+        },
+        false,
+    )
+    .await;
+    assert_eq!(output.stdout.lines().count(), 3, "{}", output.stdout);
+    let written = dir.path().join(".well-known/acme-challenge").join(TOKEN_A);
+    assert_eq!(
+        std::fs::read_to_string(written).expect("file"),
+        format!("{TOKEN_A}.thumb")
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors_before_any_call() {
+    let bad_format = Command::Redirects {
+        sps_id: "1856".to_string(),
+        pair: pair(),
+        format: "lighttpd".to_string(),
+        domains: DomainSelection::default(),
+    };
+    let error = prepare(bad_format).expect_err("format");
+    assert_eq!(error.exit, Exit::Usage);
+    assert!(error.message.contains("nginx, apache"), "{}", error.message);
+
+    let error = prepare(check(&[], vec!["a.example=not-an-ip".to_string()])).expect_err("resolve");
+    assert_eq!(error.exit, Exit::Usage);
+    assert!(
+        error.message.contains("DOMAIN=IP") || error.message.contains("IP address"),
+        "{}",
+        error.message
+    );
+
+    let mut bad_id = check(&[], vec![]);
+    if let Command::Check { sps_id, .. } = &mut bad_id {
+        *sps_id = "12ab".to_string();
+    }
+    let error = prepare(bad_id).expect_err("id");
+    assert_eq!(error.exit, Exit::Usage);
+    assert!(
+        error.message.contains("not an SPS request id"),
+        "{}",
+        error.message
+    );
+}

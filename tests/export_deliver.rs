@@ -1,0 +1,156 @@
+//! The dashboard's deliveries: clipboard, file and web root, and the flash lines they return.
+
+use std::path::Path;
+
+use base64::Engine;
+use chrono::{TimeZone, Utc};
+use spsdash::clipboard::Terminal;
+use spsdash::config::{ClipboardConfig, ClipboardMode};
+use spsdash::export::{
+    Delivered, Format, Scope, copy_rules, render, write_challenges, write_rules,
+};
+use spsdash::sps::model::SpsRequest;
+
+fn request() -> SpsRequest {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/request.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
+}
+
+const TMUX: Terminal = Terminal {
+    in_tmux: true,
+    is_tty: true,
+};
+
+#[test]
+fn copying_sends_exactly_the_rendered_rules_and_says_so() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 17, 0, 0).unwrap();
+    let config = ClipboardConfig {
+        mode: ClipboardMode::Auto,
+        max_bytes: 100_000,
+    };
+    let mut terminal = Vec::new();
+    let flash = copy_rules(
+        &request(),
+        &Scope::Pending,
+        Format::Haproxy,
+        &config,
+        TMUX,
+        &mut terminal,
+        now,
+    );
+    let rendered = render(Format::Haproxy, &request(), &Scope::Pending, now).expect("renders");
+    assert_eq!(
+        flash,
+        Delivered::Done(format!(
+            "copied 3 haproxy rules ({} bytes) via OSC 52 (tmux); 1 without a challenge yet left out",
+            rendered.bytes()
+        ))
+    );
+    let written = String::from_utf8(terminal).expect("utf8");
+    let payload = written
+        .strip_prefix("\x1b]52;c;")
+        .and_then(|rest| rest.split('\x07').next())
+        .expect("plain OSC 52 first");
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .expect("base64");
+    assert_eq!(String::from_utf8(decoded).expect("utf8"), rendered.text);
+    assert!(
+        written.contains("\x1bPtmux;\x1b\x1b]52;c;"),
+        "and the passthrough copy"
+    );
+}
+
+#[test]
+fn too_large_or_off_offers_the_file_instead() {
+    let now = Utc::now();
+    let mut terminal = Vec::new();
+    let small = ClipboardConfig {
+        mode: ClipboardMode::Osc52,
+        max_bytes: 64,
+    };
+    let flash = copy_rules(
+        &request(),
+        &Scope::All,
+        Format::Json,
+        &small,
+        TMUX,
+        &mut terminal,
+        now,
+    );
+    assert!(flash.is_failure());
+    assert!(
+        flash.text().starts_with("cannot copy: "),
+        "{}",
+        flash.text()
+    );
+    assert!(
+        flash.text().contains("clipboard.max_bytes"),
+        "{}",
+        flash.text()
+    );
+    assert!(
+        flash.text().ends_with("press w to write a file"),
+        "{}",
+        flash.text()
+    );
+    assert!(terminal.is_empty(), "nothing may reach the terminal");
+
+    let off = ClipboardConfig {
+        mode: ClipboardMode::Off,
+        max_bytes: 100_000,
+    };
+    let flash = copy_rules(
+        &request(),
+        &Scope::All,
+        Format::Json,
+        &off,
+        TMUX,
+        &mut terminal,
+        now,
+    );
+    assert!(flash.text().contains("clipboard.mode"), "{}", flash.text());
+}
+
+#[test]
+fn writing_a_file_and_a_web_root() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir
+        .path()
+        .join(spsdash::export::default_file_name(1856, Format::Nginx));
+    assert!(path.ends_with("spsdash-1856-nginx.conf"));
+    let flash = write_rules(
+        &request(),
+        &Scope::Pending,
+        Format::Nginx,
+        &path,
+        Utc::now(),
+    );
+    assert!(!flash.is_failure(), "{}", flash.text());
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert!(
+        flash
+            .text()
+            .starts_with(&format!("wrote 3 nginx rules ({} bytes) to ", text.len()))
+    );
+
+    let flash = write_rules(
+        &request(),
+        &Scope::Pending,
+        Format::Nginx,
+        &dir.path().join("no/such/dir/x"),
+        Utc::now(),
+    );
+    assert!(
+        flash.is_failure() && flash.text().contains("give another path"),
+        "{}",
+        flash.text()
+    );
+
+    let flash = write_challenges(&request(), &Scope::Pending, dir.path());
+    assert!(
+        flash.text().starts_with("wrote 3 challenge files under "),
+        "{}",
+        flash.text()
+    );
+}

@@ -1,0 +1,126 @@
+//! The snippets pass their real servers' own configuration checks (`nginx -t`, `apache2 -t`,
+//! `haproxy -c`), each included in a minimal config written to a tempdir. A deliberately
+//! broken snippet must fail the same check, so a passing check means something.
+
+mod webserver_support;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Command;
+
+use spsdash::export::{Format, Scope, render};
+use webserver_support::*;
+
+fn snippet(format: Format) -> String {
+    render(
+        format,
+        &request_with_challenges(),
+        &Scope::All,
+        fixed_time(),
+    )
+    .expect("renders")
+    .text
+}
+
+fn nginx_check(nginx: &Path, rules: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, rules).expect("write rules");
+    let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let conf = nginx_conf(dir.path(), listen, &rules_path);
+    let mut command = nginx_command(nginx, dir.path(), &conf);
+    command.arg("-t");
+    let output = run(command);
+    (output.status.success(), output_text(&output))
+}
+
+#[test]
+fn nginx_accepts_the_rules() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx", true);
+    };
+    let (ok, log) = nginx_check(&nginx, &snippet(Format::Nginx));
+    assert!(ok, "nginx -t refused the rules:\n{log}");
+    let (ok, log) = nginx_check(&nginx, "location = /x {\n    return 301 http://a;b;\n}\n");
+    assert!(!ok, "nginx -t accepted a broken snippet:\n{log}");
+}
+
+fn apache_check(apache: &Path, modules: &Path, rules: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, rules).expect("write rules");
+    let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let conf_path = apache_conf(dir.path(), modules, listen, &rules_path);
+    let mut command = Command::new(apache);
+    command.arg("-t").arg("-f").arg(&conf_path);
+    let output = run(command);
+    (output.status.success(), output_text(&output))
+}
+
+#[test]
+fn apache_accepts_the_rules() {
+    let (Some(apache), Some(modules)) = (find_program(&["apache2", "httpd"]), apache_modules())
+    else {
+        return absent("apache2 (with mod_rewrite)", false);
+    };
+    let (ok, log) = apache_check(&apache, &modules, &snippet(Format::Apache));
+    assert!(ok, "apache -t refused the rules:\n{log}");
+    let (ok, log) = apache_check(&apache, &modules, "RewriteRule ^/x$ http://a [R=301,L\n");
+    assert!(!ok, "apache -t accepted a broken snippet:\n{log}");
+}
+
+fn haproxy_check(haproxy: &Path, rules: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let conf_path = haproxy_conf(dir.path(), listen, rules);
+    let mut command = Command::new(haproxy);
+    command.arg("-c").arg("-f").arg(&conf_path);
+    let output = run(command);
+    (output.status.success(), output_text(&output))
+}
+
+#[test]
+fn haproxy_accepts_the_rules() {
+    let Some(haproxy) = find_program(&["haproxy"]) else {
+        return absent("haproxy", false);
+    };
+    let (ok, log) = haproxy_check(&haproxy, &snippet(Format::Haproxy));
+    assert!(ok, "haproxy -c refused the rules:\n{log}");
+    assert!(
+        !log.contains("WARNING"),
+        "haproxy warned about the rules:\n{log}"
+    );
+    let (ok, log) = haproxy_check(
+        &haproxy,
+        "http-request redirect location code 301 if nope\n",
+    );
+    assert!(!ok, "haproxy -c accepted a broken snippet:\n{log}");
+}
+
+fn caddy_check(caddy: &Path, rules: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let indented: String = rules.lines().map(|line| format!("    {line}\n")).collect();
+    let conf_path = dir.path().join("Caddyfile");
+    std::fs::write(&conf_path, format!("http://:8080 {{\n{indented}}}\n")).expect("write");
+    let mut command = Command::new(caddy);
+    command
+        .args(["adapt", "--adapter", "caddyfile", "--validate", "--config"])
+        .arg(&conf_path)
+        // Provisioning may create storage: keep it in the tempdir, never the real home.
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"));
+    let output = run(command);
+    (output.status.success(), output_text(&output))
+}
+
+#[test]
+fn caddy_accepts_the_rules() {
+    let Some(caddy) = find_program(&["caddy"]) else {
+        return absent("caddy", false);
+    };
+    let (ok, log) = caddy_check(&caddy, &snippet(Format::Caddy));
+    assert!(ok, "caddy adapt --validate refused the rules:\n{log}");
+    let (ok, log) = caddy_check(&caddy, "redir @nope http://x 301\n");
+    assert!(!ok, "caddy accepted a broken snippet:\n{log}");
+}

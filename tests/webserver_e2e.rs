@@ -1,0 +1,158 @@
+//! End to end: nginx on a loopback port serves the generated rules, and the readiness check
+//! (with `--resolve` for every domain) finds each domain ready; a broken rule is caught.
+
+mod webserver_support;
+
+use std::time::Duration;
+
+use spsdash::dvcheck::{self, CheckOptions, Outcome, Problem, ResolveMap};
+use spsdash::export::{Format, Scope, render};
+use webserver_support::*;
+
+fn options(hosts: &[String], address: std::net::SocketAddr) -> CheckOptions {
+    let entries: Vec<String> = hosts
+        .iter()
+        .map(|host| format!("{host}={address}"))
+        .collect();
+    CheckOptions {
+        timeout: Duration::from_secs(5),
+        concurrency: 4,
+        resolve: ResolveMap::parse(&entries).expect("resolve entries"),
+    }
+}
+
+#[tokio::test]
+async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx", true);
+    };
+    let request = request_with_challenges();
+    let rules = render(Format::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, &rules.text).expect("write rules");
+    let server = start_nginx(&nginx, dir.path(), &rules_path);
+
+    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
+    assert_eq!(hosts.len(), 3, "three pending domains with challenges");
+    let results = dvcheck::check_all(targets, &options(&hosts, server.address)).await;
+    for result in &results {
+        assert!(result.is_ready(), "{} {}", result.domain, result.summary());
+        assert_eq!(result.address, Some(server.address));
+    }
+    assert!(dvcheck::all_ready(&results));
+}
+
+#[tokio::test]
+async fn a_broken_rule_is_reported_not_ready() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx", true);
+    };
+    let request = request_with_challenges();
+    let rules = render(Format::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
+    // Break two rules: one redirects to the wrong place, one no longer matches its path.
+    let broken = rules
+        .text
+        .replacen(
+            "return 301 http://dcv.akamai.com/.well-known/acme-challenge/Hq3x",
+            "return 301 http://wrong.example/.well-known/acme-challenge/Hq3x",
+            1,
+        )
+        .replacen(
+            "location = /.well-known/acme-challenge/B-cher",
+            "location = /B-cher",
+            1,
+        );
+    assert_ne!(broken, rules.text, "the test must really break the rules");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, &broken).expect("write rules");
+    let server = start_nginx(&nginx, dir.path(), &rules_path);
+
+    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
+    let results = dvcheck::check_all(targets, &options(&hosts, server.address)).await;
+    let outcomes: Vec<(&str, &Outcome)> = results
+        .iter()
+        .map(|result| (result.domain.as_str(), &result.outcome))
+        .collect();
+    match outcomes.as_slice() {
+        [
+            (
+                "www.shop.example.com",
+                Outcome::NotReady(Problem::WrongRedirect {
+                    status: 301,
+                    location: Some(location),
+                }),
+            ),
+            ("Shop.Example.COM", Outcome::Ready(_)),
+            ("bücher.example", Outcome::NotReady(Problem::NotFound)),
+        ] => assert!(location.starts_with("http://wrong.example/")),
+        other => panic!("unexpected outcomes: {other:?}"),
+    }
+    assert!(!dvcheck::all_ready(&results));
+}
+
+/// Every pending domain of the fixture, checked against one server at `address`.
+async fn check_fixture_against(address: std::net::SocketAddr) -> Vec<dvcheck::CheckResult> {
+    let request = request_with_challenges();
+    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
+    dvcheck::check_all(targets, &options(&hosts, address)).await
+}
+
+/// Apache serving the mod_rewrite rules live: proves the `\%` + `NE` escaping keeps the
+/// percent escape in the redirectPath (`sps%2Fdv`) intact.
+#[tokio::test]
+async fn apache_with_the_generated_rules_makes_every_domain_ready() {
+    let (Some(apache), Some(modules)) = (find_program(&["apache2", "httpd"]), apache_modules())
+    else {
+        return absent("apache2 (with mod_rewrite)", false);
+    };
+    let request = request_with_challenges();
+    let rules = render(Format::Apache, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, &rules.text).expect("write rules");
+    let server = start_server(
+        |address| {
+            let conf = apache_conf(dir.path(), &modules, address, &rules_path);
+            let mut command = std::process::Command::new(&apache);
+            // -X: one process in the foreground, so killing it stops the server.
+            command.arg("-X").arg("-f").arg(conf);
+            command
+        },
+        &dir.path().join("error.log"),
+    );
+    let results = check_fixture_against(server.address).await;
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        assert!(result.is_ready(), "{} {}", result.domain, result.summary());
+    }
+}
+
+/// HAProxy serving the redirects live: proves the `%%` escaping of the log-format location.
+#[tokio::test]
+async fn haproxy_with_the_generated_rules_makes_every_domain_ready() {
+    let Some(haproxy) = find_program(&["haproxy"]) else {
+        return absent("haproxy", false);
+    };
+    let request = request_with_challenges();
+    let rules = render(Format::Haproxy, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = start_server(
+        |address| {
+            let conf = haproxy_conf(dir.path(), address, &rules.text);
+            let mut command = std::process::Command::new(&haproxy);
+            command.arg("-db").arg("-f").arg(conf);
+            command
+        },
+        &dir.path().join("haproxy.log"),
+    );
+    let results = check_fixture_against(server.address).await;
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        assert!(result.is_ready(), "{} {}", result.domain, result.summary());
+    }
+}
