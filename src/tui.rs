@@ -36,7 +36,9 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
         global,
         warnings,
     } = context;
-    // Keep the simulator (demo mode) alive as long as the dashboard.
+    // Keep the simulator (demo mode) alive as long as the dashboard; its world runs on its
+    // own, faster clock, which the screens must measure the requests' times against.
+    let api_clock = demo.as_ref().map(|sim| sim.clock.clone());
     let _demo = demo;
     config.read_only |= global.read_only;
     let mouse = config.ui.mouse;
@@ -74,7 +76,7 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
         .config
         .clone()
         .or_else(crate::config::Config::default_path);
-    let result = event_loop(&mut terminal, &mut app, client, config_path).await;
+    let result = event_loop(&mut terminal, &mut app, client, config_path, api_clock).await;
     let _ = crossterm::execute!(stdout, DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
     result
@@ -99,6 +101,7 @@ async fn event_loop(
     app: &mut App,
     client: SpsClient,
     config_path: Option<std::path::PathBuf>,
+    api_clock: Option<crate::sim::WorldClock>,
 ) -> color_eyre::Result<()> {
     let (results, mut incoming) = mpsc::unbounded_channel::<Event>();
     let mut runner = Runner::new(client, app.config.poll.clone(), results.clone());
@@ -126,6 +129,9 @@ async fn event_loop(
         let Some(event) = event else {
             continue;
         };
+        if let (Event::Tick(_), Some(clock)) = (&event, &api_clock) {
+            update(app, Event::ApiClock(clock.now()));
+        }
         for effect in update(app, event) {
             runner.run(effect);
         }

@@ -240,3 +240,22 @@ fn a_domain_check_result_shows_as_a_column_and_in_the_panel() {
     assert!(row.contains("ready"), "{row}");
     assert!(text.contains(" check "), "a check column header");
 }
+
+/// In demo mode the simulator's world runs faster than the wall clock: a request's age must be
+/// measured on the API's clock, or fresh changes would read "in 3h" (a time in the future).
+#[test]
+fn request_ages_follow_the_api_clock_when_it_differs_from_ours() {
+    let mut app = loaded_app(120, 40);
+    let wall_clock_screen = screen_text(&app);
+    assert!(
+        !wall_clock_screen.contains("30d ago"),
+        "fixture ages are hours, not a month:\n{wall_clock_screen}"
+    );
+    let api_now = app.now + chrono::Duration::days(30);
+    update(&mut app, Event::ApiClock(api_now));
+    let api_clock_screen = screen_text(&app);
+    assert!(
+        api_clock_screen.contains("30d ago"),
+        "ages measured on the API's clock:\n{api_clock_screen}"
+    );
+}

@@ -38,6 +38,9 @@ pub enum Event {
     },
     /// The clock moved (once a second): ages, flashes.
     Tick(DateTime<Utc>),
+    /// The API's own clock, when it is not ours: the demo simulator's world runs faster than
+    /// real time, so "last change 5m ago" must be measured on its clock, not the wall's.
+    ApiClock(DateTime<Utc>),
     /// The pairs PAPI says these credentials see.
     PairsDiscovered(Vec<NamedPair>),
     PairsFailed {
@@ -185,6 +188,8 @@ pub struct App {
     /// Account/section, or DEMO.
     pub label: String,
     pub now: DateTime<Utc>,
+    /// The API's clock when it differs from ours (demo); `None` = the wall clock.
+    pub api_now: Option<DateTime<Utc>>,
     pub size: (u16, u16),
     /// One per watched pair, in sidebar order.
     pub datasets: Vec<Dataset>,
@@ -228,6 +233,14 @@ pub struct App {
 }
 
 impl App {
+    /// "Now" for times the API stamped (a request's last change): the API's clock in demo
+    /// mode, else ours.
+    pub fn api_now(&self) -> DateTime<Utc> {
+        self.api_now.unwrap_or(self.now)
+    }
+}
+
+impl App {
     /// `pairs` from the config; empty means discover them through PAPI.
     pub fn new(config: Config, label: String, now: DateTime<Utc>, size: (u16, u16)) -> App {
         let datasets: Vec<Dataset> = config
@@ -245,6 +258,7 @@ impl App {
             config,
             label,
             now,
+            api_now: None,
             size,
             datasets,
             discovering,

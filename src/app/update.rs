@@ -24,6 +24,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Event::ApiClock(api_now) => {
+            app.api_now = Some(api_now);
+            Vec::new()
+        }
         Event::PairsDiscovered(pairs) => app.on_pairs(pairs),
         Event::PairsFailed { error, failures } => {
             let message = format!("{error} (attempt {failures}; retrying)");

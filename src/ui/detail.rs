@@ -81,7 +81,7 @@ fn render_summary(
         request.common_name().unwrap_or("-"),
     );
     let change = match request.last_status_change_at() {
-        Some(time) => format!("last change {} ({})", age(app.now, time), iso(time)),
+        Some(time) => format!("last change {} ({})", age(app.api_now(), time), iso(time)),
         None => format!(
             "last change {}",
             request.last_status_change.as_deref().unwrap_or("-")

@@ -286,11 +286,11 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
                 Some(time) if plan.with_iso => {
                     format!(
                         "{:<7} {}",
-                        age(app.now, time),
+                        age(app.api_now(), time),
                         time.format("%Y-%m-%dT%H:%MZ")
                     )
                 }
-                Some(time) => age(app.now, time),
+                Some(time) => age(app.api_now(), time),
                 None => row.last_change_iso.clone(),
             },
             Column::Enrollment => row.enrollment.clone(),
