@@ -7,43 +7,15 @@
 //! Then the real dashboard on the demo world: `y` lands nginx rules in the paste buffer, `Y 2`
 //! Apache rules (and remembers the format in the config file), `w Enter` writes the file.
 
-use std::process::{Command, Stdio};
+mod tmux_support;
+
 use std::time::{Duration, Instant};
 
 use spsdash::clipboard::{Via, copy_to_terminal};
 use spsdash::config::{ClipboardConfig, ClipboardMode};
+use tmux_support::{Tmux, has_paths, tmux_or_skip};
 
 const TEXT_VAR: &str = "SPSDASH_E2E_COPY_TEXT";
-
-/// A tmux server on its own socket, killed when dropped (on failure too).
-struct TmuxServer {
-    socket: String,
-}
-
-impl TmuxServer {
-    fn command(&self) -> Command {
-        let mut command = Command::new("tmux");
-        command.args(["-L", &self.socket, "-f", "/dev/null"]);
-        command
-    }
-}
-
-impl Drop for TmuxServer {
-    fn drop(&mut self) {
-        let _ = self
-            .command()
-            .arg("kill-server")
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
 
 /// Runs inside tmux only (the parent sets the variable); copies and reports on stdout.
 #[test]
@@ -64,16 +36,10 @@ fn copy_inside_tmux_child() {
 
 #[test]
 fn copying_reaches_the_tmux_paste_buffer() {
-    if !tmux_available() {
-        if std::env::var("CI").is_ok_and(|value| value == "true") {
-            panic!("tmux is not installed, but CI must run this test: run .ci/install-test-tools");
-        }
-        eprintln!("NOTICE: tmux is not installed; skipping the clipboard end-to-end test");
+    if !tmux_or_skip("clipboard end-to-end test") {
         return;
     }
-    let server = TmuxServer {
-        socket: format!("spsdash-e2e-copy-{}", std::process::id()),
-    };
+    let server = Tmux::new("e2e-copy", "copy");
     let text = "location = /.well-known/acme-challenge/Tok3n_x {\n    return 301 http://dcv.akamai.com/.well-known/acme-challenge/Tok3n_x;\n}\n";
     let exe = std::env::current_exe().expect("test binary");
     // One tmux invocation: the option is on before the copying process starts.
@@ -99,32 +65,12 @@ fn copying_reaches_the_tmux_paste_buffer() {
     assert!(status.success(), "tmux new-session failed");
 
     // Poll tmux (a real process, not simulated time) until the buffer shows up.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        let output = server
-            .command()
-            .arg("show-buffer")
-            .stderr(Stdio::null())
-            .output()
-            .expect("tmux show-buffer");
-        if output.status.success() {
-            last = String::from_utf8_lossy(&output.stdout).into_owned();
-            if last == text {
-                break;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let last = server.poll_buffer(Duration::from_secs(15), |buffer| buffer == text);
     assert_eq!(
         last, text,
         "tmux's paste buffer does not hold the copied text"
     );
-    let buffers = server
-        .command()
-        .arg("list-buffers")
-        .output()
-        .expect("tmux list-buffers");
+    let buffers = server.run(&["list-buffers"]);
     assert_eq!(
         String::from_utf8_lossy(&buffers.stdout).lines().count(),
         1,
@@ -132,79 +78,14 @@ fn copying_reaches_the_tmux_paste_buffer() {
     );
 }
 
-/// Drives the real dashboard in tmux: the pane and the server's paste buffers.
-struct Dashboard {
-    server: TmuxServer,
-}
-
-impl Dashboard {
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        self.server
-            .command()
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "copy"];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success(), "send-keys {keys:?}");
-    }
-
-    fn type_text(&self, text: &str) {
-        let output = self.tmux(&["send-keys", "-t", "copy", "-l", text]);
-        assert!(output.status.success(), "send-keys -l {text:?}");
-    }
-
-    /// Escape alone: followed at once by another key it would read as Alt+key.
-    fn escape(&self) {
-        self.send(&["Escape"]);
-        std::thread::sleep(Duration::from_millis(250));
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "copy"]).stdout)
-            .into_owned()
-    }
-
-    fn buffer(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["show-buffer"]).stdout).into_owned()
-    }
-
-    /// Polls the pane (a real process) until `check` holds.
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let screen = self.screen();
-            if check(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen was:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
 #[test]
 fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
-    if !tmux_available() {
-        if std::env::var("CI").is_ok_and(|value| value == "true") {
-            panic!("tmux is not installed, but CI must run this test: run .ci/install-test-tools");
-        }
-        eprintln!("NOTICE: tmux is not installed; skipping the dashboard copy end-to-end test");
+    if !tmux_or_skip("dashboard copy end-to-end test") {
         return;
     }
     let home = tempfile::tempdir().expect("home");
     let home_dir = home.path().display().to_string();
-    let dashboard = Dashboard {
-        server: TmuxServer {
-            socket: format!("spsdash-e2e-dash-copy-{}", std::process::id()),
-        },
-    };
+    let dashboard = Tmux::new("e2e-dash-copy", "copy");
     let binary = env!("CARGO_BIN_EXE_spsdash");
     let command = format!(
         "env -i HOME='{home_dir}' XDG_CONFIG_HOME='{home_dir}/config' XDG_CACHE_HOME='{home_dir}/cache' \
@@ -213,7 +94,6 @@ fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
          '{binary}' --demo; sleep 30"
     );
     let started = dashboard
-        .server
         .command()
         .args([
             "start-server",
@@ -255,24 +135,7 @@ fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
         screen.contains("filter: /awaiting user")
     });
     // The first request awaiting the operator whose domains carry their challenge.
-    let has_paths = |screen: &str| {
-        screen.contains("focused domain")
-            && screen
-                .lines()
-                .any(|line| line.contains("redirectPath") && line.contains("http"))
-    };
-    let mut found = false;
-    for _ in 0..10 {
-        dashboard.send(&["Enter"]);
-        let screen = dashboard.wait_for("the detail", |screen| screen.contains("Domains "));
-        if has_paths(&screen) {
-            found = true;
-            break;
-        }
-        dashboard.escape();
-        dashboard.wait_for("the list", |screen| screen.contains("spsId"));
-        dashboard.send(&["j"]);
-    }
+    let found = has_paths(&dashboard.open_detail_with_paths());
     assert!(
         found,
         "no request awaiting the operator with challenges in ten tries"
@@ -282,11 +145,9 @@ fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
     dashboard.send(&["y"]);
     let screen = dashboard.wait_for("the copy flash", |screen| screen.contains("copied "));
     assert!(screen.contains("via OSC 52 (tmux)"), "{screen}");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !dashboard.buffer().contains("return 301 ") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let copied = dashboard.buffer();
+    let copied = dashboard.poll_buffer(Duration::from_secs(15), |buffer| {
+        buffer.contains("return 301 ")
+    });
     assert!(
         copied.starts_with("# spsdash: nginx redirect rules for SPS request "),
         "{copied}"
@@ -308,10 +169,9 @@ fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
         screen.contains("copy redirect rules as")
     });
     dashboard.send(&["2"]);
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !dashboard.buffer().contains("RewriteRule ") && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    dashboard.poll_buffer(Duration::from_secs(15), |buffer| {
+        buffer.contains("RewriteRule ")
+    });
     assert!(
         dashboard.buffer().contains("RewriteRule "),
         "{}",

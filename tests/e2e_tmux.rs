@@ -5,144 +5,23 @@
 //!
 //! Without tmux the test fails when CI=true and is skipped, loudly, otherwise.
 
+mod tmux_support;
+
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(60);
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn command(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            // UTF-8 whatever the locale of the machine running the tests.
-            .arg("-u")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("-f")
-            .arg("/dev/null")
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        let output = self.command(&args);
-        assert!(output.status.success(), "send-keys {keys:?} failed");
-    }
-
-    /// Escape on its own: followed at once by another key, terminals read it as Alt+key.
-    fn escape(&self) {
-        self.send(&["Escape"]);
-        std::thread::sleep(Duration::from_millis(250));
-    }
-
-    /// Literal text (no key-name lookup).
-    fn type_text(&self, text: &str) {
-        let output = self.command(&["send-keys", "-t", "e2e", "-l", text]);
-        assert!(output.status.success(), "send-keys -l {text:?} failed");
-    }
-
-    fn screen(&self) -> String {
-        let output = self.command(&["capture-pane", "-p", "-t", "e2e"]);
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    /// Polls the pane until `check` holds; fails with the last screen after the deadline.
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let screen = self.screen();
-            if check(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]);
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
-
-fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
-}
+use tmux_support::{Tmux, has_paths, home_environment, shell_quote, temp_home, tmux_or_skip};
 
 #[test]
 fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
-    if !tmux_available() {
-        let message =
-            "tmux is not installed: the end-to-end dashboard test CANNOT RUN (install tmux)";
-        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-            panic!("{message}");
-        }
-        eprintln!("\n*** SKIPPED: {message} ***\n");
+    if !tmux_or_skip("end-to-end dashboard test") {
         return;
     }
-    let home = tempfile::tempdir().expect("a temp home");
-    for dir in ["config", "cache", "data", "state"] {
-        std::fs::create_dir_all(home.path().join(dir)).expect("xdg dir");
-    }
+    let home = temp_home();
     let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.subsec_nanos())
-        .unwrap_or(0);
-    let tmux = Tmux {
-        socket: format!("spsdash-e2e-{}-{nanos}", std::process::id()),
-    };
-    let home_dir = home.path().display().to_string();
-    let environment = [
-        format!("HOME={home_dir}"),
-        format!("XDG_CONFIG_HOME={home_dir}/config"),
-        format!("XDG_CACHE_HOME={home_dir}/cache"),
-        format!("XDG_DATA_HOME={home_dir}/data"),
-        format!("XDG_STATE_HOME={home_dir}/state"),
-        format!("SPSDASH_CACHE_DIR={home_dir}/cache/spsdash"),
-        format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
-        "TERM=xterm-256color".to_string(),
-        "LANG=C.UTF-8".to_string(),
-        "PS1=$ ".to_string(),
-    ];
-    let mut args = vec![
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-    ];
-    args.extend(environment.iter().map(String::as_str));
-    args.push("sh");
-    let started = tmux.command(&args);
-    assert!(
-        started.status.success(),
-        "tmux new-session failed: {}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    tmux.wait_for("the shell prompt", |screen| screen.contains('$'));
+    let tmux = Tmux::new("e2e", "e2e");
+    let mut environment = home_environment(home.path());
+    environment.push("LANG=C.UTF-8".to_string());
+    tmux.start_shell(&environment);
     tmux.type_text(&format!("{} --demo", shell_quote(binary)));
     tmux.send(&["Enter"]);
 
@@ -168,25 +47,7 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         !screen.contains("no request matches")
     });
     // The first DV row whose domains already carry their challenge (a fresh one may not yet).
-    let has_paths = |screen: &str| {
-        screen.contains("focused domain")
-            && screen
-                .lines()
-                .any(|line| line.contains("redirectPath") && line.contains("http"))
-    };
-    let mut detail = String::new();
-    for _ in 0..10 {
-        tmux.send(&["Enter"]);
-        let screen = tmux.wait_for("the detail", |screen| screen.contains("Domains "));
-        if has_paths(&screen) {
-            detail = screen;
-            break;
-        }
-        tmux.escape();
-        tmux.wait_for("back on the list", |screen| screen.contains("spsId"));
-        // The cursor stayed on the row just tried: the next one.
-        tmux.send(&["j"]);
-    }
+    let detail = tmux.open_detail_with_paths();
     assert!(
         has_paths(&detail),
         "no DV request with fullPath/redirectPath found in ten tries"
@@ -235,7 +96,7 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
     });
 
     // 80×24: still a working table, nothing wider than the terminal.
-    let resized = tmux.command(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
+    let resized = tmux.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
     assert!(resized.status.success(), "resize-window failed");
     let small = tmux.wait_for("the table at 80x24", |screen| {
         screen.lines().count() <= 24 && screen.contains("spsId") && screen.contains("pairs")
@@ -248,7 +109,7 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
     // main screen back).
     tmux.send(&["q"]);
     tmux.wait_for("the dashboard gone", |screen| !screen.contains("spsId"));
-    let marker = format!("ok-{nanos}");
+    let marker = format!("ok-{}", tmux.socket());
     tmux.type_text(&format!("echo {marker}"));
     tmux.send(&["Enter"]);
     tmux.wait_for("the shell's answer", |screen| {

@@ -6,11 +6,12 @@
 //!
 //! Without tmux the test fails when CI=true and is skipped, loudly, otherwise.
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod tmux_support;
 
-const WAIT: Duration = Duration::from_secs(60);
+use std::path::Path;
+use std::time::Duration;
+
+use tmux_support::{Tmux, home_environment, shell_quote, temp_home, tmux_or_skip};
 
 const CONFIG: &str = r#"
 [profile.subject]
@@ -42,151 +43,33 @@ phone = "+1 617 555 0102"
 email = "tom@example.com"
 "#;
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn command(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("-f")
-            .arg("/dev/null")
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        let output = self.command(&args);
-        assert!(output.status.success(), "send-keys {keys:?} failed");
-    }
-
-    /// Literal text (no key-name lookup).
-    fn type_text(&self, text: &str) {
-        let output = self.command(&["send-keys", "-t", "e2e", "-l", text]);
-        assert!(output.status.success(), "send-keys -l {text:?} failed");
-    }
-
-    /// Pastes `text` as the terminal would (bracketed paste, `-p`).
-    fn paste(&self, text: &str) {
-        let set = self.command(&["set-buffer", "-b", "e2e-paste", "--", text]);
-        assert!(set.status.success(), "set-buffer failed");
-        let pasted = self.command(&["paste-buffer", "-p", "-b", "e2e-paste", "-t", "e2e"]);
-        assert!(pasted.status.success(), "paste-buffer failed");
-    }
-
-    fn screen(&self) -> String {
-        let output = self.command(&["capture-pane", "-p", "-t", "e2e"]);
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    /// Polls the pane until `check` holds; fails with the last screen after the deadline.
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let screen = self.screen();
-            if check(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
+/// Enter until the wizard shows `title` (Enter walks a step's fields, then the next step).
+fn enter_until(tmux: &Tmux, title: &str) {
+    for _ in 0..40 {
+        if tmux.screen().contains(title) {
+            return;
         }
+        tmux.send(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(60));
     }
-
-    /// Enter until the wizard shows `title` (Enter walks a step's fields, then the next step).
-    fn enter_until(&self, title: &str) {
-        for _ in 0..40 {
-            if self.screen().contains(title) {
-                return;
-            }
-            self.send(&["Enter"]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-        self.wait_for(title, |screen| screen.contains(title));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]);
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
-
-fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+    tmux.wait_for(title, |screen| screen.contains(title));
 }
 
 #[test]
 fn a_dv_san_certificate_by_keystrokes_and_dv_refused_for_a_single_one() {
-    if !tmux_available() {
-        let message = "tmux is not installed: the end-to-end wizard test CANNOT RUN (install tmux)";
-        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-            panic!("{message}");
-        }
-        eprintln!("\n*** SKIPPED: {message} ***\n");
+    if !tmux_or_skip("end-to-end wizard test") {
         return;
     }
-    let home = tempfile::tempdir().expect("a temp home");
-    for dir in ["config", "cache", "data", "state", "config/spsdash"] {
-        std::fs::create_dir_all(home.path().join(dir)).expect("xdg dir");
-    }
+    let home = temp_home();
+    std::fs::create_dir_all(home.path().join("config/spsdash")).expect("xdg dir");
     let config = home.path().join("config/spsdash/config.toml");
     std::fs::write(&config, CONFIG).expect("config");
     let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.subsec_nanos())
-        .unwrap_or(0);
-    let tmux = Tmux {
-        socket: format!("spsdash-e2e-wizard-{}-{nanos}", std::process::id()),
-    };
-    let home_dir = home.path().display().to_string();
-    let environment = [
-        format!("HOME={home_dir}"),
-        format!("XDG_CONFIG_HOME={home_dir}/config"),
-        format!("XDG_CACHE_HOME={home_dir}/cache"),
-        format!("XDG_DATA_HOME={home_dir}/data"),
-        format!("XDG_STATE_HOME={home_dir}/state"),
-        format!("SPSDASH_CACHE_DIR={home_dir}/cache/spsdash"),
-        format!("SPSDASH_DATA_DIR={home_dir}/data/spsdash"),
-        format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
-        "TERM=xterm-256color".to_string(),
-        "PS1=$ ".to_string(),
-    ];
-    let mut args = vec![
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-    ];
-    args.extend(environment.iter().map(String::as_str));
-    args.push("sh");
-    let started = tmux.command(&args);
-    assert!(
-        started.status.success(),
-        "tmux new-session failed: {}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    tmux.wait_for("the shell prompt", |screen| screen.contains('$'));
+    let tmux = Tmux::new("e2e-wizard", "e2e");
+    let mut environment = home_environment(home.path());
+    let home_dir = home.path().display();
+    environment.push(format!("SPSDASH_DATA_DIR={home_dir}/data/spsdash"));
+    tmux.start_shell(&environment);
     tmux.type_text(&format!(
         "{} --demo --config {}",
         shell_quote(binary),
@@ -225,7 +108,7 @@ fn a_dv_san_certificate_by_keystrokes_and_dv_refused_for_a_single_one() {
     tmux.wait_for("the edge hostname step", |screen| {
         screen.contains("e2e-shop.example.com.edgekey.net")
     });
-    tmux.enter_until("Exactly what will be sent");
+    enter_until(&tmux, "Exactly what will be sent");
     let review = tmux.screen();
     assert!(review.contains("issuer lets-encrypt"), "{review}");
     assert!(review.contains("createType=san"), "{review}");
