@@ -6,6 +6,7 @@
 mod webserver_support;
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -143,6 +144,16 @@ fn check(
     run(home, &args)
 }
 
+/// Runs `check_at` against nginx serving `config` (what goes in its `server` block) from a
+/// fresh temp dir; nginx is stopped and the dir removed before this returns.
+fn with_nginx(nginx: &Path, config: &str, check_at: impl FnOnce(SocketAddr) -> Output) -> Output {
+    let dir = tempfile::tempdir().expect("nginx dir");
+    let rules_path = dir.path().join("rules.conf");
+    std::fs::write(&rules_path, config).expect("write rules");
+    let server = start_nginx(nginx, dir.path(), &rules_path);
+    check_at(server.address)
+}
+
 #[test]
 fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
     let Some(nginx) = find_program(&["nginx"]) else {
@@ -171,11 +182,9 @@ fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
     let rules = stdout(&rules);
     assert_eq!(rules.matches("return 301").count(), hosts.len(), "{rules}");
 
-    let dir = tempfile::tempdir().expect("nginx dir");
-    let rules_path = dir.path().join("rules.conf");
-    std::fs::write(&rules_path, &rules).expect("write rules");
-    let server = start_nginx(&nginx, dir.path(), &rules_path);
-    let output = check(home.path(), &id, &contract, &group, &hosts, server.address);
+    let output = with_nginx(&nginx, &rules, |address| {
+        check(home.path(), &id, &contract, &group, &hosts, address)
+    });
     assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
     let report = stdout(&output);
     assert_eq!(report.matches("READY  ").count(), hosts.len(), "{report}");
@@ -187,17 +196,14 @@ fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
         )),
         "{report}"
     );
-    drop(server);
 
     // The first location block removed: that domain gets a 404, the check exits 1.
     let start = rules.find("location = ").expect("a location");
     let end = start + rules[start..].find("}\n").expect("its end") + 2;
     let broken = format!("{}{}", &rules[..start], &rules[end..]);
-    let dir = tempfile::tempdir().expect("nginx dir");
-    let rules_path = dir.path().join("rules.conf");
-    std::fs::write(&rules_path, &broken).expect("write rules");
-    let server = start_nginx(&nginx, dir.path(), &rules_path);
-    let output = check(home.path(), &id, &contract, &group, &hosts, server.address);
+    let output = with_nginx(&nginx, &broken, |address| {
+        check(home.path(), &id, &contract, &group, &hosts, address)
+    });
     assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
     let report = stdout(&output);
     assert_eq!(report.matches("NOT READY").count(), 1, "{report}");
@@ -238,11 +244,10 @@ fn webroot_files_served_as_a_document_root_pass_the_check() {
         explain(&written)
     );
 
-    let dir = tempfile::tempdir().expect("nginx dir");
-    let rules_path = dir.path().join("root.conf");
-    std::fs::write(&rules_path, format!("root {};\n", root.path().display())).expect("write");
-    let server = start_nginx(&nginx, dir.path(), &rules_path);
-    let output = check(home.path(), &id, &contract, &group, &hosts, server.address);
+    let config = format!("root {};\n", root.path().display());
+    let output = with_nginx(&nginx, &config, |address| {
+        check(home.path(), &id, &contract, &group, &hosts, address)
+    });
     assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
     assert_eq!(
         stdout(&output).matches("serves the responseBody").count(),

@@ -4,10 +4,30 @@
 mod sim_support;
 
 use sim_support::*;
-use spsdash::edgegrid::signer;
+use spsdash::edgegrid::{Credentials, signer};
+use spsdash::sim::RunningSim;
 
 fn list_path() -> String {
     format!("{BASE}/sps-requests?{PAIR}")
+}
+
+/// A GET of the list whose Authorization is signed with `credentials` for `scheme`, as a
+/// client would sign it (the simulator accepts only its own credentials and `http`).
+fn list_call_signed_as(sim: &RunningSim, credentials: &Credentials, scheme: &str) -> Call {
+    let path = list_path();
+    let host = sim.addr.to_string();
+    let request = signer::RequestToSign {
+        method: "GET",
+        scheme,
+        host: &host,
+        relative_url: &path,
+        headers: &[],
+        body: b"",
+    };
+    let mut call = Call::get(path.clone());
+    call.authorization =
+        Some(signer::sign(credentials, &request, &call.timestamp, &call.nonce).authorization);
+    call
 }
 
 #[tokio::test]
@@ -69,19 +89,7 @@ async fn a_wrong_secret_is_refused_as_a_bad_signature() {
     let sim = stopped_sim().await;
     let mut credentials = sim.credentials.clone();
     credentials.client_secret = spsdash::edgegrid::Secret::new("not-the-secret");
-    let path = list_path();
-    let host = sim.addr.to_string();
-    let request = signer::RequestToSign {
-        method: "GET",
-        scheme: "http",
-        host: &host,
-        relative_url: &path,
-        headers: &[],
-        body: b"",
-    };
-    let mut call = Call::get(path.clone());
-    call.authorization =
-        Some(signer::sign(&credentials, &request, &call.timestamp, &call.nonce).authorization);
+    let call = list_call_signed_as(&sim, &credentials, "http");
     let answer = call.send(&sim).await;
     assert_eq!(answer.status, 401);
     assert!(answer.detail().contains("signature does not match"));
@@ -91,19 +99,7 @@ async fn a_wrong_secret_is_refused_as_a_bad_signature() {
 async fn a_request_signed_for_https_is_refused() {
     // The simulator speaks plain HTTP: a client signing `https` signed something else.
     let sim = stopped_sim().await;
-    let path = list_path();
-    let host = sim.addr.to_string();
-    let request = signer::RequestToSign {
-        method: "GET",
-        scheme: "https",
-        host: &host,
-        relative_url: &path,
-        headers: &[],
-        body: b"",
-    };
-    let mut call = Call::get(path.clone());
-    call.authorization =
-        Some(signer::sign(&sim.credentials, &request, &call.timestamp, &call.nonce).authorization);
+    let call = list_call_signed_as(&sim, &sim.credentials, "https");
     assert_eq!(call.send(&sim).await.status, 401);
 }
 

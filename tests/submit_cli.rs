@@ -51,6 +51,15 @@ impl Sandbox {
     }
 }
 
+/// The example's list of extra names (only a SAN certificate has one).
+const EXAMPLE_SANS: &str = "sans = [\"www.shop.example.com\", \"api.shop.example.com\"]";
+
+/// The example turned into a `kind` certificate: its kind changed, its SAN list dropped.
+fn without_sans(text: &str, kind: &str) -> String {
+    text.replace("kind = \"san\"", &format!("kind = \"{kind}\""))
+        .replace(EXAMPLE_SANS, "")
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -73,12 +82,7 @@ fn assert_refused(output: &Output, field: &str, words: &str) {
 
 #[test]
 fn dv_on_a_single_certificate() {
-    let output = Sandbox::new().create(|text| {
-        text.replace("kind = \"san\"", "kind = \"single\"").replace(
-            "sans = [\"www.shop.example.com\", \"api.shop.example.com\"]",
-            "",
-        )
-    });
+    let output = Sandbox::new().create(|text| without_sans(text, "single"));
     assert_refused(&output, "validation", "only available for SAN");
 }
 
@@ -115,15 +119,10 @@ fn a_wildcard_in_a_san_list() {
 #[test]
 fn a_wildcard_common_name_on_a_wildcard_kind_with_dv() {
     let output = Sandbox::new().create(|text| {
-        text.replace("kind = \"san\"", "kind = \"wildcard\"")
-            .replace(
-                "sans = [\"www.shop.example.com\", \"api.shop.example.com\"]",
-                "",
-            )
-            .replace(
-                "common_name = \"shop.example.com\"",
-                "common_name = \"*.example.com\"",
-            )
+        without_sans(text, "wildcard").replace(
+            "common_name = \"shop.example.com\"",
+            "common_name = \"*.example.com\"",
+        )
     });
     assert_refused(&output, "validation", "only available for SAN");
 }
@@ -131,12 +130,8 @@ fn a_wildcard_common_name_on_a_wildcard_kind_with_dv() {
 #[test]
 fn two_wildcard_levels() {
     let output = Sandbox::new().create(|text| {
-        text.replace("kind = \"san\"", "kind = \"wildcard\"")
+        without_sans(text, "wildcard")
             .replace("validation = \"dv\"", "validation = \"ov\"")
-            .replace(
-                "sans = [\"www.shop.example.com\", \"api.shop.example.com\"]",
-                "",
-            )
             .replace(
                 "common_name = \"shop.example.com\"",
                 "common_name = \"*.*.example.com\"",
@@ -163,10 +158,7 @@ fn hostname_syntax() {
 fn more_than_a_hundred_names() {
     let output = Sandbox::new().create(|text| {
         let names: Vec<String> = (0..100).map(|i| format!("\"n{i}.example.com\"")).collect();
-        text.replace(
-            "sans = [\"www.shop.example.com\", \"api.shop.example.com\"]",
-            &format!("sans = [{}]", names.join(", ")),
-        )
+        text.replace(EXAMPLE_SANS, &format!("sans = [{}]", names.join(", ")))
     });
     assert_refused(&output, "sans", "101 names");
 }
