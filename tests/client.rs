@@ -436,26 +436,20 @@ async fn raw_send_and_fixed_signature_for_dry_runs() {
     assert_eq!(recorded.header("x-extra"), Some("1"));
     assert!(recorded.signature_ok);
 
-    let first = client
-        .prepare(
-            "GET",
-            "/p",
-            Vec::new(),
-            Vec::new(),
-            Some("20140321T19:34:21+0000"),
-            Some("n"),
-        )
-        .expect("prepared");
-    let second = client
-        .prepare(
-            "GET",
-            "/p",
-            Vec::new(),
-            Vec::new(),
-            Some("20140321T19:34:21+0000"),
-            Some("n"),
-        )
-        .expect("prepared");
+    let prepare = || {
+        client
+            .prepare(
+                "GET",
+                "/p",
+                Vec::new(),
+                Vec::new(),
+                Some("20140321T19:34:21+0000"),
+                Some("n"),
+            )
+            .expect("prepared")
+    };
+    let first = prepare();
+    let second = prepare();
     assert_eq!(
         first, second,
         "fixed timestamp and nonce sign deterministically"

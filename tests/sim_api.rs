@@ -226,12 +226,7 @@ async fn an_unknown_or_foreign_sps_id_is_404() {
 #[tokio::test]
 async fn a_san_dv_request_is_accepted_and_lives_with_the_clock() {
     let sim = stopped_sim().await;
-    let answer = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &encode(&san_form()),
-    )
-    .await;
+    let answer = create_request(&sim, &encode(&san_form())).await;
     assert_eq!(answer.status, 202, "{}", answer.body);
     let accepted = answer.json();
     let sps_id = accepted["spsId"].as_u64().unwrap();
@@ -297,12 +292,7 @@ async fn validate_hook_reports_unknown_domains() {
 #[tokio::test]
 async fn mod_san_and_edge_host_follow_a_certificate() {
     let sim = stopped_sim().await;
-    let created = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &encode(&san_form()),
-    )
-    .await;
+    let created = create_request(&sim, &encode(&san_form())).await;
     let job_id = created.json()["Results"]["data"][0]["results"]["jobID"]
         .as_u64()
         .unwrap();
@@ -324,12 +314,7 @@ async fn mod_san_and_edge_host_follow_a_certificate() {
         encode(&fields)
     };
     // The certificate is still being made: a modSan now is a pending change.
-    let early = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &mod_san(&["m.new-shop.example.com"]),
-    )
-    .await;
+    let early = create_request(&sim, &mod_san(&["m.new-shop.example.com"])).await;
     assert_eq!(early.status, 400, "{}", early.body);
     assert_eq!(early.fields(), ["jobId"]);
     assert!(early.body.contains("pending change"));
@@ -337,27 +322,12 @@ async fn mod_san_and_edge_host_follow_a_certificate() {
     sim.validate_domain("new-shop.example.com");
     sim.validate_domain("www.new-shop.example.com");
     sim.advance(3 * 3600);
-    let again = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &mod_san(&["www.new-shop.example.com"]),
-    )
-    .await;
+    let again = create_request(&sim, &mod_san(&["www.new-shop.example.com"])).await;
     assert_eq!(again.status, 400);
     assert_eq!(again.fields(), ["add.sans"]);
-    let accepted = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &mod_san(&["m.new-shop.example.com"]),
-    )
-    .await;
+    let accepted = create_request(&sim, &mod_san(&["m.new-shop.example.com"])).await;
     assert_eq!(accepted.status, 202, "{}", accepted.body);
-    let second = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &mod_san(&["api.new-shop.example.com"]),
-    )
-    .await;
+    let second = create_request(&sim, &mod_san(&["api.new-shop.example.com"])).await;
     assert_eq!(second.status, 400, "one pending modSan per certificate");
 
     let certificate = items(
@@ -527,12 +497,7 @@ async fn unknown_paths_are_signed_404s_counted_as_unmatched() {
 async fn new_requests_keep_arriving_with_growing_ids() {
     let sim = stopped_sim().await;
     let before = every_sps_id(&sim).await;
-    let submitted = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &encode(&san_form()),
-    )
-    .await;
+    let submitted = create_request(&sim, &encode(&san_form())).await;
     let submitted = submitted.json()["spsId"].as_u64().unwrap();
     assert!(submitted > *before.last().unwrap());
     sim.advance(3600);

@@ -1,7 +1,16 @@
 //! `spsdash sim` as a process: the first stdout line, the `.edgerc` it writes, loopback only.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+
+/// The first line the child prints on its (piped) stdout.
+fn first_line(child: &mut Child) -> String {
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    first
+}
 
 #[test]
 fn prints_its_address_first_and_writes_private_credentials() {
@@ -24,10 +33,7 @@ fn prints_its_address_first_and_writes_private_credentials() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let first = first_line(&mut child);
     // The .edgerc is written right after the first line; give the process a moment.
     let mut text = String::new();
     for _ in 0..100 {
@@ -98,10 +104,7 @@ fn sigterm_stops_it_cleanly() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let first = first_line(&mut child);
     assert!(
         first.starts_with("listening on http://127.0.0.1:"),
         "{first}"

@@ -28,12 +28,7 @@ fn set(name: &str, value: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn the_valid_form_is_accepted() {
     let sim = stopped_sim().await;
-    let answer = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &encode(&san_form()),
-    )
-    .await;
+    let answer = create_request(&sim, &encode(&san_form())).await;
     assert_eq!(answer.status, 202, "{}", answer.body);
 }
 
@@ -77,12 +72,7 @@ async fn wildcards_cover_one_level() {
     assert_eq!(refused(wildcard("a.*.example.com")).await, ["csr.cn"]);
     assert_eq!(refused(wildcard("*.com")).await, ["csr.cn"]);
     let sim = stopped_sim().await;
-    let ok = post(
-        &sim,
-        &format!("{BASE}/sps-requests?{PAIR}"),
-        &encode(&wildcard("*.new.example.com")),
-    )
-    .await;
+    let ok = create_request(&sim, &encode(&wildcard("*.new.example.com"))).await;
     assert_eq!(ok.status, 202, "{}", ok.body);
 }
 

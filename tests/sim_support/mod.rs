@@ -151,21 +151,25 @@ impl Call {
         if let Some(authorization) = authorization {
             request = request.header("Authorization", authorization);
         }
-        let response = request.send().await.expect("the simulator answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get("content-type")
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let body = response.text().await.expect("a body");
-        Answer {
-            status,
-            content_type,
-            headers,
-            body,
-        }
+        answer_of(request.send().await.expect("the simulator answers")).await
+    }
+}
+
+/// Status, headers and body of the simulator's response.
+async fn answer_of(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = response.text().await.expect("a body");
+    Answer {
+        status,
+        content_type,
+        headers,
+        body,
     }
 }
 
@@ -177,6 +181,11 @@ pub async fn post(sim: &RunningSim, path_and_query: &str, body: &str) -> Answer 
     Call::post(path_and_query, body).send(sim).await
 }
 
+/// A signed create (`POST /sps-requests`) of the form `body` for the demo pair.
+pub async fn create_request(sim: &RunningSim, body: &str) -> Answer {
+    post(sim, &format!("{BASE}/sps-requests?{PAIR}"), body).await
+}
+
 /// An unsigned call to a `/_sim/` hook.
 pub async fn hook(sim: &RunningSim, method: &str, path_and_query: &str) -> Answer {
     let url = format!("{}{}", sim.base_url, path_and_query);
@@ -184,20 +193,7 @@ pub async fn hook(sim: &RunningSim, method: &str, path_and_query: &str) -> Answe
         "POST" => client().post(&url),
         _ => client().get(&url),
     };
-    let response = request.send().await.expect("the simulator answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let content_type = headers
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    Answer {
-        status,
-        content_type,
-        headers,
-        body: response.text().await.unwrap_or_default(),
-    }
+    answer_of(request.send().await.expect("the simulator answers")).await
 }
 
 /// A complete, valid SAN + DV create form; tests change one field at a time.
