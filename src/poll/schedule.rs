@@ -148,6 +148,11 @@ impl PollState {
 mod tests {
     use super::*;
 
+    /// A successful call after which some request still moves.
+    const NOT_ALL_TERMINAL: Finished = Finished::Ok {
+        all_terminal: false,
+    };
+
     fn cadence() -> Cadence {
         Cadence {
             active: Duration::from_secs(15),
@@ -165,13 +170,7 @@ mod tests {
         state.start();
         assert!(!state.should_start(start), "one call in flight at most");
         assert_eq!(state.next_wake(), None);
-        let wait = state.finish(
-            start,
-            Finished::Ok {
-                all_terminal: false,
-            },
-            0.5,
-        );
+        let wait = state.finish(start, NOT_ALL_TERMINAL, 0.5);
         assert_eq!(wait, Duration::from_secs(15));
         assert!(!state.should_start(start + Duration::from_secs(14)));
         assert!(state.should_start(start + Duration::from_secs(15)));
@@ -189,22 +188,10 @@ mod tests {
         state.request_refresh();
         state.request_refresh();
         assert!(!state.should_start(start), "never two calls in flight");
-        state.finish(
-            start,
-            Finished::Ok {
-                all_terminal: false,
-            },
-            0.5,
-        );
+        state.finish(start, NOT_ALL_TERMINAL, 0.5);
         assert!(state.should_start(start), "the waiting wish runs now");
         state.start();
-        state.finish(
-            start,
-            Finished::Ok {
-                all_terminal: false,
-            },
-            0.5,
-        );
+        state.finish(start, NOT_ALL_TERMINAL, 0.5);
         assert!(
             !state.should_start(start),
             "three wishes made a single call"
@@ -220,13 +207,7 @@ mod tests {
         state.request_refresh();
         assert!(state.should_start(start));
         state.start();
-        state.finish(
-            start,
-            Finished::Ok {
-                all_terminal: false,
-            },
-            0.5,
-        );
+        state.finish(start, NOT_ALL_TERMINAL, 0.5);
         state.set_paused(false);
         assert!(state.should_start(start + Duration::from_secs(15)));
     }
@@ -247,13 +228,7 @@ mod tests {
         assert_eq!(low, Duration::from_millis(6400));
         assert_eq!(high, Duration::from_millis(9600));
         state.start();
-        state.finish(
-            start,
-            Finished::Ok {
-                all_terminal: false,
-            },
-            0.5,
-        );
+        state.finish(start, NOT_ALL_TERMINAL, 0.5);
         assert_eq!(state.failures(), 0);
     }
 }

@@ -18,6 +18,19 @@ fn form(create_type: &str) -> FormBody {
     form
 }
 
+/// Journals the start of a SAN create for shop.example.com; its id.
+fn begin_san(journal: &SubmissionJournal, now: DateTime<Utc>) -> String {
+    journal
+        .begin(
+            &pair(),
+            PostEndpoint::SpsRequests,
+            &form("san"),
+            "shop.example.com",
+            now,
+        )
+        .unwrap()
+}
+
 fn request(sps_id: u64, cname: &str, create_type: &str, changed: &str) -> SpsRequest {
     serde_json::from_value(json!({
         "spsId": sps_id,
@@ -35,15 +48,7 @@ fn request(sps_id: u64, cname: &str, create_type: &str, changed: &str) -> SpsReq
 fn journals_before_sending_and_completes_after() {
     let dir = tempfile::tempdir().unwrap();
     let journal = SubmissionJournal::in_dir(dir.path());
-    let id = journal
-        .begin(
-            &pair(),
-            PostEndpoint::SpsRequests,
-            &form("san"),
-            "shop.example.com",
-            at(0),
-        )
-        .unwrap();
+    let id = begin_san(&journal, at(0));
     let entries = journal.entries().unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].outcome, Outcome::InFlight);
@@ -105,15 +110,7 @@ fn a_torn_last_line_is_skipped() {
 fn a_lost_submission_is_reconciled_by_cname_type_and_time() {
     let dir = tempfile::tempdir().unwrap();
     let journal = SubmissionJournal::in_dir(dir.path());
-    let id = journal
-        .begin(
-            &pair(),
-            PostEndpoint::SpsRequests,
-            &form("san"),
-            "shop.example.com",
-            at(30),
-        )
-        .unwrap();
+    let id = begin_san(&journal, at(30));
     journal
         .complete(
             &id,
