@@ -433,14 +433,7 @@ fn a_submitted_request_is_selected_when_it_appears() {
     assert_eq!(effects, vec![Effect::RefreshNow, Effect::DiscardDraft]);
     assert!(app.wizard.is_none());
     assert_eq!(app.scope, Some(0));
-    let mut list = web_list();
-    list.push(dv_request(
-        3000,
-        "Pending",
-        "new.example.com",
-        &[("new.example.com", "Pending")],
-        0,
-    ));
+    let list = web_list_with_new_request();
     update(&mut app, loaded(web(), list, 5));
     assert_eq!(cursor_id(&app), Some(3000));
 

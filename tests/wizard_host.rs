@@ -126,14 +126,7 @@ fn a_lost_submission_is_reconciled_by_the_next_list_and_selected() {
     assert_eq!(app.unresolved_submissions.len(), 1);
 
     // The next list has it: recorded, said, selected, and not matched again.
-    let mut list = web_list();
-    list.push(dv_request(
-        3000,
-        "Pending",
-        "new.example.com",
-        &[("new.example.com", "Pending")],
-        0,
-    ));
+    let list = web_list_with_new_request();
     let effects = update(&mut app, loaded(web(), list.clone(), 10));
     assert!(
         effects.contains(&Effect::RecordReconciled(vec![("lost-1".into(), 3000)])),
@@ -164,14 +157,7 @@ fn a_lost_submission_of_another_pair_waits_for_its_own_list() {
     let mut other = lost("new.example.com");
     other.pair = shop();
     update(&mut app, Event::SubmissionUnresolved(other));
-    let mut list = web_list();
-    list.push(dv_request(
-        3000,
-        "Pending",
-        "new.example.com",
-        &[("new.example.com", "Pending")],
-        0,
-    ));
+    let list = web_list_with_new_request();
     update(&mut app, loaded(web(), list, 10));
     assert_eq!(app.unresolved_submissions.len(), 1);
 }

@@ -155,6 +155,20 @@ pub fn web_list() -> Vec<SpsRequest> {
     ]
 }
 
+/// The Web pair's usual list once a just-submitted request (3000, new.example.com, Pending)
+/// shows up in it.
+pub fn web_list_with_new_request() -> Vec<SpsRequest> {
+    let mut list = web_list();
+    list.push(dv_request(
+        3000,
+        "Pending",
+        "new.example.com",
+        &[("new.example.com", "Pending")],
+        0,
+    ));
+    list
+}
+
 pub fn shop_list() -> Vec<SpsRequest> {
     vec![
         dv_request(
