@@ -1,5 +1,7 @@
 //! The readiness check against local HTTP servers on 127.0.0.1:0, one test per outcome.
 
+mod support;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,6 +13,7 @@ use axum::http::{HeaderMap, Response, StatusCode, Uri};
 use spsdash::dvcheck::{
     CheckOptions, Outcome, Problem, Ready, ResolveMap, Target, all_ready, check_all,
 };
+use support::serve_on_loopback;
 
 const REDIRECT: &str = "http://dcv.akamai.com/.well-known/acme-challenge/tok_EN-1";
 const BODY: &str = "tok_EN-1.thumbprint_XYZ";
@@ -53,12 +56,7 @@ async fn serve(answers: Vec<(&'static str, Answer)>) -> SocketAddr {
             .expect("response")
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    address
+    serve_on_loopback(app).await
 }
 
 fn target(host: &str) -> Target {

@@ -12,7 +12,7 @@ use spsdash::cli::{Command, DomainSelection, PairArgs};
 use spsdash::commands::Exit;
 use spsdash::commands::dv::{DvOutput, execute, prepare};
 use spsdash::sps::{ClientOptions, SpsClient};
-use support::{Scripted, TestServer};
+use support::{Scripted, TestServer, serve_on_loopback};
 
 const TOKEN_A: &str = "tokA_0123456789";
 const TOKEN_B: &str = "tokB-0123456789";
@@ -59,12 +59,7 @@ async fn web_server() -> SocketAddr {
         };
         response.body(axum::body::Body::empty()).expect("response")
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    address
+    serve_on_loopback(app).await
 }
 
 async fn sps() -> (TestServer, SpsClient) {

@@ -283,6 +283,16 @@ fn verify(
     signer::sign(credentials, &request, &timestamp, &nonce).authorization == authorization
 }
 
+/// Serves `app` on 127.0.0.1:0 for the rest of the test; its address.
+pub async fn serve_on_loopback(app: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
 /// A loopback port nothing listens on (bound, then released).
 pub async fn closed_port() -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
