@@ -144,6 +144,28 @@ fn check(
     run(home, &args)
 }
 
+/// A standalone simulator for `home` and the DV request awaiting the operator that the test
+/// checks: its pair, its id and the hosts still to validate.
+struct DvRequest {
+    sim: SimGuard,
+    contract: String,
+    group: String,
+    id: String,
+    hosts: Vec<String>,
+}
+
+fn dv_request_on_a_sim(home: &Path) -> DvRequest {
+    let sim = start_sim(home);
+    let (contract, group, request) = find_dv_request(home);
+    DvRequest {
+        sim,
+        contract,
+        group,
+        id: request.sps_id.to_string(),
+        hosts: pending_hosts(&request),
+    }
+}
+
 /// Runs `check_at` against nginx serving `config` (what goes in its `server` block) from a
 /// fresh temp dir; nginx is stopped and the dir removed before this returns.
 fn with_nginx(nginx: &Path, config: &str, check_at: impl FnOnce(SocketAddr) -> Output) -> Output {
@@ -160,10 +182,13 @@ fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
         return absent("nginx", true);
     };
     let home = tempfile::tempdir().expect("home");
-    let _sim = start_sim(home.path());
-    let (contract, group, request) = find_dv_request(home.path());
-    let id = request.sps_id.to_string();
-    let hosts = pending_hosts(&request);
+    let DvRequest {
+        sim: _sim,
+        contract,
+        group,
+        id,
+        hosts,
+    } = dv_request_on_a_sim(home.path());
 
     let rules = run(
         home.path(),
@@ -216,10 +241,13 @@ fn webroot_files_served_as_a_document_root_pass_the_check() {
         return absent("nginx", true);
     };
     let home = tempfile::tempdir().expect("home");
-    let _sim = start_sim(home.path());
-    let (contract, group, request) = find_dv_request(home.path());
-    let id = request.sps_id.to_string();
-    let hosts = pending_hosts(&request);
+    let DvRequest {
+        sim: _sim,
+        contract,
+        group,
+        id,
+        hosts,
+    } = dv_request_on_a_sim(home.path());
 
     let root = tempfile::tempdir().expect("web root");
     let root_arg = root.path().to_string_lossy().into_owned();

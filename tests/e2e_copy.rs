@@ -9,6 +9,7 @@
 
 mod tmux_support;
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use spsdash::clipboard::{Via, copy_to_terminal};
@@ -16,6 +17,22 @@ use spsdash::config::{ClipboardConfig, ClipboardMode};
 use tmux_support::{Tmux, has_paths, tmux_or_skip};
 
 const TEXT_VAR: &str = "SPSDASH_E2E_COPY_TEXT";
+
+/// tmux on `server` that starts it with `set-clipboard on` first: in one invocation with the
+/// command appended, the option is on before that command's process starts.
+fn clipboard_on(server: &Tmux) -> Command {
+    let mut command = server.command();
+    command.args([
+        "start-server",
+        ";",
+        "set-option",
+        "-g",
+        "set-clipboard",
+        "on",
+        ";",
+    ]);
+    command
+}
 
 /// Runs inside tmux only (the parent sets the variable); copies and reports on stdout.
 #[test]
@@ -43,17 +60,7 @@ fn copying_reaches_the_tmux_paste_buffer() {
     let text = "location = /.well-known/acme-challenge/Tok3n_x {\n    return 301 http://dcv.akamai.com/.well-known/acme-challenge/Tok3n_x;\n}\n";
     let exe = std::env::current_exe().expect("test binary");
     // One tmux invocation: the option is on before the copying process starts.
-    let status = server
-        .command()
-        .args([
-            "start-server",
-            ";",
-            "set-option",
-            "-g",
-            "set-clipboard",
-            "on",
-            ";",
-        ])
+    let status = clipboard_on(&server)
         .args(["new-session", "-d", "-x", "100", "-y", "30", "-e"])
         .arg(format!("{TEXT_VAR}={text}"))
         .arg(format!(
@@ -93,17 +100,7 @@ fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
          SPSDASH_CACHE_DIR='{home_dir}/cache/spsdash' TERM=xterm-256color TMUX=\"$TMUX\" \
          '{binary}' --demo; sleep 30"
     );
-    let started = dashboard
-        .command()
-        .args([
-            "start-server",
-            ";",
-            "set-option",
-            "-g",
-            "set-clipboard",
-            "on",
-            ";",
-        ])
+    let started = clipboard_on(&dashboard)
         .args([
             "new-session",
             "-d",

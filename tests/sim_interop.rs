@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sim_support::*;
 use spsdash::sim::{RunningSim, SimOptions};
-use spsdash::sps::model::RequestStatus;
+use spsdash::sps::model::{Accepted, RequestStatus};
 use spsdash::sps::{ApiError, ClientOptions, FormBody, GroupContract, PostEndpoint, SpsClient};
 
 fn client_for(sim: &RunningSim) -> SpsClient {
@@ -40,6 +40,14 @@ fn form_of(pairs: &[(&str, &str)]) -> FormBody {
         form.push(*name, *value);
     }
     form
+}
+
+/// Creates the SAN + DV certificate of `san_form`, which the simulator accepts.
+async fn submit_san(client: &SpsClient) -> Accepted {
+    client
+        .submit(&pair(), PostEndpoint::SpsRequests, &form(&san_form()))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -98,10 +106,7 @@ async fn groups_list_and_read_one() {
 async fn create_then_follow_a_san_dv_request_to_completion() {
     let sim = stopped_sim().await;
     let client = client_for(&sim);
-    let accepted = client
-        .submit(&pair(), PostEndpoint::SpsRequests, &form(&san_form()))
-        .await
-        .unwrap();
+    let accepted = submit_san(&client).await;
     let job_id = accepted.job_id().expect("jobID in Results");
     let fresh = client.get(&pair(), accepted.sps_id).await.unwrap();
     assert_eq!(fresh.status.as_str(), RequestStatus::PENDING);
@@ -162,10 +167,7 @@ async fn create_single_and_wildcard_ov_certificates() {
 async fn mod_san_and_secure_edge_host_on_an_existing_certificate() {
     let sim = stopped_sim().await;
     let client = client_for(&sim);
-    let accepted = client
-        .submit(&pair(), PostEndpoint::SpsRequests, &form(&san_form()))
-        .await
-        .unwrap();
+    let accepted = submit_san(&client).await;
     let job_id = accepted.job_id().unwrap().to_string();
     sim.validate_domain("new-shop.example.com");
     sim.validate_domain("www.new-shop.example.com");
