@@ -8,6 +8,8 @@ mod load;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sps::request::{Contact, Organization, Subject};
+
 pub use load::{ConfigError, EXPORT_FORMATS};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -126,45 +128,15 @@ pub struct PairConfig {
     pub name: Option<String>,
 }
 
+/// What the wizard pre-fills: the same subject, organization and contacts a certificate
+/// request carries, so the profile and REQ.toml read alike.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProfileConfig {
-    pub subject: SubjectProfile,
-    pub organization: OrganizationProfile,
-    pub admin_contact: ContactProfile,
-    pub technical_contact: ContactProfile,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SubjectProfile {
-    pub country: String,
-    pub state: String,
-    pub locality: String,
-    pub organization: String,
-    pub unit: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OrganizationProfile {
-    pub name: String,
-    pub address_line_one: String,
-    pub address_line_two: String,
-    pub city: String,
-    pub region: String,
-    pub postal_code: String,
-    pub country: String,
-    pub phone: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ContactProfile {
-    pub first_name: String,
-    pub last_name: String,
-    pub phone: String,
-    pub email: String,
+    pub subject: Subject,
+    pub organization: Organization,
+    pub admin_contact: Contact,
+    pub technical_contact: Contact,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,26 +5,27 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::wizard::{Step, Wizard, WizardOutcome};
-use spsdash::config::{ContactProfile, OrganizationProfile, ProfileConfig, SubjectProfile};
+use spsdash::config::ProfileConfig;
 use spsdash::sps::error::InvalidItem;
+use spsdash::sps::request::{Contact, Organization, Subject};
 use spsdash::sps::{ApiError, GroupContract};
 
 fn profile() -> ProfileConfig {
-    let contact = |first: &str, email: &str| ContactProfile {
+    let contact = |first: &str, email: &str| Contact {
         first_name: first.into(),
         last_name: "Lee".into(),
         phone: "+1 617 555 0101".into(),
         email: email.into(),
     };
     ProfileConfig {
-        subject: SubjectProfile {
+        subject: Subject {
             country: "US".into(),
             state: "MA".into(),
             locality: "Cambridge".into(),
             organization: "Example Corp".into(),
             unit: "Web".into(),
         },
-        organization: OrganizationProfile {
+        organization: Organization {
             name: "Example Corp".into(),
             address_line_one: "1 Main St".into(),
             address_line_two: String::new(),

@@ -17,7 +17,7 @@ pub use wire::{field_for_wire_name, wire_name_for_field};
 use super::client::PostEndpoint;
 use super::form::FormBody;
 use super::hostname::{Hostname, Wildcard, parse_hostname};
-use crate::config::{ContactProfile, OrganizationProfile, ProfileConfig, SubjectProfile};
+use crate::config::ProfileConfig;
 
 /// How many names one SAN certificate holds, the common name included.
 pub const MAX_SAN_NAMES: usize = 100;
@@ -346,53 +346,15 @@ pub struct CheckedRequest {
     pub names: Vec<Hostname>,
 }
 
-impl From<&SubjectProfile> for Subject {
-    fn from(profile: &SubjectProfile) -> Self {
-        Subject {
-            country: profile.country.clone(),
-            state: profile.state.clone(),
-            locality: profile.locality.clone(),
-            organization: profile.organization.clone(),
-            unit: profile.unit.clone(),
-        }
-    }
-}
-
-impl From<&OrganizationProfile> for Organization {
-    fn from(profile: &OrganizationProfile) -> Self {
-        Organization {
-            name: profile.name.clone(),
-            address_line_one: profile.address_line_one.clone(),
-            address_line_two: profile.address_line_two.clone(),
-            city: profile.city.clone(),
-            region: profile.region.clone(),
-            postal_code: profile.postal_code.clone(),
-            country: profile.country.clone(),
-            phone: profile.phone.clone(),
-        }
-    }
-}
-
-impl From<&ContactProfile> for Contact {
-    fn from(profile: &ContactProfile) -> Self {
-        Contact {
-            first_name: profile.first_name.clone(),
-            last_name: profile.last_name.clone(),
-            phone: profile.phone.clone(),
-            email: profile.email.clone(),
-        }
-    }
-}
-
 impl NewCertificate {
     /// A blank request with the subject, organization and contacts of the config's profile.
     pub fn from_profile(profile: &ProfileConfig) -> Self {
         NewCertificate {
             sni_only: true,
-            subject: Subject::from(&profile.subject),
-            organization: Organization::from(&profile.organization),
-            admin_contact: Contact::from(&profile.admin_contact),
-            technical_contact: Contact::from(&profile.technical_contact),
+            subject: profile.subject.clone(),
+            organization: profile.organization.clone(),
+            admin_contact: profile.admin_contact.clone(),
+            technical_contact: profile.technical_contact.clone(),
             ..NewCertificate::default()
         }
     }

@@ -2,26 +2,26 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pretty_assertions::assert_eq;
 
 use super::*;
-use crate::config::{ContactProfile, OrganizationProfile, SubjectProfile};
 use crate::sps::error::InvalidItem;
 use crate::sps::request::{CertificateKind, SignatureAlgorithm};
+use crate::sps::request::{Contact, Organization, Subject};
 
 pub(crate) fn profile() -> ProfileConfig {
-    let contact = |first: &str, email: &str| ContactProfile {
+    let contact = |first: &str, email: &str| Contact {
         first_name: first.into(),
         last_name: "Lee".into(),
         phone: "+1 617 555 0101".into(),
         email: email.into(),
     };
     ProfileConfig {
-        subject: SubjectProfile {
+        subject: Subject {
             country: "US".into(),
             state: "MA".into(),
             locality: "Cambridge".into(),
             organization: "Example Corp".into(),
             unit: "Web".into(),
         },
-        organization: OrganizationProfile {
+        organization: Organization {
             name: "Example Corp".into(),
             address_line_one: "1 Main St".into(),
             address_line_two: String::new(),
