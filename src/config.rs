@@ -4,13 +4,15 @@
 //!
 //! Loading and validation live in `config/load.rs`.
 
+mod export_format;
 mod load;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sps::request::{Contact, Organization, Subject};
+use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 
-pub use load::{ConfigError, EXPORT_FORMATS};
+pub use export_format::{ExportFormat, UnknownExportFormat};
+pub use load::ConfigError;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -103,19 +105,11 @@ impl Default for ClipboardConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExportConfig {
     /// Format of the redirect rules `y` copies: nginx, apache, caddy, haproxy, iis, plain, csv, json.
-    pub format: String,
-}
-
-impl Default for ExportConfig {
-    fn default() -> Self {
-        ExportConfig {
-            format: "nginx".to_string(),
-        }
-    }
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +131,20 @@ pub struct ProfileConfig {
     pub organization: Organization,
     pub admin_contact: Contact,
     pub technical_contact: Contact,
+}
+
+impl ProfileConfig {
+    /// A blank certificate request with this profile's subject, organization and contacts.
+    pub fn blank_certificate(&self) -> NewCertificate {
+        NewCertificate {
+            sni_only: true,
+            subject: self.subject.clone(),
+            organization: self.organization.clone(),
+            admin_contact: self.admin_contact.clone(),
+            technical_contact: self.technical_contact.clone(),
+            ..NewCertificate::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

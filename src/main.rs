@@ -26,7 +26,22 @@ async fn main() -> ExitCode {
             return error.exit.into();
         }
     };
-    match spsdash::tui::run(context).await {
+    let dashboard = spsdash::tui::Dashboard {
+        config_path: cli
+            .global
+            .config
+            .clone()
+            .or_else(spsdash::config::Config::default_path),
+        config: context.config,
+        client: context.client,
+        api_clock: context.demo.as_ref().map(|sim| sim.clock.clone()),
+        label: context.label,
+        warnings: context.warnings,
+        stores: spsdash::store::Stores::from_environment(),
+    };
+    // The simulator (demo mode) lives as long as the dashboard.
+    let _demo = context.demo;
+    match spsdash::tui::run(dashboard).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("spsdash: {error:?}");

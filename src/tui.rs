@@ -16,47 +16,51 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::app::{App, Event, update};
-use crate::commands::Context;
+use crate::config::Config;
+use crate::sim::WorldClock;
 use crate::sps::SpsClient;
+use crate::store::Stores;
 use crate::ui;
 
 mod effects;
 
 use effects::Runner;
 
+/// What the dashboard starts with, opened by `main` (credentials, config, the demo simulator).
+pub struct Dashboard {
+    /// The config, `read_only` already merged with `--read-only`.
+    pub config: Config,
+    /// Where `export.format` is remembered (`--config`, else the platform file).
+    pub config_path: Option<std::path::PathBuf>,
+    pub client: SpsClient,
+    /// The API's own clock when it is not the wall's (the demo simulator's world).
+    pub api_clock: Option<WorldClock>,
+    /// Account/section, or DEMO.
+    pub label: String,
+    /// Problems already printed on stderr, which the alternate screen hides.
+    pub warnings: Vec<String>,
+    /// Where the dashboard's files live.
+    pub stores: Stores,
+}
+
 /// Opens the dashboard and runs until the operator quits; the terminal is restored on every
 /// exit path (ratatui's panic hook restores it on panics; it wraps color-eyre's, installed
 /// first in `main`).
-pub async fn run(context: Context) -> color_eyre::Result<()> {
-    let Context {
-        mut config,
+pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
+    let Dashboard {
+        config,
+        config_path,
         client,
-        demo,
+        api_clock,
         label,
-        global,
         warnings,
-    } = context;
-    // Keep the simulator (demo mode) alive as long as the dashboard; its world runs on its
-    // own, faster clock, which the screens must measure the requests' times against.
-    let api_clock = demo.as_ref().map(|sim| sim.clock.clone());
-    let _demo = demo;
-    config.read_only |= global.read_only;
+        stores,
+    } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
-    let mut app = App::new(config, label, Utc::now(), size);
-    app.no_color = !ui::theme::Theme::from_env().color;
-    // The wizard's saved draft and any submission whose answer never came (issue 5).
-    let local = crate::app::wizard::host::load_local_state();
-    app.stored_draft = local.draft;
-    app.unresolved_submissions = local.unresolved;
-    for warning in local.warnings {
-        app.record_error("start".to_string(), warning);
-    }
-    // Already printed on stderr, which the alternate screen hides: keep them reachable (E).
-    for warning in warnings {
-        app.record_error("start".to_string(), warning.clone());
-        app.flash(warning, crate::app::Level::Warning);
-    }
+    let mut app = App::new(config, label, Utc::now(), size)
+        .with_no_color(!ui::theme::Theme::from_env().color)
+        .with_start_warnings(warnings);
 
     install_panic_cleanup(mouse);
     let mut terminal = ratatui::try_init().map_err(|error| {
@@ -72,13 +76,17 @@ pub async fn run(context: Context) -> color_eyre::Result<()> {
     if mouse {
         let _ = crossterm::execute!(stdout, EnableMouseCapture);
     }
-    let config_path = global
-        .config
-        .clone()
-        .or_else(crate::config::Config::default_path);
-    let result = event_loop(&mut terminal, &mut app, client, config_path, api_clock).await;
+    let (results, incoming) = mpsc::unbounded_channel::<Event>();
+    let poll = app.config.poll.clone();
+    let mut runner = Runner::new(client, poll, stores, config_path, results);
+    let result = event_loop(&mut terminal, &mut app, &mut runner, incoming, api_clock).await;
+    // Queued writes (the draft, the journal) reach the disk before the terminal is given back.
+    let finished = runner.finish().await;
     let _ = crossterm::execute!(stdout, DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
+    if let Err(message) = finished {
+        eprintln!("spsdash: {message}");
+    }
     result
 }
 
@@ -99,14 +107,11 @@ fn install_panic_cleanup(mouse: bool) {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    client: SpsClient,
-    config_path: Option<std::path::PathBuf>,
-    api_clock: Option<crate::sim::WorldClock>,
+    runner: &mut Runner,
+    mut incoming: mpsc::UnboundedReceiver<Event>,
+    api_clock: Option<WorldClock>,
 ) -> color_eyre::Result<()> {
-    let (results, mut incoming) = mpsc::unbounded_channel::<Event>();
-    let mut runner = Runner::new(client, app.config.poll.clone(), results.clone());
-    runner.config_path = config_path;
-    runner.load_history();
+    runner.read_local_state();
     for effect in app.start() {
         runner.run(effect);
     }
@@ -130,7 +135,9 @@ async fn event_loop(
             continue;
         };
         if let (Event::Tick(_), Some(clock)) = (&event, &api_clock) {
-            update(app, Event::ApiClock(clock.now()));
+            for effect in update(app, Event::ApiClock(clock.now())) {
+                runner.run(effect);
+            }
         }
         for effect in update(app, event) {
             runner.run(effect);

@@ -476,7 +476,7 @@ fn resize_keeps_the_cursor_visible() {
             height: 24,
         },
     );
-    let height = spsdash::ui::layout::table_body_rows(80, 24);
+    let height = spsdash::app::geometry::table_body_rows(80, 24);
     assert!(app.offset <= 199 && 199 < app.offset + height);
 }
 
@@ -486,7 +486,7 @@ fn journaled_history_merges_in_time_order_with_changes_seen_live() {
     let mut list = web_list();
     list[0].status = spsdash::sps::model::RequestStatus("CPS running".into());
     update(&mut app, loaded(web(), list, 60));
-    let earlier = spsdash::app::Transition {
+    let earlier = spsdash::sps::history::Transition {
         at: at(-3600),
         pair: web(),
         sps_id: 1856,

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use app_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use spsdash::app::ExportJob;
+use spsdash::app::export_prompt::ExportPrompt;
 use spsdash::app::{App, Effect, Event, Level, update};
 use spsdash::dvcheck::{CheckResult, Outcome, Problem, Ready};
-use spsdash::export::job::ExportJob;
-use spsdash::export::prompt::ExportPrompt;
-use spsdash::export::{Delivered, Format, Scope};
+use spsdash::export::{Delivered, ExportFormat, Scope};
 
 /// The detail of #1856 (shop.example.com Valid, www.shop.example.com awaiting).
 fn detail_app() -> App {
@@ -35,14 +35,14 @@ fn jobs(effects: Vec<Effect>) -> Vec<ExportJob> {
 #[test]
 fn y_copies_the_pending_domains_in_the_configured_format() {
     let mut app = detail_app();
-    app.config.export.format = "haproxy".to_string();
+    app.config.export.format = ExportFormat::Haproxy;
     let jobs = jobs(press(&mut app, [char('y')]));
     match jobs.as_slice() {
         [
             ExportJob::Copy {
                 request,
                 scope: Scope::Pending,
-                format: Format::Haproxy,
+                format: ExportFormat::Haproxy,
                 clipboard,
             },
         ] => {
@@ -66,15 +66,15 @@ fn shift_y_picks_a_format_and_remembers_it() {
     assert_eq!(app.detail_request().expect("detail").0.domain_cursor, 0);
     let jobs = jobs(press(&mut app, [key(KeyCode::Enter)]));
     assert_eq!(app.export_prompt, None);
-    assert_eq!(app.config.export.format, "apache");
+    assert_eq!(app.config.export.format, ExportFormat::Apache);
     match jobs.as_slice() {
         [
             ExportJob::Copy {
-                format: Format::Apache,
+                format: ExportFormat::Apache,
                 scope: Scope::Domains(domains),
                 ..
             },
-            ExportJob::RememberFormat(Format::Apache),
+            ExportJob::RememberFormat(ExportFormat::Apache),
         ] => assert_eq!(domains, &vec!["shop.example.com".to_string()]),
         other => panic!("unexpected jobs: {other:?}"),
     }
@@ -86,14 +86,14 @@ fn w_and_shift_w_prompt_for_a_path_and_esc_cancels() {
     press(&mut app, [char('w')]);
     assert_eq!(
         app.export_prompt,
-        Some(ExportPrompt::write_rules(1856, Format::Nginx))
+        Some(ExportPrompt::write_rules(1856, ExportFormat::Nginx))
     );
     let jobs_w = jobs(press(&mut app, [key(KeyCode::Enter)]));
     match jobs_w.as_slice() {
         [
             ExportJob::WriteRules {
                 path,
-                format: Format::Nginx,
+                format: ExportFormat::Nginx,
                 scope: Scope::Pending,
                 ..
             },

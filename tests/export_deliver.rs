@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use spsdash::clipboard::Terminal;
 use spsdash::config::{ClipboardConfig, ClipboardMode};
 use spsdash::export::{
-    Delivered, Format, Scope, copy_rules, render, write_challenges, write_rules,
+    Delivered, ExportFormat, Scope, copy_rules, render, write_challenges, write_rules,
 };
 use spsdash::sps::model::SpsRequest;
 
@@ -32,13 +32,14 @@ fn copying_sends_exactly_the_rendered_rules_and_says_so() {
     let flash = copy_rules(
         &request(),
         &Scope::Pending,
-        Format::Haproxy,
+        ExportFormat::Haproxy,
         &config,
         TMUX,
         &mut terminal,
         now,
     );
-    let rendered = render(Format::Haproxy, &request(), &Scope::Pending, now).expect("renders");
+    let rendered =
+        render(ExportFormat::Haproxy, &request(), &Scope::Pending, now).expect("renders");
     assert_eq!(
         flash,
         Delivered::Done(format!(
@@ -72,7 +73,7 @@ fn too_large_or_off_offers_the_file_instead() {
     let flash = copy_rules(
         &request(),
         &Scope::All,
-        Format::Json,
+        ExportFormat::Json,
         &small,
         TMUX,
         &mut terminal,
@@ -103,7 +104,7 @@ fn too_large_or_off_offers_the_file_instead() {
     let flash = copy_rules(
         &request(),
         &Scope::All,
-        Format::Json,
+        ExportFormat::Json,
         &off,
         TMUX,
         &mut terminal,
@@ -115,14 +116,15 @@ fn too_large_or_off_offers_the_file_instead() {
 #[test]
 fn writing_a_file_and_a_web_root() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir
-        .path()
-        .join(spsdash::export::default_file_name(1856, Format::Nginx));
+    let path = dir.path().join(spsdash::export::default_file_name(
+        1856,
+        ExportFormat::Nginx,
+    ));
     assert!(path.ends_with("spsdash-1856-nginx.conf"));
     let flash = write_rules(
         &request(),
         &Scope::Pending,
-        Format::Nginx,
+        ExportFormat::Nginx,
         &path,
         Utc::now(),
     );
@@ -137,7 +139,7 @@ fn writing_a_file_and_a_web_root() {
     let flash = write_rules(
         &request(),
         &Scope::Pending,
-        Format::Nginx,
+        ExportFormat::Nginx,
         &dir.path().join("no/such/dir/x"),
         Utc::now(),
     );

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
 use pretty_assertions::assert_eq;
-use spsdash::export::{Format, Scope, render};
+use spsdash::export::{ExportFormat, Scope, render};
 use spsdash::sps::model::SpsRequest;
 
 fn golden_dir() -> PathBuf {
@@ -19,7 +19,7 @@ fn request() -> SpsRequest {
     serde_json::from_str(&text).expect("fixture parses")
 }
 
-fn check(format: Format, scope: &Scope, file: &str) {
+fn check(format: ExportFormat, scope: &Scope, file: &str) {
     let generated_at = Utc.with_ymd_and_hms(2026, 11, 28, 16, 50, 0).unwrap();
     let rendered = render(format, &request(), scope, generated_at).expect("renders");
     let path = golden_dir().join(file);
@@ -33,43 +33,43 @@ fn check(format: Format, scope: &Scope, file: &str) {
 
 #[test]
 fn nginx_pending() {
-    check(Format::Nginx, &Scope::Pending, "nginx.conf");
+    check(ExportFormat::Nginx, &Scope::Pending, "nginx.conf");
 }
 
 #[test]
 fn apache_pending() {
-    check(Format::Apache, &Scope::Pending, "apache.conf");
+    check(ExportFormat::Apache, &Scope::Pending, "apache.conf");
 }
 
 #[test]
 fn caddy_pending() {
-    check(Format::Caddy, &Scope::Pending, "Caddyfile");
+    check(ExportFormat::Caddy, &Scope::Pending, "Caddyfile");
 }
 
 #[test]
 fn haproxy_pending() {
-    check(Format::Haproxy, &Scope::Pending, "haproxy.cfg");
+    check(ExportFormat::Haproxy, &Scope::Pending, "haproxy.cfg");
 }
 
 #[test]
 fn iis_pending() {
-    check(Format::Iis, &Scope::Pending, "web.config");
+    check(ExportFormat::Iis, &Scope::Pending, "web.config");
 }
 
 #[test]
 fn plain_all() {
-    check(Format::Plain, &Scope::All, "plain-all.txt");
+    check(ExportFormat::Plain, &Scope::All, "plain-all.txt");
 }
 
 #[test]
 fn csv_pending() {
-    check(Format::Csv, &Scope::Pending, "dvstatus.csv");
+    check(ExportFormat::Csv, &Scope::Pending, "dvstatus.csv");
 }
 
 #[test]
 fn json_one_domain() {
     check(
-        Format::Json,
+        ExportFormat::Json,
         &Scope::Domains(vec!["BÜCHER.example".to_string()]),
         "one-domain.json",
     );
@@ -77,5 +77,5 @@ fn json_one_domain() {
 
 #[test]
 fn json_pending() {
-    check(Format::Json, &Scope::Pending, "dvstatus.json");
+    check(ExportFormat::Json, &Scope::Pending, "dvstatus.json");
 }

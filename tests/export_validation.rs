@@ -2,7 +2,7 @@
 //! not have, wildcard names, an empty scope; and how scopes pick domains.
 
 use chrono::Utc;
-use spsdash::export::{ExportError, Format, Scope, render, select};
+use spsdash::export::{ExportError, ExportFormat, Scope, render, select};
 use spsdash::sps::model::{DomainStatus, DvStatus, SpsRequest};
 
 const TOKEN: &str = "Tok3n_abc-DEF";
@@ -30,13 +30,13 @@ fn request(domains: Vec<DvStatus>) -> SpsRequest {
 
 fn refused(dv: DvStatus) -> ExportError {
     let request = request(vec![dv]);
-    for format in Format::ALL {
+    for format in ExportFormat::ALL {
         assert!(
             render(format, &request, &Scope::All, Utc::now()).is_err(),
             "{format} accepted it"
         );
     }
-    render(Format::Nginx, &request, &Scope::All, Utc::now()).expect_err("refused")
+    render(ExportFormat::Nginx, &request, &Scope::All, Utc::now()).expect_err("refused")
 }
 
 #[test]
@@ -148,9 +148,11 @@ fn hosts_must_be_dns_names_and_not_wildcards() {
 #[test]
 fn an_idn_domain_is_written_in_punycode_everywhere_a_server_matches_it() {
     let request = request(vec![dv("bücher.example", "Pending")]);
-    let nginx = render(Format::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let nginx =
+        render(ExportFormat::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
     assert!(nginx.text.contains("# server_name xn--bcher-kva.example;"));
-    let haproxy = render(Format::Haproxy, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let haproxy =
+        render(ExportFormat::Haproxy, &request, &Scope::Pending, Utc::now()).expect("renders");
     assert!(
         haproxy
             .text
@@ -163,7 +165,7 @@ fn an_idn_domain_is_written_in_punycode_everywhere_a_server_matches_it() {
             .filter(|l| !l.starts_with('#'))
             .any(|l| l.contains('ü'))
     );
-    let iis = render(Format::Iis, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let iis = render(ExportFormat::Iis, &request, &Scope::Pending, Utc::now()).expect("renders");
     let comment = &iis.text[iis.text.find("<!--").unwrap() + 4..iis.text.find("-->").unwrap()];
     assert!(
         !comment.contains("--"),
@@ -210,16 +212,16 @@ fn scopes_pick_pending_all_or_named_domains() {
 fn nothing_pending_and_no_challenge_say_what_to_do() {
     let all_valid = request(vec![dv("a.example.com", DomainStatus::VALID)]);
     let error =
-        render(Format::Plain, &all_valid, &Scope::Pending, Utc::now()).expect_err("nothing");
+        render(ExportFormat::Plain, &all_valid, &Scope::Pending, Utc::now()).expect_err("nothing");
     assert!(error.to_string().contains("use --all"), "{error}");
-    assert!(render(Format::Plain, &all_valid, &Scope::All, Utc::now()).is_ok());
+    assert!(render(ExportFormat::Plain, &all_valid, &Scope::All, Utc::now()).is_ok());
 
     let mut waiting = dv("a.example.com", "Pending");
     waiting.token = None;
     waiting.full_path = None;
     waiting.redirect_path = None;
     let error = render(
-        Format::Plain,
+        ExportFormat::Plain,
         &request(vec![waiting]),
         &Scope::Pending,
         Utc::now(),
@@ -229,18 +231,21 @@ fn nothing_pending_and_no_challenge_say_what_to_do() {
 
     let empty = request(vec![]);
     assert!(matches!(
-        render(Format::Plain, &empty, &Scope::All, Utc::now()),
+        render(ExportFormat::Plain, &empty, &Scope::All, Utc::now()),
         Err(ExportError::NoDomains { sps_id: 42 })
     ));
 }
 
 #[test]
 fn formats_parse_by_name_and_alias() {
-    for format in Format::ALL {
-        assert_eq!(format.name().parse::<Format>().ok(), Some(format));
+    for format in ExportFormat::ALL {
+        assert_eq!(format.name().parse::<ExportFormat>().ok(), Some(format));
     }
-    assert_eq!("Apache2".parse::<Format>().ok(), Some(Format::Apache));
-    let error = "lighttpd".parse::<Format>().expect_err("unknown");
+    assert_eq!(
+        "Apache2".parse::<ExportFormat>().ok(),
+        Some(ExportFormat::Apache)
+    );
+    let error = "lighttpd".parse::<ExportFormat>().expect_err("unknown");
     assert!(
         error.to_string().contains("nginx, apache, caddy"),
         "{error}"
@@ -253,7 +258,8 @@ fn the_rendered_counts_match_the_rules() {
         dv("a.example.com", "Pending"),
         dv("b.example.com", "Pending"),
     ]);
-    let rendered = render(Format::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let rendered =
+        render(ExportFormat::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
     assert_eq!(rendered.rule_count, 2);
     assert_eq!(rendered.text.matches("return 301").count(), 2);
     assert_eq!(rendered.bytes(), rendered.text.len());

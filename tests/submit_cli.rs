@@ -267,8 +267,9 @@ use std::time::Duration;
 use spsdash::commands::Exit;
 use spsdash::commands::submit::{Delivery, deliver, find_certificate};
 use spsdash::sps::request::{CheckedRequest, NewCertificate, Validation};
+use spsdash::sps::submission::SubmissionOutcome;
 use spsdash::sps::{ClientOptions, GroupContract, SpsClient};
-use spsdash::store::submissions::{Outcome, SubmissionJournal};
+use spsdash::store::submissions::SubmissionJournal;
 use support::{Scripted, TestServer};
 
 const ACCEPTED: &str = r#"{"spsId":1858,"resourceLocation":"/config-secure-provisioning-service/v1/sps-requests/1858",
@@ -295,7 +296,7 @@ fn sps_pair() -> GroupContract {
 struct Sent {
     result: Result<Exit, spsdash::commands::CommandError>,
     stdout: String,
-    journal: Vec<spsdash::store::submissions::Submission>,
+    journal: Vec<spsdash::sps::submission::Submission>,
 }
 
 async fn send(
@@ -373,7 +374,10 @@ async fn a_send_is_journaled_and_completed_with_the_sps_id() {
         checked_example().form.encode()
     );
     assert_eq!(sent.journal.len(), 1);
-    assert_eq!(sent.journal[0].outcome, Outcome::Accepted { sps_id: 1858 });
+    assert_eq!(
+        sent.journal[0].outcome,
+        SubmissionOutcome::Accepted { sps_id: 1858 }
+    );
     assert_eq!(sent.journal[0].form, checked_example().form.encode());
 
     let sent = send(&server, false, false, true, Duration::from_secs(5)).await;
@@ -394,7 +398,10 @@ async fn a_lost_answer_is_journaled_as_lost_and_says_to_look_before_resending() 
         error.message
     );
     assert_eq!(server.recorded().len(), 1, "never sent twice");
-    assert!(matches!(sent.journal[0].outcome, Outcome::Lost { .. }));
+    assert!(matches!(
+        sent.journal[0].outcome,
+        SubmissionOutcome::Lost { .. }
+    ));
 }
 
 #[tokio::test]
@@ -413,7 +420,10 @@ async fn a_400_is_journaled_as_refused_with_exit_1() {
         "{}",
         error.message
     );
-    assert!(matches!(sent.journal[0].outcome, Outcome::Refused { .. }));
+    assert!(matches!(
+        sent.journal[0].outcome,
+        SubmissionOutcome::Refused { .. }
+    ));
 }
 
 #[tokio::test]
@@ -532,7 +542,7 @@ fn create_sends_to_the_simulator_and_journals_the_sps_id() {
     let journal = SubmissionJournal::in_dir(&sandbox.home.path().join("spsdash-data"));
     let entries = journal.entries().unwrap();
     assert_eq!(entries.len(), 1);
-    let Outcome::Accepted { sps_id } = entries[0].outcome else {
+    let SubmissionOutcome::Accepted { sps_id } = entries[0].outcome else {
         panic!("not accepted: {:?}", entries[0].outcome);
     };
     assert!(text.contains(&format!("spsId {sps_id}")), "{text}");
@@ -554,7 +564,7 @@ fn create_sends_to_the_simulator_and_journals_the_sps_id() {
     assert!(taken.stdout.is_empty());
     assert!(matches!(
         journal.entries().unwrap()[1].outcome,
-        Outcome::Refused { .. }
+        SubmissionOutcome::Refused { .. }
     ));
 }
 

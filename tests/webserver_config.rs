@@ -8,10 +8,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 
-use spsdash::export::{Format, Scope, render};
+use spsdash::export::{ExportFormat, Scope, render};
 use webserver_support::*;
 
-fn snippet(format: Format) -> String {
+fn snippet(format: ExportFormat) -> String {
     render(
         format,
         &request_with_challenges(),
@@ -39,7 +39,7 @@ fn nginx_accepts_the_rules() {
     let Some(nginx) = find_program(&["nginx"]) else {
         return absent("nginx", true);
     };
-    let (ok, log) = nginx_check(&nginx, &snippet(Format::Nginx));
+    let (ok, log) = nginx_check(&nginx, &snippet(ExportFormat::Nginx));
     assert!(ok, "nginx -t refused the rules:\n{log}");
     let (ok, log) = nginx_check(&nginx, "location = /x {\n    return 301 http://a;b;\n}\n");
     assert!(!ok, "nginx -t accepted a broken snippet:\n{log}");
@@ -63,7 +63,7 @@ fn apache_accepts_the_rules() {
     else {
         return absent("apache2 (with mod_rewrite)", false);
     };
-    let (ok, log) = apache_check(&apache, &modules, &snippet(Format::Apache));
+    let (ok, log) = apache_check(&apache, &modules, &snippet(ExportFormat::Apache));
     assert!(ok, "apache -t refused the rules:\n{log}");
     let (ok, log) = apache_check(&apache, &modules, "RewriteRule ^/x$ http://a [R=301,L\n");
     assert!(!ok, "apache -t accepted a broken snippet:\n{log}");
@@ -84,7 +84,7 @@ fn haproxy_accepts_the_rules() {
     let Some(haproxy) = find_program(&["haproxy"]) else {
         return absent("haproxy", false);
     };
-    let (ok, log) = haproxy_check(&haproxy, &snippet(Format::Haproxy));
+    let (ok, log) = haproxy_check(&haproxy, &snippet(ExportFormat::Haproxy));
     assert!(ok, "haproxy -c refused the rules:\n{log}");
     assert!(
         !log.contains("WARNING"),
@@ -119,7 +119,7 @@ fn caddy_accepts_the_rules() {
     let Some(caddy) = find_program(&["caddy"]) else {
         return absent("caddy", false);
     };
-    let (ok, log) = caddy_check(&caddy, &snippet(Format::Caddy));
+    let (ok, log) = caddy_check(&caddy, &snippet(ExportFormat::Caddy));
     assert!(ok, "caddy adapt --validate refused the rules:\n{log}");
     let (ok, log) = caddy_check(&caddy, "redir @nope http://x 301\n");
     assert!(!ok, "caddy accepted a broken snippet:\n{log}");

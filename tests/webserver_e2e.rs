@@ -6,7 +6,7 @@ mod webserver_support;
 use std::time::Duration;
 
 use spsdash::dvcheck::{self, CheckOptions, Outcome, Problem, ResolveMap};
-use spsdash::export::{Format, Scope, render};
+use spsdash::export::{ExportFormat, Scope, render};
 use webserver_support::*;
 
 fn options(hosts: &[String], address: std::net::SocketAddr) -> CheckOptions {
@@ -27,7 +27,8 @@ async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
         return absent("nginx", true);
     };
     let request = request_with_challenges();
-    let rules = render(Format::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let rules =
+        render(ExportFormat::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
     let dir = tempfile::tempdir().expect("tempdir");
     let rules_path = dir.path().join("rules.conf");
     std::fs::write(&rules_path, &rules.text).expect("write rules");
@@ -50,7 +51,8 @@ async fn a_broken_rule_is_reported_not_ready() {
         return absent("nginx", true);
     };
     let request = request_with_challenges();
-    let rules = render(Format::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let rules =
+        render(ExportFormat::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
     // Break two rules: one redirects to the wrong place, one no longer matches its path.
     let broken = rules
         .text
@@ -111,7 +113,13 @@ async fn apache_with_the_generated_rules_makes_every_domain_ready() {
         return absent("apache2 (with mod_rewrite)", false);
     };
     let request = request_with_challenges();
-    let rules = render(Format::Apache, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let rules = render(
+        ExportFormat::Apache,
+        &request,
+        &Scope::Pending,
+        fixed_time(),
+    )
+    .expect("renders");
     let dir = tempfile::tempdir().expect("tempdir");
     let rules_path = dir.path().join("rules.conf");
     std::fs::write(&rules_path, &rules.text).expect("write rules");
@@ -139,7 +147,13 @@ async fn haproxy_with_the_generated_rules_makes_every_domain_ready() {
         return absent("haproxy", false);
     };
     let request = request_with_challenges();
-    let rules = render(Format::Haproxy, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let rules = render(
+        ExportFormat::Haproxy,
+        &request,
+        &Scope::Pending,
+        fixed_time(),
+    )
+    .expect("renders");
     let dir = tempfile::tempdir().expect("tempdir");
     let server = start_server(
         |address| {

@@ -9,7 +9,7 @@ use crossterm::event::KeyCode;
 use spsdash::app::wizard::Step;
 use spsdash::app::{Effect, Event, update};
 use spsdash::sps::request::CertificateKind;
-use spsdash::store::submissions::{Outcome, Submission};
+use spsdash::sps::submission::{Submission, SubmissionOutcome};
 
 fn saved_drafts(effects: &[Effect]) -> Vec<Step> {
     effects
@@ -101,7 +101,7 @@ fn lost(cname: &str) -> Submission {
         endpoint: "sps-requests".into(),
         cname_hostname: cname.into(),
         form: format!("cnameHostname={cname}&createType=san"),
-        outcome: Outcome::Lost {
+        outcome: SubmissionOutcome::Lost {
             message: "timeout".into(),
         },
     }

@@ -3,8 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::export::ExportKey;
 use super::table::Column;
-use crate::export::dashboard::ExportKey;
 
 /// Everything a key can ask the dashboard to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub enum Action {
     EdgeHost,
     NextSection,
     /// y, Y, w, W, c in the detail view (see `crate::export::dashboard`).
-    Export(crate::export::dashboard::ExportKey),
+    Export(super::export::ExportKey),
 }
 
 /// Where the keys are read: each screen has its own bindings after the global ones.

@@ -5,9 +5,12 @@
 
 pub mod actions;
 pub mod dataset;
+mod event;
+pub mod export;
+pub mod export_prompt;
+pub mod geometry;
 pub mod keymap;
 pub mod table;
-pub mod transitions;
 pub mod update;
 pub mod view;
 pub mod wizard;
@@ -17,106 +20,16 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{DateTime, Utc};
 
 pub use dataset::{Dataset, Freshness, FreshnessLevel, StateCounts};
+pub use event::{Effect, Event, ExportJob, LocalState};
 pub use table::{Column, Row, RowKey, RowRef, SortSpec};
-pub use transitions::Transition;
 pub use update::update;
 
 use crate::config::Config;
-use crate::sps::ApiError;
-use crate::sps::model::{Accepted, GroupContract, NamedPair, SpsRequest};
+use crate::sps::history::Transition;
+use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::sps::submission::Submission;
 use table::{Recompute, ViewInputs};
-use wizard::{Wizard, WizardSubmission};
-
-/// Everything that can change the dashboard.
-#[derive(Debug, Clone)]
-pub enum Event {
-    Key(crossterm::event::KeyEvent),
-    Paste(String),
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    /// The clock moved (once a second): ages, flashes.
-    Tick(DateTime<Utc>),
-    /// The API's own clock, when it is not ours: the demo simulator's world runs faster than
-    /// real time, so "last change 5m ago" must be measured on its clock, not the wall's.
-    ApiClock(DateTime<Utc>),
-    /// The pairs PAPI says these credentials see.
-    PairsDiscovered(Vec<NamedPair>),
-    PairsFailed {
-        error: ApiError,
-        failures: u32,
-    },
-    ListLoaded {
-        pair: GroupContract,
-        at: DateTime<Utc>,
-        outcome: Result<Vec<SpsRequest>, ApiError>,
-        /// Consecutive failures of this dataset, this one included (0 on success).
-        failures: u32,
-    },
-    DetailLoaded {
-        pair: GroupContract,
-        sps_id: u64,
-        at: DateTime<Utc>,
-        outcome: Result<SpsRequest, ApiError>,
-    },
-    /// A pair's list as an earlier run cached it.
-    CacheLoaded {
-        pair: GroupContract,
-        fetched_at: DateTime<Utc>,
-        requests: Vec<SpsRequest>,
-    },
-    /// Transitions journaled by earlier runs.
-    HistoryLoaded(Vec<Transition>),
-    /// Local state had a problem (corrupt cache set aside, unwritable dir…).
-    StoreWarning(String),
-    Submitted {
-        pair: GroupContract,
-        outcome: Result<Accepted, ApiError>,
-    },
-    /// A submission whose answer never came: reconciled against the next lists.
-    SubmissionUnresolved(crate::store::submissions::Submission),
-    /// An export (copy, file, web root, remembered format) finished: its flash line.
-    Exported(crate::export::Delivered),
-    /// The readiness check of a request finished (or could not start).
-    ChecksDone {
-        sps_id: u64,
-        outcome: Result<Vec<crate::dvcheck::CheckResult>, String>,
-    },
-}
-
-/// What the loop should do for the reducer; results come back as events.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Ask PAPI for the pairs (retried by the runner until it works).
-    DiscoverPairs,
-    /// Read the cached lists of these pairs.
-    LoadCache(Vec<GroupContract>),
-    /// Poll exactly these pairs.
-    Watch(Vec<GroupContract>),
-    /// Poll this request with `information=true` too (the open detail), or stop.
-    WatchDetail(Option<(GroupContract, u64)>),
-    /// Poll every dataset now.
-    RefreshNow,
-    SetPaused(bool),
-    SaveCache {
-        pair: GroupContract,
-        fetched_at: DateTime<Utc>,
-        requests: std::sync::Arc<Vec<SpsRequest>>,
-    },
-    AppendJournal(Vec<Transition>),
-    Submit(WizardSubmission),
-    /// The wizard's draft changed step (or the operator quits with it open).
-    SaveDraft(wizard::WizardDraft),
-    /// The draft was submitted: forget it.
-    DiscardDraft,
-    /// Lost submissions found in a list: `(journal id, spsId)`.
-    RecordReconciled(Vec<(String, u64)>),
-    /// Copy, write or check DV rules (runs in `crate::export::job`).
-    Export(crate::export::job::ExportJob),
-    Bell,
-    Quit,
-}
+use wizard::Wizard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailSection {
@@ -221,12 +134,12 @@ pub struct App {
     /// The saved wizard draft, offered when the wizard opens.
     pub stored_draft: Option<wizard::WizardDraft>,
     /// Submissions that got no answer, matched against each fresh list.
-    pub unresolved_submissions: Vec<crate::store::submissions::Submission>,
+    pub unresolved_submissions: Vec<Submission>,
     /// A submitted request to select once it shows up in its list.
     pub pending_select: Option<RowKey>,
     pub domain_checks: HashMap<(u64, String), DomainCheck>,
     /// The export prompt of the detail view (format picker, path), when open.
-    pub export_prompt: Option<crate::export::prompt::ExportPrompt>,
+    pub export_prompt: Option<export_prompt::ExportPrompt>,
     pub should_quit: bool,
     /// `NO_COLOR`: render without colours (set by the terminal loop from the environment).
     pub no_color: bool,
@@ -292,7 +205,24 @@ impl App {
         }
     }
 
+    /// `NO_COLOR` (or a colourless terminal): render without colours.
+    pub fn with_no_color(mut self, no_color: bool) -> App {
+        self.no_color = no_color;
+        self
+    }
+
+    /// Problems found before the dashboard opened (already printed on stderr, which the
+    /// alternate screen hides): kept in the error log, the last one flashed.
+    pub fn with_start_warnings(mut self, warnings: Vec<String>) -> App {
+        for warning in warnings {
+            self.record_error("start".to_string(), warning.clone());
+            self.flash(warning, Level::Warning);
+        }
+        self
+    }
+
     /// What the loop does first: discover or load the configured pairs, and start polling.
+    /// (What earlier runs left on disk arrives as `HistoryLoaded` and `LocalStateLoaded`.)
     pub fn start(&mut self) -> Vec<Effect> {
         if self.discovering {
             return vec![Effect::DiscoverPairs];

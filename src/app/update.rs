@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::dataset::Dataset;
-use super::transitions::{Transition, diff, diff_one};
 use super::{App, Effect, Event, Level, Screen};
 use crate::sps::ApiError;
+use crate::sps::history::{Transition, diff, diff_one};
 use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
@@ -75,6 +75,14 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                 if let Some(entries) = app.history.get_mut(&key) {
                     entries.sort_by_key(|transition| transition.at);
                 }
+            }
+            Vec::new()
+        }
+        Event::LocalStateLoaded(local) => {
+            app.stored_draft = local.draft;
+            app.unresolved_submissions = local.unresolved;
+            for warning in local.warnings {
+                app.record_error("start".to_string(), warning);
             }
             Vec::new()
         }
@@ -252,7 +260,7 @@ impl App {
     /// A submission whose answer was lost, found in its pair's fresh list: say so, select it,
     /// and record it, instead of letting the operator submit it again.
     fn reconcile_lost(&mut self, pair: &GroupContract, requests: &[SpsRequest]) -> Vec<Effect> {
-        let found = crate::app::wizard::host::reconcile_list(
+        let found = super::wizard::reconcile::reconcile_list(
             &mut self.unresolved_submissions,
             pair,
             requests,

@@ -103,7 +103,7 @@ impl App {
     }
 
     pub(crate) fn table_height(&self) -> usize {
-        crate::ui::layout::table_body_rows(self.size.0, self.size.1)
+        super::geometry::table_body_rows(self.size.0, self.size.1)
     }
 
     /// Scrolls just enough to keep the cursor on screen.

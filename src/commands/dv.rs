@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::cli::{Command, DomainSelection, GlobalArgs, PairArgs};
 use crate::dvcheck::{self, CheckOptions, CheckResult, ResolveMap};
-use crate::export::{self, Format, Scope};
+use crate::export::{self, ExportFormat, Scope};
 use crate::sps::SpsClient;
 use crate::sps::model::{GroupContract, SpsRequest};
 
@@ -26,7 +26,7 @@ pub struct DvJob {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DvAction {
-    Redirects { format: Format, scope: Scope },
+    Redirects { format: ExportFormat, scope: Scope },
     Webroot { dir: PathBuf, scope: Scope },
     Check { scope: Scope, resolve: ResolveMap },
 }
@@ -60,9 +60,12 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             format,
             domains,
         } => {
-            let format: Format = format
-                .parse()
-                .map_err(|error: export::ExportError| CommandError::usage(error.to_string()))?;
+            let format: ExportFormat =
+                format
+                    .parse()
+                    .map_err(|error: crate::config::UnknownExportFormat| {
+                        CommandError::usage(error.to_string())
+                    })?;
             let scope = scope(&domains);
             (sps_id, pair, DvAction::Redirects { format, scope })
         }
@@ -173,7 +176,7 @@ fn scope(domains: &DomainSelection) -> Scope {
 /// for stderr naming the domains left out.
 pub fn redirects(
     request: &SpsRequest,
-    format: Format,
+    format: ExportFormat,
     scope: &Scope,
     json: bool,
 ) -> Result<(String, Option<String>), CommandError> {

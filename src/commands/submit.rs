@@ -14,8 +14,9 @@ use crate::cli::{Command, GlobalArgs, PairArgs};
 use crate::sps::request::{
     AddSans, CheckedRequest, EdgeHost, IpVersion, NewCertificate, Problem, Validation,
 };
+use crate::sps::submission::outcome_of;
 use crate::sps::{ApiError, GroupContract, SpsClient, SpsRequest};
-use crate::store::submissions::{SubmissionJournal, outcome_of};
+use crate::store::submissions::SubmissionJournal;
 
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -198,7 +199,7 @@ async fn send_or_print(
     checked: &CheckedRequest,
     dry_run: bool,
 ) -> CommandResult {
-    let journal = SubmissionJournal::default_location();
+    let journal = crate::store::Stores::from_environment().submissions;
     let delivery = Delivery {
         client: &context.client,
         journal: journal.as_ref(),

@@ -6,11 +6,6 @@ use std::path::{Path, PathBuf};
 
 use super::Config;
 
-/// Redirect-rule formats `export.format` accepts.
-pub const EXPORT_FORMATS: [&str; 8] = [
-    "nginx", "apache", "caddy", "haproxy", "iis", "plain", "csv", "json",
-];
-
 /// A config file that cannot be used: where, which key, and what would be right.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -100,13 +95,6 @@ impl Config {
         at_least_one("poll.detail_secs", self.poll.detail_secs)?;
         if self.clipboard.max_bytes == 0 {
             return Err("`clipboard.max_bytes` = 0; allowed: 1 or more bytes".to_string());
-        }
-        if !EXPORT_FORMATS.contains(&self.export.format.as_str()) {
-            return Err(format!(
-                "`export.format` = \"{}\"; allowed: {}",
-                self.export.format,
-                EXPORT_FORMATS.join(", ")
-            ));
         }
         for (index, pair) in self.pairs.iter().enumerate() {
             if pair.contract.trim().is_empty() || pair.group.trim().is_empty() {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::{Format, Rendered, Scope, render, write_webroot};
+use super::{ExportFormat, Rendered, Scope, render, write_webroot};
 use crate::clipboard::{self, Terminal};
 use crate::config::ClipboardConfig;
 use crate::sps::model::SpsRequest;
@@ -33,7 +33,7 @@ impl Delivered {
 
 fn rules_word(rendered: &Rendered) -> String {
     let noun = match rendered.format {
-        Format::Csv | Format::Json => "record",
+        ExportFormat::Csv | ExportFormat::Json => "record",
         _ => "rule",
     };
     let plural = if rendered.rule_count == 1 { "" } else { "s" };
@@ -59,7 +59,7 @@ fn not_covered(rendered: &Rendered) -> String {
 pub fn copy_rules(
     request: &SpsRequest,
     scope: &Scope,
-    format: Format,
+    format: ExportFormat,
     config: &ClipboardConfig,
     terminal: Terminal,
     out: &mut impl Write,
@@ -85,7 +85,7 @@ pub fn copy_rules(
 pub fn write_rules(
     request: &SpsRequest,
     scope: &Scope,
-    format: Format,
+    format: ExportFormat,
     path: &Path,
     now: DateTime<Utc>,
 ) -> Delivered {

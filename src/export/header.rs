@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::Format;
+use super::ExportFormat;
 use super::rule::Selection;
 
 pub struct Header {
-    pub format: Format,
+    pub format: ExportFormat,
     pub sps_id: u64,
     pub generated_at: String,
     /// One entry per rule: the host, with its Unicode form for an IDN.
@@ -17,7 +17,7 @@ pub struct Header {
 
 impl Header {
     pub fn new(
-        format: Format,
+        format: ExportFormat,
         sps_id: u64,
         generated_at: DateTime<Utc>,
         selection: &Selection,
@@ -45,7 +45,7 @@ impl Header {
     /// The header as plain lines, for a format to turn into its own comments.
     pub fn lines(&self, usage: &str) -> Vec<String> {
         let what = match self.format {
-            Format::Csv | Format::Json => "dvStatus records",
+            ExportFormat::Csv | ExportFormat::Json => "dvStatus records",
             _ => "redirect rules",
         };
         let mut lines = vec![

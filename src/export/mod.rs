@@ -8,118 +8,26 @@
 mod apache;
 mod caddy;
 mod csv;
-pub mod dashboard;
 pub mod deliver;
 mod haproxy;
 mod header;
 mod iis;
-pub mod job;
 mod json;
 mod nginx;
 mod plain;
-pub mod prompt;
 pub mod remember;
 pub mod rule;
 pub mod webroot;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::config::ExportFormat;
 use crate::sps::model::SpsRequest;
 
 pub use deliver::{Delivered, copy_rules, write_challenges, write_rules};
 pub use remember::{remember_format, set_export_format};
 pub use rule::{ExportError, Rule, Selection, select};
 pub use webroot::{WebrootError, WrittenFile, write_webroot};
-
-/// The formats `redirects --format` and the dashboard's `y`/`Y` know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    Nginx,
-    Apache,
-    Caddy,
-    Haproxy,
-    Iis,
-    Plain,
-    Csv,
-    Json,
-}
-
-impl Format {
-    pub const ALL: [Format; 8] = [
-        Format::Nginx,
-        Format::Apache,
-        Format::Caddy,
-        Format::Haproxy,
-        Format::Iis,
-        Format::Plain,
-        Format::Csv,
-        Format::Json,
-    ];
-
-    /// The name used on the command line and in the config file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Nginx => "nginx",
-            Format::Apache => "apache",
-            Format::Caddy => "caddy",
-            Format::Haproxy => "haproxy",
-            Format::Iis => "iis",
-            Format::Plain => "plain",
-            Format::Csv => "csv",
-            Format::Json => "json",
-        }
-    }
-
-    /// The extension of a file written in this format.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Nginx | Format::Apache | Format::Haproxy => "conf",
-            Format::Caddy => "caddyfile",
-            Format::Iis => "config",
-            Format::Plain => "txt",
-            Format::Csv => "csv",
-            Format::Json => "json",
-        }
-    }
-
-    /// What one line of the format picker says.
-    pub fn description(self) -> &'static str {
-        match self {
-            Format::Nginx => "nginx: location blocks with return 301",
-            Format::Apache => "Apache: mod_rewrite rules per ServerName",
-            Format::Caddy => "Caddy: host+path matchers with redir",
-            Format::Haproxy => "HAProxy: http-request redirect with ACLs",
-            Format::Iis => "IIS: web.config URL Rewrite rules",
-            Format::Plain => "plain: fullPath redirectPath per line",
-            Format::Csv => "CSV: every dvStatus field",
-            Format::Json => "JSON: every dvStatus field",
-        }
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for Format {
-    type Err = ExportError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let wanted = text.trim().to_ascii_lowercase();
-        let wanted = match wanted.as_str() {
-            "apache2" | "httpd" => "apache",
-            "web.config" => "iis",
-            "text" | "txt" => "plain",
-            other => other,
-        };
-        Format::ALL
-            .into_iter()
-            .find(|format| format.name() == wanted)
-            .ok_or_else(|| ExportError::UnknownFormat(text.to_string()))
-    }
-}
 
 /// Which domains of a request the rules cover.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -149,7 +57,7 @@ impl Scope {
 /// Rules rendered in one format, with what the flash line and the header say about them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
-    pub format: Format,
+    pub format: ExportFormat,
     pub text: String,
     /// How many domains got a rule.
     pub rule_count: usize,
@@ -165,7 +73,7 @@ impl Rendered {
 
 /// Renders `request`'s rules for the domains in `scope`, stamped with `generated_at`.
 pub fn render(
-    format: Format,
+    format: ExportFormat,
     request: &SpsRequest,
     scope: &Scope,
     generated_at: DateTime<Utc>,
@@ -173,14 +81,14 @@ pub fn render(
     let selection = select(request, scope)?;
     let header = header::Header::new(format, request.sps_id, generated_at, &selection);
     let text = match format {
-        Format::Nginx => nginx::render(&header, &selection.rules),
-        Format::Apache => apache::render(&header, &selection.rules),
-        Format::Caddy => caddy::render(&header, &selection.rules),
-        Format::Haproxy => haproxy::render(&header, &selection.rules),
-        Format::Iis => iis::render(&header, &selection.rules),
-        Format::Plain => plain::render(&header, &selection.rules),
-        Format::Csv => csv::render(&header, &selection.rules),
-        Format::Json => json::render(&header, &selection.rules),
+        ExportFormat::Nginx => nginx::render(&header, &selection.rules),
+        ExportFormat::Apache => apache::render(&header, &selection.rules),
+        ExportFormat::Caddy => caddy::render(&header, &selection.rules),
+        ExportFormat::Haproxy => haproxy::render(&header, &selection.rules),
+        ExportFormat::Iis => iis::render(&header, &selection.rules),
+        ExportFormat::Plain => plain::render(&header, &selection.rules),
+        ExportFormat::Csv => csv::render(&header, &selection.rules),
+        ExportFormat::Json => json::render(&header, &selection.rules),
     };
     Ok(Rendered {
         format,
@@ -195,6 +103,6 @@ pub fn render(
 }
 
 /// `./spsdash-<spsId>-<format>.<ext>`: the file `w` offers by default.
-pub fn default_file_name(sps_id: u64, format: Format) -> String {
+pub fn default_file_name(sps_id: u64, format: ExportFormat) -> String {
     format!("spsdash-{sps_id}-{}.{}", format.name(), format.extension())
 }

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use super::Format;
+use super::ExportFormat;
 
 /// `text` with `export.format` set to `format`: the existing key replaced in place, else
 /// added under `[export]`, else a new `[export]` table appended. The result is parsed back
 /// and must say `format`, or the edit is refused.
-pub fn set_export_format(text: &str, format: Format) -> Result<String, String> {
+pub fn set_export_format(text: &str, format: ExportFormat) -> Result<String, String> {
     let value = format!("format = \"{}\"", format.name());
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let mut table = String::new();
@@ -71,7 +71,7 @@ pub fn set_export_format(text: &str, format: Format) -> Result<String, String> {
 }
 
 /// Saves `format` as `export.format` in the config file at `path` (created if missing).
-pub fn remember_format(path: &Path, format: Format) -> Result<(), String> {
+pub fn remember_format(path: &Path, format: ExportFormat) -> Result<(), String> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn replaces_in_place_keeping_comments_and_other_keys() {
         let before = "# my config\nread_only = true\n\n[export]\n# last used\n  format = \"nginx\" # was\n\n[clipboard]\nmode = \"off\"\n";
-        let after = set_export_format(before, Format::Caddy).expect("edits");
+        let after = set_export_format(before, ExportFormat::Caddy).expect("edits");
         assert_eq!(
             after,
             "# my config\nread_only = true\n\n[export]\n# last used\n  format = \"caddy\"\n\n[clipboard]\nmode = \"off\"\n"
@@ -115,32 +115,36 @@ mod tests {
 
     #[test]
     fn adds_the_key_or_the_table_when_missing() {
-        let after = set_export_format("[export]\n[ui]\nbell = true\n", Format::Iis).expect("edits");
+        let after =
+            set_export_format("[export]\n[ui]\nbell = true\n", ExportFormat::Iis).expect("edits");
         assert_eq!(format_of(&after).as_deref(), Some("iis"));
         assert!(after.contains("bell = true"));
-        let after = set_export_format("read_only = false", Format::Json).expect("edits");
+        let after = set_export_format("read_only = false", ExportFormat::Json).expect("edits");
         assert_eq!(after, "read_only = false\n\n[export]\nformat = \"json\"\n");
-        let after = set_export_format("", Format::Plain).expect("edits");
+        let after = set_export_format("", ExportFormat::Plain).expect("edits");
         assert_eq!(format_of(&after).as_deref(), Some("plain"));
-        let after = set_export_format("export.format = \"csv\"\n", Format::Apache).expect("edits");
+        let after =
+            set_export_format("export.format = \"csv\"\n", ExportFormat::Apache).expect("edits");
         assert_eq!(after, "export.format = \"apache\"\n");
     }
 
     #[test]
     fn refuses_what_it_cannot_edit_safely() {
         // An inline table: the line edit cannot reach it, and the check notices.
-        assert!(set_export_format("export = { format = \"nginx\" }\n", Format::Caddy).is_err());
-        assert!(set_export_format("this is = not [toml\n", Format::Caddy).is_err());
+        assert!(
+            set_export_format("export = { format = \"nginx\" }\n", ExportFormat::Caddy).is_err()
+        );
+        assert!(set_export_format("this is = not [toml\n", ExportFormat::Caddy).is_err());
     }
 
     #[test]
     fn remember_writes_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("spsdash/config.toml");
-        remember_format(&path, Format::Haproxy).expect("saves");
+        remember_format(&path, ExportFormat::Haproxy).expect("saves");
         let text = std::fs::read_to_string(&path).expect("read");
         assert_eq!(format_of(&text).as_deref(), Some("haproxy"));
-        remember_format(&path, Format::Nginx).expect("saves");
+        remember_format(&path, ExportFormat::Nginx).expect("saves");
         let text = std::fs::read_to_string(&path).expect("read");
         assert_eq!(format_of(&text).as_deref(), Some("nginx"));
         assert_eq!(text.matches("[export]").count(), 1);

@@ -51,7 +51,6 @@ pub struct Selection {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportError {
-    UnknownFormat(String),
     NoDomains {
         sps_id: u64,
     },
@@ -78,10 +77,6 @@ pub enum ExportError {
 impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ExportError::UnknownFormat(name) => write!(
-                f,
-                "unknown format {name:?}: use one of nginx, apache, caddy, haproxy, iis, plain, csv, json"
-            ),
             ExportError::NoDomains { sps_id } => write!(
                 f,
                 "request {sps_id} has no domain validation records (not a DV request, or validation has not started)"

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod error;
 pub mod form;
+pub mod history;
 mod lenient;
 pub mod model;
 
@@ -12,3 +13,4 @@ pub use form::FormBody;
 pub use model::{DvStatus, GroupContract, RequestState, SpsRequest};
 pub mod hostname;
 pub mod request;
+pub mod submission;

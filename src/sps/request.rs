@@ -17,7 +17,6 @@ pub use wire::{field_for_wire_name, wire_name_for_field};
 use super::client::PostEndpoint;
 use super::form::FormBody;
 use super::hostname::{Hostname, Wildcard, parse_hostname};
-use crate::config::ProfileConfig;
 
 /// How many names one SAN certificate holds, the common name included.
 pub const MAX_SAN_NAMES: usize = 100;
@@ -347,18 +346,6 @@ pub struct CheckedRequest {
 }
 
 impl NewCertificate {
-    /// A blank request with the subject, organization and contacts of the config's profile.
-    pub fn from_profile(profile: &ProfileConfig) -> Self {
-        NewCertificate {
-            sni_only: true,
-            subject: profile.subject.clone(),
-            organization: profile.organization.clone(),
-            admin_contact: profile.admin_contact.clone(),
-            technical_contact: profile.technical_contact.clone(),
-            ..NewCertificate::default()
-        }
-    }
-
     /// Reads a REQ.toml. The error names the file, the field and what is allowed.
     pub fn from_toml(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|error| {

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::submissions::data_dir;
-
 const DRAFT_FILE: &str = "wizard-draft.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,11 +22,6 @@ impl DraftStore {
         DraftStore {
             path: dir.join(DRAFT_FILE),
         }
-    }
-
-    /// The store in the data dir, or `None` when no data dir can be found (no home).
-    pub fn default_location() -> Option<Self> {
-        data_dir().map(|dir| DraftStore::in_dir(&dir))
     }
 
     pub fn path(&self) -> &Path {

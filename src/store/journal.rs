@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Store;
-use crate::app::Transition;
+use crate::sps::history::Transition;
 
 /// Past this size the journal is rotated to `transitions.1.jsonl` (one generation kept).
 const ROTATE_BYTES: u64 = 8 * 1024 * 1024;

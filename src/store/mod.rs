@@ -8,26 +8,17 @@
 pub mod cache;
 pub mod drafts;
 pub mod journal;
+mod stores;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
 
 pub use cache::CachedList;
-
-/// The environment variable that overrides the cache directory.
-pub const CACHE_DIR_ENV: &str = "SPSDASH_CACHE_DIR";
-
-/// The directory for cached lists and the journal, if one can be determined.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|dir| !dir.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "spsdash").map(|dirs| dirs.cache_dir().to_path_buf())
-}
+pub use stores::{CACHE_DIR_ENV, DATA_DIR_ENV, Stores};
 
 /// The dashboard's files in one directory. Every failure is a message for the operator, never
 /// a crash: the dashboard works without a cache.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
     dir: PathBuf,
 }

@@ -9,69 +9,13 @@
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::sps::model::Accepted;
-use crate::sps::{ApiError, FormBody, GroupContract, PostEndpoint, SpsRequest};
+use crate::sps::submission::{Submission, SubmissionOutcome, endpoint_name, match_lost};
+use crate::sps::{FormBody, GroupContract, PostEndpoint, SpsRequest};
 
 const JOURNAL_FILE: &str = "submissions.jsonl";
-
-/// A request created this long before the submission was sent cannot be it (clock skew between
-/// this machine and SPS is allowed for).
-const CLOCK_SKEW: Duration = Duration::minutes(5);
-
-/// Where drafts and the journal live: `$SPSDASH_DATA_DIR` when set (tests, portable setups),
-/// else the platform data dir (`~/.local/share/spsdash` on Linux).
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("SPSDASH_DATA_DIR").filter(|dir| !dir.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "spsdash").map(|dirs| dirs.data_dir().to_path_buf())
-}
-
-/// How a submission ended, as far as this machine knows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// Sent, no answer yet.
-    InFlight,
-    Accepted {
-        sps_id: u64,
-    },
-    /// The API answered with an error: nothing was created.
-    Refused {
-        message: String,
-    },
-    /// No usable answer (timeout, dropped connection, unreadable body): it may have been created.
-    Lost {
-        message: String,
-    },
-    /// A lost submission later found in the list.
-    Reconciled {
-        sps_id: u64,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Submission {
-    pub id: String,
-    pub sent_at: DateTime<Utc>,
-    pub pair: GroupContract,
-    /// `sps-requests` or `secure-edge-hosts`.
-    pub endpoint: String,
-    pub cname_hostname: String,
-    /// The form body exactly as sent.
-    pub form: String,
-    pub outcome: Outcome,
-}
-
-impl Submission {
-    /// Lost, or left in flight by a process that is gone: may exist on the server.
-    pub fn is_unresolved(&self) -> bool {
-        matches!(self.outcome, Outcome::Lost { .. } | Outcome::InFlight)
-    }
-}
 
 /// One line of the journal file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,35 +26,8 @@ enum Line {
         id: String,
         at: DateTime<Utc>,
         #[serde(flatten)]
-        outcome: Outcome,
+        outcome: SubmissionOutcome,
     },
-}
-
-/// How the journal names an endpoint.
-pub fn endpoint_name(endpoint: PostEndpoint) -> &'static str {
-    match endpoint {
-        PostEndpoint::SpsRequests => "sps-requests",
-        PostEndpoint::SecureEdgeHosts => "secure-edge-hosts",
-    }
-}
-
-/// Sorts an answer into accepted, refused (nothing created) or lost (maybe created).
-pub fn outcome_of(result: &Result<Accepted, ApiError>) -> Outcome {
-    match result {
-        Ok(accepted) => Outcome::Accepted {
-            sps_id: accepted.sps_id,
-        },
-        Err(
-            error @ (ApiError::Timeout { .. }
-            | ApiError::Connection { .. }
-            | ApiError::Decode { .. }),
-        ) => Outcome::Lost {
-            message: error.to_string(),
-        },
-        Err(error) => Outcome::Refused {
-            message: error.to_string(),
-        },
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,10 +40,6 @@ impl SubmissionJournal {
         SubmissionJournal {
             path: dir.join(JOURNAL_FILE),
         }
-    }
-
-    pub fn default_location() -> Option<Self> {
-        data_dir().map(|dir| SubmissionJournal::in_dir(&dir))
     }
 
     pub fn path(&self) -> &Path {
@@ -165,12 +78,17 @@ impl SubmissionJournal {
             endpoint: endpoint_name(endpoint).to_string(),
             cname_hostname: cname_hostname.to_string(),
             form: form.encode(),
-            outcome: Outcome::InFlight,
+            outcome: SubmissionOutcome::InFlight,
         }))?;
         Ok(id)
     }
 
-    pub fn complete(&self, id: &str, outcome: Outcome, now: DateTime<Utc>) -> io::Result<()> {
+    pub fn complete(
+        &self,
+        id: &str,
+        outcome: SubmissionOutcome,
+        now: DateTime<Utc>,
+    ) -> io::Result<()> {
         self.append(&Line::Outcome {
             id: id.to_string(),
             at: now,
@@ -223,7 +141,8 @@ impl SubmissionJournal {
         let known: Vec<u64> = entries
             .iter()
             .filter_map(|submission| match submission.outcome {
-                Outcome::Accepted { sps_id } | Outcome::Reconciled { sps_id } => Some(sps_id),
+                SubmissionOutcome::Accepted { sps_id }
+                | SubmissionOutcome::Reconciled { sps_id } => Some(sps_id),
                 _ => None,
             })
             .collect();
@@ -233,59 +152,14 @@ impl SubmissionJournal {
             .collect();
         let matches = match_lost(&lost, requests, &known);
         for (submission, sps_id) in &matches {
-            self.complete(&submission.id, Outcome::Reconciled { sps_id: *sps_id }, now)?;
+            self.complete(
+                &submission.id,
+                SubmissionOutcome::Reconciled { sps_id: *sps_id },
+                now,
+            )?;
         }
         Ok(matches)
     }
-}
-
-/// Pure matching: a lost submission is the request with its cnameHostname (and createType, when
-/// both are known) whose last status change is not before it was sent (less clock skew), and
-/// whose spsId no other submission claimed. spsIds grow, so the newest submission takes the
-/// newest such request, the next newest the one before, and so on.
-pub fn match_lost(
-    lost: &[Submission],
-    requests: &[SpsRequest],
-    known_ids: &[u64],
-) -> Vec<(Submission, u64)> {
-    let mut claimed: Vec<u64> = known_ids.to_vec();
-    let mut matches = Vec::new();
-    let mut lost: Vec<&Submission> = lost.iter().collect();
-    lost.sort_by_key(|submission| std::cmp::Reverse(submission.sent_at));
-    for submission in lost {
-        let create_type = FormBody::decode(&submission.form)
-            .get("createType")
-            .map(str::to_string);
-        let candidate = requests
-            .iter()
-            .filter(|request| !claimed.contains(&request.sps_id))
-            .filter(|request| {
-                request
-                    .parameter("cnameHostname")
-                    .is_some_and(|cname| cname.eq_ignore_ascii_case(&submission.cname_hostname))
-            })
-            .filter(
-                |request| match (request.parameter("createType"), create_type.as_deref()) {
-                    (Some(listed), Some(sent)) => listed.eq_ignore_ascii_case(sent),
-                    _ => true,
-                },
-            )
-            .filter(|request| {
-                request
-                    .last_status_change
-                    .as_deref()
-                    .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-                    .is_none_or(|changed| {
-                        changed.with_timezone(&Utc) >= submission.sent_at - CLOCK_SKEW
-                    })
-            })
-            .max_by_key(|request| request.sps_id);
-        if let Some(request) = candidate {
-            claimed.push(request.sps_id);
-            matches.push((submission.clone(), request.sps_id));
-        }
-    }
-    matches
 }
 
 #[cfg(test)]

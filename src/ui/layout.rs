@@ -1,14 +1,11 @@
-//! Screen geometry shared by rendering and the reducer (which needs the table's height to
-//! scroll): one place decides how big each part is.
+//! Screen geometry: how big each part of the screen is. The one number the reducer needs too
+//! (how many rows the table shows, to scroll) is `app::geometry`, which this layout matches.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Below this the dashboard only says how big it needs to be.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
-
-/// Lines above and below the main area: header/banner, flash, status bar, hint bar.
-const CHROME_LINES: u16 = 4;
 
 pub struct Areas {
     pub header: Rect,
@@ -53,11 +50,4 @@ pub fn requests_split(main: Rect) -> (Rect, Rect) {
     ])
     .areas(main);
     (sidebar, table)
-}
-
-/// How many request rows the table shows in a terminal of this size (borders and the header
-/// row taken off).
-pub fn table_body_rows(width: u16, height: u16) -> usize {
-    let _ = width;
-    height.saturating_sub(CHROME_LINES).saturating_sub(3) as usize
 }

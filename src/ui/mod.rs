@@ -3,6 +3,7 @@
 
 pub mod chrome;
 pub mod detail;
+pub mod export_prompt;
 pub mod format;
 pub mod layout;
 pub mod overlays;
@@ -40,7 +41,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         wizard::render(frame, box_area, wizard);
     }
     if let Some(prompt) = &app.export_prompt {
-        crate::export::prompt::render(frame, areas.main, prompt, theme.selected(), theme.key());
+        export_prompt::render(frame, areas.main, prompt, theme.selected(), theme.key());
     }
     if let Some(overlay) = app.overlay {
         overlays::render(frame, areas.main, app, overlay, theme);

@@ -13,8 +13,8 @@
 
 mod choices;
 mod draft;
-pub mod host;
 mod keys;
+pub mod reconcile;
 pub mod steps;
 mod values;
 mod view;

@@ -51,7 +51,7 @@ pub struct SavedValues {
 
 impl Values {
     pub fn from_profile(profile: &ProfileConfig) -> Values {
-        let blank = NewCertificate::from_profile(profile);
+        let blank = profile.blank_certificate();
         let mut values = Values {
             sni_only: true,
             ..Values::default()

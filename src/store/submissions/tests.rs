@@ -2,6 +2,8 @@ use chrono::TimeZone;
 use serde_json::json;
 
 use super::*;
+use crate::sps::submission::{SubmissionOutcome, outcome_of};
+use crate::sps::{ApiError, model::Accepted};
 
 fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 10, minute, 0).unwrap()
@@ -51,7 +53,7 @@ fn journals_before_sending_and_completes_after() {
     let id = begin_san(&journal, at(0));
     let entries = journal.entries().unwrap();
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].outcome, Outcome::InFlight);
+    assert_eq!(entries[0].outcome, SubmissionOutcome::InFlight);
     assert_eq!(
         entries[0].form,
         "cnameHostname=shop.example.com&createType=san"
@@ -59,30 +61,45 @@ fn journals_before_sending_and_completes_after() {
     assert_eq!(entries[0].endpoint, "sps-requests");
     assert!(entries[0].is_unresolved());
     journal
-        .complete(&id, Outcome::Accepted { sps_id: 1856 }, at(1))
+        .complete(&id, SubmissionOutcome::Accepted { sps_id: 1856 }, at(1))
         .unwrap();
     let entries = journal.entries().unwrap();
-    assert_eq!(entries[0].outcome, Outcome::Accepted { sps_id: 1856 });
+    assert_eq!(
+        entries[0].outcome,
+        SubmissionOutcome::Accepted { sps_id: 1856 }
+    );
     assert!(journal.unresolved(&pair()).unwrap().is_empty());
 }
 
 #[test]
 fn answers_sort_into_accepted_refused_and_lost() {
     let accepted: Accepted = serde_json::from_value(json!({"spsId": "7"})).unwrap();
-    assert_eq!(outcome_of(&Ok(accepted)), Outcome::Accepted { sps_id: 7 });
+    assert_eq!(
+        outcome_of(&Ok(accepted)),
+        SubmissionOutcome::Accepted { sps_id: 7 }
+    );
     let timeout = ApiError::Timeout {
         after: std::time::Duration::from_secs(20),
     };
-    assert!(matches!(outcome_of(&Err(timeout)), Outcome::Lost { .. }));
+    assert!(matches!(
+        outcome_of(&Err(timeout)),
+        SubmissionOutcome::Lost { .. }
+    ));
     let dropped = ApiError::Connection {
         detail: "reset".into(),
     };
-    assert!(matches!(outcome_of(&Err(dropped)), Outcome::Lost { .. }));
+    assert!(matches!(
+        outcome_of(&Err(dropped)),
+        SubmissionOutcome::Lost { .. }
+    ));
     let refused = ApiError::Sps {
         status: 400,
         items: vec![],
     };
-    assert!(matches!(outcome_of(&Err(refused)), Outcome::Refused { .. }));
+    assert!(matches!(
+        outcome_of(&Err(refused)),
+        SubmissionOutcome::Refused { .. }
+    ));
 }
 
 #[test]
@@ -114,7 +131,7 @@ fn a_lost_submission_is_reconciled_by_cname_type_and_time() {
     journal
         .complete(
             &id,
-            Outcome::Lost {
+            SubmissionOutcome::Lost {
                 message: "timeout".into(),
             },
             at(31),
@@ -140,7 +157,7 @@ fn a_lost_submission_is_reconciled_by_cname_type_and_time() {
     assert_eq!(matched[0].1, 13);
     assert_eq!(
         journal.entries().unwrap()[0].outcome,
-        Outcome::Reconciled { sps_id: 13 }
+        SubmissionOutcome::Reconciled { sps_id: 13 }
     );
     // Once reconciled it is not matched again.
     assert!(
@@ -160,7 +177,7 @@ fn nothing_matches_while_the_request_is_not_listed_yet() {
         endpoint: "sps-requests".into(),
         cname_hostname: "shop.example.com".into(),
         form: form("san").encode(),
-        outcome: Outcome::Lost {
+        outcome: SubmissionOutcome::Lost {
             message: "timeout".into(),
         },
     };

@@ -1,4 +1,4 @@
-//! Status changes the dashboard has seen, of a request or of one of its domains: found by
+//! Status changes seen between two reads of the API, of a request or of one of its domains: found by
 //! comparing the previous data with the new, journaled to disk, shown as History and flashes.
 
 use std::collections::HashMap;

@@ -1,18 +1,12 @@
-//! The detail view's export prompts, as a small state machine with pure key handling and its
-//! own popup: `Y` picks a format (and the scope, with Tab), `w` asks where to write the rules,
-//! `W` where the web root is. The dashboard holds an `Option<ExportPrompt>` and turns the
-//! outcome into effects.
+//! The detail view's export prompts, as a small state machine with pure key handling: `Y` picks
+//! a format (and the scope, with Tab), `w` asks where to write the rules, `W` where the web root
+//! is. The detail view holds an `Option<ExportPrompt>` and turns the outcome into effects; its
+//! popup is drawn by `ui::export_prompt`.
 
 use std::path::PathBuf;
 
+use crate::export::{ExportFormat, Scope, default_file_name};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-
-use super::{Format, Scope};
 
 /// Which domains the prompt's action covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,7 +49,7 @@ impl ScopeChoice {
 /// What a path prompt writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathTarget {
-    Rules(Format),
+    Rules(ExportFormat),
     Webroot,
 }
 
@@ -78,7 +72,7 @@ pub enum PromptOutcome {
     Continue,
     Cancelled,
     /// Copy in this format (and remember it).
-    Copy(Format, ScopeChoice),
+    Copy(ExportFormat, ScopeChoice),
     /// Write the rules or the challenge files here.
     Write(PathTarget, ScopeChoice, PathBuf),
 }
@@ -88,9 +82,9 @@ pub const DEFAULT_WEBROOT: &str = "/var/www/html";
 
 impl ExportPrompt {
     /// `Y`, starting on the format last used.
-    pub fn pick_format(current: Format) -> ExportPrompt {
+    pub fn pick_format(current: ExportFormat) -> ExportPrompt {
         ExportPrompt::PickFormat {
-            selected: Format::ALL
+            selected: ExportFormat::ALL
                 .iter()
                 .position(|format| *format == current)
                 .unwrap_or(0),
@@ -99,11 +93,11 @@ impl ExportPrompt {
     }
 
     /// `w`: `./spsdash-<spsId>-<format>.<ext>` prefilled.
-    pub fn write_rules(sps_id: u64, format: Format) -> ExportPrompt {
+    pub fn write_rules(sps_id: u64, format: ExportFormat) -> ExportPrompt {
         ExportPrompt::Path {
             target: PathTarget::Rules(format),
             scope: ScopeChoice::Pending,
-            input: format!("./{}", super::default_file_name(sps_id, format)),
+            input: format!("./{}", default_file_name(sps_id, format)),
         }
     }
 
@@ -123,23 +117,26 @@ impl ExportPrompt {
         match self {
             ExportPrompt::PickFormat { selected, scope } => match key.code {
                 KeyCode::Up | KeyCode::Char('k') => {
-                    *selected = selected.checked_sub(1).unwrap_or(Format::ALL.len() - 1);
+                    *selected = selected
+                        .checked_sub(1)
+                        .unwrap_or(ExportFormat::ALL.len() - 1);
                     PromptOutcome::Continue
                 }
                 KeyCode::Down | KeyCode::Char('j') => {
-                    *selected = (*selected + 1) % Format::ALL.len();
+                    *selected = (*selected + 1) % ExportFormat::ALL.len();
                     PromptOutcome::Continue
                 }
                 KeyCode::Tab => {
                     *scope = scope.next();
                     PromptOutcome::Continue
                 }
-                KeyCode::Enter => {
-                    PromptOutcome::Copy(Format::ALL[*selected % Format::ALL.len()], *scope)
-                }
+                KeyCode::Enter => PromptOutcome::Copy(
+                    ExportFormat::ALL[*selected % ExportFormat::ALL.len()],
+                    *scope,
+                ),
                 KeyCode::Char(digit @ '1'..='8') => {
                     let index = digit as usize - '1' as usize;
-                    PromptOutcome::Copy(Format::ALL[index], *scope)
+                    PromptOutcome::Copy(ExportFormat::ALL[index], *scope)
                 }
                 _ => PromptOutcome::Continue,
             },
@@ -184,90 +181,6 @@ impl ExportPrompt {
     }
 }
 
-/// The popup, centered in `area`. `selected` and `key` come from the dashboard's theme.
-pub fn render(frame: &mut Frame, area: Rect, prompt: &ExportPrompt, selected: Style, key: Style) {
-    let (title, lines) = match prompt {
-        ExportPrompt::PickFormat {
-            selected: current,
-            scope,
-        } => {
-            let mut lines: Vec<Line> = Format::ALL
-                .iter()
-                .enumerate()
-                .map(|(index, format)| {
-                    let text = format!(" {} {}", index + 1, format.description());
-                    if index == *current {
-                        Line::styled(text, selected)
-                    } else {
-                        Line::from(text)
-                    }
-                })
-                .collect();
-            lines.push(Line::from(""));
-            lines.push(Line::from(vec![
-                Span::raw(" covers "),
-                Span::raw(scope.label()),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled(" Enter", key),
-                Span::raw(" copy  "),
-                Span::styled("Tab", key),
-                Span::raw(" domains  "),
-                Span::styled("Esc", key),
-                Span::raw(" cancel"),
-            ]));
-            (" copy redirect rules as… ", lines)
-        }
-        ExportPrompt::Path {
-            target,
-            scope,
-            input,
-        } => {
-            let (title, what) = match target {
-                PathTarget::Rules(format) => {
-                    (" write rules to a file ", format!("{format} rules for"))
-                }
-                PathTarget::Webroot => (
-                    " write challenge files ",
-                    "web root (DIR/.well-known/acme-challenge/<token>) for".to_string(),
-                ),
-            };
-            let lines = vec![
-                Line::from(format!(" {what} {}", scope.label())),
-                Line::from(vec![
-                    Span::raw(" > "),
-                    Span::styled(format!("{input}█"), selected),
-                ]),
-                Line::from(""),
-                Line::from(vec![
-                    Span::styled(" Enter", key),
-                    Span::raw(" write  "),
-                    Span::styled("Tab", key),
-                    Span::raw(" domains  "),
-                    Span::styled("Ctrl-u", key),
-                    Span::raw(" clear  "),
-                    Span::styled("Esc", key),
-                    Span::raw(" cancel"),
-                ]),
-            ];
-            (title, lines)
-        }
-    };
-    let width = area.width.min(72);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
-        popup,
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,12 +191,12 @@ mod tests {
 
     #[test]
     fn the_picker_starts_on_the_last_format_and_wraps() {
-        let mut prompt = ExportPrompt::pick_format(Format::Haproxy);
+        let mut prompt = ExportPrompt::pick_format(ExportFormat::Haproxy);
         assert_eq!(
             prompt.handle_key(press(KeyCode::Enter)),
-            PromptOutcome::Copy(Format::Haproxy, ScopeChoice::Pending)
+            PromptOutcome::Copy(ExportFormat::Haproxy, ScopeChoice::Pending)
         );
-        let mut prompt = ExportPrompt::pick_format(Format::Nginx);
+        let mut prompt = ExportPrompt::pick_format(ExportFormat::Nginx);
         assert_eq!(
             prompt.handle_key(press(KeyCode::Up)),
             PromptOutcome::Continue
@@ -294,12 +207,12 @@ mod tests {
         );
         assert_eq!(
             prompt.handle_key(press(KeyCode::Enter)),
-            PromptOutcome::Copy(Format::Json, ScopeChoice::Cursor)
+            PromptOutcome::Copy(ExportFormat::Json, ScopeChoice::Cursor)
         );
-        let mut prompt = ExportPrompt::pick_format(Format::Nginx);
+        let mut prompt = ExportPrompt::pick_format(ExportFormat::Nginx);
         assert_eq!(
             prompt.handle_key(press(KeyCode::Char('5'))),
-            PromptOutcome::Copy(Format::Iis, ScopeChoice::Pending)
+            PromptOutcome::Copy(ExportFormat::Iis, ScopeChoice::Pending)
         );
         assert_eq!(
             prompt.handle_key(press(KeyCode::Esc)),
@@ -309,11 +222,11 @@ mod tests {
 
     #[test]
     fn the_path_prompt_edits_and_writes_the_trimmed_path() {
-        let mut prompt = ExportPrompt::write_rules(1856, Format::Caddy);
+        let mut prompt = ExportPrompt::write_rules(1856, ExportFormat::Caddy);
         assert_eq!(
             prompt,
             ExportPrompt::Path {
-                target: PathTarget::Rules(Format::Caddy),
+                target: PathTarget::Rules(ExportFormat::Caddy),
                 scope: ScopeChoice::Pending,
                 input: "./spsdash-1856-caddy.caddyfile".to_string()
             }
@@ -332,7 +245,7 @@ mod tests {
         assert_eq!(
             prompt.handle_key(press(KeyCode::Enter)),
             PromptOutcome::Write(
-                PathTarget::Rules(Format::Caddy),
+                PathTarget::Rules(ExportFormat::Caddy),
                 ScopeChoice::All,
                 PathBuf::from("/tmp/rules.txt")
             )
@@ -355,37 +268,5 @@ mod tests {
                 input: DEFAULT_WEBROOT.into()
             }
         );
-    }
-
-    #[test]
-    fn the_popup_renders_every_format_and_the_scope() {
-        let backend = ratatui::backend::TestBackend::new(80, 24);
-        let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
-        let prompt = ExportPrompt::PickFormat {
-            selected: 3,
-            scope: ScopeChoice::All,
-        };
-        terminal
-            .draw(|frame| {
-                render(
-                    frame,
-                    frame.area(),
-                    &prompt,
-                    Style::default(),
-                    Style::default(),
-                )
-            })
-            .expect("draw");
-        let screen: String = terminal
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|cell| cell.symbol())
-            .collect();
-        for format in Format::ALL {
-            assert!(screen.contains(format.description()), "{format} missing");
-        }
-        assert!(screen.contains("covers all domains"));
     }
 }

@@ -3,11 +3,10 @@
 //! file, `W` writes the challenge files into a web root, `c` runs the readiness check. Pure:
 //! each returns effects; results come back as `Event::Exported` / `Event::ChecksDone`.
 
-use super::job::ExportJob;
-use super::prompt::{ExportPrompt, PathTarget, PromptOutcome, ScopeChoice};
-use super::{Delivered, Format, Scope};
-use crate::app::{App, DomainCheck, Effect, Level};
+use super::export_prompt::{ExportPrompt, PathTarget, PromptOutcome, ScopeChoice};
+use super::{App, DomainCheck, Effect, ExportJob, Level};
 use crate::dvcheck::CheckResult;
+use crate::export::{Delivered, ExportFormat, Scope};
 use crate::sps::model::SpsRequest;
 
 /// The export keys of the detail view.
@@ -22,8 +21,8 @@ pub enum ExportKey {
 
 impl App {
     /// The format `y` copies in: the config's, else nginx.
-    pub fn export_format(&self) -> Format {
-        self.config.export.format.parse().unwrap_or(Format::Nginx)
+    pub fn export_format(&self) -> ExportFormat {
+        self.config.export.format
     }
 
     fn export_target(&self) -> Option<(SpsRequest, Option<String>)> {
@@ -96,7 +95,7 @@ impl App {
         match outcome {
             PromptOutcome::Continue | PromptOutcome::Cancelled => Vec::new(),
             PromptOutcome::Copy(format, choice) => {
-                self.config.export.format = format.name().to_string();
+                self.config.export.format = format;
                 vec![
                     Effect::Export(ExportJob::Copy {
                         request,

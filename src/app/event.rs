@@ -1,0 +1,148 @@
+//! The currency of change: every `Event` that can change the dashboard, and every `Effect` the
+//! reducer asks the loop to run (results come back as events).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::wizard::{WizardDraft, WizardSubmission};
+use crate::config::ClipboardConfig;
+use crate::dvcheck::CheckResult;
+use crate::export::{Delivered, ExportFormat, Scope};
+use crate::sps::ApiError;
+use crate::sps::history::Transition;
+use crate::sps::model::{Accepted, GroupContract, NamedPair, SpsRequest};
+use crate::sps::submission::Submission;
+
+/// Everything that can change the dashboard.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(crossterm::event::KeyEvent),
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The clock moved (once a second): ages, flashes.
+    Tick(DateTime<Utc>),
+    /// The API's own clock, when it is not ours: the demo simulator's world runs faster than
+    /// real time, so "last change 5m ago" must be measured on its clock, not the wall's.
+    ApiClock(DateTime<Utc>),
+    /// The pairs PAPI says these credentials see.
+    PairsDiscovered(Vec<NamedPair>),
+    PairsFailed {
+        error: ApiError,
+        failures: u32,
+    },
+    ListLoaded {
+        pair: GroupContract,
+        at: DateTime<Utc>,
+        outcome: Result<Vec<SpsRequest>, ApiError>,
+        /// Consecutive failures of this dataset, this one included (0 on success).
+        failures: u32,
+    },
+    DetailLoaded {
+        pair: GroupContract,
+        sps_id: u64,
+        at: DateTime<Utc>,
+        outcome: Result<SpsRequest, ApiError>,
+    },
+    /// A pair's list as an earlier run cached it.
+    CacheLoaded {
+        pair: GroupContract,
+        fetched_at: DateTime<Utc>,
+        requests: Vec<SpsRequest>,
+    },
+    /// Transitions journaled by earlier runs.
+    HistoryLoaded(Vec<Transition>),
+    /// The wizard's draft and the unresolved submissions, read at start.
+    LocalStateLoaded(LocalState),
+    /// Local state had a problem (corrupt cache set aside, unwritable dir…).
+    StoreWarning(String),
+    Submitted {
+        pair: GroupContract,
+        outcome: Result<Accepted, ApiError>,
+    },
+    /// A submission whose answer never came: reconciled against the next lists.
+    SubmissionUnresolved(Submission),
+    /// An export (copy, file, web root, remembered format) finished: its flash line.
+    Exported(Delivered),
+    /// The readiness check of a request finished (or could not start).
+    ChecksDone {
+        sps_id: u64,
+        outcome: Result<Vec<CheckResult>, String>,
+    },
+}
+
+/// What the loop should do for the reducer; results come back as events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Ask PAPI for the pairs (retried by the runner until it works).
+    DiscoverPairs,
+    /// Read the cached lists of these pairs.
+    LoadCache(Vec<GroupContract>),
+    /// Poll exactly these pairs.
+    Watch(Vec<GroupContract>),
+    /// Poll this request with `information=true` too (the open detail), or stop.
+    WatchDetail(Option<(GroupContract, u64)>),
+    /// Poll every dataset now.
+    RefreshNow,
+    SetPaused(bool),
+    SaveCache {
+        pair: GroupContract,
+        fetched_at: DateTime<Utc>,
+        requests: std::sync::Arc<Vec<SpsRequest>>,
+    },
+    AppendJournal(Vec<Transition>),
+    Submit(WizardSubmission),
+    /// The wizard's draft changed step (or the operator quits with it open).
+    SaveDraft(WizardDraft),
+    /// The draft was submitted: forget it.
+    DiscardDraft,
+    /// Lost submissions found in a list: `(journal id, spsId)`.
+    RecordReconciled(Vec<(String, u64)>),
+    /// Copy, write or check DV rules.
+    Export(ExportJob),
+    Bell,
+    Quit,
+}
+
+/// One export effect, with everything it needs (the request as the screen showed it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportJob {
+    Copy {
+        request: SpsRequest,
+        scope: Scope,
+        format: ExportFormat,
+        clipboard: ClipboardConfig,
+    },
+    WriteRules {
+        request: SpsRequest,
+        scope: Scope,
+        format: ExportFormat,
+        path: PathBuf,
+    },
+    WriteWebroot {
+        request: SpsRequest,
+        scope: Scope,
+        dir: PathBuf,
+    },
+    /// Save `export.format` in the config file (the `--config` one, else the platform one).
+    RememberFormat(ExportFormat),
+    Check {
+        request: SpsRequest,
+        scope: Scope,
+    },
+}
+
+/// Local state read once at start: the wizard's saved draft and the submissions whose answer
+/// never came.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LocalState {
+    /// The draft to offer when the wizard opens.
+    pub draft: Option<WizardDraft>,
+    /// Submissions that may exist on the server without this machine knowing their spsId.
+    pub unresolved: Vec<Submission>,
+    /// Problems reading them, for the error log.
+    pub warnings: Vec<String>,
+}

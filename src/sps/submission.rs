@@ -1,0 +1,135 @@
+//! A submission as this machine remembers it: what was sent, how it ended, and how a lost one
+//! (no answer came) is recognised later in a list (issue 5). Pure data and matching; the
+//! journal file that keeps these records is `store::submissions`.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::sps::model::Accepted;
+use crate::sps::{ApiError, FormBody, GroupContract, PostEndpoint, SpsRequest};
+
+/// A request created this long before the submission was sent cannot be it (clock skew between
+/// this machine and SPS is allowed for).
+const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// How a submission ended, as far as this machine knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SubmissionOutcome {
+    /// Sent, no answer yet.
+    InFlight,
+    Accepted {
+        sps_id: u64,
+    },
+    /// The API answered with an error: nothing was created.
+    Refused {
+        message: String,
+    },
+    /// No usable answer (timeout, dropped connection, unreadable body): it may have been created.
+    Lost {
+        message: String,
+    },
+    /// A lost submission later found in the list.
+    Reconciled {
+        sps_id: u64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: String,
+    pub sent_at: DateTime<Utc>,
+    pub pair: GroupContract,
+    /// `sps-requests` or `secure-edge-hosts`.
+    pub endpoint: String,
+    pub cname_hostname: String,
+    /// The form body exactly as sent.
+    pub form: String,
+    pub outcome: SubmissionOutcome,
+}
+
+impl Submission {
+    /// Lost, or left in flight by a process that is gone: may exist on the server.
+    pub fn is_unresolved(&self) -> bool {
+        matches!(
+            self.outcome,
+            SubmissionOutcome::Lost { .. } | SubmissionOutcome::InFlight
+        )
+    }
+}
+
+/// How the journal names an endpoint.
+pub fn endpoint_name(endpoint: PostEndpoint) -> &'static str {
+    match endpoint {
+        PostEndpoint::SpsRequests => "sps-requests",
+        PostEndpoint::SecureEdgeHosts => "secure-edge-hosts",
+    }
+}
+
+/// Sorts an answer into accepted, refused (nothing created) or lost (maybe created).
+pub fn outcome_of(result: &Result<Accepted, ApiError>) -> SubmissionOutcome {
+    match result {
+        Ok(accepted) => SubmissionOutcome::Accepted {
+            sps_id: accepted.sps_id,
+        },
+        Err(
+            error @ (ApiError::Timeout { .. }
+            | ApiError::Connection { .. }
+            | ApiError::Decode { .. }),
+        ) => SubmissionOutcome::Lost {
+            message: error.to_string(),
+        },
+        Err(error) => SubmissionOutcome::Refused {
+            message: error.to_string(),
+        },
+    }
+}
+
+/// Pure matching: a lost submission is the request with its cnameHostname (and createType, when
+/// both are known) whose last status change is not before it was sent (less clock skew), and
+/// whose spsId no other submission claimed. spsIds grow, so the newest submission takes the
+/// newest such request, the next newest the one before, and so on.
+pub fn match_lost(
+    lost: &[Submission],
+    requests: &[SpsRequest],
+    known_ids: &[u64],
+) -> Vec<(Submission, u64)> {
+    let mut claimed: Vec<u64> = known_ids.to_vec();
+    let mut matches = Vec::new();
+    let mut lost: Vec<&Submission> = lost.iter().collect();
+    lost.sort_by_key(|submission| std::cmp::Reverse(submission.sent_at));
+    for submission in lost {
+        let create_type = FormBody::decode(&submission.form)
+            .get("createType")
+            .map(str::to_string);
+        let candidate = requests
+            .iter()
+            .filter(|request| !claimed.contains(&request.sps_id))
+            .filter(|request| {
+                request
+                    .parameter("cnameHostname")
+                    .is_some_and(|cname| cname.eq_ignore_ascii_case(&submission.cname_hostname))
+            })
+            .filter(
+                |request| match (request.parameter("createType"), create_type.as_deref()) {
+                    (Some(listed), Some(sent)) => listed.eq_ignore_ascii_case(sent),
+                    _ => true,
+                },
+            )
+            .filter(|request| {
+                request
+                    .last_status_change
+                    .as_deref()
+                    .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+                    .is_none_or(|changed| {
+                        changed.with_timezone(&Utc) >= submission.sent_at - CLOCK_SKEW
+                    })
+            })
+            .max_by_key(|request| request.sps_id);
+        if let Some(request) = candidate {
+            claimed.push(request.sps_id);
+            matches.push((submission.clone(), request.sps_id));
+        }
+    }
+    matches
+}

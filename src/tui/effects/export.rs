@@ -1,0 +1,47 @@
+//! The export effects that are not file work: the copy, which writes OSC 52 to the terminal
+//! right here between two frames (on another thread it could land inside a frame), and the
+//! readiness check, which runs on a task, off the render path.
+
+use chrono::Utc;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::Event;
+use crate::clipboard::Terminal;
+use crate::config::ClipboardConfig;
+use crate::dvcheck::{self, CheckOptions};
+use crate::export::{ExportFormat, Scope, copy_rules};
+use crate::sps::model::SpsRequest;
+
+/// `y`/`Y`: renders the rules and copies them through the terminal.
+pub(super) fn copy(
+    request: &SpsRequest,
+    scope: &Scope,
+    format: ExportFormat,
+    clipboard: &ClipboardConfig,
+    results: &UnboundedSender<Event>,
+) {
+    let delivered = copy_rules(
+        request,
+        scope,
+        format,
+        clipboard,
+        Terminal::detect(),
+        &mut std::io::stdout().lock(),
+        Utc::now(),
+    );
+    let _ = results.send(Event::Exported(delivered));
+}
+
+/// `c`: checks the request's domains the way the CA would; the result comes back as
+/// `ChecksDone`.
+pub(super) fn check(request: SpsRequest, scope: Scope, results: &UnboundedSender<Event>) {
+    let results = results.clone();
+    tokio::spawn(async move {
+        let sps_id = request.sps_id;
+        let outcome = match dvcheck::targets(&request, &scope) {
+            Ok(targets) => Ok(dvcheck::check_all(targets, &CheckOptions::default()).await),
+            Err(error) => Err(error.to_string()),
+        };
+        let _ = results.send(Event::ChecksDone { sps_id, outcome });
+    });
+}

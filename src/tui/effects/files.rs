@@ -1,0 +1,265 @@
+//! The runner's file work, done in order on one task (so journal lines never interleave and a
+//! save is never overtaken by an older one), each job on the blocking pool. Every result or
+//! problem comes back as an event; on quit the queue is drained before the terminal is
+//! restored.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::wizard::WizardDraft;
+use crate::app::{Event, LocalState};
+use crate::export::{
+    Delivered, ExportFormat, Scope, remember_format, write_challenges, write_rules,
+};
+use crate::sps::history::Transition;
+use crate::sps::model::{GroupContract, SpsRequest};
+use crate::sps::submission::{Submission, SubmissionOutcome};
+use crate::store::Stores;
+use crate::store::cache::CacheRead;
+
+/// One piece of file work.
+#[derive(Debug)]
+pub(crate) enum FileJob {
+    LoadHistory,
+    LoadLocalState,
+    LoadCache(Vec<GroupContract>),
+    SaveCache {
+        pair: GroupContract,
+        fetched_at: DateTime<Utc>,
+        requests: std::sync::Arc<Vec<SpsRequest>>,
+    },
+    AppendJournal(Vec<Transition>),
+    SaveDraft(WizardDraft),
+    DiscardDraft,
+    /// Lost submissions found in a list: `(journal id, spsId)`.
+    RecordReconciled(Vec<(String, u64)>),
+    WriteRules {
+        request: SpsRequest,
+        scope: Scope,
+        format: ExportFormat,
+        path: PathBuf,
+    },
+    WriteWebroot {
+        request: SpsRequest,
+        scope: Scope,
+        dir: PathBuf,
+    },
+    /// Save `export.format` in this config file.
+    RememberFormat {
+        format: ExportFormat,
+        config_path: Option<PathBuf>,
+    },
+}
+
+/// The queue of file work and the task that empties it.
+pub(crate) struct FileWorker {
+    jobs: Option<mpsc::UnboundedSender<FileJob>>,
+    task: JoinHandle<()>,
+}
+
+impl FileWorker {
+    pub(crate) fn start(stores: Stores, results: mpsc::UnboundedSender<Event>) -> FileWorker {
+        let (jobs, mut queue) = mpsc::unbounded_channel::<FileJob>();
+        let task = tokio::spawn(async move {
+            while let Some(job) = queue.recv().await {
+                let stores = stores.clone();
+                let events = tokio::task::spawn_blocking(move || job.run(&stores))
+                    .await
+                    .unwrap_or_else(|error| {
+                        vec![Event::StoreWarning(format!("a file job failed: {error}"))]
+                    });
+                for event in events {
+                    // The loop may be gone at quit; the work itself is what must finish.
+                    let _ = results.send(event);
+                }
+            }
+        });
+        FileWorker {
+            jobs: Some(jobs),
+            task,
+        }
+    }
+
+    pub(crate) fn queue(&self, job: FileJob) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Finishes every queued job (bounded, so a hung disk cannot keep the terminal raw).
+    pub(crate) async fn finish(mut self, limit: std::time::Duration) -> Result<(), String> {
+        self.jobs = None;
+        match tokio::time::timeout(limit, &mut self.task).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(format!("the file task failed: {error}")),
+            Err(_) => {
+                self.task.abort();
+                Err(format!(
+                    "local files were still being written after {} s; some may be incomplete",
+                    limit.as_secs()
+                ))
+            }
+        }
+    }
+}
+
+impl FileJob {
+    /// Does the work (blocking); the events say what came of it.
+    pub(crate) fn run(self, stores: &Stores) -> Vec<Event> {
+        match self {
+            FileJob::LoadHistory => match &stores.cache {
+                Some(store) => {
+                    let (transitions, warning) = store.load_journal();
+                    let mut events = vec![Event::HistoryLoaded(transitions)];
+                    events.extend(warning.map(Event::StoreWarning));
+                    events
+                }
+                None => vec![Event::StoreWarning(Stores::missing_cache_warning())],
+            },
+            FileJob::LoadLocalState => vec![Event::LocalStateLoaded(load_local_state(stores))],
+            FileJob::LoadCache(pairs) => {
+                let Some(store) = &stores.cache else {
+                    return Vec::new();
+                };
+                pairs
+                    .into_iter()
+                    .filter_map(|pair| match store.load_list(&pair) {
+                        CacheRead::Missing => None,
+                        CacheRead::Loaded(list) => Some(Event::CacheLoaded {
+                            pair,
+                            fetched_at: list.fetched_at,
+                            requests: list.requests,
+                        }),
+                        CacheRead::SetAside(message) => Some(Event::StoreWarning(message)),
+                    })
+                    .collect()
+            }
+            FileJob::SaveCache {
+                pair,
+                fetched_at,
+                requests,
+            } => warning(stores.cache.as_ref().map_or(Ok(()), |store| {
+                store.save_list(&pair, fetched_at, &requests)
+            })),
+            FileJob::AppendJournal(transitions) => warning(
+                stores
+                    .cache
+                    .as_ref()
+                    .map_or(Ok(()), |store| store.append_journal(&transitions)),
+            ),
+            FileJob::SaveDraft(draft) => warning(save_draft(stores, &draft)),
+            FileJob::DiscardDraft => warning(discard_draft(stores)),
+            FileJob::RecordReconciled(matches) => warning(record_reconciled(stores, &matches)),
+            FileJob::WriteRules {
+                request,
+                scope,
+                format,
+                path,
+            } => vec![Event::Exported(write_rules(
+                &request,
+                &scope,
+                format,
+                &path,
+                Utc::now(),
+            ))],
+            FileJob::WriteWebroot {
+                request,
+                scope,
+                dir,
+            } => vec![Event::Exported(write_challenges(&request, &scope, &dir))],
+            FileJob::RememberFormat {
+                format,
+                config_path,
+            } => {
+                let outcome = match config_path {
+                    Some(path) => remember_format(&path, format),
+                    None => {
+                        Err("no config directory is known; set export.format by hand".to_string())
+                    }
+                };
+                // Silent on success: the copy's own flash line is what the operator reads.
+                outcome
+                    .err()
+                    .map(|message| Event::Exported(Delivered::Failed(message)))
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+}
+
+fn warning(outcome: Result<(), String>) -> Vec<Event> {
+    outcome.err().map(Event::StoreWarning).into_iter().collect()
+}
+
+/// The draft to offer and the submissions that got no answer, read once at start.
+fn load_local_state(stores: &Stores) -> LocalState {
+    let mut state = LocalState::default();
+    match stores
+        .drafts
+        .as_ref()
+        .map(|store| store.load::<WizardDraft>())
+    {
+        Some(Ok(draft)) => state.draft = draft.filter(WizardDraft::is_current),
+        Some(Err(message)) => state.warnings.push(message),
+        None => state.warnings.push(Stores::missing_data_warning()),
+    }
+    match stores.submissions.as_ref().map(|journal| journal.entries()) {
+        Some(Ok(entries)) => {
+            state.unresolved = entries
+                .into_iter()
+                .filter(Submission::is_unresolved)
+                .collect();
+        }
+        Some(Err(error)) => state.warnings.push(format!(
+            "the submissions journal could not be read: {error}"
+        )),
+        None => {}
+    }
+    state
+}
+
+fn save_draft(stores: &Stores, draft: &WizardDraft) -> Result<(), String> {
+    let store = stores
+        .drafts
+        .as_ref()
+        .ok_or_else(Stores::missing_data_warning)?;
+    store.save(draft).map_err(|error| {
+        format!(
+            "the draft could not be saved to {}: {error}",
+            store.path().display()
+        )
+    })
+}
+
+fn discard_draft(stores: &Stores) -> Result<(), String> {
+    match &stores.drafts {
+        Some(store) => store.discard().map_err(|error| {
+            format!(
+                "the draft {} could not be removed: {error}",
+                store.path().display()
+            )
+        }),
+        None => Ok(()),
+    }
+}
+
+fn record_reconciled(stores: &Stores, matches: &[(String, u64)]) -> Result<(), String> {
+    let journal = stores
+        .submissions
+        .as_ref()
+        .ok_or_else(Stores::missing_data_warning)?;
+    for (id, sps_id) in matches {
+        journal
+            .complete(
+                id,
+                SubmissionOutcome::Reconciled { sps_id: *sps_id },
+                Utc::now(),
+            )
+            .map_err(|error| format!("the submissions journal could not be written: {error}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Runs the reducer's effects, the only place the dashboard does I/O: polling control and PAPI
+//! discovery (`poll`), submissions (`submit`), the copy and the readiness check (`export`), and
+//! every file (`files`: cache, journal, drafts, exported rules) in order on one task. Every
+//! result comes back as an `Event`. Async work runs on tasks, blocking file work on the
+//! blocking pool; on quit, [`Runner::finish`] drains the file queue before the terminal is
+//! restored.
+
+mod export;
+mod files;
+mod poll;
+mod submit;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::app::{Effect, Event, ExportJob};
+use crate::config::PollConfig;
+use crate::poll::Poller;
+use crate::sps::SpsClient;
+use crate::store::Stores;
+
+pub(crate) use files::{FileJob, FileWorker};
+
+/// How long quitting waits for queued file work.
+const FINISH_LIMIT: Duration = Duration::from_secs(5);
+
+/// Runs the reducer's effects; every result comes back through `results` as an event.
+pub(crate) struct Runner {
+    client: SpsClient,
+    poller: Poller<SpsClient>,
+    results: mpsc::UnboundedSender<Event>,
+    stores: Stores,
+    files: FileWorker,
+    /// Where `export.format` is remembered (`--config`, else the platform file).
+    config_path: Option<PathBuf>,
+}
+
+impl Runner {
+    pub(crate) fn new(
+        client: SpsClient,
+        poll: PollConfig,
+        stores: Stores,
+        config_path: Option<PathBuf>,
+        results: mpsc::UnboundedSender<Event>,
+    ) -> Runner {
+        let poller = Poller::new(client.clone(), poll, results.clone());
+        let files = FileWorker::start(stores.clone(), results.clone());
+        Runner {
+            client,
+            poller,
+            results,
+            stores,
+            files,
+            config_path,
+        }
+    }
+
+    /// What earlier runs left on disk: the transition history, the wizard's draft and the
+    /// submissions that got no answer. They arrive as events.
+    pub(crate) fn read_local_state(&self) {
+        self.files.queue(FileJob::LoadHistory);
+        self.files.queue(FileJob::LoadLocalState);
+    }
+
+    pub(crate) fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::DiscoverPairs => {
+                tokio::spawn(poll::discover_pairs(
+                    self.client.clone(),
+                    self.results.clone(),
+                ));
+            }
+            Effect::LoadCache(pairs) => self.files.queue(FileJob::LoadCache(pairs)),
+            Effect::Watch(pairs) => self.poller.watch(&pairs),
+            Effect::WatchDetail(target) => self.poller.watch_detail(target),
+            Effect::RefreshNow => self.poller.refresh_now(),
+            Effect::SetPaused(paused) => self.poller.set_paused(paused),
+            Effect::SaveCache {
+                pair,
+                fetched_at,
+                requests,
+            } => self.files.queue(FileJob::SaveCache {
+                pair,
+                fetched_at,
+                requests,
+            }),
+            Effect::AppendJournal(transitions) => {
+                self.files.queue(FileJob::AppendJournal(transitions))
+            }
+            Effect::Submit(submission) => {
+                let client = self.client.clone();
+                let journal = self.stores.submissions.clone();
+                let results = self.results.clone();
+                tokio::spawn(async move {
+                    let (outcome, unresolved) =
+                        submit::submit_journaled(&client, journal, &submission).await;
+                    if let Some(unresolved) = unresolved {
+                        let _ = results.send(Event::SubmissionUnresolved(unresolved));
+                    }
+                    let _ = results.send(Event::Submitted {
+                        pair: submission.pair,
+                        outcome,
+                    });
+                });
+            }
+            Effect::SaveDraft(draft) => self.files.queue(FileJob::SaveDraft(draft)),
+            Effect::DiscardDraft => self.files.queue(FileJob::DiscardDraft),
+            Effect::RecordReconciled(matches) => {
+                self.files.queue(FileJob::RecordReconciled(matches))
+            }
+            Effect::Export(job) => self.run_export(job),
+            Effect::Bell => {
+                let mut stdout = std::io::stdout();
+                let _ = stdout.write_all(b"\x07");
+                let _ = stdout.flush();
+            }
+            Effect::Quit => {}
+        }
+    }
+
+    fn run_export(&mut self, job: ExportJob) {
+        match job {
+            ExportJob::Copy {
+                request,
+                scope,
+                format,
+                clipboard,
+            } => export::copy(&request, &scope, format, &clipboard, &self.results),
+            ExportJob::WriteRules {
+                request,
+                scope,
+                format,
+                path,
+            } => self.files.queue(FileJob::WriteRules {
+                request,
+                scope,
+                format,
+                path,
+            }),
+            ExportJob::WriteWebroot {
+                request,
+                scope,
+                dir,
+            } => self.files.queue(FileJob::WriteWebroot {
+                request,
+                scope,
+                dir,
+            }),
+            ExportJob::RememberFormat(format) => self.files.queue(FileJob::RememberFormat {
+                format,
+                config_path: self.config_path.clone(),
+            }),
+            ExportJob::Check { request, scope } => export::check(request, scope, &self.results),
+        }
+    }
+
+    /// Stops polling and finishes the queued file work; an error says what may be lost.
+    pub(crate) async fn finish(self) -> Result<(), String> {
+        drop(self.poller);
+        self.files.finish(FINISH_LIMIT).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

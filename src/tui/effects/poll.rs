@@ -1,0 +1,38 @@
+//! PAPI discovery: the pairs these credentials see, retried with backoff until PAPI answers
+//! (the dashboard shows each failure).
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::app::Event;
+use crate::poll::Cadence;
+use crate::sps::SpsClient;
+
+pub(super) async fn discover_pairs(client: SpsClient, results: mpsc::UnboundedSender<Event>) {
+    let cadence = Cadence {
+        active: Duration::from_secs(15),
+        idle: Duration::from_secs(120),
+        error_base: Duration::from_secs(2),
+        error_cap: Duration::from_secs(120),
+    };
+    let mut failures = 0u32;
+    loop {
+        match client.groups().await {
+            Ok(groups) => {
+                let _ = results.send(Event::PairsDiscovered(groups.pairs()));
+                return;
+            }
+            Err(error) => {
+                failures += 1;
+                if results
+                    .send(Event::PairsFailed { error, failures })
+                    .is_err()
+                {
+                    return;
+                }
+                tokio::time::sleep(cadence.backoff(failures, rand::random::<f64>())).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::*;
+use crate::edgegrid::{Credentials, Secret};
+use crate::sps::ClientOptions;
+use crate::sps::history::Transition;
+use crate::sps::model::{GroupContract, SpsRequest};
+
+fn stores_in(dir: &std::path::Path) -> Stores {
+    Stores::in_dirs(Some(&dir.join("cache")), Some(&dir.join("data")))
+}
+
+/// A client for a loopback port nothing answers on: these tests never reach the network.
+fn offline_client() -> SpsClient {
+    let credentials = Credentials {
+        host: "http://127.0.0.1:9".to_string(),
+        client_token: Secret::new("akab-client"),
+        client_secret: Secret::new("secret"),
+        access_token: Secret::new("akab-access"),
+        max_body: 131_072,
+        headers_to_sign: Vec::new(),
+        account_key: None,
+    };
+    SpsClient::new(credentials, ClientOptions::default()).expect("client")
+}
+
+fn transition(sps_id: u64) -> Transition {
+    Transition {
+        at: Utc::now(),
+        pair: GroupContract::new("C-1", "1"),
+        sps_id,
+        domain: None,
+        from: Some("Awaiting User".to_string()),
+        to: "SPS Request Complete".to_string(),
+    }
+}
+
+#[test]
+fn file_jobs_turn_files_into_events_and_bad_files_into_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stores = stores_in(dir.path());
+    let pair = GroupContract::new("C-1", "1");
+    let at = Utc::now();
+    let saved = FileJob::SaveCache {
+        pair: pair.clone(),
+        fetched_at: at,
+        requests: Arc::new(Vec::<SpsRequest>::new()),
+    }
+    .run(&stores);
+    assert!(saved.is_empty(), "a successful save says nothing");
+    match FileJob::LoadCache(vec![pair.clone()])
+        .run(&stores)
+        .as_slice()
+    {
+        [Event::CacheLoaded { fetched_at, .. }] => assert_eq!(*fetched_at, at),
+        other => panic!("expected the cached list, got {other:?}"),
+    }
+    let store = stores.cache.as_ref().expect("a cache store");
+    std::fs::write(store.list_path(&pair), b"\x00garbage").expect("writes");
+    match FileJob::LoadCache(vec![pair]).run(&stores).as_slice() {
+        [Event::StoreWarning(message)] => assert!(message.contains("moved to"), "{message}"),
+        other => panic!("expected a warning, got {other:?}"),
+    }
+    match FileJob::LoadHistory.run(&stores).as_slice() {
+        [Event::HistoryLoaded(history)] => assert!(history.is_empty()),
+        other => panic!("expected an empty history, got {other:?}"),
+    }
+    match FileJob::LoadLocalState.run(&stores).as_slice() {
+        [Event::LocalStateLoaded(local)] => {
+            assert_eq!(local.draft, None);
+            assert!(local.unresolved.is_empty() && local.warnings.is_empty());
+        }
+        other => panic!("expected the local state, got {other:?}"),
+    }
+}
+
+#[test]
+fn without_directories_the_runner_says_so_instead_of_failing() {
+    let stores = Stores::in_dirs(None, None);
+    match FileJob::LoadHistory.run(&stores).as_slice() {
+        [Event::StoreWarning(message)] => assert!(message.contains("SPSDASH_CACHE_DIR")),
+        other => panic!("expected a warning, got {other:?}"),
+    }
+    match FileJob::LoadLocalState.run(&stores).as_slice() {
+        [Event::LocalStateLoaded(local)] => {
+            assert!(local.warnings[0].contains("SPSDASH_DATA_DIR"))
+        }
+        other => panic!("expected the local state, got {other:?}"),
+    }
+}
+
+/// The quit path: writes queued just before `q` are on disk once `finish` returns, in the order
+/// they were queued (issue 9).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stores = stores_in(dir.path());
+    let (results, _incoming) = mpsc::unbounded_channel();
+    let mut runner = Runner::new(
+        offline_client(),
+        PollConfig::default(),
+        stores.clone(),
+        None,
+        results,
+    );
+    for sps_id in 0..200 {
+        runner.run(Effect::AppendJournal(vec![transition(sps_id)]));
+    }
+    let pair = GroupContract::new("C-1", "1");
+    runner.run(Effect::SaveCache {
+        pair: pair.clone(),
+        fetched_at: Utc::now(),
+        requests: Arc::new(Vec::new()),
+    });
+    runner.finish().await.expect("finished");
+
+    let store = stores.cache.as_ref().expect("a cache store");
+    let (journal, warning) = store.load_journal();
+    assert_eq!(warning, None);
+    let ids: Vec<u64> = journal.iter().map(|transition| transition.sps_id).collect();
+    assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every line, in order");
+    assert!(store.list_path(&pair).exists(), "the cache write finished");
+}

@@ -1,0 +1,239 @@
+//! The layer order of `src/` (README "Development", `lib.rs`): modules import downward only.
+//!
+//! `edgegrid → sps → config → {store, export, dvcheck, sim, …} → app → {ui, poll} → {tui,
+//! commands} → main`. This test reads every source file and refuses a `crate::` path that names
+//! a module the file's own module may not use, so an upward import fails CI with the file and
+//! line instead of waiting for a reviewer. It also keeps each module free of import circles
+//! between its own files where the design says there are none (the simulator's).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Each top-level module and the modules of the crate it may import (itself always allowed).
+/// Leaf helpers (`text`, `private_fs`, `logging`, `cli`) sit below everything that uses them.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("text", &[]),
+    ("private_fs", &[]),
+    ("cli", &[]),
+    ("logging", &["private_fs"]),
+    ("edgegrid", &["text", "private_fs"]),
+    ("sps", &["edgegrid", "text"]),
+    ("config", &["sps", "edgegrid", "text", "private_fs"]),
+    ("clipboard", &["config", "text"]),
+    (
+        "store",
+        &["sps", "config", "edgegrid", "text", "private_fs"],
+    ),
+    (
+        "export",
+        &["sps", "config", "clipboard", "text", "private_fs"],
+    ),
+    (
+        "dvcheck",
+        &["sps", "config", "export", "text", "private_fs"],
+    ),
+    ("notify", &["sps", "config", "text", "private_fs"]),
+    ("sim", &["sps", "edgegrid", "text"]),
+    (
+        "app",
+        &[
+            "sps", "config", "export", "dvcheck", "notify", "edgegrid", "text",
+        ],
+    ),
+    ("ui", &["app", "sps", "config", "export", "dvcheck", "text"]),
+    ("poll", &["app", "sps", "config", "edgegrid", "text"]),
+    (
+        "tui",
+        &[
+            "app",
+            "ui",
+            "poll",
+            "sps",
+            "config",
+            "store",
+            "export",
+            "dvcheck",
+            "notify",
+            "sim",
+            "clipboard",
+            "edgegrid",
+            "text",
+            "private_fs",
+            "launch",
+        ],
+    ),
+    (
+        "launch",
+        &["sps", "config", "sim", "edgegrid", "text", "private_fs"],
+    ),
+    (
+        "commands",
+        &[
+            "cli",
+            "launch",
+            "poll",
+            "sps",
+            "config",
+            "store",
+            "export",
+            "dvcheck",
+            "notify",
+            "sim",
+            "clipboard",
+            "edgegrid",
+            "text",
+            "private_fs",
+            "app",
+        ],
+    ),
+];
+
+fn source_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            source_files(&path, found);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// `src/app/wizard/mod.rs` → `app`; `src/tui.rs` → `tui`; `src/main.rs` → `main`.
+fn top_module(src: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap_or(file);
+    let first = relative
+        .components()
+        .next()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The top-level modules named by `crate::` paths in `line`, including grouped ones such as
+/// `use crate::{app::App, sps::Model}`.
+fn crate_modules(line: &str) -> Vec<String> {
+    let mut modules = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    modules.push(name);
+                }
+            }
+        } else {
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                modules.push(name);
+            }
+        }
+        rest = after;
+    }
+    modules
+}
+
+/// Lines of code that are not comments (a `//` comment may mention any path).
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter_map(|(index, line)| {
+        let code = line.split("//").next().unwrap_or("");
+        (!code.trim().is_empty()).then_some((index + 1, code))
+    })
+}
+
+#[test]
+fn modules_import_downward_only() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    assert!(files.len() > 50, "found only {} source files", files.len());
+    let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    let mut upward = Vec::new();
+    for file in &files {
+        let module = top_module(&src, file);
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let Some(may_use) = allowed.get(module.as_str()) else {
+            upward.push(format!(
+                "{}: module `{module}` has no place in the layer table of tests/layers.rs",
+                file.display()
+            ));
+            continue;
+        };
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (number, code) in code_lines(&text) {
+            for used in crate_modules(code) {
+                if used != module && !may_use.contains(&used.as_str()) {
+                    upward.push(format!(
+                        "{}:{number}: `{module}` imports `crate::{used}`, which is not below it",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        upward.is_empty(),
+        "imports against the layer order:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_grouped_and_nested_paths() {
+    assert_eq!(crate_modules("use crate::app::Event;"), ["app"]);
+    assert_eq!(
+        crate_modules("use crate::{store::Store, ui};"),
+        ["store", "ui"]
+    );
+    assert_eq!(
+        crate_modules("let x = crate::tui::run(crate::app::App::new());"),
+        ["tui", "app"]
+    );
+    assert!(crate_modules("use super::world::World;").is_empty());
+}
+
+/// Every module of `lib.rs` is in the table, so a new module cannot escape the check.
+#[test]
+fn every_module_has_a_layer() {
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .unwrap_or_default();
+    let known: Vec<&str> = ALLOWED.iter().map(|(name, _)| *name).collect();
+    let missing: Vec<&str> = lib
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("pub mod "))
+        .map(|name| name.trim_end_matches(';'))
+        .filter(|name| !known.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "modules without a layer: {missing:?}");
+}
+
+/// No source file grows past what one sitting reads.
+#[test]
+fn files_stay_readable() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|file| {
+            let lines = std::fs::read_to_string(file).ok()?.lines().count();
+            (lines > 520).then(|| format!("{} ({lines} lines)", file.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "files over ~500 lines: {long:?}");
+}
