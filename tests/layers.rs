@@ -237,3 +237,122 @@ fn files_stay_readable() {
         .collect();
     assert!(long.is_empty(), "files over ~500 lines: {long:?}");
 }
+
+/// The sibling files of one module named by `super::` paths in `text`.
+fn sibling_modules(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (_, code) in code_lines(text) {
+        let mut rest = code;
+        while let Some(at) = rest.find("super::") {
+            let after = &rest[at + "super::".len()..];
+            let group = after.strip_prefix('{').map(|group| {
+                let end = group.find('}').unwrap_or(group.len());
+                &group[..end]
+            });
+            let items: Vec<&str> = match group {
+                Some(group) => group.split(',').collect(),
+                None => vec![after],
+            };
+            for item in items {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != "super" {
+                    names.push(name);
+                }
+            }
+            rest = after;
+        }
+    }
+    names
+}
+
+/// Within one directory, no two sibling files import each other through their parent, directly
+/// or round a longer loop (the simulator's demo ↔ generator and server ↔ handlers were such).
+#[test]
+fn sibling_files_have_no_import_circles() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let mut by_dir: BTreeMap<PathBuf, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for file in &files {
+        let (Some(dir), Some(stem)) = (file.parent(), file.file_stem()) else {
+            continue;
+        };
+        let stem = stem.to_string_lossy().into_owned();
+        if stem == "mod" || stem == "tests" || stem.ends_with("_tests") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let text = text.split("#[cfg(test)]").next().unwrap_or("");
+        by_dir
+            .entry(dir.to_path_buf())
+            .or_default()
+            .insert(stem, sibling_modules(text));
+    }
+    let mut circles = Vec::new();
+    for (dir, graph) in &by_dir {
+        for circle in find_circles(graph) {
+            circles.push(format!("{}: {circle}", dir.display()));
+        }
+    }
+    circles.sort();
+    circles.dedup();
+    assert!(
+        circles.is_empty(),
+        "import circles:\n{}",
+        circles.join("\n")
+    );
+}
+
+/// Every loop in `graph` (file → files it imports), as `a → b → a`.
+fn find_circles(graph: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut circles = Vec::new();
+    for start in graph.keys() {
+        // Depth-first from `start`; reaching `start` again is a circle.
+        let mut stack: Vec<Vec<String>> = vec![vec![start.clone()]];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(path) = stack.pop() {
+            let Some(last) = path.last() else { continue };
+            for next in graph.get(last).into_iter().flatten() {
+                if !graph.contains_key(next) {
+                    continue;
+                }
+                if next == start {
+                    circles.push(format!("{} → {start}", path.join(" → ")));
+                } else if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    circles
+}
+
+#[test]
+fn the_circle_check_finds_direct_and_longer_loops() {
+    let graph = |edges: &[(&str, &[&str])]| -> BTreeMap<String, Vec<String>> {
+        edges
+            .iter()
+            .map(|(from, to)| (from.to_string(), to.iter().map(|t| t.to_string()).collect()))
+            .collect()
+    };
+    let direct = graph(&[("demo", &["generator"]), ("generator", &["demo"])]);
+    assert_eq!(find_circles(&direct).len(), 2);
+    let longer = graph(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"]), ("d", &["a"])]);
+    assert!(find_circles(&longer).contains(&"a → b → c → a".to_string()));
+    let none = graph(&[
+        ("server", &["handlers", "shared"]),
+        ("handlers", &["shared"]),
+        ("shared", &[]),
+    ]);
+    assert!(find_circles(&none).is_empty());
+    assert_eq!(
+        sibling_modules("use super::{shared::Shared, wire};\nuse super::demo::X; // super::no"),
+        ["shared", "wire", "demo"]
+    );
+}

@@ -6,79 +6,18 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
-use serde::Deserialize;
 
 use super::SimError;
 use super::generator::{Generator, parameters};
 use super::lifecycle::{CertKind, Issuer};
 use super::stories::{self, Story};
 use super::world::{Draft, Group, World};
+use super::world_file::{ContractFile, RequestFile, WorldFile};
 
 const DEMO_WORLD: &str = include_str!("../../assets/demo-world.toml");
 
 /// How many requests arrive after the start of a demo (one every few world minutes).
 const DEMO_ARRIVALS: usize = 200;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WorldFile {
-    account_id: String,
-    account_name: String,
-    contracts: Vec<ContractFile>,
-    groups: Vec<GroupFile>,
-    #[serde(default)]
-    requests: Vec<RequestFile>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ContractFile {
-    pub(super) id: String,
-    pub(super) organization: String,
-    pub(super) address: String,
-    pub(super) city: String,
-    pub(super) region: String,
-    pub(super) postal_code: String,
-    pub(super) country: String,
-    pub(super) phone: String,
-    pub(super) unit: String,
-    /// first name, last name, phone, email
-    pub(super) admin: [String; 4],
-    pub(super) tech: [String; 4],
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GroupFile {
-    id: String,
-    name: String,
-    #[serde(default)]
-    parent: Option<String>,
-    contracts: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RequestFile {
-    contract: String,
-    group: String,
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    issuer: Option<String>,
-    /// Common name (certificates) or nothing (edge hosts).
-    #[serde(default)]
-    cn: Option<String>,
-    /// Defaults to the common name (without `*.` for a wildcard).
-    #[serde(default)]
-    cname: Option<String>,
-    #[serde(default)]
-    sans: Vec<String>,
-    /// modSan and edgeHost: the cnameHostname of the certificate they change.
-    #[serde(default)]
-    on: Option<String>,
-    story: String,
-}
 
 /// The demo world, anchored at `now`.
 pub fn demo_world(seed: u64, now: DateTime<Utc>) -> Result<World, SimError> {

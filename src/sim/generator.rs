@@ -8,10 +8,10 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::SimError;
-use super::demo::ContractFile;
 use super::lifecycle::{CertKind, Issuer};
 use super::stories::{self, Story};
 use super::world::{Draft, World};
+use super::world_file::ContractFile;
 
 /// The form a request was submitted with, echoed by `information=true`.
 pub(super) fn parameters(

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::answers::{Refusal, bad_request, json, sps_error};
-use super::server::Shared;
+use super::shared::Shared;
 use super::validate::{self, InvalidItem, NewRequest};
 use super::wire;
 use super::world::World;

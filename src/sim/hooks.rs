@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use super::answers::{bad_request, json, sps_error};
 use super::handlers::Query;
-use super::server::Shared;
+use super::shared::Shared;
 use super::validate::InvalidItem;
 use super::wire;
 

@@ -23,11 +23,14 @@ mod handlers;
 mod hooks;
 pub mod lifecycle;
 mod server;
+mod shared;
 pub mod stats;
 mod stories;
 pub mod validate;
 mod wire;
 pub mod world;
+mod world_checks;
+mod world_file;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -41,7 +44,7 @@ use crate::edgegrid::{Credentials, DEFAULT_MAX_BODY, Secret};
 pub use clock::WorldClock;
 use connection::{ConnectionSwitch, KillableListener};
 use faults::{FaultDice, Faults};
-use server::Shared;
+use shared::Shared;
 pub use stats::CallCount;
 
 #[derive(Debug, Clone)]

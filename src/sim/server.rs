@@ -3,7 +3,7 @@
 //! The `/_sim/` test hooks sit outside all three.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::time::Instant;
 
 use axum::Router;
@@ -16,42 +16,17 @@ use axum::routing::{get, post};
 use chrono::Utc;
 
 use super::answers::{self, problem, sps_error};
-use super::auth::{self, Arrived, AuthFailure, NonceBook};
-use super::clock::WorldClock;
+use super::auth::{self, Arrived, AuthFailure};
 use super::connection::ConnectionSwitch;
-use super::faults::{Fault, FaultDice};
-use super::stats::{self, Stats};
+use super::faults::Fault;
+use super::shared::Shared;
+use super::stats;
 use super::validate::InvalidItem;
 use super::wire::BASE_PATH;
-use super::world::World;
 use super::{handlers, hooks};
-use crate::edgegrid::Credentials;
 
 /// The largest body the simulator reads (the real gateway's limit is larger than any SPS form).
 const MAX_BODY_BYTES: usize = 1 << 20;
-
-pub struct Shared {
-    pub world: Mutex<World>,
-    pub clock: WorldClock,
-    pub credentials: Credentials,
-    pub nonces: Mutex<NonceBook>,
-    pub stats: Stats,
-    pub dice: FaultDice,
-    pub addr: SocketAddr,
-}
-
-impl Shared {
-    pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The world with every request created by `now` in it.
-    pub fn world_at(&self, now: chrono::DateTime<Utc>) -> std::sync::MutexGuard<'_, World> {
-        let mut world = self.world();
-        world.catch_up(now);
-        world
-    }
-}
 
 type AppState = State<Arc<Shared>>;
 

@@ -406,4 +406,6 @@ impl Wizard {
 }
 
 #[cfg(test)]
+mod flow_tests;
+#[cfg(test)]
 mod tests;
