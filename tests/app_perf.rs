@@ -69,7 +69,7 @@ fn ten_thousand_requests_stay_fluid() {
         update(&mut app, first)
     });
     assert!(took < budget * 2);
-    assert_eq!(app.view.len(), 10_000);
+    assert_eq!(app.requests.view.len(), 10_000);
 
     let mut changed = requests.clone();
     for request in changed.iter_mut().step_by(50) {
@@ -90,7 +90,7 @@ fn ten_thousand_requests_stay_fluid() {
     });
     assert!(took < budget);
     assert_eq!(
-        app.last_recompute,
+        app.requests.last_recompute,
         Recompute::Full,
         "a tick recomputes nothing"
     );
@@ -109,8 +109,8 @@ fn ten_thousand_requests_stay_fluid() {
         );
         assert!(took < budget);
     }
-    assert_eq!(app.last_recompute, Recompute::Narrowed);
-    let matching = app.view.len();
+    assert_eq!(app.requests.last_recompute, Recompute::Narrowed);
+    let matching = app.requests.view.len();
     assert!(matching > 0 && matching < 10_000, "{matching}");
     press(&mut app, [key(KeyCode::Esc)]);
 
@@ -118,7 +118,7 @@ fn ten_thousand_requests_stay_fluid() {
         press(&mut app, [char('7')]);
     });
     assert!(took < budget);
-    assert_eq!(app.last_recompute, Recompute::Resorted);
+    assert_eq!(app.requests.last_recompute, Recompute::Resorted);
 
     let (_, took) = timed("cursor to the end + frame", || {
         press(&mut app, [key(KeyCode::End)]);

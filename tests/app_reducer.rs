@@ -62,17 +62,17 @@ fn navigation_moves_the_cursor_and_switches_pairs() {
     press(&mut app, [char('g')]);
     assert_eq!(cursor_id(&app), Some(1856));
     press(&mut app, std::iter::repeat_n(key(KeyCode::Down), 50));
-    assert_eq!(app.cursor, 6, "clamped at the last row");
+    assert_eq!(app.requests.cursor, 6, "clamped at the last row");
 
     press(&mut app, [key(KeyCode::Right)]);
-    assert_eq!(app.scope, Some(0));
+    assert_eq!(app.requests.scope, Some(0));
     assert_eq!(shown(&app), vec![1856, 1870, 1820, 1790, 1801]);
     press(&mut app, [key(KeyCode::Right)]);
     assert_eq!(shown(&app), vec![2002, 2001]);
     press(&mut app, [key(KeyCode::Right)]);
-    assert_eq!(app.scope, None, "wraps to all pairs");
+    assert_eq!(app.requests.scope, None, "wraps to all pairs");
     press(&mut app, [key(KeyCode::Left)]);
-    assert_eq!(app.scope, Some(1));
+    assert_eq!(app.requests.scope, Some(1));
 }
 
 #[test]
@@ -96,14 +96,14 @@ fn enter_opens_the_detail_and_polls_it_and_esc_comes_back() {
 fn filter_matches_any_visible_column_and_esc_clears_it() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [char('/')]);
-    assert!(app.filter_editing);
+    assert!(app.requests.filter_editing);
     type_text(&mut app, "EXAMPLE.COM");
     assert_eq!(shown(&app), vec![1856, 2002, 1820, 2001, 1801]);
-    assert_eq!(app.last_recompute, Recompute::Narrowed);
+    assert_eq!(app.requests.last_recompute, Recompute::Narrowed);
     press(&mut app, std::iter::repeat_n(key(KeyCode::Backspace), 4));
-    assert_eq!(app.filter, "EXAMPLE");
+    assert_eq!(app.requests.filter, "EXAMPLE");
     assert_eq!(
-        app.last_recompute,
+        app.requests.last_recompute,
         Recompute::Full,
         "a shorter filter starts over"
     );
@@ -112,8 +112,8 @@ fn filter_matches_any_visible_column_and_esc_clears_it() {
     type_text(&mut app, "org");
     assert_eq!(shown(&app), vec![1870]);
     press(&mut app, [key(KeyCode::Esc)]);
-    assert!(!app.filter_editing);
-    assert_eq!(app.filter, "");
+    assert!(!app.requests.filter_editing);
+    assert_eq!(app.requests.filter, "");
     assert_eq!(shown(&app).len(), 7);
 
     // Other columns: status words, validation, kind, enrollment id, ISO time.
@@ -126,11 +126,11 @@ fn filter_matches_any_visible_column_and_esc_clears_it() {
         press(&mut app, [char('/')]);
         type_text(&mut app, needle);
         press(&mut app, [key(KeyCode::Enter)]);
-        assert!(!app.filter_editing);
+        assert!(!app.requests.filter_editing);
         assert_eq!(shown(&app), expected, "{needle}");
         // Esc on the list (not typing) clears too.
         press(&mut app, [key(KeyCode::Esc)]);
-        assert_eq!(app.filter, "");
+        assert_eq!(app.requests.filter, "");
     }
 }
 
@@ -141,7 +141,7 @@ fn keys_typed_into_the_filter_are_not_commands() {
     assert!(effects.is_empty());
     assert!(!app.should_quit);
     assert!(!app.paused);
-    assert_eq!(app.filter, "qrp");
+    assert_eq!(app.requests.filter, "qrp");
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn sorting_by_any_column_and_again_reverses() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [char('1')]);
     assert_eq!(shown(&app), vec![1790, 1801, 1820, 1856, 1870, 2001, 2002]);
-    assert_eq!(app.last_recompute, Recompute::Resorted);
+    assert_eq!(app.requests.last_recompute, Recompute::Resorted);
     press(&mut app, [char('1')]);
     assert_eq!(shown(&app), vec![2002, 2001, 1870, 1856, 1820, 1801, 1790]);
     press(&mut app, [char('7')]);
@@ -174,7 +174,7 @@ fn selection_stays_on_the_same_request_across_refresh_filter_and_sort() {
     list[3].status = spsdash::sps::model::RequestStatus("SPS Request Complete".into());
     update(&mut app, loaded(web(), list, 15));
     assert_eq!(cursor_id(&app), Some(1870));
-    assert_ne!(app.cursor, 2, "the row moved, the cursor followed");
+    assert_ne!(app.requests.cursor, 2, "the row moved, the cursor followed");
     // Sort.
     press(&mut app, [char('1')]);
     assert_eq!(cursor_id(&app), Some(1870));
@@ -232,12 +232,12 @@ fn freshness_ages_into_late_and_outdated_and_failures_keep_the_data() {
             .as_deref()
             .is_some_and(|error| error.contains("no answer within 20s"))
     );
-    assert_eq!(app.errors.len(), 1);
+    assert_eq!(app.notices.errors.len(), 1);
     update(&mut app, loaded(web(), web_list(), 80));
     assert_eq!(app.datasets[0].freshness.failures, 0);
     assert_eq!(app.datasets[0].freshness.last_error, None);
     assert_eq!(level(&app), FreshnessLevel::Fresh);
-    assert_eq!(app.errors.len(), 1, "the history keeps it");
+    assert_eq!(app.notices.errors.len(), 1, "the history keeps it");
 }
 
 #[test]
@@ -279,7 +279,7 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
             .iter()
             .any(|e| matches!(e, Effect::SaveCache { .. }))
     );
-    let flash = app.flash.as_ref().expect("a flash line");
+    let flash = app.notices.flash.as_ref().expect("a flash line");
     assert_eq!(
         flash.text,
         "#1870 news.example.org: Pending → Awaiting User (+1 more)"
@@ -287,7 +287,7 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
     assert_eq!(app.transitions_of(&(web(), 1870)).len(), 2);
     // The flash goes away by itself.
     update(&mut app, Event::Tick(at(60)));
-    assert!(app.flash.is_none());
+    assert!(app.notices.flash.is_none());
 
     // Without the bell setting: no bell; a domain-only change is not notable.
     app.config.ui.bell = false;
@@ -355,7 +355,10 @@ fn the_detail_poll_updates_the_request_and_records_domain_changes() {
         Some("shop.example.com"),
         "parameters kept"
     );
-    assert_eq!(app.detail_freshness.fetched_at, Some(at(10)));
+    assert_eq!(
+        app.detail().and_then(|detail| detail.freshness.fetched_at),
+        Some(at(10))
+    );
     let history = app.transitions_of(&(web(), 1856));
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].domain.as_deref(), Some("www.shop.example.com"));
@@ -405,7 +408,8 @@ fn wizard_opens_on_the_scoped_pair_and_only_for_eligible_requests() {
     press(&mut app, [char('g'), char('a')]);
     assert!(app.wizard.is_none());
     assert!(
-        app.flash
+        app.notices
+            .flash
             .as_ref()
             .is_some_and(|f| f.text.contains("completed SAN"))
     );
@@ -432,7 +436,7 @@ fn a_submitted_request_is_selected_when_it_appears() {
     );
     assert_eq!(effects, vec![Effect::RefreshNow, Effect::DiscardDraft]);
     assert!(app.wizard.is_none());
-    assert_eq!(app.scope, Some(0));
+    assert_eq!(app.requests.scope, Some(0));
     let list = web_list_with_new_request();
     update(&mut app, loaded(web(), list, 5));
     assert_eq!(cursor_id(&app), Some(3000));
@@ -449,7 +453,12 @@ fn a_submitted_request_is_selected_when_it_appears() {
         },
     );
     assert!(app.wizard.is_some());
-    assert!(app.errors.back().is_some_and(|e| e.source == "submit"));
+    assert!(
+        app.notices
+            .errors
+            .back()
+            .is_some_and(|e| e.source == "submit")
+    );
 }
 
 #[test]
@@ -468,7 +477,7 @@ fn resize_keeps_the_cursor_visible() {
         .collect();
     update(&mut app, loaded(web(), many, 0));
     press(&mut app, [key(KeyCode::End)]);
-    assert_eq!(app.cursor, 199);
+    assert_eq!(app.requests.cursor, 199);
     update(
         &mut app,
         Event::Resize {
@@ -477,7 +486,7 @@ fn resize_keeps_the_cursor_visible() {
         },
     );
     let height = spsdash::app::geometry::table_body_rows(80, 24);
-    assert!(app.offset <= 199 && 199 < app.offset + height);
+    assert!(app.requests.offset <= 199 && 199 < app.requests.offset + height);
 }
 
 #[test]
@@ -507,7 +516,7 @@ fn arrows_move_through_the_matches_while_typing_a_filter() {
     press(&mut app, [char('/')]);
     type_text(&mut app, "example.com");
     press(&mut app, [key(KeyCode::Down)]);
-    assert!(app.filter_editing);
-    assert_eq!(app.filter, "example.com");
+    assert!(app.requests.filter_editing);
+    assert_eq!(app.requests.filter, "example.com");
     assert_eq!(cursor_id(&app), Some(2002));
 }

@@ -58,14 +58,17 @@ fn shift_y_picks_a_format_and_remembers_it() {
     let mut app = detail_app();
     assert!(jobs(press(&mut app, [char('Y')])).is_empty());
     assert!(matches!(
-        app.export_prompt,
+        app.detail().and_then(|detail| detail.export_prompt.clone()),
         Some(ExportPrompt::PickFormat { .. })
     ));
     // Keys go to the picker, not to the detail view: `j` moves the picker, not the cursor.
     press(&mut app, [char('j'), key(KeyCode::Tab)]);
     assert_eq!(app.detail_request().expect("detail").0.domain_cursor, 0);
     let jobs = jobs(press(&mut app, [key(KeyCode::Enter)]));
-    assert_eq!(app.export_prompt, None);
+    assert_eq!(
+        app.detail().and_then(|detail| detail.export_prompt.clone()),
+        None
+    );
     assert_eq!(app.config.export.format, ExportFormat::Apache);
     match jobs.as_slice() {
         [
@@ -85,7 +88,7 @@ fn w_and_shift_w_prompt_for_a_path_and_esc_cancels() {
     let mut app = detail_app();
     press(&mut app, [char('w')]);
     assert_eq!(
-        app.export_prompt,
+        app.detail().and_then(|detail| detail.export_prompt.clone()),
         Some(ExportPrompt::write_rules(1856, ExportFormat::Nginx))
     );
     let jobs_w = jobs(press(&mut app, [key(KeyCode::Enter)]));
@@ -120,7 +123,10 @@ fn w_and_shift_w_prompt_for_a_path_and_esc_cancels() {
 
     press(&mut app, [char('w')]);
     assert!(jobs(press(&mut app, [key(KeyCode::Esc)])).is_empty());
-    assert_eq!(app.export_prompt, None);
+    assert_eq!(
+        app.detail().and_then(|detail| detail.export_prompt.clone()),
+        None
+    );
     assert!(
         app.detail_request().is_some(),
         "Esc closed the prompt, not the detail"
@@ -139,7 +145,8 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
         }]
     ));
     assert!(
-        app.flash
+        app.notices
+            .flash
             .as_ref()
             .expect("flash")
             .text
@@ -177,7 +184,7 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
     let ready = &app.domain_checks[&(1856, "shop.example.com".to_string())];
     assert_eq!(ready.summary, "✓ ready: 301 to the redirectPath (12 ms)");
     assert_eq!(ready.level, Level::Info);
-    let flash = app.flash.as_ref().expect("flash");
+    let flash = app.notices.flash.as_ref().expect("flash");
     assert_eq!(flash.level, Level::Warning);
     assert!(
         flash.text.contains("1 of 2 domains ready"),
@@ -195,7 +202,7 @@ fn delivered_results_become_the_flash_line() {
             "copied 1 nginx rule (210 bytes) via OSC 52".into(),
         )),
     );
-    let flash = app.flash.clone().expect("flash");
+    let flash = app.notices.flash.clone().expect("flash");
     assert_eq!(
         (flash.text.as_str(), flash.level),
         ("copied 1 nginx rule (210 bytes) via OSC 52", Level::Info)
@@ -206,8 +213,14 @@ fn delivered_results_become_the_flash_line() {
             "cannot copy: x; press w to write a file".into(),
         )),
     );
-    assert_eq!(app.flash.as_ref().expect("flash").level, Level::Warning);
-    assert_eq!(app.errors.back().expect("recorded").source, "export");
+    assert_eq!(
+        app.notices.flash.as_ref().expect("flash").level,
+        Level::Warning
+    );
+    assert_eq!(
+        app.notices.errors.back().expect("recorded").source,
+        "export"
+    );
 }
 
 #[test]
@@ -216,5 +229,8 @@ fn the_export_keys_do_nothing_on_the_requests_screen() {
     for c in ['y', 'w', 'W'] {
         assert!(jobs(press(&mut app, [char(c)])).is_empty(), "{c}");
     }
-    assert_eq!(app.export_prompt, None);
+    assert_eq!(
+        app.detail().and_then(|detail| detail.export_prompt.clone()),
+        None
+    );
 }

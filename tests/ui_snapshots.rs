@@ -216,7 +216,7 @@ fn paste_goes_into_the_filter_while_typing_it() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [char('/')]);
     update(&mut app, Event::Paste("news.example\nsecond line".into()));
-    assert_eq!(app.filter, "news.example");
+    assert_eq!(app.requests.filter, "news.example");
     assert!(screen_text(&app).contains("filter: /news.example"));
 }
 

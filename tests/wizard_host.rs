@@ -31,7 +31,10 @@ fn every_step_change_saves_the_draft_and_the_next_wizard_offers_it() {
     let effects = press(&mut app, [key(KeyCode::Home), key(KeyCode::Enter)]);
     assert_eq!(saved_drafts(&effects), [Step::Validation]);
     assert_eq!(
-        app.stored_draft.as_ref().map(|draft| draft.step),
+        app.submissions
+            .stored_draft
+            .as_ref()
+            .map(|draft| draft.step),
         Some(Step::Validation)
     );
     // Typing inside a step does not write the disk on every key.
@@ -48,7 +51,11 @@ fn every_step_change_saves_the_draft_and_the_next_wizard_offers_it() {
     let wizard = app.wizard.as_ref().expect("the wizard is open");
     assert!(wizard.offered_draft().is_some());
     assert!(wizard.can_switch_pair(), "the configured pairs are offered");
-    let stored = app.stored_draft.clone().expect("a stored draft");
+    let stored = app
+        .submissions
+        .stored_draft
+        .clone()
+        .expect("a stored draft");
     assert_eq!(
         stored.values.kind,
         CertificateKind::Single,
@@ -80,7 +87,7 @@ fn quitting_with_an_open_wizard_asks_and_keeps_the_draft() {
 fn a_successful_submit_discards_the_draft() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [char('n'), key(KeyCode::Enter)]);
-    assert!(app.stored_draft.is_some());
+    assert!(app.submissions.stored_draft.is_some());
     let accepted = serde_json::from_str(r#"{"spsId": 3000}"#).unwrap();
     let effects = update(
         &mut app,
@@ -90,7 +97,7 @@ fn a_successful_submit_discards_the_draft() {
         },
     );
     assert!(effects.contains(&Effect::DiscardDraft));
-    assert!(app.stored_draft.is_none());
+    assert!(app.submissions.stored_draft.is_none());
 }
 
 fn lost(cname: &str) -> Submission {
@@ -114,7 +121,7 @@ fn a_lost_submission_is_reconciled_by_the_next_list_and_selected() {
         &mut app,
         Event::SubmissionUnresolved(lost("new.example.com")),
     );
-    assert_eq!(app.unresolved_submissions.len(), 1);
+    assert_eq!(app.submissions.unresolved.len(), 1);
 
     // A list without it: still unresolved, nothing recorded.
     let effects = update(&mut app, loaded(web(), web_list(), 5));
@@ -123,7 +130,7 @@ fn a_lost_submission_is_reconciled_by_the_next_list_and_selected() {
             .iter()
             .any(|e| matches!(e, Effect::RecordReconciled(_)))
     );
-    assert_eq!(app.unresolved_submissions.len(), 1);
+    assert_eq!(app.submissions.unresolved.len(), 1);
 
     // The next list has it: recorded, said, selected, and not matched again.
     let list = web_list_with_new_request();
@@ -132,8 +139,9 @@ fn a_lost_submission_is_reconciled_by_the_next_list_and_selected() {
         effects.contains(&Effect::RecordReconciled(vec![("lost-1".into(), 3000)])),
         "{effects:?}"
     );
-    assert!(app.unresolved_submissions.is_empty());
+    assert!(app.submissions.unresolved.is_empty());
     let flash = app
+        .notices
         .flash
         .as_ref()
         .map(|flash| flash.text.clone())
@@ -159,5 +167,5 @@ fn a_lost_submission_of_another_pair_waits_for_its_own_list() {
     update(&mut app, Event::SubmissionUnresolved(other));
     let list = web_list_with_new_request();
     update(&mut app, loaded(web(), list, 10));
-    assert_eq!(app.unresolved_submissions.len(), 1);
+    assert_eq!(app.submissions.unresolved.len(), 1);
 }

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::keymap::{self, Action};
 use super::table::{Column, SortSpec};
 use super::wizard::{Wizard, WizardOutcome};
-use super::{App, DetailSection, DetailState, Effect, Level, Overlay, Screen};
+use super::{App, DetailSection, DetailView, Effect, Level, Overlay, Screen};
 use crate::sps::model::RequestState;
 
 impl App {
@@ -55,10 +55,14 @@ impl App {
             }
             return effects;
         }
-        if self.export_prompt.is_some() && !ctrl_c {
+        if self
+            .detail()
+            .is_some_and(|detail| detail.export_prompt.is_some())
+            && !ctrl_c
+        {
             return self.on_export_prompt_key(key);
         }
-        if self.filter_editing && !ctrl_c {
+        if self.requests.filter_editing && !ctrl_c {
             self.edit_filter(key);
             return Vec::new();
         }
@@ -72,9 +76,9 @@ impl App {
         if let Some(wizard) = self.wizard.as_mut() {
             wizard.handle_paste(text);
             return self.save_wizard_draft();
-        } else if !self.on_export_paste(text) && self.filter_editing {
+        } else if !self.on_export_paste(text) && self.requests.filter_editing {
             let line = text.lines().next().unwrap_or("");
-            self.filter.push_str(line.trim());
+            self.requests.filter.push_str(line.trim());
         }
         Vec::new()
     }
@@ -82,21 +86,21 @@ impl App {
     fn edit_filter(&mut self, key: KeyEvent) {
         match key.code {
             KeyCode::Esc => {
-                self.filter.clear();
-                self.filter_editing = false;
+                self.requests.filter.clear();
+                self.requests.filter_editing = false;
             }
-            KeyCode::Enter => self.filter_editing = false,
+            KeyCode::Enter => self.requests.filter_editing = false,
             // Moving through the matches while typing.
             KeyCode::Up => self.move_cursor(-1),
             KeyCode::Down => self.move_cursor(1),
             KeyCode::Backspace => {
-                self.filter.pop();
+                self.requests.filter.pop();
             }
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.filter.clear()
+                self.requests.filter.clear()
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.filter.push(c)
+                self.requests.filter.push(c)
             }
             _ => {}
         }
@@ -130,7 +134,7 @@ impl App {
             Action::PrevPair => self.cycle_scope(-1),
             Action::NextPair => self.cycle_scope(1),
             Action::Open => return self.open_detail(),
-            Action::Filter => self.filter_editing = true,
+            Action::Filter => self.requests.filter_editing = true,
             Action::SortBy(column) => self.sort_by(column),
             Action::NextSection => {
                 if let Screen::Detail(detail) = &mut self.screen {
@@ -194,7 +198,7 @@ impl App {
                 vec![Effect::WatchDetail(None)]
             }
             Screen::Requests => {
-                self.filter.clear();
+                self.requests.filter.clear();
                 Vec::new()
             }
         }
@@ -225,21 +229,21 @@ impl App {
     fn cycle_scope(&mut self, step: isize) {
         // Positions: 0 = all pairs, 1.. = datasets.
         let positions = self.datasets.len() as isize + 1;
-        let current = self.scope.map_or(0, |index| index as isize + 1);
+        let current = self.requests.scope.map_or(0, |index| index as isize + 1);
         let next = (current + step).rem_euclid(positions);
-        self.scope = if next == 0 {
+        self.requests.scope = if next == 0 {
             None
         } else {
             Some(next as usize - 1)
         };
-        self.offset = 0;
+        self.requests.offset = 0;
     }
 
     fn sort_by(&mut self, column: Column) {
-        self.sort = if self.sort.column == column {
+        self.requests.sort = if self.requests.sort.column == column {
             SortSpec {
                 column,
-                descending: !self.sort.descending,
+                descending: !self.requests.sort.descending,
             }
         } else {
             SortSpec {
@@ -255,15 +259,8 @@ impl App {
             return Vec::new();
         };
         let (pair, sps_id) = (pair.clone(), request.sps_id);
-        self.selected = Some((pair.clone(), sps_id));
-        self.detail_freshness = Default::default();
-        self.screen = Screen::Detail(DetailState {
-            pair: pair.clone(),
-            sps_id,
-            section: DetailSection::Domains,
-            domain_cursor: 0,
-            scroll: 0,
-        });
+        self.requests.selected = Some((pair.clone(), sps_id));
+        self.screen = Screen::Detail(DetailView::open(pair.clone(), sps_id));
         vec![Effect::WatchDetail(Some((pair, sps_id)))]
     }
 
@@ -285,7 +282,7 @@ impl App {
         else {
             return Vec::new();
         };
-        self.stored_draft = Some(draft.clone());
+        self.submissions.stored_draft = Some(draft.clone());
         vec![Effect::SaveDraft(draft)]
     }
 
@@ -294,7 +291,7 @@ impl App {
             Some(pair) => {
                 let mut wizard = Wizard::new(pair, &self.config.profile, self.config.read_only);
                 wizard.set_pairs(self.pairs());
-                if let Some(draft) = &self.stored_draft {
+                if let Some(draft) = &self.submissions.stored_draft {
                     wizard.offer_draft(draft.clone());
                 }
                 self.wizard = Some(wizard);

@@ -44,7 +44,7 @@ impl StateCounts {
 }
 
 /// Where the data on screen came from and how old it is.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Freshness {
     /// When the data shown was fetched (from the API, or by an earlier run for cached data).
     pub fetched_at: Option<DateTime<Utc>>,

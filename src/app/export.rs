@@ -34,6 +34,12 @@ impl App {
         Some((request.clone(), cursor_domain))
     }
 
+    fn open_export_prompt(&mut self, prompt: ExportPrompt) {
+        if let Some(detail) = self.detail_mut() {
+            detail.export_prompt = Some(prompt);
+        }
+    }
+
     pub(crate) fn on_export_key(&mut self, key: ExportKey) -> Vec<Effect> {
         let Some((request, _)) = self.export_target() else {
             return Vec::new();
@@ -46,18 +52,17 @@ impl App {
                 clipboard: self.config.clipboard.clone(),
             })],
             ExportKey::PickFormat => {
-                self.export_prompt = Some(ExportPrompt::pick_format(self.export_format()));
+                let prompt = ExportPrompt::pick_format(self.export_format());
+                self.open_export_prompt(prompt);
                 Vec::new()
             }
             ExportKey::WriteFile => {
-                self.export_prompt = Some(ExportPrompt::write_rules(
-                    request.sps_id,
-                    self.export_format(),
-                ));
+                let prompt = ExportPrompt::write_rules(request.sps_id, self.export_format());
+                self.open_export_prompt(prompt);
                 Vec::new()
             }
             ExportKey::WriteWebroot => {
-                self.export_prompt = Some(ExportPrompt::write_webroot());
+                self.open_export_prompt(ExportPrompt::write_webroot());
                 Vec::new()
             }
             ExportKey::Check => {
@@ -80,14 +85,19 @@ impl App {
 
     /// A key while an export prompt is open.
     pub(crate) fn on_export_prompt_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Effect> {
-        let Some(prompt) = self.export_prompt.as_mut() else {
+        let Some(prompt) = self
+            .detail_mut()
+            .and_then(|detail| detail.export_prompt.as_mut())
+        else {
             return Vec::new();
         };
         let outcome = prompt.handle_key(key);
         if outcome == PromptOutcome::Continue {
             return Vec::new();
         }
-        self.export_prompt = None;
+        if let Some(detail) = self.detail_mut() {
+            detail.export_prompt = None;
+        }
         let Some((request, cursor_domain)) = self.export_target() else {
             return Vec::new();
         };
@@ -125,7 +135,10 @@ impl App {
     }
 
     pub(crate) fn on_export_paste(&mut self, text: &str) -> bool {
-        match self.export_prompt.as_mut() {
+        match self
+            .detail_mut()
+            .and_then(|detail| detail.export_prompt.as_mut())
+        {
             Some(prompt) => {
                 prompt.handle_paste(text);
                 true

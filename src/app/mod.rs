@@ -5,54 +5,42 @@
 
 pub mod actions;
 pub mod dataset;
+mod detail_view;
 mod event;
 pub mod export;
 pub mod export_prompt;
 pub mod geometry;
 pub mod keymap;
+mod notices;
+mod requests_view;
+mod submission_state;
 pub mod table;
 pub mod update;
 pub mod view;
 pub mod wizard;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 pub use dataset::{Dataset, Freshness, FreshnessLevel, StateCounts};
+pub use detail_view::{DetailSection, DetailView};
 pub use event::{Effect, Event, ExportJob, LocalState};
+pub use notices::{ERROR_HISTORY, ErrorEntry, Flash, Level, Notices};
+pub use requests_view::RequestsView;
+pub use submission_state::SubmissionState;
 pub use table::{Column, Row, RowKey, RowRef, SortSpec};
 pub use update::update;
 
 use crate::config::Config;
 use crate::sps::history::Transition;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
-use crate::sps::submission::Submission;
-use table::{Recompute, ViewInputs};
 use wizard::Wizard;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailSection {
-    Domains,
-    Parameters,
-    History,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetailState {
-    pub pair: GroupContract,
-    pub sps_id: u64,
-    pub section: DetailSection,
-    /// Focused domain row (its whole values show in the panel below the table).
-    pub domain_cursor: usize,
-    /// Scroll of the parameters / history sections.
-    pub scroll: usize,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
     Requests,
-    Detail(DetailState),
+    Detail(DetailView),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,39 +50,21 @@ pub enum Overlay {
     ConfirmQuit,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flash {
-    pub text: String,
-    pub level: Level,
-    pub until: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorEntry {
-    pub at: DateTime<Utc>,
-    /// Which dataset or action: "contract C-1 / group 1", "detail #1856", "submit".
-    pub source: String,
-    pub message: String,
-}
-
 /// A per-domain result another feature (the DV readiness check) may attach; the detail view
-/// shows a column for it when any domain of the request has one.
+/// shows a column for it when any domain of the request has one. Kept per request, not per
+/// view, so leaving the detail and coming back (or a background check) keeps them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DomainCheck {
     pub summary: String,
     pub level: Level,
 }
 
-pub const ERROR_HISTORY: usize = 100;
 pub const HISTORY_PER_REQUEST: usize = 200;
 
+/// The dashboard's whole state, in named parts: what the API said (`datasets`, `history`),
+/// each screen's own state (`requests`, `screen`), what is layered over them (`overlay`,
+/// `wizard`), what the operator is told (`notices`) and the wizard's local records
+/// (`submissions`).
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
@@ -104,45 +74,29 @@ pub struct App {
     /// The API's clock when it differs from ours (demo); `None` = the wall clock.
     pub api_now: Option<DateTime<Utc>>,
     pub size: (u16, u16),
+    /// `NO_COLOR`: render without colours (given at start).
+    pub no_color: bool,
     /// One per watched pair, in sidebar order.
     pub datasets: Vec<Dataset>,
     /// Pairs come from PAPI (none configured); true until the first answer.
     pub discovering: bool,
     pub discovery_error: Option<String>,
-    /// `None` = all pairs, else a dataset index.
-    pub scope: Option<usize>,
-    pub filter: String,
-    pub filter_editing: bool,
-    pub sort: SortSpec,
-    /// The rows shown, filtered and sorted.
-    pub view: Vec<RowRef>,
-    view_inputs: Option<ViewInputs>,
+    /// Bumped whenever any dataset changes, so the table knows when to recompute.
     data_generation: u64,
-    pub last_recompute: Recompute,
-    pub cursor: usize,
-    pub offset: usize,
-    /// The request the cursor follows across refreshes, filters and sorts.
-    pub selected: Option<RowKey>,
+    pub history: HashMap<RowKey, Vec<Transition>>,
+    /// Readiness check results by (spsId, domain).
+    pub domain_checks: HashMap<(u64, String), DomainCheck>,
+    /// The requests screen: scope, filter, sort, cursor.
+    pub requests: RequestsView,
     pub screen: Screen,
     pub overlay: Option<Overlay>,
-    pub paused: bool,
-    pub flash: Option<Flash>,
-    pub errors: VecDeque<ErrorEntry>,
-    pub history: HashMap<RowKey, Vec<Transition>>,
-    pub detail_freshness: Freshness,
     pub wizard: Option<Wizard>,
-    /// The saved wizard draft, offered when the wizard opens.
-    pub stored_draft: Option<wizard::WizardDraft>,
-    /// Submissions that got no answer, matched against each fresh list.
-    pub unresolved_submissions: Vec<Submission>,
-    /// A submitted request to select once it shows up in its list.
-    pub pending_select: Option<RowKey>,
-    pub domain_checks: HashMap<(u64, String), DomainCheck>,
-    /// The export prompt of the detail view (format picker, path), when open.
-    pub export_prompt: Option<export_prompt::ExportPrompt>,
+    /// The wizard's saved draft and the submissions still to reconcile.
+    pub submissions: SubmissionState,
+    /// The flash line and the error history.
+    pub notices: Notices,
+    pub paused: bool,
     pub should_quit: bool,
-    /// `NO_COLOR`: render without colours (set by the terminal loop from the environment).
-    pub no_color: bool,
 }
 
 impl App {
@@ -173,35 +127,21 @@ impl App {
             now,
             api_now: None,
             size,
+            no_color: false,
             datasets,
             discovering,
             discovery_error: None,
-            scope: None,
-            filter: String::new(),
-            filter_editing: false,
-            sort: SortSpec::default(),
-            view: Vec::new(),
-            view_inputs: None,
             data_generation: 0,
-            last_recompute: Recompute::Nothing,
-            cursor: 0,
-            offset: 0,
-            selected: None,
+            history: HashMap::new(),
+            domain_checks: HashMap::new(),
+            requests: RequestsView::default(),
             screen: Screen::Requests,
             overlay: None,
-            paused: false,
-            flash: None,
-            errors: VecDeque::new(),
-            history: HashMap::new(),
-            detail_freshness: Freshness::default(),
             wizard: None,
-            stored_draft: None,
-            unresolved_submissions: Vec::new(),
-            pending_select: None,
-            domain_checks: HashMap::new(),
-            export_prompt: None,
+            submissions: SubmissionState::default(),
+            notices: Notices::default(),
+            paused: false,
             should_quit: false,
-            no_color: false,
         }
     }
 
@@ -249,12 +189,27 @@ impl App {
 
     /// The request under the cursor on the requests screen.
     pub fn cursor_request(&self) -> Option<(&GroupContract, &SpsRequest)> {
-        let at = *self.view.get(self.cursor)?;
+        let at = *self.requests.view.get(self.requests.cursor)?;
         Some((&self.datasets.get(at.dataset)?.pair, self.request(at)?))
     }
 
+    /// The detail screen's state, when it is open.
+    pub fn detail(&self) -> Option<&DetailView> {
+        match &self.screen {
+            Screen::Detail(detail) => Some(detail),
+            Screen::Requests => None,
+        }
+    }
+
+    pub(crate) fn detail_mut(&mut self) -> Option<&mut DetailView> {
+        match &mut self.screen {
+            Screen::Detail(detail) => Some(detail),
+            Screen::Requests => None,
+        }
+    }
+
     /// The request the detail screen shows.
-    pub fn detail_request(&self) -> Option<(&DetailState, &SpsRequest)> {
+    pub fn detail_request(&self) -> Option<(&DetailView, &SpsRequest)> {
         let Screen::Detail(detail) = &self.screen else {
             return None;
         };
@@ -273,14 +228,18 @@ impl App {
 
     /// The datasets of the current scope.
     pub fn scoped_datasets(&self) -> Vec<&Dataset> {
-        match self.scope {
+        match self.requests.scope {
             Some(index) => self.datasets.get(index).into_iter().collect(),
             None => self.datasets.iter().collect(),
         }
     }
 
     pub fn scope_label(&self) -> String {
-        match self.scope.and_then(|index| self.datasets.get(index)) {
+        match self
+            .requests
+            .scope
+            .and_then(|index| self.datasets.get(index))
+        {
             Some(dataset) => dataset.label(),
             None => "all pairs".to_string(),
         }
@@ -311,22 +270,11 @@ impl App {
     }
 
     pub(crate) fn record_error_at(&mut self, at: DateTime<Utc>, source: String, message: String) {
-        if self.errors.len() >= ERROR_HISTORY {
-            self.errors.pop_front();
-        }
-        self.errors.push_back(ErrorEntry {
-            at,
-            source,
-            message,
-        });
+        self.notices.record_error(at, source, message);
     }
 
     pub(crate) fn flash(&mut self, text: String, level: Level) {
-        self.flash = Some(Flash {
-            text,
-            level,
-            until: self.now + chrono::Duration::seconds(8),
-        });
+        self.notices.flash(text, level, self.now);
     }
 
     pub(crate) fn bump_data(&mut self) {
@@ -345,7 +293,7 @@ impl App {
     }
 
     fn submission_pair(&self) -> Option<GroupContract> {
-        if let Some(index) = self.scope {
+        if let Some(index) = self.requests.scope {
             return self.datasets.get(index).map(|d| d.pair.clone());
         }
         if let Some((pair, _)) = self.cursor_request() {

@@ -19,8 +19,13 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::Tick(now) => {
             app.now = now;
-            if app.flash.as_ref().is_some_and(|flash| flash.until <= now) {
-                app.flash = None;
+            if app
+                .notices
+                .flash
+                .as_ref()
+                .is_some_and(|flash| flash.until <= now)
+            {
+                app.notices.flash = None;
             }
             Vec::new()
         }
@@ -79,8 +84,8 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::LocalStateLoaded(local) => {
-            app.stored_draft = local.draft;
-            app.unresolved_submissions = local.unresolved;
+            app.submissions.stored_draft = local.draft;
+            app.submissions.unresolved = local.unresolved;
             for warning in local.warnings {
                 app.record_error("start".to_string(), warning);
             }
@@ -95,7 +100,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         Event::ChecksDone { sps_id, outcome } => app.on_checks_done(sps_id, outcome),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
         Event::SubmissionUnresolved(submission) => {
-            app.unresolved_submissions.push(submission);
+            app.submissions.unresolved.push(submission);
             Vec::new()
         }
     };
@@ -118,7 +123,10 @@ impl App {
             }
         }
         self.datasets = datasets;
-        self.scope = self.scope.filter(|index| *index < self.datasets.len());
+        self.requests.scope = self
+            .requests
+            .scope
+            .filter(|index| *index < self.datasets.len());
         self.bump_data();
         if self.datasets.is_empty() {
             self.flash(
@@ -197,14 +205,18 @@ impl App {
                     dataset.upsert(request);
                     self.bump_data();
                 }
-                self.detail_freshness.fetched_at = Some(at);
-                self.detail_freshness.failures = 0;
-                self.detail_freshness.last_error = None;
+                if let Some(detail) = self.detail_mut() {
+                    detail.freshness.fetched_at = Some(at);
+                    detail.freshness.failures = 0;
+                    detail.freshness.last_error = None;
+                }
                 self.announce(changes)
             }
             Err(error) => {
-                self.detail_freshness.failures += 1;
-                self.detail_freshness.last_error = Some(error.to_string());
+                if let Some(detail) = self.detail_mut() {
+                    detail.freshness.failures += 1;
+                    detail.freshness.last_error = Some(error.to_string());
+                }
                 self.record_error_at(at, format!("request #{sps_id}"), error.to_string());
                 Vec::new()
             }
@@ -261,7 +273,7 @@ impl App {
     /// and record it, instead of letting the operator submit it again.
     fn reconcile_lost(&mut self, pair: &GroupContract, requests: &[SpsRequest]) -> Vec<Effect> {
         let found = super::wizard::reconcile::reconcile_list(
-            &mut self.unresolved_submissions,
+            &mut self.submissions.unresolved,
             pair,
             requests,
         );
@@ -275,7 +287,7 @@ impl App {
             ),
             Level::Info,
         );
-        self.pending_select = Some((pair.clone(), *sps_id));
+        self.submissions.pending_select = Some((pair.clone(), *sps_id));
         vec![Effect::RecordReconciled(
             found
                 .iter()
@@ -292,7 +304,7 @@ impl App {
         match outcome {
             Ok(accepted) => {
                 self.wizard = None;
-                self.stored_draft = None;
+                self.submissions.stored_draft = None;
                 self.flash(
                     format!(
                         "request #{} submitted; it shows up with the next refresh",
@@ -300,9 +312,9 @@ impl App {
                     ),
                     Level::Info,
                 );
-                self.pending_select = Some((pair.clone(), accepted.sps_id));
+                self.submissions.pending_select = Some((pair.clone(), accepted.sps_id));
                 if let Some(index) = self.dataset_index(&pair) {
-                    self.scope = Some(index);
+                    self.requests.scope = Some(index);
                 }
                 self.screen = Screen::Requests;
                 vec![Effect::RefreshNow, Effect::DiscardDraft]

@@ -8,12 +8,12 @@ use super::table::{Recompute, RowRef, ViewInputs, compare};
 impl App {
     pub(crate) fn refresh_view(&mut self) {
         let inputs = ViewInputs {
-            scope: self.scope,
+            scope: self.requests.scope,
             data_generation: self.data_generation,
-            filter: self.filter.to_lowercase(),
-            sort: Some(self.sort),
+            filter: self.requests.filter.to_lowercase(),
+            sort: Some(self.requests.sort),
         };
-        let work = match &self.view_inputs {
+        let work = match &self.requests.view_inputs {
             Some(previous) if *previous == inputs => Recompute::Nothing,
             Some(previous)
                 if previous.scope == inputs.scope
@@ -36,10 +36,13 @@ impl App {
         let row = |at: &RowRef| &datasets[at.dataset].rows[at.row];
         match work {
             Recompute::Nothing => {}
-            Recompute::Narrowed => self.view.retain(|at| row(at).matches(&inputs.filter)),
-            Recompute::Resorted => sort(&mut self.view, &inputs, &row),
+            Recompute::Narrowed => self
+                .requests
+                .view
+                .retain(|at| row(at).matches(&inputs.filter)),
+            Recompute::Resorted => sort(&mut self.requests.view, &inputs, &row),
             Recompute::Full => {
-                let scoped: Vec<usize> = match self.scope {
+                let scoped: Vec<usize> = match self.requests.scope {
                     Some(index) if index < datasets.len() => vec![index],
                     Some(_) => Vec::new(),
                     None => (0..datasets.len()).collect(),
@@ -52,33 +55,36 @@ impl App {
                     .filter(|at| row(at).matches(&inputs.filter))
                     .collect();
                 sort(&mut view, &inputs, &row);
-                self.view = view;
+                self.requests.view = view;
             }
         }
         if work != Recompute::Nothing {
-            self.last_recompute = work;
+            self.requests.last_recompute = work;
         }
-        self.view_inputs = Some(inputs);
+        self.requests.view_inputs = Some(inputs);
         self.follow_selection();
     }
 
     /// Puts the cursor back on the selected request if it is shown; otherwise keeps the cursor
     /// in range and remembers the selection, so it comes back when the filter is cleared.
     fn follow_selection(&mut self) {
-        if let Some(pending) = self.pending_select.clone()
+        if let Some(pending) = self.submissions.pending_select.clone()
             && let Some(position) = self.position_of(&pending)
         {
-            self.selected = Some(pending);
-            self.pending_select = None;
-            self.cursor = position;
-        } else if let Some(selected) = self.selected.clone()
+            self.requests.selected = Some(pending);
+            self.submissions.pending_select = None;
+            self.requests.cursor = position;
+        } else if let Some(selected) = self.requests.selected.clone()
             && let Some(position) = self.position_of(&selected)
         {
-            self.cursor = position;
+            self.requests.cursor = position;
         } else {
             // Until the operator picks a row (`selected` is None) the cursor stays where it
             // is, the top at start, while lists arrive and reorder the table.
-            self.cursor = self.cursor.min(self.view.len().saturating_sub(1));
+            self.requests.cursor = self
+                .requests
+                .cursor
+                .min(self.requests.view.len().saturating_sub(1));
         }
         self.clamp_offset();
     }
@@ -87,18 +93,18 @@ impl App {
         let dataset = self.dataset_index(&key.0)?;
         let row = self.datasets[dataset].position(key.1)?;
         let wanted = RowRef { dataset, row };
-        self.view.iter().position(|at| *at == wanted)
+        self.requests.view.iter().position(|at| *at == wanted)
     }
 
     /// Moves the cursor by `delta` rows (clamped) and makes that request the selection.
     pub(crate) fn move_cursor(&mut self, delta: isize) {
-        if self.view.is_empty() {
+        if self.requests.view.is_empty() {
             return;
         }
-        let last = self.view.len() - 1;
-        let target = self.cursor.saturating_add_signed(delta).min(last);
-        self.cursor = target;
-        self.selected = self.row(self.view[target]).map(|row| row.key());
+        let last = self.requests.view.len() - 1;
+        let target = self.requests.cursor.saturating_add_signed(delta).min(last);
+        self.requests.cursor = target;
+        self.requests.selected = self.row(self.requests.view[target]).map(|row| row.key());
         self.clamp_offset();
     }
 
@@ -108,11 +114,11 @@ impl App {
 
     /// Scrolls just enough to keep the cursor on screen.
     pub(crate) fn clamp_offset(&mut self) {
-        self.offset = scroll_offset(
-            self.offset,
-            self.cursor,
+        self.requests.offset = scroll_offset(
+            self.requests.offset,
+            self.requests.cursor,
             self.table_height(),
-            self.view.len(),
+            self.requests.view.len(),
         );
     }
 }

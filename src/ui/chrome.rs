@@ -32,7 +32,7 @@ pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 }
 
 pub fn render_flash(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let Some(flash) = &app.flash else {
+    let Some(flash) = &app.notices.flash else {
         return;
     };
     let prefix = match flash.level {
@@ -92,7 +92,7 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     } else if app.discovering {
         spans.push(Span::raw(" finding your groups…"));
     }
-    if let Some(entry) = app.errors.back()
+    if let Some(entry) = app.notices.errors.back()
         && scoped.iter().all(|d| d.freshness.last_error.is_none())
         && app.now.signed_duration_since(entry.at).num_seconds() < 60
     {
@@ -121,7 +121,7 @@ fn severity(level: FreshnessLevel) -> u8 {
 
 pub fn render_hints(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut spans = Vec::new();
-    if app.filter_editing {
+    if app.requests.filter_editing {
         spans.push(Span::styled(" typing a filter: ", theme.header()));
         spans.push(Span::styled("Enter", theme.key()));
         spans.push(Span::raw(" keep  "));

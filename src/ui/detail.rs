@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
 use super::format::{age, iso};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
-use crate::app::{App, DetailSection, DetailState, FreshnessLevel};
+use crate::app::{App, DetailSection, DetailView, FreshnessLevel};
 use crate::sps::model::{DvStatus, RequestState, SpsRequest};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -87,23 +87,23 @@ fn render_summary(
             request.last_status_change.as_deref().unwrap_or("-")
         ),
     };
-    let polled = match app.detail_freshness.fetched_at {
-        Some(time) => {
-            let level = app
-                .detail_freshness
-                .level(app.now, app.config.poll.detail_secs);
-            let mut text = format!("   detail read {}", age(app.now, time));
-            if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
-                text.push(' ');
-                text.push_str(level.word());
+    let freshness = app.detail().map(|detail| &detail.freshness);
+    let polled =
+        match freshness.and_then(|freshness| freshness.fetched_at.map(|at| (freshness, at))) {
+            Some((freshness, time)) => {
+                let level = freshness.level(app.now, app.config.poll.detail_secs);
+                let mut text = format!("   detail read {}", age(app.now, time));
+                if matches!(level, FreshnessLevel::Late | FreshnessLevel::Outdated) {
+                    text.push(' ');
+                    text.push_str(level.word());
+                }
+                if let Some(error) = &freshness.last_error {
+                    text.push_str(&format!(" (last read failed: {error})"));
+                }
+                text
             }
-            if let Some(error) = &app.detail_freshness.last_error {
-                text.push_str(&format!(" (last read failed: {error})"));
-            }
-            text
-        }
-        None => "   reading details…".to_string(),
-    };
+            None => "   reading details…".to_string(),
+        };
     let progress = request.workflow_progress.as_deref().unwrap_or("-");
     let lines = if compact {
         let mut first = status;
@@ -134,7 +134,7 @@ fn render_tabs(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    detail: &DetailState,
+    detail: &DetailView,
     request: &SpsRequest,
     theme: Theme,
 ) {
@@ -169,7 +169,7 @@ fn render_domains(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    detail: &DetailState,
+    detail: &DetailView,
     request: &SpsRequest,
     theme: Theme,
 ) {
@@ -338,7 +338,7 @@ fn field_padded<'a>(name: &'a str, value: &'a str, width: usize) -> Line<'a> {
     ])
 }
 
-fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, request: &SpsRequest) {
+fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request: &SpsRequest) {
     let lines: Vec<Line> = if request.parameters.is_empty() {
         vec![Line::from(
             "no parameters known (SPS sends them with information=true)",
@@ -376,7 +376,7 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailState, reques
     );
 }
 
-fn render_history(frame: &mut Frame, area: Rect, app: &App, detail: &DetailState, theme: Theme) {
+fn render_history(frame: &mut Frame, area: Rect, app: &App, detail: &DetailView, theme: Theme) {
     let transitions = app.transitions_of(&(detail.pair.clone(), detail.sps_id));
     let lines: Vec<Line> = if transitions.is_empty() {
         vec![Line::from(Span::styled(

@@ -40,7 +40,10 @@ pub fn render(frame: &mut Frame, app: &App) {
         let box_area = overlays::centered(areas.main, 100, 30);
         wizard::render(frame, box_area, wizard);
     }
-    if let Some(prompt) = &app.export_prompt {
+    if let Some(prompt) = app
+        .detail()
+        .and_then(|detail| detail.export_prompt.as_ref())
+    {
         export_prompt::render(frame, areas.main, prompt, theme.selected(), theme.key());
     }
     if let Some(overlay) = app.overlay {

@@ -71,10 +71,11 @@ fn render_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: T
 }
 
 fn render_errors(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: Theme) {
-    let lines: Vec<Line> = if app.errors.is_empty() {
+    let lines: Vec<Line> = if app.notices.errors.is_empty() {
         vec![Line::from(Span::styled("no errors so far", theme.dim()))]
     } else {
-        app.errors
+        app.notices
+            .errors
             .iter()
             .rev()
             .map(|entry| {
@@ -101,7 +102,7 @@ fn render_errors(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme:
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
             .block(Block::default().borders(Borders::ALL).title(format!(
                 " recent errors, newest first ({}) ",
-                app.errors.len()
+                app.notices.errors.len()
             ))),
         box_area,
     );

@@ -55,7 +55,7 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         };
         entries.push(vec![Line::from(Span::styled(text, theme.dim()))]);
     }
-    let chosen = app.scope.map_or(0, |index| index + 1);
+    let chosen = app.requests.scope.map_or(0, |index| index + 1);
     // Skip whole entries from the top until the chosen one fits.
     let heights: Vec<usize> = entries.iter().map(Vec::len).collect();
     let mut first = 0;
@@ -216,13 +216,24 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let inner = block.inner(area);
     let plan = plan(inner.width);
     let height = inner.height.saturating_sub(1) as usize;
-    let offset = scroll_offset(app.offset, app.cursor, height, app.view.len());
-    let visible = app.view.iter().enumerate().skip(offset).take(height);
+    let offset = scroll_offset(
+        app.requests.offset,
+        app.requests.cursor,
+        height,
+        app.requests.view.len(),
+    );
+    let visible = app
+        .requests
+        .view
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height);
     let rows: Vec<TableRow> = visible
         .filter_map(|(position, at)| {
             let row = app.row(*at)?;
             let mut style = theme.state(row.state);
-            if position == app.cursor {
+            if position == app.requests.cursor {
                 style = style.patch(theme.selected());
             }
             Some(table_row(app, row, &plan).style(style))
@@ -232,8 +243,12 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut widths: Vec<Constraint> = vec![Constraint::Length(1)];
     for column in &plan.columns {
         let mut title = column.title().to_string();
-        if app.sort.column == *column {
-            title.push(if app.sort.descending { '▼' } else { '▲' });
+        if app.requests.sort.column == *column {
+            title.push(if app.requests.sort.descending {
+                '▼'
+            } else {
+                '▲'
+            });
         }
         header.push(title);
         widths.push(match column {
@@ -249,7 +264,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .block(block)
         .column_spacing(1);
     frame.render_widget(table, area);
-    if app.view.is_empty() {
+    if app.requests.view.is_empty() {
         let message = empty_message(app);
         let [_, middle, _] = ratatui::layout::Layout::vertical([
             Constraint::Length(2),
@@ -303,16 +318,20 @@ fn table_title(app: &App) -> Line<'static> {
     let mut spans = vec![Span::raw(format!(
         " {} · {} of {} ",
         app.scope_label(),
-        app.view.len(),
+        app.requests.view.len(),
         app.scoped_datasets()
             .iter()
             .map(|d| d.rows.len())
             .sum::<usize>()
     ))];
-    if app.filter_editing || !app.filter.is_empty() {
-        let cursor = if app.filter_editing { "▏" } else { "" };
+    if app.requests.filter_editing || !app.requests.filter.is_empty() {
+        let cursor = if app.requests.filter_editing {
+            "▏"
+        } else {
+            ""
+        };
         spans.push(Span::styled(
-            format!("filter: /{}{cursor} ", app.filter),
+            format!("filter: /{}{cursor} ", app.requests.filter),
             Style::new().add_modifier(ratatui::style::Modifier::BOLD),
         ));
     }
@@ -320,10 +339,10 @@ fn table_title(app: &App) -> Line<'static> {
 }
 
 fn empty_message(app: &App) -> String {
-    if !app.filter.is_empty() {
+    if !app.requests.filter.is_empty() {
         return format!(
             "no request matches \"{}\" (Esc clears the filter)",
-            app.filter
+            app.requests.filter
         );
     }
     let loaded = app.scoped_datasets().iter().any(|d| d.is_loaded());

@@ -229,7 +229,8 @@ pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
 
 /// The spsIds of the rows shown, in order.
 pub fn shown(app: &App) -> Vec<u64> {
-    app.view
+    app.requests
+        .view
         .iter()
         .filter_map(|at| app.row(*at))
         .map(|row| row.sps_id)

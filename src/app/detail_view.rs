@@ -1,0 +1,43 @@
+//! The detail screen's own state: which request, which section, the focused domain, how fresh
+//! the request's own read is, and the export prompt when one is open.
+
+use super::dataset::Freshness;
+use super::export_prompt::ExportPrompt;
+use crate::sps::model::GroupContract;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailSection {
+    Domains,
+    Parameters,
+    History,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailView {
+    pub pair: GroupContract,
+    pub sps_id: u64,
+    pub section: DetailSection,
+    /// Focused domain row (its whole values show in the panel below the table).
+    pub domain_cursor: usize,
+    /// Scroll of the parameters / history sections.
+    pub scroll: usize,
+    /// The request's own reads (`information=true`), apart from its pair's list.
+    pub freshness: Freshness,
+    /// The export prompt (format picker, path), when open.
+    pub export_prompt: Option<ExportPrompt>,
+}
+
+impl DetailView {
+    /// The detail of `sps_id`, on its domains, nothing read yet.
+    pub fn open(pair: GroupContract, sps_id: u64) -> DetailView {
+        DetailView {
+            pair,
+            sps_id,
+            section: DetailSection::Domains,
+            domain_cursor: 0,
+            scroll: 0,
+            freshness: Freshness::default(),
+            export_prompt: None,
+        }
+    }
+}
