@@ -5,6 +5,7 @@
 //! Loading and validation live in `config/load.rs`.
 
 mod load;
+pub mod notify;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,7 @@ pub struct Config {
     /// Defaults the certificate wizard pre-fills.
     pub profile: ProfileConfig,
     pub demo: DemoConfig,
+    pub notify: notify::NotifyConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
