@@ -154,6 +154,8 @@ pub enum Command {
     },
     /// Wait until a request is complete, awaits you, or its domains are valid; for scripts.
     Wait(WaitArgs),
+    /// Poll without the dashboard: one JSON line per status change, and notifications.
+    Watch(WatchArgs),
     /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
     Check {
         sps_id: String,
@@ -232,4 +234,18 @@ pub struct WaitArgs {
     /// Give up after this long: 90s, 30m, 2h, 1d, 1h30m (default: wait for ever).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Poll once, print the changes since the last run, send their notifications, exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Only this contract (with --group); default: the config's pairs, else every pair the
+    /// credentials see.
+    #[arg(long, value_name = "C", requires = "group")]
+    pub contract: Option<String>,
+    /// Only this group (with --contract).
+    #[arg(long, value_name = "G", requires = "contract")]
+    pub group: Option<String>,
 }

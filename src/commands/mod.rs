@@ -9,6 +9,7 @@ pub mod query;
 pub mod sim;
 pub mod submit;
 pub mod wait;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -102,6 +103,7 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
             query::list(&Context::open(global).await?, &pair, after.as_deref()).await
         }
         Command::Wait(args) => wait::run(&Context::open(global).await?, args).await,
+        Command::Watch(args) => watch::run(&Context::open(global).await?, args).await,
         Command::Show { sps_id, pair } => {
             query::show(&Context::open(global).await?, &pair, &sps_id).await
         }
