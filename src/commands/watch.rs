@@ -9,6 +9,7 @@
 //! Exit codes: 0; 1 the API refused a call (403…); 2 usage or config; 3 the network failed
 //! (with `--once`; the loop itself never exits for that).
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -17,7 +18,9 @@ use std::time::Instant;
 
 use crate::app::transitions::{Transition, diff};
 use crate::cli::WatchArgs;
-use crate::notify::{ANNOUNCED_FILE, Notifier, NotifyEvent, OutageWatch, Outcome, TerminalCaps};
+use crate::notify::{
+    ANNOUNCED_FILE, Notifier, NotifyEvent, OutageWatch, Outcome, TerminalCaps, TerminalWriter,
+};
 use crate::poll::{Cadence, Finished, PollState};
 use crate::sps::model::{GroupContract, SpsRequest};
 use crate::store::cache::CacheRead;
@@ -42,9 +45,23 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     })?;
     let store = Store::new(dir);
     let config = &context.config;
+    // Terminal notifications go to stderr, and only when it is a terminal: under systemd or
+    // cron they would be escape sequences in a log.
+    let terminal: Option<TerminalWriter> = if std::io::stderr().is_terminal() {
+        Some(Box::new(std::io::stderr()))
+    } else {
+        if config.notify.terminal {
+            warn_all(&[
+                "[notify] terminal is on, but stderr is not a terminal: no terminal \
+                        notifications from this run"
+                    .to_string(),
+            ]);
+        }
+        None
+    };
     let (mut notifier, warnings) = Notifier::new(
         &config.notify,
-        Some(Box::new(std::io::stderr())),
+        terminal,
         TerminalCaps::detect(),
         Some(&store.dir().join(ANNOUNCED_FILE)),
     );
