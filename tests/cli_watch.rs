@@ -253,6 +253,11 @@ async fn the_loop_prints_changes_as_they_happen_and_stops_on_sigterm() {
     .await
     .expect("a completion within 20 s");
     assert_eq!(complete["pair"]["groupId"], "10010");
+    // The line is printed before its notifications are sent: give the command a moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while world.calls().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(!world.calls().is_empty(), "notified while running");
 
     let pid = child.id().expect("running").to_string();
