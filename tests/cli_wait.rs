@@ -50,6 +50,29 @@ impl World {
             .to_string()
     }
 
+    /// Reads of single requests the simulator has answered so far.
+    fn reads(&self) -> u64 {
+        self.sim
+            .calls()
+            .iter()
+            .filter(|call| call.method == "GET" && call.route.contains("{spsId}"))
+            .map(|call| call.count)
+            .sum()
+    }
+
+    /// Returns once the simulator has answered a read after the `before`-th (the waiting
+    /// binary's first poll), so the clock moves only after it saw the "before".
+    async fn read_after(&self, before: u64) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.reads() <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the binary never polled"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn wait(&self, sps_id: &str, contract: &str, group: &str, rest: &[&str]) -> CliOutput {
         let mut args = vec!["wait", sps_id, "--contract", contract, "--group", group];
         args.extend_from_slice(rest);
@@ -61,6 +84,7 @@ impl World {
 async fn exit_0_when_the_request_completes_while_waiting() {
     let world = world().await;
     let id = world.request("C-1EXMPL", "10010", "shop.example.com").await;
+    let before = world.reads();
     let (out, ()) = tokio::join!(
         world.wait(
             &id,
@@ -70,7 +94,7 @@ async fn exit_0_when_the_request_completes_while_waiting() {
         ),
         async {
             // Let it see the request awaiting the operator first, then a day passes.
-            tokio::time::sleep(Duration::from_millis(2500)).await;
+            world.read_after(before).await;
             world.sim.advance(86_400);
         }
     );
@@ -110,6 +134,7 @@ async fn exit_0_when_awaiting_user_or_a_domain_turns_valid() {
     assert!(out.stderr.contains("awaiting-user"), "{}", out.stderr);
 
     let id = world.request("C-1EXMPL", "10010", "shop.example.com").await;
+    let before = world.reads();
     let (out, ()) = tokio::join!(
         world.wait(
             &id,
@@ -118,7 +143,7 @@ async fn exit_0_when_awaiting_user_or_a_domain_turns_valid() {
             &["--until", "valid:img.shop.example.com", "--timeout", "50s"]
         ),
         async {
-            tokio::time::sleep(Duration::from_millis(2500)).await;
+            world.read_after(before).await;
             world.sim.advance(3 * 3600);
         }
     );

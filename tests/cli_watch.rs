@@ -238,8 +238,12 @@ async fn the_loop_prints_changes_as_they_happen_and_stops_on_sigterm() {
     let world = world().await;
     let mut child = spawn_watch(world.env.home());
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    // The first poll is the baseline; then a day passes in the simulated world.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The first poll is the baseline (saved to the cache); then a day passes in the world.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !world.cache_file().exists() {
+        assert!(std::time::Instant::now() < deadline, "no first poll");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     world.sim.advance(86_400);
     let complete = tokio::time::timeout(Duration::from_secs(20), async {
         while let Ok(Some(line)) = stdout.next_line().await {
