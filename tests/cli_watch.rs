@@ -11,6 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
 use serde_json::Value;
 use spsdash::sim::{self, RunningSim, SimOptions};
 use support::cli::CliEnv;
@@ -22,6 +28,14 @@ struct World {
     sim: RunningSim,
     env: CliEnv,
     calls: PathBuf,
+    /// Every document the webhook sink posted.
+    posted: Arc<Mutex<Vec<Value>>>,
+}
+
+async fn hook(State(posted): State<Arc<Mutex<Vec<Value>>>>, body: String) -> StatusCode {
+    let document = serde_json::from_str(&body).unwrap_or(Value::Null);
+    posted.lock().expect("posted").push(document);
+    StatusCode::NO_CONTENT
 }
 
 async fn world() -> World {
@@ -52,13 +66,24 @@ async fn world() -> World {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
+    let posted = Arc::new(Mutex::new(Vec::new()));
+    let receiver = Router::new()
+        .route("/hook", post(hook))
+        .with_state(posted.clone());
+    let address = support::serve_on_loopback(receiver).await;
     let config = format!(
         "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 2\nretries = 0\n\
-         [notify]\ncommand = [\"{}\", \"{{event}}\", \"{{sps_id}}\", \"{{domains}}\"]\ngroup_secs = 0\n",
+         [notify]\ncommand = [\"{}\", \"{{event}}\", \"{{sps_id}}\", \"{{domains}}\"]\ngroup_secs = 0\n\
+         webhook_url = \"http://{address}/hook\"\n",
         script.display()
     );
     env.write_private(&home.join(".config/spsdash/config.toml"), &config);
-    World { sim, env, calls }
+    World {
+        sim,
+        env,
+        calls,
+        posted,
+    }
 }
 
 impl World {
@@ -129,6 +154,30 @@ async fn once_prints_changes_since_the_last_run_and_notifies_each_once() {
     );
     let unique: HashSet<&String> = calls.iter().collect();
     assert_eq!(unique.len(), calls.len(), "each event once: {calls:?}");
+    // The webhook got the same events, once each, in the same order.
+    let posted: Vec<String> = world
+        .posted
+        .lock()
+        .expect("posted")
+        .iter()
+        .map(|document| {
+            format!(
+                "{}\t{}\t",
+                document["event"].as_str().unwrap_or("?"),
+                document["spsId"]
+            )
+        })
+        .collect();
+    let commanded: Vec<String> = calls
+        .iter()
+        .map(|call| {
+            call.split('\t')
+                .take(2)
+                .map(|part| format!("{part}\t"))
+                .collect()
+        })
+        .collect();
+    assert_eq!(posted, commanded);
     let journal =
         std::fs::read_to_string(world.env.home().join(".cache/spsdash/transitions.jsonl"))
             .expect("journal");
@@ -147,6 +196,7 @@ async fn once_prints_changes_since_the_last_run_and_notifies_each_once() {
     assert_eq!(replay.code, Some(0), "{replay:?}");
     assert_eq!(json_lines(&replay.stdout).len(), lines.len());
     assert_eq!(world.calls(), calls, "no notification repeated");
+    assert_eq!(world.posted.lock().expect("posted").len(), calls.len());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
