@@ -152,6 +152,10 @@ pub enum Command {
         #[command(flatten)]
         domains: DomainSelection,
     },
+    /// Wait until a request is complete, awaits you, or its domains are valid; for scripts.
+    Wait(WaitArgs),
+    /// Poll without the dashboard: one JSON line per status change, and notifications.
+    Watch(WatchArgs),
     /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
     Check {
         sps_id: String,
@@ -212,4 +216,36 @@ pub struct SimArgs {
     /// `--section`, default `default`).
     #[arg(long, value_name = "FILE")]
     pub edgerc_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Exit codes: 0 reached; 1 the request ended otherwise (cancelled, failed) \
+                        or the API refused the call; 2 usage; 3 the network kept failing until \
+                        the timeout; 124 timed out. Polls every poll.active_secs of the config."
+)]
+pub struct WaitArgs {
+    pub sps_id: String,
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// complete, awaiting-user, valid (every domain) or valid:DOMAIN.
+    #[arg(long, value_name = "CONDITION")]
+    pub until: String,
+    /// Give up after this long: 90s, 30m, 2h, 1d, 1h30m (default: wait for ever).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Poll once, print the changes since the last run, send their notifications, exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Only this contract (with --group); default: the config's pairs, else every pair the
+    /// credentials see.
+    #[arg(long, value_name = "C", requires = "group")]
+    pub contract: Option<String>,
+    /// Only this group (with --contract).
+    #[arg(long, value_name = "G", requires = "contract")]
+    pub group: Option<String>,
 }

@@ -6,6 +6,7 @@
 
 mod export_format;
 mod load;
+pub mod notify;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,7 @@ pub struct Config {
     /// Defaults the certificate wizard pre-fills.
     pub profile: ProfileConfig,
     pub demo: DemoConfig,
+    pub notify: notify::NotifyConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

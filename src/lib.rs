@@ -13,6 +13,7 @@ pub mod dvcheck;
 pub mod edgegrid;
 pub mod export;
 pub mod logging;
+pub mod notify;
 pub mod poll;
 pub mod sim;
 pub mod sps;

@@ -8,6 +8,8 @@ pub mod output;
 pub mod query;
 pub mod sim;
 pub mod submit;
+pub mod wait;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,8 @@ pub enum Exit {
     Api = 1,
     Usage = 2,
     Network = 3,
+    /// `wait` ran out of time (as `timeout(1)` does).
+    Timeout = 124,
 }
 
 impl From<Exit> for ExitCode {
@@ -98,6 +102,8 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         Command::List { pair, after } => {
             query::list(&Context::open(global).await?, &pair, after.as_deref()).await
         }
+        Command::Wait(args) => wait::run(&Context::open(global).await?, args).await,
+        Command::Watch(args) => watch::run(&Context::open(global).await?, args).await,
         Command::Show { sps_id, pair } => {
             query::show(&Context::open(global).await?, &pair, &sps_id).await
         }

@@ -1,0 +1,351 @@
+//! `spsdash watch [--once]`: the dashboard's polling without the dashboard, for systemd, cron
+//! and pipelines. Each status change (of a request, or of one of its domains) becomes one JSON
+//! line on stdout (NDJSON: time, pair, spsId, from, to, and domain for a domain's change), goes
+//! to the same journal the dashboard keeps, and is offered to the configured notifications.
+//!
+//! Changes are found against the cached list the dashboard also keeps, so `--once` prints what
+//! changed since the last run (a pair seen for the first time has no "before": nothing is
+//! news yet). SIGTERM or Ctrl-C ends the loop cleanly, after sending what is queued.
+//! Exit codes: 0; 1 the API refused a call (403…); 2 usage or config; 3 the network failed
+//! (with `--once`; the loop itself never exits for that).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+use std::time::Instant;
+
+use crate::app::transitions::{Transition, diff};
+use crate::cli::WatchArgs;
+use crate::notify::{
+    ANNOUNCED_FILE, Notifier, NotifyEvent, OutageWatch, Outcome, TerminalCaps, TerminalWriter,
+};
+use crate::poll::{Cadence, Finished, PollState};
+use crate::sps::model::{GroupContract, SpsRequest};
+use crate::store::cache::CacheRead;
+use crate::store::{Store, default_cache_dir};
+
+use super::output::print;
+use super::{CommandError, CommandResult, Context, Exit};
+
+/// One pair being watched: its schedule, what was seen last, and whether its calls fail.
+struct Watched {
+    pair: GroupContract,
+    schedule: PollState,
+    outage: OutageWatch,
+    /// The last list (after the first poll); before it, the cached list is the baseline.
+    last: Option<Vec<SpsRequest>>,
+}
+
+pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
+    let pairs = pairs(context, &args).await?;
+    let dir = default_cache_dir().ok_or_else(|| {
+        CommandError::usage("no cache directory for the journal; set SPSDASH_CACHE_DIR")
+    })?;
+    let store = Store::new(dir);
+    let config = &context.config;
+    // Terminal notifications go to stderr, and only when it is a terminal: under systemd or
+    // cron they would be escape sequences in a log.
+    let terminal: Option<TerminalWriter> = if std::io::stderr().is_terminal() {
+        Some(Box::new(std::io::stderr()))
+    } else {
+        if config.notify.terminal {
+            warn_all(&[
+                "[notify] terminal is on, but stderr is not a terminal: no terminal \
+                        notifications from this run"
+                    .to_string(),
+            ]);
+        }
+        None
+    };
+    let (mut notifier, warnings) = Notifier::new(
+        &config.notify,
+        terminal,
+        TerminalCaps::detect(),
+        Some(&store.dir().join(ANNOUNCED_FILE)),
+    );
+    warn_all(&warnings);
+    let cadence = Cadence::for_lists(&config.poll);
+    let outage_after = Duration::from_secs(config.notify.api_failing_minutes.saturating_mul(60));
+    let mut watched: Vec<Watched> = pairs
+        .into_iter()
+        .map(|pair| Watched {
+            schedule: PollState::new(cadence, Instant::now(), false),
+            outage: OutageWatch::new(outage_after, Some(pair.clone())),
+            pair,
+            last: None,
+        })
+        .collect();
+
+    if args.once {
+        let mut exit = Exit::Success;
+        for pair in &mut watched {
+            if let Err(error) = poll(context, &store, pair, &mut notifier).await {
+                eprintln!("spsdash: {}: {}", pair.pair, error.message);
+                exit = worse(exit, error.exit);
+            }
+        }
+        report(&notifier.send_all().await);
+        return Ok(exit);
+    }
+
+    let mut stop = StopSignal::new();
+    loop {
+        for pair in &mut watched {
+            if !pair.schedule.should_start(Instant::now()) {
+                continue;
+            }
+            pair.schedule.start();
+            let finished = match poll(context, &store, pair, &mut notifier).await {
+                Ok(all_terminal) => Finished::Ok { all_terminal },
+                Err(error) => {
+                    eprintln!("spsdash: {}: {}", pair.pair, error.message);
+                    Finished::Failed
+                }
+            };
+            pair.schedule
+                .finish(Instant::now(), finished, rand::random::<f64>());
+        }
+        report(&notifier.send_ready(Utc::now()).await);
+        let mut wake = watched
+            .iter()
+            .filter_map(|pair| pair.schedule.next_wake())
+            .min()
+            .unwrap_or_else(|| Instant::now() + cadence.idle);
+        if let Some(due) = notifier.next_due() {
+            let until_due = (due - Utc::now()).to_std().unwrap_or_default();
+            wake = wake.min(Instant::now() + until_due);
+        }
+        tokio::select! {
+            () = tokio::time::sleep_until(wake.into()) => {}
+            () = stop.recv() => break,
+        }
+    }
+    report(&notifier.send_all().await);
+    Ok(Exit::Success)
+}
+
+/// One poll of one pair: list, diff against what was seen, journal, print, notify. Returns
+/// whether every request of the pair is terminal (which slows its schedule down).
+async fn poll(
+    context: &Context,
+    store: &Store,
+    watched: &mut Watched,
+    notifier: &mut Notifier,
+) -> Result<bool, CommandError> {
+    let pair = watched.pair.clone();
+    let previous = match watched.last.take() {
+        Some(last) => last,
+        None => match store.load_list(&pair) {
+            CacheRead::Loaded(list) => list.requests,
+            CacheRead::Missing => Vec::new(),
+            CacheRead::SetAside(warning) => {
+                warn_all(&[warning]);
+                Vec::new()
+            }
+        },
+    };
+    let now = Utc::now();
+    let requests = match context.client.list(&pair, None, true).await {
+        Ok(requests) => requests,
+        Err(error) => {
+            watched.last = Some(previous);
+            if let Some(event) = watched.outage.failed(now, &error.to_string()) {
+                notifier.offer([event], now);
+            }
+            return Err(error.into());
+        }
+    };
+    watched.outage.succeeded();
+    let transitions = diff(&pair, &previous, &requests, now);
+    let mut problems: Vec<String> = Vec::new();
+    problems.extend(store.append_journal(&transitions).err());
+    problems.extend(store.save_list(&pair, now, &requests).err());
+    warn_all(&problems);
+    let mut lines = String::new();
+    for transition in &transitions {
+        lines.push_str(&ndjson_line(transition));
+        lines.push('\n');
+    }
+    print(&lines)?;
+    notifier.offer(events_for(&transitions, &requests), now);
+    let all_terminal = requests.iter().all(SpsRequest::is_terminal);
+    watched.last = Some(requests);
+    Ok(all_terminal)
+}
+
+/// One transition as one JSON line (no newline).
+pub fn ndjson_line(transition: &Transition) -> String {
+    let mut line = json!({
+        "time": transition.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "pair": {
+            "contractId": transition.pair.contract_id,
+            "groupId": transition.pair.group_id,
+        },
+        "spsId": transition.sps_id,
+        "from": transition.from,
+        "to": transition.to,
+    });
+    if let (Some(domain), Some(object)) = (&transition.domain, line.as_object_mut()) {
+        object.insert("domain".to_string(), json!(domain));
+    }
+    line.to_string()
+}
+
+/// The notifications the transitions stand for, with each request's name and the text that
+/// explains a failure (a domain's error, the request's workflow progress).
+pub fn events_for(transitions: &[Transition], requests: &[SpsRequest]) -> Vec<NotifyEvent> {
+    transitions
+        .iter()
+        .filter_map(|transition| {
+            let request = requests
+                .iter()
+                .find(|request| request.sps_id == transition.sps_id);
+            let detail = match (&transition.domain, request) {
+                (Some(domain), Some(request)) => request
+                    .dv_status
+                    .iter()
+                    .find(|entry| &entry.domain == domain)
+                    .and_then(|entry| entry.error.as_deref()),
+                (None, Some(request)) => request.workflow_progress.as_deref(),
+                (_, None) => None,
+            };
+            let event = NotifyEvent::status_change(
+                transition.at,
+                &transition.pair,
+                transition.sps_id,
+                transition.domain.as_deref(),
+                transition.from.as_deref(),
+                &transition.to,
+                detail,
+            )?;
+            match request.and_then(SpsRequest::cname_hostname) {
+                Some(name) => Some(event.with_name(name)),
+                None => Some(event),
+            }
+        })
+        .collect()
+}
+
+/// `--contract/--group`, else the config's pairs, else every pair the credentials see.
+async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<GroupContract>, CommandError> {
+    if let (Some(contract), Some(group)) = (&args.contract, &args.group) {
+        return Ok(vec![super::query::group_contract(&crate::cli::PairArgs {
+            contract: contract.clone(),
+            group: group.clone(),
+        })?]);
+    }
+    if !context.config.pairs.is_empty() {
+        return Ok(context
+            .config
+            .pairs
+            .iter()
+            .map(|pair| GroupContract::new(pair.contract.trim(), pair.group.trim()))
+            .collect());
+    }
+    let groups = context.client.groups().await?;
+    let pairs: Vec<GroupContract> = groups.pairs().into_iter().map(|named| named.pair).collect();
+    if pairs.is_empty() {
+        return Err(CommandError::api(
+            "these credentials see no group/contract pairs; nothing to watch",
+        ));
+    }
+    Ok(pairs)
+}
+
+fn worse(a: Exit, b: Exit) -> Exit {
+    let rank = |exit: Exit| match exit {
+        Exit::Success => 0,
+        Exit::Api => 1,
+        Exit::Network => 2,
+        Exit::Timeout => 3,
+        Exit::Usage => 4,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+fn report(outcome: &Outcome) {
+    warn_all(&outcome.problems());
+}
+
+fn warn_all(lines: &[String]) {
+    for line in lines {
+        tracing::warn!("{line}");
+        eprintln!("spsdash: {line}");
+    }
+}
+
+/// SIGTERM (systemd's stop) or Ctrl-C.
+struct StopSignal {
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignal {
+    fn new() -> StopSignal {
+        StopSignal {
+            #[cfg(unix)]
+            terminate: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .ok(),
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(terminate) = self.terminate.as_mut() {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn transitions_become_json_lines_and_notable_ones_events() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let pair = GroupContract::new("C-1", "12345");
+        let old: Vec<SpsRequest> = serde_json::from_value(json!([
+            {"spsId": 7, "status": "Pending", "dvStatus": [{"domain": "a.example.com", "status": "Pending"}]}
+        ]))
+        .expect("fixture");
+        let new: Vec<SpsRequest> = serde_json::from_value(json!([
+            {"spsId": 7, "status": "Awaiting User",
+             "parameters": [{"name": "cnameHostname", "value": "shop.example.com"}],
+             "dvStatus": [{"domain": "a.example.com", "status": "Invalid", "error": "DNS problem"}]}
+        ]))
+        .expect("fixture");
+        let transitions = diff(&pair, &old, &new, at);
+        let lines: Vec<String> = transitions.iter().map(ndjson_line).collect();
+        assert_eq!(
+            lines,
+            vec![
+                r#"{"from":"Pending","pair":{"contractId":"C-1","groupId":"12345"},"spsId":7,"time":"2026-11-28T12:00:00Z","to":"Awaiting User"}"#,
+                r#"{"domain":"a.example.com","from":"Pending","pair":{"contractId":"C-1","groupId":"12345"},"spsId":7,"time":"2026-11-28T12:00:00Z","to":"Invalid"}"#,
+            ]
+        );
+        let events = events_for(&transitions, &new);
+        assert_eq!(events.len(), 2);
+        assert!(
+            events[0].message.contains("(shop.example.com) awaits you"),
+            "{}",
+            events[0].message
+        );
+        assert!(
+            events[1].message.contains("DNS problem"),
+            "{}",
+            events[1].message
+        );
+    }
+}

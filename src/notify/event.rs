@@ -1,0 +1,396 @@
+//! What is worth telling the operator: the kinds of event, their level, and one event as
+//! plain data (built from plain values, so any layer above can make one from what it saw).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::sps::model::{DomainStatus, GroupContract, RequestStatus};
+
+/// How loud an event is; each level goes to the sinks `[notify.route]` names for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The request waits for the operator (`Awaiting User`).
+    AwaitingUser,
+    DomainValid,
+    /// A domain's check failed (`Invalid`, `Expired`, or an error text).
+    DomainError,
+    RequestComplete,
+    RequestCancelled,
+    /// Ended without a certificate for another reason (e.g. the edge host already existed).
+    RequestFailed,
+    SubmissionAccepted,
+    /// A submission whose answer never came and that no list shows.
+    SubmissionLost,
+    /// A certificate is within one of `expiry_days` of its expiry.
+    CertificateExpiring,
+    /// The API has failed for longer than `api_failing_minutes`.
+    ApiFailing,
+}
+
+impl EventKind {
+    pub fn level(self) -> Level {
+        match self {
+            EventKind::DomainValid | EventKind::RequestComplete | EventKind::SubmissionAccepted => {
+                Level::Info
+            }
+            EventKind::AwaitingUser | EventKind::CertificateExpiring => Level::Warn,
+            EventKind::DomainError
+            | EventKind::RequestCancelled
+            | EventKind::RequestFailed
+            | EventKind::SubmissionLost
+            | EventKind::ApiFailing => Level::Error,
+        }
+    }
+
+    /// The name in webhook documents and `{event}`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::AwaitingUser => "awaiting_user",
+            EventKind::DomainValid => "domain_valid",
+            EventKind::DomainError => "domain_error",
+            EventKind::RequestComplete => "request_complete",
+            EventKind::RequestCancelled => "request_cancelled",
+            EventKind::RequestFailed => "request_failed",
+            EventKind::SubmissionAccepted => "submission_accepted",
+            EventKind::SubmissionLost => "submission_lost",
+            EventKind::CertificateExpiring => "certificate_expiring",
+            EventKind::ApiFailing => "api_failing",
+        }
+    }
+
+    /// Domain events of one request arrive in bursts and are told as one message.
+    pub fn groups(self) -> bool {
+        matches!(self, EventKind::DomainValid | EventKind::DomainError)
+    }
+}
+
+/// One thing to tell. `domains` holds one domain for a domain event, several once grouped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyEvent {
+    pub kind: EventKind,
+    pub at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pair: Option<GroupContract>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sps_id: Option<u64>,
+    /// The request's cname hostname or the certificate's name, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// An error text, a workflow progress, a reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub message: String,
+    /// Stable identities of what this event tells (several once grouped): what the announced
+    /// record keeps, so a restart does not tell it again.
+    #[serde(skip)]
+    pub(crate) ids: Vec<String>,
+}
+
+impl NotifyEvent {
+    /// A change of a request's status (`domain` None) or of one domain's, when it is worth
+    /// telling; `None` for changes that are not (e.g. `Pending` → `CPS running`).
+    /// `detail` is the domain's error text, or the request's workflow progress (which is how
+    /// a failed edge host shows itself).
+    pub fn status_change(
+        at: DateTime<Utc>,
+        pair: &GroupContract,
+        sps_id: u64,
+        domain: Option<&str>,
+        from: Option<&str>,
+        to: &str,
+        detail: Option<&str>,
+    ) -> Option<NotifyEvent> {
+        let detail = detail.map(str::trim).filter(|text| !text.is_empty());
+        let kind = match domain {
+            Some(_) if to == DomainStatus::VALID => EventKind::DomainValid,
+            Some(_) if to == DomainStatus::INVALID || to == DomainStatus::EXPIRED => {
+                EventKind::DomainError
+            }
+            // An unknown status that carries an error text is an error too.
+            Some(_)
+                if detail.is_some()
+                    && to != DomainStatus::PENDING
+                    && to != DomainStatus::AWAITING_USER =>
+            {
+                EventKind::DomainError
+            }
+            Some(_) => return None,
+            None => match to {
+                RequestStatus::AWAITING_USER => EventKind::AwaitingUser,
+                RequestStatus::COMPLETE => EventKind::RequestComplete,
+                RequestStatus::CANCELLED => EventKind::RequestCancelled,
+                RequestStatus::EDGE_HOST_EXISTS
+                    if detail.is_some_and(|text| text.to_ascii_lowercase().contains("error")) =>
+                {
+                    EventKind::RequestFailed
+                }
+                _ => return None,
+            },
+        };
+        let mut event = NotifyEvent::bare(kind, at);
+        event.pair = Some(pair.clone());
+        event.sps_id = Some(sps_id);
+        event.domains = domain.map(str::to_string).into_iter().collect();
+        event.from = from.map(str::to_string);
+        event.to = Some(to.to_string());
+        event.detail = detail.map(str::to_string);
+        event.ids = vec![format!(
+            "{}|{}|{sps_id}|{}|{to}",
+            kind.name(),
+            pair_key(pair),
+            domain.unwrap_or("-")
+        )];
+        Some(event.rendered())
+    }
+
+    /// A submission the API accepted (it has an `spsId` now).
+    pub fn submission_accepted(
+        at: DateTime<Utc>,
+        pair: &GroupContract,
+        sps_id: u64,
+        name: Option<&str>,
+    ) -> NotifyEvent {
+        let mut event = NotifyEvent::bare(EventKind::SubmissionAccepted, at);
+        event.pair = Some(pair.clone());
+        event.sps_id = Some(sps_id);
+        event.name = name.map(str::to_string);
+        event.ids = vec![format!("submission_accepted|{}|{sps_id}", pair_key(pair))];
+        event.rendered()
+    }
+
+    /// A submission that was sent but never confirmed; `local_id` names it in the submission
+    /// journal, `why` says what is known.
+    pub fn submission_lost(
+        at: DateTime<Utc>,
+        pair: &GroupContract,
+        local_id: &str,
+        name: Option<&str>,
+        why: &str,
+    ) -> NotifyEvent {
+        let mut event = NotifyEvent::bare(EventKind::SubmissionLost, at);
+        event.pair = Some(pair.clone());
+        event.name = name.map(str::to_string);
+        event.detail = Some(why.to_string());
+        event.ids = vec![format!("submission_lost|{}|{local_id}", pair_key(pair))];
+        event.rendered()
+    }
+
+    /// A certificate within `threshold_days` of `expires` (see `crossed_threshold`).
+    pub fn certificate_expiring(
+        at: DateTime<Utc>,
+        pair: Option<&GroupContract>,
+        certificate: &str,
+        expires: DateTime<Utc>,
+        threshold_days: u32,
+    ) -> NotifyEvent {
+        let mut event = NotifyEvent::bare(EventKind::CertificateExpiring, at);
+        event.pair = pair.cloned();
+        event.name = Some(certificate.to_string());
+        event.to = Some(expires.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        event.detail = Some(format!("{threshold_days}"));
+        // Per expiry date, so a renewed certificate is announced again when its turn comes.
+        event.ids = vec![format!(
+            "certificate_expiring|{certificate}|{}|{threshold_days}d",
+            expires.format("%Y-%m-%d")
+        )];
+        event.rendered()
+    }
+
+    /// The API has failed since `since`; `error` is the last failure's message.
+    pub fn api_failing(
+        at: DateTime<Utc>,
+        pair: Option<&GroupContract>,
+        since: DateTime<Utc>,
+        error: &str,
+    ) -> NotifyEvent {
+        let mut event = NotifyEvent::bare(EventKind::ApiFailing, at);
+        event.pair = pair.cloned();
+        event.from = Some(since.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        event.detail = Some(error.to_string());
+        event.ids = vec![format!(
+            "api_failing|{}|{}",
+            pair.map(pair_key).unwrap_or_else(|| "-".into()),
+            since.timestamp()
+        )];
+        event.rendered()
+    }
+
+    /// The same event, naming its request (e.g. its cname hostname).
+    pub fn with_name(mut self, name: &str) -> NotifyEvent {
+        self.name = Some(name.to_string()).filter(|name| !name.is_empty());
+        self.rendered()
+    }
+
+    pub fn level(&self) -> Level {
+        self.kind.level()
+    }
+
+    /// The first (or only) domain.
+    pub fn domain(&self) -> Option<&str> {
+        self.domains.first().map(String::as_str)
+    }
+
+    /// The stable identity of this event (of its first part, once grouped).
+    pub fn id(&self) -> &str {
+        self.ids.first().map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Whether `other` belongs in the same message: same request, same kind, a kind that groups.
+    pub fn groups_with(&self, other: &NotifyEvent) -> bool {
+        self.kind.groups()
+            && self.kind == other.kind
+            && self.pair == other.pair
+            && self.sps_id == other.sps_id
+    }
+
+    /// Takes `other`'s domains and identities into this event (see `groups_with`).
+    pub fn absorb(&mut self, other: NotifyEvent) {
+        for domain in other.domains {
+            if !self.domains.contains(&domain) {
+                self.domains.push(domain);
+            }
+        }
+        self.ids.extend(other.ids);
+        if self.detail.is_none() {
+            self.detail = other.detail;
+        }
+        self.at = self.at.max(other.at);
+        self.message = self.render_message();
+    }
+
+    fn bare(kind: EventKind, at: DateTime<Utc>) -> NotifyEvent {
+        NotifyEvent {
+            kind,
+            at,
+            pair: None,
+            sps_id: None,
+            name: None,
+            domains: Vec::new(),
+            from: None,
+            to: None,
+            detail: None,
+            message: String::new(),
+            ids: Vec::new(),
+        }
+    }
+
+    fn rendered(mut self) -> NotifyEvent {
+        self.message = self.render_message();
+        self
+    }
+
+    fn render_message(&self) -> String {
+        let request = match (self.sps_id, self.name.as_deref()) {
+            (Some(id), Some(name)) => format!("SPS #{id} ({name})"),
+            (Some(id), None) => format!("SPS #{id}"),
+            (None, Some(name)) => name.to_string(),
+            (None, None) => "a submission".to_string(),
+        };
+        let to = self.to.as_deref().unwrap_or_default();
+        let detail = self.detail.as_deref().unwrap_or_default();
+        let text = match self.kind {
+            EventKind::AwaitingUser => format!("{request} awaits you ({to})"),
+            EventKind::DomainValid if self.domains.len() > 1 => format!(
+                "{request}: {} domains are Valid ({})",
+                self.domains.len(),
+                list_some(&self.domains)
+            ),
+            EventKind::DomainValid => format!("{request}: {} is Valid", list_some(&self.domains)),
+            EventKind::DomainError => {
+                let which = if self.domains.len() > 1 {
+                    format!("{} domains failed validation", self.domains.len())
+                } else {
+                    format!("{} failed validation", list_some(&self.domains))
+                };
+                let list = if self.domains.len() > 1 {
+                    format!(" ({})", list_some(&self.domains))
+                } else {
+                    String::new()
+                };
+                let why = if detail.is_empty() { to } else { detail };
+                format!("{request}: {which}{list}: {why}")
+            }
+            EventKind::RequestComplete => format!("{request} is complete"),
+            EventKind::RequestCancelled => format!("{request} was cancelled ({to})"),
+            EventKind::RequestFailed => format!("{request} failed: {detail}"),
+            EventKind::SubmissionAccepted => format!("Submission accepted: {request}"),
+            EventKind::SubmissionLost => format!("Submission lost: {request}: {detail}"),
+            EventKind::CertificateExpiring => {
+                format!("Certificate {request} expires within {detail} days ({to})")
+            }
+            EventKind::ApiFailing => format!(
+                "The SPS API has failed since {}: {detail}",
+                self.from.as_deref().unwrap_or_default()
+            ),
+        };
+        match &self.pair {
+            Some(pair) => format!("{text} [{}/{}]", pair.contract_id, pair.group_id),
+            None => text,
+        }
+    }
+}
+
+fn pair_key(pair: &GroupContract) -> String {
+    format!("{}/{}", pair.contract_id, pair.group_id)
+}
+
+/// Up to three names, then how many more: a 40-domain burst stays one readable line.
+fn list_some(names: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..SHOWN].join(", "),
+        names.len() - SHOWN
+    )
+}
+
+/// The smallest of `thresholds` (days) that `expires` is within at `now`, if any; a
+/// certificate already expired is within every threshold.
+pub fn crossed_threshold(
+    expires: DateTime<Utc>,
+    now: DateTime<Utc>,
+    thresholds: &[u32],
+) -> Option<u32> {
+    let left = expires - now;
+    thresholds
+        .iter()
+        .copied()
+        .filter(|days| left <= chrono::Duration::days(i64::from(*days)))
+        .min()
+}
+
+#[cfg(test)]
+mod tests;
