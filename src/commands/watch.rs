@@ -16,15 +16,15 @@ use chrono::Utc;
 use serde_json::json;
 use std::time::Instant;
 
-use crate::app::transitions::{Transition, diff};
 use crate::cli::WatchArgs;
 use crate::notify::{
     ANNOUNCED_FILE, Notifier, NotifyEvent, OutageWatch, Outcome, TerminalCaps, TerminalWriter,
 };
 use crate::poll::{Cadence, Finished, PollState};
+use crate::sps::history::{Transition, diff};
 use crate::sps::model::{GroupContract, SpsRequest};
 use crate::store::cache::CacheRead;
-use crate::store::{Store, default_cache_dir};
+use crate::store::{Store, Stores};
 
 use super::output::print;
 use super::{CommandError, CommandResult, Context, Exit};
@@ -40,10 +40,9 @@ struct Watched {
 
 pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     let pairs = pairs(context, &args).await?;
-    let dir = default_cache_dir().ok_or_else(|| {
-        CommandError::usage("no cache directory for the journal; set SPSDASH_CACHE_DIR")
-    })?;
-    let store = Store::new(dir);
+    let store = Stores::from_environment()
+        .cache
+        .ok_or_else(|| CommandError::usage(Stores::missing_cache_warning()))?;
     let config = &context.config;
     // Terminal notifications go to stderr, and only when it is a terminal: under systemd or
     // cron they would be escape sequences in a log.
