@@ -16,6 +16,8 @@ mod answers;
 mod auth;
 pub mod clock;
 mod connection;
+mod cps;
+mod cps_world;
 mod demo;
 pub mod faults;
 mod generator;
