@@ -2,7 +2,9 @@
 //! (0 success, 1 API error, 2 usage or config error, 3 network failure).
 
 pub mod api;
+pub mod certs;
 pub mod context;
+pub mod dns_records;
 pub mod dv;
 pub mod output;
 pub mod query;
@@ -103,6 +105,9 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         }
         command @ (Command::Create { .. } | Command::AddSans { .. } | Command::EdgeHost { .. }) => {
             submit::run(global, command).await
+        }
+        command @ (Command::Certs { .. } | Command::Expiring { .. } | Command::DnsRecords { .. }) => {
+            certs::run(global, command).await
         }
         command @ (Command::Redirects { .. } | Command::Webroot { .. } | Command::Check { .. }) => {
             dv::run(global, command).await
