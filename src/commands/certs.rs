@@ -306,7 +306,13 @@ async fn expiring(
     window: Duration,
 ) -> CommandResult {
     let now = Utc::now();
-    let survey = survey(&context.client, only, now).await?;
+    // Whatever stopped the survey, the answer is "could not find out", never "found some".
+    let survey = survey(&context.client, only, now)
+        .await
+        .map_err(|error| CommandError {
+            exit: Exit::Network,
+            ..error
+        })?;
     let until = now + window;
     let soon: Vec<&CertificateRow> = survey
         .rows

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Duration, Months, Utc};
+use chrono::{DateTime, Duration, Months, Timelike, Utc};
 use serde::Deserialize;
 
 use super::lifecycle::{self, CertKind, Issuer};
@@ -181,7 +181,9 @@ impl<'a> SimEnrollment<'a> {
             .find(|file| file.cname == request.cname_hostname)
             .and_then(|file| file.expires_in_days);
         if let Some(days) = picked.filter(|_| request.sps_id == self.base.sps_id) {
-            return self.origin + Duration::days(days);
+            // Whole seconds on the wire: round up so the demo starts at exactly N days left.
+            let exact = self.origin + Duration::days(days);
+            return exact.with_nanosecond(0).map_or(exact, |whole| whole + Duration::seconds(1));
         }
         match request.issuer {
             Issuer::LetsEncrypt => issued
