@@ -119,11 +119,16 @@ async fn a_pending_change_leads_to_its_lets_encrypt_challenges() {
     assert_eq!(records[0].name, "_acme-challenge.www.shop.example.com");
     assert_eq!(records[0].value, "txt-value");
     assert_eq!(
-        challenges.dv[0].http01().and_then(|c| c.redirect_full_path.as_deref()),
+        challenges.dv[0]
+            .http01()
+            .and_then(|c| c.redirect_full_path.as_deref()),
         Some("http://dcv.akamai.com/.well-known/acme-challenge/t")
     );
     let recorded = server.recorded();
-    assert_eq!(recorded[0].target, "/cps/v2/enrollments/10002/changes/44434");
+    assert_eq!(
+        recorded[0].target,
+        "/cps/v2/enrollments/10002/changes/44434"
+    );
     assert_eq!(recorded[0].header("accept"), Some(CHANGE_MEDIA_TYPE));
     assert_eq!(recorded[1].target, info);
     assert_eq!(recorded[1].header("accept"), Some(DV_CHALLENGES_MEDIA_TYPE));
@@ -164,10 +169,7 @@ async fn forbidden_means_cps_is_not_granted_and_is_not_retried() {
         "status":403,"detail":"The client is not authorized to invoke this service.","requestId":"r1"}"#,
     ))
     .await;
-    let error = client(&server)
-        .enrollment(10002)
-        .await
-        .expect_err("403");
+    let error = client(&server).enrollment(10002).await.expect_err("403");
     assert!(matches!(error, CpsError::NotGranted { .. }), "{error:?}");
     assert!(error.is_permanent());
     let line = error.to_string();
@@ -202,10 +204,7 @@ async fn not_found_and_not_acceptable_are_typed() {
     )]);
     let error = client.enrollment(7).await.expect_err("406");
     assert_eq!(error.http_status(), Some(406));
-    assert!(
-        error.to_string().contains(ENROLLMENT_MEDIA_TYPE),
-        "{error}"
-    );
+    assert!(error.to_string().contains(ENROLLMENT_MEDIA_TYPE), "{error}");
     assert_eq!(server.recorded().len(), 2, "neither is retried");
 }
 
@@ -230,10 +229,7 @@ async fn server_errors_are_retried_with_fresh_signatures() {
 #[tokio::test]
 async fn a_malformed_body_is_an_error_of_that_read() {
     let server = TestServer::start(Scripted::json(200, r#"{"production":{"primaryCert"#)).await;
-    let error = client(&server)
-        .deployments(1)
-        .await
-        .expect_err("malformed");
+    let error = client(&server).deployments(1).await.expect_err("malformed");
     assert!(
         matches!(
             error,
@@ -263,7 +259,10 @@ fn media_types_are_the_documented_versions() {
         DEPLOYMENT_MEDIA_TYPE,
         "application/vnd.akamai.cps.deployment.v8+json"
     );
-    assert_eq!(CHANGE_MEDIA_TYPE, "application/vnd.akamai.cps.change.v2+json");
+    assert_eq!(
+        CHANGE_MEDIA_TYPE,
+        "application/vnd.akamai.cps.change.v2+json"
+    );
     assert_eq!(
         DV_CHALLENGES_MEDIA_TYPE,
         "application/vnd.akamai.cps.dv-challenges.v2+json"

@@ -7,9 +7,9 @@ mod sim_support;
 
 use std::time::Duration;
 
+use sim_support::*;
 use spsdash::sps::cps::{CpsError, ENROLLMENT_MEDIA_TYPE, days_left};
 use spsdash::sps::{ClientOptions, GroupContract, SpsClient};
-use sim_support::*;
 
 fn client_of(sim: &spsdash::sim::RunningSim) -> SpsClient {
     SpsClient::new(
@@ -29,7 +29,9 @@ async fn enrollment_of(client: &SpsClient, contract: &str, group: &str, cname: &
     let requests = client.list(&pair, None, true).await.expect("list");
     requests
         .iter()
-        .find(|request| request.cname_hostname() == Some(cname) && request.create_type() != Some("modSan"))
+        .find(|request| {
+            request.cname_hostname() == Some(cname) && request.create_type() != Some("modSan")
+        })
         .and_then(|request| request.enrollment_id)
         .unwrap_or_else(|| panic!("no enrolled request for {cname} in {pair}"))
 }
@@ -49,7 +51,11 @@ async fn the_demo_has_certificates_expiring_in_3_20_and_200_days_and_a_deleted_o
         let production = deployments.production_expiry().expect("deployed");
         assert_eq!(days_left(production, now), days, "{cname}");
         let staging = deployments.staging.as_ref().and_then(|d| d.expiry());
-        assert_eq!(staging, Some(production), "{cname}: same certificate on staging");
+        assert_eq!(
+            staging,
+            Some(production),
+            "{cname}: same certificate on staging"
+        );
         let enrollment = client.enrollment(id).await.expect("enrollment");
         assert_eq!(enrollment.id, Some(id));
     }
@@ -67,10 +73,20 @@ async fn every_cps_route_wants_its_media_type_and_a_signature() {
     let id = enrollment_of(&client, "C-1EXMPL", "10010", "www.example.com").await;
     let enrollment = client.enrollment(id).await.expect("enrollment");
     // The modSan on www.example.com is still validating: a pending change with challenges.
-    let change = enrollment.change_locations().next().expect("a pending change").to_string();
+    let change = enrollment
+        .change_locations()
+        .next()
+        .expect("a pending change")
+        .to_string();
     let status = client.change_status(&change).await.expect("change");
-    let challenges = status.lets_encrypt_challenges_info().expect("challenges").to_string();
-    let dv = client.lets_encrypt_challenges(&challenges).await.expect("dv");
+    let challenges = status
+        .lets_encrypt_challenges_info()
+        .expect("challenges")
+        .to_string();
+    let dv = client
+        .lets_encrypt_challenges(&challenges)
+        .await
+        .expect("dv");
     assert!(!dv.dns_records().is_empty());
     let base = format!("/cps/v2/enrollments/{id}");
     for path in [
@@ -81,9 +97,15 @@ async fn every_cps_route_wants_its_media_type_and_a_signature() {
         challenges.clone(),
     ] {
         let accept = vec![("Accept".to_string(), "application/json".to_string())];
-        let answer = client.send("GET", &path, accept, Vec::new()).await.expect("answer");
+        let answer = client
+            .send("GET", &path, accept, Vec::new())
+            .await
+            .expect("answer");
         assert_eq!(answer.status, 406, "{path}");
-        assert_eq!(answer.content_type.as_deref(), Some("application/problem+json"));
+        assert_eq!(
+            answer.content_type.as_deref(),
+            Some("application/problem+json")
+        );
         let unsigned = Call::get(path.clone()).send_unsigned(&sim).await;
         assert_eq!(unsigned.status, 401, "{path}");
     }
@@ -116,15 +138,29 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
     let enrollment = client.enrollment(id).await.expect("enrolled");
     assert!(enrollment.is_dv());
     assert_eq!(enrollment.sans().len(), 2);
-    let change = enrollment.change_locations().next().expect("pending").to_string();
+    let change = enrollment
+        .change_locations()
+        .next()
+        .expect("pending")
+        .to_string();
     let status = client.change_status(&change).await.expect("change");
-    let info = status.lets_encrypt_challenges_info().expect("challenges").to_string();
+    let info = status
+        .lets_encrypt_challenges_info()
+        .expect("challenges")
+        .to_string();
     let dv = client.lets_encrypt_challenges(&info).await.expect("dv");
     let request = client.get(&pair, sps_id).await.expect("get");
     for domain in &request.dv_status {
-        let cps = dv.dv.iter().find(|d| d.domain == domain.domain).expect("same domains");
+        let cps = dv
+            .dv
+            .iter()
+            .find(|d| d.domain == domain.domain)
+            .expect("same domains");
         let http = cps.http01().expect("http-01");
-        assert_eq!(http.response_body, domain.response_body, "one key authorization");
+        assert_eq!(
+            http.response_body, domain.response_body,
+            "one key authorization"
+        );
         assert_eq!(http.full_path, domain.full_path);
         let dns = cps.dns01().expect("dns-01");
         assert_eq!(
@@ -155,8 +191,14 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
             completed = true;
             let expiry = deployments.production_expiry().expect("expiry");
             let left = days_left(expiry, sim.clock.now());
-            assert!((364..=365).contains(&left), "a DV certificate lasts a year: {left}");
-            let names = deployments.production.as_ref().map(|d| d.dns_names().to_vec());
+            assert!(
+                (364..=365).contains(&left),
+                "a DV certificate lasts a year: {left}"
+            );
+            let names = deployments
+                .production
+                .as_ref()
+                .map(|d| d.dns_names().to_vec());
             assert_eq!(names.map(|n| n.len()), Some(2));
             let enrollment = client.enrollment(id).await.expect("enrollment");
             assert!(enrollment.pending_changes.is_empty(), "{enrollment:?}");
@@ -164,7 +206,10 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
         }
     }
     assert!(completed, "the request completes within 6 world hours");
-    assert!(saw_staging_first, "staging gets the certificate before production");
+    assert!(
+        saw_staging_first,
+        "staging gets the certificate before production"
+    );
 }
 
 #[tokio::test]

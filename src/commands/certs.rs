@@ -66,11 +66,16 @@ pub fn parse_window(text: &str) -> Result<Duration, CommandError> {
         Some((at, unit)) if unit.is_ascii_alphabetic() => (&text[..at], unit),
         _ => (text, 'd'),
     };
-    let count: i64 = number.trim().parse().ok().filter(|count| *count >= 0).ok_or_else(|| {
-        CommandError::usage(format!(
-            "--within `{text}` is not a window; use e.g. 30d, 2w or 12h"
-        ))
-    })?;
+    let count: i64 = number
+        .trim()
+        .parse()
+        .ok()
+        .filter(|count| *count >= 0)
+        .ok_or_else(|| {
+            CommandError::usage(format!(
+                "--within `{text}` is not a window; use e.g. 30d, 2w or 12h"
+            ))
+        })?;
     let window = match unit.to_ascii_lowercase() {
         'd' => Duration::try_days(count),
         'w' => Duration::try_weeks(count),
@@ -173,22 +178,24 @@ pub async fn survey(
             let Some(enrollment_id) = request.enrollment_id else {
                 continue;
             };
-            let row = found.entry(enrollment_id).or_insert_with(|| CertificateRow {
-                enrollment_id,
-                contract_id: pair.contract_id.clone(),
-                group_id: pair.group_id.clone(),
-                cname_hostname: None,
-                sps_ids: Vec::new(),
-                common_name: None,
-                validation_type: None,
-                sans_requested: Vec::new(),
-                production: None,
-                staging: None,
-                pending_changes: 0,
-                note: None,
-                unknown: false,
-                network: false,
-            });
+            let row = found
+                .entry(enrollment_id)
+                .or_insert_with(|| CertificateRow {
+                    enrollment_id,
+                    contract_id: pair.contract_id.clone(),
+                    group_id: pair.group_id.clone(),
+                    cname_hostname: None,
+                    sps_ids: Vec::new(),
+                    common_name: None,
+                    validation_type: None,
+                    sans_requested: Vec::new(),
+                    production: None,
+                    staging: None,
+                    pending_changes: 0,
+                    note: None,
+                    unknown: false,
+                    network: false,
+                });
             row.sps_ids.push(request.sps_id);
             if row.cname_hostname.is_none() {
                 row.cname_hostname = request.cname_hostname().map(str::to_string);
@@ -275,9 +282,9 @@ async fn certs(context: &Context, only: Option<&GroupContract>) -> CommandResult
                     .as_deref()
                     .map_or("-".to_string(), str::to_ascii_uppercase),
                 expiry_cell(row.production.as_ref(), row),
-                row.production
-                    .as_ref()
-                    .map_or("-".to_string(), |state| describe_days_left(state.expiry, now)),
+                row.production.as_ref().map_or("-".to_string(), |state| {
+                    describe_days_left(state.expiry, now)
+                }),
                 expiry_cell(row.staging.as_ref(), row),
                 names_cell(row),
                 match row.pending_changes {
@@ -317,7 +324,11 @@ async fn expiring(
     let soon: Vec<&CertificateRow> = survey
         .rows
         .iter()
-        .filter(|row| row.production.as_ref().is_some_and(|state| state.expiry <= until))
+        .filter(|row| {
+            row.production
+                .as_ref()
+                .is_some_and(|state| state.expiry <= until)
+        })
         .collect();
     let window_words = describe_window(window);
     if context.global.json {
@@ -330,7 +341,11 @@ async fn expiring(
             ).collect::<Vec<_>>(),
         }))?;
     } else if soon.is_empty() {
-        let checked = survey.rows.iter().filter(|row| row.production.is_some()).count();
+        let checked = survey
+            .rows
+            .iter()
+            .filter(|row| row.production.is_some())
+            .count();
         print(&format!(
             "No certificate expires within {window_words} ({checked} deployed certificates checked).\n"
         ))?;
@@ -411,10 +426,7 @@ fn names_cell(row: &CertificateRow) -> String {
 }
 
 fn ids(ids: &[u64]) -> String {
-    ids.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
 fn describe_window(window: Duration) -> String {

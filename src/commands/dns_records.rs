@@ -38,7 +38,12 @@ impl std::str::FromStr for RecordFormat {
     }
 }
 
-pub async fn run(global: &GlobalArgs, sps_id: &str, pair: &PairArgs, format: &str) -> CommandResult {
+pub async fn run(
+    global: &GlobalArgs,
+    sps_id: &str,
+    pair: &PairArgs,
+    format: &str,
+) -> CommandResult {
     let pair = group_contract(pair)?;
     let sps_id = parse_sps_id(sps_id)?;
     let format = if global.json {
@@ -67,10 +72,17 @@ pub async fn run(global: &GlobalArgs, sps_id: &str, pair: &PairArgs, format: &st
     };
     let waiting: Vec<&DnsTxtRecord> = records.iter().filter(|record| !is_valid(record)).collect();
     if waiting.is_empty() {
-        eprintln!("spsdash: every domain of request {sps_id} is already validated; no DNS record is needed");
+        eprintln!(
+            "spsdash: every domain of request {sps_id} is already validated; no DNS record is needed"
+        );
     }
     match format {
-        RecordFormat::Json => print_json(&waiting.iter().map(|record| JsonRecord::of(record)).collect::<Vec<_>>())?,
+        RecordFormat::Json => print_json(
+            &waiting
+                .iter()
+                .map(|record| JsonRecord::of(record))
+                .collect::<Vec<_>>(),
+        )?,
         RecordFormat::Zone if waiting.is_empty() => {}
         RecordFormat::Zone => print(&zone_snippet(sps_id, enrollment_id, &waiting))?,
     }
@@ -144,7 +156,11 @@ pub fn zone_snippet(sps_id: u64, enrollment_id: u64, records: &[&DnsTxtRecord]) 
         "; DNS-01 challenges of SPS request {sps_id} (CPS enrollment {enrollment_id}).\n\
          ; Publish these TXT records instead of serving the HTTP challenge files.\n"
     );
-    if let Some(expires) = records.iter().filter_map(|record| record.expires.as_deref()).min() {
+    if let Some(expires) = records
+        .iter()
+        .filter_map(|record| record.expires.as_deref())
+        .min()
+    {
         out.push_str(&format!("; The challenges expire at {expires}.\n"));
     }
     let origin = common_parent(records.iter().map(|record| record.name.as_str()));
@@ -214,26 +230,47 @@ mod tests {
         let apex = record("_acme-challenge.shop.example.com", "v\"2");
         let snippet = zone_snippet(1856, 10002, &[&www, &apex]);
         assert!(snippet.contains("$ORIGIN example.com.\n"), "{snippet}");
-        assert!(snippet.contains("\n_acme-challenge.www.shop 300 IN TXT \"v1\"\n"), "{snippet}");
-        assert!(snippet.contains("\n_acme-challenge.shop 300 IN TXT \"v\\\"2\"\n"), "{snippet}");
+        assert!(
+            snippet.contains("\n_acme-challenge.www.shop 300 IN TXT \"v1\"\n"),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains("\n_acme-challenge.shop 300 IN TXT \"v\\\"2\"\n"),
+            "{snippet}"
+        );
         assert!(snippet.contains("expire at 2026-12-07T10:15:00Z"));
 
         let single = zone_snippet(1, 2, &[&record("_acme-challenge.www.example.com", "x")]);
-        assert!(single.contains("$ORIGIN example.com.\n_acme-challenge.www 300 IN TXT \"x\"\n"), "{single}");
+        assert!(
+            single.contains("$ORIGIN example.com.\n_acme-challenge.www 300 IN TXT \"x\"\n"),
+            "{single}"
+        );
 
         let apart = zone_snippet(
             1,
             2,
-            &[&record("_acme-challenge.a.example.com", "x"), &record("_acme-challenge.b.example.net", "y")],
+            &[
+                &record("_acme-challenge.a.example.com", "x"),
+                &record("_acme-challenge.b.example.net", "y"),
+            ],
         );
         assert!(!apart.contains("$ORIGIN"), "{apart}");
-        assert!(apart.contains("_acme-challenge.a.example.com. 300 IN TXT \"x\""), "{apart}");
+        assert!(
+            apart.contains("_acme-challenge.a.example.com. 300 IN TXT \"x\""),
+            "{apart}"
+        );
     }
 
     #[test]
     fn formats_are_checked() {
-        assert_eq!("ZONE".parse::<RecordFormat>().ok(), Some(RecordFormat::Zone));
-        assert_eq!("json".parse::<RecordFormat>().ok(), Some(RecordFormat::Json));
+        assert_eq!(
+            "ZONE".parse::<RecordFormat>().ok(),
+            Some(RecordFormat::Zone)
+        );
+        assert_eq!(
+            "json".parse::<RecordFormat>().ok(),
+            Some(RecordFormat::Json)
+        );
         assert!("bind".parse::<RecordFormat>().is_err());
     }
 }

@@ -106,9 +106,9 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         command @ (Command::Create { .. } | Command::AddSans { .. } | Command::EdgeHost { .. }) => {
             submit::run(global, command).await
         }
-        command @ (Command::Certs { .. } | Command::Expiring { .. } | Command::DnsRecords { .. }) => {
-            certs::run(global, command).await
-        }
+        command @ (Command::Certs { .. }
+        | Command::Expiring { .. }
+        | Command::DnsRecords { .. }) => certs::run(global, command).await,
         command @ (Command::Redirects { .. } | Command::Webroot { .. } | Command::Check { .. }) => {
             dv::run(global, command).await
         }

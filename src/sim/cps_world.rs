@@ -107,7 +107,9 @@ pub(super) fn find(
         .certificates
         .iter()
         .any(|file| file.deleted && file.cname == base.cname_hostname);
-    let enrolled = requests.iter().any(|request| request.snapshot(now).enrolled);
+    let enrolled = requests
+        .iter()
+        .any(|request| request.snapshot(now).enrolled);
     if deleted || !enrolled {
         return None;
     }
@@ -183,7 +185,9 @@ impl<'a> SimEnrollment<'a> {
         if let Some(days) = picked.filter(|_| request.sps_id == self.base.sps_id) {
             // Whole seconds on the wire: round up so the demo starts at exactly N days left.
             let exact = self.origin + Duration::days(days);
-            return exact.with_nanosecond(0).map_or(exact, |whole| whole + Duration::seconds(1));
+            return exact
+                .with_nanosecond(0)
+                .map_or(exact, |whole| whole + Duration::seconds(1));
         }
         match request.issuer {
             Issuer::LetsEncrypt => issued
@@ -239,6 +243,8 @@ mod tests {
                 .count(),
             1
         );
-        assert!(parse_settings("ov_validity_days = 1\nstaging_lead_minutes = 1\nbogus = 2").is_err());
+        assert!(
+            parse_settings("ov_validity_days = 1\nstaging_lead_minutes = 1\nbogus = 2").is_err()
+        );
     }
 }

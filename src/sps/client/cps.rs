@@ -17,8 +17,12 @@ impl SpsClient {
     /// `GET /cps/v2/enrollments/{enrollmentId}`.
     pub async fn enrollment(&self, enrollment_id: u64) -> Result<Enrollment, CpsError> {
         let what = format!("enrollment {enrollment_id}");
-        self.cps_get(&enrollment_path(enrollment_id), ENROLLMENT_MEDIA_TYPE, &what)
-            .await
+        self.cps_get(
+            &enrollment_path(enrollment_id),
+            ENROLLMENT_MEDIA_TYPE,
+            &what,
+        )
+        .await
     }
 
     /// `GET /cps/v2/enrollments/{enrollmentId}/deployments`: both networks in one call.
@@ -85,7 +89,9 @@ fn cps_path(location: &str) -> Result<&str, ApiError> {
         .is_some_and(|rest| rest.starts_with('/'));
     if !inside_cps || path.split(['/', '?']).any(|segment| segment == "..") {
         return Err(ApiError::Request {
-            detail: format!("`{location}` is not a CPS location (it must start with {CPS_BASE_PATH}/)"),
+            detail: format!(
+                "`{location}` is not a CPS location (it must start with {CPS_BASE_PATH}/)"
+            ),
         });
     }
     Ok(path)

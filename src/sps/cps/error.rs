@@ -71,7 +71,10 @@ impl std::fmt::Display for CpsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CpsError::NotGranted { what, detail } => {
-                write!(f, "CPS is not granted to these credentials (403 reading {what}")?;
+                write!(
+                    f,
+                    "CPS is not granted to these credentials (403 reading {what}"
+                )?;
                 if let Some(detail) = detail {
                     write!(f, ": {detail}")?;
                 }
@@ -116,7 +119,12 @@ mod tests {
             "{line}"
         );
         let gone = CpsError::from_api(error_from_response(404, None, b""), "enrollment 9", "x");
-        assert_eq!(gone, CpsError::NotFound { what: "enrollment 9".into() });
+        assert_eq!(
+            gone,
+            CpsError::NotFound {
+                what: "enrollment 9".into()
+            }
+        );
         assert!(gone.to_string().contains("deleted"));
         let refused = CpsError::from_api(error_from_response(406, None, b""), "e", "m/t");
         assert!(refused.to_string().contains("m/t (406)"), "{refused}");
@@ -124,7 +132,9 @@ mod tests {
         assert!(!busy.is_permanent() && !busy.is_network());
         assert_eq!(busy.http_status(), Some(503));
         let offline = CpsError::from_api(
-            ApiError::Connection { detail: "refused".into() },
+            ApiError::Connection {
+                detail: "refused".into(),
+            },
             "e",
             "m",
         );

@@ -68,7 +68,10 @@ fn deployments_read_per_network_with_expiry_and_names() {
       "staging": null, "future": 1}"#;
     let deployments: Deployments = serde_json::from_str(body).expect("tolerant");
     let production = deployments.production.as_ref().expect("production");
-    assert_eq!(production.dns_names(), ["san2.example.com", "san1.example.com"]);
+    assert_eq!(
+        production.dns_names(),
+        ["san2.example.com", "san1.example.com"]
+    );
     assert_eq!(production.certificates().count(), 2);
     assert_eq!(
         production.expiry(),
@@ -139,7 +142,10 @@ fn dv_challenges_give_http_and_dns_records() {
     let records = challenges.dns_records();
     assert_eq!(records.len(), 2, "{records:?}");
     assert_eq!(records[0].name, "_acme-challenge.www.shop.example.com");
-    assert_eq!(records[0].value, "0yVISDJjpXR7BXzR5QgfA51tt-I6aKremGnPwK_lvH4");
+    assert_eq!(
+        records[0].value,
+        "0yVISDJjpXR7BXzR5QgfA51tt-I6aKremGnPwK_lvH4"
+    );
     assert_eq!(records[0].expires.as_deref(), Some("2018-09-06T17:55:17Z"));
     assert_eq!(
         records[1].name, "_acme-challenge.img.example.com",
