@@ -2,6 +2,7 @@
 //! (0 success, 1 API error, 2 usage or config error, 3 network failure).
 
 pub mod api;
+pub mod cert_survey;
 pub mod certs;
 pub mod context;
 pub mod dns_records;

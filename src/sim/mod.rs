@@ -17,6 +17,7 @@ mod auth;
 pub mod clock;
 mod connection;
 mod cps;
+mod cps_wire;
 mod cps_world;
 mod demo;
 pub mod faults;

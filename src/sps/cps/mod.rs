@@ -5,16 +5,18 @@
 //! Read-only: spsdash never changes an enrollment. The wire model is tolerant like the SPS
 //! model (unknown members kept in `extra`, missing ones optional, numbers as strings).
 
+pub mod change;
 pub mod error;
 pub mod expiry;
 pub mod model;
+mod tolerant;
 
+pub use change::{
+    AllowedInput, Challenge, ChangeStatus, DnsTxtRecord, DomainChallenges, DvChallenges, StatusInfo,
+};
 pub use error::CpsError;
 pub use expiry::{CertificateExpiry, ExpiryBand, Network, days_left, describe_days_left};
-pub use model::{
-    AllowedInput, Challenge, ChangeStatus, DeployedCertificate, Deployment, Deployments,
-    DnsTxtRecord, DomainChallenges, DvChallenges, Enrollment, PendingChange, StatusInfo,
-};
+pub use model::{DeployedCertificate, Deployment, Deployments, Enrollment, PendingChange};
 
 /// Every CPS path starts here.
 pub const CPS_BASE_PATH: &str = "/cps/v2";
