@@ -109,8 +109,21 @@ async fn expiring_exits_1_when_some_do_and_0_when_none() {
     assert!(out.stderr.contains("--within `soon`"), "{}", out.stderr);
 }
 
-const LIST_BODY: &str = r#"{"requestList":[{"spsId":1856,"jobId":44434,"enrollmentId":10002,
-  "status":"SPS Request Complete","parameters":[{"name":"cnameHostname","value":"shop.example.com"}]}]}"#;
+/// Eight complete requests, each with its own enrollment.
+fn list_body() -> String {
+    let items: Vec<String> = (0..8)
+        .map(|index| {
+            format!(
+                r#"{{"spsId":{},"jobId":{},"enrollmentId":{},"status":"SPS Request Complete",
+                "parameters":[{{"name":"cnameHostname","value":"s{index}.example.com"}}]}}"#,
+                1856 + index,
+                44434 + index,
+                10002 + index
+            )
+        })
+        .collect();
+    format!(r#"{{"requestList":[{}]}}"#, items.join(","))
+}
 
 #[tokio::test]
 async fn expiring_exits_3_when_it_cannot_find_out() {
@@ -120,7 +133,7 @@ async fn expiring_exits_3_when_it_cannot_find_out() {
         r#"{"title":"Forbidden","status":403,"detail":"Not authorized for CPS."}"#,
     ))
     .await;
-    server.script([Scripted::json(200, LIST_BODY)]);
+    server.script([Scripted::json(200, &list_body())]);
     let env = CliEnv::new();
     env.write_edgerc(&support::edgerc_text("default", &server.base_url));
     let out = env
@@ -133,9 +146,23 @@ async fn expiring_exits_3_when_it_cannot_find_out() {
         "{}",
         out.stderr
     );
+    assert_eq!(
+        out.stderr.matches("not granted").count(),
+        1,
+        "said once: {}",
+        out.stderr
+    );
     let recorded = server.recorded();
     assert_eq!(recorded[1].target, "/cps/v2/enrollments/10002");
     assert!(recorded.iter().all(|request| request.signature_ok));
+    let cps_calls = recorded
+        .iter()
+        .filter(|r| r.target.starts_with("/cps/"))
+        .count();
+    assert!(
+        cps_calls <= 4,
+        "after the first refusal the other enrollments are not asked: {cps_calls} calls"
+    );
     out.assert_no_secrets();
 
     // Nobody answers at all.

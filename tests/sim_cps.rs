@@ -59,6 +59,18 @@ async fn the_demo_has_certificates_expiring_in_3_20_and_200_days_and_a_deleted_o
         let enrollment = client.enrollment(id).await.expect("enrollment");
         assert_eq!(enrollment.id, Some(id));
     }
+    let counted = sim
+        .calls()
+        .iter()
+        .filter(|call| call.route == "/cps/v2/enrollments/{enrollmentId}/deployments")
+        .map(|call| call.count)
+        .sum::<u64>();
+    assert_eq!(
+        counted,
+        3,
+        "CPS calls are counted by route: {:?}",
+        sim.calls()
+    );
     let gone = enrollment_of(&client, "C-1EXMPL", "10001", "corporate.example.com").await;
     let error = client.enrollment(gone).await.expect_err("deleted");
     assert!(matches!(error, CpsError::NotFound { .. }), "{error:?}");

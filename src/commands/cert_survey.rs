@@ -2,6 +2,7 @@
 //! enrollment read once from CPS (enrollment and deployments), a few at a time.
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -129,8 +130,11 @@ pub async fn survey(
             }
         }
     }
+    // Once CPS says these credentials are not granted, it says so for every enrollment: the
+    // rest are not asked (their rows repeat the refusal).
+    let refused: Mutex<Option<String>> = Mutex::new(None);
     let reads = futures::stream::iter(found.into_values())
-        .map(|row| read_certificate(client, row, now))
+        .map(|row| read_certificate(client, row, now, &refused))
         .buffered(CONCURRENT_READS);
     let mut rows: Vec<CertificateRow> = reads.collect().await;
     network_trouble |= rows.iter().any(|row| row.network);
@@ -153,7 +157,17 @@ async fn read_certificate(
     client: &SpsClient,
     mut row: CertificateRow,
     now: DateTime<Utc>,
+    refused: &Mutex<Option<String>>,
 ) -> CertificateRow {
+    let earlier = refused
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some(refusal) = earlier {
+        row.unknown = true;
+        row.note = Some(refusal);
+        return row;
+    }
     let outcome = async {
         let enrollment = client.enrollment(row.enrollment_id).await?;
         let deployments = client.deployments(row.enrollment_id).await?;
@@ -171,6 +185,9 @@ async fn read_certificate(
         }
         Err(error @ CpsError::NotFound { .. }) => row.note = Some(error.to_string()),
         Err(error) => {
+            if matches!(error, CpsError::NotGranted { .. }) {
+                *refused.lock().unwrap_or_else(PoisonError::into_inner) = Some(error.to_string());
+            }
             row.unknown = true;
             row.network = error.is_network();
             row.note = Some(error.to_string());

@@ -43,6 +43,29 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
         )
 }
 
+/// The route template of a CPS path, for `/_sim/stats` (`…/enrollments/{enrollmentId}/…`).
+pub(super) fn route_template(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/cps/v2/enrollments/")?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let numeric =
+        |segment: &str| !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+    let template = match segments.as_slice() {
+        [id] if numeric(id) => "{enrollmentId}".to_string(),
+        [id, "deployments"] if numeric(id) => "{enrollmentId}/deployments".to_string(),
+        [id, "deployments", network @ ("production" | "staging")] if numeric(id) => {
+            format!("{{enrollmentId}}/deployments/{network}")
+        }
+        [id, "changes", change] if numeric(id) && numeric(change) => {
+            "{enrollmentId}/changes/{changeId}".to_string()
+        }
+        [id, "changes", change, "input", "info", kind] if numeric(id) && numeric(change) => {
+            format!("{{enrollmentId}}/changes/{{changeId}}/input/info/{kind}")
+        }
+        _ => return None,
+    };
+    Some(format!("/cps/v2/enrollments/{template}"))
+}
+
 /// A CPS answer in its media type.
 fn cps_json(media_type: &str, value: &Value) -> Response {
     match serde_json::to_vec(value) {
@@ -211,4 +234,28 @@ async fn read_challenges(
             challenges_json(request, enrollment.now, &thumbprint)
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cps_paths_are_counted_by_route() {
+        let template = |path: &str| route_template(path).unwrap_or_default();
+        assert_eq!(
+            template("/cps/v2/enrollments/10002"),
+            "/cps/v2/enrollments/{enrollmentId}"
+        );
+        assert_eq!(
+            template("/cps/v2/enrollments/10002/deployments/staging"),
+            "/cps/v2/enrollments/{enrollmentId}/deployments/staging"
+        );
+        assert_eq!(
+            template("/cps/v2/enrollments/1/changes/44434/input/info/lets-encrypt-challenges"),
+            "/cps/v2/enrollments/{enrollmentId}/changes/{changeId}/input/info/lets-encrypt-challenges"
+        );
+        assert_eq!(route_template("/cps/v2/enrollments/x"), None);
+        assert_eq!(route_template("/cps/v2/enrollments/1/elsewhere"), None);
+    }
 }
