@@ -58,6 +58,17 @@ pub struct PairArgs {
     pub group: String,
 }
 
+/// An optional group/contract pair: without it, a command covers every pair PAPI lists.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PairFilter {
+    /// Contract id (with or without `ctr_`); needs --group.
+    #[arg(long, value_name = "C", requires = "group")]
+    pub contract: Option<String>,
+    /// Group id (with or without `grp_`); needs --contract.
+    #[arg(long, value_name = "G", requires = "contract")]
+    pub group: Option<String>,
+}
+
 /// Which domains of a request a command covers.
 #[derive(Debug, Clone, Args, Default)]
 pub struct DomainSelection {
@@ -126,6 +137,29 @@ pub enum Command {
         pair: PairArgs,
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Every certificate behind the SPS requests, with its expiry and networks (reads CPS).
+    Certs {
+        #[command(flatten)]
+        pair: PairFilter,
+    },
+    /// Certificates expiring soon: exit 1 if any expires within the window, 0 if none, 3 if
+    /// it could not find out (reads CPS).
+    Expiring {
+        /// How far ahead to look: 30d, 2w, 12h (a bare number means days).
+        #[arg(long, value_name = "WINDOW", default_value = "30d")]
+        within: String,
+        #[command(flatten)]
+        pair: PairFilter,
+    },
+    /// The DNS-01 TXT records of a DV request's open challenges (reads CPS).
+    DnsRecords {
+        sps_id: String,
+        #[command(flatten)]
+        pair: PairArgs,
+        /// zone (a zone-file snippet) or json.
+        #[arg(long, value_name = "FMT", default_value = "zone")]
+        format: String,
     },
     /// Send one signed request and print the answer (like `gh api`).
     Api(ApiArgs),

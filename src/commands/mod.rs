@@ -2,7 +2,10 @@
 //! (0 success, 1 API error, 2 usage or config error, 3 network failure).
 
 pub mod api;
+pub mod cert_survey;
+pub mod certs;
 pub mod context;
+pub mod dns_records;
 pub mod dv;
 pub mod output;
 pub mod query;
@@ -110,6 +113,9 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         command @ (Command::Create { .. } | Command::AddSans { .. } | Command::EdgeHost { .. }) => {
             submit::run(global, command).await
         }
+        command @ (Command::Certs { .. }
+        | Command::Expiring { .. }
+        | Command::DnsRecords { .. }) => certs::run(global, command).await,
         command @ (Command::Redirects { .. } | Command::Webroot { .. } | Command::Check { .. }) => {
             dv::run(global, command).await
         }

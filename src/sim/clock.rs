@@ -60,6 +60,14 @@ impl WorldClock {
         state.advanced += step;
     }
 
+    /// The world time the clock started from: the instant the world was built around.
+    pub fn origin(&self) -> DateTime<Utc> {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .origin_world
+    }
+
     pub fn speed(&self) -> f64 {
         self.inner
             .lock()

@@ -49,6 +49,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(&format!("{edge_hosts}/"), post(handlers::create_edge_host))
         .route("/papi/v1/groups", get(handlers::groups))
         .route("/papi/v1/groups/", get(handlers::groups))
+        .merge(super::cps::routes())
         // Unknown paths are signed and counted too, like any call to the gateway.
         .fallback(answers::not_found)
         .layer(middleware::from_fn_with_state(

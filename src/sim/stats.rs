@@ -47,6 +47,9 @@ impl Stats {
 /// the old singular spelling count as the route they alias.
 pub fn route_template(path: &str) -> String {
     let trimmed = path.trim_end_matches('/');
+    if let Some(cps) = super::cps_wire::route_template(trimmed) {
+        return cps;
+    }
     let requests = format!("{BASE_PATH}/sps-requests");
     let single = [format!("{requests}/"), format!("{BASE_PATH}/sps-request/")]
         .into_iter()

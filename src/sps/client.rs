@@ -4,6 +4,7 @@
 //!
 //! Each attempt is signed afresh (new timestamp and nonce: the gateway refuses a reused nonce).
 
+mod cps;
 mod endpoint;
 mod response;
 mod retry;

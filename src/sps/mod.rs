@@ -1,6 +1,7 @@
 //! The SPS API: the wire model, form encoding, errors and the HTTP client.
 
 pub mod client;
+pub mod cps;
 pub mod error;
 pub mod form;
 pub mod history;

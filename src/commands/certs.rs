@@ -1,0 +1,292 @@
+//! `certs`, `expiring` (and, in `dns_records.rs`, `dns-records`): the certificates behind the
+//! SPS requests, read from CPS through the shared `enrollmentId`.
+//!
+//! `expiring` is made for cron: exit 1 when any certificate expires within the window, 0 when
+//! none does, 3 when it could not find out (CPS not granted, network down, a pair unreadable).
+//! An enrollment CPS answers 404 for has no certificate to expire: it is noted, not unknown.
+
+use chrono::{Duration, Utc};
+
+use crate::cli::{Command, GlobalArgs, PairFilter};
+use crate::sps::cps::describe_days_left;
+use crate::sps::model::GroupContract;
+
+use super::cert_survey::{CertificateRow, NetworkState, Survey, survey};
+use super::output::{Table, print, print_json};
+use super::query::group_contract;
+use super::{CommandError, CommandResult, Context, Exit};
+
+pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
+    match command {
+        Command::Certs { pair } => {
+            let pair = filter(&pair)?;
+            let context = Context::open(global).await?;
+            certs(&context, pair.as_ref()).await
+        }
+        Command::Expiring { within, pair } => {
+            let window = parse_window(&within)?;
+            let pair = filter(&pair)?;
+            let context = Context::open(global).await?;
+            expiring(&context, pair.as_ref(), window).await
+        }
+        Command::DnsRecords {
+            sps_id,
+            pair,
+            format,
+        } => super::dns_records::run(global, &sps_id, &pair, &format).await,
+        _ => Err(CommandError::usage("not a certificate command")),
+    }
+}
+
+fn filter(pair: &PairFilter) -> Result<Option<GroupContract>, CommandError> {
+    match (&pair.contract, &pair.group) {
+        (Some(contract), Some(group)) => group_contract(&crate::cli::PairArgs {
+            contract: contract.clone(),
+            group: group.clone(),
+        })
+        .map(Some),
+        (None, None) => Ok(None),
+        _ => Err(CommandError::usage(
+            "give --contract and --group together, or neither for every pair",
+        )),
+    }
+}
+
+/// `30d`, `2w`, `12h`, or a bare number of days.
+pub fn parse_window(text: &str) -> Result<Duration, CommandError> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((at, unit)) if unit.is_ascii_alphabetic() => (&text[..at], unit),
+        _ => (text, 'd'),
+    };
+    let count: i64 = number
+        .trim()
+        .parse()
+        .ok()
+        .filter(|count| *count >= 0)
+        .ok_or_else(|| {
+            CommandError::usage(format!(
+                "--within `{text}` is not a window; use e.g. 30d, 2w or 12h"
+            ))
+        })?;
+    let window = match unit.to_ascii_lowercase() {
+        'd' => Duration::try_days(count),
+        'w' => Duration::try_weeks(count),
+        'h' => Duration::try_hours(count),
+        _ => None,
+    };
+    window.ok_or_else(|| {
+        CommandError::usage(format!(
+            "--within `{text}`: the unit must be d (days), w (weeks) or h (hours)"
+        ))
+    })
+}
+
+async fn certs(context: &Context, only: Option<&GroupContract>) -> CommandResult {
+    let now = Utc::now();
+    let survey = survey(&context.client, only, now).await?;
+    if context.global.json {
+        print_json(&survey.rows)?;
+    } else if survey.rows.is_empty() {
+        print("No SPS request of these credentials has a CPS enrollment yet.\n")?;
+    } else {
+        let mut table = Table::new([
+            "ENROLLMENT",
+            "CERTIFICATE",
+            "TYPE",
+            "PRODUCTION EXPIRES",
+            "LEFT",
+            "STAGING EXPIRES",
+            "NAMES",
+            "PENDING",
+            "SPS IDS",
+        ]);
+        for row in &survey.rows {
+            table.push([
+                row.enrollment_id.to_string(),
+                row.common_name
+                    .clone()
+                    .or_else(|| row.cname_hostname.clone())
+                    .unwrap_or_else(|| "-".to_string()),
+                row.validation_type
+                    .as_deref()
+                    .map_or("-".to_string(), str::to_ascii_uppercase),
+                expiry_cell(row.production.as_ref(), row),
+                row.production.as_ref().map_or("-".to_string(), |state| {
+                    describe_days_left(state.expiry, now)
+                }),
+                expiry_cell(row.staging.as_ref(), row),
+                names_cell(row),
+                match row.pending_changes {
+                    0 => "-".to_string(),
+                    count => count.to_string(),
+                },
+                ids(&row.sps_ids),
+            ]);
+        }
+        print(&table.render())?;
+    }
+    report_problems(&survey, false);
+    if survey.has_unknowns() {
+        return Ok(if survey.network_trouble {
+            Exit::Network
+        } else {
+            Exit::Api
+        });
+    }
+    Ok(Exit::Success)
+}
+
+async fn expiring(
+    context: &Context,
+    only: Option<&GroupContract>,
+    window: Duration,
+) -> CommandResult {
+    let now = Utc::now();
+    // Whatever stopped the survey, the answer is "could not find out", never "found some".
+    let survey = survey(&context.client, only, now)
+        .await
+        .map_err(|error| CommandError {
+            exit: Exit::Network,
+            ..error
+        })?;
+    let until = now + window;
+    let soon: Vec<&CertificateRow> = survey
+        .rows
+        .iter()
+        .filter(|row| {
+            row.production
+                .as_ref()
+                .is_some_and(|state| state.expiry <= until)
+        })
+        .collect();
+    let window_words = describe_window(window);
+    if context.global.json {
+        print_json(&serde_json::json!({
+            "now": now,
+            "within": window_words,
+            "expiring": soon,
+            "unknown": survey.failures.iter().cloned().chain(
+                survey.rows.iter().filter(|row| row.unknown).filter_map(|row| row.note.clone())
+            ).collect::<Vec<_>>(),
+        }))?;
+    } else if soon.is_empty() {
+        let checked = survey
+            .rows
+            .iter()
+            .filter(|row| row.production.is_some())
+            .count();
+        print(&format!(
+            "No certificate expires within {window_words} ({checked} deployed certificates checked).\n"
+        ))?;
+    } else {
+        let mut table = Table::new(["EXPIRES", "LEFT", "CERTIFICATE", "ENROLLMENT", "SPS IDS"]);
+        for row in &soon {
+            if let Some(state) = &row.production {
+                table.push([
+                    state.expiry.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    describe_days_left(state.expiry, now),
+                    row.common_name
+                        .clone()
+                        .or_else(|| row.cname_hostname.clone())
+                        .unwrap_or_else(|| "-".to_string()),
+                    row.enrollment_id.to_string(),
+                    ids(&row.sps_ids),
+                ]);
+            }
+        }
+        print(&table.render())?;
+    }
+    report_problems(&survey, true);
+    if !soon.is_empty() {
+        Ok(Exit::Api)
+    } else if survey.has_unknowns() {
+        Ok(Exit::Network)
+    } else {
+        Ok(Exit::Success)
+    }
+}
+
+/// Each problem on stderr; a missing CPS grant fails every enrollment alike, so it is said once.
+/// `only_unknowns` leaves out what is merely worth knowing (a deleted enrollment), so that a
+/// cron job mails only when something is wrong.
+fn report_problems(survey: &Survey, only_unknowns: bool) {
+    for failure in &survey.failures {
+        eprintln!("spsdash: {failure}");
+    }
+    let mut refused = 0;
+    for row in &survey.rows {
+        let Some(note) = row.note.as_ref().filter(|_| row.unknown || !only_unknowns) else {
+            continue;
+        };
+        if note.starts_with("CPS is not granted") {
+            refused += 1;
+            if refused > 1 {
+                continue;
+            }
+        }
+        eprintln!("spsdash: enrollment {}: {note}", row.enrollment_id);
+    }
+    if refused > 1 {
+        eprintln!(
+            "spsdash: ({} more enrollments refused the same way)",
+            refused - 1
+        );
+    }
+}
+
+fn expiry_cell(state: Option<&NetworkState>, row: &CertificateRow) -> String {
+    match state {
+        Some(state) => state.expiry.format("%Y-%m-%d").to_string(),
+        None if row.unknown => "?".to_string(),
+        None => "-".to_string(),
+    }
+}
+
+/// `2/3`: names deployed on production of those requested.
+fn names_cell(row: &CertificateRow) -> String {
+    let deployed = row
+        .production
+        .as_ref()
+        .map_or(0, |state| state.dns_names.len());
+    match row.sans_requested.len() {
+        0 => "-".to_string(),
+        requested => format!("{deployed}/{requested}"),
+    }
+}
+
+fn ids(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn describe_window(window: Duration) -> String {
+    let hours = window.num_hours();
+    if hours % 24 == 0 {
+        match hours / 24 {
+            1 => "1 day".to_string(),
+            days => format!("{days} days"),
+        }
+    } else {
+        format!("{hours} hours")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_in_days_weeks_and_hours() {
+        assert_eq!(parse_window("30d").ok(), Some(Duration::days(30)));
+        assert_eq!(parse_window("30").ok(), Some(Duration::days(30)));
+        assert_eq!(parse_window(" 2w ").ok(), Some(Duration::weeks(2)));
+        assert_eq!(parse_window("12H").ok(), Some(Duration::hours(12)));
+        for bad in ["", "d", "-3d", "30y", "thirty"] {
+            let error = parse_window(bad).expect_err(bad);
+            assert_eq!(error.exit, Exit::Usage, "{bad}");
+            assert!(error.message.contains("--within"), "{}", error.message);
+        }
+        assert_eq!(describe_window(Duration::days(30)), "30 days");
+        assert_eq!(describe_window(Duration::hours(12)), "12 hours");
+    }
+}

@@ -1,0 +1,41 @@
+//! CPS, the Certificate Provisioning System behind SPS: SPS and CPS share the `enrollmentId`,
+//! so every SPS request that has one can be followed to its certificate — what is deployed on
+//! each network, when it expires, and what a pending change (a renewal, a modSan) waits for.
+//!
+//! Read-only: spsdash never changes an enrollment. The wire model is tolerant like the SPS
+//! model (unknown members kept in `extra`, missing ones optional, numbers as strings).
+
+pub mod change;
+pub mod error;
+pub mod expiry;
+pub mod model;
+mod tolerant;
+
+pub use change::{
+    AllowedInput, Challenge, ChangeStatus, DnsTxtRecord, DomainChallenges, DvChallenges, StatusInfo,
+};
+pub use error::CpsError;
+pub use expiry::{CertificateExpiry, ExpiryBand, Network, days_left, describe_days_left};
+pub use model::{DeployedCertificate, Deployment, Deployments, Enrollment, PendingChange};
+
+/// Every CPS path starts here.
+pub const CPS_BASE_PATH: &str = "/cps/v2";
+
+/// `GET /cps/v2/enrollments/{id}`.
+pub const ENROLLMENT_MEDIA_TYPE: &str = "application/vnd.akamai.cps.enrollment.v11+json";
+/// `GET /cps/v2/enrollments/{id}/deployments`: both networks.
+pub const DEPLOYMENTS_MEDIA_TYPE: &str = "application/vnd.akamai.cps.deployments.v8+json";
+/// `GET /cps/v2/enrollments/{id}/deployments/production` (or `/staging`): one network.
+pub const DEPLOYMENT_MEDIA_TYPE: &str = "application/vnd.akamai.cps.deployment.v8+json";
+/// `GET` of a pending change's `location`.
+pub const CHANGE_MEDIA_TYPE: &str = "application/vnd.akamai.cps.change.v2+json";
+/// `GET` of the `info` path of a change's `lets-encrypt-challenges` allowed input.
+pub const DV_CHALLENGES_MEDIA_TYPE: &str = "application/vnd.akamai.cps.dv-challenges.v2+json";
+
+/// The `allowedInput[].type` whose `info` lists the Let's Encrypt challenges.
+pub const LETS_ENCRYPT_CHALLENGES: &str = "lets-encrypt-challenges";
+
+/// `/cps/v2/enrollments/{id}`.
+pub fn enrollment_path(enrollment_id: u64) -> String {
+    format!("{CPS_BASE_PATH}/enrollments/{enrollment_id}")
+}
