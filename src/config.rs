@@ -15,6 +15,10 @@ use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 pub use export_format::{ExportFormat, UnknownExportFormat};
 pub use load::ConfigError;
 
+/// The one way spsdash says it refused to send because of `read_only` (or `--read-only`);
+/// each place adds what to do there.
+pub const READ_ONLY_REFUSAL: &str = "Read-only mode: nothing is submitted";
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {

@@ -1,5 +1,6 @@
 //! Keys and paste: what each action of the keymap does to the state.
 
+use crate::config::READ_ONLY_REFUSAL;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::{self, Action};
@@ -45,9 +46,9 @@ impl App {
                 WizardOutcome::Submit(_) if self.config.read_only => {
                     if let Some(wizard) = self.wizard.as_mut() {
                         wizard.submit_failed(&crate::sps::ApiError::Request {
-                            detail: "read-only mode: nothing is submitted (drop --read-only or \
-                                     read_only in the config to submit)"
-                                .to_string(),
+                            detail: format!(
+                                "{READ_ONLY_REFUSAL} (drop --read-only or read_only in the config to submit)"
+                            ),
                         });
                     }
                 }
@@ -308,7 +309,7 @@ impl App {
         let Some((pair, request)) = self.target_request() else {
             return;
         };
-        let is_san = matches!(request.create_type(), Some("san") | Some("modSan"));
+        let is_san = request.is_san();
         let (Some(job_id), true, true) = (
             request.job_id,
             is_san,

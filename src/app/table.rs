@@ -97,7 +97,7 @@ impl Row {
         let kind = request.create_type().unwrap_or("").to_string();
         let validation = request
             .validation()
-            .map_or("", |validation| validation.label());
+            .map_or("", |validation| validation.short());
         let (domains_valid, domains_total) = request.domains_valid();
         let last_change = request.last_status_change_at();
         let last_change_iso = match last_change {

@@ -60,7 +60,8 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> CommandResult {
     }
     if context.config.read_only && request.method != "GET" && request.method != "HEAD" {
         return Err(CommandError::usage(format!(
-            "read-only mode: refusing to send {} (drop --read-only or read_only in the config)",
+            "{}: refusing to send {} (drop --read-only or read_only in the config)",
+            crate::config::READ_ONLY_REFUSAL,
             request.method
         )));
     }

@@ -161,9 +161,9 @@ pub fn render_request(request: &SpsRequest) -> String {
 /// `single`/`wildcard`/`san`/`modSan` and OV/DV, when the parameters say.
 fn kind(request: &SpsRequest) -> String {
     match (request.create_type(), request.validation()) {
-        (Some(kind), Some(validation)) => format!("{kind} {}", validation.label()),
+        (Some(kind), Some(validation)) => format!("{kind} {}", validation.short()),
         (Some(kind), None) => kind.to_string(),
-        (None, Some(validation)) => validation.label().to_string(),
+        (None, Some(validation)) => validation.short().to_string(),
         (None, None) => "-".to_string(),
     }
 }

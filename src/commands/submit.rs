@@ -12,7 +12,7 @@ use chrono::Utc;
 
 use crate::cli::{Command, GlobalArgs, PairArgs};
 use crate::sps::request::{
-    AddSans, CheckedRequest, EdgeHost, IpVersion, NewCertificate, Problem, Validation,
+    AddSans, CheckedRequest, EdgeHost, FieldProblem, IpVersion, NewCertificate, Validation,
 };
 use crate::sps::submission::outcome_of;
 use crate::sps::{ApiError, GroupContract, SpsClient, SpsRequest};
@@ -78,7 +78,7 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             let ip_version = match ip_version.map(IpVersion::try_from).transpose() {
                 Ok(version) => version,
                 Err(message) => {
-                    problems.push(Problem::new("ip_version", message));
+                    problems.push(FieldProblem::new("ip_version", message));
                     None
                 }
             };
@@ -119,7 +119,7 @@ fn read_request_file(path: &Path) -> Result<NewCertificate, CommandError> {
 }
 
 /// Exit 2 with one line per problem, each starting with its field.
-fn refused(source: &str, problems: &[Problem]) -> CommandError {
+fn refused(source: &str, problems: &[FieldProblem]) -> CommandError {
     let count = problems.len();
     let noun = if count == 1 { "problem" } else { "problems" };
     let mut message = format!("{source}: {count} {noun}, nothing was sent:");
@@ -239,10 +239,10 @@ pub async fn deliver(
         return Ok(Exit::Success);
     }
     if delivery.read_only {
-        return Err(CommandError::usage(
-            "read-only mode (--read-only or read_only in the config): nothing is submitted; \
-             add --dry-run to see the request",
-        ));
+        return Err(CommandError::usage(format!(
+            "{} (--read-only or read_only in the config); add --dry-run to see the request",
+            crate::config::READ_ONLY_REFUSAL
+        )));
     }
     let journal = delivery.journal.ok_or_else(|| {
         CommandError::usage(

@@ -74,7 +74,8 @@ pub struct DomainPlan {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+/// How a simulated request ends, decided when it is made.
+pub enum PlannedEnd {
     Complete,
     Cancelled,
     /// Edge-host requests only: the hostname already exists (a terminal failure).
@@ -90,7 +91,7 @@ pub struct Plan {
     pub domains: Vec<DomainPlan>,
     /// Time CPS takes once validation is done (OV: days).
     pub cps: Duration,
-    pub outcome: Outcome,
+    pub outcome: PlannedEnd,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,11 +262,11 @@ fn cps_phase(
         };
     }
     let (status, progress) = match plan.outcome {
-        Outcome::Complete | Outcome::EdgeHostExists => (
+        PlannedEnd::Complete | PlannedEnd::EdgeHostExists => (
             COMPLETE,
             format!("Certificate deployed; {cname_hostname}.edgekey.net is ready."),
         ),
-        Outcome::Cancelled => (
+        PlannedEnd::Cancelled => (
             CANCELLED,
             "The CPS enrollment was cancelled before the certificate was deployed.".to_string(),
         ),
@@ -288,7 +289,7 @@ fn edge_host(
     let edge_hostname = format!("{cname_hostname}.edgekey.net");
     let (status, progress, last_change) = if now < opened {
         (PENDING, "Queued.".to_string(), plan.created)
-    } else if plan.outcome == Outcome::EdgeHostExists {
+    } else if plan.outcome == PlannedEnd::EdgeHostExists {
         (
             EDGE_HOST_EXISTS,
             format!("error: the edge hostname {edge_hostname} already exists."),
@@ -300,7 +301,7 @@ fn edge_host(
             format!("Creating the edge hostname {edge_hostname}."),
             opened,
         )
-    } else if plan.outcome == Outcome::Cancelled {
+    } else if plan.outcome == PlannedEnd::Cancelled {
         (
             CANCELLED,
             format!("Creating {edge_hostname} was cancelled."),

@@ -17,7 +17,7 @@ fn domain(name: &str, fate: DomainFate) -> DomainPlan {
     }
 }
 
-fn dv_plan(domains: Vec<DomainPlan>, outcome: Outcome) -> Plan {
+fn dv_plan(domains: Vec<DomainPlan>, outcome: PlannedEnd) -> Plan {
     Plan {
         created: t0(),
         pending: Duration::minutes(3),
@@ -54,7 +54,7 @@ fn dv_request_walks_from_pending_to_complete() {
                 },
             ),
         ],
-        Outcome::Complete,
+        PlannedEnd::Complete,
     );
     let pending = at(&plan, 1);
     assert_eq!(pending.status, PENDING);
@@ -99,7 +99,7 @@ fn a_domain_needing_the_user_waits_until_fixed() {
             ),
             domain("b.example.com", DomainFate::NeedsUser),
         ],
-        Outcome::Complete,
+        PlannedEnd::Complete,
     );
     let waiting = at(&plan, 60 * 24);
     assert_eq!(waiting.status, AWAITING_USER);
@@ -124,7 +124,7 @@ fn an_invalid_domain_shows_its_error_and_recovers_when_fixed() {
                 error: "404 from the challenge URL".to_string(),
             },
         )],
-        Outcome::Complete,
+        PlannedEnd::Complete,
     );
     assert_eq!(at(&plan, 5).domains[0].status, AWAITING_USER);
     let failed = at(&plan, 8);
@@ -144,7 +144,7 @@ fn an_invalid_domain_shows_its_error_and_recovers_when_fixed() {
 fn unvalidated_challenges_expire_and_cancel_the_request() {
     let plan = dv_plan(
         vec![domain("d.example.com", DomainFate::NeedsUser)],
-        Outcome::Complete,
+        PlannedEnd::Complete,
     );
     let expired = at(&plan, 3 + 60 * 24 * 7);
     assert_eq!(expired.status, CANCELLED);
@@ -163,7 +163,7 @@ fn ov_runs_for_days_and_may_be_cancelled() {
         pending: Duration::minutes(5),
         domains: Vec::new(),
         cps: Duration::days(3),
-        outcome: Outcome::Cancelled,
+        outcome: PlannedEnd::Cancelled,
     };
     let ov = |minutes: i64| {
         snapshot(
@@ -193,7 +193,7 @@ fn edge_host_requests_create_or_fail_on_an_existing_hostname() {
         pending: Duration::minutes(1),
         domains: Vec::new(),
         cps: Duration::minutes(20),
-        outcome: Outcome::Complete,
+        outcome: PlannedEnd::Complete,
     };
     let edge = |plan: &Plan, minutes: i64| {
         snapshot(
@@ -210,7 +210,7 @@ fn edge_host_requests_create_or_fail_on_an_existing_hostname() {
     assert!(!creating.progress.contains("error"));
     assert_eq!(edge(&plan, 30).status, COMPLETE);
 
-    plan.outcome = Outcome::EdgeHostExists;
+    plan.outcome = PlannedEnd::EdgeHostExists;
     let failed = edge(&plan, 30);
     assert_eq!(failed.status, EDGE_HOST_EXISTS);
     assert!(failed.progress.contains("error"));

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::lifecycle::{CertKind, DomainFate, DomainPlan, Issuer, Outcome, Plan};
+use super::lifecycle::{CertKind, DomainFate, DomainPlan, Issuer, Plan, PlannedEnd};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Story {
@@ -117,7 +117,7 @@ pub fn plan(
         pending: minutes(rng, 1, 4),
         domains: Vec::new(),
         cps,
-        outcome: Outcome::Complete,
+        outcome: PlannedEnd::Complete,
     };
     match story {
         Story::Submitted => {
@@ -185,9 +185,9 @@ pub fn plan(
         Story::Complete | Story::Cancelled | Story::EdgeExists => {
             plan.created = now - minutes(rng, 60 * 24 * 6, 60 * 24 * 300);
             plan.outcome = match story {
-                Story::Complete => Outcome::Complete,
-                Story::Cancelled => Outcome::Cancelled,
-                _ => Outcome::EdgeHostExists,
+                Story::Complete => PlannedEnd::Complete,
+                Story::Cancelled => PlannedEnd::Cancelled,
+                _ => PlannedEnd::EdgeHostExists,
             };
         }
         Story::Expired => {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::lifecycle::{self, CertKind, Issuer, Outcome, Plan, Snapshot};
+use super::lifecycle::{self, CertKind, Issuer, Plan, PlannedEnd, Snapshot};
 use super::stories::{self, Story};
 use super::validate::{InvalidItem, NewRequest};
 
@@ -312,7 +312,7 @@ impl World {
             &mut self.rng,
         );
         if exists {
-            plan.outcome = Outcome::EdgeHostExists;
+            plan.outcome = PlannedEnd::EdgeHostExists;
         }
         Ok(self.insert(Draft {
             contract_id: contract_id.to_string(),

@@ -38,7 +38,7 @@ pub struct SpsErrors {
 /// An `application/problem+json` answer from the API gateway.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Problem {
+pub struct ApiProblem {
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
@@ -61,7 +61,10 @@ pub enum ApiError {
         items: Vec<InvalidItem>,
     },
     /// The gateway answered with problem+json (signature, grants, rate limit…).
-    Problem { status: u16, problem: Box<Problem> },
+    Problem {
+        status: u16,
+        problem: Box<ApiProblem>,
+    },
     /// An HTTP error status whose body said nothing usable.
     Status { status: u16, excerpt: String },
     /// No answer within the time limit.

@@ -15,3 +15,4 @@ pub use model::{DvStatus, GroupContract, RequestState, SpsRequest};
 pub mod hostname;
 pub mod request;
 pub mod submission;
+pub mod validation;

@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::lenient;
+pub use super::validation::Validation;
+
+/// `createType` of a SAN certificate.
+pub const CREATE_TYPE_SAN: &str = "san";
+/// `createType` of a change to a SAN certificate's names.
+pub const CREATE_TYPE_MOD_SAN: &str = "modSan";
 
 /// A group/contract pair, the scope of every SPS call. Ids are stored without PAPI's
 /// `ctr_`/`grp_` prefixes, as SPS wants them.
@@ -173,12 +179,21 @@ impl SpsRequest {
         self.parameter("createType")
     }
 
+    /// A SAN certificate, or a change of one (`modSan`): the kinds that can take more names.
+    pub fn is_san(&self) -> bool {
+        self.create_type().is_some_and(|kind| {
+            kind.eq_ignore_ascii_case(CREATE_TYPE_SAN)
+                || kind.eq_ignore_ascii_case(CREATE_TYPE_MOD_SAN)
+        })
+    }
+
     /// DV when the issuer is Let's Encrypt or domains carry validation records; OV when the
     /// issuer says so; unknown otherwise.
     pub fn validation(&self) -> Option<Validation> {
         match self.parameter("issuer") {
-            Some(issuer) if issuer.eq_ignore_ascii_case("lets-encrypt") => Some(Validation::Dv),
-            Some(_) => Some(Validation::Ov),
+            // Any issuer but Let's Encrypt validates the organization (older requests name
+            // CAs the request model no longer offers).
+            Some(issuer) => Some(Validation::from_issuer(issuer).unwrap_or(Validation::Ov)),
             None if !self.dv_status.is_empty() => Some(Validation::Dv),
             None => None,
         }
@@ -196,23 +211,6 @@ impl SpsRequest {
             .filter(|domain| domain.status.as_str() == DomainStatus::VALID)
             .count();
         (valid, self.dv_status.len())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Validation {
-    /// Organization validation (Symantec).
-    Ov,
-    /// Domain validation (Let's Encrypt), SAN only.
-    Dv,
-}
-
-impl Validation {
-    pub fn label(self) -> &'static str {
-        match self {
-            Validation::Ov => "OV",
-            Validation::Dv => "DV",
-        }
     }
 }
 

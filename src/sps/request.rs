@@ -17,6 +17,7 @@ pub use wire::{field_for_wire_name, wire_name_for_field};
 use super::client::PostEndpoint;
 use super::form::FormBody;
 use super::hostname::{Hostname, Wildcard, parse_hostname};
+pub use super::validation::Validation;
 
 /// How many names one SAN certificate holds, the common name included.
 pub const MAX_SAN_NAMES: usize = 100;
@@ -58,76 +59,10 @@ impl CertificateKind {
     }
 }
 
-/// Who validates: OV with Symantec, DV with Let's Encrypt (SAN only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum Validation {
-    #[default]
-    Ov,
-    Dv,
-}
-
-impl Validation {
-    pub const ALL: [Validation; 2] = [Validation::Ov, Validation::Dv];
-
-    /// The `issuer` on the wire.
-    pub fn issuer(self) -> &'static str {
-        match self {
-            Validation::Ov => "symantec",
-            Validation::Dv => "lets-encrypt",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Validation::Ov => "OV: organization validation, Symantec (days or longer)",
-            Validation::Dv => "DV: domain validation, Let's Encrypt (SAN only, valid one year)",
-        }
-    }
-
-    /// From a request's `issuer` parameter (`symantec`, `lets-encrypt`).
-    pub fn from_issuer(issuer: &str) -> Option<Validation> {
-        match issuer.trim().to_ascii_lowercase().as_str() {
-            "symantec" => Some(Validation::Ov),
-            "lets-encrypt" => Some(Validation::Dv),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Validation::Ov => "ov",
-            Validation::Dv => "dv",
-        }
-    }
-}
-
 /// Why DV cannot be chosen for a kind, if it cannot.
 pub fn dv_refusal(kind: CertificateKind) -> Option<&'static str> {
     (kind != CertificateKind::San)
         .then_some("DV (Let's Encrypt) is only available for SAN certificates; use OV (Symantec) or a SAN certificate")
-}
-
-impl TryFrom<String> for Validation {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "ov" | "symantec" => Ok(Validation::Ov),
-            "dv" | "lets-encrypt" | "letsencrypt" => Ok(Validation::Dv),
-            "geotrust" | "cybertrust" => Err(format!(
-                "{text} is no longer supported by SPS; use \"ov\" (Symantec) or \"dv\" (Let's Encrypt, SAN only)"
-            )),
-            _ => Err(format!(
-                "unknown validation `{text}`; use \"ov\" (Symantec) or \"dv\" (Let's Encrypt, SAN only)"
-            )),
-        }
-    }
-}
-
-impl From<Validation> for String {
-    fn from(validation: Validation) -> String {
-        validation.as_str().to_string()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -305,14 +240,14 @@ pub struct EdgeHost {
 /// One thing wrong with a request: the field (REQ.toml path, e.g. `admin_contact.email` or
 /// `sans[2]`) and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
+pub struct FieldProblem {
     pub field: String,
     pub message: String,
 }
 
-impl Problem {
+impl FieldProblem {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem {
+        FieldProblem {
             field: field.into(),
             message: message.into(),
         }
@@ -328,7 +263,7 @@ impl Problem {
     }
 }
 
-impl std::fmt::Display for Problem {
+impl std::fmt::Display for FieldProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.message)
     }
@@ -372,7 +307,7 @@ impl NewCertificate {
     }
 
     /// Every check; on success the exact form body.
-    pub fn check(&self) -> Result<CheckedRequest, Vec<Problem>> {
+    pub fn check(&self) -> Result<CheckedRequest, Vec<FieldProblem>> {
         wire::check_new_certificate(self)
     }
 
@@ -393,34 +328,37 @@ impl NewCertificate {
 impl AddSans {
     /// Every check. `names_on_certificate` (when known) catches names already there and the
     /// 100-name limit.
-    pub fn check(&self, names_on_certificate: &[String]) -> Result<CheckedRequest, Vec<Problem>> {
+    pub fn check(
+        &self,
+        names_on_certificate: &[String],
+    ) -> Result<CheckedRequest, Vec<FieldProblem>> {
         wire::check_add_sans(self, names_on_certificate)
     }
 }
 
 impl EdgeHost {
-    pub fn check(&self) -> Result<CheckedRequest, Vec<Problem>> {
+    pub fn check(&self) -> Result<CheckedRequest, Vec<FieldProblem>> {
         wire::check_edge_host(self)
     }
 }
 
 /// Checks one hostname field, turning the error into a problem for `field`.
 fn hostname_field(
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<FieldProblem>,
     field: &str,
     input: &str,
     wildcard: Wildcard,
 ) -> Option<Hostname> {
     parse_hostname(input, wildcard)
-        .map_err(|message| problems.push(Problem::new(field, message)))
+        .map_err(|message| problems.push(FieldProblem::new(field, message)))
         .ok()
 }
 
 /// A required free-text field.
-fn required(problems: &mut Vec<Problem>, field: &str, value: &str) -> Option<String> {
+fn required(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> Option<String> {
     let value = value.trim();
     if value.is_empty() {
-        problems.push(Problem::new(field, "required"));
+        problems.push(FieldProblem::new(field, "required"));
         None
     } else {
         Some(value.to_string())
@@ -429,13 +367,13 @@ fn required(problems: &mut Vec<Problem>, field: &str, value: &str) -> Option<Str
 
 /// A field checked by one of the shape checks.
 fn shaped(
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<FieldProblem>,
     field: &str,
     value: &str,
     check: fn(&str) -> Result<String, String>,
 ) -> Option<String> {
     check(value)
-        .map_err(|message| problems.push(Problem::new(field, message)))
+        .map_err(|message| problems.push(FieldProblem::new(field, message)))
         .ok()
 }
 

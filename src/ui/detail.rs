@@ -77,7 +77,7 @@ fn render_summary(
         opt(request.job_id),
         opt(request.enrollment_id),
         request.create_type().unwrap_or("-"),
-        request.validation().map_or("-", |v| v.label()),
+        request.validation().map_or("-", |v| v.short()),
         request.common_name().unwrap_or("-"),
     );
     let change = match request.last_status_change_at() {

@@ -231,7 +231,10 @@ fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
     if wizard.read_only {
         wizard.set_notice(
             NoticeLevel::Warning,
-            "Read-only mode: nothing is submitted. The draft is kept; restart without --read-only to send it.",
+            format!(
+                "{}. The draft is kept; restart without --read-only to send it.",
+                crate::config::READ_ONLY_REFUSAL
+            ),
         );
         return WizardOutcome::Continue;
     }

@@ -30,7 +30,7 @@ pub use view::{FieldView, ListItemView, ReviewView};
 
 use crate::config::ProfileConfig;
 use crate::sps::client::PostEndpoint;
-use crate::sps::request::{CheckedRequest, Problem, Validation, field_for_wire_name};
+use crate::sps::request::{CheckedRequest, FieldProblem, Validation, field_for_wire_name};
 use crate::sps::{ApiError, FormBody, GroupContract};
 use values::Values;
 
@@ -85,13 +85,13 @@ pub struct Wizard {
     focus: usize,
     values: Values,
     /// The model's problems with the current values (refreshed after every change).
-    problems: Vec<Problem>,
+    problems: Vec<FieldProblem>,
     /// The request exactly as it would be sent, when there are no problems.
     checked: Option<CheckedRequest>,
     /// Steps the operator tried to leave: their empty required fields say so too.
     attempted: BTreeSet<Step>,
     /// What SPS said about fields in its last 400.
-    server_problems: Vec<Problem>,
+    server_problems: Vec<FieldProblem>,
     notice: Option<Notice>,
     in_flight: bool,
     /// The last submission got no answer: it may exist, so another one needs a deliberate `S`.
@@ -264,11 +264,11 @@ impl Wizard {
     }
 
     /// Every problem with the current values (checked or said by SPS).
-    pub fn problems(&self) -> &[Problem] {
+    pub fn problems(&self) -> &[FieldProblem] {
         &self.problems
     }
 
-    pub fn server_problems(&self) -> &[Problem] {
+    pub fn server_problems(&self) -> &[FieldProblem] {
         &self.server_problems
     }
 
@@ -302,7 +302,7 @@ impl Wizard {
                     .or_else(|| item.validation.clone())
                     .unwrap_or_else(|| "refused by SPS".to_string());
                 self.server_problems
-                    .push(Problem::new(field, format!("SPS: {message}")));
+                    .push(FieldProblem::new(field, format!("SPS: {message}")));
             }
         }
         let text = if error.is_network() || matches!(error, ApiError::Decode { .. }) {
@@ -392,7 +392,7 @@ impl Wizard {
 
     /// The problem to show next to `field`: what SPS said, else the check's, once the field
     /// has a value or the operator tried to leave the step.
-    fn shown_problem(&self, field: &str) -> Option<&Problem> {
+    fn shown_problem(&self, field: &str) -> Option<&FieldProblem> {
         if let Some(problem) = self.server_problems.iter().find(|p| p.field == field) {
             return Some(problem);
         }

@@ -10,7 +10,7 @@ use super::steps::Flow;
 use crate::config::ProfileConfig;
 use crate::sps::hostname::split_name_list;
 use crate::sps::request::{
-    AddSans, CertificateKind, CheckedRequest, EdgeHost, IpVersion, NewCertificate, Problem,
+    AddSans, CertificateKind, CheckedRequest, EdgeHost, FieldProblem, IpVersion, NewCertificate,
     SignatureAlgorithm, Validation,
 };
 
@@ -149,7 +149,11 @@ impl Values {
     }
 
     /// Drops every name of a list that has a problem.
-    pub fn drop_names_with_problems(&mut self, key: &'static str, problems: &[Problem]) -> usize {
+    pub fn drop_names_with_problems(
+        &mut self,
+        key: &'static str,
+        problems: &[FieldProblem],
+    ) -> usize {
         let bad: Vec<usize> = problems
             .iter()
             .filter_map(|problem| {
@@ -248,7 +252,7 @@ impl Values {
     }
 
     /// The one validation the commands use too.
-    pub fn check(&self, flow: Flow) -> Result<CheckedRequest, Vec<Problem>> {
+    pub fn check(&self, flow: Flow) -> Result<CheckedRequest, Vec<FieldProblem>> {
         match flow {
             Flow::NewCertificate => self.new_certificate().check(),
             Flow::AddDomains => self.add_sans().check(&self.names_on_certificate),

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::sps::ApiError;
-use crate::sps::error::{Problem, SpsErrorEnvelope};
+use crate::sps::error::{ApiProblem, SpsErrorEnvelope};
 
 /// Longest body excerpt kept in an error line.
 const EXCERPT_CHARS: usize = 160;
@@ -33,7 +33,7 @@ pub fn error_from_response(status: u16, content_type: Option<&str>, body: &[u8])
     let says_problem = content_type.is_some_and(|kind| kind.contains("problem+json"));
     if let Some(value) = json.as_ref().filter(|value| {
         says_problem || value.get("title").is_some() || value.get("detail").is_some()
-    }) && let Ok(problem) = serde_json::from_value::<Problem>(value.clone())
+    }) && let Ok(problem) = serde_json::from_value::<ApiProblem>(value.clone())
     {
         return ApiError::Problem {
             status,

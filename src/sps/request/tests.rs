@@ -44,7 +44,7 @@ fn san_dv() -> NewCertificate {
     NewCertificate::from_toml(SAN_DV_TOML).unwrap()
 }
 
-fn problems(request: &NewCertificate) -> Vec<Problem> {
+fn problems(request: &NewCertificate) -> Vec<FieldProblem> {
     request.check().unwrap_err()
 }
 
@@ -300,7 +300,7 @@ fn add_sans_checks_names_on_the_certificate_and_builds_mod_san() {
     let problems = request.check(&on_cert).unwrap_err();
     assert_eq!(
         problems,
-        vec![Problem::new(
+        vec![FieldProblem::new(
             "domains[1]",
             "`www.shop.example.com` is already on the certificate"
         )]
@@ -374,10 +374,10 @@ fn server_field_names_map_back_to_request_fields() {
 
 #[test]
 fn problems_concern_their_field_and_items() {
-    let problem = Problem::new("sans[3]", "x");
+    let problem = FieldProblem::new("sans[3]", "x");
     assert!(problem.concerns("sans"));
     assert!(!problem.concerns("san"));
-    assert!(Problem::new("sans", "x").concerns("sans"));
+    assert!(FieldProblem::new("sans", "x").concerns("sans"));
     assert_eq!(problem.to_string(), "sans[3]: x");
 }
 

@@ -2,9 +2,9 @@
 //! contract (`csr.sans` repeated with the CN once, `slot-deployment.klass=esslType`, …).
 
 use super::{
-    AddSans, CertificateKind, CheckedRequest, EdgeHost, MAX_SAN_NAMES, NewCertificate, Problem,
-    Validation, check_email, check_phone, dv_refusal, hostname_field, parse_country, required,
-    shaped,
+    AddSans, CertificateKind, CheckedRequest, EdgeHost, FieldProblem, MAX_SAN_NAMES,
+    NewCertificate, Validation, check_email, check_phone, dv_refusal, hostname_field,
+    parse_country, required, shaped,
 };
 use crate::sps::client::PostEndpoint;
 use crate::sps::form::FormBody;
@@ -87,11 +87,11 @@ pub fn wire_name_for_field(field: &str) -> Option<&'static str> {
 /// `.edgekey.net` is appended by SPS; the cnameHostname must leave room for it.
 const EDGE_SUFFIX: &str = ".edgekey.net";
 
-fn cname_field(problems: &mut Vec<Problem>, input: &str) -> Option<Hostname> {
+fn cname_field(problems: &mut Vec<FieldProblem>, input: &str) -> Option<Hostname> {
     let name = hostname_field(problems, "cname_hostname", input, Wildcard::Refused)?;
     for suffix in [EDGE_SUFFIX, ".edgesuite.net", ".akamaized.net"] {
         if name.ascii.ends_with(suffix) {
-            problems.push(Problem::new(
+            problems.push(FieldProblem::new(
                 "cname_hostname",
                 format!(
                     "give the name without `{suffix}`: SPS builds `<cnameHostname>{EDGE_SUFFIX}` itself"
@@ -101,7 +101,7 @@ fn cname_field(problems: &mut Vec<Problem>, input: &str) -> Option<Hostname> {
         }
     }
     if name.ascii.len() + EDGE_SUFFIX.len() > MAX_NAME_LEN {
-        problems.push(Problem::new(
+        problems.push(FieldProblem::new(
             "cname_hostname",
             format!(
                 "too long: `<cnameHostname>{EDGE_SUFFIX}` must fit in {MAX_NAME_LEN} characters"
@@ -112,7 +112,7 @@ fn cname_field(problems: &mut Vec<Problem>, input: &str) -> Option<Hostname> {
     Some(name)
 }
 
-fn product_field(problems: &mut Vec<Problem>, product: Option<&str>) -> Option<String> {
+fn product_field(problems: &mut Vec<FieldProblem>, product: Option<&str>) -> Option<String> {
     let product = product.map(str::trim).filter(|p| !p.is_empty())?;
     if product
         .chars()
@@ -120,7 +120,7 @@ fn product_field(problems: &mut Vec<Problem>, product: Option<&str>) -> Option<S
     {
         Some(product.to_string())
     } else {
-        problems.push(Problem::new(
+        problems.push(FieldProblem::new(
             "product",
             format!(
                 "`{product}` is not a product id (letters, digits, _ and -; e.g. alta, ion_premier)"
@@ -134,7 +134,7 @@ fn product_field(problems: &mut Vec<Problem>, product: Option<&str>) -> Option<S
 /// `already` are reported with `already_message`; names twice in the list are reported at the
 /// second one. Returns the new names, in order.
 fn name_list(
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<FieldProblem>,
     field: &str,
     names: &[String],
     already: &[String],
@@ -148,7 +148,7 @@ fn name_list(
         };
         if already.contains(&name.ascii) {
             if !already_message.is_empty() {
-                problems.push(Problem::new(
+                problems.push(FieldProblem::new(
                     item,
                     format!("`{}` {already_message}", name.ascii),
                 ));
@@ -156,7 +156,7 @@ fn name_list(
             continue;
         }
         if let Some((first, _)) = checked.iter().find(|(_, seen)| seen.ascii == name.ascii) {
-            problems.push(Problem::new(
+            problems.push(FieldProblem::new(
                 item,
                 format!("`{}` is listed twice (also {field}[{first}])", name.ascii),
             ));
@@ -169,13 +169,13 @@ fn name_list(
 
 pub(super) fn check_new_certificate(
     request: &NewCertificate,
-) -> Result<CheckedRequest, Vec<Problem>> {
+) -> Result<CheckedRequest, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let kind = request.kind;
     if request.validation == Validation::Dv
         && let Some(reason) = dv_refusal(kind)
     {
-        problems.push(Problem::new("validation", reason));
+        problems.push(FieldProblem::new("validation", reason));
     }
     let cn_wildcard = if kind == CertificateKind::Wildcard {
         Wildcard::Allowed
@@ -189,7 +189,7 @@ pub(super) fn check_new_certificate(
         cn_wildcard,
     );
     if kind == CertificateKind::Wildcard && cn.as_ref().is_some_and(|cn| !cn.is_wildcard()) {
-        problems.push(Problem::new(
+        problems.push(FieldProblem::new(
             "common_name",
             "a wildcard certificate's common name starts with `*.` (e.g. *.example.com)",
         ));
@@ -200,7 +200,7 @@ pub(super) fn check_new_certificate(
         sans = name_list(&mut problems, "sans", &request.sans, &cn_ascii, "");
         let total = 1 + sans.len();
         if total > MAX_SAN_NAMES {
-            problems.push(Problem::new(
+            problems.push(FieldProblem::new(
                 "sans",
                 format!(
                     "{total} names with the common name; a SAN certificate holds at most {MAX_SAN_NAMES}"
@@ -208,7 +208,7 @@ pub(super) fn check_new_certificate(
             ));
         }
     } else if !request.sans.is_empty() {
-        problems.push(Problem::new(
+        problems.push(FieldProblem::new(
             "sans",
             "only a SAN certificate lists extra names; remove them or use kind = \"san\"",
         ));
@@ -302,7 +302,7 @@ pub(super) fn check_new_certificate(
         Some(unit),
     ) = (cn, cname, country, state, locality, subject_org, unit)
     else {
-        return Err(vec![Problem::new("request", "incomplete")]);
+        return Err(vec![FieldProblem::new("request", "incomplete")]);
     };
 
     let mut form = FormBody::new();
@@ -361,16 +361,21 @@ pub(super) fn check_new_certificate(
     })
 }
 
-fn number_field(problems: &mut Vec<Problem>, field: &str, input: &str, what: &str) -> Option<u64> {
+fn number_field(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    input: &str,
+    what: &str,
+) -> Option<u64> {
     let text = input.trim();
     if text.is_empty() {
-        problems.push(Problem::new(field, format!("required: the {what}")));
+        problems.push(FieldProblem::new(field, format!("required: the {what}")));
         return None;
     }
     match text.parse::<u64>() {
         Ok(number) => Some(number),
         Err(_) => {
-            problems.push(Problem::new(
+            problems.push(FieldProblem::new(
                 field,
                 format!("`{text}` is not a number; the {what} is a whole number"),
             ));
@@ -382,7 +387,7 @@ fn number_field(problems: &mut Vec<Problem>, field: &str, input: &str, what: &st
 pub(super) fn check_add_sans(
     request: &AddSans,
     names_on_certificate: &[String],
-) -> Result<CheckedRequest, Vec<Problem>> {
+) -> Result<CheckedRequest, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let cname = hostname_field(
         &mut problems,
@@ -408,14 +413,14 @@ pub(super) fn check_add_sans(
         "is already on the certificate",
     );
     if request.domains.is_empty() {
-        problems.push(Problem::new(
+        problems.push(FieldProblem::new(
             "domains",
             "required: at least one hostname to add",
         ));
     }
     let total = existing.len() + domains.len();
     if total > MAX_SAN_NAMES {
-        problems.push(Problem::new(
+        problems.push(FieldProblem::new(
             "domains",
             format!(
                 "the certificate would hold {total} names; a SAN certificate holds at most {MAX_SAN_NAMES}"
@@ -427,7 +432,7 @@ pub(super) fn check_add_sans(
     };
     let mut form = FormBody::new();
     form.push("cnameHostname", cname.ascii.as_str())
-        .push("createType", "modSan")
+        .push("createType", crate::sps::model::CREATE_TYPE_MOD_SAN)
         .push("issuer", request.validation.issuer())
         .push("jobId", job_id.to_string());
     for domain in &domains {
@@ -441,7 +446,7 @@ pub(super) fn check_add_sans(
     })
 }
 
-pub(super) fn check_edge_host(request: &EdgeHost) -> Result<CheckedRequest, Vec<Problem>> {
+pub(super) fn check_edge_host(request: &EdgeHost) -> Result<CheckedRequest, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let cname = cname_field(&mut problems, &request.cname_hostname);
     let enrollment_id = number_field(
