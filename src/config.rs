@@ -4,12 +4,14 @@
 //!
 //! Loading and validation live in `config/load.rs`.
 
+mod check;
 mod load;
 
 use serde::{Deserialize, Serialize};
 
 use crate::sps::request::{Contact, Organization, Subject};
 
+pub use check::{CheckConfig, parse_nameserver};
 pub use load::{ConfigError, EXPORT_FORMATS};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,6 +29,8 @@ pub struct Config {
     /// Defaults the certificate wizard pre-fills.
     pub profile: ProfileConfig,
     pub demo: DemoConfig,
+    /// The readiness check: DNS server, concurrency, timeout, background checks.
+    pub check: CheckConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
