@@ -159,9 +159,13 @@ pub enum Command {
         pair: PairArgs,
         #[command(flatten)]
         domains: DomainSelection,
-        /// Send DOMAIN's check to IP[:PORT], keeping Host and path (repeatable).
-        #[arg(long, value_name = "DOMAIN=IP[:PORT]")]
+        /// Send DOMAIN's requests to IP[:PORT] on every hop, keeping Host and path
+        /// (repeatable; DOMAIN:443=… for its https hops).
+        #[arg(long, value_name = "DOMAIN[:443]=IP[:PORT]")]
         resolve: Vec<String>,
+        /// Ask this DNS server instead of the system's (/etc/resolv.conf).
+        #[arg(long, value_name = "IP[:PORT]")]
+        nameserver: Option<String>,
     },
 }
 

@@ -9,7 +9,8 @@ use chrono::Utc;
 use serde_json::json;
 
 use crate::cli::{Command, DomainSelection, GlobalArgs, PairArgs};
-use crate::dvcheck::{self, CheckOptions, CheckResult, ResolveMap};
+use crate::config::{CheckConfig, parse_nameserver};
+use crate::dvcheck::{self, CheckOptions, DnsMode, ResolveMap};
 use crate::export::{self, Format, Scope};
 use crate::sps::SpsClient;
 use crate::sps::model::{GroupContract, SpsRequest};
@@ -28,7 +29,13 @@ pub struct DvJob {
 pub enum DvAction {
     Redirects { format: Format, scope: Scope },
     Webroot { dir: PathBuf, scope: Scope },
-    Check { scope: Scope, resolve: ResolveMap },
+    Check {
+        scope: Scope,
+        resolve: ResolveMap,
+        /// `--nameserver`; absent = `[check] nameserver`, else the system's.
+        nameserver: Option<std::net::SocketAddr>,
+        check: CheckConfig,
+    },
 }
 
 /// What a command prints and the code it exits with.
@@ -41,8 +48,11 @@ pub struct DvOutput {
 
 pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     // Bad input is refused before the context (and maybe the demo simulator) starts.
-    let job = prepare(command)?;
+    let mut job = prepare(command)?;
     let context = Context::open(global).await?;
+    if let DvAction::Check { check, .. } = &mut job.action {
+        *check = context.config.check.clone();
+    }
     let output = execute(&context.client, &job, global.json).await?;
     print!("{}", output.stdout);
     if let Some(note) = output.stderr {
@@ -84,10 +94,25 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             pair,
             domains,
             resolve,
+            nameserver,
         } => {
             let resolve = ResolveMap::parse(&resolve).map_err(CommandError::usage)?;
+            let nameserver = nameserver
+                .as_deref()
+                .map(parse_nameserver)
+                .transpose()
+                .map_err(|error| CommandError::usage(format!("--nameserver {error}")))?;
             let scope = scope(&domains);
-            (sps_id, pair, DvAction::Check { scope, resolve })
+            (
+                sps_id,
+                pair,
+                DvAction::Check {
+                    scope,
+                    resolve,
+                    nameserver,
+                    check: CheckConfig::default(),
+                },
+            )
         }
         _ => return Err(CommandError::usage("not a domain-validation command")),
     };
@@ -119,7 +144,12 @@ pub async fn execute(
             stdout: webroot(&request, dir, scope, json)?,
             stderr: None,
         }),
-        DvAction::Check { scope, resolve } => {
+        DvAction::Check {
+            scope,
+            resolve,
+            nameserver,
+            check,
+        } => {
             let targets = dvcheck::targets(&request, scope)
                 .map_err(|error| CommandError::usage(error.to_string()))?;
             // A --resolve that matches nothing is most likely a typo: say so.
@@ -134,10 +164,7 @@ pub async fn execute(
                     job.sps_id
                 )
             });
-            let options = CheckOptions {
-                resolve: resolve.clone(),
-                ..CheckOptions::default()
-            };
+            let options = check_options(resolve, *nameserver, check);
             let results = dvcheck::check_all(targets, &options).await;
             let exit = if dvcheck::all_ready(&results) {
                 Exit::Success
@@ -146,7 +173,7 @@ pub async fn execute(
             };
             Ok(DvOutput {
                 exit,
-                stdout: check_report(job.sps_id, &results, json),
+                stdout: super::dv_report::check_report(job.sps_id, &results, json),
                 stderr,
             })
         }
@@ -230,57 +257,24 @@ pub fn webroot(
         .collect())
 }
 
-/// One line per domain, then the count; or a JSON document.
-pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String {
-    let ready = results.iter().filter(|result| result.is_ready()).count();
-    if json {
-        let rows: Vec<_> = results
-            .iter()
-            .map(|result| {
-                json!({
-                    "domain": result.domain,
-                    "ready": result.is_ready(),
-                    "outcome": result.outcome.to_string(),
-                    "address": result.address.map(|address| address.to_string()),
-                    "elapsedMs": result.elapsed.as_millis() as u64,
-                })
-            })
-            .collect();
-        let document = json!({
-            "spsId": sps_id,
-            "ready": ready,
-            "checked": results.len(),
-            "allReady": dvcheck::all_ready(results),
-            "domains": rows,
-        });
-        return format!("{document:#}\n");
+/// The check's options: `--nameserver` over `[check] nameserver` over the system's DNS.
+fn check_options(
+    resolve: &ResolveMap,
+    nameserver: Option<std::net::SocketAddr>,
+    check: &CheckConfig,
+) -> CheckOptions {
+    let configured = check
+        .nameserver
+        .as_deref()
+        .and_then(|text| parse_nameserver(text).ok());
+    CheckOptions {
+        resolve: resolve.clone(),
+        dns: match nameserver.or(configured) {
+            Some(server) => DnsMode::Nameserver(server),
+            None => DnsMode::System,
+        },
+        timeout: std::time::Duration::from_secs(check.timeout_s.max(1)),
+        concurrency: check.concurrency.max(1),
+        ..CheckOptions::default()
     }
-    let width = results
-        .iter()
-        .map(|result| result.domain.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for result in results {
-        let mark = if result.is_ready() {
-            "READY    "
-        } else {
-            "NOT READY"
-        };
-        let address = result
-            .address
-            .map(|address| format!(" via {address}"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "{mark}  {:width$}  {} ({} ms{address})\n",
-            result.domain,
-            result.outcome.detail(),
-            result.elapsed.as_millis(),
-        ));
-    }
-    out.push_str(&format!(
-        "{ready} of {} domains of request {sps_id} ready\n",
-        results.len()
-    ));
-    out
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod context;
 pub mod dv;
+pub mod dv_report;
 pub mod output;
 pub mod query;
 pub mod sim;
