@@ -139,7 +139,13 @@ async fn the_four_redirect_statuses_are_followed_and_303_is_refused() {
         ("e.example", redirect(303, DCV)),
     ])
     .await;
-    let hosts = ["a.example", "b.example", "c.example", "d.example", "e.example"];
+    let hosts = [
+        "a.example",
+        "b.example",
+        "c.example",
+        "d.example",
+        "e.example",
+    ];
     let results = check_all(
         hosts.iter().map(|h| target(h)).collect(),
         &options(&hosts, address),
@@ -166,9 +172,15 @@ async fn a_relative_location_is_resolved_against_the_url_fetched() {
     let result = check_one("a.example", address).await;
     assert_eq!(
         result.outcome,
-        CheckOutcome::NotReady(CheckProblem::Status { hop: 2, status: 404 })
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 2,
+            status: 404
+        })
     );
-    assert_eq!(result.chain[1].url, "http://a.example/.well-known/acme-challenge/elsewhere");
+    assert_eq!(
+        result.chain[1].url,
+        "http://a.example/.well-known/acme-challenge/elsewhere"
+    );
     assert!(result.outcome.to_string().contains("404 at hop 2"));
 }
 
@@ -177,7 +189,10 @@ async fn a_redirect_to_a_target_without_the_key_authorization_is_not_ready() {
     let (address, _) = serve(vec![
         (
             "a.example",
-            redirect(301, "http://www.a.example/.well-known/acme-challenge/tok_EN-1"),
+            redirect(
+                301,
+                "http://www.a.example/.well-known/acme-challenge/tok_EN-1",
+            ),
         ),
         ("www.a.example", Answer::Body("<html>welcome</html>")),
         ("b.example", redirect(301, DCV)),
@@ -202,14 +217,21 @@ async fn a_redirect_to_a_target_without_the_key_authorization_is_not_ready() {
     );
     assert_eq!(
         results[1].outcome,
-        CheckOutcome::NotReady(CheckProblem::Status { hop: 2, status: 404 })
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 2,
+            status: 404
+        })
     );
     assert!(!all_ready(&results));
 }
 
 #[tokio::test]
 async fn the_token_served_directly_is_ready_trailing_whitespace_ignored() {
-    let (address, _) = serve(vec![("a.example", Answer::Body("tok_EN-1.thumbprint_XYZ\r\n"))]).await;
+    let (address, _) = serve(vec![(
+        "a.example",
+        Answer::Body("tok_EN-1.thumbprint_XYZ\r\n"),
+    )])
+    .await;
     let result = check_one("a.example", address).await;
     assert_eq!(result.outcome, CheckOutcome::Ready { redirects: 0 });
     assert_eq!(
@@ -224,7 +246,10 @@ async fn the_host_header_selects_the_answer() {
     assert!(check_one("right.example", address).await.is_ready());
     assert_eq!(
         check_one("other.example", address).await.outcome,
-        CheckOutcome::NotReady(CheckProblem::Status { hop: 1, status: 404 })
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 1,
+            status: 404
+        })
     );
 }
 
@@ -241,7 +266,11 @@ async fn redirects_the_ca_refuses_are_named() {
             "http://127.0.0.1/.well-known/acme-challenge/tok_EN-1",
             RedirectRefusal::IpLiteral("127.0.0.1".into()),
         ),
-        ("c.example", "file:///etc/passwd", RedirectRefusal::Scheme("file".into())),
+        (
+            "c.example",
+            "file:///etc/passwd",
+            RedirectRefusal::Scheme("file".into()),
+        ),
     ];
     let (address, _) = serve(
         cases
@@ -263,7 +292,10 @@ async fn redirects_the_ca_refuses_are_named() {
         reason: RedirectRefusal::Port(8080),
     }
     .to_string();
-    assert!(message.contains("redirect to port 8080: the CA only follows 80/443"), "{message}");
+    assert!(
+        message.contains("redirect to port 8080: the CA only follows 80/443"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -328,7 +360,11 @@ async fn a_server_that_never_answers_times_out_within_the_limit() {
         "{:?}",
         results[0].outcome
     );
-    assert!(results[0].elapsed < Duration::from_secs(3), "{:?}", results[0].elapsed);
+    assert!(
+        results[0].elapsed < Duration::from_secs(3),
+        "{:?}",
+        results[0].elapsed
+    );
 }
 
 #[tokio::test]

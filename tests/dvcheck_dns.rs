@@ -11,8 +11,8 @@ use axum::Router;
 use axum::http::{HeaderMap, Response, Uri};
 use dns_support::{DnsServer, Rr, caa};
 use spsdash::dvcheck::{
-    CaPorts, CheckOptions, CheckOutcome, CheckProblem, DnsMode, Family, Target,
-    automatic_domains, check_all,
+    CaPorts, CheckOptions, CheckOutcome, CheckProblem, DnsMode, Family, Target, automatic_domains,
+    check_all,
 };
 
 const PATH: &str = "/.well-known/acme-challenge/tok_EN-1";
@@ -32,7 +32,9 @@ fn target(host: &str) -> Target {
 /// A web server at `address` answering the key authorization for `ready_hosts` and 404 else;
 /// `www.redirect.example` redirects to dcv.akamai.com.
 async fn web_at(address: SocketAddr, ready_hosts: &'static [&'static str]) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind(address).await.expect("bind web");
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .expect("bind web");
     let bound = listener.local_addr().expect("address");
     let app = Router::new().fallback(move |headers: HeaderMap, uri: Uri| async move {
         let host = headers
@@ -78,11 +80,20 @@ const LOCAL: Ipv4Addr = Ipv4Addr::LOCALHOST;
 #[tokio::test]
 async fn a_cname_chain_to_an_edge_hostname_is_automatic() {
     let dns = DnsServer::start().await;
-    dns.add("www.shop.example.com", Rr::Cname("shop.cdn.example.net".into()))
-        .add("shop.cdn.example.net", Rr::Cname("shop.example.com.edgekey.net".into()))
-        .add("shop.example.com.edgekey.net", Rr::Cname("e1.a.akamaiedge.net".into()))
-        .add("e1.a.akamaiedge.net", Rr::A(LOCAL))
-        .add("plain.example.com", Rr::A(LOCAL));
+    dns.add(
+        "www.shop.example.com",
+        Rr::Cname("shop.cdn.example.net".into()),
+    )
+    .add(
+        "shop.cdn.example.net",
+        Rr::Cname("shop.example.com.edgekey.net".into()),
+    )
+    .add(
+        "shop.example.com.edgekey.net",
+        Rr::Cname("e1.a.akamaiedge.net".into()),
+    )
+    .add("e1.a.akamaiedge.net", Rr::A(LOCAL))
+    .add("plain.example.com", Rr::A(LOCAL));
     let options = options(&dns, 9);
     let results = check_all(vec![target("www.shop.example.com")], &options).await;
     assert_eq!(
@@ -105,7 +116,10 @@ async fn a_cname_chain_to_an_edge_hostname_is_automatic() {
             "e1.a.akamaiedge.net"
         ]
     );
-    assert!(results[0].chain.is_empty(), "Akamai answers: nothing fetched");
+    assert!(
+        results[0].chain.is_empty(),
+        "Akamai answers: nothing fetched"
+    );
 
     let automatic = automatic_domains(
         &[target("www.shop.example.com"), target("plain.example.com")],
@@ -141,7 +155,11 @@ async fn caa_naming_another_ca_blocks_at_the_closest_name() {
 
 #[tokio::test]
 async fn caa_allowing_lets_encrypt_passes_and_a_closer_set_wins() {
-    let web = web_at("127.0.0.1:0".parse().unwrap(), &["www.example.org", "shop.example.org"]).await;
+    let web = web_at(
+        "127.0.0.1:0".parse().unwrap(),
+        &["www.example.org", "shop.example.org"],
+    )
+    .await;
     let dns = DnsServer::start().await;
     dns.add("example.org", caa("issue", "letsencrypt.org"))
         .add("www.example.org", Rr::A(LOCAL))
@@ -208,7 +226,9 @@ async fn dual_port() -> Option<(tokio::net::TcpListener, tokio::net::TcpListener
 #[tokio::test]
 async fn broken_ipv6_falls_back_to_working_ipv4_only_when_connecting_fails() {
     // IPv6 refuses (nothing on [::1]:port), IPv4 serves: the CA falls back, ready.
-    let v4 = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let v4 = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = v4.local_addr().unwrap().port();
     drop(v4);
     let web = web_at(SocketAddr::new(IpAddr::V4(LOCAL), port), &["dual.example"]).await;
@@ -222,7 +242,13 @@ async fn broken_ipv6_falls_back_to_working_ipv4_only_when_connecting_fails() {
     let families: Vec<(Family, bool, bool)> = result
         .families
         .iter()
-        .map(|f| (f.family, f.used_by_ca, matches!(f.outcome, CheckOutcome::Ready { .. })))
+        .map(|f| {
+            (
+                f.family,
+                f.used_by_ca,
+                matches!(f.outcome, CheckOutcome::Ready { .. }),
+            )
+        })
         .collect();
     assert_eq!(
         families,
@@ -248,10 +274,16 @@ async fn an_http_answer_over_ipv6_is_final_even_when_ipv4_would_pass() {
     let result = &results[0];
     assert_eq!(
         result.outcome,
-        CheckOutcome::NotReady(CheckProblem::Status { hop: 1, status: 404 })
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 1,
+            status: 404
+        })
     );
     let note = result.family_note().expect("a note on IPv4");
-    assert!(note.starts_with("IPv4 127.0.0.1 would say: ready"), "{note}");
+    assert!(
+        note.starts_with("IPv4 127.0.0.1 would say: ready"),
+        "{note}"
+    );
     assert!(note.contains("only when it cannot connect"), "{note}");
 }
 
@@ -261,15 +293,26 @@ async fn redirect_hops_are_resolved_through_dns_too() {
     let dns = DnsServer::start().await;
     dns.add("www.redirect.example", Rr::A(LOCAL))
         .add("dcv.akamai.com", Rr::A(LOCAL));
-    let results = check_all(vec![target("www.redirect.example")], &options(&dns, web.port())).await;
+    let results = check_all(
+        vec![target("www.redirect.example")],
+        &options(&dns, web.port()),
+    )
+    .await;
     assert_eq!(results[0].outcome, CheckOutcome::Ready { redirects: 1 });
     let asked = dns.queries();
-    assert!(asked.iter().any(|(name, _)| name == "dcv.akamai.com"), "{asked:?}");
+    assert!(
+        asked.iter().any(|(name, _)| name == "dcv.akamai.com"),
+        "{asked:?}"
+    );
 
     // The redirect target missing from DNS: named at that host.
     let dns = DnsServer::start().await;
     dns.add("www.redirect.example", Rr::A(LOCAL));
-    let results = check_all(vec![target("www.redirect.example")], &options(&dns, web.port())).await;
+    let results = check_all(
+        vec![target("www.redirect.example")],
+        &options(&dns, web.port()),
+    )
+    .await;
     assert_eq!(
         results[0].outcome,
         CheckOutcome::NotReady(CheckProblem::NoAddress {

@@ -27,8 +27,14 @@ pub struct DvJob {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DvAction {
-    Redirects { format: Format, scope: Scope },
-    Webroot { dir: PathBuf, scope: Scope },
+    Redirects {
+        format: Format,
+        scope: Scope,
+    },
+    Webroot {
+        dir: PathBuf,
+        scope: Scope,
+    },
     Check {
         scope: Scope,
         resolve: ResolveMap,
@@ -152,10 +158,15 @@ pub async fn execute(
         } => {
             let targets = dvcheck::targets(&request, scope)
                 .map_err(|error| CommandError::usage(error.to_string()))?;
-            // A --resolve that matches nothing is most likely a typo: say so.
+            let checked: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
+            let options = check_options(resolve, *nameserver, check);
+            let results = dvcheck::check_all(targets, &options).await;
+            // A --resolve that no checked domain and no hop used is most likely a typo.
+            let used = dvcheck::hosts_visited(&results);
             let unused: Vec<&str> = resolve
                 .hosts()
-                .filter(|host| !targets.iter().any(|target| target.host == *host))
+                .filter(|host| !checked.iter().any(|checked| checked == host))
+                .filter(|host| !used.contains(*host))
                 .collect();
             let stderr = (!unused.is_empty()).then(|| {
                 format!(
@@ -164,8 +175,6 @@ pub async fn execute(
                     job.sps_id
                 )
             });
-            let options = check_options(resolve, *nameserver, check);
-            let results = dvcheck::check_all(targets, &options).await;
             let exit = if dvcheck::all_ready(&results) {
                 Exit::Success
             } else {

@@ -83,11 +83,24 @@ mod tests {
 
     #[test]
     fn nameservers_take_an_optional_port() {
-        assert_eq!(parse_nameserver("127.0.0.1"), Ok("127.0.0.1:53".parse().unwrap()));
-        assert_eq!(parse_nameserver("127.0.0.1:5353"), Ok("127.0.0.1:5353".parse().unwrap()));
-        assert_eq!(parse_nameserver("[::1]:8053"), Ok("[::1]:8053".parse().unwrap()));
+        assert_eq!(
+            parse_nameserver("127.0.0.1"),
+            Ok("127.0.0.1:53".parse().unwrap())
+        );
+        assert_eq!(
+            parse_nameserver("127.0.0.1:5353"),
+            Ok("127.0.0.1:5353".parse().unwrap())
+        );
+        assert_eq!(
+            parse_nameserver("[::1]:8053"),
+            Ok("[::1]:8053".parse().unwrap())
+        );
         assert_eq!(parse_nameserver("::1"), Ok("[::1]:53".parse().unwrap()));
-        assert!(parse_nameserver("dns.example").unwrap_err().contains("IP[:PORT]"));
+        assert!(
+            parse_nameserver("dns.example")
+                .unwrap_err()
+                .contains("IP[:PORT]")
+        );
     }
 
     #[test]

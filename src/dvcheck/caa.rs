@@ -66,9 +66,10 @@ pub async fn check(
 /// critical tag that blocks.
 pub fn judge(records: &[CaaRecord], wildcard: bool) -> Result<(), (Vec<String>, Option<String>)> {
     // Many publishers set the bit of significance 1 for "critical": the CA honours both.
-    if let Some(unknown) = records.iter().find(|record| {
-        !is_known_tag(&record.tag) && record.flags & (128 | 1) != 0
-    }) {
+    if let Some(unknown) = records
+        .iter()
+        .find(|record| !is_known_tag(&record.tag) && record.flags & (128 | 1) != 0)
+    {
         return Err((Vec::new(), Some(unknown.tag.clone())));
     }
     let issue: Vec<&CaaRecord> = records
@@ -104,7 +105,11 @@ fn is_known_tag(tag: &str) -> bool {
 }
 
 fn issuer_of(value: &str) -> &str {
-    value.split(';').next().unwrap_or("").trim_matches([' ', '\t'])
+    value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim_matches([' ', '\t'])
 }
 
 /// True when an `issue`/`issuewild` value names Let's Encrypt and allows HTTP-01.
@@ -153,9 +158,15 @@ mod tests {
 
     #[test]
     fn issue_naming_lets_encrypt_allows_and_another_ca_blocks() {
-        assert_eq!(judge(&[record(0, "issue", "letsencrypt.org")], false), Ok(()));
         assert_eq!(
-            judge(&[record(0, "issue", "letsencrypt.org; accounturi=x")], false),
+            judge(&[record(0, "issue", "letsencrypt.org")], false),
+            Ok(())
+        );
+        assert_eq!(
+            judge(
+                &[record(0, "issue", "letsencrypt.org; accounturi=x")],
+                false
+            ),
             Ok(())
         );
         assert_eq!(
@@ -173,16 +184,36 @@ mod tests {
             Ok(())
         );
         // ";" forbids every CA.
-        assert_eq!(judge(&[record(0, "issue", ";")], false), Err((vec![String::new()], None)));
+        assert_eq!(
+            judge(&[record(0, "issue", ";")], false),
+            Err((vec![String::new()], None))
+        );
     }
 
     #[test]
     fn validationmethods_must_include_http_01() {
         assert_eq!(
-            judge(&[record(0, "issue", "letsencrypt.org; validationmethods=dns-01,http-01")], false),
+            judge(
+                &[record(
+                    0,
+                    "issue",
+                    "letsencrypt.org; validationmethods=dns-01,http-01"
+                )],
+                false
+            ),
             Ok(())
         );
-        assert!(judge(&[record(0, "issue", "letsencrypt.org; validationmethods=dns-01")], false).is_err());
+        assert!(
+            judge(
+                &[record(
+                    0,
+                    "issue",
+                    "letsencrypt.org; validationmethods=dns-01"
+                )],
+                false
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -193,15 +224,27 @@ mod tests {
         ];
         assert_eq!(judge(&records, false), Ok(()));
         assert!(judge(&records, true).is_err());
-        assert_eq!(judge(&[record(0, "issue", "letsencrypt.org")], true), Ok(()));
+        assert_eq!(
+            judge(&[record(0, "issue", "letsencrypt.org")], true),
+            Ok(())
+        );
         // Only issuewild, non-wildcard name: nothing relevant, allowed.
-        assert_eq!(judge(&[record(0, "issuewild", "digicert.com")], false), Ok(()));
+        assert_eq!(
+            judge(&[record(0, "issuewild", "digicert.com")], false),
+            Ok(())
+        );
     }
 
     #[test]
     fn unknown_critical_tags_block_and_unknown_plain_ones_do_not() {
         assert_eq!(
-            judge(&[record(128, "tbs", "x"), record(0, "issue", "letsencrypt.org")], false),
+            judge(
+                &[
+                    record(128, "tbs", "x"),
+                    record(0, "issue", "letsencrypt.org")
+                ],
+                false
+            ),
             Err((vec![], Some("tbs".to_string())))
         );
         assert!(judge(&[record(1, "future", "x")], false).is_err());

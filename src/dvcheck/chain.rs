@@ -48,9 +48,7 @@ pub fn chain_text(hops: &[Hop]) -> String {
             HopAnswer::KeyAuthorization { matches: true } => {
                 out.push_str(" → 200 key authorization ✓")
             }
-            HopAnswer::KeyAuthorization { matches: false } => {
-                out.push_str(" → 200 wrong body ✗")
-            }
+            HopAnswer::KeyAuthorization { matches: false } => out.push_str(" → 200 wrong body ✗"),
             HopAnswer::Status(status) => out.push_str(&format!(" → {status} ✗")),
             HopAnswer::NoAnswer => out.push_str(" → no answer ✗"),
         }
@@ -75,7 +73,9 @@ pub fn escaped(text: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        if character.is_control() || matches!(character, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        if character.is_control()
+            || matches!(character, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
             out.extend(character.escape_default());
         } else {
             out.push(character);

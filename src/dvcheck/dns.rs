@@ -147,7 +147,10 @@ impl Dns {
     }
 
     async fn lookup(&self, name: &str, kind: RecordType) -> Result<Vec<RData>, LookupError> {
-        let resolver = self.resolver.as_ref().map_err(|reason| LookupError::Failure(reason.clone()))?;
+        let resolver = self
+            .resolver
+            .as_ref()
+            .map_err(|reason| LookupError::Failure(reason.clone()))?;
         // A trailing dot: the name as given, never with a search domain appended.
         let fqdn = format!("{}.", name.trim_end_matches('.'));
         match resolver.lookup(fqdn.as_str(), kind).await {
@@ -224,9 +227,15 @@ mod tests {
             edge_hostname(&["x.akamaized.net".to_string()]),
             Some("x.akamaized.net")
         );
-        assert_eq!(edge_hostname(&["a.edgesuite.net".to_string()]), Some("a.edgesuite.net"));
+        assert_eq!(
+            edge_hostname(&["a.edgesuite.net".to_string()]),
+            Some("a.edgesuite.net")
+        );
         assert_eq!(edge_hostname(&["notedgekey.net".to_string()]), None);
-        assert_eq!(edge_hostname(&["edgekey.net.example.com".to_string()]), None);
+        assert_eq!(
+            edge_hostname(&["edgekey.net.example.com".to_string()]),
+            None
+        );
         assert_eq!(edge_hostname(&[]), None);
     }
 }

@@ -48,7 +48,12 @@ impl HopFailure {
 }
 
 /// Fetches `url` from `address`, keeping the URL's host for Host and SNI.
-pub async fn fetch(url: &Url, host: &str, address: SocketAddr, limit: Duration) -> Result<HopResponse, HopFailure> {
+pub async fn fetch(
+    url: &Url,
+    host: &str,
+    address: SocketAddr,
+    limit: Duration,
+) -> Result<HopResponse, HopFailure> {
     crate::sps::client::install_crypto_provider();
     let client = reqwest::Client::builder()
         .redirect(Policy::none())

@@ -41,9 +41,9 @@ impl KeyAuthorization {
                 .and_then(|rest| rest.strip_prefix('.'))
                 .is_some_and(|thumbprint| {
                     thumbprint.len() == THUMBPRINT_LEN
-                        && thumbprint
-                            .bytes()
-                            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+                        && thumbprint.bytes().all(|byte| {
+                            byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+                        })
                 }),
         }
     }

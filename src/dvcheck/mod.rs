@@ -143,6 +143,16 @@ pub async fn check_all(targets: Vec<Target>, options: &CheckOptions) -> Vec<Chec
         .await
 }
 
+/// Every host a chain of `results` went to (either address family).
+pub fn hosts_visited(results: &[CheckResult]) -> std::collections::BTreeSet<String> {
+    results
+        .iter()
+        .flat_map(|result| result.families.iter().flat_map(|family| &family.chain))
+        .filter_map(|hop| url::Url::parse(&hop.url).ok())
+        .filter_map(|url| url.host_str().map(str::to_ascii_lowercase))
+        .collect()
+}
+
 /// True when every result is ready (and there is at least one).
 pub fn all_ready(results: &[CheckResult]) -> bool {
     !results.is_empty() && results.iter().all(CheckResult::is_ready)

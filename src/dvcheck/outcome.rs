@@ -97,9 +97,13 @@ impl CheckResult {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckOutcome {
     /// The chain ends in a 200 whose body is the key authorization.
-    Ready { redirects: usize },
+    Ready {
+        redirects: usize,
+    },
     /// The domain is CNAMEd to an Akamai edge hostname: Akamai answers the challenge itself.
-    Automatic { edge_hostname: String },
+    Automatic {
+        edge_hostname: String,
+    },
     NotReady(CheckProblem),
 }
 
@@ -125,11 +129,19 @@ pub enum CheckProblem {
     /// SPS has no challenge for this domain yet.
     NoChallenge,
     /// NXDOMAIN (`nxdomain`) or a name with neither A nor AAAA records.
-    NoAddress { host: String, nxdomain: bool },
+    NoAddress {
+        host: String,
+        nxdomain: bool,
+    },
     /// The DNS server answered SERVFAIL.
-    ServFail { host: String },
+    ServFail {
+        host: String,
+    },
     /// DNS could not be asked or gave another error.
-    DnsFailure { host: String, detail: String },
+    DnsFailure {
+        host: String,
+        detail: String,
+    },
     /// CAA at `at` does not authorise Let's Encrypt; `issuers` are the ones it names.
     CaaBlocked {
         at: String,
@@ -137,18 +149,41 @@ pub enum CheckProblem {
         critical_tag: Option<String>,
     },
     /// The CAA lookup failed: the CA refuses to issue then, so this is not "allowed".
-    CaaLookupFailed { at: String, detail: String },
-    ConnectionRefused { hop: usize, address: SocketAddr },
-    Timeout { hop: usize, limit: Duration },
+    CaaLookupFailed {
+        at: String,
+        detail: String,
+    },
+    ConnectionRefused {
+        hop: usize,
+        address: SocketAddr,
+    },
+    Timeout {
+        hop: usize,
+        limit: Duration,
+    },
     /// Any other failure to connect or read at a hop.
-    Connection { hop: usize, detail: String },
+    Connection {
+        hop: usize,
+        detail: String,
+    },
     /// A final answer other than 200 (404: no rule matches the challenge path).
-    Status { hop: usize, status: u16 },
-    RedirectRefused { hop: usize, reason: RedirectRefusal },
+    Status {
+        hop: usize,
+        status: u16,
+    },
+    RedirectRefused {
+        hop: usize,
+        reason: RedirectRefusal,
+    },
     /// 200 but the body is not the key authorization (`received` is escaped, shortened).
-    WrongBody { hop: usize, received: String },
+    WrongBody {
+        hop: usize,
+        received: String,
+    },
     /// The CA reads 128 bytes and fails a body that long.
-    BodyTooLong { hop: usize },
+    BodyTooLong {
+        hop: usize,
+    },
 }
 
 impl CheckOutcome {
@@ -235,12 +270,10 @@ impl std::fmt::Display for CheckProblem {
                 at,
                 critical_tag: Some(tag),
                 ..
-            } => write!(
-                f,
-                "blocked by CAA at {at} (unknown critical tag {tag:?})"
-            ),
+            } => write!(f, "blocked by CAA at {at} (unknown critical tag {tag:?})"),
             CheckProblem::CaaBlocked { at, issuers, .. } => {
-                let named: Vec<String> = issuers.iter().map(|issuer| format!("{issuer:?}")).collect();
+                let named: Vec<String> =
+                    issuers.iter().map(|issuer| format!("{issuer:?}")).collect();
                 if named.is_empty() {
                     write!(f, "blocked by CAA at {at}")
                 } else {
@@ -254,11 +287,9 @@ impl std::fmt::Display for CheckProblem {
             CheckProblem::ConnectionRefused { hop, address } => {
                 write!(f, "connection refused by {address} at hop {hop}")
             }
-            CheckProblem::Timeout { hop, limit } => write!(
-                f,
-                "timed out after {} s at hop {hop}",
-                limit.as_secs_f32()
-            ),
+            CheckProblem::Timeout { hop, limit } => {
+                write!(f, "timed out after {} s at hop {hop}", limit.as_secs_f32())
+            }
             CheckProblem::Connection { hop, detail } => {
                 write!(f, "cannot fetch hop {hop}: {detail}")
             }

@@ -107,9 +107,10 @@ async fn decide(
         let key = &key;
         async move {
             match first {
-                Some(first) => {
-                    Some((first, walk(dns, options, host, &target.path, key, first, deadline).await))
-                }
+                Some(first) => Some((
+                    first,
+                    walk(dns, options, host, &target.path, key, first, deadline).await,
+                )),
                 None => None,
             }
         }

@@ -46,7 +46,10 @@ impl ResolveMap {
             let address = address.trim();
             match (ca_port, parse_address(address)) {
                 (Some(ca_port), Some((ip, port))) => {
-                    map.insert((host, ca_port), SocketAddr::new(ip, port.unwrap_or(ca_port)));
+                    map.insert(
+                        (host, ca_port),
+                        SocketAddr::new(ip, port.unwrap_or(ca_port)),
+                    );
                 }
                 (None, Some((ip, Some(port)))) => {
                     map.insert((host, HTTP_PORT), SocketAddr::new(ip, port));
@@ -139,7 +142,10 @@ mod tests {
     fn the_https_port_of_a_host_is_fixed_apart() {
         let map = ResolveMap::parse(&["a.example:443=127.0.0.1:8443", "a.example=127.0.0.1:8080"])
             .expect("parses");
-        assert_eq!(map.get("a.example"), Some("127.0.0.1:8080".parse().unwrap()));
+        assert_eq!(
+            map.get("a.example"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
         assert_eq!(
             map.get_port("a.example", 443),
             Some("127.0.0.1:8443".parse().unwrap())

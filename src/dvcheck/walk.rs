@@ -60,7 +60,8 @@ pub async fn walk(
         let hop = visited.len() + 1;
         visited.push(url.clone());
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let fetched = tokio::time::timeout_at(deadline, fetch(&url, &host, address, remaining)).await;
+        let fetched =
+            tokio::time::timeout_at(deadline, fetch(&url, &host, address, remaining)).await;
         let mut record = Hop {
             url: escaped(url.as_str(), 200),
             address: Some(address),
@@ -141,9 +142,7 @@ pub async fn walk(
         }
         return Walk {
             chain,
-            outcome: CheckOutcome::Ready {
-                redirects: hop - 1,
-            },
+            outcome: CheckOutcome::Ready { redirects: hop - 1 },
             first_dial_failed: false,
         };
     }

@@ -15,7 +15,11 @@ pub enum Rr {
     A(Ipv4Addr),
     Aaaa(Ipv6Addr),
     Cname(String),
-    Caa { flags: u8, tag: String, value: String },
+    Caa {
+        flags: u8,
+        tag: String,
+        value: String,
+    },
 }
 
 const TYPE_A: u16 = 1;
@@ -122,7 +126,11 @@ impl DnsServer {
 
 fn encode_name(name: &str) -> Vec<u8> {
     let mut out = Vec::new();
-    for label in name.trim_end_matches('.').split('.').filter(|l| !l.is_empty()) {
+    for label in name
+        .trim_end_matches('.')
+        .split('.')
+        .filter(|l| !l.is_empty())
+    {
         out.push(label.len() as u8);
         out.extend_from_slice(label.as_bytes());
     }
