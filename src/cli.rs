@@ -69,6 +69,18 @@ pub struct DomainSelection {
     pub domain: Vec<String>,
 }
 
+/// `redirects` / `webroot`: leave out the domains Akamai completes itself.
+#[derive(Debug, Clone, Args, Default)]
+pub struct AutomaticArgs {
+    /// Ask DNS which domains are CNAMEd to an Akamai edge hostname (Akamai answers their
+    /// challenge itself) and leave them out, with a comment saying so.
+    #[arg(long)]
+    pub skip_automatic: bool,
+    /// With --skip-automatic: ask this DNS server instead of the system's.
+    #[arg(long, value_name = "IP[:PORT]", requires = "skip_automatic")]
+    pub nameserver: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Group/contract pairs these credentials see (PAPI groups).
@@ -141,6 +153,8 @@ pub enum Command {
         format: String,
         #[command(flatten)]
         domains: DomainSelection,
+        #[command(flatten)]
+        automatic: AutomaticArgs,
     },
     /// Write each domain's challenge file under DIR (webroot mode).
     Webroot {
@@ -151,6 +165,8 @@ pub enum Command {
         dir: PathBuf,
         #[command(flatten)]
         domains: DomainSelection,
+        #[command(flatten)]
+        automatic: AutomaticArgs,
     },
     /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
     Check {

@@ -2,13 +2,14 @@
 //! through the real client from a scripted SPS on loopback, the challenge URLs fetched from a
 //! local web server via `--resolve`, and the exit code saying whether every domain is ready.
 
+mod dns_support;
 mod support;
 
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::http::{HeaderMap, Response, StatusCode, Uri};
-use spsdash::cli::{Command, DomainSelection, PairArgs};
+use spsdash::cli::{AutomaticArgs, Command, DomainSelection, PairArgs};
 use spsdash::commands::Exit;
 use spsdash::commands::dv::{DvOutput, execute, prepare};
 use spsdash::sps::{ClientOptions, SpsClient};
@@ -179,6 +180,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
             pair: pair(),
             format: "nginx".to_string(),
             domains: DomainSelection::default(),
+            automatic: AutomaticArgs::default(),
         },
         false,
     )
@@ -204,6 +206,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
                 all: true,
                 domain: vec![],
             },
+            automatic: AutomaticArgs::default(),
         },
         false,
     )
@@ -223,6 +226,7 @@ fn bad_arguments_are_usage_errors_before_any_call() {
         pair: pair(),
         format: "lighttpd".to_string(),
         domains: DomainSelection::default(),
+        automatic: AutomaticArgs::default(),
     };
     let error = prepare(bad_format).expect_err("format");
     assert_eq!(error.exit, Exit::Usage);
@@ -246,5 +250,87 @@ fn bad_arguments_are_usage_errors_before_any_call() {
         error.message.contains("not an SPS request id"),
         "{}",
         error.message
+    );
+}
+
+#[tokio::test]
+async fn skip_automatic_leaves_out_domains_cnamed_to_an_akamai_edge() {
+    use dns_support::{DnsServer, Rr};
+    let (_server, client) = sps().await;
+    let dns = DnsServer::start().await;
+    dns.add("a.example", Rr::Cname("a.example.edgekey.net".into()))
+        .add(
+            "a.example.edgekey.net",
+            Rr::A(std::net::Ipv4Addr::LOCALHOST),
+        )
+        .add("b.example", Rr::A(std::net::Ipv4Addr::LOCALHOST));
+    let automatic = AutomaticArgs {
+        skip_automatic: true,
+        nameserver: Some(dns.address.to_string()),
+    };
+    let output = run(
+        &client,
+        Command::Redirects {
+            sps_id: "1856".to_string(),
+            pair: pair(),
+            format: "nginx".to_string(),
+            domains: DomainSelection::default(),
+            automatic: automatic.clone(),
+        },
+        false,
+    )
+    .await;
+    assert_eq!(
+        output.stdout.matches("return 301").count(),
+        1,
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains(TOKEN_A), "{}", output.stdout);
+    assert!(
+        output.stdout.contains(
+            "a.example (automatic: CNAME → a.example.edgekey.net, Akamai answers the challenge itself)"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(
+        output.stderr.as_deref(),
+        Some(
+            "spsdash: left out, Akamai completes them itself: a.example (CNAME → a.example.edgekey.net)"
+        )
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = run(
+        &client,
+        Command::Webroot {
+            sps_id: "1856".to_string(),
+            pair: pair(),
+            dir: dir.path().to_path_buf(),
+            domains: DomainSelection::default(),
+            automatic,
+        },
+        false,
+    )
+    .await;
+    assert!(
+        output
+            .stdout
+            .contains("left out a.example: CNAME → a.example.edgekey.net"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        !dir.path()
+            .join(".well-known/acme-challenge")
+            .join(TOKEN_A)
+            .exists()
+    );
+    assert!(
+        dir.path()
+            .join(".well-known/acme-challenge")
+            .join(TOKEN_B)
+            .exists()
     );
 }

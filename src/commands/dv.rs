@@ -3,12 +3,13 @@
 //! Exit codes: 0 done (for `check`: every checked domain is ready), 1 API error or, for
 //! `check`, at least one domain not ready, 2 usage, 3 network failure reaching SPS.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use serde_json::json;
 
-use crate::cli::{Command, DomainSelection, GlobalArgs, PairArgs};
+use crate::cli::{AutomaticArgs, Command, DomainSelection, GlobalArgs, PairArgs};
 use crate::config::{CheckConfig, parse_nameserver};
 use crate::dvcheck::{self, CheckOptions, DnsMode, ResolveMap};
 use crate::export::{self, Format, Scope};
@@ -30,10 +31,13 @@ pub enum DvAction {
     Redirects {
         format: Format,
         scope: Scope,
+        /// `--skip-automatic`: the DNS to ask which domains Akamai completes itself.
+        automatic: Option<DnsMode>,
     },
     Webroot {
         dir: PathBuf,
         scope: Scope,
+        automatic: Option<DnsMode>,
     },
     Check {
         scope: Scope,
@@ -75,24 +79,36 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             pair,
             format,
             domains,
+            automatic,
         } => {
             let format: Format = format
                 .parse()
                 .map_err(|error: export::ExportError| CommandError::usage(error.to_string()))?;
             let scope = scope(&domains);
-            (sps_id, pair, DvAction::Redirects { format, scope })
+            let automatic = automatic_dns(&automatic)?;
+            (
+                sps_id,
+                pair,
+                DvAction::Redirects {
+                    format,
+                    scope,
+                    automatic,
+                },
+            )
         }
         Command::Webroot {
             sps_id,
             pair,
             dir,
             domains,
+            automatic,
         } => (
             sps_id,
             pair,
             DvAction::Webroot {
                 dir,
                 scope: scope(&domains),
+                automatic: automatic_dns(&automatic)?,
             },
         ),
         Command::Check {
@@ -137,19 +153,31 @@ pub async fn execute(
 ) -> Result<DvOutput, CommandError> {
     let request = client.get(&job.pair, job.sps_id).await?;
     match &job.action {
-        DvAction::Redirects { format, scope } => {
-            let (stdout, stderr) = redirects(&request, *format, scope, json)?;
+        DvAction::Redirects {
+            format,
+            scope,
+            automatic,
+        } => {
+            let automatic = find_automatic(&request, scope, automatic).await;
+            let (stdout, stderr) = redirects(&request, *format, scope, json, &automatic)?;
             Ok(DvOutput {
                 exit: Exit::Success,
                 stdout,
                 stderr,
             })
         }
-        DvAction::Webroot { dir, scope } => Ok(DvOutput {
-            exit: Exit::Success,
-            stdout: webroot(&request, dir, scope, json)?,
-            stderr: None,
-        }),
+        DvAction::Webroot {
+            dir,
+            scope,
+            automatic,
+        } => {
+            let automatic = find_automatic(&request, scope, automatic).await;
+            Ok(DvOutput {
+                exit: Exit::Success,
+                stdout: webroot(&request, dir, scope, json, &automatic)?,
+                stderr: None,
+            })
+        }
         DvAction::Check {
             scope,
             resolve,
@@ -205,6 +233,36 @@ fn scope(domains: &DomainSelection) -> Scope {
     Scope::from_selection(domains.all, &domains.domain)
 }
 
+/// The DNS `--skip-automatic` asks (None: the flag is off).
+fn automatic_dns(args: &AutomaticArgs) -> Result<Option<DnsMode>, CommandError> {
+    if !args.skip_automatic {
+        return Ok(None);
+    }
+    match args.nameserver.as_deref() {
+        Some(text) => parse_nameserver(text)
+            .map(|server| Some(DnsMode::Nameserver(server)))
+            .map_err(|error| CommandError::usage(format!("--nameserver {error}"))),
+        None => Ok(Some(DnsMode::System)),
+    }
+}
+
+/// The domains of `scope` Akamai completes itself (domain → edge hostname); empty when not
+/// asked. Export does not ask DNS itself: the set is passed in.
+async fn find_automatic(
+    request: &SpsRequest,
+    scope: &Scope,
+    dns: &Option<DnsMode>,
+) -> BTreeMap<String, String> {
+    let (Some(dns), Ok(targets)) = (dns, dvcheck::targets(request, scope)) else {
+        return BTreeMap::new();
+    };
+    let options = CheckOptions {
+        dns: dns.clone(),
+        ..CheckOptions::default()
+    };
+    dvcheck::automatic_domains(&targets, &options).await
+}
+
 /// What `redirects` prints: the rules (or, with `--json`, an object holding them) and a note
 /// for stderr naming the domains left out.
 pub fn redirects(
@@ -212,15 +270,33 @@ pub fn redirects(
     format: Format,
     scope: &Scope,
     json: bool,
+    automatic: &BTreeMap<String, String>,
 ) -> Result<(String, Option<String>), CommandError> {
-    let rendered = export::render(format, request, scope, Utc::now())
+    let rendered = export::render_excluding(format, request, scope, Utc::now(), automatic)
         .map_err(|error| CommandError::usage(error.to_string()))?;
-    let note = (!rendered.skipped.is_empty()).then(|| {
-        format!(
+    let (left_to_akamai, no_challenge): (Vec<&String>, Vec<&String>) = rendered
+        .skipped
+        .iter()
+        .partition(|domain| automatic.contains_key(*domain));
+    let mut notes = Vec::new();
+    if !no_challenge.is_empty() {
+        let names: Vec<&str> = no_challenge.iter().map(|d| d.as_str()).collect();
+        notes.push(format!(
             "spsdash: not covered, SPS has no challenge for them yet: {}",
-            rendered.skipped.join(", ")
-        )
-    });
+            names.join(", ")
+        ));
+    }
+    if !left_to_akamai.is_empty() {
+        let names: Vec<String> = left_to_akamai
+            .iter()
+            .map(|domain| format!("{domain} (CNAME → {})", automatic[*domain]))
+            .collect();
+        notes.push(format!(
+            "spsdash: left out, Akamai completes them itself: {}",
+            names.join(", ")
+        ));
+    }
+    let note = (!notes.is_empty()).then(|| notes.join("\n"));
     if json {
         let document = json!({
             "spsId": request.sps_id,
@@ -240,8 +316,9 @@ pub fn webroot(
     dir: &Path,
     scope: &Scope,
     json: bool,
+    automatic: &BTreeMap<String, String>,
 ) -> Result<String, CommandError> {
-    let written = export::write_webroot(dir, request, scope)
+    let written = export::write_webroot_excluding(dir, request, scope, automatic)
         .map_err(|error| CommandError::usage(error.to_string()))?;
     if json {
         let files: Vec<_> = written
@@ -250,10 +327,10 @@ pub fn webroot(
             .collect();
         return Ok(format!(
             "{:#}\n",
-            json!({"spsId": request.sps_id, "written": files})
+            json!({"spsId": request.sps_id, "written": files, "leftToAkamai": automatic})
         ));
     }
-    Ok(written
+    let mut out: String = written
         .iter()
         .map(|file| {
             format!(
@@ -263,7 +340,13 @@ pub fn webroot(
                 file.domain
             )
         })
-        .collect())
+        .collect();
+    for (domain, edge) in automatic {
+        out.push_str(&format!(
+            "left out {domain}: CNAME → {edge}, Akamai answers its challenge itself\n"
+        ));
+    }
+    Ok(out)
 }
 
 /// The check's options: `--nameserver` over `[check] nameserver` over the system's DNS.

@@ -28,8 +28,8 @@ use crate::sps::model::SpsRequest;
 
 pub use deliver::{Delivered, copy_rules, write_challenges, write_rules};
 pub use remember::{remember_format, set_export_format};
-pub use rule::{ExportError, Rule, Selection, select};
-pub use webroot::{WebrootError, WrittenFile, write_webroot};
+pub use rule::{ExportError, Rule, Selection, select, select_excluding};
+pub use webroot::{WebrootError, WrittenFile, write_webroot, write_webroot_excluding};
 
 /// The formats `redirects --format` and the dashboard's `y`/`Y` know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,7 +170,25 @@ pub fn render(
     scope: &Scope,
     generated_at: DateTime<Utc>,
 ) -> Result<Rendered, ExportError> {
-    let selection = select(request, scope)?;
+    render_excluding(
+        format,
+        request,
+        scope,
+        generated_at,
+        &std::collections::BTreeMap::new(),
+    )
+}
+
+/// Like [`render`], leaving out the domains Akamai completes itself (`automatic`: domain →
+/// edge hostname); the header names them and why.
+pub fn render_excluding(
+    format: Format,
+    request: &SpsRequest,
+    scope: &Scope,
+    generated_at: DateTime<Utc>,
+    automatic: &std::collections::BTreeMap<String, String>,
+) -> Result<Rendered, ExportError> {
+    let selection = rule::select_excluding(request, scope, automatic)?;
     let header = header::Header::new(format, request.sps_id, generated_at, &selection);
     let text = match format {
         Format::Nginx => nginx::render(&header, &selection.rules),
