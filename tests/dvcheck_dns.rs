@@ -254,6 +254,12 @@ async fn broken_ipv6_falls_back_to_working_ipv4_only_when_connecting_fails() {
         families,
         [(Family::V6, false, false), (Family::V4, true, true)]
     );
+    let note = result.family_note().expect("a note on IPv6");
+    assert!(
+        note.starts_with("IPv6 ::1 would say: connection refused"),
+        "{note}"
+    );
+    assert!(note.ends_with("so it fell back to IPv4"), "{note}");
 }
 
 #[tokio::test]

@@ -84,7 +84,7 @@ impl CheckResult {
             (Family::V6, Family::V4) => {
                 "the CA tries IPv6 first and falls back to IPv4 only when it cannot connect"
             }
-            _ => "the CA falls back to IPv4 only when IPv6 cannot connect",
+            _ => "the CA could not connect over IPv6, so it fell back to IPv4",
         };
         Some(format!(
             "{} {} would say: {other_says}; {why}",
