@@ -83,8 +83,8 @@ pub fn dns_line(dns: &DnsFacts) -> String {
                 .iter()
                 .map(|record| {
                     format!(
-                        "{} {:?}",
-                        record.tag,
+                        "{} \"{}\"",
+                        dvcheck::chain::escaped(&record.tag, 20),
                         dvcheck::chain::escaped(&record.value, 80)
                     )
                 })
@@ -153,4 +153,33 @@ fn hop_json(hop: &Hop) -> Value {
         "location": location,
         "answer": answer,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dvcheck::caa::CaaRecord;
+
+    #[test]
+    fn the_dns_line_names_cnames_addresses_and_caa() {
+        let dns = DnsFacts {
+            cname_chain: vec!["shop.example.com.edgekey.net".into()],
+            ipv6: vec!["2001:db8::1".parse().unwrap()],
+            ipv4: vec!["192.0.2.10".parse().unwrap()],
+            caa: Some((
+                "example.com".into(),
+                vec![CaaRecord {
+                    flags: 0,
+                    tag: "issue".into(),
+                    value: "letsencrypt.org\u{1b}".into(),
+                }],
+            )),
+        };
+        assert_eq!(
+            dns_line(&dns),
+            "CNAME → shop.example.com.edgekey.net; AAAA 2001:db8::1; A 192.0.2.10; \
+             CAA at example.com: issue \"letsencrypt.org\\u{1b}\""
+        );
+        assert_eq!(dns_line(&DnsFacts::default()), "no CAA");
+    }
 }
