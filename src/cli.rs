@@ -80,6 +80,18 @@ pub struct DomainSelection {
     pub domain: Vec<String>,
 }
 
+/// `redirects` / `webroot`: leave out the domains Akamai completes itself.
+#[derive(Debug, Clone, Args, Default)]
+pub struct AutomaticArgs {
+    /// Ask DNS which domains are CNAMEd to an Akamai edge hostname (Akamai answers their
+    /// challenge itself) and leave them out, with a comment saying so.
+    #[arg(long)]
+    pub skip_automatic: bool,
+    /// With --skip-automatic: ask this DNS server instead of the system's.
+    #[arg(long, value_name = "IP[:PORT]", requires = "skip_automatic")]
+    pub nameserver: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Group/contract pairs these credentials see (PAPI groups).
@@ -175,6 +187,8 @@ pub enum Command {
         format: String,
         #[command(flatten)]
         domains: DomainSelection,
+        #[command(flatten)]
+        automatic: AutomaticArgs,
     },
     /// Write each domain's challenge file under DIR (webroot mode).
     Webroot {
@@ -185,6 +199,8 @@ pub enum Command {
         dir: PathBuf,
         #[command(flatten)]
         domains: DomainSelection,
+        #[command(flatten)]
+        automatic: AutomaticArgs,
     },
     /// Wait until a request is complete, awaits you, or its domains are valid; for scripts.
     Wait(WaitArgs),
@@ -197,9 +213,13 @@ pub enum Command {
         pair: PairArgs,
         #[command(flatten)]
         domains: DomainSelection,
-        /// Send DOMAIN's check to IP[:PORT], keeping Host and path (repeatable).
-        #[arg(long, value_name = "DOMAIN=IP[:PORT]")]
+        /// Send DOMAIN's requests to IP[:PORT] on every hop, keeping Host and path
+        /// (repeatable; DOMAIN:443=… for its https hops).
+        #[arg(long, value_name = "DOMAIN[:443]=IP[:PORT]")]
         resolve: Vec<String>,
+        /// Ask this DNS server instead of the system's (/etc/resolv.conf).
+        #[arg(long, value_name = "IP[:PORT]")]
+        nameserver: Option<String>,
     },
 }
 

@@ -4,6 +4,7 @@
 //!
 //! Loading and validation live in `config/load.rs`.
 
+mod check;
 mod export_format;
 mod load;
 pub mod notify;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 
+pub use check::{CheckConfig, parse_nameserver};
 pub use export_format::{ExportFormat, UnknownExportFormat};
 pub use load::ConfigError;
 
@@ -35,6 +37,8 @@ pub struct Config {
     pub profile: ProfileConfig,
     pub demo: DemoConfig,
     pub notify: notify::NotifyConfig,
+    /// The readiness check: DNS server, concurrency, timeout, background checks.
+    pub check: CheckConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,43 +1,61 @@
-//! The readiness check against local HTTP servers on 127.0.0.1:0, one test per outcome.
+//! The readiness check against local HTTP servers on 127.0.0.1:0, one test per CA rule:
+//! `--resolve` sends every hop (the domain's and `dcv.akamai.com`'s) to loopback.
 
 mod support;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, Uri};
 use spsdash::dvcheck::{
-    CheckOptions, Outcome, Problem, Ready, ResolveMap, Target, all_ready, check_all,
+    CheckOptions, CheckOutcome, CheckProblem, HopAnswer, RedirectRefusal, ResolveMap, Target,
+    USER_AGENT, all_ready, check_all,
 };
 use support::serve_on_loopback;
 
-const REDIRECT: &str = "http://dcv.akamai.com/.well-known/acme-challenge/tok_EN-1";
+const PATH: &str = "/.well-known/acme-challenge/tok_EN-1";
+const DCV: &str = "http://dcv.akamai.com/.well-known/acme-challenge/tok_EN-1";
 const BODY: &str = "tok_EN-1.thumbprint_XYZ";
 
-/// What the local server answers for one Host.
+/// What the local server answers for one Host on the challenge path.
 #[derive(Clone)]
 enum Answer {
-    Redirect(u16, &'static str),
+    Redirect(u16, String),
     Body(&'static str),
     Status(u16),
 }
 
-/// A server answering per Host header, and only on the challenge path (else 404).
-async fn serve(answers: Vec<(&'static str, Answer)>) -> SocketAddr {
-    let answers: Arc<HashMap<&'static str, Answer>> = Arc::new(answers.into_iter().collect());
+fn redirect(status: u16, location: &str) -> Answer {
+    Answer::Redirect(status, location.to_string())
+}
+
+/// Request headers seen, per Host.
+type Seen = Arc<Mutex<Vec<(String, HeaderMap)>>>;
+
+/// A server answering per Host header on the challenge path (else 404). `dcv.akamai.com`
+/// serves the key authorization unless the table says otherwise.
+async fn serve(answers: Vec<(&'static str, Answer)>) -> (SocketAddr, Seen) {
+    let mut table: HashMap<&'static str, Answer> = answers.into_iter().collect();
+    table.entry("dcv.akamai.com").or_insert(Answer::Body(BODY));
+    let table = Arc::new(table);
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
     let app = Router::new().fallback(move |headers: HeaderMap, uri: Uri| {
-        let answers = answers.clone();
+        let table = table.clone();
+        let log = log.clone();
         async move {
             let host = headers
                 .get("host")
                 .and_then(|value| value.to_str().ok())
-                .unwrap_or("");
-            let answer = if uri.path() == "/.well-known/acme-challenge/tok_EN-1" {
-                answers.get(host).cloned()
+                .unwrap_or("")
+                .to_string();
+            log.lock().unwrap().push((host.clone(), headers.clone()));
+            let answer = if uri.path() == PATH {
+                table.get(host.as_str()).cloned()
             } else {
                 None
             };
@@ -56,136 +74,253 @@ async fn serve(answers: Vec<(&'static str, Answer)>) -> SocketAddr {
             .expect("response")
         }
     });
-    serve_on_loopback(app).await
+    (serve_on_loopback(app).await, seen)
 }
 
 fn target(host: &str) -> Target {
     Target {
         domain: host.to_string(),
         host: host.to_string(),
-        path: "/.well-known/acme-challenge/tok_EN-1".to_string(),
-        redirect_path: REDIRECT.to_string(),
+        path: PATH.to_string(),
+        redirect_path: DCV.to_string(),
         response_body: Some(BODY.to_string()),
         has_challenge: true,
     }
 }
 
-fn options(resolve: &[(&str, SocketAddr)]) -> CheckOptions {
+/// Every host named, and dcv.akamai.com, sent to `address` on port 80 and 443.
+fn options(hosts: &[&str], address: SocketAddr) -> CheckOptions {
     let mut map = ResolveMap::default();
-    for (host, address) in resolve {
-        map.insert(host, *address);
+    for host in hosts.iter().chain(&["dcv.akamai.com"]) {
+        map.insert_port(host, 80, address);
+        map.insert_port(host, 443, address);
     }
     CheckOptions {
-        timeout: Duration::from_millis(1500),
+        timeout: Duration::from_millis(3000),
         concurrency: 2,
         resolve: map,
+        ..CheckOptions::default()
     }
 }
 
-async fn check_one(host: &str, address: SocketAddr) -> (Outcome, Duration) {
-    let results = check_all(vec![target(host)], &options(&[(host, address)])).await;
+async fn check_one(host: &str, address: SocketAddr) -> spsdash::dvcheck::CheckResult {
+    let mut results = check_all(vec![target(host)], &options(&[host], address)).await;
     assert_eq!(results.len(), 1);
-    assert_eq!(results[0].address, Some(address));
-    (results[0].outcome.clone(), results[0].elapsed)
+    results.remove(0)
 }
 
 #[tokio::test]
-async fn every_redirect_status_to_the_redirect_path_is_ready() {
-    let address = serve(vec![
-        ("a.example", Answer::Redirect(301, REDIRECT)),
-        ("b.example", Answer::Redirect(302, REDIRECT)),
-        ("c.example", Answer::Redirect(307, REDIRECT)),
-        ("d.example", Answer::Redirect(308, REDIRECT)),
+async fn the_redirect_to_akamai_is_followed_and_judged_there() {
+    let (address, seen) = serve(vec![("a.example", redirect(301, DCV))]).await;
+    let result = check_one("a.example", address).await;
+    assert_eq!(result.outcome, CheckOutcome::Ready { redirects: 1 });
+    assert_eq!(
+        result.chain_line().unwrap(),
+        "http://a.example/… → 301 http://dcv.akamai.com/… → 200 key authorization ✓"
+    );
+    assert_eq!(result.address, Some(address));
+    // The CA's headers: Accept */* and an honest User-Agent, on every hop.
+    let seen = seen.lock().unwrap();
+    let hosts: Vec<&str> = seen.iter().map(|(host, _)| host.as_str()).collect();
+    assert_eq!(hosts, ["a.example", "dcv.akamai.com"]);
+    for (_, headers) in seen.iter() {
+        assert_eq!(headers["accept"], "*/*");
+        assert_eq!(headers["user-agent"], USER_AGENT);
+    }
+}
+
+#[tokio::test]
+async fn the_four_redirect_statuses_are_followed_and_303_is_refused() {
+    let (address, _) = serve(vec![
+        ("a.example", redirect(301, DCV)),
+        ("b.example", redirect(302, DCV)),
+        ("c.example", redirect(307, DCV)),
+        ("d.example", redirect(308, DCV)),
+        ("e.example", redirect(303, DCV)),
     ])
     .await;
-    let hosts = ["a.example", "b.example", "c.example", "d.example"];
-    let resolve: Vec<_> = hosts.iter().map(|host| (*host, address)).collect();
+    let hosts = [
+        "a.example",
+        "b.example",
+        "c.example",
+        "d.example",
+        "e.example",
+    ];
     let results = check_all(
         hosts.iter().map(|h| target(h)).collect(),
-        &options(&resolve),
+        &options(&hosts, address),
     )
     .await;
-    let statuses: Vec<_> = results
-        .iter()
-        .map(|r| (r.domain.as_str(), r.outcome.clone()))
-        .collect();
+    let ready: Vec<bool> = results.iter().map(|r| r.is_ready()).collect();
+    assert_eq!(ready, [true, true, true, true, false]);
     assert_eq!(
-        statuses,
-        vec![
-            ("a.example", Outcome::Ready(Ready::Redirect { status: 301 })),
-            ("b.example", Outcome::Ready(Ready::Redirect { status: 302 })),
-            ("c.example", Outcome::Ready(Ready::Redirect { status: 307 })),
-            ("d.example", Outcome::Ready(Ready::Redirect { status: 308 })),
-        ]
+        results[4].outcome,
+        CheckOutcome::NotReady(CheckProblem::RedirectRefused {
+            hop: 1,
+            reason: RedirectRefusal::Status(303)
+        })
     );
-    assert!(all_ready(&results));
 }
 
 #[tokio::test]
-async fn the_host_header_selects_the_answer() {
-    // Same address, same path: only the Host header differs, so a ready result proves it was
-    // sent as the domain and not as the IP.
-    let address = serve(vec![("right.example", Answer::Redirect(301, REDIRECT))]).await;
-    let (outcome, _) = check_one("right.example", address).await;
-    assert_eq!(outcome, Outcome::Ready(Ready::Redirect { status: 301 }));
-    let (outcome, _) = check_one("other.example", address).await;
-    assert_eq!(outcome, Outcome::NotReady(Problem::NotFound));
+async fn a_relative_location_is_resolved_against_the_url_fetched() {
+    let (address, _) = serve(vec![(
+        "a.example",
+        redirect(301, "/.well-known/acme-challenge/elsewhere"),
+    )])
+    .await;
+    let result = check_one("a.example", address).await;
+    assert_eq!(
+        result.outcome,
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 2,
+            status: 404
+        })
+    );
+    assert_eq!(
+        result.chain[1].url,
+        "http://a.example/.well-known/acme-challenge/elsewhere"
+    );
+    assert!(result.outcome.to_string().contains("404 at hop 2"));
+}
+
+#[tokio::test]
+async fn a_redirect_to_a_target_without_the_key_authorization_is_not_ready() {
+    let (address, _) = serve(vec![
+        (
+            "a.example",
+            redirect(
+                301,
+                "http://www.a.example/.well-known/acme-challenge/tok_EN-1",
+            ),
+        ),
+        ("www.a.example", Answer::Body("<html>welcome</html>")),
+        ("b.example", redirect(301, DCV)),
+        ("dcv.akamai.com", Answer::Status(404)),
+    ])
+    .await;
+    let mut options = options(&["a.example", "www.a.example", "b.example"], address);
+    options.concurrency = 1;
+    let results = check_all(vec![target("a.example"), target("b.example")], &options).await;
+    assert_eq!(
+        results[0].outcome,
+        CheckOutcome::NotReady(CheckProblem::WrongBody {
+            hop: 2,
+            received: "\"<html>welcome</html>\"".to_string()
+        })
+    );
+    assert!(
+        results[0]
+            .outcome
+            .to_string()
+            .contains("body is the wrong key authorization at hop 2")
+    );
+    assert_eq!(
+        results[1].outcome,
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 2,
+            status: 404
+        })
+    );
+    assert!(!all_ready(&results));
 }
 
 #[tokio::test]
 async fn the_token_served_directly_is_ready_trailing_whitespace_ignored() {
-    let address = serve(vec![(
+    let (address, _) = serve(vec![(
         "a.example",
-        Answer::Body("tok_EN-1.thumbprint_XYZ\n"),
+        Answer::Body("tok_EN-1.thumbprint_XYZ\r\n"),
     )])
     .await;
-    let (outcome, _) = check_one("a.example", address).await;
-    assert_eq!(outcome, Outcome::Ready(Ready::Body));
+    let result = check_one("a.example", address).await;
+    assert_eq!(result.outcome, CheckOutcome::Ready { redirects: 0 });
+    assert_eq!(
+        result.chain[0].answer,
+        HopAnswer::KeyAuthorization { matches: true }
+    );
 }
 
 #[tokio::test]
-async fn a_wrong_body_is_not_ready_and_says_what_came() {
-    let address = serve(vec![("a.example", Answer::Body("<html>welcome</html>"))]).await;
-    let (outcome, _) = check_one("a.example", address).await;
+async fn the_host_header_selects_the_answer() {
+    let (address, _) = serve(vec![("right.example", redirect(301, DCV))]).await;
+    assert!(check_one("right.example", address).await.is_ready());
     assert_eq!(
-        outcome,
-        Outcome::NotReady(Problem::WrongBody {
-            received: "<html>welcome</html>".to_string()
+        check_one("other.example", address).await.outcome,
+        CheckOutcome::NotReady(CheckProblem::Status {
+            hop: 1,
+            status: 404
         })
     );
-    assert!(outcome.to_string().contains("not the responseBody"));
 }
 
 #[tokio::test]
-async fn a_redirect_elsewhere_is_not_ready() {
-    let address = serve(vec![
+async fn redirects_the_ca_refuses_are_named() {
+    let cases = [
         (
             "a.example",
-            Answer::Redirect(301, "https://a.example/.well-known/acme-challenge/tok_EN-1"),
+            "http://dcv.akamai.com:8080/.well-known/acme-challenge/tok_EN-1",
+            RedirectRefusal::Port(8080),
         ),
-        ("b.example", Answer::Redirect(303, REDIRECT)),
-    ])
+        (
+            "b.example",
+            "http://127.0.0.1/.well-known/acme-challenge/tok_EN-1",
+            RedirectRefusal::IpLiteral("127.0.0.1".into()),
+        ),
+        (
+            "c.example",
+            "file:///etc/passwd",
+            RedirectRefusal::Scheme("file".into()),
+        ),
+    ];
+    let (address, _) = serve(
+        cases
+            .iter()
+            .map(|(host, location, _)| (*host, redirect(302, location)))
+            .collect(),
+    )
     .await;
-    let (outcome, _) = check_one("a.example", address).await;
-    assert_eq!(
-        outcome,
-        Outcome::NotReady(Problem::WrongRedirect {
-            status: 301,
-            location: Some("https://a.example/.well-known/acme-challenge/tok_EN-1".to_string())
-        })
+    for (host, _, reason) in cases {
+        let result = check_one(host, address).await;
+        assert_eq!(
+            result.outcome,
+            CheckOutcome::NotReady(CheckProblem::RedirectRefused { hop: 1, reason }),
+            "{host}"
+        );
+    }
+    let message = CheckProblem::RedirectRefused {
+        hop: 1,
+        reason: RedirectRefusal::Port(8080),
+    }
+    .to_string();
+    assert!(
+        message.contains("redirect to port 8080: the CA only follows 80/443"),
+        "{message}"
     );
-    let (outcome, _) = check_one("b.example", address).await;
-    assert_eq!(outcome, Outcome::NotReady(Problem::Status(303)));
 }
 
 #[tokio::test]
-async fn a_missing_rule_is_a_404() {
-    let address = serve(vec![]).await;
-    let (outcome, _) = check_one("a.example", address).await;
-    assert_eq!(outcome, Outcome::NotReady(Problem::NotFound));
-    let address = serve(vec![("a.example", Answer::Status(500))]).await;
-    let (outcome, _) = check_one("a.example", address).await;
-    assert_eq!(outcome, Outcome::NotReady(Problem::Status(500)));
+async fn a_loop_is_detected_and_so_are_too_many_redirects() {
+    let (address, _) = serve(vec![
+        (
+            "a.example",
+            redirect(301, "http://b.example/.well-known/acme-challenge/tok_EN-1"),
+        ),
+        (
+            "b.example",
+            redirect(301, "http://a.example/.well-known/acme-challenge/tok_EN-1"),
+        ),
+    ])
+    .await;
+    let mut options = options(&["a.example", "b.example"], address);
+    options.concurrency = 1;
+    let results = check_all(vec![target("a.example")], &options).await;
+    match &results[0].outcome {
+        CheckOutcome::NotReady(CheckProblem::RedirectRefused {
+            hop: 2,
+            reason: RedirectRefusal::Loop(url),
+        }) => assert!(url.starts_with("http://a.example/"), "{url}"),
+        other => panic!("expected a loop, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -193,13 +328,17 @@ async fn a_closed_port_is_connection_refused() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address");
     drop(listener);
-    let (outcome, _) = check_one("a.example", address).await;
-    assert_eq!(outcome, Outcome::NotReady(Problem::ConnectionRefused));
+    let result = check_one("a.example", address).await;
+    assert_eq!(
+        result.outcome,
+        CheckOutcome::NotReady(CheckProblem::ConnectionRefused { hop: 1, address })
+    );
+    assert_eq!(result.chain.len(), 1);
+    assert_eq!(result.chain[0].answer, HopAnswer::NoAnswer);
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_within_the_limit() {
-    // Accepts connections and holds them without a word.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -210,37 +349,21 @@ async fn a_server_that_never_answers_times_out_within_the_limit() {
             held.push(stream);
         }
     });
-    let mut options = options(&[("a.example", address)]);
+    let mut options = options(&["a.example"], address);
     options.timeout = Duration::from_millis(300);
     let results = check_all(vec![target("a.example")], &options).await;
-    assert_eq!(
-        results[0].outcome,
-        Outcome::NotReady(Problem::Timeout(Duration::from_millis(300)))
-    );
-    assert!(results[0].elapsed >= Duration::from_millis(300));
     assert!(
-        results[0].elapsed < Duration::from_secs(5),
+        matches!(
+            results[0].outcome,
+            CheckOutcome::NotReady(CheckProblem::Timeout { hop: 1, .. })
+        ),
+        "{:?}",
+        results[0].outcome
+    );
+    assert!(
+        results[0].elapsed < Duration::from_secs(3),
         "{:?}",
         results[0].elapsed
-    );
-}
-
-#[tokio::test]
-async fn a_name_that_does_not_resolve_is_a_dns_failure() {
-    // `.invalid` never resolves (RFC 6761); no --resolve entry, so the system resolver is asked.
-    // A generous limit: a slow system resolver must not turn this into a timeout.
-    let mut options = options(&[]);
-    options.timeout = Duration::from_secs(20);
-    let results = check_all(vec![target("no-such-host.invalid")], &options).await;
-    match &results[0].outcome {
-        Outcome::NotReady(Problem::DnsFailure(_)) => {}
-        other => panic!("expected a DNS failure, got {other:?}"),
-    }
-    assert!(
-        results[0]
-            .outcome
-            .to_string()
-            .contains("DNS does not resolve")
     );
 }
 
@@ -248,34 +371,28 @@ async fn a_name_that_does_not_resolve_is_a_dns_failure() {
 async fn a_domain_without_a_challenge_is_not_ready_and_not_fetched() {
     let mut pending = target("a.example");
     pending.has_challenge = false;
-    let results = check_all(vec![pending], &options(&[])).await;
-    assert_eq!(results[0].outcome, Outcome::NotReady(Problem::NoChallenge));
-    assert!(!all_ready(&results));
+    let results = check_all(vec![pending], &CheckOptions::default()).await;
+    assert_eq!(
+        results[0].outcome,
+        CheckOutcome::NotReady(CheckProblem::NoChallenge)
+    );
+    assert!(results[0].chain.is_empty());
 }
 
 #[tokio::test]
-async fn results_keep_the_order_of_the_targets_under_concurrency() {
-    let address = serve(vec![
-        ("a.example", Answer::Redirect(301, REDIRECT)),
-        ("c.example", Answer::Body(BODY)),
+async fn without_a_response_body_the_key_authorization_shape_is_checked() {
+    let thumb = "abcdefghijklmnopqrstuvwxyz0123456789-_ABCDE";
+    let good: &'static str = Box::leak(format!("tok_EN-1.{thumb}").into_boxed_str());
+    let (address, _) = serve(vec![
+        ("a.example", Answer::Body(good)),
+        ("b.example", Answer::Body("tok_EN-1.short")),
     ])
     .await;
-    let hosts = [
-        "a.example",
-        "b.example",
-        "c.example",
-        "d.example",
-        "e.example",
-    ];
-    let resolve: Vec<_> = hosts.iter().map(|host| (*host, address)).collect();
-    let results = check_all(
-        hosts.iter().map(|h| target(h)).collect(),
-        &options(&resolve),
-    )
-    .await;
-    let domains: Vec<_> = results.iter().map(|r| r.domain.as_str()).collect();
-    assert_eq!(domains, hosts);
-    let ready: Vec<_> = results.iter().map(|r| r.is_ready()).collect();
-    assert_eq!(ready, [true, false, true, false, false]);
-    assert!(!all_ready(&results));
+    let mut a = target("a.example");
+    a.response_body = None;
+    let mut b = target("b.example");
+    b.response_body = None;
+    let results = check_all(vec![a, b], &options(&["a.example", "b.example"], address)).await;
+    assert!(results[0].is_ready(), "{:?}", results[0].outcome);
+    assert!(!results[1].is_ready());
 }

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use spsdash::sps::model::{GroupsResponse, RequestState, SpsRequest};
-use webserver_support::{absent, find_program, start_nginx};
+use webserver_support::{absent, find_program, serve_dcv, start_nginx};
 
 /// The simulator process; killed and reaped when dropped.
 struct SimGuard(Child);
@@ -135,9 +135,11 @@ fn check(
     group: &str,
     hosts: &[String],
     at: std::net::SocketAddr,
+    dcv: std::net::SocketAddr,
 ) -> Output {
     let mut args = vec!["check", id, "--contract", contract, "--group", group];
-    let resolves: Vec<String> = hosts.iter().map(|host| format!("{host}={at}")).collect();
+    let mut resolves: Vec<String> = hosts.iter().map(|host| format!("{host}={at}")).collect();
+    resolves.push(format!("dcv.akamai.com={dcv}"));
     for resolve in &resolves {
         args.extend(["--resolve", resolve.as_str()]);
     }
@@ -148,6 +150,9 @@ fn check(
 /// checks: its pair, its id and the hosts still to validate.
 struct DvRequest {
     sim: SimGuard,
+    /// Akamai's copy of the challenges (`dcv.akamai.com`), served on `runtime`.
+    dcv: SocketAddr,
+    runtime: tokio::runtime::Runtime,
     contract: String,
     group: String,
     id: String,
@@ -157,8 +162,12 @@ struct DvRequest {
 fn dv_request_on_a_sim(home: &Path) -> DvRequest {
     let sim = start_sim(home);
     let (contract, group, request) = find_dv_request(home);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (dcv, _) = runtime.block_on(serve_dcv(&request));
     DvRequest {
         sim,
+        dcv,
+        runtime,
         contract,
         group,
         id: request.sps_id.to_string(),
@@ -184,6 +193,8 @@ fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
     let home = tempfile::tempdir().expect("home");
     let DvRequest {
         sim: _sim,
+        dcv,
+        runtime: _runtime,
         contract,
         group,
         id,
@@ -208,7 +219,7 @@ fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
     assert_eq!(rules.matches("return 301").count(), hosts.len(), "{rules}");
 
     let output = with_nginx(&nginx, &rules, |address| {
-        check(home.path(), &id, &contract, &group, &hosts, address)
+        check(home.path(), &id, &contract, &group, &hosts, address, dcv)
     });
     assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
     let report = stdout(&output);
@@ -227,7 +238,7 @@ fn redirects_served_by_nginx_pass_the_check_and_a_missing_rule_fails_it() {
     let end = start + rules[start..].find("}\n").expect("its end") + 2;
     let broken = format!("{}{}", &rules[..start], &rules[end..]);
     let output = with_nginx(&nginx, &broken, |address| {
-        check(home.path(), &id, &contract, &group, &hosts, address)
+        check(home.path(), &id, &contract, &group, &hosts, address, dcv)
     });
     assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
     let report = stdout(&output);
@@ -243,6 +254,8 @@ fn webroot_files_served_as_a_document_root_pass_the_check() {
     let home = tempfile::tempdir().expect("home");
     let DvRequest {
         sim: _sim,
+        dcv,
+        runtime: _runtime,
         contract,
         group,
         id,
@@ -274,11 +287,13 @@ fn webroot_files_served_as_a_document_root_pass_the_check() {
 
     let config = format!("root {};\n", root.path().display());
     let output = with_nginx(&nginx, &config, |address| {
-        check(home.path(), &id, &contract, &group, &hosts, address)
+        check(home.path(), &id, &contract, &group, &hosts, address, dcv)
     });
     assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
     assert_eq!(
-        stdout(&output).matches("serves the responseBody").count(),
+        stdout(&output)
+            .matches("200 serves the key authorization")
+            .count(),
         hosts.len(),
         "{}",
         explain(&output)

@@ -2,13 +2,14 @@
 //! through the real client from a scripted SPS on loopback, the challenge URLs fetched from a
 //! local web server via `--resolve`, and the exit code saying whether every domain is ready.
 
+mod dns_support;
 mod support;
 
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::http::{HeaderMap, Response, StatusCode, Uri};
-use spsdash::cli::{Command, DomainSelection, PairArgs};
+use spsdash::cli::{AutomaticArgs, Command, DomainSelection, PairArgs};
 use spsdash::commands::Exit;
 use spsdash::commands::dv::{DvOutput, execute, prepare};
 use spsdash::sps::{ClientOptions, SpsClient};
@@ -49,6 +50,12 @@ async fn web_server() -> SocketAddr {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("");
         let path = format!("/.well-known/acme-challenge/{TOKEN_A}");
+        if host == "dcv.akamai.com" && uri.path() == path {
+            return Response::builder()
+                .status(200)
+                .body(axum::body::Body::from(format!("{TOKEN_A}.thumb")))
+                .expect("response");
+        }
         let response = if host == "a.example" && uri.path() == path {
             Response::builder().status(301).header(
                 "location",
@@ -84,6 +91,7 @@ fn check(domains: &[&str], resolve: Vec<String>) -> Command {
             domain: domains.iter().map(|d| d.to_string()).collect(),
         },
         resolve,
+        nameserver: None,
     }
 }
 
@@ -96,26 +104,35 @@ async fn run(client: &SpsClient, command: Command, json: bool) -> DvOutput {
 async fn check_exits_zero_only_when_every_checked_domain_is_ready() {
     let (server, client) = sps().await;
     let web = web_server().await;
-    let resolve = vec![format!("a.example={web}"), format!("b.example={web}")];
+    let resolve = vec![
+        format!("a.example={web}"),
+        format!("b.example={web}"),
+        format!("dcv.akamai.com={web}"),
+    ];
 
     let output = run(&client, check(&[], resolve.clone()), false).await;
     assert_eq!(output.exit, Exit::Api, "{}", output.stdout);
     let lines: Vec<&str> = output.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", output.stdout);
+    assert_eq!(lines.len(), 5, "{}", output.stdout);
     assert!(
-        lines[0].starts_with("READY      a.example  301 to the redirectPath"),
+        lines[0].starts_with("READY      a.example  200 key authorization after 1 redirect"),
         "{}",
         lines[0]
     );
     assert!(lines[0].contains(&format!("via {web}")), "{}", lines[0]);
-    assert!(
-        lines[1].starts_with("NOT READY  b.example  404"),
-        "{}",
-        lines[1]
+    assert_eq!(
+        lines[1],
+        "           http://a.example/… → 301 http://dcv.akamai.com/… → 200 key authorization ✓"
     );
-    assert_eq!(lines[2], "1 of 2 domains of request 1856 ready");
+    assert!(
+        lines[2].starts_with("NOT READY  b.example  404 at hop 1"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "           http://b.example/… → 404 ✗");
+    assert_eq!(lines[4], "1 of 2 domains of request 1856 ready");
 
-    assert_eq!(output.stderr, None);
+    assert_eq!(output.stderr, None, "dcv.akamai.com is a hop of a.example");
 
     let output = run(&client, check(&["A.EXAMPLE"], resolve.clone()), false).await;
     assert_eq!(output.exit, Exit::Success, "{}", output.stdout);
@@ -129,6 +146,16 @@ async fn check_exits_zero_only_when_every_checked_domain_is_ready() {
     assert_eq!(document["allReady"], false);
     assert_eq!(document["domains"][1]["ready"], false);
     assert_eq!(document["domains"][0]["address"], web.to_string());
+    assert_eq!(document["domains"][0]["verdict"], "ready");
+    let chain = &document["domains"][0]["chain"];
+    assert_eq!(chain[0]["status"], 301);
+    assert_eq!(
+        chain[0]["location"],
+        format!("http://dcv.akamai.com/.well-known/acme-challenge/{TOKEN_A}")
+    );
+    assert_eq!(chain[1]["url"], chain[0]["location"]);
+    assert_eq!(chain[1]["answer"], "key authorization");
+    assert_eq!(document["domains"][1]["chain"][0]["status"], 404);
 
     // The request was read with the ids SPS wants, signed.
     let recorded = server.recorded();
@@ -153,6 +180,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
             pair: pair(),
             format: "nginx".to_string(),
             domains: DomainSelection::default(),
+            automatic: AutomaticArgs::default(),
         },
         false,
     )
@@ -178,6 +206,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
                 all: true,
                 domain: vec![],
             },
+            automatic: AutomaticArgs::default(),
         },
         false,
     )
@@ -197,6 +226,7 @@ fn bad_arguments_are_usage_errors_before_any_call() {
         pair: pair(),
         format: "lighttpd".to_string(),
         domains: DomainSelection::default(),
+        automatic: AutomaticArgs::default(),
     };
     let error = prepare(bad_format).expect_err("format");
     assert_eq!(error.exit, Exit::Usage);
@@ -220,5 +250,87 @@ fn bad_arguments_are_usage_errors_before_any_call() {
         error.message.contains("not an SPS request id"),
         "{}",
         error.message
+    );
+}
+
+#[tokio::test]
+async fn skip_automatic_leaves_out_domains_cnamed_to_an_akamai_edge() {
+    use dns_support::{DnsServer, Rr};
+    let (_server, client) = sps().await;
+    let dns = DnsServer::start().await;
+    dns.add("a.example", Rr::Cname("a.example.edgekey.net".into()))
+        .add(
+            "a.example.edgekey.net",
+            Rr::A(std::net::Ipv4Addr::LOCALHOST),
+        )
+        .add("b.example", Rr::A(std::net::Ipv4Addr::LOCALHOST));
+    let automatic = AutomaticArgs {
+        skip_automatic: true,
+        nameserver: Some(dns.address.to_string()),
+    };
+    let output = run(
+        &client,
+        Command::Redirects {
+            sps_id: "1856".to_string(),
+            pair: pair(),
+            format: "nginx".to_string(),
+            domains: DomainSelection::default(),
+            automatic: automatic.clone(),
+        },
+        false,
+    )
+    .await;
+    assert_eq!(
+        output.stdout.matches("return 301").count(),
+        1,
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains(TOKEN_A), "{}", output.stdout);
+    assert!(
+        output.stdout.contains(
+            "a.example (automatic: CNAME → a.example.edgekey.net, Akamai answers the challenge itself)"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(
+        output.stderr.as_deref(),
+        Some(
+            "spsdash: left out, Akamai completes them itself: a.example (CNAME → a.example.edgekey.net)"
+        )
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = run(
+        &client,
+        Command::Webroot {
+            sps_id: "1856".to_string(),
+            pair: pair(),
+            dir: dir.path().to_path_buf(),
+            domains: DomainSelection::default(),
+            automatic,
+        },
+        false,
+    )
+    .await;
+    assert!(
+        output
+            .stdout
+            .contains("left out a.example: CNAME → a.example.edgekey.net"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        !dir.path()
+            .join(".well-known/acme-challenge")
+            .join(TOKEN_A)
+            .exists()
+    );
+    assert!(
+        dir.path()
+            .join(".well-known/acme-challenge")
+            .join(TOKEN_B)
+            .exists()
     );
 }

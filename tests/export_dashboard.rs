@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spsdash::app::ExportJob;
 use spsdash::app::export_prompt::ExportPrompt;
 use spsdash::app::{App, Effect, Event, Level, update};
-use spsdash::dvcheck::{CheckResult, Outcome, Problem, Ready};
+use spsdash::dvcheck::{CheckOutcome, CheckProblem, CheckResult};
 use spsdash::export::{Delivered, ExportFormat, Scope};
 
 /// The detail of #1856 (shop.example.com Valid, www.shop.example.com awaiting).
@@ -153,22 +153,28 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
             .contains("checking 1 domain")
     );
 
-    let result = |domain: &str, outcome: Outcome| CheckResult {
+    let result = |domain: &str, outcome: CheckOutcome| CheckResult {
         domain: domain.to_string(),
         outcome,
         elapsed: Duration::from_millis(12),
         address: None,
+        chain: Vec::new(),
+        families: Vec::new(),
+        dns: None,
     };
     update(
         &mut app,
         Event::ChecksDone {
             sps_id: 1856,
             outcome: Ok(vec![
-                result("www.shop.example.com", Outcome::NotReady(Problem::NotFound)),
                 result(
-                    "shop.example.com",
-                    Outcome::Ready(Ready::Redirect { status: 301 }),
+                    "www.shop.example.com",
+                    CheckOutcome::NotReady(CheckProblem::Status {
+                        hop: 1,
+                        status: 404,
+                    }),
                 ),
+                result("shop.example.com", CheckOutcome::Ready { redirects: 1 }),
             ]),
         },
     );
@@ -179,10 +185,13 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
     assert_eq!(check.level, Level::Warning);
     assert_eq!(
         check.summary,
-        "✗ 404: no redirect rule matches the challenge path (12 ms)"
+        "✗ 404 at hop 1: no rule or file answers the challenge path (12 ms)"
     );
     let ready = &app.domain_checks[&(1856, "shop.example.com".to_string())];
-    assert_eq!(ready.summary, "✓ ready: 301 to the redirectPath (12 ms)");
+    assert_eq!(
+        ready.summary,
+        "✓ ready: 200 key authorization after 1 redirect (12 ms)"
+    );
     assert_eq!(ready.level, Level::Info);
     let flash = app.notices.flash.as_ref().expect("flash");
     assert_eq!(flash.level, Level::Warning);

@@ -3,13 +3,15 @@
 //! Exit codes: 0 done (for `check`: every checked domain is ready), 1 API error or, for
 //! `check`, at least one domain not ready, 2 usage, 3 network failure reaching SPS.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use serde_json::json;
 
-use crate::cli::{Command, DomainSelection, GlobalArgs, PairArgs};
-use crate::dvcheck::{self, CheckOptions, CheckResult, ResolveMap};
+use crate::cli::{AutomaticArgs, Command, DomainSelection, GlobalArgs, PairArgs};
+use crate::config::{CheckConfig, parse_nameserver};
+use crate::dvcheck::{self, CheckOptions, DnsMode, ResolveMap};
 use crate::export::{self, ExportFormat, Scope};
 use crate::sps::SpsClient;
 use crate::sps::model::{GroupContract, SpsRequest};
@@ -26,9 +28,24 @@ pub struct DvJob {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DvAction {
-    Redirects { format: ExportFormat, scope: Scope },
-    Webroot { dir: PathBuf, scope: Scope },
-    Check { scope: Scope, resolve: ResolveMap },
+    Redirects {
+        format: ExportFormat,
+        scope: Scope,
+        /// `--skip-automatic`: the DNS to ask which domains Akamai completes itself.
+        automatic: Option<DnsMode>,
+    },
+    Webroot {
+        dir: PathBuf,
+        scope: Scope,
+        automatic: Option<DnsMode>,
+    },
+    Check {
+        scope: Scope,
+        resolve: ResolveMap,
+        /// `--nameserver`; absent = `[check] nameserver`, else the system's.
+        nameserver: Option<std::net::SocketAddr>,
+        check: CheckConfig,
+    },
 }
 
 /// What a command prints and the code it exits with.
@@ -41,8 +58,11 @@ pub struct DvOutput {
 
 pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     // Bad input is refused before the context (and maybe the demo simulator) starts.
-    let job = prepare(command)?;
+    let mut job = prepare(command)?;
     let context = Context::open(global).await?;
+    if let DvAction::Check { check, .. } = &mut job.action {
+        *check = context.config.check.clone();
+    }
     let output = execute(&context.client, &job, global.json).await?;
     print!("{}", output.stdout);
     if let Some(note) = output.stderr {
@@ -59,6 +79,7 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             pair,
             format,
             domains,
+            automatic,
         } => {
             let format: ExportFormat =
                 format
@@ -67,19 +88,30 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
                         CommandError::usage(error.to_string())
                     })?;
             let scope = scope(&domains);
-            (sps_id, pair, DvAction::Redirects { format, scope })
+            let automatic = automatic_dns(&automatic)?;
+            (
+                sps_id,
+                pair,
+                DvAction::Redirects {
+                    format,
+                    scope,
+                    automatic,
+                },
+            )
         }
         Command::Webroot {
             sps_id,
             pair,
             dir,
             domains,
+            automatic,
         } => (
             sps_id,
             pair,
             DvAction::Webroot {
                 dir,
                 scope: scope(&domains),
+                automatic: automatic_dns(&automatic)?,
             },
         ),
         Command::Check {
@@ -87,10 +119,25 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             pair,
             domains,
             resolve,
+            nameserver,
         } => {
             let resolve = ResolveMap::parse(&resolve).map_err(CommandError::usage)?;
+            let nameserver = nameserver
+                .as_deref()
+                .map(parse_nameserver)
+                .transpose()
+                .map_err(|error| CommandError::usage(format!("--nameserver {error}")))?;
             let scope = scope(&domains);
-            (sps_id, pair, DvAction::Check { scope, resolve })
+            (
+                sps_id,
+                pair,
+                DvAction::Check {
+                    scope,
+                    resolve,
+                    nameserver,
+                    check: CheckConfig::default(),
+                },
+            )
         }
         _ => return Err(CommandError::usage("not a domain-validation command")),
     };
@@ -109,26 +156,48 @@ pub async fn execute(
 ) -> Result<DvOutput, CommandError> {
     let request = client.get(&job.pair, job.sps_id).await?;
     match &job.action {
-        DvAction::Redirects { format, scope } => {
-            let (stdout, stderr) = redirects(&request, *format, scope, json)?;
+        DvAction::Redirects {
+            format,
+            scope,
+            automatic,
+        } => {
+            let automatic = find_automatic(&request, scope, automatic).await;
+            let (stdout, stderr) = redirects(&request, *format, scope, json, &automatic)?;
             Ok(DvOutput {
                 exit: Exit::Success,
                 stdout,
                 stderr,
             })
         }
-        DvAction::Webroot { dir, scope } => Ok(DvOutput {
-            exit: Exit::Success,
-            stdout: webroot(&request, dir, scope, json)?,
-            stderr: None,
-        }),
-        DvAction::Check { scope, resolve } => {
+        DvAction::Webroot {
+            dir,
+            scope,
+            automatic,
+        } => {
+            let automatic = find_automatic(&request, scope, automatic).await;
+            Ok(DvOutput {
+                exit: Exit::Success,
+                stdout: webroot(&request, dir, scope, json, &automatic)?,
+                stderr: None,
+            })
+        }
+        DvAction::Check {
+            scope,
+            resolve,
+            nameserver,
+            check,
+        } => {
             let targets = dvcheck::targets(&request, scope)
                 .map_err(|error| CommandError::usage(error.to_string()))?;
-            // A --resolve that matches nothing is most likely a typo: say so.
+            let checked: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
+            let options = check_options(resolve, *nameserver, check);
+            let results = dvcheck::check_all(targets, &options).await;
+            // A --resolve that no checked domain and no hop used is most likely a typo.
+            let used = dvcheck::hosts_visited(&results);
             let unused: Vec<&str> = resolve
                 .hosts()
-                .filter(|host| !targets.iter().any(|target| target.host == *host))
+                .filter(|host| !checked.iter().any(|checked| checked == host))
+                .filter(|host| !used.contains(*host))
                 .collect();
             let stderr = (!unused.is_empty()).then(|| {
                 format!(
@@ -137,11 +206,6 @@ pub async fn execute(
                     job.sps_id
                 )
             });
-            let options = CheckOptions {
-                resolve: resolve.clone(),
-                ..CheckOptions::default()
-            };
-            let results = dvcheck::check_all(targets, &options).await;
             let exit = if dvcheck::all_ready(&results) {
                 Exit::Success
             } else {
@@ -149,7 +213,7 @@ pub async fn execute(
             };
             Ok(DvOutput {
                 exit,
-                stdout: check_report(job.sps_id, &results, json),
+                stdout: super::dv_report::check_report(job.sps_id, &results, json),
                 stderr,
             })
         }
@@ -172,6 +236,36 @@ fn scope(domains: &DomainSelection) -> Scope {
     Scope::from_selection(domains.all, &domains.domain)
 }
 
+/// The DNS `--skip-automatic` asks (None: the flag is off).
+fn automatic_dns(args: &AutomaticArgs) -> Result<Option<DnsMode>, CommandError> {
+    if !args.skip_automatic {
+        return Ok(None);
+    }
+    match args.nameserver.as_deref() {
+        Some(text) => parse_nameserver(text)
+            .map(|server| Some(DnsMode::Nameserver(server)))
+            .map_err(|error| CommandError::usage(format!("--nameserver {error}"))),
+        None => Ok(Some(DnsMode::System)),
+    }
+}
+
+/// The domains of `scope` Akamai completes itself (domain → edge hostname); empty when not
+/// asked. Export does not ask DNS itself: the set is passed in.
+async fn find_automatic(
+    request: &SpsRequest,
+    scope: &Scope,
+    dns: &Option<DnsMode>,
+) -> BTreeMap<String, String> {
+    let (Some(dns), Ok(targets)) = (dns, dvcheck::targets(request, scope)) else {
+        return BTreeMap::new();
+    };
+    let options = CheckOptions {
+        dns: dns.clone(),
+        ..CheckOptions::default()
+    };
+    dvcheck::automatic_domains(&targets, &options).await
+}
+
 /// What `redirects` prints: the rules (or, with `--json`, an object holding them) and a note
 /// for stderr naming the domains left out.
 pub fn redirects(
@@ -179,15 +273,33 @@ pub fn redirects(
     format: ExportFormat,
     scope: &Scope,
     json: bool,
+    automatic: &BTreeMap<String, String>,
 ) -> Result<(String, Option<String>), CommandError> {
-    let rendered = export::render(format, request, scope, Utc::now())
+    let rendered = export::render_excluding(format, request, scope, Utc::now(), automatic)
         .map_err(|error| CommandError::usage(error.to_string()))?;
-    let note = (!rendered.skipped.is_empty()).then(|| {
-        format!(
+    let (left_to_akamai, no_challenge): (Vec<&String>, Vec<&String>) = rendered
+        .skipped
+        .iter()
+        .partition(|domain| automatic.contains_key(*domain));
+    let mut notes = Vec::new();
+    if !no_challenge.is_empty() {
+        let names: Vec<&str> = no_challenge.iter().map(|d| d.as_str()).collect();
+        notes.push(format!(
             "spsdash: not covered, SPS has no challenge for them yet: {}",
-            rendered.skipped.join(", ")
-        )
-    });
+            names.join(", ")
+        ));
+    }
+    if !left_to_akamai.is_empty() {
+        let names: Vec<String> = left_to_akamai
+            .iter()
+            .map(|domain| format!("{domain} (CNAME → {})", automatic[*domain]))
+            .collect();
+        notes.push(format!(
+            "spsdash: left out, Akamai completes them itself: {}",
+            names.join(", ")
+        ));
+    }
+    let note = (!notes.is_empty()).then(|| notes.join("\n"));
     if json {
         let document = json!({
             "spsId": request.sps_id,
@@ -207,8 +319,9 @@ pub fn webroot(
     dir: &Path,
     scope: &Scope,
     json: bool,
+    automatic: &BTreeMap<String, String>,
 ) -> Result<String, CommandError> {
-    let written = export::write_webroot(dir, request, scope)
+    let written = export::write_webroot_excluding(dir, request, scope, automatic)
         .map_err(|error| CommandError::usage(error.to_string()))?;
     if json {
         let files: Vec<_> = written
@@ -217,10 +330,10 @@ pub fn webroot(
             .collect();
         return Ok(format!(
             "{:#}\n",
-            json!({"spsId": request.sps_id, "written": files})
+            json!({"spsId": request.sps_id, "written": files, "leftToAkamai": automatic})
         ));
     }
-    Ok(written
+    let mut out: String = written
         .iter()
         .map(|file| {
             format!(
@@ -230,60 +343,33 @@ pub fn webroot(
                 file.domain
             )
         })
-        .collect())
-}
-
-/// One line per domain, then the count; or a JSON document.
-pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String {
-    let ready = results.iter().filter(|result| result.is_ready()).count();
-    if json {
-        let rows: Vec<_> = results
-            .iter()
-            .map(|result| {
-                json!({
-                    "domain": result.domain,
-                    "ready": result.is_ready(),
-                    "outcome": result.outcome.to_string(),
-                    "address": result.address.map(|address| address.to_string()),
-                    "elapsedMs": result.elapsed.as_millis() as u64,
-                })
-            })
-            .collect();
-        let document = json!({
-            "spsId": sps_id,
-            "ready": ready,
-            "checked": results.len(),
-            "allReady": dvcheck::all_ready(results),
-            "domains": rows,
-        });
-        return format!("{document:#}\n");
-    }
-    let width = results
-        .iter()
-        .map(|result| result.domain.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for result in results {
-        let mark = if result.is_ready() {
-            "READY    "
-        } else {
-            "NOT READY"
-        };
-        let address = result
-            .address
-            .map(|address| format!(" via {address}"))
-            .unwrap_or_default();
+        .collect();
+    for (domain, edge) in automatic {
         out.push_str(&format!(
-            "{mark}  {:width$}  {} ({} ms{address})\n",
-            result.domain,
-            result.outcome.detail(),
-            result.elapsed.as_millis(),
+            "left out {domain}: CNAME → {edge}, Akamai answers its challenge itself\n"
         ));
     }
-    out.push_str(&format!(
-        "{ready} of {} domains of request {sps_id} ready\n",
-        results.len()
-    ));
-    out
+    Ok(out)
+}
+
+/// The check's options: `--nameserver` over `[check] nameserver` over the system's DNS.
+fn check_options(
+    resolve: &ResolveMap,
+    nameserver: Option<std::net::SocketAddr>,
+    check: &CheckConfig,
+) -> CheckOptions {
+    let configured = check
+        .nameserver
+        .as_deref()
+        .and_then(|text| parse_nameserver(text).ok());
+    CheckOptions {
+        resolve: resolve.clone(),
+        dns: match nameserver.or(configured) {
+            Some(server) => DnsMode::Nameserver(server),
+            None => DnsMode::System,
+        },
+        timeout: std::time::Duration::from_secs(check.timeout_s.max(1)),
+        concurrency: check.concurrency.max(1),
+        ..CheckOptions::default()
+    }
 }

@@ -7,6 +7,7 @@ pub mod certs;
 pub mod context;
 pub mod dns_records;
 pub mod dv;
+pub mod dv_report;
 pub mod output;
 pub mod query;
 pub mod sim;

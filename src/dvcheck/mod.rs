@@ -1,13 +1,24 @@
-//! The DV readiness probe: fetch each domain's fullPath the way Let's Encrypt starts (plain
-//! HTTP, no redirects followed) and say whether the answer would pass (issue 6).
+//! The DV readiness probe: validate each domain the way Let's Encrypt's validation authority
+//! does for HTTP-01 (issue 10), and say why.
 //!
-//! Ready means a 301/302/307/308 whose Location is the redirectPath, or a 200 whose body is
-//! the responseBody. Checks run concurrently, each bounded by a timeout; the caller runs
-//! `check_all` on a task, never on the render path.
+//! Ready means: DNS gives an address, CAA lets Let's Encrypt issue, and the chain from
+//! `http://DOMAIN/.well-known/acme-challenge/TOKEN` (redirects followed by the CA's rules)
+//! ends in a 200 whose body is the key authorization; or the domain is CNAMEd to an Akamai
+//! edge hostname, so Akamai answers the challenge itself ("automatic"). Checks run
+//! concurrently, each bounded by a timeout; the caller runs `check_all` on a task, never on
+//! the render path.
 
+pub mod caa;
+pub mod chain;
+pub mod dns;
+mod fetch;
+pub mod keyauth;
 mod outcome;
 mod probe;
+mod records;
+pub mod redirect;
 pub mod resolve;
+mod walk;
 
 use std::time::Duration;
 
@@ -17,7 +28,10 @@ use crate::export::rule::ExportError;
 use crate::export::{Scope, select};
 use crate::sps::model::SpsRequest;
 
-pub use outcome::{CheckResult, Outcome, Problem, Ready};
+pub use chain::{Hop, HopAnswer};
+pub use dns::{DnsFacts, DnsMode};
+pub use fetch::USER_AGENT;
+pub use outcome::{CheckOutcome, CheckProblem, CheckResult, Family, FamilyResult, RedirectRefusal};
 pub use resolve::ResolveMap;
 
 /// One domain to check.
@@ -41,6 +55,27 @@ pub struct CheckOptions {
     /// Checks in flight at once.
     pub concurrency: usize,
     pub resolve: ResolveMap,
+    /// Which DNS server answers.
+    pub dns: DnsMode,
+    /// The ports the CA connects to for http and https: 80 and 443, always, in production.
+    pub ports: CaPorts,
+}
+
+/// The ports a DNS-resolved address is connected on. Boulder makes these configurable for
+/// the same reason: tests cannot bind 80 and 443; the redirect rules still name 80/443.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaPorts {
+    pub http: u16,
+    pub https: u16,
+}
+
+impl Default for CaPorts {
+    fn default() -> Self {
+        CaPorts {
+            http: resolve::HTTP_PORT,
+            https: resolve::HTTPS_PORT,
+        }
+    }
 }
 
 impl Default for CheckOptions {
@@ -49,6 +84,8 @@ impl Default for CheckOptions {
             timeout: Duration::from_secs(10),
             concurrency: 8,
             resolve: ResolveMap::default(),
+            dns: DnsMode::System,
+            ports: CaPorts::default(),
         }
     }
 }
@@ -96,31 +133,57 @@ fn no_challenge(domain: String) -> Target {
 
 /// Checks every target, at most `options.concurrency` at a time; results in target order.
 pub async fn check_all(targets: Vec<Target>, options: &CheckOptions) -> Vec<CheckResult> {
-    let client = match probe::client(options.timeout) {
-        Ok(client) => client,
-        Err(message) => {
-            return targets
-                .into_iter()
-                .map(|target| CheckResult {
-                    domain: target.domain,
-                    outcome: Outcome::NotReady(Problem::Connection(message.clone())),
-                    elapsed: Duration::ZERO,
-                    address: None,
-                })
-                .collect();
-        }
-    };
+    let dns = dns::Dns::new(&options.dns, options.timeout);
     futures::stream::iter(targets)
         .map(|target| {
-            let client = client.clone();
-            async move { probe::probe(&client, &target, options).await }
+            let dns = &dns;
+            async move { probe::probe(dns, &target, options).await }
         })
         .buffered(options.concurrency.max(1))
         .collect()
         .await
 }
 
+/// Every host a chain of `results` went to (either address family).
+pub fn hosts_visited(results: &[CheckResult]) -> std::collections::BTreeSet<String> {
+    results
+        .iter()
+        .flat_map(|result| result.families.iter().flat_map(|family| &family.chain))
+        .filter_map(|hop| url::Url::parse(&hop.url).ok())
+        .filter_map(|url| url.host_str().map(str::to_ascii_lowercase))
+        .collect()
+}
+
 /// True when every result is ready (and there is at least one).
 pub fn all_ready(results: &[CheckResult]) -> bool {
     !results.is_empty() && results.iter().all(CheckResult::is_ready)
+}
+
+/// The domains of `targets` Akamai completes itself (CNAME to an edge hostname), with that
+/// hostname: `redirects` and `webroot` leave them out. Domains fixed by `--resolve` and
+/// lookups that fail count as not automatic.
+pub async fn automatic_domains(
+    targets: &[Target],
+    options: &CheckOptions,
+) -> std::collections::BTreeMap<String, String> {
+    let dns = dns::Dns::new(&options.dns, options.timeout);
+    let found: Vec<Option<(String, String)>> = futures::stream::iter(targets)
+        .map(|target| {
+            let dns = &dns;
+            async move {
+                if options.resolve.covers(&target.host) {
+                    return None;
+                }
+                let facts = tokio::time::timeout(options.timeout, dns.addresses(&target.host))
+                    .await
+                    .ok()?
+                    .ok()?;
+                dns::edge_hostname(&facts.cname_chain)
+                    .map(|edge| (target.domain.clone(), edge.to_string()))
+            }
+        })
+        .buffered(options.concurrency.max(1))
+        .collect()
+        .await;
+    found.into_iter().flatten().collect()
 }

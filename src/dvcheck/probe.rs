@@ -1,181 +1,150 @@
-//! One domain's check over HTTP: resolve (or take `--resolve`), connect to the address with the
-//! domain's Host header, and judge the answer without following it.
+//! One domain's check, in the CA's order: DNS (or `--resolve`), CAA, automatic completion
+//! through an Akamai edge CNAME, then the HTTP-01 chain from the first IPv6 address and the
+//! first IPv4 address. The CA's verdict is IPv6's unless connecting to it failed (then IPv4's,
+//! Boulder's only fallback); the other family's walk is kept for the report.
 
-use std::error::Error as _;
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant as StdInstant;
 
-use reqwest::header::{HOST, LOCATION};
-use reqwest::redirect::Policy;
+use tokio::time::Instant;
 
-use super::resolve::HTTP_PORT;
-use super::{CheckOptions, CheckResult, Outcome, Problem, Ready, Target};
+use super::caa;
+use super::dns::{Dns, DnsFacts, edge_hostname};
+use super::keyauth::{KeyAuthorization, token_of};
+use super::outcome::{CheckOutcome, CheckProblem, CheckResult, Family, FamilyResult};
+use super::walk::{Walk, dns_problem, walk};
+use super::{CheckOptions, Target};
 
-/// Bodies longer than this are not a key authorization: stop reading there.
-const MAX_BODY: usize = 16 * 1024;
-
-pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
-    // reqwest is built without a default TLS provider; only plain HTTP is used here, but the
-    // builder still wants one installed.
-    crate::sps::client::install_crypto_provider();
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .no_proxy()
-        .timeout(timeout)
-        .user_agent(concat!("spsdash-dvcheck/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|error| format!("cannot build an HTTP client: {error}"))
+pub async fn probe(dns: &Dns, target: &Target, options: &CheckOptions) -> CheckResult {
+    let started = StdInstant::now();
+    let deadline = Instant::now() + options.timeout;
+    let mut result = CheckResult {
+        domain: target.domain.clone(),
+        outcome: CheckOutcome::NotReady(CheckProblem::NoChallenge),
+        elapsed: std::time::Duration::ZERO,
+        address: None,
+        chain: Vec::new(),
+        families: Vec::new(),
+        dns: None,
+    };
+    if target.has_challenge {
+        decide(dns, target, options, deadline, &mut result).await;
+    }
+    result.elapsed = started.elapsed();
+    result
 }
 
-pub async fn probe(
-    client: &reqwest::Client,
+async fn decide(
+    dns: &Dns,
     target: &Target,
     options: &CheckOptions,
-) -> CheckResult {
-    let started = Instant::now();
-    let finish = |outcome: Outcome, address: Option<SocketAddr>| CheckResult {
-        domain: target.domain.clone(),
-        outcome,
-        elapsed: started.elapsed(),
-        address,
-    };
-    if !target.has_challenge {
-        return finish(Outcome::NotReady(Problem::NoChallenge), None);
-    }
-    let attempt = async {
-        let addresses = match options.resolve.get(&target.host) {
-            Some(address) => vec![address],
-            None => match tokio::net::lookup_host((target.host.as_str(), HTTP_PORT)).await {
-                Ok(found) => found.collect(),
-                Err(error) => {
-                    return (
-                        Outcome::NotReady(Problem::DnsFailure(error.to_string())),
-                        None,
-                    );
-                }
-            },
+    deadline: Instant,
+    result: &mut CheckResult,
+) {
+    let host = target.host.as_str();
+    let (v6, v4) = if let Some(address) = options.resolve.get(host) {
+        // `--resolve` fixes the address: DNS is not asked about this name at all.
+        match address.ip() {
+            IpAddr::V6(_) => (Some(address), None),
+            IpAddr::V4(_) => (None, Some(address)),
+        }
+    } else {
+        let facts = match tokio::time::timeout_at(deadline, dns.addresses(host)).await {
+            Ok(Ok(facts)) => facts,
+            Ok(Err(error)) => {
+                result.outcome = CheckOutcome::NotReady(dns_problem(host, error));
+                return;
+            }
+            Err(_) => {
+                result.outcome = CheckOutcome::NotReady(CheckProblem::DnsFailure {
+                    host: host.to_string(),
+                    detail: "timed out".to_string(),
+                });
+                return;
+            }
         };
-        if addresses.is_empty() {
-            return (
-                Outcome::NotReady(Problem::DnsFailure("no address".to_string())),
-                None,
-            );
-        }
-        // Like a browser, move on to the next address when one refuses the connection.
-        let mut last = (Outcome::NotReady(Problem::ConnectionRefused), None);
-        for address in addresses {
-            let outcome = fetch(client, target, address, options.timeout).await;
-            let refused = matches!(
-                outcome,
-                Outcome::NotReady(Problem::ConnectionRefused | Problem::Connection(_))
-            );
-            last = (outcome, Some(address));
-            if !refused {
-                break;
+        let caa_verdict = match tokio::time::timeout_at(deadline, caa::check(dns, host)).await {
+            Ok((found, verdict)) => {
+                result.dns = Some(DnsFacts {
+                    caa: found,
+                    ..facts.clone()
+                });
+                verdict
             }
-        }
-        last
-    };
-    match tokio::time::timeout(options.timeout, attempt).await {
-        Ok((outcome, address)) => finish(outcome, address),
-        Err(_) => finish(
-            Outcome::NotReady(Problem::Timeout(options.timeout)),
-            options.resolve.get(&target.host),
-        ),
-    }
-}
-
-async fn fetch(
-    client: &reqwest::Client,
-    target: &Target,
-    address: SocketAddr,
-    limit: Duration,
-) -> Outcome {
-    let url = format!("http://{address}{}", target.path);
-    let response = client
-        .get(&url)
-        .header(HOST, target.host.as_str())
-        .send()
-        .await;
-    let mut response = match response {
-        Ok(response) => response,
-        Err(error) => return Outcome::NotReady(classify(&error, limit)),
-    };
-    let status = response.status().as_u16();
-    match status {
-        301 | 302 | 307 | 308 => {
-            let location = response
-                .headers()
-                .get(LOCATION)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_string);
-            match location {
-                Some(location) if same_url(&location, &target.redirect_path) => {
-                    Outcome::Ready(Ready::Redirect { status })
-                }
-                location => Outcome::NotReady(Problem::WrongRedirect { status, location }),
+            Err(_) => {
+                result.dns = Some(facts.clone());
+                Err(CheckProblem::CaaLookupFailed {
+                    at: host.to_string(),
+                    detail: "timed out".to_string(),
+                })
             }
+        };
+        if let Err(problem) = caa_verdict {
+            result.outcome = CheckOutcome::NotReady(problem);
+            return;
         }
-        200 => {
-            let mut body = Vec::new();
-            loop {
-                match response.chunk().await {
-                    Ok(Some(chunk)) => {
-                        body.extend_from_slice(&chunk);
-                        if body.len() > MAX_BODY {
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(error) => return Outcome::NotReady(classify(&error, limit)),
-                }
-            }
-            let text = String::from_utf8_lossy(&body);
-            // RFC 8555 §8.3: trailing whitespace after the key authorization is ignored.
-            let text = text.trim_end();
-            match &target.response_body {
-                Some(expected) if text == expected.as_str() => Outcome::Ready(Ready::Body),
-                _ => Outcome::NotReady(Problem::WrongBody {
-                    received: text.chars().take(60).collect(),
-                }),
-            }
+        if let Some(edge) = edge_hostname(&facts.cname_chain) {
+            result.outcome = CheckOutcome::Automatic {
+                edge_hostname: edge.to_string(),
+            };
+            return;
         }
-        404 => Outcome::NotReady(Problem::NotFound),
-        other => Outcome::NotReady(Problem::Status(other)),
-    }
-}
-
-/// Equal as written, or equal once both are parsed (case of scheme and host, default port).
-fn same_url(location: &str, expected: &str) -> bool {
-    location == expected
-        || matches!(
-            (url::Url::parse(location), url::Url::parse(expected)),
-            (Ok(a), Ok(b)) if a == b
+        let port = options.ports.http;
+        (
+            facts
+                .ipv6
+                .first()
+                .map(|ip| SocketAddr::new(IpAddr::V6(*ip), port)),
+            facts
+                .ipv4
+                .first()
+                .map(|ip| SocketAddr::new(IpAddr::V4(*ip), port)),
         )
-}
+    };
 
-/// Names the failure an operator can act on: refused, timed out, or what the chain says.
-fn classify(error: &reqwest::Error, limit: Duration) -> Problem {
-    let mut source = error.source();
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::ConnectionRefused {
-                return Problem::ConnectionRefused;
-            }
-            if io.kind() == std::io::ErrorKind::TimedOut {
-                return Problem::Timeout(limit);
+    let key = KeyAuthorization::new(token_of(&target.path), target.response_body.as_deref());
+    let one = |first: Option<SocketAddr>| {
+        let key = &key;
+        async move {
+            match first {
+                Some(first) => Some((
+                    first,
+                    walk(dns, options, host, &target.path, key, first, deadline).await,
+                )),
+                None => None,
             }
         }
-        source = cause.source();
+    };
+    let (over_v6, over_v4) = futures::join!(one(v6), one(v4));
+    let use_v4 = match (&over_v6, &over_v4) {
+        (Some((_, walk)), Some(_)) => walk.first_dial_failed,
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    for (family, walked, used) in [
+        (Family::V6, over_v6, !use_v4),
+        (Family::V4, over_v4, use_v4),
+    ] {
+        let Some((address, Walk { chain, outcome, .. })) = walked else {
+            continue;
+        };
+        if used {
+            result.outcome = outcome.clone();
+            result.chain = chain.clone();
+            result.address = Some(address);
+        }
+        result.families.push(FamilyResult {
+            family,
+            address,
+            outcome,
+            chain,
+            used_by_ca: used,
+        });
     }
-    if error.is_timeout() {
-        return Problem::Timeout(limit);
+    if result.families.is_empty() {
+        result.outcome = CheckOutcome::NotReady(CheckProblem::NoAddress {
+            host: host.to_string(),
+            nxdomain: false,
+        });
     }
-    let mut detail = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        detail = format!("{detail}: {cause}");
-        source = cause.source();
-    }
-    Problem::Connection(detail)
 }

@@ -26,8 +26,8 @@ use crate::sps::model::SpsRequest;
 
 pub use deliver::{Delivered, copy_rules, write_challenges, write_rules};
 pub use remember::{remember_format, set_export_format};
-pub use rule::{ExportError, Rule, Selection, select};
-pub use webroot::{WebrootError, WrittenFile, write_webroot};
+pub use rule::{ExportError, Rule, Selection, select, select_excluding};
+pub use webroot::{WebrootError, WrittenFile, write_webroot, write_webroot_excluding};
 
 /// Which domains of a request the rules cover.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,7 +78,25 @@ pub fn render(
     scope: &Scope,
     generated_at: DateTime<Utc>,
 ) -> Result<Rendered, ExportError> {
-    let selection = select(request, scope)?;
+    render_excluding(
+        format,
+        request,
+        scope,
+        generated_at,
+        &std::collections::BTreeMap::new(),
+    )
+}
+
+/// Like [`render`], leaving out the domains Akamai completes itself (`automatic`: domain →
+/// edge hostname); the header names them and why.
+pub fn render_excluding(
+    format: ExportFormat,
+    request: &SpsRequest,
+    scope: &Scope,
+    generated_at: DateTime<Utc>,
+    automatic: &std::collections::BTreeMap<String, String>,
+) -> Result<Rendered, ExportError> {
+    let selection = rule::select_excluding(request, scope, automatic)?;
     let header = header::Header::new(format, request.sps_id, generated_at, &selection);
     let text = match format {
         ExportFormat::Nginx => nginx::render(&header, &selection.rules),

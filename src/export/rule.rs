@@ -5,6 +5,8 @@
 //! Rather than escape for eight grammars, every value is held to the narrow alphabet a real
 //! challenge uses (RFC 8555: base64url tokens, plain http URLs) and anything else is refused.
 
+use std::collections::BTreeMap;
+
 use url::Url;
 
 use super::Scope;
@@ -115,17 +117,37 @@ impl std::error::Error for ExportError {}
 
 /// The domains of `request` that `scope` covers, each checked into a [`Rule`].
 pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportError> {
+    select_excluding(request, scope, &BTreeMap::new())
+}
+
+/// Like [`select`], leaving out the domains of `automatic` (domain → the Akamai edge hostname
+/// it is CNAMEd to): Akamai answers their challenge itself, so a rule would never be used.
+/// The caller finds them (export does not ask DNS).
+pub fn select_excluding(
+    request: &SpsRequest,
+    scope: &Scope,
+    automatic: &BTreeMap<String, String>,
+) -> Result<Selection, ExportError> {
     let sps_id = request.sps_id;
     let in_scope = scoped(request, scope)?;
     let mut rules = Vec::new();
     let mut skipped = Vec::new();
+    let mut left_to_akamai = 0;
     for dv in in_scope {
+        if let Some(edge) = automatic.get(&dv.domain) {
+            left_to_akamai += 1;
+            skipped.push((
+                dv.domain.clone(),
+                format!("automatic: CNAME → {edge}, Akamai answers the challenge itself"),
+            ));
+            continue;
+        }
         match (&dv.token, &dv.full_path, &dv.redirect_path) {
             (Some(_), Some(_), Some(_)) => rules.push(check(dv)?),
             _ => skipped.push((dv.domain.clone(), "no challenge yet".to_string())),
         }
     }
-    if rules.is_empty() {
+    if rules.is_empty() && left_to_akamai == 0 {
         return Err(ExportError::NoChallenge {
             sps_id,
             domains: skipped.into_iter().map(|(domain, _)| domain).collect(),

@@ -60,9 +60,25 @@ pub fn write_webroot(
     request: &SpsRequest,
     scope: &Scope,
 ) -> Result<Vec<WrittenFile>, WebrootError> {
+    write_webroot_excluding(dir, request, scope, &std::collections::BTreeMap::new())
+}
+
+/// Like [`write_webroot`], writing no file for the domains Akamai completes itself
+/// (`automatic`: domain → edge hostname).
+pub fn write_webroot_excluding(
+    dir: &Path,
+    request: &SpsRequest,
+    scope: &Scope,
+    automatic: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<WrittenFile>, WebrootError> {
     let records = scoped(request, scope)?;
     let mut challenges = Vec::new();
+    let mut left_to_akamai = false;
     for record in records {
+        if automatic.contains_key(&record.domain) {
+            left_to_akamai = true;
+            continue;
+        }
         let (Some(token), Some(body)) = (&record.token, &record.response_body) else {
             continue;
         };
@@ -73,7 +89,7 @@ pub fn write_webroot(
         })?;
         challenges.push((record.domain.clone(), token.clone(), body.clone()));
     }
-    if challenges.is_empty() {
+    if challenges.is_empty() && !left_to_akamai {
         return Err(ExportError::NoChallenge {
             sps_id: request.sps_id,
             domains: scoped(request, scope)?

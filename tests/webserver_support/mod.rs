@@ -200,3 +200,53 @@ pub fn haproxy_conf(dir: &Path, listen: SocketAddr, rules: &str) -> PathBuf {
     std::fs::write(&path, conf).expect("write haproxy.cfg");
     path
 }
+
+/// Akamai's copy of the challenges, as `dcv.akamai.com` serves them: each redirectPath's
+/// path and query (exactly: a mangled escape is a 404) answers its responseBody. Every
+/// request line is kept in `seen`.
+pub async fn serve_dcv(
+    request: &SpsRequest,
+) -> (SocketAddr, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::http::{Response, Uri};
+    let bodies: std::collections::HashMap<String, String> = request
+        .dv_status
+        .iter()
+        .filter_map(|dv| {
+            let url = url::Url::parse(dv.redirect_path.as_deref()?).ok()?;
+            let target = match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_string(),
+            };
+            Some((target, dv.response_body.clone()?))
+        })
+        .collect();
+    let bodies = std::sync::Arc::new(bodies);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().fallback(move |uri: Uri| {
+        let bodies = bodies.clone();
+        let log = log.clone();
+        async move {
+            let target = uri
+                .path_and_query()
+                .map(|pq| pq.as_str().to_string())
+                .unwrap_or_default();
+            log.lock().unwrap().push(target.clone());
+            match bodies.get(&target) {
+                Some(body) => Response::builder()
+                    .status(200)
+                    .body(axum::body::Body::from(body.clone())),
+                None => Response::builder()
+                    .status(404)
+                    .body(axum::body::Body::empty()),
+            }
+            .expect("response")
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind dcv");
+    let address = listener.local_addr().expect("dcv address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (address, seen)
+}
