@@ -14,6 +14,7 @@ use crate::export::{self, Format, Scope};
 use crate::sps::SpsClient;
 use crate::sps::model::{GroupContract, SpsRequest};
 
+use super::output::{eprint, one_line, print, print_json_text};
 use super::{CommandError, CommandResult, Context, Exit};
 
 /// A domain-validation command with its arguments checked, before any network call.
@@ -44,9 +45,13 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     let job = prepare(command)?;
     let context = Context::open(global).await?;
     let output = execute(&context.client, &job, global.json).await?;
-    print!("{}", output.stdout);
+    if global.json {
+        print_json_text(&output.stdout)?;
+    } else {
+        print(&output.stdout)?;
+    }
     if let Some(note) = output.stderr {
-        eprintln!("{note}");
+        eprint(&format!("{note}\n"));
     }
     Ok(output.exit)
 }
@@ -130,7 +135,7 @@ pub async fn execute(
             let stderr = (!unused.is_empty()).then(|| {
                 format!(
                     "spsdash: --resolve for {} matches no checked domain of request {}",
-                    unused.join(", "),
+                    joined(unused),
                     job.sps_id
                 )
             });
@@ -182,7 +187,7 @@ pub fn redirects(
     let note = (!rendered.skipped.is_empty()).then(|| {
         format!(
             "spsdash: not covered, SPS has no challenge for them yet: {}",
-            rendered.skipped.join(", ")
+            joined(&rendered.skipped)
         )
     });
     if json {
@@ -222,9 +227,9 @@ pub fn webroot(
         .map(|file| {
             format!(
                 "wrote {} ({} bytes) for {}\n",
-                file.path.display(),
+                one_line(&file.path.display().to_string()),
                 file.bytes,
-                file.domain
+                one_line(&file.domain)
             )
         })
         .collect())
@@ -257,7 +262,7 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
     }
     let width = results
         .iter()
-        .map(|result| result.domain.chars().count())
+        .map(|result| one_line(&result.domain).chars().count())
         .max()
         .unwrap_or(0);
     let mut out = String::new();
@@ -273,8 +278,8 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
             .unwrap_or_default();
         out.push_str(&format!(
             "{mark}  {:width$}  {} ({} ms{address})\n",
-            result.domain,
-            result.outcome.detail(),
+            one_line(&result.domain),
+            one_line(&result.outcome.detail()),
             result.elapsed.as_millis(),
         ));
     }
@@ -283,4 +288,13 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
         results.len()
     ));
     out
+}
+
+/// Names from the API, each inert and cut, comma-separated.
+fn joined<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    names
+        .into_iter()
+        .map(|name| one_line(name.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -97,7 +97,7 @@ pub fn render_request(request: &SpsRequest) -> String {
     let mut out = format!("SPS request {}\n", request.sps_id);
     let mut field = |name: &str, value: Option<String>| {
         if let Some(value) = value.filter(|value| !value.is_empty()) {
-            out.push_str(&format!("  {name:<15} {}\n", one_line(&value)));
+            out.push_str(&format!("  {:<15} {}\n", one_line(name), one_line(&value)));
         }
     };
     field(
@@ -151,7 +151,11 @@ pub fn render_request(request: &SpsRequest) -> String {
                 }
             }
             for (name, value) in &domain.extra {
-                out.push_str(&format!("    {name:<13} {value}\n"));
+                out.push_str(&format!(
+                    "    {:<13} {}\n",
+                    one_line(name),
+                    one_line(&value.to_string())
+                ));
             }
         }
     }

@@ -9,6 +9,7 @@ use url::Url;
 
 use super::Scope;
 use crate::sps::model::{DvStatus, SpsRequest};
+use crate::text::brief;
 
 /// Where HTTP-01 challenges live (RFC 8555 §8.3).
 pub const CHALLENGE_PREFIX: &str = "/.well-known/acme-challenge/";
@@ -80,7 +81,8 @@ impl std::fmt::Display for ExportError {
         match self {
             ExportError::UnknownFormat(name) => write!(
                 f,
-                "unknown format {name:?}: use one of nginx, apache, caddy, haproxy, iis, plain, csv, json"
+                "unknown format \"{}\": use one of nginx, apache, caddy, haproxy, iis, plain, csv, json",
+                brief(name)
             ),
             ExportError::NoDomains { sps_id } => write!(
                 f,
@@ -92,8 +94,9 @@ impl std::fmt::Display for ExportError {
                 known,
             } => write!(
                 f,
-                "request {sps_id} has no domain {domain:?}; its domains are: {}",
-                known.join(", ")
+                "request {sps_id} has no domain \"{}\"; its domains are: {}",
+                brief(domain),
+                joined(known)
             ),
             ExportError::NothingPending { sps_id } => write!(
                 f,
@@ -102,7 +105,7 @@ impl std::fmt::Display for ExportError {
             ExportError::NoChallenge { sps_id, domains } => write!(
                 f,
                 "SPS has no challenge yet for {} of request {sps_id}; try again once it shows a token",
-                domains.join(", ")
+                joined(domains)
             ),
             ExportError::Unsafe {
                 domain,
@@ -110,13 +113,24 @@ impl std::fmt::Display for ExportError {
                 reason,
             } => write!(
                 f,
-                "refusing to export {domain}: its {field} {reason}; check the request with `spsdash show`"
+                "refusing to export {}: its {field} {}; check the request with `spsdash show`",
+                brief(domain),
+                brief(reason)
             ),
         }
     }
 }
 
 impl std::error::Error for ExportError {}
+
+/// Names from the API, each inert and cut, comma-separated.
+fn joined(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| brief(name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The domains of `request` that `scope` covers, each checked into a [`Rule`].
 pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportError> {
@@ -127,7 +141,16 @@ pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportEr
     for dv in in_scope {
         match (&dv.token, &dv.full_path, &dv.redirect_path) {
             (Some(_), Some(_), Some(_)) => rules.push(check(dv)?),
-            _ => skipped.push((dv.domain.clone(), "no challenge yet".to_string())),
+            _ => {
+                // Named in the header of generated config, so held to the same rule as a
+                // domain that gets a rule: a newline here would end the `#` comment.
+                check_host(&dv.domain).map_err(|reason| ExportError::Unsafe {
+                    domain: dv.domain.clone(),
+                    field: "domain",
+                    reason,
+                })?;
+                skipped.push((dv.domain.clone(), "no challenge yet".to_string()));
+            }
         }
     }
     if rules.is_empty() {

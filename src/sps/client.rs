@@ -110,12 +110,25 @@ impl RawResponse {
     }
 }
 
+/// Largest answer read (256 MB): one pair with 100,000 requests answers about 90 MB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What a call over the cap fails with.
+pub fn too_large_message(limit: u64) -> String {
+    format!(
+        "answer larger than {} MB; the API sent more than spsdash reads",
+        limit.div_ceil(1024 * 1024)
+    )
+}
+
 #[derive(Clone)]
 pub struct SpsClient {
     credentials: Credentials,
     options: ClientOptions,
     endpoint: Endpoint,
     http: reqwest::Client,
+    /// Answers longer than this fail instead of filling memory.
+    max_body_bytes: u64,
 }
 
 impl std::fmt::Debug for SpsClient {
@@ -149,7 +162,18 @@ impl SpsClient {
             options,
             endpoint,
             http,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
+    }
+
+    /// The same client with another cap on the size of an answer (default 256 MB).
+    pub fn with_max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body_bytes = limit.max(1);
+        self
+    }
+
+    pub fn max_body_bytes(&self) -> u64 {
+        self.max_body_bytes
     }
 
     pub fn credentials(&self) -> &Credentials {
