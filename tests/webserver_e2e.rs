@@ -24,7 +24,7 @@ fn options(hosts: &[String], address: std::net::SocketAddr) -> CheckOptions {
 #[tokio::test]
 async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
     let Some(nginx) = find_program(&["nginx"]) else {
-        return absent("nginx", true);
+        return absent("nginx");
     };
     let request = request_with_challenges();
     let rules = render(Format::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
@@ -47,7 +47,7 @@ async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
 #[tokio::test]
 async fn a_broken_rule_is_reported_not_ready() {
     let Some(nginx) = find_program(&["nginx"]) else {
-        return absent("nginx", true);
+        return absent("nginx");
     };
     let request = request_with_challenges();
     let rules = render(Format::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
@@ -108,7 +108,7 @@ async fn check_fixture_against(address: std::net::SocketAddr) -> Vec<dvcheck::Ch
 async fn apache_with_the_generated_rules_makes_every_domain_ready() {
     let (Some(apache), Some(modules)) = (find_program(&["apache2", "httpd"]), apache_modules())
     else {
-        return absent("apache2 (with mod_rewrite)", false);
+        return absent("apache2 (with mod_rewrite)");
     };
     let request = request_with_challenges();
     let rules = render(Format::Apache, &request, &Scope::Pending, fixed_time()).expect("renders");
@@ -136,7 +136,7 @@ async fn apache_with_the_generated_rules_makes_every_domain_ready() {
 #[tokio::test]
 async fn haproxy_with_the_generated_rules_makes_every_domain_ready() {
     let Some(haproxy) = find_program(&["haproxy"]) else {
-        return absent("haproxy", false);
+        return absent("haproxy");
     };
     let request = request_with_challenges();
     let rules = render(Format::Haproxy, &request, &Scope::Pending, fixed_time()).expect("renders");
