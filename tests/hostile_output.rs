@@ -121,3 +121,29 @@ async fn error_bodies_reach_stderr_inert_in_every_command() {
         assert_inert(&out, "api");
     }
 }
+
+#[tokio::test]
+async fn one_bad_item_is_left_out_and_named_the_rest_is_listed() {
+    let body = r#"{"requestList":[{"spsId":1856,"status":"Awaiting User"},
+        {"spsId":-5,"status":"x"},{"spsId":"abc"},{"spsId":null},{"spsId":1e30},
+        {"spsId":"1857","status":"SPS Request Complete"}]}"#;
+    let server = TestServer::start(Scripted::json(200, body)).await;
+    let env = env_for(&server).await;
+    let mut args = vec!["list"];
+    args.extend(PAIR);
+    let out = env.run(&args).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout.contains("1856") && out.stdout.contains("1857"),
+        "{}",
+        out.stdout
+    );
+    for (item, id) in [(2, "-5"), (3, "\"abc\""), (4, "null"), (5, "1e+30")] {
+        assert!(
+            out.stderr
+                .contains(&format!("item {item} of the list (spsId {id}) left out")),
+            "{item}: {}",
+            out.stderr
+        );
+    }
+}

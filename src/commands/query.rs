@@ -42,7 +42,12 @@ pub async fn groups(context: &Context) -> CommandResult {
 pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> CommandResult {
     let pair = group_contract(pair)?;
     let after = after.map(parse_after).transpose()?;
-    let mut requests = context.client.list(&pair, after, true).await?;
+    let listed = context.client.list_reporting(&pair, after, true).await?;
+    // One bad item costs only itself: the rest is shown, the bad one named on stderr.
+    for skipped in &listed.skipped {
+        super::output::eprint(&format!("spsdash: warning: {skipped}\n"));
+    }
+    let mut requests = listed.request_list;
     if context.global.json {
         print_json(&requests)?;
         return Ok(Exit::Success);

@@ -195,13 +195,14 @@ impl SpsClient {
         self.call_json(planned).await
     }
 
-    /// `GET /sps-requests` of one pair, optionally only those created after `after`.
-    pub async fn list(
+    /// `GET /sps-requests` of one pair, optionally only those created after `after`, with a
+    /// line for each item that did not read and was left out.
+    pub async fn list_reporting(
         &self,
         pair: &GroupContract,
         after: Option<DateTime<Utc>>,
         information: bool,
-    ) -> Result<Vec<SpsRequest>, ApiError> {
+    ) -> Result<RequestList, ApiError> {
         let mut query = pair_query(pair);
         if information {
             query.push(("information", "true".to_string()));
@@ -212,7 +213,24 @@ impl SpsClient {
         let path = format!("{SPS_BASE_PATH}/sps-requests");
         let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
         let list: RequestList = self.call_json(planned).await?;
-        Ok(list.request_list)
+        for skipped in &list.skipped {
+            tracing::warn!(%pair, "{skipped}");
+        }
+        Ok(list)
+    }
+
+    /// `GET /sps-requests` of one pair: the requests that read; bad items are left out (and
+    /// logged; [`Self::list_reporting`] returns them too).
+    pub async fn list(
+        &self,
+        pair: &GroupContract,
+        after: Option<DateTime<Utc>>,
+        information: bool,
+    ) -> Result<Vec<SpsRequest>, ApiError> {
+        Ok(self
+            .list_reporting(pair, after, information)
+            .await?
+            .request_list)
     }
 
     /// `GET /sps-requests/{spsId}?information=true`.
@@ -221,16 +239,21 @@ impl SpsClient {
         query.push(("information", "true".to_string()));
         let path = format!("{SPS_BASE_PATH}/sps-requests/{sps_id}");
         let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
-        let list: RequestList = self.call_json(planned).await?;
+        let mut list: RequestList = self.call_json(planned).await?;
         // Always a list, even for one id; prefer the entry with the id asked for.
-        let mut items = list.request_list;
+        let mut items = std::mem::take(&mut list.request_list);
         let position = items
             .iter()
             .position(|item| item.sps_id == sps_id)
             .unwrap_or(0);
         if items.is_empty() {
+            let why = list
+                .skipped
+                .first()
+                .map(|skipped| format!(": {skipped}"))
+                .unwrap_or_default();
             return Err(ApiError::Decode {
-                detail: format!("the answer for request {sps_id} listed no request"),
+                detail: format!("the answer for request {sps_id} listed no request{why}"),
             });
         }
         Ok(items.swap_remove(position))
