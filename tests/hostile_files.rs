@@ -122,3 +122,41 @@ async fn devices_and_pipes_are_refused_not_read_forever() {
         );
     }
 }
+
+#[test]
+fn free_text_fields_refuse_control_characters() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/request.example.toml");
+    let example = std::fs::read_to_string(path).expect("the shipped example");
+    spsdash::sps::request::NewCertificate::from_toml(&example)
+        .expect("parses")
+        .check()
+        .expect("the shipped example passes");
+    for (field, from, to) in [
+        (
+            "subject.organization",
+            "\"Example Corp\"",
+            "\"Example\\u001b]0;x\\u0007 Corp\"",
+        ),
+        (
+            "organization.address_line_one",
+            "\"1 Main Street\"",
+            "\"1 Main\\nStreet\"",
+        ),
+    ] {
+        let text = example.replacen(from, to, 1);
+        assert_ne!(text, example, "{field}: the example changed");
+        let problems = spsdash::sps::request::NewCertificate::from_toml(&text)
+            .expect("parses")
+            .check()
+            .expect_err("refused");
+        let named = problems
+            .iter()
+            .find(|problem| problem.field == field)
+            .unwrap_or_else(|| panic!("{field} not named: {problems:?}"));
+        assert!(named.message.contains("control character"), "{named}");
+        assert!(
+            !named.message.chars().any(spsdash::text::is_active),
+            "{named}"
+        );
+    }
+}
