@@ -147,3 +147,46 @@ async fn one_bad_item_is_left_out_and_named_the_rest_is_listed() {
         );
     }
 }
+
+fn request_for(domain: &str) -> String {
+    format!(
+        r#"{{"requestList":[{{"spsId":1856,"status":"Awaiting User","dvStatus":[{{"domain":"{domain}",
+        "status":"Pending","token":"tok_1","responseBody":"tok_1.x",
+        "fullPath":"http://{domain}/.well-known/acme-challenge/tok_1",
+        "redirectPath":"http://dcv.akamai.com/.well-known/acme-challenge/tok_1"}}]}}]}}"#
+    )
+}
+
+#[test]
+fn ip_literal_domains_are_refused_before_any_check_runs() {
+    for domain in ["127.0.0.1", "10.0.0.1", "[::1]", "::1", "127.1"] {
+        let list: spsdash::sps::model::RequestList =
+            serde_json::from_str(&request_for(domain)).expect("reads");
+        let request = &list.request_list[0];
+        // `targets` is pure and runs before `check_all` opens any connection: a refusal here
+        // means nothing was sent anywhere.
+        let error =
+            spsdash::dvcheck::targets(request, &spsdash::export::Scope::All).expect_err(domain);
+        assert!(
+            error.to_string().contains("is an IP address"),
+            "{domain}: {error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_refuses_an_ip_literal_domain_with_a_named_verdict() {
+    let server = TestServer::start(Scripted::json(200, &request_for("127.0.0.1"))).await;
+    let env = env_for(&server).await;
+    let mut args = vec!["check", "1856"];
+    args.extend(PAIR);
+    let out = env.run(&args).await;
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("127.0.0.1: its domain is an IP address"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(server.recorded().len(), 1, "one call to SPS, nothing else");
+}

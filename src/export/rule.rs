@@ -251,6 +251,12 @@ pub fn check_host(domain: &str) -> Result<String, String> {
             "is a wildcard, which Let's Encrypt validates over DNS, not HTTP redirects".to_string(),
         );
     }
+    if is_ip_literal(trimmed) {
+        return Err(
+            "is an IP address: the CA validates domain names only, so nothing is exported or checked for it"
+                .to_string(),
+        );
+    }
     if let Some(bad) = trimmed
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || "\"'`;{}$\\/<>#%&|()[]".contains(*c))
@@ -272,6 +278,17 @@ pub fn check_host(domain: &str) -> Result<String, String> {
         return Err("is not a valid host name (letters, digits and hyphens only)".to_string());
     }
     Ok(ascii)
+}
+
+/// `192.0.2.1`, `[2001:db8::1]`, `::1`, or a name whose last label is all digits (`127.1`),
+/// which resolvers read as an IPv4 address too.
+fn is_ip_literal(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>().is_ok()
+        || host
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A token in the base64url alphabet (RFC 8555 §8.3), nothing else.
