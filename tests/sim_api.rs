@@ -269,7 +269,11 @@ async fn a_san_dv_request_is_accepted_and_lives_with_the_clock() {
     let mut fixed_count = 0;
     for record in open["dvStatus"].as_array().unwrap() {
         let domain = record["domain"].as_str().unwrap();
-        let expected = if record["status"] == "Valid" { 404 } else { 200 };
+        let expected = if record["status"] == "Valid" {
+            404
+        } else {
+            200
+        };
         let fixed = hook(&sim, "POST", &format!("/_sim/validate?domain={domain}")).await;
         assert_eq!(fixed.status, expected, "{domain} {record}: {}", fixed.body);
         fixed_count += usize::from(expected == 200);
