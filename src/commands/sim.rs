@@ -29,19 +29,8 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
     let running = sim::start(options)
         .await
         .map_err(|error| CommandError::usage(error.to_string()))?;
-    println!("listening on {}", running.base_url);
-    let _ = std::io::stdout().flush();
-    let pairs: Vec<String> = running
-        .pairs()
-        .iter()
-        .map(|(contract, group)| format!("{contract}/{group}"))
-        .collect();
-    eprintln!(
-        "contract/group pairs: {}\ntest hooks (unsigned): GET {url}/_sim/stats, \
-         POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
-        pairs.join(", "),
-        url = running.base_url
-    );
+    // The credentials are on disk before the first line: a script that sees the line can use
+    // the file at once.
     if let Some(path) = &args.edgerc_out {
         let section = global.section.as_deref().unwrap_or("default");
         write_edgerc(path, section, &running.credentials).map_err(|error| {
@@ -56,6 +45,19 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
             path.display()
         );
     }
+    println!("listening on {}", running.base_url);
+    let _ = std::io::stdout().flush();
+    let pairs: Vec<String> = running
+        .pairs()
+        .iter()
+        .map(|(contract, group)| format!("{contract}/{group}"))
+        .collect();
+    eprintln!(
+        "contract/group pairs: {}\ntest hooks (unsigned): GET {url}/_sim/stats, \
+         POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
+        pairs.join(", "),
+        url = running.base_url
+    );
     wait_for_stop().await;
     running.shutdown().await;
     Ok(Exit::Success)
