@@ -160,3 +160,128 @@ fn free_text_fields_refuse_control_characters() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_megabyte_value_in_a_refusal_is_echoed_cut() {
+    let env = CliEnv::new();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/request.example.toml");
+    let example = std::fs::read_to_string(path).expect("the shipped example");
+    let huge = format!("{}.example.com", "a".repeat(1_000_000));
+    let text = example.replacen(
+        "common_name = \"shop.example.com\"",
+        &format!("common_name = \"{huge}\""),
+        1,
+    );
+    assert_ne!(text, example);
+    let file = env.home().join("req.toml");
+    env.write_private(&file, &text);
+    let file = file.to_string_lossy().into_owned();
+    let out = env
+        .run(&[
+            "create",
+            "--file",
+            &file,
+            "--contract",
+            "C-1",
+            "--group",
+            "1",
+            "--dry-run",
+        ])
+        .await;
+    assert_eq!(
+        out.code,
+        Some(2),
+        "{}",
+        &out.stderr[..out.stderr.len().min(500)]
+    );
+    assert!(
+        out.stderr.contains("common_name"),
+        "{}",
+        &out.stderr[..out.stderr.len().min(500)]
+    );
+    assert!(
+        out.stderr.len() < 4_000,
+        "{} bytes of stderr: {}",
+        out.stderr.len(),
+        &out.stderr[..500]
+    );
+}
+
+/// Runs the binary under `umask 000`, the most permissive there is.
+async fn run_with_open_umask(env: &CliEnv, args: &[&str]) -> std::process::Output {
+    let binary = env!("CARGO_BIN_EXE_spsdash");
+    let home = env.home();
+    tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" \"$@\"")
+        .arg(binary)
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .await
+        .expect("runs")
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn journal_and_log_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = support::TestServer::start(support::Scripted::json(
+        202,
+        r#"{"spsId":1858,"Results":{"size":1,"data":[{"results":{"type":"SUCCESS","jobID":44435}}]}}"#,
+    ))
+    .await;
+    let env = CliEnv::new();
+    env.write_edgerc(&support::edgerc_text("default", &server.base_url));
+    let request =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/request.example.toml");
+    let request = request.to_string_lossy().into_owned();
+    let out = run_with_open_umask(
+        &env,
+        &[
+            "create",
+            "--file",
+            &request,
+            "--contract",
+            "C-1",
+            "--group",
+            "1",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{out:?}");
+    let mut checked = 0;
+    for entry in walk(env.home()) {
+        let name = entry.to_string_lossy();
+        if name.ends_with(".edgerc") {
+            continue;
+        }
+        let mode = std::fs::metadata(&entry)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777;
+        let wanted = if entry.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{name} is {mode:o}");
+        checked += usize::from(entry.is_file());
+    }
+    assert!(checked >= 2, "the journal and the log were written");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}

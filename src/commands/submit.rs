@@ -125,7 +125,8 @@ fn refused(source: &str, problems: &[Problem]) -> CommandError {
     let mut message = format!("{source}: {count} {noun}, nothing was sent:");
     for problem in problems {
         message.push('\n');
-        message.push_str(&problem.to_string());
+        // A problem may quote the value: a pasted megabyte is echoed cut, and inert.
+        message.push_str(&text::brief(&problem.to_string()));
     }
     CommandError::usage(message)
 }
