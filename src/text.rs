@@ -29,7 +29,7 @@ pub fn is_active(c: char) -> bool {
 
 /// One line, inert: every active character (newlines and tabs too) shown as an escape.
 pub fn inert(text: &str) -> Cow<'_, str> {
-    escape(text, |c| is_active(c))
+    escape(text, is_active)
 }
 
 /// Several lines, inert: like [`inert`] but newlines and tabs are kept as they are.

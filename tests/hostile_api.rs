@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use spsdash::sps::client::DEFAULT_MAX_BODY_BYTES;
@@ -12,7 +11,7 @@ use spsdash::sps::{ApiError, ClientOptions, GroupContract, SpsClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Serves every connection `head` and then, if `endless`, zeros until the client hangs up.
 async fn hostile_server(head: String, endless: bool) -> String {
@@ -65,9 +64,7 @@ const ENDLESS_HEAD: &str =
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_body_stops_at_the_default_cap_and_memory_comes_back() {
-    let _one = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let base = hostile_server(ENDLESS_HEAD.to_string(), true).await;
     let (before, _) = memory_mb();
     let started = Instant::now();
@@ -100,9 +97,7 @@ async fn an_endless_body_stops_at_the_default_cap_and_memory_comes_back() {
 
 #[tokio::test]
 async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails_at_once() {
-    let _one = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let base = hostile_server(ENDLESS_HEAD.to_string(), true).await;
     let small = client(&base).with_max_body_bytes(2 * 1024 * 1024);
     let error = small
@@ -134,9 +129,7 @@ async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails
 
 #[tokio::test]
 async fn hostile_error_bodies_reach_the_message_inert() {
-    let _one = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let bodies = [
         (
             "application/json",
