@@ -23,6 +23,7 @@ mod handlers;
 mod hooks;
 pub mod lifecycle;
 mod server;
+mod signature;
 pub mod stats;
 mod stories;
 pub mod validate;
