@@ -1,7 +1,8 @@
 //! Files only their owner may read: what spsdash writes (lists, transitions, submissions with
 //! contacts' names and phones, drafts, logs, exported rules) is created 0600 in 0700
 //! directories, whatever the umask; an existing file or directory that is open to others is
-//! tightened, with a warning in the log.
+//! tightened, with a warning in the log. Input files (REQ.toml, request bodies) are read only
+//! when they are regular files, and no further than a cap.
 //!
 //! A leaf module: it imports nothing of ours, so every layer may use it.
 
