@@ -24,8 +24,13 @@ pub fn log_dir() -> Option<PathBuf> {
 /// reason is returned for the caller to mention.
 pub fn init() -> Result<WorkerGuard, String> {
     let dir = log_dir().ok_or("no home directory to keep a log in")?;
-    std::fs::create_dir_all(&dir)
+    crate::private_fs::create_dir_all(&dir)
         .map_err(|error| format!("cannot create the log directory {}: {error}", dir.display()))?;
+    // Created (or tightened to) 0600 before the appender opens it: the log names hosts,
+    // contracts and domains, which are the operator's business only.
+    let log_path = dir.join(LOG_FILE);
+    crate::private_fs::append(&log_path)
+        .map_err(|error| format!("cannot open the log {}: {error}", log_path.display()))?;
     let appender = tracing_appender::rolling::never(&dir, LOG_FILE);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("SPSDASH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

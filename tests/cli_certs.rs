@@ -166,7 +166,8 @@ async fn expiring_exits_3_when_it_cannot_find_out() {
     out.assert_no_secrets();
 
     // Nobody answers at all.
-    let port = support::closed_port().await;
+    let closed = support::closed_port();
+    let port = closed.port;
     let out = env
         .run(&[
             "--base-url",

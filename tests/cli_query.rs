@@ -224,7 +224,8 @@ async fn api_errors_exit_1_with_one_line() {
 
 #[tokio::test]
 async fn network_failure_exits_3() {
-    let port = support::closed_port().await;
+    let closed = support::closed_port();
+    let port = closed.port;
     let env = CliEnv::new();
     let base_url = format!("http://127.0.0.1:{port}");
     env.write_edgerc(&support::edgerc_text("default", &base_url));

@@ -223,7 +223,8 @@ async fn exit_124_on_timeout_and_2_on_bad_usage() {
 #[tokio::test]
 async fn exit_3_when_the_network_fails_past_the_timeout() {
     let world = world().await;
-    let port = support::closed_port().await;
+    let closed = support::closed_port();
+    let port = closed.port;
     let out = world
         .env
         .run(&[

@@ -230,7 +230,8 @@ async fn once_exit_codes_for_refusals_network_and_usage() {
     assert_eq!(out.code, Some(1), "{out:?}");
     assert!(out.stderr.contains("not granted"), "{}", out.stderr);
 
-    let port = support::closed_port().await;
+    let closed = support::closed_port();
+    let port = closed.port;
     let base_url = format!("http://127.0.0.1:{port}");
     let out = world
         .env

@@ -356,7 +356,8 @@ async fn post_is_never_retried() {
 #[tokio::test]
 async fn a_slow_answer_times_out() {
     let server = ok_server().await;
-    server.script([Scripted::json(200, LIST_BODY).delayed(Duration::from_secs(3))]);
+    let answer_after = Duration::from_secs(10);
+    server.script([Scripted::json(200, LIST_BODY).delayed(answer_after)]);
     let options = ClientOptions {
         timeout: Duration::from_millis(300),
         ..fast_options()
@@ -373,7 +374,10 @@ async fn a_slow_answer_times_out() {
         }
     );
     assert!(error.is_network());
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Gave up on its own, long before the answer came: the figure is printed for the record.
+    let took = started.elapsed();
+    println!("a 300 ms timeout gave up after {took:?}");
+    assert!(took < answer_after / 2, "{took:?}");
     assert_eq!(server.recorded().len(), 1, "timeouts are not retried");
 }
 
@@ -397,7 +401,8 @@ async fn a_malformed_body_fails_that_call_alone() {
 
 #[tokio::test]
 async fn connection_refused_is_a_network_error_after_retries() {
-    let port = support::closed_port().await;
+    let closed = support::closed_port();
+    let port = closed.port;
     let credentials = support::credentials(&format!("http://127.0.0.1:{port}"));
     let client = SpsClient::new(credentials, fast_options()).expect("client");
     let error = client

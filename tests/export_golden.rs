@@ -23,11 +23,20 @@ fn check(format: ExportFormat, scope: &Scope, file: &str) {
     let generated_at = Utc.with_ymd_and_hms(2026, 11, 28, 16, 50, 0).unwrap();
     let rendered = render(format, &request(), scope, generated_at).expect("renders");
     let path = golden_dir().join(file);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() && rendered.text != expected {
+        // Updating is never a pass: the new file must be reviewed, then the test rerun.
         std::fs::write(&path, &rendered.text).expect("write golden");
+        panic!(
+            "{} updated: review `git diff tests/golden` and rerun without UPDATE_GOLDEN",
+            path.display()
+        );
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        !expected.is_empty(),
+        "{} missing: run with UPDATE_GOLDEN=1",
+        path.display()
+    );
     assert_eq!(rendered.text, expected, "{format} differs from {file}");
 }
 

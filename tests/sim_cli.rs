@@ -34,15 +34,8 @@ fn prints_its_address_first_and_writes_private_credentials() {
         .spawn()
         .unwrap();
     let first = first_line(&mut child);
-    // The .edgerc is written right after the first line; give the process a moment.
-    let mut text = String::new();
-    for _ in 0..100 {
-        text = std::fs::read_to_string(&edgerc).unwrap_or_default();
-        if text.contains("max_body") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    // The .edgerc is written before the first line is printed: it is complete now.
+    let text = std::fs::read_to_string(&edgerc).unwrap_or_default();
     child.kill().unwrap();
     child.wait().unwrap();
 

@@ -53,7 +53,10 @@ async fn ten_thousand_requests_list_quickly() {
         plain.body.len()
     );
     assert!(count > 2_000, "the busy pair holds thousands: {count}");
-    assert!(took < Duration::from_secs(5), "{took:?}");
-    // Generous for an unoptimised build on a busy 2-core machine; release is far faster.
-    assert!(slowest.0 < Duration::from_secs(5), "{slowest:?}");
+    // The bound that matters: a list call must end well inside the client's time limit, or
+    // the dashboard would time out on a big account. Generous for an unoptimised build on a
+    // busy machine (the figures above are the measurement; release is far faster).
+    let limit = spsdash::sps::ClientOptions::default().timeout / 2;
+    assert!(took < limit, "{took:?} (limit {limit:?})");
+    assert!(slowest.0 < limit, "{slowest:?} (limit {limit:?})");
 }

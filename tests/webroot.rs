@@ -95,6 +95,47 @@ fn a_symlinked_challenge_directory_pointing_outside_is_refused() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_symlinked_well_known_pointing_outside_creates_nothing_there() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("www");
+    let outside = root.path().join("outside");
+    std::fs::create_dir(&dir).expect("www");
+    std::fs::create_dir(&outside).expect("outside");
+    std::os::unix::fs::symlink(&outside, dir.join(".well-known")).expect("link");
+    let request = request(&[("a.example.com", "tok_1")]);
+    let error = write_webroot(&dir, &request, &Scope::Pending).expect_err("escapes");
+    assert!(matches!(error, WebrootError::Escapes { .. }), "{error}");
+    assert_eq!(walk(&outside), Vec::<std::path::PathBuf>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_token_file_is_replaced_not_written_through() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("www");
+    let challenges = dir.join(".well-known/acme-challenge");
+    std::fs::create_dir_all(&challenges).expect("www");
+    let victim = root.path().join("victim.conf");
+    std::fs::write(&victim, "precious").expect("victim");
+    std::fs::hard_link(&victim, challenges.join("tok_1")).expect("hard link");
+    write_webroot(
+        &dir,
+        &request(&[("a.example.com", "tok_1")]),
+        &Scope::Pending,
+    )
+    .expect("writes");
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+    assert_eq!(
+        std::fs::read_to_string(challenges.join("tok_1")).expect("token"),
+        "tok_1.thumbprint"
+    );
+}
+
 #[test]
 fn a_missing_directory_is_a_clear_error() {
     let root = tempfile::tempdir().expect("tempdir");

@@ -37,7 +37,7 @@ fn nginx_check(nginx: &Path, rules: &str) -> (bool, String) {
 #[test]
 fn nginx_accepts_the_rules() {
     let Some(nginx) = find_program(&["nginx"]) else {
-        return absent("nginx", true);
+        return absent("nginx");
     };
     let (ok, log) = nginx_check(&nginx, &snippet(ExportFormat::Nginx));
     assert!(ok, "nginx -t refused the rules:\n{log}");
@@ -61,7 +61,7 @@ fn apache_check(apache: &Path, modules: &Path, rules: &str) -> (bool, String) {
 fn apache_accepts_the_rules() {
     let (Some(apache), Some(modules)) = (find_program(&["apache2", "httpd"]), apache_modules())
     else {
-        return absent("apache2 (with mod_rewrite)", false);
+        return absent("apache2 (with mod_rewrite)");
     };
     let (ok, log) = apache_check(&apache, &modules, &snippet(ExportFormat::Apache));
     assert!(ok, "apache -t refused the rules:\n{log}");
@@ -82,7 +82,7 @@ fn haproxy_check(haproxy: &Path, rules: &str) -> (bool, String) {
 #[test]
 fn haproxy_accepts_the_rules() {
     let Some(haproxy) = find_program(&["haproxy"]) else {
-        return absent("haproxy", false);
+        return absent("haproxy");
     };
     let (ok, log) = haproxy_check(&haproxy, &snippet(ExportFormat::Haproxy));
     assert!(ok, "haproxy -c refused the rules:\n{log}");
@@ -117,10 +117,77 @@ fn caddy_check(caddy: &Path, rules: &str) -> (bool, String) {
 #[test]
 fn caddy_accepts_the_rules() {
     let Some(caddy) = find_program(&["caddy"]) else {
-        return absent("caddy", false);
+        return absent("caddy");
     };
     let (ok, log) = caddy_check(&caddy, &snippet(ExportFormat::Caddy));
     assert!(ok, "caddy adapt --validate refused the rules:\n{log}");
     let (ok, log) = caddy_check(&caddy, "redir @nope http://x 301\n");
     assert!(!ok, "caddy accepted a broken snippet:\n{log}");
+}
+
+/// Defect 4 of issue 13: a dvStatus entry without a challenge whose `domain` holds a newline
+/// used to be written into the "not covered" header comment, where the newline ended the `#`
+/// comment and nginx read the rest as configuration.
+const INJECTED_DOMAIN: &str = "x.example.com\nlocation / { return 200 'pwned'; }\n#";
+
+fn request_with_injected_domain() -> spsdash::sps::model::SpsRequest {
+    let mut request = request_with_challenges();
+    let mut hostile = request.dv_status[0].clone();
+    hostile.domain = INJECTED_DOMAIN.to_string();
+    hostile.token = None;
+    hostile.full_path = None;
+    hostile.redirect_path = None;
+    request.dv_status.push(hostile);
+    request
+}
+
+#[test]
+fn an_injected_domain_is_refused_by_its_escaped_name_in_every_format() {
+    let request = request_with_injected_domain();
+    for format in ExportFormat::ALL {
+        let error = render(format, &request, &Scope::All, fixed_time())
+            .expect_err("a domain with a newline is never written");
+        let message = error.to_string();
+        assert!(
+            message.contains(r"x.example.com\nlocation / { return 200 'pwned'; }\n#"),
+            "{format}: {message}"
+        );
+        assert!(!message.contains('\n'), "{format}: {message:?}");
+    }
+}
+
+#[test]
+fn nginx_never_sees_the_injected_location() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx");
+    };
+    // The check can tell: written raw into a `#` comment, the payload is configuration that
+    // nginx accepts (a second `location /`), exactly what the red-team pass found.
+    let raw = format!(
+        "{}# not covered (1):\n#   {INJECTED_DOMAIN} (no challenge yet)\n",
+        snippet(ExportFormat::Nginx)
+    );
+    let (ok, log) = nginx_check(&nginx, &raw);
+    assert!(ok, "the raw payload should be valid nginx config:\n{log}");
+    assert!(raw.contains("\nlocation / { return 200 'pwned'; }"));
+
+    // What spsdash produces for that request: nothing for nginx to load, only a refusal.
+    let request = request_with_injected_domain();
+    assert!(render(ExportFormat::Nginx, &request, &Scope::All, fixed_time()).is_err());
+    // And a valid domain without a challenge lands in the comment, which nginx still accepts.
+    let mut request = request_with_challenges();
+    let mut waiting = request.dv_status[0].clone();
+    waiting.domain = "waiting.example.com".to_string();
+    waiting.token = None;
+    request.dv_status.push(waiting);
+    let rules = render(ExportFormat::Nginx, &request, &Scope::All, fixed_time())
+        .expect("renders")
+        .text;
+    assert!(
+        rules.contains("#   waiting.example.com (no challenge yet)"),
+        "{rules}"
+    );
+    let (ok, log) = nginx_check(&nginx, &rules);
+    assert!(ok, "nginx -t refused the rules:\n{log}");
+    assert!(!rules.contains("location / "), "{rules}");
 }

@@ -28,7 +28,7 @@ async fn options(hosts: &[String], address: std::net::SocketAddr) -> CheckOption
 #[tokio::test]
 async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
     let Some(nginx) = find_program(&["nginx"]) else {
-        return absent("nginx", true);
+        return absent("nginx");
     };
     let request = request_with_challenges();
     let rules =
@@ -52,7 +52,7 @@ async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
 #[tokio::test]
 async fn a_broken_rule_is_reported_not_ready() {
     let Some(nginx) = find_program(&["nginx"]) else {
-        return absent("nginx", true);
+        return absent("nginx");
     };
     let request = request_with_challenges();
     let rules =
@@ -120,7 +120,7 @@ async fn check_fixture_against(address: std::net::SocketAddr) -> Vec<dvcheck::Ch
 async fn apache_with_the_generated_rules_makes_every_domain_ready() {
     let (Some(apache), Some(modules)) = (find_program(&["apache2", "httpd"]), apache_modules())
     else {
-        return absent("apache2 (with mod_rewrite)", false);
+        return absent("apache2 (with mod_rewrite)");
     };
     let request = request_with_challenges();
     let rules = render(
@@ -154,7 +154,7 @@ async fn apache_with_the_generated_rules_makes_every_domain_ready() {
 #[tokio::test]
 async fn haproxy_with_the_generated_rules_makes_every_domain_ready() {
     let Some(haproxy) = find_program(&["haproxy"]) else {
-        return absent("haproxy", false);
+        return absent("haproxy");
     };
     let request = request_with_challenges();
     let rules = render(

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::cli::{ApiArgs, GlobalArgs};
 use crate::sps::FormBody;
 
-use super::output::{print, print_json};
+use super::output::{print, print_json, print_json_text};
 use super::{CommandError, CommandResult, Context, Exit};
 
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
@@ -77,11 +77,14 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> CommandResult {
             crate::sps::ApiError::Request { .. } => CommandError::usage(error.to_string()),
             other => CommandError::from(other),
         })?;
-    let mut body = String::from_utf8_lossy(&answer.body).into_owned();
-    if !body.is_empty() && !body.ends_with('\n') {
-        body.push('\n');
+    let body = String::from_utf8_lossy(&answer.body);
+    // A JSON answer stays JSON (its C1 and bidi characters as \u escapes); anything else is
+    // printed as inert text. Either way nothing in it can drive the terminal.
+    if serde_json::from_str::<serde_json::Value>(&body).is_ok() {
+        print_json_text(&body)?;
+    } else if !body.is_empty() {
+        print(&format!("{}\n", body.trim_end_matches('\n')))?;
     }
-    print(&body)?;
     match answer.error() {
         None => Ok(Exit::Success),
         Some(error) => Err(CommandError::from(error)),
@@ -149,12 +152,13 @@ impl ApiRequest {
             }
             form.encode().into_bytes()
         } else if let Some(path) = &args.body_file {
-            let body = std::fs::read(path).map_err(|error| {
-                CommandError::usage(format!(
-                    "cannot read --body-file {}: {error}",
-                    path.display()
-                ))
-            })?;
+            let body = crate::private_fs::read_bytes(path, crate::private_fs::MAX_INPUT_BYTES)
+                .map_err(|error| {
+                    CommandError::usage(format!(
+                        "cannot read --body-file {}: {error}",
+                        path.display()
+                    ))
+                })?;
             if !has_content_type {
                 headers.push(("Content-Type".into(), "application/json".into()));
             }

@@ -93,7 +93,7 @@ impl Context {
             .map_err(|error| CommandError::usage(error.to_string()))?;
         for warning in &warnings {
             tracing::warn!("{warning}");
-            eprintln!("spsdash: {warning}");
+            super::output::eprint(&format!("spsdash: {warning}\n"));
         }
         tracing::info!(%label, "credentials chosen");
         Ok(Context {

@@ -16,6 +16,7 @@ use crate::export::{self, ExportFormat, Scope};
 use crate::sps::SpsClient;
 use crate::sps::model::{GroupContract, SpsRequest};
 
+use super::output::{eprint, one_line, print, print_json_text};
 use super::{CommandError, CommandResult, Context, Exit};
 
 /// A domain-validation command with its arguments checked, before any network call.
@@ -64,9 +65,13 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
         *check = context.config.check.clone();
     }
     let output = execute(&context.client, &job, global.json).await?;
-    print!("{}", output.stdout);
+    if global.json {
+        print_json_text(&output.stdout)?;
+    } else {
+        print(&output.stdout)?;
+    }
     if let Some(note) = output.stderr {
-        eprintln!("{note}");
+        eprint(&format!("{note}\n"));
     }
     Ok(output.exit)
 }
@@ -202,7 +207,7 @@ pub async fn execute(
             let stderr = (!unused.is_empty()).then(|| {
                 format!(
                     "spsdash: --resolve for {} matches no checked domain of request {}",
-                    unused.join(", "),
+                    joined(unused),
                     job.sps_id
                 )
             });
@@ -286,13 +291,19 @@ pub fn redirects(
         let names: Vec<&str> = no_challenge.iter().map(|d| d.as_str()).collect();
         notes.push(format!(
             "spsdash: not covered, SPS has no challenge for them yet: {}",
-            names.join(", ")
+            joined(&names)
         ));
     }
     if !left_to_akamai.is_empty() {
         let names: Vec<String> = left_to_akamai
             .iter()
-            .map(|domain| format!("{domain} (CNAME → {})", automatic[*domain]))
+            .map(|domain| {
+                format!(
+                    "{} (CNAME → {})",
+                    one_line(domain),
+                    one_line(&automatic[*domain])
+                )
+            })
             .collect();
         notes.push(format!(
             "spsdash: left out, Akamai completes them itself: {}",
@@ -338,15 +349,17 @@ pub fn webroot(
         .map(|file| {
             format!(
                 "wrote {} ({} bytes) for {}\n",
-                file.path.display(),
+                one_line(&file.path.display().to_string()),
                 file.bytes,
-                file.domain
+                one_line(&file.domain)
             )
         })
         .collect();
     for (domain, edge) in automatic {
         out.push_str(&format!(
-            "left out {domain}: CNAME → {edge}, Akamai answers its challenge itself\n"
+            "left out {}: CNAME → {}, Akamai answers its challenge itself\n",
+            one_line(domain),
+            one_line(edge)
         ));
     }
     Ok(out)
@@ -372,4 +385,13 @@ fn check_options(
         concurrency: check.concurrency.max(1),
         ..CheckOptions::default()
     }
+}
+
+/// Names from the API, each inert and cut, comma-separated.
+fn joined<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    names
+        .into_iter()
+        .map(|name| one_line(name.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

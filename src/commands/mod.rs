@@ -92,7 +92,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match outcome {
         Ok(exit) => exit.into(),
         Err(error) => {
-            eprintln!("spsdash: {}", error.message);
+            output::eprint(&format!("spsdash: {}\n", error.message));
             error.exit.into()
         }
     }

@@ -5,10 +5,25 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::text;
+
 use super::{CommandError, Exit};
 
-/// Writes to stdout; a closed pipe is not an error worth a message.
+/// Writes text for people to stdout, inert: a control character that came from the API is
+/// shown as an escape, never acted on by the terminal; newlines and tabs are kept.
 pub fn print(text: &str) -> Result<(), CommandError> {
+    write_stdout(&text::inert_lines(text))
+}
+
+/// Writes a message to stderr, inert like [`print`].
+pub fn eprint(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    // Nothing better to do when stderr itself is gone.
+    let _ = stderr.write_all(text::inert_lines(text).as_bytes());
+}
+
+/// Writes to stdout; a closed pipe is not an error worth a message.
+fn write_stdout(text: &str) -> Result<(), CommandError> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -29,7 +44,14 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CommandError> 
         exit: Exit::Api,
         message: format!("could not write JSON: {error}"),
     })?;
-    print(&format!("{text}\n"))
+    print_json_text(&text)
+}
+
+/// JSON text, alone on stdout, with DEL, C1 and bidi characters escaped (`\u009b`): the same
+/// value for a program, inert for a terminal.
+pub fn print_json_text(text: &str) -> Result<(), CommandError> {
+    let text = text.trim_end();
+    write_stdout(&format!("{}\n", text::json_inert(text)))
 }
 
 /// Columns padded to their widest cell, two spaces apart; the last column is not padded.
@@ -90,12 +112,10 @@ impl Table {
     }
 }
 
-/// Control characters from the API must not reach the terminal (they could move the cursor or
-/// rewrite the screen); newlines and tabs become spaces.
+/// A value from the API on one line: control characters (which could move the cursor or
+/// rewrite the screen) shown as escapes, a huge value cut to a readable length.
 pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    text::brief(text)
 }
 
 #[cfg(test)]
@@ -109,7 +129,7 @@ mod tests {
         table.push(["7", "Pending", ""]);
         assert_eq!(
             table.render(),
-            "ID    STATUS         NOTE\n1856  Awaiting User  two lines\n7     Pending\n"
+            "ID    STATUS         NOTE\n1856  Awaiting User  two\\nlines\n7     Pending\n"
         );
     }
 }

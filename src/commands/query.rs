@@ -42,7 +42,12 @@ pub async fn groups(context: &Context) -> CommandResult {
 pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> CommandResult {
     let pair = group_contract(pair)?;
     let after = after.map(parse_after).transpose()?;
-    let mut requests = context.client.list(&pair, after, true).await?;
+    let listed = context.client.list_reporting(&pair, after, true).await?;
+    // One bad item costs only itself: the rest is shown, the bad one named on stderr.
+    for skipped in &listed.skipped {
+        super::output::eprint(&format!("spsdash: warning: {skipped}\n"));
+    }
+    let mut requests = listed.request_list;
     if context.global.json {
         print_json(&requests)?;
         return Ok(Exit::Success);
@@ -97,7 +102,7 @@ pub fn render_request(request: &SpsRequest) -> String {
     let mut out = format!("SPS request {}\n", request.sps_id);
     let mut field = |name: &str, value: Option<String>| {
         if let Some(value) = value.filter(|value| !value.is_empty()) {
-            out.push_str(&format!("  {name:<15} {}\n", one_line(&value)));
+            out.push_str(&format!("  {:<15} {}\n", one_line(name), one_line(&value)));
         }
     };
     field(
@@ -151,7 +156,11 @@ pub fn render_request(request: &SpsRequest) -> String {
                 }
             }
             for (name, value) in &domain.extra {
-                out.push_str(&format!("    {name:<13} {value}\n"));
+                out.push_str(&format!(
+                    "    {:<13} {}\n",
+                    one_line(name),
+                    one_line(&value.to_string())
+                ));
             }
         }
     }

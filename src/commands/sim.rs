@@ -29,19 +29,9 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
     let running = sim::start(options)
         .await
         .map_err(|error| CommandError::usage(error.to_string()))?;
-    println!("listening on {}", running.base_url);
-    let _ = std::io::stdout().flush();
-    let pairs: Vec<String> = running
-        .pairs()
-        .iter()
-        .map(|(contract, group)| format!("{contract}/{group}"))
-        .collect();
-    eprintln!(
-        "contract/group pairs: {}\ntest hooks (unsigned): GET {url}/_sim/stats, \
-         POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
-        pairs.join(", "),
-        url = running.base_url
-    );
+    let stop = wait_for_stop();
+    // The credentials are on disk before the first line: a script that sees the line can use
+    // the file at once.
     if let Some(path) = &args.edgerc_out {
         let section = global.section.as_deref().unwrap_or("default");
         write_edgerc(path, section, &running.credentials).map_err(|error| {
@@ -56,7 +46,20 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
             path.display()
         );
     }
-    wait_for_stop().await;
+    println!("listening on {}", running.base_url);
+    let _ = std::io::stdout().flush();
+    let pairs: Vec<String> = running
+        .pairs()
+        .iter()
+        .map(|(contract, group)| format!("{contract}/{group}"))
+        .collect();
+    eprintln!(
+        "contract/group pairs: {}\ntest hooks (unsigned): GET {url}/_sim/stats, \
+         POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
+        pairs.join(", "),
+        url = running.base_url
+    );
+    stop.await;
     running.shutdown().await;
     Ok(Exit::Success)
 }
@@ -96,24 +99,39 @@ pub fn write_edgerc(path: &Path, section: &str, credentials: &Credentials) -> st
     }
 }
 
-async fn wait_for_stop() {
+/// Waits for Ctrl-C or SIGTERM. The handlers are installed when this is called, not when it is
+/// first awaited: a signal sent right after the first line (the one a script waits for) must
+/// stop the simulator cleanly rather than kill it.
+fn wait_for_stop() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
+        let terminate = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (terminate, interrupt) {
+                (Some(mut terminate), Some(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Some(mut terminate), None) => {
+                    terminate.recv().await;
+                }
+                (None, Some(mut interrupt)) => {
+                    interrupt.recv().await;
+                }
+                (None, None) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

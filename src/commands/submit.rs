@@ -17,6 +17,7 @@ use crate::sps::request::{
 use crate::sps::submission::outcome_of;
 use crate::sps::{ApiError, GroupContract, SpsClient, SpsRequest};
 use crate::store::submissions::SubmissionJournal;
+use crate::{private_fs, text};
 
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -108,7 +109,7 @@ fn pair_of(pair: &PairArgs) -> GroupContract {
 }
 
 fn read_request_file(path: &Path) -> Result<NewCertificate, CommandError> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
+    let text = private_fs::read_text(path, private_fs::MAX_INPUT_BYTES).map_err(|error| {
         CommandError::usage(format!(
             "cannot read {}: {error}; see assets/request.example.toml for the shape",
             path.display()
@@ -125,7 +126,8 @@ fn refused(source: &str, problems: &[FieldProblem]) -> CommandError {
     let mut message = format!("{source}: {count} {noun}, nothing was sent:");
     for problem in problems {
         message.push('\n');
-        message.push_str(&problem.to_string());
+        // A problem may quote the value: a pasted megabyte is echoed cut, and inert.
+        message.push_str(&text::brief(&problem.to_string()));
     }
     CommandError::usage(message)
 }
@@ -231,7 +233,7 @@ pub async fn deliver(
                 "url": prepared.url,
                 "body": body,
             });
-            writeln!(out, "{value}").map_err(printed)?;
+            writeln!(out, "{}", text::json_inert(&value.to_string())).map_err(printed)?;
         } else {
             writeln!(out, "{} {}", prepared.method, prepared.url).map_err(printed)?;
             writeln!(out, "{body}").map_err(printed)?;
@@ -285,7 +287,7 @@ pub async fn deliver(
     if delivery.json {
         let value = serde_json::to_string(&accepted)
             .map_err(|error| CommandError::api(format!("cannot print the answer: {error}")))?;
-        writeln!(out, "{value}").map_err(printed)?;
+        writeln!(out, "{}", text::json_inert(&value)).map_err(printed)?;
     } else {
         let job = accepted
             .job_id()

@@ -15,7 +15,12 @@ use super::{Credentials, CredentialsError, DEFAULT_MAX_BODY, Secret};
 pub struct Edgerc {
     path: PathBuf,
     sections: BTreeMap<String, BTreeMap<String, String>>,
+    /// Sections or keys given twice: the later one wins, which the operator may not expect.
+    warnings: Vec<String>,
 }
+
+/// Largest `.edgerc` read: real ones are a few hundred bytes per section.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Credentials read from a file, with what the operator should hear about the file itself.
 #[derive(Debug, Clone)]
@@ -27,7 +32,7 @@ pub struct Loaded {
 impl Edgerc {
     /// Reads and parses the file. A missing or unreadable file is an error naming it.
     pub fn read(path: &Path) -> Result<Edgerc, CredentialsError> {
-        let text = std::fs::read_to_string(path).map_err(|error| {
+        let text = read_bounded(path, MAX_FILE_BYTES).map_err(|error| {
             if error.kind() == std::io::ErrorKind::NotFound {
                 CredentialsError::FileMissing {
                     path: path.to_path_buf(),
@@ -46,6 +51,7 @@ impl Edgerc {
     pub fn parse(path: &Path, text: &str) -> Result<Edgerc, CredentialsError> {
         let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut current: Option<String> = None;
+        let mut warnings = Vec::new();
         // Editors on Windows may start the file with a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, raw_line) in text.lines().enumerate() {
@@ -71,6 +77,12 @@ impl Edgerc {
                 if name.is_empty() {
                     return Err(syntax("empty section name"));
                 }
+                if sections.contains_key(&name) {
+                    warnings.push(format!(
+                        "warning: section [{name}] appears twice in {} (again on line {line_number}); its keys are merged, the later ones win",
+                        path.display()
+                    ));
+                }
                 sections.entry(name.clone()).or_default();
                 current = Some(name);
                 continue;
@@ -88,18 +100,30 @@ impl Edgerc {
                 return Err(syntax("a setting without a name"));
             }
             let value = parse_value(&line[separator + 1..]).map_err(|detail| syntax(&detail))?;
-            if let Some(entries) = sections.get_mut(section) {
-                entries.insert(key, value);
+            if let Some(entries) = sections.get_mut(section)
+                && entries.insert(key.clone(), value).is_some()
+            {
+                // The values are not shown: they may be secrets.
+                warnings.push(format!(
+                    "warning: `{key}` is set twice in section [{section}] of {} (again on line {line_number}); the later value is used",
+                    path.display()
+                ));
             }
         }
         Ok(Edgerc {
             path: path.to_path_buf(),
             sections,
+            warnings,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What the operator should hear about the file's shape (duplicates).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn has_section(&self, section: &str) -> bool {
@@ -129,10 +153,13 @@ impl Edgerc {
 
 /// Reads `section` of the file at `path`, with a warning when other users can read it.
 pub fn load(path: &Path, section: &str) -> Result<Loaded, CredentialsError> {
-    let credentials = Edgerc::read(path)?.credentials(section)?;
+    let file = Edgerc::read(path)?;
+    let credentials = file.credentials(section)?;
+    let mut warnings: Vec<String> = permission_warning(path).into_iter().collect();
+    warnings.extend(file.warnings);
     Ok(Loaded {
         credentials,
-        warnings: permission_warning(path).into_iter().collect(),
+        warnings,
     })
 }
 
@@ -177,8 +204,21 @@ pub(crate) fn credentials_from(
     source: &Source<'_>,
     get: impl Fn(&str) -> Option<String>,
 ) -> Result<Credentials, CredentialsError> {
-    let required = |key: &str| -> Result<String, CredentialsError> {
+    // A CR, LF or NUL inside a value would end or split an HTTP header: refuse it here, by
+    // name (never by value: it may be a secret), rather than fail later in the HTTP layer.
+    let get = |key: &str| -> Result<Option<String>, CredentialsError> {
         match get(key) {
+            Some(value) if value.chars().any(char::is_control) => Err(CredentialsError::BadValue {
+                what: source.name_of(key),
+                detail: "contains a control character (CR, LF, NUL or similar); \
+                             remove it from the value"
+                    .to_string(),
+            }),
+            other => Ok(other),
+        }
+    };
+    let required = |key: &str| -> Result<String, CredentialsError> {
+        match get(key)? {
             Some(value) if !value.trim().is_empty() => Ok(value.trim().to_string()),
             _ => Err(CredentialsError::KeyMissing {
                 what: source.name_of(key),
@@ -189,7 +229,7 @@ pub(crate) fn credentials_from(
     let client_token = Secret::new(required("client_token")?);
     let client_secret = Secret::new(required("client_secret")?);
     let access_token = Secret::new(required("access_token")?);
-    let max_body = match get("max_body").filter(|value| !value.trim().is_empty()) {
+    let max_body = match get("max_body")?.filter(|value| !value.trim().is_empty()) {
         None => DEFAULT_MAX_BODY,
         Some(value) => value
             .trim()
@@ -199,7 +239,7 @@ pub(crate) fn credentials_from(
                 detail: format!("`{}` is not a whole number of bytes", value.trim()),
             })?,
     };
-    let headers_to_sign = get("headers_to_sign")
+    let headers_to_sign = get("headers_to_sign")?
         .map(|list| {
             list.split(',')
                 .map(str::trim)
@@ -208,7 +248,7 @@ pub(crate) fn credentials_from(
                 .collect()
         })
         .unwrap_or_default();
-    let account_key = get("account_key")
+    let account_key = get("account_key")?
         .map(|key| key.trim().to_string())
         .filter(|key| !key.is_empty());
     Ok(Credentials {
@@ -231,6 +271,29 @@ pub fn normalize_host(host: &str) -> String {
         _ => host,
     };
     host.trim_end_matches('/').to_string()
+}
+
+/// The file as text, refused when it is not a regular file (a FIFO would block, `/dev/zero`
+/// never ends) and read no further than `limit` bytes.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a pipe or a device?); give the path of an .edgerc file",
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than {} KB, which no .edgerc is",
+            limit / 1024
+        )));
+    }
+    Ok(text)
 }
 
 fn normalize_key(name: &str) -> String {

@@ -35,7 +35,8 @@ pub fn render(header: &Header, rules: &[Rule]) -> String {
         ];
         let row: Vec<String> = fields
             .iter()
-            .map(|field| quote(field.unwrap_or("")))
+            // Free-text fields (status, error…) are unchecked API data: inert, one line.
+            .map(|field| quote(&crate::text::inert(field.unwrap_or(""))))
             .collect();
         out.push_str(&row.join(","));
         out.push_str("\r\n");

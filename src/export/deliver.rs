@@ -93,7 +93,7 @@ pub fn write_rules(
         Ok(rendered) => rendered,
         Err(error) => return Delivered::Failed(format!("cannot export: {error}")),
     };
-    match std::fs::write(path, rendered.text.as_bytes()) {
+    match crate::private_fs::write(path, rendered.text.as_bytes()) {
         Ok(()) => Delivered::Done(format!(
             "wrote {} ({} bytes) to {}{}",
             rules_word(&rendered),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::ExportFormat;
-use super::rule::Selection;
+use super::rule::{Selection, check_host};
 
 pub struct Header {
     pub format: ExportFormat,
@@ -37,7 +37,13 @@ impl Header {
             skipped: selection
                 .skipped
                 .iter()
-                .map(|(domain, why)| format!("{domain} ({why})"))
+                // `select` refused any domain that is not a host name; the checked form is
+                // what gets written, and the escaped one should that ever change.
+                .map(|(domain, why)| {
+                    let host = check_host(domain)
+                        .unwrap_or_else(|_| crate::text::inert(domain).into_owned());
+                    format!("{host} ({why})")
+                })
                 .collect(),
         }
     }

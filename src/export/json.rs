@@ -20,7 +20,9 @@ pub fn render(header: &Header, rules: &[Rule]) -> String {
         "notCovered": header.skipped,
         "dvStatus": records,
     });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    let mut text =
+        crate::text::json_inert(&serde_json::to_string_pretty(&document).unwrap_or_default())
+            .into_owned();
     text.push('\n');
     text
 }

@@ -11,6 +11,7 @@ use url::Url;
 
 use super::Scope;
 use crate::sps::model::{DvStatus, SpsRequest};
+use crate::text::brief;
 
 /// Where HTTP-01 challenges live (RFC 8555 §8.3).
 pub const CHALLENGE_PREFIX: &str = "/.well-known/acme-challenge/";
@@ -89,8 +90,9 @@ impl std::fmt::Display for ExportError {
                 known,
             } => write!(
                 f,
-                "request {sps_id} has no domain {domain:?}; its domains are: {}",
-                known.join(", ")
+                "request {sps_id} has no domain \"{}\"; its domains are: {}",
+                brief(domain),
+                joined(known)
             ),
             ExportError::NothingPending { sps_id } => write!(
                 f,
@@ -99,7 +101,7 @@ impl std::fmt::Display for ExportError {
             ExportError::NoChallenge { sps_id, domains } => write!(
                 f,
                 "SPS has no challenge yet for {} of request {sps_id}; try again once it shows a token",
-                domains.join(", ")
+                joined(domains)
             ),
             ExportError::Unsafe {
                 domain,
@@ -107,13 +109,24 @@ impl std::fmt::Display for ExportError {
                 reason,
             } => write!(
                 f,
-                "refusing to export {domain}: its {field} {reason}; check the request with `spsdash show`"
+                "refusing to export {}: its {field} {}; check the request with `spsdash show`",
+                brief(domain),
+                brief(reason)
             ),
         }
     }
 }
 
 impl std::error::Error for ExportError {}
+
+/// Names from the API, each inert and cut, comma-separated.
+fn joined(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| brief(name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The domains of `request` that `scope` covers, each checked into a [`Rule`].
 pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportError> {
@@ -144,7 +157,16 @@ pub fn select_excluding(
         }
         match (&dv.token, &dv.full_path, &dv.redirect_path) {
             (Some(_), Some(_), Some(_)) => rules.push(check(dv)?),
-            _ => skipped.push((dv.domain.clone(), "no challenge yet".to_string())),
+            _ => {
+                // Named in the header of generated config, so held to the same rule as a
+                // domain that gets a rule: a newline here would end the `#` comment.
+                check_host(&dv.domain).map_err(|reason| ExportError::Unsafe {
+                    domain: dv.domain.clone(),
+                    field: "domain",
+                    reason,
+                })?;
+                skipped.push((dv.domain.clone(), "no challenge yet".to_string()));
+            }
         }
     }
     if rules.is_empty() && left_to_akamai == 0 {
@@ -245,6 +267,12 @@ pub fn check_host(domain: &str) -> Result<String, String> {
             "is a wildcard, which Let's Encrypt validates over DNS, not HTTP redirects".to_string(),
         );
     }
+    if is_ip_literal(trimmed) {
+        return Err(
+            "is an IP address: the CA validates domain names only, so nothing is exported or checked for it"
+                .to_string(),
+        );
+    }
     if let Some(bad) = trimmed
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || "\"'`;{}$\\/<>#%&|()[]".contains(*c))
@@ -266,6 +294,17 @@ pub fn check_host(domain: &str) -> Result<String, String> {
         return Err("is not a valid host name (letters, digits and hyphens only)".to_string());
     }
     Ok(ascii)
+}
+
+/// `192.0.2.1`, `[2001:db8::1]`, `::1`, or a name whose last label is all digits (`127.1`),
+/// which resolvers read as an IPv4 address too.
+fn is_ip_literal(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>().is_ok()
+        || host
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A token in the base64url alphabet (RFC 8555 §8.3), nothing else.

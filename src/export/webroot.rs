@@ -7,7 +7,12 @@ use std::path::{Path, PathBuf};
 
 use super::Scope;
 use super::rule::{ExportError, check_token, scoped};
+use crate::private_fs;
 use crate::sps::model::SpsRequest;
+use crate::text::brief;
+
+/// Challenge files are public by design (the CA fetches them) and the web server must read them.
+const CHALLENGE_FILE_MODE: u32 = 0o644;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFile {
@@ -31,15 +36,21 @@ impl std::fmt::Display for WebrootError {
             WebrootError::DirMissing(dir) => write!(
                 f,
                 "{} is not a directory: give the web server's document root (it must exist)",
-                dir.display()
+                brief(&dir.display().to_string())
             ),
             WebrootError::Escapes { domain, path } => write!(
                 f,
-                "refusing to write the challenge of {domain}: {} is outside the web root (a symlink?)",
-                path.display()
+                "refusing to write the challenge of {}: {} is outside the web root (a symlink?)",
+                brief(domain),
+                brief(&path.display().to_string())
             ),
             WebrootError::Io { path, message } => {
-                write!(f, "cannot write {}: {message}", path.display())
+                write!(
+                    f,
+                    "cannot write {}: {}",
+                    brief(&path.display().to_string()),
+                    brief(message)
+                )
             }
         }
     }
@@ -110,17 +121,19 @@ pub fn write_webroot_excluding(
         }
     };
     let root = dir.canonicalize().map_err(io(dir))?;
-    let challenge_dir = root.join(".well-known").join("acme-challenge");
-    std::fs::create_dir_all(&challenge_dir).map_err(io(&challenge_dir))?;
-    let resolved = challenge_dir.canonicalize().map_err(io(&challenge_dir))?;
+    let first_domain = challenges
+        .first()
+        .map(|(domain, _, _)| domain.clone())
+        .unwrap_or_default();
+    let resolved = challenge_dir(&root).map_err(|failure| match failure {
+        DirFailure::Escapes(path) => WebrootError::Escapes {
+            domain: first_domain,
+            path,
+        },
+        DirFailure::Io(path, error) => io(&path)(error),
+    })?;
     let mut written = Vec::new();
     for (domain, token, body) in challenges {
-        if !resolved.starts_with(&root) {
-            return Err(WebrootError::Escapes {
-                domain,
-                path: resolved,
-            });
-        }
         let path = resolved.join(&token);
         if path.parent() != Some(resolved.as_path()) {
             return Err(WebrootError::Escapes { domain, path });
@@ -128,7 +141,9 @@ pub fn write_webroot_excluding(
         if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
             return Err(WebrootError::Escapes { domain, path });
         }
-        std::fs::write(&path, body.as_bytes()).map_err(io(&path))?;
+        // A fresh file renamed into place: a token file hard-linked to some other file is
+        // replaced, never written through. World-readable: the web server serves it.
+        private_fs::replace(&path, body.as_bytes(), CHALLENGE_FILE_MODE).map_err(io(&path))?;
         written.push(WrittenFile {
             domain,
             path,
@@ -136,4 +151,42 @@ pub fn write_webroot_excluding(
         });
     }
     Ok(written)
+}
+
+enum DirFailure {
+    Escapes(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+/// `root/.well-known/acme-challenge`, made one level at a time without following a symlink
+/// out of `root`: a `.well-known` that points elsewhere is refused before anything is created.
+fn challenge_dir(root: &Path) -> Result<PathBuf, DirFailure> {
+    let mut current = root.to_path_buf();
+    for part in [".well-known", "acme-challenge"] {
+        let next = current.join(part);
+        match std::fs::symlink_metadata(&next) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = next
+                    .canonicalize()
+                    .map_err(|error| DirFailure::Io(next.clone(), error))?;
+                if !target.starts_with(root) || !target.is_dir() {
+                    return Err(DirFailure::Escapes(next));
+                }
+                current = target;
+            }
+            Ok(meta) if meta.is_dir() => current = next,
+            Ok(_) => {
+                return Err(DirFailure::Io(
+                    next,
+                    std::io::Error::other("exists and is not a directory"),
+                ));
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&next).map_err(|error| DirFailure::Io(next.clone(), error))?;
+                current = next;
+            }
+            Err(error) => return Err(DirFailure::Io(next, error)),
+        }
+    }
+    Ok(current)
 }

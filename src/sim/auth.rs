@@ -1,5 +1,6 @@
 //! EdgeGrid verification, as Akamai's gateway does it: the `Authorization` header is parsed,
-//! the signature recomputed with `crate::edgegrid::signer` over what actually arrived (scheme
+//! the signature recomputed by the simulator's own `signature` module (not the client's
+//! signer: the two must agree independently) over what actually arrived (scheme
 //! `http`, the `Host` header, the raw path and query, the body) and compared in constant time;
 //! the timestamp must be within 5 minutes of the real wall clock and the nonce unused for 5
 //! minutes. Each refusal says which check failed, without ever echoing a token or secret.
@@ -9,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use super::signature::{self, MONIKER, Signed};
 use crate::edgegrid::Credentials;
-use crate::edgegrid::signer::{self, MONIKER, RequestToSign};
 
 /// How far a request's timestamp may be from the server's clock, and how long a nonce is kept.
 pub const WINDOW: Duration = Duration::from_secs(300);
@@ -176,23 +177,24 @@ pub fn verify<'a>(
             skew.abs()
         )));
     }
-    let to_sign = RequestToSign {
+    let (expected_signature, data_to_sign) = signature::expected(&Signed {
+        client_token: header.client_token,
+        access_token: header.access_token,
+        client_secret: credentials.client_secret.expose(),
+        timestamp: header.timestamp,
+        nonce: header.nonce,
         method: request.method,
         scheme: "http",
         host: request.host,
         relative_url: request.relative_url,
+        headers_to_sign: &credentials.headers_to_sign,
         headers: request.headers,
         body: request.body,
-    };
-    let expected = signer::sign(credentials, &to_sign, header.timestamp, header.nonce);
-    let expected_signature = expected
-        .authorization
-        .rsplit_once("signature=")
-        .map_or("", |(_, signature)| signature);
-    if !constant_time_eq(header.signature, expected_signature) {
+        max_body: credentials.max_body,
+    });
+    if !constant_time_eq(header.signature, &expected_signature) {
         // Everything but the auth prefix, which carries the tokens.
-        let signed_fields = expected
-            .data_to_sign
+        let signed_fields = data_to_sign
             .rsplit_once('\t')
             .map_or("", |(fields, _)| fields)
             .replace('\t', " | ");

@@ -27,6 +27,7 @@ mod hooks;
 pub mod lifecycle;
 mod server;
 mod shared;
+mod signature;
 pub mod stats;
 mod stories;
 pub mod validate;

@@ -111,12 +111,25 @@ impl RawResponse {
     }
 }
 
+/// Largest answer read (256 MB): one pair with 100,000 requests answers about 90 MB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What a call over the cap fails with.
+pub fn too_large_message(limit: u64) -> String {
+    format!(
+        "answer larger than {} MB; the API sent more than spsdash reads",
+        limit.div_ceil(1024 * 1024)
+    )
+}
+
 #[derive(Clone)]
 pub struct SpsClient {
     credentials: Credentials,
     options: ClientOptions,
     endpoint: Endpoint,
     http: reqwest::Client,
+    /// Answers longer than this fail instead of filling memory.
+    max_body_bytes: u64,
 }
 
 impl std::fmt::Debug for SpsClient {
@@ -150,7 +163,18 @@ impl SpsClient {
             options,
             endpoint,
             http,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
+    }
+
+    /// The same client with another cap on the size of an answer (default 256 MB).
+    pub fn with_max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body_bytes = limit.max(1);
+        self
+    }
+
+    pub fn max_body_bytes(&self) -> u64 {
+        self.max_body_bytes
     }
 
     pub fn credentials(&self) -> &Credentials {
@@ -172,13 +196,14 @@ impl SpsClient {
         self.call_json(planned).await
     }
 
-    /// `GET /sps-requests` of one pair, optionally only those created after `after`.
-    pub async fn list(
+    /// `GET /sps-requests` of one pair, optionally only those created after `after`, with a
+    /// line for each item that did not read and was left out.
+    pub async fn list_reporting(
         &self,
         pair: &GroupContract,
         after: Option<DateTime<Utc>>,
         information: bool,
-    ) -> Result<Vec<SpsRequest>, ApiError> {
+    ) -> Result<RequestList, ApiError> {
         let mut query = pair_query(pair);
         if information {
             query.push(("information", "true".to_string()));
@@ -189,7 +214,24 @@ impl SpsClient {
         let path = format!("{SPS_BASE_PATH}/sps-requests");
         let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
         let list: RequestList = self.call_json(planned).await?;
-        Ok(list.request_list)
+        for skipped in &list.skipped {
+            tracing::warn!(%pair, "{skipped}");
+        }
+        Ok(list)
+    }
+
+    /// `GET /sps-requests` of one pair: the requests that read; bad items are left out (and
+    /// logged; [`Self::list_reporting`] returns them too).
+    pub async fn list(
+        &self,
+        pair: &GroupContract,
+        after: Option<DateTime<Utc>>,
+        information: bool,
+    ) -> Result<Vec<SpsRequest>, ApiError> {
+        Ok(self
+            .list_reporting(pair, after, information)
+            .await?
+            .request_list)
     }
 
     /// `GET /sps-requests/{spsId}?information=true`.
@@ -198,16 +240,21 @@ impl SpsClient {
         query.push(("information", "true".to_string()));
         let path = format!("{SPS_BASE_PATH}/sps-requests/{sps_id}");
         let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
-        let list: RequestList = self.call_json(planned).await?;
+        let mut list: RequestList = self.call_json(planned).await?;
         // Always a list, even for one id; prefer the entry with the id asked for.
-        let mut items = list.request_list;
+        let mut items = std::mem::take(&mut list.request_list);
         let position = items
             .iter()
             .position(|item| item.sps_id == sps_id)
             .unwrap_or(0);
         if items.is_empty() {
+            let why = list
+                .skipped
+                .first()
+                .map(|skipped| format!(": {skipped}"))
+                .unwrap_or_default();
             return Err(ApiError::Decode {
-                detail: format!("the answer for request {sps_id} listed no request"),
+                detail: format!("the answer for request {sps_id} listed no request{why}"),
             });
         }
         Ok(items.swap_remove(position))

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::brief;
+
 /// One entry of the SPS error envelope `{"Errors":{"invalidItems":[…]},"Results":"Errors"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -116,9 +118,12 @@ impl std::fmt::Display for ApiError {
                             .as_deref()
                             .or(item.validation.as_deref())
                             .unwrap_or("rejected");
+                        // The API's words are data: inert and cut before they reach a terminal.
                         match item.field.as_deref() {
-                            Some(field) if !field.is_empty() => format!("{field}: {text}"),
-                            _ => text.to_string(),
+                            Some(field) if !field.is_empty() => {
+                                format!("{}: {}", brief(field), brief(text))
+                            }
+                            _ => brief(text),
                         }
                     })
                     .collect();
@@ -134,9 +139,9 @@ impl std::fmt::Display for ApiError {
             }
             ApiError::Problem { status, problem } => {
                 let title = problem.title.as_deref().unwrap_or("error");
-                write!(f, "API gateway answered {status} {title}")?;
+                write!(f, "API gateway answered {status} {}", brief(title))?;
                 if let Some(detail) = problem.detail.as_deref().filter(|d| !d.is_empty()) {
-                    write!(f, ": {detail}")?;
+                    write!(f, ": {}", brief(detail))?;
                 }
                 let hint = match status {
                     401 => {
@@ -150,14 +155,14 @@ impl std::fmt::Display for ApiError {
                 };
                 f.write_str(hint)?;
                 if let Some(id) = problem.request_id.as_deref() {
-                    write!(f, " [requestId {id}]")?;
+                    write!(f, " [requestId {}]", brief(id))?;
                 }
                 Ok(())
             }
             ApiError::Status { status, excerpt } => {
                 write!(f, "the API answered HTTP {status}")?;
                 if !excerpt.is_empty() {
-                    write!(f, ": {excerpt}")?;
+                    write!(f, ": {}", brief(excerpt))?;
                 }
                 let hint = match status {
                     401 => " (check the credentials in your .edgerc and this machine's clock)",
@@ -176,13 +181,17 @@ impl std::fmt::Display for ApiError {
             ),
             ApiError::Connection { detail } => write!(
                 f,
-                "could not reach the API ({detail}); check the network and the host in your .edgerc"
+                "could not reach the API ({}); check the network and the host in your .edgerc",
+                brief(detail)
             ),
             ApiError::Decode { detail } => write!(
                 f,
-                "the API's answer could not be read ({detail}); the last good data is kept, retry later"
+                "the API's answer could not be read ({}); retry later",
+                brief(detail)
             ),
-            ApiError::Request { detail } => write!(f, "could not build the request: {detail}"),
+            ApiError::Request { detail } => {
+                write!(f, "could not build the request: {}", brief(detail))
+            }
         }
     }
 }

@@ -43,12 +43,42 @@ fn strip_prefix(id: &str, prefix: &str) -> String {
     id.strip_prefix(prefix).unwrap_or(id).to_string()
 }
 
-/// The body of every GET: always a list, even for one id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The body of every GET: always a list, even for one id. One item that does not read (an
+/// spsId of `-5`, `"abc"`, `null` or `1e30`) is left out and described in `skipped`; the
+/// others are kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestList {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
     pub request_list: Vec<SpsRequest>,
+    /// One line per item left out: its position and why (inert, cut).
+    #[serde(skip)]
+    pub skipped: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for RequestList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Raw {
+            #[serde(default, deserialize_with = "lenient::vec_or_null")]
+            request_list: Vec<Value>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        let mut list = RequestList::default();
+        for (index, item) in raw.request_list.into_iter().enumerate() {
+            let id = item.get("spsId").map(Value::to_string);
+            match serde_json::from_value::<SpsRequest>(item) {
+                Ok(request) => list.request_list.push(request),
+                Err(error) => list.skipped.push(format!(
+                    "item {} of the list (spsId {}) left out: {}",
+                    index + 1,
+                    crate::text::brief(id.as_deref().unwrap_or("missing")),
+                    crate::text::brief(&error.to_string())
+                )),
+            }
+        }
+        Ok(list)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

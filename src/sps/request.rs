@@ -361,7 +361,30 @@ fn required(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> Optio
         problems.push(FieldProblem::new(field, "required"));
         None
     } else {
-        Some(value.to_string())
+        free_text(problems, field, value)
+    }
+}
+
+/// An optional free-text field: empty is fine, control characters are not.
+fn optional(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> Option<String> {
+    free_text(problems, field, value.trim())
+}
+
+/// Text that goes on a certificate or to a CA's records: a control character (a pasted
+/// newline, an escape sequence, a bidi override) is refused, shown as its escape.
+fn free_text(problems: &mut Vec<FieldProblem>, field: &str, value: &str) -> Option<String> {
+    match value.chars().find(|c| crate::text::is_active(*c)) {
+        Some(bad) => {
+            problems.push(FieldProblem::new(
+                field,
+                format!(
+                    "contains the control character {}; type the text on one line without it",
+                    crate::text::inert(&bad.to_string())
+                ),
+            ));
+            None
+        }
+        None => Some(value.to_string()),
     }
 }
 

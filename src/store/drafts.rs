@@ -30,11 +30,11 @@ impl DraftStore {
 
     pub fn save<T: Serialize>(&self, draft: &T) -> io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::private_fs::create_dir_all(dir)?;
         }
         let text = serde_json::to_string_pretty(draft).map_err(io::Error::other)?;
         let temporary = self.path.with_extension("json.tmp");
-        std::fs::write(&temporary, text)?;
+        crate::private_fs::write(&temporary, text.as_bytes())?;
         std::fs::rename(&temporary, &self.path)
     }
 

@@ -34,10 +34,7 @@ impl Store {
             text.push_str(&line);
             text.push('\n');
         }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
+        crate::private_fs::append(&path)
             .and_then(|mut file| file.write_all(text.as_bytes()))
             .map_err(|error| format!("cannot append to {}: {error}", path.display()))
     }

@@ -33,7 +33,7 @@ impl Store {
     }
 
     fn ensure_dir(&self) -> Result<(), String> {
-        std::fs::create_dir_all(&self.dir).map_err(|error| {
+        crate::private_fs::create_dir_all(&self.dir).map_err(|error| {
             format!(
                 "cannot create the cache directory {}: {error} (set {CACHE_DIR_ENV} to a writable directory)",
                 self.dir.display()
@@ -46,7 +46,7 @@ impl Store {
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
         self.ensure_dir()?;
         let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&temporary, bytes)
+        crate::private_fs::write(&temporary, bytes)
             .and_then(|()| std::fs::rename(&temporary, path))
             .map_err(|error| {
                 let _ = std::fs::remove_file(&temporary);

@@ -48,14 +48,11 @@ impl SubmissionJournal {
 
     fn append(&self, line: &Line) -> io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::private_fs::create_dir_all(dir)?;
         }
         let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
         text.push('\n');
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file = crate::private_fs::append(&self.path)?;
         file.write_all(text.as_bytes())?;
         // The point of the journal is to survive what comes next.
         file.sync_data()

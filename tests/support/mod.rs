@@ -293,10 +293,22 @@ pub async fn serve_on_loopback(app: Router) -> SocketAddr {
     address
 }
 
-/// A loopback port nothing listens on (bound, then released).
-pub async fn closed_port() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
+/// A loopback port nothing listens on, held for as long as the value lives: the socket is
+/// bound but never listens, so a connection is refused and no other test can take the port
+/// in the meantime (binding and releasing raced other tests).
+pub struct ClosedPort {
+    pub port: u16,
+    _socket: tokio::net::TcpSocket,
+}
+
+pub fn closed_port() -> ClosedPort {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("address"))
         .expect("bind");
-    listener.local_addr().expect("addr").port()
+    let port = socket.local_addr().expect("addr").port();
+    ClosedPort {
+        port,
+        _socket: socket,
+    }
 }

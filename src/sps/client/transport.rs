@@ -1,4 +1,4 @@
-//! Sending: each attempt signed afresh, GETs retried, every answer read in full.
+//! Sending: each attempt signed afresh, GETs retried, every answer read in full up to a cap.
 
 use std::time::{Duration, Instant};
 
@@ -99,11 +99,7 @@ impl SpsClient {
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|value| retry::parse_retry_after(&value, Utc::now()));
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| response::from_transport(&error, timeout))?
-            .to_vec();
+        let body = read_capped(response, self.max_body_bytes, timeout).await?;
         tracing::debug!(
             method = %planned.method,
             path = planned.url.path(),
@@ -120,4 +116,34 @@ impl SpsClient {
             retry_after,
         })
     }
+}
+
+/// The body, read a chunk at a time and given up as soon as it passes `limit`: an endless or
+/// huge answer costs at most `limit` bytes of memory, never the whole stream.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: u64,
+    timeout: Duration,
+) -> Result<Vec<u8>, ApiError> {
+    let too_large = || ApiError::Decode {
+        detail: super::too_large_message(limit),
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| response::from_transport(&error, timeout))?
+    {
+        if body.len() as u64 + chunk.len() as u64 > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

@@ -3,7 +3,7 @@
 
 use super::{
     AddSans, CertificateKind, CheckedRequest, EdgeHost, FieldProblem, MAX_SAN_NAMES,
-    NewCertificate, Validation, check_email, check_phone, dv_refusal, hostname_field,
+    NewCertificate, Validation, check_email, check_phone, dv_refusal, hostname_field, optional,
     parse_country, required, shaped,
 };
 use crate::sps::client::PostEndpoint;
@@ -246,7 +246,11 @@ pub(super) fn check_new_certificate(
             "organization.address_line_one",
             &org.address_line_one,
         ),
-        Some(org.address_line_two.trim().to_string()),
+        optional(
+            &mut problems,
+            "organization.address_line_two",
+            &org.address_line_two,
+        ),
         required(&mut problems, "organization.city", &org.city),
         required(&mut problems, "organization.region", &org.region),
         required(&mut problems, "organization.postal_code", &org.postal_code),
