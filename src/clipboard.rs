@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Copy to the clipboard by OSC 52 (issue 6): the terminal owns the clipboard, so this works
 //! over SSH and needs no X server.
 //!
@@ -27,6 +28,7 @@ pub struct Terminal {
 }
 
 impl Terminal {
+    /// The terminal spsdash runs in: inside tmux or not, and whether stdout is a TTY.
     pub fn detect() -> Terminal {
         Terminal {
             in_tmux: std::env::var_os("TMUX").is_some_and(|value| !value.is_empty()),
@@ -38,6 +40,7 @@ impl Terminal {
 /// How the text went out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
+    /// Plain OSC 52 to the terminal.
     Osc52,
     /// OSC 52 for tmux's own buffer plus the DCS-passthrough copy for the outer terminal.
     Osc52Tmux,
@@ -55,22 +58,29 @@ impl std::fmt::Display for Via {
 /// A copy that was sent: how many bytes of text, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Copied {
+    /// Bytes of text copied (before encoding).
     pub bytes: usize,
+    /// The escape sequence used.
     pub via: Via,
 }
 
+/// Why nothing was copied, in words the flash line uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CannotCopy {
     /// `clipboard.mode = "off"`.
     Off,
+    /// Nothing to copy.
     Empty,
     /// The encoded payload is over `clipboard.max_bytes`.
     TooLarge {
+        /// Size of the base64 payload.
         encoded: usize,
+        /// The configured limit.
         max: usize,
     },
     /// Mode `auto` and standard output is not a terminal.
     NotATerminal,
+    /// Writing to the terminal failed.
     Write(String),
 }
 

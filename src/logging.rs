@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Logging to a file, never to the terminal: the dashboard owns the screen and `--json` owns
 //! stdout. The file lives in the platform state dir (Linux: `~/.local/state/spsdash/`), else the
 //! cache dir. `SPSDASH_LOG` sets the filter (default `info`, e.g. `spsdash=debug`).
@@ -7,6 +8,7 @@ use std::path::PathBuf;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
+/// The log file's name in the state directory.
 pub const LOG_FILE: &str = "spsdash.log";
 
 /// The directory the log file goes in.

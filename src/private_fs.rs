@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Files only their owner may read: what spsdash writes (lists, transitions, submissions with
 //! contacts' names and phones, drafts, logs, exported rules) is created 0600 in 0700
 //! directories, whatever the umask; an existing file or directory that is open to others is
@@ -11,7 +12,9 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+/// Private files: owner read and write only.
 pub const FILE_MODE: u32 = 0o600;
+/// Private directories: owner only.
 pub const DIR_MODE: u32 = 0o700;
 
 /// Creates `dir` and its missing parents as 0700; an existing `dir` open to others is

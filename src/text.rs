@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Text that came from the API or from a file is data: before it reaches a terminal, a log or
 //! a generated file, every character that a terminal or an editor would *act on* (C0 and C1
 //! controls, DEL, bidi overrides and isolates, zero-width characters) is shown visibly as

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Terminal lifecycle and the one event loop (issue 4).
 //!
 //! One `tokio::select!` over the terminal's `EventStream`, the channel that brings results of
@@ -32,6 +33,7 @@ pub struct Dashboard {
     pub config: Config,
     /// Where `export.format` is remembered (`--config`, else the platform file).
     pub config_path: Option<std::path::PathBuf>,
+    /// The signed client for the account (or the demo simulator).
     pub client: SpsClient,
     /// The API's own clock when it is not the wall's (the demo simulator's world).
     pub api_clock: Option<WorldClock>,

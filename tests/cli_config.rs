@@ -1,6 +1,10 @@
 //! The config file: the example documents every default, and a bad file is an error naming the
 //! file, the key and what is allowed (from the library and from the binary).
 
+// Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
+// Cargo.toml is for the code they test).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,10 @@
 //! 403/404/406 as plain sentences (not retried), 5xx retried, locations followed only inside
 //! CPS.
 
+// Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
+// Cargo.toml is for the code they test).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::time::Duration;

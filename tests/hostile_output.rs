@@ -2,6 +2,10 @@
 //! sequences in member names, values and error bodies; what the real binary prints to stdout
 //! and stderr must not contain one active character, in tables and in `--json`.
 
+// Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
+// Cargo.toml is for the code they test).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use support::cli::{CliEnv, CliOutput};

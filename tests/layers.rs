@@ -6,6 +6,10 @@
 //! line instead of waiting for a reviewer. It also keeps each module free of import circles
 //! between its own files where the design says there are none (the simulator's).
 
+// Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
+// Cargo.toml is for the code they test).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

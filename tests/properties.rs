@@ -3,6 +3,10 @@
 //! the config file and the sanitizer. None may panic; every refusal is a message; whatever
 //! reaches a terminal is inert.
 
+// Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
+// Cargo.toml is for the code they test).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use proptest::prelude::*;
 
 use spsdash::edgegrid::edgerc::Edgerc;

@@ -1,6 +1,10 @@
 //! One snapshot per wizard step (and the states that matter: refused DV, problems next to
 //! fields, in flight, a server 400, read-only, an offered draft), rendered on a TestBackend.
 
+// Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
+// Cargo.toml is for the code they test).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
