@@ -7,7 +7,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::wizard::{FieldKind, FieldView, NoticeLevel, Step, Wizard};
+use crate::app::Level;
+use crate::app::wizard::{FieldKind, FieldView, Step, Wizard};
 
 const LABEL_WIDTH: usize = 16;
 
@@ -64,9 +65,9 @@ pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard) {
 
     if let Some(message) = wizard.notice() {
         let (mark, style) = match message.level {
-            NoticeLevel::Info => ("", Style::default()),
-            NoticeLevel::Warning => ("! ", warning_style()),
-            NoticeLevel::Error => ("✗ ", problem_style()),
+            Level::Info => ("", Style::default()),
+            Level::Warning => ("! ", warning_style()),
+            Level::Error => ("✗ ", problem_style()),
         };
         frame.render_widget(
             Paragraph::new(Span::styled(format!("{mark}{}", message.text), style))

@@ -1,7 +1,7 @@
 //! The choice steps: their options, which are refused and why, and what choosing one does.
 
 use super::steps::{Flow, Step};
-use super::{NoticeLevel, Wizard};
+use super::{Level, Wizard};
 use crate::sps::request::{CertificateKind, IpVersion, SignatureAlgorithm, Validation, dv_refusal};
 
 /// One option of a choice step.
@@ -32,10 +32,10 @@ impl Wizard {
     /// The options of the current step (empty on text steps and the review).
     pub fn choices(&self) -> Vec<ChoiceOption> {
         let values = &self.values;
-        match self.step {
+        match self.nav.step {
             Step::Flow => Flow::ALL
                 .iter()
-                .map(|flow| option(flow.label(), *flow == self.flow))
+                .map(|flow| option(flow.label(), *flow == self.nav.flow))
                 .collect(),
             Step::Kind => CertificateKind::ALL
                 .iter()
@@ -85,13 +85,13 @@ impl Wizard {
     }
 
     pub fn choice_cursor(&self) -> usize {
-        self.cursor
+        self.nav.cursor
     }
 
     /// Why a validation cannot be chosen: DV only for SAN. Adding domains keeps the existing
     /// certificate's validation, whatever it is.
     fn validation_refusal(&self, validation: Validation) -> Option<&'static str> {
-        if self.flow == Flow::NewCertificate && validation == Validation::Dv {
+        if self.nav.flow == Flow::NewCertificate && validation == Validation::Dv {
             dv_refusal(self.values.kind)
         } else {
             None
@@ -105,14 +105,14 @@ impl Wizard {
         if options.is_empty() {
             return;
         }
-        self.cursor = index.min(options.len() - 1);
-        match options[self.cursor].refused {
-            Some(reason) => self.set_notice(NoticeLevel::Warning, reason),
+        self.nav.cursor = index.min(options.len() - 1);
+        match options[self.nav.cursor].refused {
+            Some(reason) => self.set_notice(Level::Warning, reason),
             None => {
                 self.notice = None;
-                self.apply_choice(self.cursor);
-                if let Some(warning) = options[self.cursor].warning {
-                    self.set_notice(NoticeLevel::Warning, format!("SHA-1 is {warning}"));
+                self.apply_choice(self.nav.cursor);
+                if let Some(warning) = options[self.nav.cursor].warning {
+                    self.set_notice(Level::Warning, format!("SHA-1 is {warning}"));
                 }
             }
         }
@@ -121,24 +121,24 @@ impl Wizard {
     /// Confirms the highlighted option. False (with the reason shown) when it is refused.
     pub(super) fn confirm_choice(&mut self) -> bool {
         let options = self.choices();
-        let Some(chosen) = options.get(self.cursor) else {
+        let Some(chosen) = options.get(self.nav.cursor) else {
             return true;
         };
         if let Some(reason) = chosen.refused {
-            self.set_notice(NoticeLevel::Error, reason);
+            self.set_notice(Level::Error, reason);
             return false;
         }
-        self.apply_choice(self.cursor);
+        self.apply_choice(self.nav.cursor);
         true
     }
 
     fn apply_choice(&mut self, index: usize) {
-        self.touched = true;
+        self.tracking.touched = true;
         let values = &mut self.values;
-        match self.step {
+        match self.nav.step {
             Step::Flow => {
                 if let Some(flow) = Flow::ALL.get(index) {
-                    self.flow = *flow;
+                    self.nav.flow = *flow;
                 }
             }
             Step::Kind => {
@@ -147,7 +147,7 @@ impl Wizard {
                     if *kind != CertificateKind::San && values.validation == Validation::Dv {
                         values.validation = Validation::Ov;
                         self.set_notice(
-                            NoticeLevel::Warning,
+                            Level::Warning,
                             "DV (Let's Encrypt) is only available for SAN certificates: validation set to OV (Symantec)",
                         );
                     }

@@ -127,7 +127,7 @@ fn an_empty_profile_leaves_required_fields_to_fill() {
             .as_deref()
             .is_some_and(|p| p.contains("required"))
     }));
-    wizard.focus = 0;
+    wizard.nav.focus = 0;
     type_text(&mut wizard, "UK");
     assert!(
         wizard.field_views()[0]

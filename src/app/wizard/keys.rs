@@ -4,43 +4,40 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::steps::{FieldKind, Step};
-use super::{NoticeLevel, Wizard, WizardOutcome, WizardSubmission};
+use super::{Level, Wizard, WizardOutcome, WizardSubmission};
 
 pub(super) fn handle_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
     if key.kind == KeyEventKind::Release {
         return WizardOutcome::Continue;
     }
-    if wizard.in_flight {
+    if wizard.sending.in_flight {
         wizard.set_notice(
-            NoticeLevel::Info,
+            Level::Info,
             "Submitting… waiting for SPS to answer; the wizard closes when it accepts.",
         );
         return WizardOutcome::Continue;
     }
-    if wizard.step == Step::Flow
-        && wizard.offered_draft.is_some()
+    if wizard.nav.step == Step::Flow
+        && wizard.tracking.offered_draft.is_some()
         && let KeyCode::Char(letter @ ('r' | 'x')) = key.code
     {
-        let draft = wizard.offered_draft.take();
+        let draft = wizard.tracking.offered_draft.take();
         if letter == 'r'
             && let Some(draft) = draft
         {
             let pairs = std::mem::take(&mut wizard.pairs);
             *wizard = Wizard::from_draft(&draft, wizard.read_only);
             wizard.pairs = pairs;
-            wizard.set_notice(NoticeLevel::Info, "Draft resumed.");
+            wizard.set_notice(Level::Info, "Draft resumed.");
         } else {
-            wizard.set_notice(
-                NoticeLevel::Info,
-                "Draft discarded: the next step saves over it.",
-            );
+            wizard.set_notice(Level::Info, "Draft discarded: the next step saves over it.");
         }
         return WizardOutcome::Continue;
     }
     if key.code == KeyCode::Esc {
         return back(wizard);
     }
-    match wizard.step {
+    match wizard.nav.step {
         Step::Review => review_key(wizard, key),
         step if step.fields().is_empty() => {
             choice_key(wizard, key);
@@ -54,15 +51,15 @@ pub(super) fn handle_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
 }
 
 fn back(wizard: &mut Wizard) -> WizardOutcome {
-    let steps = wizard.flow.steps();
-    match steps.iter().position(|step| *step == wizard.step) {
+    let steps = wizard.nav.flow.steps();
+    match steps.iter().position(|step| *step == wizard.nav.step) {
         Some(index) if index > 0 => {
             wizard.notice = None;
             wizard.enter(steps[index - 1]);
             WizardOutcome::Continue
         }
         _ => {
-            wizard.save_pending = true;
+            wizard.tracking.save_pending = true;
             WizardOutcome::Closed
         }
     }
@@ -71,43 +68,45 @@ fn back(wizard: &mut Wizard) -> WizardOutcome {
 /// Leaves the step if none of its fields has a problem; else shows them all and stays.
 pub(super) fn advance(wizard: &mut Wizard) {
     wizard.refresh();
-    let step = wizard.step;
+    let step = wizard.nav.step;
     let own: Vec<String> = wizard
+        .checks
         .problems
         .iter()
         .filter(|problem| step.owns_problem_field(&problem.field))
         .map(|problem| problem.to_string())
         .collect();
     if !own.is_empty() {
-        wizard.attempted.insert(step);
+        wizard.checks.attempted.insert(step);
         let count = own.len();
         let noun = if count == 1 { "problem" } else { "problems" };
         wizard.set_notice(
-            NoticeLevel::Error,
+            Level::Error,
             format!("{count} {noun} on this step: fix them to go on."),
         );
         return;
     }
-    let steps = wizard.flow.steps();
+    let steps = wizard.nav.flow.steps();
     let Some(index) = steps.iter().position(|s| *s == step) else {
         return;
     };
     let Some(next) = steps.get(index + 1).copied() else {
         return;
     };
-    if next == Step::Review && wizard.checked.is_none() {
+    if next == Step::Review && wizard.checks.checked.is_none() {
         // A problem left behind on an earlier step (e.g. a choice changed later): go there.
         let earlier = steps.iter().copied().find(|candidate| {
             wizard
+                .checks
                 .problems
                 .iter()
                 .any(|problem| candidate.owns_problem_field(&problem.field))
         });
         if let Some(earlier) = earlier {
             wizard.enter(earlier);
-            wizard.attempted.insert(earlier);
+            wizard.checks.attempted.insert(earlier);
             wizard.set_notice(
-                NoticeLevel::Error,
+                Level::Error,
                 "Fix this step before the review: nothing invalid can be submitted.",
             );
         }
@@ -121,24 +120,24 @@ fn choice_key(wizard: &mut Wizard, key: KeyEvent) {
     let count = wizard.choices().len();
     match key.code {
         KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
-            wizard.move_cursor(wizard.cursor.saturating_sub(1));
+            wizard.move_cursor(wizard.nav.cursor.saturating_sub(1));
         }
         KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
-            wizard.move_cursor((wizard.cursor + 1).min(count.saturating_sub(1)));
+            wizard.move_cursor((wizard.nav.cursor + 1).min(count.saturating_sub(1)));
         }
         KeyCode::Home => wizard.move_cursor(0),
         KeyCode::End => wizard.move_cursor(count.saturating_sub(1)),
         KeyCode::Char(digit @ '1'..='9') => {
             wizard.move_cursor(digit as usize - '1' as usize);
         }
-        KeyCode::Char('p') if wizard.step == Step::Flow && wizard.can_switch_pair() => {
+        KeyCode::Char('p') if wizard.nav.step == Step::Flow && wizard.can_switch_pair() => {
             let index = wizard
                 .pairs
                 .iter()
                 .position(|pair| *pair == wizard.pair)
                 .map_or(0, |index| (index + 1) % wizard.pairs.len());
             wizard.pair = wizard.pairs[index].clone();
-            wizard.touched = true;
+            wizard.tracking.touched = true;
         }
         KeyCode::Enter | KeyCode::Right if wizard.confirm_choice() => advance(wizard),
         _ => {}
@@ -147,24 +146,24 @@ fn choice_key(wizard: &mut Wizard, key: KeyEvent) {
 
 fn text_key(wizard: &mut Wizard, key: KeyEvent) {
     let fields = wizard.visible_fields();
-    let Some(spec) = fields.get(wizard.focus).copied() else {
+    let Some(spec) = fields.get(wizard.nav.focus).copied() else {
         return;
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Tab | KeyCode::Down => {
-            wizard.focus = (wizard.focus + 1).min(fields.len() - 1);
+            wizard.nav.focus = (wizard.nav.focus + 1).min(fields.len() - 1);
         }
-        KeyCode::BackTab | KeyCode::Up => wizard.focus = wizard.focus.saturating_sub(1),
+        KeyCode::BackTab | KeyCode::Up => wizard.nav.focus = wizard.nav.focus.saturating_sub(1),
         KeyCode::Enter => {
             let typed = wizard.values.get(spec.key).to_string();
             if spec.kind == FieldKind::NameList && !typed.trim().is_empty() {
                 wizard.values.add_names(spec.key, &typed);
                 wizard.values.input_mut(spec.key).reset();
-                wizard.touched = true;
+                wizard.tracking.touched = true;
                 wizard.refresh();
-            } else if wizard.focus + 1 < fields.len() {
-                wizard.focus += 1;
+            } else if wizard.nav.focus + 1 < fields.len() {
+                wizard.nav.focus += 1;
             } else {
                 advance(wizard);
             }
@@ -174,18 +173,18 @@ fn text_key(wizard: &mut Wizard, key: KeyEvent) {
         {
             if let Some(name) = wizard.values.pop_name(spec.key) {
                 wizard.values.set(spec.key, &name);
-                wizard.touched = true;
+                wizard.tracking.touched = true;
                 wizard.refresh();
             }
         }
         KeyCode::Char('r') if ctrl && spec.kind == FieldKind::NameList => {
             let dropped = wizard
                 .values
-                .drop_names_with_problems(spec.key, &wizard.problems.clone());
-            wizard.touched = true;
+                .drop_names_with_problems(spec.key, &wizard.checks.problems.clone());
+            wizard.tracking.touched = true;
             wizard.refresh();
             wizard.set_notice(
-                NoticeLevel::Info,
+                Level::Info,
                 format!("Dropped {dropped} name(s) with problems."),
             );
         }
@@ -204,18 +203,19 @@ fn text_key(wizard: &mut Wizard, key: KeyEvent) {
 
 /// After a field's text changed: re-check, and forget what SPS said about it.
 fn edited(wizard: &mut Wizard, key: &str) {
-    wizard.touched = true;
+    wizard.tracking.touched = true;
     if key == "cname_hostname" {
         wizard.values.cname_edited = true;
     }
     wizard
+        .checks
         .server_problems
         .retain(|problem| !problem.concerns(key));
     wizard.refresh();
 }
 
 fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
-    let scroll = &mut wizard.review_scroll;
+    let scroll = &mut wizard.nav.review_scroll;
     match key.code {
         KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
         KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1).min(200),
@@ -230,7 +230,7 @@ fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
     }
     if wizard.read_only {
         wizard.set_notice(
-            NoticeLevel::Warning,
+            Level::Warning,
             format!(
                 "{}. The draft is kept; restart without --read-only to send it.",
                 crate::config::READ_ONLY_REFUSAL
@@ -238,21 +238,21 @@ fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
         );
         return WizardOutcome::Continue;
     }
-    if wizard.lost_submission && !send_anyway {
+    if wizard.sending.lost_submission && !send_anyway {
         wizard.set_notice(
-            NoticeLevel::Warning,
+            Level::Warning,
             "The last submission got no answer and may exist: look for it in the list first (S sends anyway).",
         );
         return WizardOutcome::Continue;
     }
     wizard.refresh();
-    let Some(checked) = wizard.checked.clone() else {
+    let Some(checked) = wizard.checks.checked.clone() else {
         advance(wizard);
         return WizardOutcome::Continue;
     };
-    wizard.in_flight = true;
-    wizard.lost_submission = false;
-    wizard.set_notice(NoticeLevel::Info, "Submitting… waiting for SPS to answer.");
+    wizard.sending.in_flight = true;
+    wizard.sending.lost_submission = false;
+    wizard.set_notice(Level::Info, "Submitting… waiting for SPS to answer.");
     WizardOutcome::Submit(WizardSubmission {
         pair: wizard.pair.clone(),
         endpoint: checked.endpoint,
@@ -262,20 +262,20 @@ fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
 }
 
 pub(super) fn handle_paste(wizard: &mut Wizard, text: &str) {
-    if wizard.in_flight {
+    if wizard.sending.in_flight {
         return;
     }
     let fields = wizard.visible_fields();
-    let Some(spec) = fields.get(wizard.focus).copied() else {
+    let Some(spec) = fields.get(wizard.nav.focus).copied() else {
         return;
     };
     match spec.kind {
         FieldKind::NameList => {
             let added = wizard.values.add_names(spec.key, text);
-            wizard.touched = true;
+            wizard.tracking.touched = true;
             wizard.refresh();
             wizard.set_notice(
-                NoticeLevel::Info,
+                Level::Info,
                 format!("Pasted {added} new name(s), one per line."),
             );
         }

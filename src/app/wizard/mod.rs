@@ -14,12 +14,11 @@
 mod choices;
 mod draft;
 mod keys;
+mod parts;
 pub mod reconcile;
 pub mod steps;
 mod values;
 mod view;
-
-use std::collections::BTreeSet;
 
 use crossterm::event::KeyEvent;
 
@@ -28,10 +27,12 @@ pub use draft::WizardDraft;
 pub use steps::{FieldKind, FieldSpec, Flow, Step};
 pub use view::{FieldView, ListItemView, ReviewView};
 
+use super::Level;
 use crate::config::ProfileConfig;
 use crate::sps::client::PostEndpoint;
 use crate::sps::request::{CheckedRequest, FieldProblem, Validation, field_for_wire_name};
 use crate::sps::{ApiError, FormBody, GroupContract};
+use parts::{Checks, DraftTracking, Navigation, Sending};
 use values::Values;
 
 /// What the host should do after the wizard handled an input.
@@ -56,53 +57,30 @@ pub struct WizardSubmission {
     pub cname_hostname: String,
 }
 
-/// How loud a notice is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeLevel {
-    Info,
-    Warning,
-    Error,
-}
-
 /// The one-line message under the step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
-    pub level: NoticeLevel,
+    pub level: Level,
     pub text: String,
 }
 
+/// The wizard: which request it builds for which pair, and its state in named parts.
 #[derive(Debug, Clone)]
 pub struct Wizard {
     pair: GroupContract,
     /// Pairs the operator may switch to on the first screen (`p`).
     pairs: Vec<GroupContract>,
     read_only: bool,
-    flow: Flow,
-    step: Step,
-    /// The highlighted option on a choice step.
-    cursor: usize,
-    /// The focused field on a text step.
-    focus: usize,
     values: Values,
-    /// The model's problems with the current values (refreshed after every change).
-    problems: Vec<FieldProblem>,
-    /// The request exactly as it would be sent, when there are no problems.
-    checked: Option<CheckedRequest>,
-    /// Steps the operator tried to leave: their empty required fields say so too.
-    attempted: BTreeSet<Step>,
-    /// What SPS said about fields in its last 400.
-    server_problems: Vec<FieldProblem>,
     notice: Option<Notice>,
-    in_flight: bool,
-    /// The last submission got no answer: it may exist, so another one needs a deliberate `S`.
-    lost_submission: bool,
-    /// The operator changed something (quitting asks first).
-    touched: bool,
-    /// A step changed since the host last took the draft.
-    save_pending: bool,
-    offered_draft: Option<WizardDraft>,
-    /// Lines scrolled on the review (it is longer than a small terminal).
-    review_scroll: u16,
+    /// Where the operator is: flow, step, focused option or field.
+    nav: Navigation,
+    /// What the model and the server said about the values.
+    checks: Checks,
+    /// The submission in flight, or the last one that got no answer.
+    sending: Sending,
+    /// Unsaved changes and the draft offered back.
+    tracking: DraftTracking,
 }
 
 impl Wizard {
@@ -111,26 +89,16 @@ impl Wizard {
             pair,
             pairs: Vec::new(),
             read_only,
-            flow: Flow::NewCertificate,
-            step: Step::Flow,
-            cursor: 0,
-            focus: 0,
             values,
-            problems: Vec::new(),
-            checked: None,
-            attempted: BTreeSet::new(),
-            server_problems: Vec::new(),
             notice: None,
-            in_flight: false,
-            lost_submission: false,
-            touched: false,
-            save_pending: false,
-            offered_draft: None,
-            review_scroll: 0,
+            nav: Navigation::default(),
+            checks: Checks::default(),
+            sending: Sending::default(),
+            tracking: DraftTracking::default(),
         };
         if read_only {
             wizard.notice = Some(Notice {
-                level: NoticeLevel::Warning,
+                level: Level::Warning,
                 text: "Read-only mode: you can draft a request, but not submit it.".to_string(),
             });
         }
@@ -160,7 +128,7 @@ impl Wizard {
             .map(|name| name.trim().to_ascii_lowercase())
             .collect();
         let mut wizard = Wizard::blank(pair, values, read_only);
-        wizard.flow = Flow::AddDomains;
+        wizard.nav.flow = Flow::AddDomains;
         wizard.enter(Step::Validation);
         wizard
     }
@@ -176,7 +144,7 @@ impl Wizard {
         values.set("cname_hostname", cname_hostname);
         values.set("enrollment_id", &enrollment_id.to_string());
         let mut wizard = Wizard::blank(pair, values, read_only);
-        wizard.flow = Flow::EdgeHost;
+        wizard.nav.flow = Flow::EdgeHost;
         wizard.enter(Step::EdgeTarget);
         wizard
     }
@@ -185,7 +153,7 @@ impl Wizard {
     /// parameter): the add-domains flow then skips asking.
     pub fn with_validation(mut self, validation: Validation) -> Wizard {
         self.values.validation = validation;
-        if self.flow == Flow::AddDomains && self.step == Step::Validation {
+        if self.nav.flow == Flow::AddDomains && self.nav.step == Step::Validation {
             self.enter(Step::AddNames);
         }
         self.refresh();
@@ -199,21 +167,21 @@ impl Wizard {
 
     /// Offers a saved draft on the first screen (`r` resumes it, `x` discards it).
     pub fn offer_draft(&mut self, draft: WizardDraft) {
-        self.offered_draft = Some(draft);
+        self.tracking.offered_draft = Some(draft);
     }
 
     /// A wizard exactly where a draft left off.
     pub fn from_draft(draft: &WizardDraft, read_only: bool) -> Wizard {
         let mut wizard = Wizard::blank(draft.pair.clone(), draft.restore_values(), read_only);
-        wizard.flow = draft.flow;
+        wizard.nav.flow = draft.flow;
         let step = if draft.flow.steps().contains(&draft.step) {
             draft.step
         } else {
             Step::Flow
         };
         wizard.enter(step);
-        wizard.touched = true;
-        wizard.save_pending = false;
+        wizard.tracking.touched = true;
+        wizard.tracking.save_pending = false;
         wizard
     }
 
@@ -226,19 +194,19 @@ impl Wizard {
     }
 
     pub fn flow(&self) -> Flow {
-        self.flow
+        self.nav.flow
     }
 
     pub fn step(&self) -> Step {
-        self.step
+        self.nav.step
     }
 
     /// 1-based position of the step and the number of steps of the flow.
     pub fn step_position(&self) -> (usize, usize) {
-        let steps = self.flow.steps();
+        let steps = self.nav.flow.steps();
         let index = steps
             .iter()
-            .position(|step| *step == self.step)
+            .position(|step| *step == self.nav.step)
             .unwrap_or(0);
         (index + 1, steps.len())
     }
@@ -248,15 +216,15 @@ impl Wizard {
     }
 
     pub fn is_in_flight(&self) -> bool {
-        self.in_flight
+        self.sending.in_flight
     }
 
     pub fn offered_draft(&self) -> Option<&WizardDraft> {
-        self.offered_draft.as_ref()
+        self.tracking.offered_draft.as_ref()
     }
 
     pub fn review_scroll(&self) -> u16 {
-        self.review_scroll
+        self.nav.review_scroll
     }
 
     pub fn can_switch_pair(&self) -> bool {
@@ -265,16 +233,16 @@ impl Wizard {
 
     /// Every problem with the current values (checked or said by SPS).
     pub fn problems(&self) -> &[FieldProblem] {
-        &self.problems
+        &self.checks.problems
     }
 
     pub fn server_problems(&self) -> &[FieldProblem] {
-        &self.server_problems
+        &self.checks.server_problems
     }
 
     /// The request exactly as it would be sent, once nothing is wrong.
     pub fn checked(&self) -> Option<&CheckedRequest> {
-        self.checked.as_ref()
+        self.checks.checked.as_ref()
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> WizardOutcome {
@@ -289,8 +257,8 @@ impl Wizard {
     /// The host reports that the submission was refused or never answered; everything typed
     /// stays, and the message shows next to the field it names.
     pub fn submit_failed(&mut self, error: &ApiError) {
-        self.in_flight = false;
-        self.server_problems.clear();
+        self.sending.in_flight = false;
+        self.checks.server_problems.clear();
         if let ApiError::Sps { items, .. } = error {
             for item in items {
                 let Some(field) = item.field.as_deref().and_then(field_for_wire_name) else {
@@ -301,15 +269,17 @@ impl Wizard {
                     .clone()
                     .or_else(|| item.validation.clone())
                     .unwrap_or_else(|| "refused by SPS".to_string());
-                self.server_problems
+                self.checks
+                    .server_problems
                     .push(FieldProblem::new(field, format!("SPS: {message}")));
             }
         }
         let text = if error.is_network() || matches!(error, ApiError::Decode { .. }) {
-            self.lost_submission = true;
+            self.sending.lost_submission = true;
             format!(
                 "No usable answer ({error}). The request may have been created: check the list for {} before sending again (S sends anyway).",
-                self.checked
+                self.checks
+                    .checked
                     .as_ref()
                     .map(|checked| checked.cname_hostname.as_str())
                     .unwrap_or("it")
@@ -318,21 +288,21 @@ impl Wizard {
             format!("Not submitted: {error}")
         };
         self.notice = Some(Notice {
-            level: NoticeLevel::Error,
+            level: Level::Error,
             text,
         });
-        self.save_pending = true;
+        self.tracking.save_pending = true;
     }
 
     /// True when closing would lose something the operator typed (quit asks first).
     pub fn has_unsaved_input(&self) -> bool {
-        self.touched
+        self.tracking.touched
     }
 
     /// The draft to save, when a step changed since the last call (the host saves it as an
     /// effect; on quit, suspend or crash it saves [`Wizard::draft`] directly).
     pub fn take_draft_to_save(&mut self) -> Option<WizardDraft> {
-        if !std::mem::take(&mut self.save_pending) || !self.touched {
+        if !std::mem::take(&mut self.tracking.save_pending) || !self.tracking.touched {
             return None;
         }
         Some(self.draft())
@@ -340,38 +310,43 @@ impl Wizard {
 
     /// Everything needed to come back to exactly this point.
     pub fn draft(&self) -> WizardDraft {
-        WizardDraft::new(self.pair.clone(), self.flow, self.step, self.values.save())
+        WizardDraft::new(
+            self.pair.clone(),
+            self.nav.flow,
+            self.nav.step,
+            self.values.save(),
+        )
     }
 
     /// Re-runs the model's checks after a change.
     fn refresh(&mut self) {
-        match self.values.check(self.flow) {
+        match self.values.check(self.nav.flow) {
             Ok(checked) => {
-                self.problems.clear();
-                self.checked = Some(checked);
+                self.checks.problems.clear();
+                self.checks.checked = Some(checked);
             }
             Err(problems) => {
-                self.problems = problems;
-                self.checked = None;
+                self.checks.problems = problems;
+                self.checks.checked = None;
             }
         }
     }
 
     /// Moves to `step`, setting up its cursor and defaults.
     fn enter(&mut self, step: Step) {
-        self.step = step;
-        self.focus = 0;
-        self.review_scroll = 0;
-        self.cursor = choices::cursor_for(self);
+        self.nav.step = step;
+        self.nav.focus = 0;
+        self.nav.review_scroll = 0;
+        self.nav.cursor = choices::cursor_for(self);
         if step == Step::EdgeHostname && !self.values.cname_edited {
             let default = self.values.default_cname_hostname();
             self.values.set("cname_hostname", &default);
         }
-        self.save_pending = true;
+        self.tracking.save_pending = true;
         self.refresh();
     }
 
-    fn set_notice(&mut self, level: NoticeLevel, text: impl Into<String>) {
+    fn set_notice(&mut self, level: Level, text: impl Into<String>) {
         self.notice = Some(Notice {
             level,
             text: text.into(),
@@ -380,7 +355,8 @@ impl Wizard {
 
     /// Fields shown on the current step (the SAN list only for SAN certificates).
     fn visible_fields(&self) -> Vec<FieldSpec> {
-        self.step
+        self.nav
+            .step
             .fields()
             .iter()
             .filter(|spec| {
@@ -393,15 +369,21 @@ impl Wizard {
     /// The problem to show next to `field`: what SPS said, else the check's, once the field
     /// has a value or the operator tried to leave the step.
     fn shown_problem(&self, field: &str) -> Option<&FieldProblem> {
-        if let Some(problem) = self.server_problems.iter().find(|p| p.field == field) {
+        if let Some(problem) = self
+            .checks
+            .server_problems
+            .iter()
+            .find(|p| p.field == field)
+        {
             return Some(problem);
         }
         let problem = self
+            .checks
             .problems
             .iter()
             .find(|problem| problem.field == field)?;
         let has_value = !self.values.get(field).trim().is_empty() || field.contains('[');
-        (has_value || self.attempted.contains(&self.step)).then_some(problem)
+        (has_value || self.checks.attempted.contains(&self.nav.step)).then_some(problem)
     }
 }
 

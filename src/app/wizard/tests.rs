@@ -120,11 +120,11 @@ fn dv_is_refused_for_a_single_certificate_with_the_reason() {
     );
     assert_eq!(options[0].refused, None);
     press(&mut wizard, KeyCode::Down);
-    assert_eq!(wizard.notice().unwrap().level, NoticeLevel::Warning);
+    assert_eq!(wizard.notice().unwrap().level, Level::Warning);
     press(&mut wizard, KeyCode::Enter);
     assert_eq!(wizard.step(), Step::Validation);
     let notice = wizard.notice().unwrap();
-    assert_eq!(notice.level, NoticeLevel::Error);
+    assert_eq!(notice.level, Level::Error);
     assert!(notice.text.contains("only available for SAN"));
     assert_eq!(wizard.values.validation, Validation::Ov);
 }

@@ -47,12 +47,14 @@ impl Wizard {
             .map(|(index, spec)| {
                 let problem = if spec.kind == FieldKind::NameList {
                     // The list's own problems (the count, an empty list) show at its input.
-                    self.problems
+                    self.checks
+                        .problems
                         .iter()
-                        .chain(&self.server_problems)
+                        .chain(&self.checks.server_problems)
                         .find(|problem| problem.field == spec.key)
                         .filter(|_| {
-                            !self.list_is_empty(spec.key) || self.attempted.contains(&self.step)
+                            !self.list_is_empty(spec.key)
+                                || self.checks.attempted.contains(&self.nav.step)
                         })
                         .map(|problem| problem.message.clone())
                 } else {
@@ -62,7 +64,7 @@ impl Wizard {
                 FieldView {
                     spec,
                     input: self.values.inputs.get(spec.key),
-                    focused: index == self.focus,
+                    focused: index == self.nav.focus,
                     problem,
                     hint: self.hint_for(spec.key),
                 }
@@ -123,9 +125,10 @@ impl Wizard {
         for (index, name) in self.values.list(key).iter().enumerate() {
             let field = format!("{key}[{index}]");
             let problem = self
+                .checks
                 .server_problems
                 .iter()
-                .chain(&self.problems)
+                .chain(&self.checks.problems)
                 .find(|problem| problem.field == field)
                 .map(|problem| problem.message.clone());
             items.push(self.item(name, problem, false));
@@ -154,11 +157,11 @@ impl Wizard {
 
     /// The review, once every check passes.
     pub fn review(&self) -> Option<ReviewView> {
-        let checked = self.checked.as_ref()?;
+        let checked = self.checks.checked.as_ref()?;
         let values = &self.values;
         let mut rows: Vec<(String, String)> = vec![("Pair".into(), self.pair.to_string())];
         let yes_no = |yes: bool| if yes { "yes" } else { "no" }.to_string();
-        match self.flow {
+        match self.nav.flow {
             Flow::NewCertificate => {
                 rows.push(("Kind".into(), values.kind.create_type().into()));
                 rows.push((
@@ -247,7 +250,8 @@ impl Wizard {
 
     /// Server problems for the review, with the label of the field they name.
     pub fn labelled_server_problems(&self) -> Vec<String> {
-        self.server_problems
+        self.checks
+            .server_problems
             .iter()
             .map(|problem| format!("{}: {}", label_of(&problem.field), problem.message))
             .collect()
