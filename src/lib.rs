@@ -3,6 +3,12 @@
 //! Data flows one way: terminal input, poller results and a clock tick become events; the
 //! reducer (`app`) changes state and returns effects; effects run on tasks whose results come
 //! back as events; rendering (`ui`) only reads.
+//!
+//! Modules import downward only (`tests/layers.rs` holds the exact table):
+//! `edgegrid → sps → config → {store, export, dvcheck, notify, sim} → app → {ui, poll} →
+//! {tui, commands} → main`, with the leaves `text` and `private_fs` below whatever uses them.
+//! `app` is state and reducer only: no I/O, no clock, nothing from `ui`, `store` or `tui`; all
+//! of the dashboard's I/O runs in `tui::effects`.
 
 pub mod app;
 pub mod cli;
