@@ -48,6 +48,9 @@ pub struct ApiConfig {
     pub timeout_secs: u64,
     /// Extra attempts for GETs on connection errors, 429 and 5xx.
     pub retries: u32,
+    /// Largest answer read, in MB: a larger one fails instead of filling memory (one pair of
+    /// 100,000 requests answers about 90 MB).
+    pub max_answer_mb: u64,
 }
 
 impl Default for ApiConfig {
@@ -55,6 +58,7 @@ impl Default for ApiConfig {
         ApiConfig {
             timeout_secs: 20,
             retries: 3,
+            max_answer_mb: 256,
         }
     }
 }

@@ -289,3 +289,60 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+#[tokio::test]
+async fn a_config_that_is_a_device_or_pipe_is_refused() {
+    let env = CliEnv::new();
+    let fifo = env.home().join("config-fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    for path in ["/dev/zero", fifo.as_str()] {
+        let out = env.run(&["--config", path, "groups"]).await;
+        assert_eq!(out.code, Some(2), "{path}: {out:?}");
+        assert!(
+            out.stderr.contains("not a regular file"),
+            "{path}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// `[api] max_answer_mb` reaches the client: an endless answer fails at the configured size.
+#[tokio::test]
+async fn the_configured_answer_cap_applies_to_the_commands() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 16 * 1024];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                while socket.write_all(&chunk).await.is_ok() {}
+            });
+        }
+    });
+    let env = CliEnv::new();
+    env.write_edgerc(&format!("[default]\nhost = http://{address}\n{GOOD}"));
+    let config = env.home().join("config.toml");
+    env.write_private(&config, "[api]\nmax_answer_mb = 1\nretries = 0\n");
+    let config = config.to_string_lossy().into_owned();
+    let out = env.run(&["--config", &config, "groups"]).await;
+    assert_ne!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stderr.contains("answer larger than 1 MB"),
+        "{}",
+        out.stderr
+    );
+}

@@ -90,7 +90,8 @@ impl Context {
             }
         };
         let client = SpsClient::new(credentials, options)
-            .map_err(|error| CommandError::usage(error.to_string()))?;
+            .map_err(|error| CommandError::usage(error.to_string()))?
+            .with_max_body_bytes(config.api.max_answer_mb.saturating_mul(1024 * 1024));
         for warning in &warnings {
             tracing::warn!("{warning}");
             super::output::eprint(&format!("spsdash: {warning}\n"));

@@ -38,7 +38,8 @@ impl Config {
                 None => return Ok((Config::default(), None)),
             },
         };
-        match std::fs::read_to_string(&path) {
+        // Bounded: a FIFO or /dev/zero named as the config is refused, not read forever.
+        match crate::private_fs::read_text(&path, crate::private_fs::MAX_INPUT_BYTES) {
             Ok(text) => Config::from_toml(&path, &text).map(|config| (config, Some(path))),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && !required => {
                 Ok((Config::default(), None))
@@ -90,6 +91,7 @@ impl Config {
                 self.api.retries
             ));
         }
+        at_least_one("api.max_answer_mb", self.api.max_answer_mb)?;
         at_least_one("poll.active_secs", self.poll.active_secs)?;
         at_least_one("poll.idle_secs", self.poll.idle_secs)?;
         at_least_one("poll.detail_secs", self.poll.detail_secs)?;
