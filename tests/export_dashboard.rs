@@ -140,14 +140,19 @@ fn w_and_shift_w_prompt_for_a_path_and_esc_cancels() {
 #[test]
 fn c_checks_and_the_results_land_in_the_domain_rows() {
     let mut app = detail_app();
+    app.config.check.timeout_s = 3;
     let jobs = jobs(press(&mut app, [char('c')]));
-    assert!(matches!(
-        jobs.as_slice(),
-        [ExportJob::Check {
-            scope: Scope::Pending,
-            ..
-        }]
-    ));
+    assert!(
+        matches!(
+            jobs.as_slice(),
+            [ExportJob::Check {
+                scope: Scope::Pending,
+                check,
+                ..
+            }] if check.timeout_s == 3
+        ),
+        "the job carries the config's [check]: {jobs:?}"
+    );
     assert!(
         app.notices
             .flash

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::wizard::{WizardDraft, WizardSubmission};
-use crate::config::ClipboardConfig;
+use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::CheckResult;
 use crate::export::{Delivered, ExportFormat, Scope};
 use crate::sps::ApiError;
@@ -132,6 +132,8 @@ pub enum ExportJob {
     Check {
         request: SpsRequest,
         scope: Scope,
+        /// `[check]`: DNS server, timeout, concurrency.
+        check: CheckConfig,
     },
 }
 

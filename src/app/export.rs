@@ -78,6 +78,7 @@ impl App {
                 vec![Effect::Export(ExportJob::Check {
                     request,
                     scope: Scope::Pending,
+                    check: self.config.check.clone(),
                 })]
             }
         }

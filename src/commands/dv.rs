@@ -195,7 +195,7 @@ pub async fn execute(
             let targets = dvcheck::targets(&request, scope)
                 .map_err(|error| CommandError::usage(error.to_string()))?;
             let checked: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
-            let options = check_options(resolve, *nameserver, check);
+            let options = CheckOptions::from_config(resolve, *nameserver, check);
             let results = dvcheck::check_all(targets, &options).await;
             // A --resolve that no checked domain and no hop used is most likely a typo.
             let used = dvcheck::hosts_visited(&results);
@@ -363,28 +363,6 @@ pub fn webroot(
         ));
     }
     Ok(out)
-}
-
-/// The check's options: `--nameserver` over `[check] nameserver` over the system's DNS.
-fn check_options(
-    resolve: &ResolveMap,
-    nameserver: Option<std::net::SocketAddr>,
-    check: &CheckConfig,
-) -> CheckOptions {
-    let configured = check
-        .nameserver
-        .as_deref()
-        .and_then(|text| parse_nameserver(text).ok());
-    CheckOptions {
-        resolve: resolve.clone(),
-        dns: match nameserver.or(configured) {
-            Some(server) => DnsMode::Nameserver(server),
-            None => DnsMode::System,
-        },
-        timeout: std::time::Duration::from_secs(check.timeout_s.max(1)),
-        concurrency: check.concurrency.max(1),
-        ..CheckOptions::default()
-    }
 }
 
 /// Names from the API, each inert and cut, comma-separated.

@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use crate::config::{CheckConfig, parse_nameserver};
 use crate::export::rule::ExportError;
 use crate::export::{Scope, select};
 use crate::sps::model::SpsRequest;
@@ -59,6 +60,31 @@ pub struct CheckOptions {
     pub dns: DnsMode,
     /// The ports the CA connects to for http and https: 80 and 443, always, in production.
     pub ports: CaPorts,
+}
+
+impl CheckOptions {
+    /// The options the config asks for: `nameserver` (an explicit one, e.g. `--nameserver`,
+    /// over `[check] nameserver` over the system's DNS), timeout and concurrency.
+    pub fn from_config(
+        resolve: &ResolveMap,
+        nameserver: Option<std::net::SocketAddr>,
+        check: &CheckConfig,
+    ) -> CheckOptions {
+        let configured = check
+            .nameserver
+            .as_deref()
+            .and_then(|text| parse_nameserver(text).ok());
+        CheckOptions {
+            resolve: resolve.clone(),
+            dns: match nameserver.or(configured) {
+                Some(server) => DnsMode::Nameserver(server),
+                None => DnsMode::System,
+            },
+            timeout: Duration::from_secs(check.timeout_s.max(1)),
+            concurrency: check.concurrency.max(1),
+            ..CheckOptions::default()
+        }
+    }
 }
 
 /// The ports a DNS-resolved address is connected on. Boulder makes these configurable for

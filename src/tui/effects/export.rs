@@ -7,8 +7,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Event;
 use crate::clipboard::Terminal;
-use crate::config::ClipboardConfig;
-use crate::dvcheck::{self, CheckOptions};
+use crate::config::{CheckConfig, ClipboardConfig};
+use crate::dvcheck::{self, CheckOptions, ResolveMap};
 use crate::export::{ExportFormat, Scope, copy_rules};
 use crate::sps::model::SpsRequest;
 
@@ -34,12 +34,18 @@ pub(super) fn copy(
 
 /// `c`: checks the request's domains the way the CA would; the result comes back as
 /// `ChecksDone`.
-pub(super) fn check(request: SpsRequest, scope: Scope, results: &UnboundedSender<Event>) {
+pub(super) fn check(
+    request: SpsRequest,
+    scope: Scope,
+    check: &CheckConfig,
+    results: &UnboundedSender<Event>,
+) {
     let results = results.clone();
+    let options = CheckOptions::from_config(&ResolveMap::default(), None, check);
     tokio::spawn(async move {
         let sps_id = request.sps_id;
         let outcome = match dvcheck::targets(&request, &scope) {
-            Ok(targets) => Ok(dvcheck::check_all(targets, &CheckOptions::default()).await),
+            Ok(targets) => Ok(dvcheck::check_all(targets, &options).await),
             Err(error) => Err(error.to_string()),
         };
         let _ = results.send(Event::ChecksDone { sps_id, outcome });

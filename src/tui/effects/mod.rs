@@ -153,7 +153,11 @@ impl Runner {
                 format,
                 config_path: self.config_path.clone(),
             }),
-            ExportJob::Check { request, scope } => export::check(request, scope, &self.results),
+            ExportJob::Check {
+                request,
+                scope,
+                check,
+            } => export::check(request, scope, &check, &self.results),
         }
     }
 
