@@ -46,6 +46,12 @@ pub struct GlobalArgs {
     /// Print only JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Write the log here instead of the platform state dir's spsdash.log.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Log filter, e.g. `debug` or `spsdash=trace` (overrides SPSDASH_LOG; default `info`).
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub log_level: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -167,6 +173,16 @@ pub enum Command {
         #[arg(long, value_name = "DOMAIN=IP[:PORT]")]
         resolve: Vec<String>,
     },
+    /// Print a shell completion script, e.g. `spsdash completions bash > ~/.local/share/bash-completion/completions/spsdash`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `spsdash man | man -l -`.
+    Man,
+    /// Print the config, cache, data and log locations in use.
+    Paths,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -84,6 +84,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "text",
             "private_fs",
             "app",
+            "logging",
         ],
     ),
 ];
