@@ -49,6 +49,7 @@ async fn main() -> ExitCode {
         label: context.label,
         warnings: context.warnings,
         stores: spsdash::store::Stores::from_environment(),
+        force_color: cli.global.color.forced(),
     };
     // The simulator (demo mode) lives as long as the dashboard.
     let _demo = context.demo;

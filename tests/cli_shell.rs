@@ -238,3 +238,14 @@ async fn a_bad_log_level_is_reported_and_the_command_still_runs() {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn color_takes_auto_always_never_and_refuses_anything_else() {
+    for when in ["auto", "always", "never"] {
+        let out = CliEnv::new().run(&["--color", when, "paths"]).await;
+        assert_eq!(out.code, Some(0), "--color {when}: {out:?}");
+    }
+    let out = CliEnv::new().run(&["--color", "sometimes", "paths"]).await;
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("never"), "{out:?}");
+}
