@@ -46,6 +46,38 @@ pub struct GlobalArgs {
     /// Print only JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Write the log here instead of the platform state dir's spsdash.log.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Colours: auto (on unless NO_COLOR is set), always, or never (the mono theme).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Log filter, e.g. `debug` or `spsdash=trace` (overrides SPSDASH_LOG; default `info`).
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub log_level: Option<String>,
+}
+
+/// `--color`: whether the dashboard draws colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// Colour unless `NO_COLOR` is set (https://no-color.org).
+    #[default]
+    Auto,
+    /// Colour even with `NO_COLOR`.
+    Always,
+    /// No colour anywhere (the mono theme); state is still told by glyphs and words.
+    Never,
+}
+
+impl ColorWhen {
+    /// `Some(colour)` when the flag decides, `None` to follow the environment.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            ColorWhen::Auto => None,
+            ColorWhen::Always => Some(true),
+            ColorWhen::Never => Some(false),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -221,6 +253,16 @@ pub enum Command {
         #[arg(long, value_name = "IP[:PORT]")]
         nameserver: Option<String>,
     },
+    /// Print a shell completion script, e.g. `spsdash completions bash > ~/.local/share/bash-completion/completions/spsdash`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `spsdash man | man -l -`.
+    Man,
+    /// Print the config, cache, data and log locations in use.
+    Paths,
 }
 
 #[derive(Debug, Clone, Args)]

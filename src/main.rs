@@ -13,7 +13,18 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     // Logs go to a file, never to the screen or stdout; without a writable state dir, spsdash
     // runs unlogged rather than not at all. The guard flushes the file when main returns.
-    let _log_guard = spsdash::logging::init().ok();
+    let global = &cli.global;
+    let _log_guard =
+        match spsdash::logging::init(global.log_file.as_deref(), global.log_level.as_deref()) {
+            Ok(guard) => Some(guard),
+            Err(reason) => {
+                // Asked-for logging that cannot happen is worth a line; the default is best-effort.
+                if global.log_file.is_some() || global.log_level.is_some() {
+                    eprintln!("spsdash: {reason}; running without a log");
+                }
+                None
+            }
+        };
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "spsdash starting");
     spsdash::sps::client::install_crypto_provider();
     if cli.command.is_some() {
@@ -38,6 +49,7 @@ async fn main() -> ExitCode {
         label: context.label,
         warnings: context.warnings,
         stores: spsdash::store::Stores::from_environment(),
+        force_color: cli.global.color.forced(),
     };
     // The simulator (demo mode) lives as long as the dashboard.
     let _demo = context.demo;

@@ -43,6 +43,8 @@ pub struct Dashboard {
     pub warnings: Vec<String>,
     /// Where the dashboard's files live.
     pub stores: Stores,
+    /// `--color always` (`Some(true)`) or `never` (`Some(false)`); `None` follows `NO_COLOR`.
+    pub force_color: Option<bool>,
 }
 
 /// Opens the dashboard and runs until the operator quits; the terminal is restored on every
@@ -57,11 +59,12 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         label,
         warnings,
         stores,
+        force_color,
     } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(config, label, Utc::now(), size)
-        .with_no_color(!ui::theme::Theme::from_env().color)
+        .with_no_color(!ui::theme::Theme::chosen(force_color).color)
         .with_start_warnings(warnings);
 
     install_panic_cleanup(mouse);

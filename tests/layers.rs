@@ -88,6 +88,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "text",
             "private_fs",
             "app",
+            "logging",
         ],
     ),
 ];

@@ -13,6 +13,7 @@ use spsdash::config::ProfileConfig;
 use spsdash::sps::error::InvalidItem;
 use spsdash::sps::request::{Contact, Organization, Subject};
 use spsdash::sps::{ApiError, GroupContract};
+use spsdash::ui::theme::Theme;
 
 fn profile() -> ProfileConfig {
     let contact = |first: &str, email: &str| Contact {
@@ -69,10 +70,13 @@ fn next_step(wizard: &mut Wizard) {
     panic!("stuck on {step:?}: {:?}", wizard.notice());
 }
 
+/// The default theme, in colour: the snapshots below are text, colours are checked apart.
+const COLOUR: Theme = Theme { color: true };
+
 fn screen(wizard: &Wizard, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|frame| spsdash::ui::wizard::render(frame, frame.area(), wizard))
+        .draw(|frame| spsdash::ui::wizard::render(frame, frame.area(), wizard, COLOUR))
         .unwrap();
     terminal.backend().to_string()
 }
@@ -290,4 +294,34 @@ fn edge_host_steps() {
     next_step(&mut wizard);
     next_step(&mut wizard);
     snap("edge_review", &wizard);
+}
+
+/// Every foreground colour drawn for `wizard` under `theme`.
+fn colours_drawn(wizard: &Wizard, theme: Theme) -> Vec<ratatui::style::Color> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| spsdash::ui::wizard::render(frame, frame.area(), wizard, theme))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    buffer
+        .content()
+        .iter()
+        .map(|cell| cell.fg)
+        .filter(|colour| *colour != ratatui::style::Color::Reset)
+        .collect()
+}
+
+#[test]
+fn the_mono_theme_reaches_the_wizard_and_the_words_stay() {
+    // The names step has a problem line (red), hints (dim) and a refused-free list.
+    let mut wizard = san_dv(Step::Names);
+    type_text(&mut wizard, "bad_name.example.com");
+    press(&mut wizard, KeyCode::Enter);
+    assert!(
+        !colours_drawn(&wizard, COLOUR).is_empty(),
+        "the colour theme drew no colour"
+    );
+    assert_eq!(colours_drawn(&wizard, Theme { color: false }), vec![]);
+    // Without colour the problem is still told in words.
+    assert!(screen(&wizard, 120, 40).contains("bad_name"));
 }

@@ -9,7 +9,9 @@ pub mod dns_records;
 pub mod dv;
 pub mod dv_report;
 pub mod output;
+pub mod paths;
 pub mod query;
+pub mod shell;
 pub mod sim;
 pub mod submit;
 pub mod wait;
@@ -101,6 +103,9 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandResult {
     match command {
         Command::Sim(args) => sim::run(global, args).await,
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
+        Command::Paths => paths::run(global),
         Command::Api(args) => api::run(global, args).await,
         Command::Groups => query::groups(&Context::open(global).await?).await,
         Command::List { pair, after } => {

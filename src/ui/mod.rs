@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     chrome::render_hints(frame, areas.hints, app, theme);
     if let Some(wizard) = &app.wizard {
         let box_area = overlays::centered(areas.main, 100, 30);
-        wizard::render(frame, box_area, wizard);
+        wizard::render(frame, box_area, wizard, theme);
     }
     if let Some(prompt) = app
         .detail()

@@ -18,6 +18,14 @@ impl Theme {
         Theme { color: !no_color }
     }
 
+    /// `--color always|never` when given (`forced`), else [`Theme::from_env`].
+    pub fn chosen(forced: Option<bool>) -> Theme {
+        match forced {
+            Some(color) => Theme { color },
+            None => Theme::from_env(),
+        }
+    }
+
     fn fg(self, color: Color) -> Style {
         if self.color {
             Style::new().fg(color)
@@ -40,6 +48,16 @@ impl Theme {
         } else {
             Style::new()
         }
+    }
+
+    /// A problem to fix (the wizard's field errors): red, and always with a ✗ or words.
+    pub fn problem(self) -> Style {
+        self.fg(Color::Red)
+    }
+
+    /// Something to notice, not an error.
+    pub fn warning(self) -> Style {
+        self.fg(Color::Yellow)
     }
 
     pub fn key(self) -> Style {
@@ -89,5 +107,40 @@ pub fn state_glyph(state: RequestState) -> &'static str {
         RequestState::InProgress => "…",
         RequestState::Failed => "✗",
         RequestState::Complete => "✓",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_color_flag_wins_over_the_environment_either_way() {
+        assert_eq!(Theme::chosen(Some(false)), Theme { color: false });
+        assert_eq!(Theme::chosen(Some(true)), Theme { color: true });
+        assert_eq!(Theme::chosen(None), Theme::from_env());
+    }
+
+    #[test]
+    fn mono_draws_no_colour_but_keeps_the_modifiers() {
+        let mono = Theme { color: false };
+        let colour = Theme { color: true };
+        for state in [
+            RequestState::AwaitingUser,
+            RequestState::InProgress,
+            RequestState::Failed,
+            RequestState::Complete,
+        ] {
+            assert_eq!(mono.state(state).fg, None, "{state:?}");
+            assert!(colour.state(state).fg.is_some(), "{state:?}");
+        }
+        assert_eq!(mono.problem().fg, None);
+        assert_eq!(mono.warning().fg, None);
+        assert!(mono.banner().add_modifier.contains(Modifier::REVERSED));
+        assert!(
+            mono.state(RequestState::AwaitingUser)
+                .add_modifier
+                .contains(Modifier::BOLD)
+        );
     }
 }

@@ -3,29 +3,19 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::theme::Theme;
 use crate::app::Level;
 use crate::app::wizard::{FieldKind, FieldView, Step, Wizard};
 
 const LABEL_WIDTH: usize = 16;
 
-fn problem_style() -> Style {
-    Style::default().fg(Color::Red)
-}
-
-fn warning_style() -> Style {
-    Style::default().fg(Color::Yellow)
-}
-
-fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
-
 /// Draws the wizard as a modal over `area`.
-pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+/// Colours come from `theme`, so `mono` (NO_COLOR, `--color never`) reaches the wizard too.
+pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
     frame.render_widget(Clear, area);
     let read_only = if wizard.is_read_only() {
         " · READ-ONLY"
@@ -48,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard) {
     let (position, total) = wizard.step_position();
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!("Step {position} of {total} · "), dim()),
+            Span::styled(format!("Step {position} of {total} · "), theme.dim()),
             Span::styled(
                 wizard.step().title(),
                 Style::default().add_modifier(Modifier::BOLD),
@@ -58,16 +48,16 @@ pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard) {
     );
 
     match wizard.step() {
-        Step::Review => render_review(frame, body, wizard),
-        step if step.fields().is_empty() => render_choices(frame, body, wizard),
-        _ => render_fields(frame, body, wizard),
+        Step::Review => render_review(frame, body, wizard, theme),
+        step if step.fields().is_empty() => render_choices(frame, body, wizard, theme),
+        _ => render_fields(frame, body, wizard, theme),
     }
 
     if let Some(message) = wizard.notice() {
         let (mark, style) = match message.level {
             Level::Info => ("", Style::default()),
-            Level::Warning => ("! ", warning_style()),
-            Level::Error => ("✗ ", problem_style()),
+            Level::Warning => ("! ", theme.warning()),
+            Level::Error => ("✗ ", theme.problem()),
         };
         frame.render_widget(
             Paragraph::new(Span::styled(format!("{mark}{}", message.text), style))
@@ -75,7 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard) {
             notice,
         );
     }
-    frame.render_widget(Paragraph::new(Span::styled(key_help(wizard), dim())), keys);
+    frame.render_widget(
+        Paragraph::new(Span::styled(key_help(wizard), theme.dim())),
+        keys,
+    );
 }
 
 fn key_help(wizard: &Wizard) -> String {
@@ -102,12 +95,12 @@ fn key_help(wizard: &Wizard) -> String {
     }
 }
 
-fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
     let mut lines = Vec::new();
     if wizard.step() == Step::Flow {
         let mut pair = vec![Span::raw(format!("Group/contract: {}", wizard.pair()))];
         if wizard.can_switch_pair() {
-            pair.push(Span::styled("  (p to change)", dim()));
+            pair.push(Span::styled("  (p to change)", theme.dim()));
         }
         lines.push(Line::from(pair));
         if let Some(draft) = wizard.offered_draft() {
@@ -116,7 +109,7 @@ fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
                     "Unfinished draft: {} (r resume, x discard)",
                     draft.summary()
                 ),
-                warning_style(),
+                theme.warning(),
             ));
         }
         lines.push(Line::raw(""));
@@ -131,7 +124,7 @@ fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
             style = style.add_modifier(Modifier::REVERSED);
         }
         if option.refused.is_some() {
-            style = style.fg(Color::DarkGray);
+            style = style.patch(theme.dim());
         }
         lines.push(Line::styled(
             format!("{marker}{radio} {}. {}", index + 1, option.label),
@@ -139,26 +132,26 @@ fn render_choices(frame: &mut Frame, area: Rect, wizard: &Wizard) {
         ));
         if let Some(reason) = option.refused {
             for text in wrap_indented(&format!("not available: {reason}"), 8, width) {
-                lines.push(Line::styled(text, dim()));
+                lines.push(Line::styled(text, theme.dim()));
             }
         }
         if let Some(warning) = option.warning {
             for text in wrap_indented(&format!("! {warning}"), 8, width) {
-                lines.push(Line::styled(text, warning_style()));
+                lines.push(Line::styled(text, theme.warning()));
             }
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor: Option<Position> = None;
     let width = area.width as usize;
     let value_width = width.saturating_sub(LABEL_WIDTH + 3).max(8);
     for field in wizard.field_views() {
         let row = lines.len() as u16;
-        lines.push(field_line(&field, value_width));
+        lines.push(field_line(&field, value_width, theme));
         if field.focused
             && let Some(input) = field.input.or(Some(&tui_input::Input::default()))
         {
@@ -173,19 +166,19 @@ fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard) {
         }
         if let Some(problem) = &field.problem {
             for text in wrap_indented(&format!("✗ {problem}"), LABEL_WIDTH + 2, width) {
-                lines.push(Line::styled(text, problem_style()));
+                lines.push(Line::styled(text, theme.problem()));
             }
         }
         if let Some(hint) = &field.hint {
             for text in wrap_indented(hint, LABEL_WIDTH + 2, width) {
-                lines.push(Line::styled(text, dim()));
+                lines.push(Line::styled(text, theme.dim()));
             }
         }
         if field.spec.kind == FieldKind::NameList {
             let room = (area.height as usize)
                 .saturating_sub(lines.len() + 1)
                 .max(1);
-            lines.extend(list_lines(wizard, field.spec.key, room, width));
+            lines.extend(list_lines(wizard, field.spec.key, room, width, theme));
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -196,7 +189,7 @@ fn render_fields(frame: &mut Frame, area: Rect, wizard: &Wizard) {
     }
 }
 
-fn field_line<'a>(field: &FieldView<'_>, width: usize) -> Line<'a> {
+fn field_line<'a>(field: &FieldView<'_>, width: usize, theme: Theme) -> Line<'a> {
     let value = field.input.map(|input| {
         let scroll = input.visual_scroll(width);
         input
@@ -227,30 +220,36 @@ fn field_line<'a>(field: &FieldView<'_>, width: usize) -> Line<'a> {
             Style::default().add_modifier(Modifier::UNDERLINED),
         )),
         None if field.spec.kind == FieldKind::NameList => {
-            spans.push(Span::styled("type or paste names, Enter adds", dim()))
+            spans.push(Span::styled("type or paste names, Enter adds", theme.dim()))
         }
-        None => spans.push(Span::styled("_", dim())),
+        None => spans.push(Span::styled("_", theme.dim())),
     }
     Line::from(spans)
 }
 
 /// The names of a list, the newest at the bottom, fitting in `room` lines; a name's problem
 /// goes on the lines under it.
-fn list_lines<'a>(wizard: &Wizard, key: &str, room: usize, width: usize) -> Vec<Line<'a>> {
+fn list_lines<'a>(
+    wizard: &Wizard,
+    key: &str,
+    room: usize,
+    width: usize,
+    theme: Theme,
+) -> Vec<Line<'a>> {
     let indent = LABEL_WIDTH + 2;
     let mut lines: Vec<Line> = Vec::new();
     for item in wizard.list_items(key) {
         let mut spans = vec![Span::raw(format!("{:indent$}{}", "", item.name))];
         if let Some(other) = &item.other_spelling {
-            spans.push(Span::styled(format!(" ({other})"), dim()));
+            spans.push(Span::styled(format!(" ({other})"), theme.dim()));
         }
         if item.is_common_name {
-            spans.push(Span::styled("  common name", dim()));
+            spans.push(Span::styled("  common name", theme.dim()));
         }
         lines.push(Line::from(spans));
         if let Some(problem) = &item.problem {
             for text in wrap_indented(&format!("✗ {problem}"), indent + 2, width) {
-                lines.push(Line::styled(text, problem_style()));
+                lines.push(Line::styled(text, theme.problem()));
             }
         }
     }
@@ -258,7 +257,7 @@ fn list_lines<'a>(wizard: &Wizard, key: &str, room: usize, width: usize) -> Vec<
         let hidden = lines.len() - room + 1;
         let mut shown = vec![Line::styled(
             format!("{:indent$}… {hidden} more lines above", ""),
-            dim(),
+            theme.dim(),
         )];
         shown.extend(lines.split_off(hidden));
         return shown;
@@ -289,12 +288,12 @@ fn wrap_indented(text: &str, indent: usize, width: usize) -> Vec<String> {
         .collect()
 }
 
-fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard) {
+fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
     let Some(review) = wizard.review() else {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 "Some values have problems: go back (Esc) and fix them.",
-                problem_style(),
+                theme.problem(),
             )),
             area,
         );
@@ -309,13 +308,13 @@ fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard) {
             let label = if index == 0 { label.as_str() } else { "" };
             let text = text.get(REVIEW_LABEL..).unwrap_or_default().to_string();
             lines.push(Line::from(vec![
-                Span::styled(format!("{label:<REVIEW_LABEL$}"), dim()),
+                Span::styled(format!("{label:<REVIEW_LABEL$}"), theme.dim()),
                 Span::raw(text),
             ]));
         }
     }
     for problem in wizard.labelled_server_problems() {
-        lines.push(Line::styled(format!("✗ {problem}"), problem_style()));
+        lines.push(Line::styled(format!("✗ {problem}"), theme.problem()));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -55,6 +55,17 @@ pub struct Binding {
     pub hint: bool,
 }
 
+const fn ctrl(char: char, label: &'static str, action: Action, help: &'static str) -> Binding {
+    Binding {
+        code: KeyCode::Char(char),
+        modifiers: KeyModifiers::CONTROL,
+        label,
+        action,
+        help,
+        hint: false,
+    }
+}
+
 const fn key(
     code: KeyCode,
     label: &'static str,
@@ -118,6 +129,7 @@ const MOVES: &[Binding] = &[
     key(KeyCode::Down, "↓/j", Action::Down, "next row", false),
     key(KeyCode::Char('j'), "j", Action::Down, "next row", false),
     key(KeyCode::PageUp, "PgUp", Action::PageUp, "page up", false),
+    ctrl('u', "Ctrl-u", Action::PageUp, "page up"),
     key(
         KeyCode::PageDown,
         "PgDn",
@@ -125,6 +137,7 @@ const MOVES: &[Binding] = &[
         "page down",
         false,
     ),
+    ctrl('d', "Ctrl-d", Action::PageDown, "page down"),
     key(KeyCode::Home, "Home/g", Action::Top, "first row", false),
     key(KeyCode::Char('g'), "g", Action::Top, "first row", false),
     key(KeyCode::End, "End/G", Action::Bottom, "last row", false),
@@ -323,6 +336,7 @@ const OVERLAY: &[Binding] = &[
     key(KeyCode::Down, "↓/j", Action::Down, "scroll down", true),
     key(KeyCode::Char('j'), "j", Action::Down, "scroll down", false),
     key(KeyCode::PageUp, "PgUp", Action::PageUp, "page up", false),
+    ctrl('u', "Ctrl-u", Action::PageUp, "page up"),
     key(
         KeyCode::PageDown,
         "PgDn",
@@ -330,6 +344,7 @@ const OVERLAY: &[Binding] = &[
         "page down",
         false,
     ),
+    ctrl('d', "Ctrl-d", Action::PageDown, "page down"),
 ];
 
 /// The bindings of a context in lookup order (screen first, so a screen may reuse a key).
@@ -417,72 +432,4 @@ fn short_help(action: Action, help: &'static str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn press(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    #[test]
-    fn every_binding_is_found_by_lookup_and_appears_in_help() {
-        for context in [
-            KeyContext::Requests,
-            KeyContext::Detail,
-            KeyContext::Overlay,
-        ] {
-            let help = help_lines(context);
-            for binding in bindings(context) {
-                let event = KeyEvent::new(binding.code, binding.modifiers);
-                assert!(lookup(context, &event).is_some(), "{}", binding.label);
-                assert!(
-                    help.iter().any(|(_, text)| *text == binding.help),
-                    "{} missing from help",
-                    binding.help
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn screen_keys_win_over_global_ones() {
-        assert_eq!(
-            lookup(KeyContext::Detail, &press(KeyCode::Esc)),
-            Some(Action::Back)
-        );
-        assert_eq!(
-            lookup(KeyContext::Overlay, &press(KeyCode::Char('q'))),
-            Some(Action::Back)
-        );
-        assert_eq!(
-            lookup(KeyContext::Requests, &press(KeyCode::Char('q'))),
-            Some(Action::Quit)
-        );
-    }
-
-    #[test]
-    fn shifted_letters_match_their_uppercase_binding() {
-        let shifted = KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(KeyContext::Requests, &shifted), Some(Action::Errors));
-        assert_eq!(
-            lookup(KeyContext::Requests, &press(KeyCode::Char('x'))),
-            None
-        );
-    }
-
-    #[test]
-    fn detail_has_the_export_keys() {
-        for (key, export) in [
-            ('y', ExportKey::Copy),
-            ('Y', ExportKey::PickFormat),
-            ('w', ExportKey::WriteFile),
-            ('W', ExportKey::WriteWebroot),
-            ('c', ExportKey::Check),
-        ] {
-            assert_eq!(
-                lookup(KeyContext::Detail, &press(KeyCode::Char(key))),
-                Some(Action::Export(export))
-            );
-        }
-    }
-}
+mod tests;
