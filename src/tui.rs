@@ -19,7 +19,7 @@ use crate::app::{App, Event, update};
 use crate::config::Config;
 use crate::sim::WorldClock;
 use crate::sps::SpsClient;
-use crate::store::Stores;
+use crate::store::{CacheAccount, Stores};
 use crate::ui;
 
 mod effects;
@@ -41,6 +41,8 @@ pub struct Dashboard {
     pub warnings: Vec<String>,
     /// Where the dashboard's files live.
     pub stores: Stores,
+    /// Whose cached pairs and lists may be shown at start (section and account switch key).
+    pub account: CacheAccount,
 }
 
 /// Opens the dashboard and runs until the operator quits; the terminal is restored on every
@@ -55,6 +57,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         label,
         warnings,
         stores,
+        account,
     } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
@@ -78,7 +81,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     }
     let (results, incoming) = mpsc::unbounded_channel::<Event>();
     let poll = app.config.poll.clone();
-    let mut runner = Runner::new(client, poll, stores, config_path, results);
+    let mut runner = Runner::new(client, poll, stores, config_path, account, results);
     let result = event_loop(&mut terminal, &mut app, &mut runner, incoming, api_clock).await;
     // Queued writes (the draft, the journal) reach the disk before the terminal is given back.
     let finished = runner.finish().await;

@@ -54,7 +54,7 @@ impl Store {
                 })
                 .collect()
         };
-        self.dir.join(format!(
+        self.lists_dir.join(format!(
             "list-{}-{}.json",
             clean(&pair.contract_id),
             clean(&pair.group_id)

@@ -8,12 +8,14 @@
 pub mod cache;
 pub mod drafts;
 pub mod journal;
+pub mod pairs;
 mod stores;
 pub mod submissions;
 
 use std::path::{Path, PathBuf};
 
 pub use cache::CachedList;
+pub use pairs::{CacheAccount, CachedPairs};
 pub use stores::{CACHE_DIR_ENV, DATA_DIR_ENV, Stores};
 
 /// The dashboard's files in one directory. Every failure is a message for the operator, never
@@ -21,11 +23,18 @@ pub use stores::{CACHE_DIR_ENV, DATA_DIR_ENV, Stores};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
     dir: PathBuf,
+    /// Where the lists and the discovered pairs live: `dir` itself, or the account's own
+    /// directory under it ([`Store::for_account`]) so one account never sees another's data.
+    lists_dir: PathBuf,
 }
 
 impl Store {
     pub fn new(dir: impl Into<PathBuf>) -> Store {
-        Store { dir: dir.into() }
+        let dir = dir.into();
+        Store {
+            lists_dir: dir.clone(),
+            dir,
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -33,18 +42,16 @@ impl Store {
     }
 
     fn ensure_dir(&self) -> Result<(), String> {
-        std::fs::create_dir_all(&self.dir).map_err(|error| {
-            format!(
-                "cannot create the cache directory {}: {error} (set {CACHE_DIR_ENV} to a writable directory)",
-                self.dir.display()
-            )
-        })
+        create_dir(&self.dir)
     }
 
     /// Writes `bytes` to `path` through a temporary file and a rename, so a crash mid-write
     /// never leaves half a file behind.
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
-        self.ensure_dir()?;
+        match path.parent() {
+            Some(parent) => create_dir(parent)?,
+            None => self.ensure_dir()?,
+        }
         let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
         std::fs::write(&temporary, bytes)
             .and_then(|()| std::fs::rename(&temporary, path))
@@ -71,4 +78,13 @@ impl Store {
             }
         }
     }
+}
+
+fn create_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        format!(
+            "cannot create the cache directory {}: {error} (set {CACHE_DIR_ENV} to a writable directory)",
+            dir.display()
+        )
+    })
 }
