@@ -12,6 +12,7 @@ pub mod pairs;
 mod stores;
 pub mod submissions;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use cache::CachedList;
@@ -48,12 +49,27 @@ impl Store {
     /// Writes `bytes` to `path` through a temporary file and a rename, so a crash mid-write
     /// never leaves half a file behind.
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        self.write_atomically_with(path, |file| file.write_all(bytes))
+    }
+
+    /// The same, with the content streamed by `write` (a list of thousands is encoded
+    /// straight into the file, never held as a second copy in memory).
+    fn write_atomically_with(
+        &self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), String> {
         match path.parent() {
             Some(parent) => create_dir(parent)?,
             None => self.ensure_dir()?,
         }
         let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&temporary, bytes)
+        std::fs::File::create(&temporary)
+            .and_then(|file| {
+                let mut buffered = std::io::BufWriter::new(file);
+                write(&mut buffered)?;
+                buffered.flush()
+            })
             .and_then(|()| std::fs::rename(&temporary, path))
             .map_err(|error| {
                 let _ = std::fs::remove_file(&temporary);

@@ -84,7 +84,12 @@ impl Runner {
                 pairs,
                 fetched_at,
             }),
-            Effect::LoadCache(pairs) => self.files.queue(FileJob::LoadCache(pairs)),
+            // One job per pair: the first list is on screen without waiting for the others.
+            Effect::LoadCache(pairs) => {
+                for pair in pairs {
+                    self.files.queue(FileJob::LoadCache(vec![pair]));
+                }
+            }
             Effect::Watch(pairs) => self.poller.watch(&pairs),
             Effect::WatchDetail(target) => self.poller.watch_detail(target),
             Effect::RefreshNow => self.poller.refresh_now(),
