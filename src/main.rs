@@ -37,6 +37,7 @@ async fn main() -> ExitCode {
             return error.exit.into();
         }
     };
+    let account = cache_account(&cli.global, &context);
     let dashboard = spsdash::tui::Dashboard {
         config_path: cli
             .global
@@ -50,6 +51,7 @@ async fn main() -> ExitCode {
         warnings: context.warnings,
         stores: spsdash::store::Stores::from_environment(),
         force_color: cli.global.color.forced(),
+        account,
     };
     // The simulator (demo mode) lives as long as the dashboard.
     let _demo = context.demo;
@@ -59,5 +61,23 @@ async fn main() -> ExitCode {
             eprintln!("spsdash: {error:?}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whose cache the dashboard may show: the credentials section and account switch key (the
+/// demo has its own).
+fn cache_account(
+    global: &spsdash::cli::GlobalArgs,
+    context: &spsdash::commands::Context,
+) -> spsdash::store::CacheAccount {
+    if context.is_demo() {
+        return spsdash::store::CacheAccount::demo();
+    }
+    spsdash::store::CacheAccount {
+        section: global
+            .section
+            .clone()
+            .unwrap_or_else(|| spsdash::commands::context::DEFAULT_SECTION.to_string()),
+        account_switch_key: context.client.credentials().account_key.clone(),
     }
 }

@@ -39,6 +39,18 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)
 }
 
+/// Creates (or truncates) `path` as a 0600 file, for content streamed into it.
+pub fn create(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(FILE_MODE)
+        .open(path)?;
+    tighten(path, FILE_MODE)?;
+    Ok(file)
+}
+
 /// Opens `path` for appending, created as a 0600 file.
 pub fn append(path: &Path) -> io::Result<File> {
     let file = OpenOptions::new()

@@ -20,7 +20,7 @@ use crate::app::{App, Event, update};
 use crate::config::Config;
 use crate::sim::WorldClock;
 use crate::sps::SpsClient;
-use crate::store::Stores;
+use crate::store::{CacheAccount, Stores};
 use crate::ui;
 
 mod effects;
@@ -45,6 +45,8 @@ pub struct Dashboard {
     pub stores: Stores,
     /// `--color always` (`Some(true)`) or `never` (`Some(false)`); `None` follows `NO_COLOR`.
     pub force_color: Option<bool>,
+    /// Whose cached pairs and lists may be shown at start (section and account switch key).
+    pub account: CacheAccount,
 }
 
 /// Opens the dashboard and runs until the operator quits; the terminal is restored on every
@@ -60,6 +62,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         warnings,
         stores,
         force_color,
+        account,
     } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
@@ -83,7 +86,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     }
     let (results, incoming) = mpsc::unbounded_channel::<Event>();
     let poll = app.config.poll.clone();
-    let mut runner = Runner::new(client, poll, stores, config_path, results);
+    let mut runner = Runner::new(client, poll, stores, config_path, account, results);
     let result = event_loop(&mut terminal, &mut app, &mut runner, incoming, api_clock).await;
     // Queued writes (the draft, the journal) reach the disk before the terminal is given back.
     let finished = runner.finish().await;

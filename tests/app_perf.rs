@@ -1,6 +1,11 @@
-//! 10,000 requests stay fluid: how long a refresh, a filter keystroke, a sort and a frame take.
-//! Bounds are generous (debug builds on a shared 2-core machine); the printed timings are the
-//! measurement (`cargo test --test app_perf -- --nocapture`).
+//! 10,000 requests stay fluid: how long a refresh, a filter keystroke, a sort and a frame take
+//! (printed: `cargo test --test app_perf -- --nocapture`), and how they scale (issue 12).
+//!
+//! Only ratios are asserted, never absolute times (debug builds on a shared 2-core machine):
+//! a frame of 5,000 requests costs at most 1.5x a frame of 100 (only visible rows are built),
+//! and applying a list of 10,000 at most 12x a list of 1,000 (18x in debug builds). Each side is the fastest of several
+//! interleaved runs, so a busy neighbour slows both sides alike instead of failing the test.
+//! The full-size figures are `cargo bench` (benches/dashboard.rs).
 
 // Tests may unwrap, expect and panic: a failing test is the point (the lint wall in
 // Cargo.toml is for the code they test).
@@ -16,36 +21,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::table::Recompute;
 use spsdash::app::{App, Event, update};
-use spsdash::sps::model::SpsRequest;
-
-fn world(count: u64) -> Vec<SpsRequest> {
-    let statuses = [
-        "Awaiting User",
-        "Pending",
-        "CPS running",
-        "SPS Request Complete",
-        "SPS Request Complete",
-        "CPS cancelled",
-    ];
-    (0..count)
-        .map(|i| {
-            let status = statuses[(i % statuses.len() as u64) as usize];
-            let name = format!("host{i}.zone{}.example.com", i % 97);
-            if i % 3 == 0 {
-                ov_request(10_000 + i, status, &name, "single", (i % 5000) as i64)
-            } else {
-                let www = format!("www.{name}");
-                dv_request(
-                    10_000 + i,
-                    status,
-                    &name,
-                    &[(name.as_str(), "Valid"), (www.as_str(), status)],
-                    (i % 5000) as i64,
-                )
-            }
-        })
-        .collect()
-}
 
 fn timed<T>(what: &str, action: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -66,13 +41,11 @@ fn ten_thousand_requests_stay_fluid() {
     let requests = world(10_000);
     let mut app = app(120, 40);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let budget = Duration::from_millis(1500);
 
     let first = loaded(web(), requests.clone(), 0);
-    let (_, took) = timed("list of 10,000 arrives (rows built, sorted)", || {
+    timed("list of 10,000 arrives (rows built, sorted)", || {
         update(&mut app, first)
     });
-    assert!(took < budget * 2);
     assert_eq!(app.requests.view.len(), 10_000);
 
     let mut changed = requests.clone();
@@ -80,73 +53,132 @@ fn ten_thousand_requests_stay_fluid() {
         request.status = spsdash::sps::model::RequestStatus("SPS Request Complete".into());
     }
     let second = loaded(web(), changed, 15);
-    let (_, took) = timed("second list, 10,000, 200 changed", || {
+    timed("second list, 10,000, 200 changed", || {
         update(&mut app, second)
     });
-    assert!(took < budget * 2);
 
-    let (_, frame_took) = timed("one frame at 120x40", || frame(&mut terminal, &app));
-    assert!(frame_took < budget);
+    timed("one frame at 120x40", || frame(&mut terminal, &app));
 
-    let (_, took) = timed("tick (clock moves) + frame", || {
+    app.requests.last_recompute = Recompute::Nothing;
+    timed("tick (clock moves) + frame", || {
         update(&mut app, Event::Tick(at(16)));
         frame(&mut terminal, &app);
     });
-    assert!(took < budget);
     assert_eq!(
         app.requests.last_recompute,
-        Recompute::Full,
+        Recompute::Nothing,
         "a tick recomputes nothing"
     );
 
     press(&mut app, [char('/')]);
-    let (_, took) = timed("first filter keystroke 'z' (scans all rows)", || {
+    timed("first filter keystroke 'z' (scans all rows)", || {
         press(&mut app, [char('z')]);
     });
-    assert!(took < budget);
     for keystroke in ['o', 'n', 'e', '4'] {
-        let (_, took) = timed(
+        timed(
             &format!("next keystroke '{keystroke}' (narrowing only)"),
             || {
                 press(&mut app, [char(keystroke)]);
             },
         );
-        assert!(took < budget);
     }
     assert_eq!(app.requests.last_recompute, Recompute::Narrowed);
     let matching = app.requests.view.len();
     assert!(matching > 0 && matching < 10_000, "{matching}");
     press(&mut app, [key(KeyCode::Esc)]);
 
-    let (_, took) = timed("sort by last change (re-sort only)", || {
+    timed("sort by last change (re-sort only)", || {
         press(&mut app, [char('7')]);
     });
-    assert!(took < budget);
     assert_eq!(app.requests.last_recompute, Recompute::Resorted);
 
-    let (_, took) = timed("cursor to the end + frame", || {
+    timed("cursor to the end + frame", || {
         press(&mut app, [key(KeyCode::End)]);
         frame(&mut terminal, &app);
     });
-    assert!(took < budget);
+}
 
-    // A frame costs about the same with 10,000 rows as with 100: only visible rows are built.
-    let mut small = app_support::app(120, 40);
-    update(&mut small, loaded(web(), world(100), 0));
+/// The fastest of `runs` interleaved runs of `small` and `big` (each gets a fresh input from
+/// its `setup`, not timed), printed as the measurement.
+/// What a run returns is dropped after its time is taken.
+fn fastest_pair<S, B, R>(
+    what: &str,
+    runs: usize,
+    mut small: impl FnMut() -> S,
+    mut run_small: impl FnMut(S) -> R,
+    mut big: impl FnMut() -> B,
+    mut run_big: impl FnMut(B) -> R,
+) -> (Duration, Duration) {
+    let (mut fastest_small, mut fastest_big) = (Duration::MAX, Duration::MAX);
+    for _ in 0..runs {
+        let input = small();
+        let start = Instant::now();
+        let output = run_small(input);
+        fastest_small = fastest_small.min(start.elapsed());
+        drop(output);
+        let input = big();
+        let start = Instant::now();
+        let output = run_big(input);
+        fastest_big = fastest_big.min(start.elapsed());
+        drop(output);
+    }
+    let ratio = fastest_big.as_secs_f64() / fastest_small.as_secs_f64().max(1e-9);
+    eprintln!(
+        "{what}: small {:.3} ms, big {:.3} ms, ratio {ratio:.2}",
+        fastest_small.as_secs_f64() * 1000.0,
+        fastest_big.as_secs_f64() * 1000.0
+    );
+    (fastest_small, fastest_big)
+}
+
+fn loaded_with(count: u64) -> App {
+    let mut app = app(120, 40);
+    update(&mut app, loaded(web(), world(count), 0));
+    app
+}
+
+#[test]
+fn a_frame_of_5000_requests_costs_at_most_one_and_a_half_frames_of_100() {
+    let (small_app, big_app) = (loaded_with(100), loaded_with(5_000));
     let mut small_terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let runs = 20;
-    let (_, small_took) = timed("20 frames, 100 requests", || {
-        for _ in 0..runs {
-            frame(&mut small_terminal, &small);
-        }
-    });
-    let (_, big_took) = timed("20 frames, 10,000 requests", || {
-        for _ in 0..runs {
-            frame(&mut terminal, &app);
-        }
-    });
+    let mut big_terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let (small, big) = fastest_pair(
+        "frame at 120x40, 100 vs 5,000 requests",
+        15,
+        || (),
+        |()| frame(&mut small_terminal, &small_app),
+        || (),
+        |()| frame(&mut big_terminal, &big_app),
+    );
     assert!(
-        big_took < small_took * 5 + Duration::from_millis(200),
-        "frames grow with the number of requests: {big_took:?} vs {small_took:?}"
+        big.as_secs_f64() <= small.as_secs_f64() * 1.5,
+        "a frame grows with the number of requests: {big:?} at 5,000 vs {small:?} at 100"
+    );
+}
+
+#[test]
+fn applying_a_list_of_10000_costs_at_most_twelve_lists_of_1000() {
+    let (small_list, big_list) = (world(1_000), world(10_000));
+    let (small, big) = fastest_pair(
+        "a list arrives (rows built, sorted), 1,000 vs 10,000",
+        5,
+        || (app(120, 40), loaded(web(), small_list.clone(), 0)),
+        |(mut app, event)| {
+            update(&mut app, event);
+            app
+        },
+        || (app(120, 40), loaded(web(), big_list.clone(), 0)),
+        |(mut app, event)| {
+            update(&mut app, event);
+            app
+        },
+    );
+    // Release builds hold issue 12's 12x (benches: 10.2x); unoptimised builds pay the sort's
+    // n·log n comparisons at full price (measured 14.2x), so they get a margin. Quadratic
+    // work would still be ~100x.
+    let limit = if cfg!(debug_assertions) { 18.0 } else { 12.0 };
+    assert!(
+        big.as_secs_f64() <= small.as_secs_f64() * limit,
+        "applying a list grows faster than its length: {big:?} at 10,000 vs {small:?} at 1,000"
     );
 }

@@ -32,17 +32,25 @@ fn without_configured_pairs_the_groups_are_discovered_then_watched() {
     let mut config = config();
     config.pairs.clear();
     let mut app = spsdash::app::App::new(config, "DEMO".into(), t0(), (120, 40));
-    assert_eq!(app.start(), vec![Effect::DiscoverPairs]);
-    let effects = update(
-        &mut app,
-        Event::PairsDiscovered(vec![spsdash::sps::model::NamedPair {
-            pair: web(),
-            group_name: Some("Web".into()),
-        }]),
+    assert_eq!(
+        app.start(),
+        vec![Effect::LoadCachedPairs, Effect::DiscoverPairs]
     );
+    let discovered = vec![spsdash::sps::model::NamedPair {
+        pair: web(),
+        group_name: Some("Web".into()),
+    }];
+    let effects = update(&mut app, Event::PairsDiscovered(discovered.clone()));
     assert_eq!(
         effects,
-        vec![Effect::LoadCache(vec![web()]), Effect::Watch(vec![web()])]
+        vec![
+            Effect::SavePairs {
+                pairs: discovered,
+                fetched_at: t0()
+            },
+            Effect::LoadCache(vec![web()]),
+            Effect::Watch(vec![web()])
+        ]
     );
     assert!(!app.discovering);
 }

@@ -30,6 +30,11 @@ pub enum Event {
     ApiClock(DateTime<Utc>),
     /// The pairs PAPI says these credentials see.
     PairsDiscovered(Vec<NamedPair>),
+    /// The pairs PAPI gave an earlier run of this account, shown until PAPI answers.
+    PairsCached {
+        pairs: Vec<NamedPair>,
+        fetched_at: DateTime<Utc>,
+    },
     PairsFailed {
         error: ApiError,
         failures: u32,
@@ -79,6 +84,13 @@ pub enum Event {
 pub enum Effect {
     /// Ask PAPI for the pairs (retried by the runner until it works).
     DiscoverPairs,
+    /// Read the pairs an earlier run discovered (they arrive as `PairsCached`).
+    LoadCachedPairs,
+    /// Remember the discovered pairs for the next start.
+    SavePairs {
+        pairs: Vec<NamedPair>,
+        fetched_at: DateTime<Utc>,
+    },
     /// Read the cached lists of these pairs.
     LoadCache(Vec<GroupContract>),
     /// Poll exactly these pairs.

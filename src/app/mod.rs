@@ -81,6 +81,9 @@ pub struct App {
     /// Pairs come from PAPI (none configured); true until the first answer.
     pub discovering: bool,
     pub discovery_error: Option<String>,
+    /// The pairs on screen came from an earlier run's cache, discovered then; `None` once
+    /// PAPI answered (or pairs are configured).
+    pub pairs_cached_at: Option<DateTime<Utc>>,
     /// Bumped whenever any dataset changes, so the table knows when to recompute.
     data_generation: u64,
     pub history: HashMap<RowKey, Vec<Transition>>,
@@ -131,6 +134,7 @@ impl App {
             datasets,
             discovering,
             discovery_error: None,
+            pairs_cached_at: None,
             data_generation: 0,
             history: HashMap::new(),
             domain_checks: HashMap::new(),
@@ -165,7 +169,8 @@ impl App {
     /// (What earlier runs left on disk arrives as `HistoryLoaded` and `LocalStateLoaded`.)
     pub fn start(&mut self) -> Vec<Effect> {
         if self.discovering {
-            return vec![Effect::DiscoverPairs];
+            // The cached pairs (and then their lists) are on screen long before PAPI answers.
+            return vec![Effect::LoadCachedPairs, Effect::DiscoverPairs];
         }
         let pairs = self.pairs();
         vec![Effect::LoadCache(pairs.clone()), Effect::Watch(pairs)]

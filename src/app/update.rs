@@ -34,6 +34,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::PairsDiscovered(pairs) => app.on_pairs(pairs),
+        Event::PairsCached { pairs, fetched_at } => app.on_cached_pairs(pairs, fetched_at),
         Event::PairsFailed { error, failures } => {
             let message = format!("{error} (attempt {failures}; retrying)");
             app.record_error("group discovery".to_string(), error.to_string());
@@ -109,16 +110,38 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
 }
 
 impl App {
+    /// An earlier run's pairs, while PAPI has not answered yet: shown with their cached lists
+    /// and polled at once. PAPI's answer replaces them (an answer that came first wins).
+    fn on_cached_pairs(&mut self, pairs: Vec<NamedPair>, fetched_at: DateTime<Utc>) -> Vec<Effect> {
+        if !self.discovering || !self.datasets.is_empty() || pairs.is_empty() {
+            return Vec::new();
+        }
+        for named in &pairs {
+            if self.dataset_index(&named.pair).is_none() {
+                self.datasets.push(Dataset::new(named));
+            }
+        }
+        self.pairs_cached_at = Some(fetched_at);
+        self.bump_data();
+        let pairs = self.pairs();
+        vec![Effect::LoadCache(pairs.clone()), Effect::Watch(pairs)]
+    }
+
     fn on_pairs(&mut self, pairs: Vec<NamedPair>) -> Vec<Effect> {
         self.discovering = false;
         self.discovery_error = None;
+        self.pairs_cached_at = None;
         let mut datasets: Vec<Dataset> = Vec::with_capacity(pairs.len());
         for named in &pairs {
             if datasets.iter().any(|d| d.pair == named.pair) {
                 continue;
             }
             match self.datasets.iter().position(|d| d.pair == named.pair) {
-                Some(existing) => datasets.push(self.datasets.swap_remove(existing)),
+                Some(existing) => {
+                    let mut dataset = self.datasets.swap_remove(existing);
+                    dataset.name.clone_from(&named.group_name);
+                    datasets.push(dataset);
+                }
                 None => datasets.push(Dataset::new(named)),
             }
         }
@@ -134,8 +157,21 @@ impl App {
                 Level::Warning,
             );
         }
-        let pairs = self.pairs();
-        vec![Effect::LoadCache(pairs.clone()), Effect::Watch(pairs)]
+        // Lists already on screen (cached or polled) are not read again.
+        let unloaded = self
+            .datasets
+            .iter()
+            .filter(|dataset| !dataset.is_loaded())
+            .map(|dataset| dataset.pair.clone())
+            .collect();
+        vec![
+            Effect::SavePairs {
+                pairs,
+                fetched_at: self.now,
+            },
+            Effect::LoadCache(unloaded),
+            Effect::Watch(self.pairs()),
+        ]
     }
 
     fn on_list(

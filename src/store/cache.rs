@@ -54,7 +54,7 @@ impl Store {
                 })
                 .collect()
         };
-        self.dir.join(format!(
+        self.lists_dir.join(format!(
             "list-{}-{}.json",
             clean(&pair.contract_id),
             clean(&pair.group_id)
@@ -107,9 +107,9 @@ impl Store {
             fetched_at,
             requests,
         };
-        let bytes = serde_json::to_vec(&list)
-            .map_err(|error| format!("cannot encode the list cache: {error}"))?;
-        self.write_atomically(&self.list_path(pair), &bytes)
+        self.write_atomically_with(&self.list_path(pair), |file| {
+            serde_json::to_writer(file, &list).map_err(std::io::Error::from)
+        })
     }
 }
 

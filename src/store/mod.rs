@@ -8,12 +8,15 @@
 pub mod cache;
 pub mod drafts;
 pub mod journal;
+pub mod pairs;
 mod stores;
 pub mod submissions;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use cache::CachedList;
+pub use pairs::{CacheAccount, CachedPairs};
 pub use stores::{CACHE_DIR_ENV, DATA_DIR_ENV, Stores};
 
 /// The dashboard's files in one directory. Every failure is a message for the operator, never
@@ -21,11 +24,18 @@ pub use stores::{CACHE_DIR_ENV, DATA_DIR_ENV, Stores};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
     dir: PathBuf,
+    /// Where the lists and the discovered pairs live: `dir` itself, or the account's own
+    /// directory under it ([`Store::for_account`]) so one account never sees another's data.
+    lists_dir: PathBuf,
 }
 
 impl Store {
     pub fn new(dir: impl Into<PathBuf>) -> Store {
-        Store { dir: dir.into() }
+        let dir = dir.into();
+        Store {
+            lists_dir: dir.clone(),
+            dir,
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -33,20 +43,33 @@ impl Store {
     }
 
     fn ensure_dir(&self) -> Result<(), String> {
-        crate::private_fs::create_dir_all(&self.dir).map_err(|error| {
-            format!(
-                "cannot create the cache directory {}: {error} (set {CACHE_DIR_ENV} to a writable directory)",
-                self.dir.display()
-            )
-        })
+        create_dir(&self.dir)
     }
 
     /// Writes `bytes` to `path` through a temporary file and a rename, so a crash mid-write
     /// never leaves half a file behind.
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
-        self.ensure_dir()?;
+        self.write_atomically_with(path, |file| file.write_all(bytes))
+    }
+
+    /// The same, with the content streamed by `write` (a list of thousands is encoded
+    /// straight into the file, never held as a second copy in memory).
+    fn write_atomically_with(
+        &self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        match path.parent() {
+            Some(parent) => create_dir(parent)?,
+            None => self.ensure_dir()?,
+        }
         let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        crate::private_fs::write(&temporary, bytes)
+        crate::private_fs::create(&temporary)
+            .and_then(|file| {
+                let mut buffered = std::io::BufWriter::new(file);
+                write(&mut buffered)?;
+                buffered.flush()
+            })
             .and_then(|()| std::fs::rename(&temporary, path))
             .map_err(|error| {
                 let _ = std::fs::remove_file(&temporary);
@@ -71,4 +94,13 @@ impl Store {
             }
         }
     }
+}
+
+fn create_dir(dir: &Path) -> Result<(), String> {
+    crate::private_fs::create_dir_all(dir).map_err(|error| {
+        format!(
+            "cannot create the cache directory {}: {error} (set {CACHE_DIR_ENV} to a writable directory)",
+            dir.display()
+        )
+    })
 }

@@ -46,6 +46,13 @@ impl Stores {
         }
     }
 
+    /// The same stores, with cached lists and pairs kept apart for `account` (the journal
+    /// and the data files stay shared).
+    pub fn for_account(mut self, account: &super::CacheAccount) -> Stores {
+        self.cache = self.cache.map(|store| store.for_account(account));
+        self
+    }
+
     /// Why a store is missing, for the one warning the operator sees.
     pub fn missing_cache_warning() -> String {
         format!("no cache directory could be found; set {CACHE_DIR_ENV} to keep lists between runs")

@@ -49,9 +49,12 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         ]);
     }
     if app.discovering {
-        let text = match &app.discovery_error {
-            Some(error) => format!("finding pairs failed: {error}"),
-            None => "finding your groups…".to_string(),
+        let text = match (&app.discovery_error, app.pairs_cached_at) {
+            (Some(error), _) => format!("finding pairs failed: {error}"),
+            (None, Some(cached_at)) => {
+                format!("pairs cached {}; asking PAPI…", age(app.now, cached_at))
+            }
+            (None, None) => "finding your groups…".to_string(),
         };
         entries.push(vec![Line::from(Span::styled(text, theme.dim()))]);
     }

@@ -240,3 +240,34 @@ pub fn shown(app: &App) -> Vec<u64> {
 pub fn cursor_id(app: &App) -> Option<u64> {
     app.cursor_request().map(|(_, request)| request.sps_id)
 }
+
+/// A large, varied world for the scaling tests and benchmarks: a third OV, the rest DV
+/// with two domains, statuses spread over every state.
+pub fn world(count: u64) -> Vec<SpsRequest> {
+    let statuses = [
+        "Awaiting User",
+        "Pending",
+        "CPS running",
+        "SPS Request Complete",
+        "SPS Request Complete",
+        "CPS cancelled",
+    ];
+    (0..count)
+        .map(|i| {
+            let status = statuses[(i % statuses.len() as u64) as usize];
+            let name = format!("host{i}.zone{}.example.com", i % 97);
+            if i % 3 == 0 {
+                ov_request(10_000 + i, status, &name, "single", (i % 5000) as i64)
+            } else {
+                let www = format!("www.{name}");
+                dv_request(
+                    10_000 + i,
+                    status,
+                    &name,
+                    &[(name.as_str(), "Valid"), (www.as_str(), status)],
+                    (i % 5000) as i64,
+                )
+            }
+        })
+        .collect()
+}

@@ -15,10 +15,10 @@ use crate::export::{
     Delivered, ExportFormat, Scope, remember_format, write_challenges, write_rules,
 };
 use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, SpsRequest};
+use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 use crate::sps::submission::{Submission, SubmissionOutcome};
-use crate::store::Stores;
 use crate::store::cache::CacheRead;
+use crate::store::{CacheAccount, Stores};
 
 /// One piece of file work.
 #[derive(Debug)]
@@ -26,6 +26,13 @@ pub(crate) enum FileJob {
     LoadHistory,
     LoadLocalState,
     LoadCache(Vec<GroupContract>),
+    /// The pairs an earlier run of this account discovered.
+    LoadPairs(CacheAccount),
+    SavePairs {
+        account: CacheAccount,
+        pairs: Vec<NamedPair>,
+        fetched_at: DateTime<Utc>,
+    },
     SaveCache {
         pair: GroupContract,
         fetched_at: DateTime<Utc>,
@@ -137,6 +144,24 @@ impl FileJob {
                     })
                     .collect()
             }
+            FileJob::LoadPairs(account) => match &stores.cache {
+                Some(store) => match store.load_pairs(&account) {
+                    Ok(Some(cached)) => vec![Event::PairsCached {
+                        pairs: cached.pairs,
+                        fetched_at: cached.fetched_at,
+                    }],
+                    Ok(None) => Vec::new(),
+                    Err(message) => vec![Event::StoreWarning(message)],
+                },
+                None => Vec::new(),
+            },
+            FileJob::SavePairs {
+                account,
+                pairs,
+                fetched_at,
+            } => warning(stores.cache.as_ref().map_or(Ok(()), |store| {
+                store.save_pairs(&account, fetched_at, &pairs)
+            })),
             FileJob::SaveCache {
                 pair,
                 fetched_at,

@@ -20,7 +20,7 @@ use crate::app::{Effect, Event, ExportJob};
 use crate::config::PollConfig;
 use crate::poll::Poller;
 use crate::sps::SpsClient;
-use crate::store::Stores;
+use crate::store::{CacheAccount, Stores};
 
 pub(crate) use files::{FileJob, FileWorker};
 
@@ -36,6 +36,8 @@ pub(crate) struct Runner {
     files: FileWorker,
     /// Where `export.format` is remembered (`--config`, else the platform file).
     config_path: Option<PathBuf>,
+    /// Whose pairs and lists the cache holds.
+    account: CacheAccount,
 }
 
 impl Runner {
@@ -44,8 +46,10 @@ impl Runner {
         poll: PollConfig,
         stores: Stores,
         config_path: Option<PathBuf>,
+        account: CacheAccount,
         results: mpsc::UnboundedSender<Event>,
     ) -> Runner {
+        let stores = stores.for_account(&account);
         let poller = Poller::new(client.clone(), poll, results.clone());
         let files = FileWorker::start(stores.clone(), results.clone());
         Runner {
@@ -55,6 +59,7 @@ impl Runner {
             stores,
             files,
             config_path,
+            account,
         }
     }
 
@@ -73,7 +78,18 @@ impl Runner {
                     self.results.clone(),
                 ));
             }
-            Effect::LoadCache(pairs) => self.files.queue(FileJob::LoadCache(pairs)),
+            Effect::LoadCachedPairs => self.files.queue(FileJob::LoadPairs(self.account.clone())),
+            Effect::SavePairs { pairs, fetched_at } => self.files.queue(FileJob::SavePairs {
+                account: self.account.clone(),
+                pairs,
+                fetched_at,
+            }),
+            // One job per pair: the first list is on screen without waiting for the others.
+            Effect::LoadCache(pairs) => {
+                for pair in pairs {
+                    self.files.queue(FileJob::LoadCache(vec![pair]));
+                }
+            }
             Effect::Watch(pairs) => self.poller.watch(&pairs),
             Effect::WatchDetail(target) => self.poller.watch_detail(target),
             Effect::RefreshNow => self.poller.refresh_now(),
@@ -168,5 +184,7 @@ impl Runner {
     }
 }
 
+#[cfg(test)]
+mod start_tests;
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@ fn stores_in(dir: &std::path::Path) -> Stores {
 }
 
 /// A client for a loopback port nothing answers on: these tests never reach the network.
-fn offline_client() -> SpsClient {
+pub(super) fn offline_client() -> SpsClient {
     let credentials = Credentials {
         host: "http://127.0.0.1:9".to_string(),
         client_token: Secret::new("akab-client"),
@@ -103,6 +103,7 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
         PollConfig::default(),
         stores.clone(),
         None,
+        CacheAccount::demo(),
         results,
     );
     for sps_id in 0..200 {
@@ -117,9 +118,10 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
     runner.finish().await.expect("finished");
 
     let store = stores.cache.as_ref().expect("a cache store");
+    let lists = store.for_account(&CacheAccount::demo());
     let (journal, warning) = store.load_journal();
     assert_eq!(warning, None);
     let ids: Vec<u64> = journal.iter().map(|transition| transition.sps_id).collect();
     assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every line, in order");
-    assert!(store.list_path(&pair).exists(), "the cache write finished");
+    assert!(lists.list_path(&pair).exists(), "the cache write finished");
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end figures of issue 12 (README "Performance"), against `spsdash sim --requests N`:
+#   - time from launch to every row on screen, and peak (VmHWM) / steady (VmRSS) memory;
+#   - API calls the dashboard makes in 60 s (the simulator's /_sim/stats);
+#   - key -> screen: End pressed until the last row is on screen;
+#   - first frame with data when the API takes 3 s to answer (cache from the first run);
+#   - `list --json` of one pair: wall time and peak memory.
+# Slow (a few minutes) and needs tmux, curl, python3: NOT run by CI. Build first:
+#   cargo build --release && benches/harness.sh [REQUESTS]
+set -euo pipefail
+
+requests=${1:-10000}
+bin=${SPSDASH_BIN:-$(dirname "$0")/../target/release/spsdash}
+bin=$(realpath "$bin")
+work=$(mktemp -d)
+socket="spsdash-harness-$$"
+sim_pid=""
+cleanup() {
+    tmux -L "$socket" kill-server 2>/dev/null || true
+    [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+screen() { tmux -L "$socket" capture-pane -p -t harness; }
+# wait_for REGEX TIMEOUT_S: polls the screen every 10 ms; prints the ms waited.
+wait_for() {
+    local start deadline
+    start=$(now_ms)
+    deadline=$((start + $2 * 1000))
+    until screen | grep -qE -- "$1"; do
+        if [ "$(now_ms)" -gt "$deadline" ]; then
+            echo "timed out waiting for '$1'; screen:" >&2
+            screen >&2
+            exit 1
+        fi
+        sleep 0.01
+    done
+    echo $(($(now_ms) - start))
+}
+start_sim() { # start_sim [FAULTS]
+    rm -f "$work/edgerc"
+    "$bin" sim --seed 7 --requests "$requests" --edgerc-out "$work/edgerc" ${1:+--faults "$1"} \
+        >"$work/sim.log" 2>&1 &
+    sim_pid=$!
+    for _ in $(seq 200); do [ -s "$work/edgerc" ] && break; sleep 0.05; done
+    host=$(sed -n 's/^host = //p' "$work/edgerc")
+}
+stop_sim() { kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
+calls() { curl -s "$host/_sim/stats" | python3 -c \
+    'import json,sys; print(sum(c["count"] for c in json.load(sys.stdin)["calls"]))'; }
+dashboard() { # the dashboard in a fresh 120x40 tmux session; sets $pid
+    tmux -L "$socket" kill-server 2>/dev/null || true
+    launched=$(now_ms)
+    tmux -L "$socket" new-session -d -s harness -x 120 -y 40 \
+        "env HOME=$work SPSDASH_CACHE_DIR=$work/cache SPSDASH_DATA_DIR=$work/data \
+         TERM=xterm-256color $bin --edgerc $work/edgerc; sleep 600"
+    pid=""
+    for _ in $(seq 200); do
+        pid=$(pgrep -P "$(tmux -L "$socket" display -p -t harness '#{pane_pid}')" -x spsdash || true)
+        [ -n "$pid" ] && break
+        sleep 0.01
+    done
+    [ -n "$pid" ] || pid=$(tmux -L "$socket" display -p -t harness '#{pane_pid}')
+}
+kib() { awk -v key="$1:" '$1 == key { print int($2 / 1024) " MB" }' "/proc/$pid/status"; }
+
+echo "spsdash harness, $(date -u +%Y-%m-%dT%H:%MZ), $requests requests, $(nproc) cores"
+start_sim ""
+dashboard
+since_launch() { wait_for "$1" "$2" >/dev/null; echo $(($(now_ms) - launched)); }
+echo "launch -> all $requests rows on screen:        $(since_launch "of $requests " 120) ms"
+before=$(calls)
+sleep 60
+after=$(calls)
+echo "API calls in 60 s:                           $((after - before))"
+echo "dashboard memory, peak (VmHWM):              $(kib VmHWM)"
+echo "dashboard memory, steady after 60 s (VmRSS): $(kib VmRSS)"
+# The first change of the screen after End (a clock tick in the same 10 ms could end it early).
+before_key=$(screen)
+key_sent=$(now_ms)
+tmux -L "$socket" send-keys -t harness End
+while [ "$(screen)" = "$before_key" ]; do sleep 0.005; done
+echo "key End -> screen changed:                   $(($(now_ms) - key_sent)) ms"
+tmux -L "$socket" send-keys -t harness q
+sleep 2
+stop_sim
+
+start_sim "latency-ms=3000"
+dashboard
+echo "API 3 s slow, cached start -> first data:   $(since_launch "· [1-9][0-9]* of " 30) ms after launch"
+# Every cached row on screen (the count in the table's title) while PAPI is still waiting.
+echo "API 3 s slow, cached start -> all rows:     $(since_launch "of $requests " 30) ms after launch"
+screen | grep -qF "cached" || { echo "the rows did not come from the cache" >&2; exit 1; }
+tmux -L "$socket" send-keys -t harness q
+sleep 1
+
+pair=$("$bin" --edgerc "$work/edgerc" groups --json 2>/dev/null | python3 -c '
+import json, sys
+group = json.load(sys.stdin)["groups"]["items"][0]
+print(group["contractIds"][0].removeprefix("ctr_"), group["groupId"].removeprefix("grp_"))' || true)
+stop_sim
+start_sim ""
+if [ -n "$pair" ]; then
+    set -- $pair
+    /usr/bin/time -f "list --json, one pair:                      %e s, peak %M KB" \
+        "$bin" --edgerc "$work/edgerc" list --json --contract "$1" --group "$2" >/dev/null
+fi
+stop_sim
