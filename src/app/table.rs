@@ -2,6 +2,7 @@
 //! arrives, and a view (filtered, sorted indices) that is recomputed only when its inputs
 //! change. Rendering turns only the visible slice of the view into widgets.
 
+use crate::text::inert;
 use std::cmp::Ordering;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -92,9 +93,10 @@ impl Row {
                     .first()
                     .map(|domain| domain.domain.as_str())
             })
-            .unwrap_or("")
-            .to_string();
-        let kind = request.create_type().unwrap_or("").to_string();
+            .unwrap_or("");
+        // Text from the API is data: made inert here, once, for every screen that shows it.
+        let name = inert(name).into_owned();
+        let kind = inert(request.create_type().unwrap_or("")).into_owned();
         let validation = request
             .validation()
             .map_or("", |validation| validation.short());
@@ -102,13 +104,13 @@ impl Row {
         let last_change = request.last_status_change_at();
         let last_change_iso = match last_change {
             Some(time) => time.to_rfc3339_opts(SecondsFormat::Secs, true),
-            None => request.last_status_change.clone().unwrap_or_default(),
+            None => inert(request.last_status_change.as_deref().unwrap_or("")).into_owned(),
         };
         let enrollment = request
             .enrollment_id
             .map(|id| id.to_string())
             .unwrap_or_default();
-        let status = request.status.as_str().to_string();
+        let status = inert(request.status.as_str()).into_owned();
         let state = request.state();
         let haystack = format!(
             "{} {name} {kind} {validation} {status} {} {domains_valid}/{domains_total} \

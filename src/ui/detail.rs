@@ -56,11 +56,11 @@ fn render_summary(
     let name = request
         .cname_hostname()
         .or_else(|| request.common_name())
-        .unwrap_or("(name not known yet)");
+        .map_or_else(|| "(name not known yet)".to_string(), shown);
     let mut status = vec![
         Span::raw("status "),
         Span::styled(
-            format!("{} {}", state_glyph(state), request.status),
+            format!("{} {}", state_glyph(state), shown(request.status.as_str())),
             theme.state(state),
         ),
     ];
@@ -76,15 +76,15 @@ fn render_summary(
         "jobId {}   enrollmentId {}   kind {}   validation {}   CN {}",
         opt(request.job_id),
         opt(request.enrollment_id),
-        request.create_type().unwrap_or("-"),
+        shown(request.create_type().unwrap_or("-")),
         request.validation().map_or("-", |v| v.short()),
-        request.common_name().unwrap_or("-"),
+        shown(request.common_name().unwrap_or("-")),
     );
     let change = match request.last_status_change_at() {
         Some(time) => format!("last change {} ({})", age(app.api_now(), time), iso(time)),
         None => format!(
             "last change {}",
-            request.last_status_change.as_deref().unwrap_or("-")
+            shown(request.last_status_change.as_deref().unwrap_or("-"))
         ),
     };
     let freshness = app.detail().map(|detail| &detail.freshness);
@@ -104,7 +104,7 @@ fn render_summary(
             }
             None => "   reading details…".to_string(),
         };
-    let progress = request.workflow_progress.as_deref().unwrap_or("-");
+    let progress = shown(request.workflow_progress.as_deref().unwrap_or("-"));
     let lines = if compact {
         let mut first = status;
         first.push(Span::raw(format!("   {progress}")));
@@ -211,7 +211,7 @@ fn render_domains(
         .skip(offset)
         .take(visible)
         .map(|(position, (domain, check))| {
-            let mut cells = vec![domain.domain.clone(), domain.status.to_string()];
+            let mut cells = vec![shown(&domain.domain), shown(domain.status.as_str())];
             if wide {
                 cells.push(text(&domain.full_path));
                 cells.push(text(&domain.redirect_path));
@@ -274,7 +274,11 @@ fn render_domains(
     if let Some(check) = checks[cursor] {
         lines.extend(wrapped_field("check", &check.summary, inner_width));
     }
-    let title = format!(" focused domain: {} ({}) ", focused.domain, focused.status);
+    let title = format!(
+        " focused domain: {} ({}) ",
+        shown(&focused.domain),
+        shown(focused.status.as_str())
+    );
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         panel_area,
@@ -293,7 +297,12 @@ fn domain_style(domain: &DvStatus, theme: Theme) -> ratatui::style::Style {
 }
 
 fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_else(|| "-".to_string())
+    value.as_deref().map_or_else(|| "-".to_string(), shown)
+}
+
+/// Text from the API, inert for the terminal (control and bidi characters shown as escapes).
+fn shown(value: &str) -> String {
+    crate::text::inert(value).into_owned()
 }
 
 /// Width of a field's label column (the longest label, "redirectPath", and a space).
@@ -302,7 +311,7 @@ const LABEL_WIDTH: usize = 13;
 /// A field whose value is cut into chunks that fit `width`, continued under the value.
 fn wrapped_field(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
     let room = width.saturating_sub(LABEL_WIDTH).max(8);
-    let characters: Vec<char> = value.chars().collect();
+    let characters: Vec<char> = shown(value).chars().collect();
     let chunks: Vec<String> = if characters.is_empty() {
         vec![String::new()]
     } else {
@@ -331,10 +340,10 @@ fn wrapped_field(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
 fn field_padded<'a>(name: &'a str, value: &'a str, width: usize) -> Line<'a> {
     Line::from(vec![
         Span::styled(
-            format!("{name:<width$} "),
+            format!("{:<width$} ", shown(name)),
             ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
         ),
-        Span::raw(value),
+        Span::raw(shown(value)),
     ])
 }
 
