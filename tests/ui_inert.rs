@@ -86,3 +86,20 @@ fn the_table_and_the_detail_show_api_controls_as_escapes() {
     press(&mut app, [key(KeyCode::Tab)]);
     assert_inert(&cells(&app), "detail, next section");
 }
+
+/// Issue 13: an spsId is never cut, however long (the column grows instead).
+#[test]
+fn long_sps_ids_are_shown_whole() {
+    let mut app = app(80, 24);
+    let mut long = dv_request(
+        1856,
+        "Awaiting User",
+        "shop.example.com",
+        &[("www.shop.example.com", "Pending")],
+        5,
+    );
+    long.sps_id = 123_456_789_012;
+    update(&mut app, loaded(web(), vec![long], 0));
+    let screen = cells(&app);
+    assert!(screen.contains("123456789012"), "the whole id is on screen");
+}

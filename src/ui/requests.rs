@@ -232,6 +232,18 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .enumerate()
         .skip(offset)
         .take(height);
+    // An spsId is never cut: the column grows to the widest id on screen (and its arrow).
+    let id_width = app
+        .requests
+        .view
+        .iter()
+        .skip(offset)
+        .take(height)
+        .filter_map(|at| app.row(*at))
+        .map(|row| row.sps_id.to_string().len() as u16 + 1)
+        .max()
+        .unwrap_or(0)
+        .max(wanted_width(Column::SpsId));
     let rows: Vec<TableRow> = visible
         .filter_map(|(position, at)| {
             let row = app.row(*at)?;
@@ -256,6 +268,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         header.push(title);
         widths.push(match column {
             Column::Name => Constraint::Min(wanted_width(*column)),
+            Column::SpsId => Constraint::Length(id_width),
             Column::LastChange if plan.with_iso => {
                 Constraint::Length(wanted_width(*column) + ISO_WIDTH)
             }
