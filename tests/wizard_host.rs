@@ -173,3 +173,39 @@ fn a_lost_submission_of_another_pair_waits_for_its_own_list() {
     update(&mut app, loaded(web(), list, 10));
     assert_eq!(app.submissions.unresolved.len(), 1);
 }
+
+/// Issue 13: what is typed inside a step is saved on the next tick (not on every key), so a
+/// crash loses at most about a second; an unchanged draft is not written again.
+#[test]
+fn typing_is_saved_on_the_next_tick_not_on_every_key() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [char('n'), key(KeyCode::Enter)]);
+    press(&mut app, [key(KeyCode::Home), key(KeyCode::Enter)]);
+    press(&mut app, [key(KeyCode::Enter)]);
+    let step = app.wizard.as_ref().expect("the wizard is open").step();
+    let effects = type_text(&mut app, "typed-before-the-crash.example.com");
+    assert!(
+        saved_drafts(&effects).is_empty(),
+        "no write per key ({step:?})"
+    );
+
+    let effects = update(&mut app, Event::Tick(at(1)));
+    let saved: Vec<String> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::SaveDraft(draft) => Some(format!("{draft:?}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saved.len(), 1, "one save on the tick: {effects:?}");
+    assert!(
+        saved[0].contains("typed-before-the-crash.example.com"),
+        "the typed text is in the saved draft: {}",
+        saved[0]
+    );
+    let effects = update(&mut app, Event::Tick(at(2)));
+    assert!(
+        saved_drafts(&effects).is_empty(),
+        "nothing new, nothing written"
+    );
+}

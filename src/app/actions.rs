@@ -274,6 +274,24 @@ impl App {
             .map(|(pair, request)| (pair.clone(), request.clone()))
     }
 
+    /// What the operator typed since the last save, saved on the next tick (once a second),
+    /// so a crash or `kill -9` loses at most about a second of typing, while a keystroke
+    /// never writes the disk by itself.
+    pub(crate) fn save_typed_draft(&mut self) -> Vec<Effect> {
+        let Some(wizard) = self.wizard.as_ref() else {
+            return Vec::new();
+        };
+        if !wizard.has_unsaved_input() {
+            return Vec::new();
+        }
+        let draft = wizard.draft();
+        if self.submissions.stored_draft.as_ref() == Some(&draft) {
+            return Vec::new();
+        }
+        self.submissions.stored_draft = Some(draft.clone());
+        vec![Effect::SaveDraft(draft)]
+    }
+
     /// The wizard's draft to save when its step changed.
     fn save_wizard_draft(&mut self) -> Vec<Effect> {
         let Some(draft) = self

@@ -27,7 +27,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             {
                 app.notices.flash = None;
             }
-            Vec::new()
+            app.save_typed_draft()
         }
         Event::ApiClock(api_now) => {
             app.api_now = Some(api_now);
