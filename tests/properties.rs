@@ -133,6 +133,25 @@ proptest! {
         prop_assert_eq!(decoded.fields(), form.fields());
     }
 
+    /// The simulator reads with its own parser: what the client encodes, it reads back the
+    /// same (names may not be empty: an empty field is skipped by both).
+    #[test]
+    fn the_simulator_reads_what_the_client_sends(fields in prop::collection::vec(("[^&]{1,12}", ".{0,24}"), 0..8)) {
+        let mut form = FormBody::new();
+        for (name, value) in &fields {
+            form.push(name.as_str(), value.as_str());
+        }
+        let received = spsdash::sim::form::ReceivedForm::parse(&form.encode());
+        prop_assert_eq!(received.fields(), form.fields());
+    }
+
+    /// Any text at all is read without a panic.
+    #[test]
+    fn the_simulator_form_parser_takes_any_text(body in ".{0,200}") {
+        let received = spsdash::sim::form::ReceivedForm::parse(&body);
+        prop_assert!(received.fields().len() <= body.len() + 1);
+    }
+
     #[test]
     fn hostnames_are_checked_or_refused_with_a_message(input in "(\\*\\.)?([a-zA-Z0-9ü-]{0,12}\\.?){0,5}|.{0,40}") {
         for wildcard in [Wildcard::Allowed, Wildcard::Refused] {

@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::answers::{Refusal, bad_request, json, sps_error};
+use super::form::ReceivedForm;
 use super::shared::Shared;
 use super::validate::{self, InvalidItem, NewRequest};
 use super::wire;
 use super::world::World;
-use crate::sps::form::FormBody;
 
 type AppState = State<Arc<Shared>>;
 
@@ -193,7 +193,7 @@ fn submit(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-    check: fn(&FormBody) -> Result<NewRequest, Vec<InvalidItem>>,
+    check: fn(&ReceivedForm) -> Result<NewRequest, Vec<InvalidItem>>,
 ) -> Response {
     let query = Query::of(uri);
     let now = shared.clock.now();
@@ -218,7 +218,7 @@ fn submit(
     let Ok(text) = std::str::from_utf8(body) else {
         return bad_request("body", "The body is not UTF-8 text.");
     };
-    let form = FormBody::decode(text);
+    let form = ReceivedForm::parse(text);
     let new = match check(&form) {
         Ok(new) => new,
         Err(items) => return sps_error(StatusCode::BAD_REQUEST, items),

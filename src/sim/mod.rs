@@ -21,6 +21,7 @@ mod cps_wire;
 mod cps_world;
 mod demo;
 pub mod faults;
+pub mod form;
 mod generator;
 mod handlers;
 mod hooks;

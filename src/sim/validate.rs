@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use super::form::ReceivedForm;
 use super::lifecycle::{CertKind, Issuer};
-use crate::sps::form::FormBody;
 
 /// The most names one certificate may carry.
 pub const MAX_SANS: usize = 100;
@@ -88,7 +88,7 @@ const CREATE_REQUIRED: &[&str] = &[
 ];
 
 /// `POST /sps-requests`: create (single, wildcard, san) or modSan.
-pub fn sps_request(form: &FormBody) -> Result<NewRequest, Vec<InvalidItem>> {
+pub fn sps_request(form: &ReceivedForm) -> Result<NewRequest, Vec<InvalidItem>> {
     let mut items = Vec::new();
     let kind = match value(form, "createType") {
         None => {
@@ -143,7 +143,7 @@ pub fn sps_request(form: &FormBody) -> Result<NewRequest, Vec<InvalidItem>> {
 }
 
 /// `POST /secure-edge-hosts`.
-pub fn edge_host(form: &FormBody) -> Result<NewRequest, Vec<InvalidItem>> {
+pub fn edge_host(form: &ReceivedForm) -> Result<NewRequest, Vec<InvalidItem>> {
     let mut items = Vec::new();
     let cname_hostname = check_cname_hostname(form, &mut items);
     let enrollment_id = match value(form, "enrollmentId") {
@@ -178,20 +178,20 @@ pub fn edge_host(form: &FormBody) -> Result<NewRequest, Vec<InvalidItem>> {
 }
 
 /// The first non-blank value of a field, trimmed.
-fn value<'a>(form: &'a FormBody, name: &str) -> Option<&'a str> {
+fn value<'a>(form: &'a ReceivedForm, name: &str) -> Option<&'a str> {
     form.get(name)
         .map(str::trim)
         .filter(|text| !text.is_empty())
 }
 
-fn values<'a>(form: &'a FormBody, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+fn values<'a>(form: &'a ReceivedForm, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     form.fields()
         .iter()
         .filter(move |(field, _)| field == name)
         .map(|(_, value)| value.trim())
 }
 
-fn check_issuer(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option<Issuer> {
+fn check_issuer(form: &ReceivedForm, items: &mut Vec<InvalidItem>) -> Option<Issuer> {
     match value(form, "issuer")
         .map(str::to_ascii_lowercase)
         .as_deref()
@@ -222,7 +222,7 @@ fn check_issuer(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option<Issuer>
     }
 }
 
-fn check_cname_hostname(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option<String> {
+fn check_cname_hostname(form: &ReceivedForm, items: &mut Vec<InvalidItem>) -> Option<String> {
     let Some(name) = value(form, "cnameHostname") else {
         items.push(InvalidItem::missing("cnameHostname"));
         return None;
@@ -235,7 +235,7 @@ fn check_cname_hostname(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option
     Some(name)
 }
 
-fn check_ip_version(form: &FormBody, items: &mut Vec<InvalidItem>) {
+fn check_ip_version(form: &ReceivedForm, items: &mut Vec<InvalidItem>) {
     if let Some(version) = value(form, "ipVersion")
         && !matches!(version, "ipv4" | "ipv6")
     {
@@ -247,7 +247,7 @@ fn check_ip_version(form: &FormBody, items: &mut Vec<InvalidItem>) {
 }
 
 /// Options any POST to `/sps-requests` may carry.
-fn check_common_options(form: &FormBody, items: &mut Vec<InvalidItem>) {
+fn check_common_options(form: &ReceivedForm, items: &mut Vec<InvalidItem>) {
     check_ip_version(form, items);
     let slot = value(form, "slot-deployment.klass").or(value(form, "slot-deployment.class"));
     if let Some(slot) = slot
@@ -260,7 +260,7 @@ fn check_common_options(form: &FormBody, items: &mut Vec<InvalidItem>) {
     }
 }
 
-fn check_job_id(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option<u64> {
+fn check_job_id(form: &ReceivedForm, items: &mut Vec<InvalidItem>) -> Option<u64> {
     let Some(text) = value(form, "jobId") else {
         items.push(InvalidItem::missing("jobId"));
         return None;
@@ -275,7 +275,7 @@ fn check_job_id(form: &FormBody, items: &mut Vec<InvalidItem>) -> Option<u64> {
     parsed
 }
 
-fn check_mod_san(form: &FormBody, items: &mut Vec<InvalidItem>) -> Vec<String> {
+fn check_mod_san(form: &ReceivedForm, items: &mut Vec<InvalidItem>) -> Vec<String> {
     let added: Vec<String> = values(form, "add.sans")
         .filter(|name| !name.is_empty())
         .map(str::to_ascii_lowercase)
@@ -288,7 +288,7 @@ fn check_mod_san(form: &FormBody, items: &mut Vec<InvalidItem>) -> Vec<String> {
 }
 
 fn check_create(
-    form: &FormBody,
+    form: &ReceivedForm,
     kind: CertKind,
     issuer: Option<Issuer>,
     items: &mut Vec<InvalidItem>,

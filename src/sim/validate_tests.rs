@@ -2,12 +2,25 @@
 
 use super::*;
 
-fn form(pairs: &[(&str, &str)]) -> FormBody {
-    let mut form = FormBody::new();
-    for (name, value) in pairs {
-        form.push(*name, *value);
-    }
-    form
+/// The form as the simulator receives it, encoded by hand (not by the client's encoder).
+fn form(pairs: &[(&str, &str)]) -> ReceivedForm {
+    let body: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", escaped(name), escaped(value)))
+        .collect();
+    ReceivedForm::parse(&body.join("&"))
+}
+
+fn escaped(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'*' => {
+                (byte as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 fn fields(result: Result<NewRequest, Vec<InvalidItem>>) -> Vec<String> {
