@@ -87,6 +87,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     let (results, incoming) = mpsc::unbounded_channel::<Event>();
     let poll = app.config.poll.clone();
     let mut runner = Runner::new(client, poll, stores, config_path, account, results);
+    runner.start_notifications(&app.config.notify);
     let result = event_loop(&mut terminal, &mut app, &mut runner, incoming, api_clock).await;
     // Queued writes (the draft, the journal) reach the disk before the terminal is given back.
     let finished = runner.finish().await;

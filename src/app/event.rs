@@ -62,6 +62,8 @@ pub enum Event {
     HistoryLoaded(Vec<Transition>),
     /// The wizard's draft and the unresolved submissions, read at start.
     LocalStateLoaded(LocalState),
+    /// A notification could not be delivered (or its record not kept): an error line.
+    NotifyFailed(String),
     /// Local state had a problem (corrupt cache set aside, unwritable dir…).
     StoreWarning(String),
     Submitted {
@@ -106,6 +108,8 @@ pub enum Effect {
         requests: std::sync::Arc<Vec<SpsRequest>>,
     },
     AppendJournal(Vec<Transition>),
+    /// Tell the operator through the `[notify]` sinks (terminal, command, webhook).
+    Notify(Vec<crate::notify::NotifyEvent>),
     Submit(WizardSubmission),
     /// The wizard's draft changed step (or the operator quits with it open).
     SaveDraft(WizardDraft),

@@ -92,6 +92,11 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Event::NotifyFailed(message) => {
+            app.record_error("notify".to_string(), message.clone());
+            app.flash(message, Level::Warning);
+            Vec::new()
+        }
         Event::StoreWarning(message) => {
             app.record_error("local cache".to_string(), message.clone());
             app.flash(message, Level::Warning);
@@ -298,11 +303,31 @@ impl App {
         for change in &changes {
             self.record_transition(change.clone());
         }
+        let notifications = self.notifications_for(&changes);
         let mut effects = vec![Effect::AppendJournal(changes)];
         if notable && self.config.ui.bell {
             effects.push(Effect::Bell);
         }
+        if !notifications.is_empty() {
+            effects.push(Effect::Notify(notifications));
+        }
         effects
+    }
+
+    /// The notifications the changes stand for, when `[notify]` has any sink (the runner
+    /// drops what was already announced and groups bursts).
+    fn notifications_for(&self, changes: &[Transition]) -> Vec<crate::notify::NotifyEvent> {
+        if !self.config.notify.any_sink() {
+            return Vec::new();
+        }
+        let requests: Vec<SpsRequest> = changes
+            .iter()
+            .filter_map(|change| {
+                let index = self.dataset_index(&change.pair)?;
+                self.datasets[index].get(change.sps_id).cloned()
+            })
+            .collect();
+        crate::notify::events_for(changes, &requests)
     }
 
     /// A submission whose answer was lost, found in its pair's fresh list: say so, select it,

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::cli::WatchArgs;
 use crate::notify::{
-    ANNOUNCED_FILE, Notifier, NotifyEvent, OutageWatch, Outcome, TerminalCaps, TerminalWriter,
+    ANNOUNCED_FILE, Notifier, OutageWatch, Outcome, TerminalCaps, TerminalWriter, events_for,
 };
 use crate::poll::{Cadence, Finished, PollState};
 use crate::sps::history::{Transition, diff};
@@ -190,41 +190,6 @@ pub fn ndjson_line(transition: &Transition) -> String {
         object.insert("domain".to_string(), json!(domain));
     }
     line.to_string()
-}
-
-/// The notifications the transitions stand for, with each request's name and the text that
-/// explains a failure (a domain's error, the request's workflow progress).
-pub fn events_for(transitions: &[Transition], requests: &[SpsRequest]) -> Vec<NotifyEvent> {
-    transitions
-        .iter()
-        .filter_map(|transition| {
-            let request = requests
-                .iter()
-                .find(|request| request.sps_id == transition.sps_id);
-            let detail = match (&transition.domain, request) {
-                (Some(domain), Some(request)) => request
-                    .dv_status
-                    .iter()
-                    .find(|entry| &entry.domain == domain)
-                    .and_then(|entry| entry.error.as_deref()),
-                (None, Some(request)) => request.workflow_progress.as_deref(),
-                (_, None) => None,
-            };
-            let event = NotifyEvent::status_change(
-                transition.at,
-                &transition.pair,
-                transition.sps_id,
-                transition.domain.as_deref(),
-                transition.from.as_deref(),
-                &transition.to,
-                detail,
-            )?;
-            match request.and_then(SpsRequest::cname_hostname) {
-                Some(name) => Some(event.with_name(name)),
-                None => Some(event),
-            }
-        })
-        .collect()
 }
 
 /// `--contract/--group`, else the config's pairs, else every pair the credentials see.

@@ -15,6 +15,7 @@ pub mod event;
 pub mod group;
 pub mod outage;
 pub mod terminal;
+pub mod transitions;
 pub mod webhook;
 
 pub use announced::Announced;
@@ -23,6 +24,7 @@ pub use event::{EventKind, Level, NotifyEvent, crossed_threshold};
 pub use group::Grouper;
 pub use outage::OutageWatch;
 pub use terminal::{TerminalCaps, notification_bytes};
+pub use transitions::events_for;
 
 /// The announced record's file name, in whatever state directory the caller keeps.
 pub const ANNOUNCED_FILE: &str = "notify-announced.txt";

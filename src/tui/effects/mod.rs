@@ -7,6 +7,7 @@
 
 mod export;
 mod files;
+mod notify;
 mod poll;
 mod submit;
 
@@ -38,6 +39,8 @@ pub(crate) struct Runner {
     config_path: Option<PathBuf>,
     /// Whose pairs and lists the cache holds.
     account: CacheAccount,
+    /// The `[notify]` sinks, when any is configured.
+    notifications: Option<notify::NotifyWorker>,
 }
 
 impl Runner {
@@ -60,7 +63,19 @@ impl Runner {
             files,
             config_path,
             account,
+            notifications: None,
         }
+    }
+
+    /// Starts telling the `[notify]` sinks about the changes the reducer finds (nothing when
+    /// none is configured). What was told is recorded beside the cache, shared with `watch`.
+    pub(crate) fn start_notifications(&mut self, config: &crate::config::notify::NotifyConfig) {
+        let announced = self
+            .stores
+            .cache
+            .as_ref()
+            .map(|store| store.dir().join(crate::notify::ANNOUNCED_FILE));
+        self.notifications = notify::NotifyWorker::start(config, announced, self.results.clone());
     }
 
     /// What earlier runs left on disk: the transition history, the wizard's draft and the
@@ -128,6 +143,11 @@ impl Runner {
                 self.files.queue(FileJob::RecordReconciled(matches))
             }
             Effect::Export(job) => self.run_export(job),
+            Effect::Notify(events) => {
+                if let Some(worker) = &self.notifications {
+                    worker.tell(events);
+                }
+            }
             Effect::Bell => {
                 let mut stdout = std::io::stdout();
                 let _ = stdout.write_all(b"\x07");
@@ -180,7 +200,12 @@ impl Runner {
     /// Stops polling and finishes the queued file work; an error says what may be lost.
     pub(crate) async fn finish(self) -> Result<(), String> {
         drop(self.poller);
-        self.files.finish(FINISH_LIMIT).await
+        let told = match self.notifications {
+            Some(worker) => worker.finish(FINISH_LIMIT).await,
+            None => Ok(()),
+        };
+        let written = self.files.finish(FINISH_LIMIT).await;
+        written.and(told)
     }
 }
 

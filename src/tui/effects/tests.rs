@@ -125,3 +125,54 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
     assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every line, in order");
     assert!(lists.list_path(&pair).exists(), "the cache write finished");
 }
+
+/// Issue 15 in the dashboard: a change the reducer announces reaches the `[notify]` command
+/// sink, once, even when the dashboard quits before the grouping window has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notify_effect_reaches_the_command_sink_before_quit() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stores = stores_in(dir.path());
+    let record = dir.path().join("told.txt");
+    let script = dir.path().join("tell.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n",
+            record.display()
+        ),
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let config = crate::config::notify::NotifyConfig {
+        command: vec![script.display().to_string(), "{message}".to_string()],
+        group_secs: 60,
+        ..Default::default()
+    };
+    let (results, _incoming) = mpsc::unbounded_channel();
+    let mut runner = Runner::new(
+        offline_client(),
+        PollConfig::default(),
+        stores,
+        None,
+        CacheAccount::demo(),
+        results,
+    );
+    runner.start_notifications(&config);
+    let event = crate::notify::NotifyEvent::status_change(
+        Utc::now(),
+        &GroupContract::new("C-1", "1"),
+        1856,
+        None,
+        Some("Pending"),
+        "Awaiting User",
+        None,
+    )
+    .expect("awaiting you is worth telling");
+    runner.run(Effect::Notify(vec![event.clone()]));
+    runner.run(Effect::Notify(vec![event]));
+    runner.finish().await.expect("finished");
+    let told = std::fs::read_to_string(&record).expect("the command ran");
+    assert_eq!(told.lines().count(), 1, "told once: {told}");
+    assert!(told.contains("1856"), "{told}");
+}
