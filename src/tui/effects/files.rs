@@ -10,10 +10,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::app::wizard::WizardDraft;
-use crate::app::{Event, LocalState};
-use crate::export::{
-    Delivered, ExportFormat, Scope, remember_format, write_challenges, write_rules,
-};
+use crate::app::{Event, ExportJob, LocalState};
+use crate::export::{Delivered, remember_format, write_challenges, write_rules};
 use crate::sps::history::Transition;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 use crate::sps::submission::{Submission, SubmissionOutcome};
@@ -43,20 +41,10 @@ pub(crate) enum FileJob {
     DiscardDraft,
     /// Lost submissions found in a list: `(journal id, spsId)`.
     RecordReconciled(Vec<(String, u64)>),
-    WriteRules {
-        request: SpsRequest,
-        scope: Scope,
-        format: ExportFormat,
-        path: PathBuf,
-    },
-    WriteWebroot {
-        request: SpsRequest,
-        scope: Scope,
-        dir: PathBuf,
-    },
-    /// Save `export.format` in this config file.
-    RememberFormat {
-        format: ExportFormat,
+    /// The file exports (rules to a file, challenge files, the remembered format), as the
+    /// reducer asked for them; `config_path` is where the format is remembered.
+    Export {
+        job: ExportJob,
         config_path: Option<PathBuf>,
     },
 }
@@ -178,42 +166,38 @@ impl FileJob {
             FileJob::SaveDraft(draft) => warning(save_draft(stores, &draft)),
             FileJob::DiscardDraft => warning(discard_draft(stores)),
             FileJob::RecordReconciled(matches) => warning(record_reconciled(stores, &matches)),
-            FileJob::WriteRules {
-                request,
-                scope,
-                format,
-                path,
-            } => vec![Event::Exported(write_rules(
-                &request,
-                &scope,
-                format,
-                &path,
-                Utc::now(),
-            ))],
-            FileJob::WriteWebroot {
-                request,
-                scope,
-                dir,
-            } => vec![Event::Exported(write_challenges(&request, &scope, &dir))],
-            FileJob::RememberFormat {
-                format,
-                config_path,
-            } => {
-                let outcome = match config_path {
-                    Some(path) => remember_format(&path, format),
-                    None => {
-                        Err("no config directory is known; set export.format by hand".to_string())
-                    }
-                };
-                // Silent on success: the copy's own flash line is what the operator reads.
-                outcome
-                    .err()
-                    .map(|message| Event::Exported(Delivered::Failed(message)))
-                    .into_iter()
-                    .collect()
-            }
+            FileJob::Export { job, config_path } => run_export(job, config_path),
         }
     }
+}
+
+fn run_export(job: ExportJob, config_path: Option<PathBuf>) -> Vec<Event> {
+    let delivered = match job {
+        ExportJob::WriteRules {
+            request,
+            scope,
+            format,
+            path,
+        } => write_rules(&request, &scope, format, &path, Utc::now()),
+        ExportJob::WriteWebroot {
+            request,
+            scope,
+            dir,
+        } => write_challenges(&request, &scope, &dir),
+        ExportJob::RememberFormat(format) => match config_path {
+            // Silent on success: the copy's own flash line is what the operator reads.
+            Some(path) => match remember_format(&path, format) {
+                Ok(()) => return Vec::new(),
+                Err(message) => Delivered::Failed(message),
+            },
+            None => Delivered::Failed(
+                "no config directory is known; set export.format by hand".to_string(),
+            ),
+        },
+        // Not file work: the runner sends these elsewhere.
+        ExportJob::Copy { .. } | ExportJob::Check { .. } => return Vec::new(),
+    };
+    vec![Event::Exported(delivered)]
 }
 
 fn warning(outcome: Result<(), String>) -> Vec<Event> {

@@ -165,35 +165,15 @@ impl Runner {
                 format,
                 clipboard,
             } => export::copy(&request, &scope, format, &clipboard, &self.results),
-            ExportJob::WriteRules {
-                request,
-                scope,
-                format,
-                path,
-            } => self.files.queue(FileJob::WriteRules {
-                request,
-                scope,
-                format,
-                path,
-            }),
-            ExportJob::WriteWebroot {
-                request,
-                scope,
-                dir,
-            } => self.files.queue(FileJob::WriteWebroot {
-                request,
-                scope,
-                dir,
-            }),
-            ExportJob::RememberFormat(format) => self.files.queue(FileJob::RememberFormat {
-                format,
-                config_path: self.config_path.clone(),
-            }),
             ExportJob::Check {
                 request,
                 scope,
                 check,
             } => export::check(request, scope, &check, &self.results),
+            file_work => self.files.queue(FileJob::Export {
+                job: file_work,
+                config_path: self.config_path.clone(),
+            }),
         }
     }
 
