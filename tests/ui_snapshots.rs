@@ -229,19 +229,26 @@ fn a_domain_check_result_shows_as_a_column_and_in_the_panel() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [key(KeyCode::Enter)]);
     assert!(!screen_text(&app).contains("check"));
-    app.domain_checks.insert(
-        (1856, "shop.example.com".into()),
-        spsdash::app::DomainCheck {
-            summary: "ready: redirect answers".into(),
-            level: spsdash::app::Level::Info,
-        },
+    let checked_at = app.now - chrono::Duration::seconds(120);
+    app.domain_checks.record(
+        1856,
+        vec![spsdash::dvcheck::CheckResult {
+            domain: "shop.example.com".into(),
+            outcome: spsdash::dvcheck::CheckOutcome::Ready { redirects: 1 },
+            elapsed: std::time::Duration::from_millis(12),
+            address: None,
+            chain: Vec::new(),
+            families: Vec::new(),
+            dns: None,
+        }],
+        checked_at,
     );
     let text = screen_text(&app);
     let row = text
         .lines()
         .find(|line| line.contains("shop.exam") && line.contains("Valid "))
         .unwrap_or_else(|| panic!("no domain row in:\n{text}"));
-    assert!(row.contains("ready"), "{row}");
+    assert!(row.contains("ready · 2m ago"), "{row}");
     assert!(text.contains(" check "), "a check column header");
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use super::checks::CheckOrigin;
 use super::wizard::{WizardDraft, WizardSubmission};
 use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::CheckResult;
@@ -77,8 +78,11 @@ pub enum Event {
     /// The readiness check of a request finished (or could not start).
     ChecksDone {
         sps_id: u64,
+        origin: CheckOrigin,
         outcome: Result<Vec<CheckResult>, String>,
     },
+    /// A background round of checks is over (every request of it reported).
+    BackgroundChecksDone,
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -119,6 +123,12 @@ pub enum Effect {
     RecordReconciled(Vec<(String, u64)>),
     /// Copy, write or check DV rules.
     Export(ExportJob),
+    /// `[check] auto`: check these requests' pending domains one request after another, each
+    /// as `ChecksDone` from the background, then `BackgroundChecksDone`.
+    CheckInBackground {
+        requests: Vec<SpsRequest>,
+        check: CheckConfig,
+    },
     Bell,
     Quit,
 }

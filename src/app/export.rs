@@ -1,11 +1,11 @@
 //! The detail view's export keys, as reducer steps on the dashboard's `App`: `y` copies in
 //! the remembered format, `Y` picks a format (and remembers it), `w` writes the rules to a
 //! file, `W` writes the challenge files into a web root, `c` runs the readiness check. Pure:
-//! each returns effects; results come back as `Event::Exported` / `Event::ChecksDone`.
+//! each returns effects; results come back as `Event::Exported` / `Event::ChecksDone`
+//! (handled in `checks.rs`).
 
 use super::export_prompt::{ExportPrompt, PathTarget, PromptOutcome, ScopeChoice};
-use super::{App, DomainCheck, Effect, ExportJob, Level};
-use crate::dvcheck::CheckResult;
+use super::{App, Effect, ExportJob, Level};
 use crate::export::{Delivered, ExportFormat, Scope};
 use crate::sps::model::SpsRequest;
 
@@ -156,58 +156,6 @@ impl App {
                 self.flash(text, Level::Warning);
             }
         }
-        Vec::new()
-    }
-
-    /// Check results land in the domain rows; the flash line sums them up.
-    pub(crate) fn on_checks_done(
-        &mut self,
-        sps_id: u64,
-        outcome: Result<Vec<CheckResult>, String>,
-    ) -> Vec<Effect> {
-        let results = match outcome {
-            Ok(results) => results,
-            Err(message) => {
-                self.flash(format!("cannot check #{sps_id}: {message}"), Level::Warning);
-                return Vec::new();
-            }
-        };
-        for result in &results {
-            self.domain_checks.insert(
-                (sps_id, result.domain.clone()),
-                DomainCheck {
-                    // The reason first, so a narrow column still shows what is wrong.
-                    summary: format!(
-                        "{} {} ({} ms)",
-                        if result.is_ready() {
-                            "✓ ready:"
-                        } else {
-                            "✗"
-                        },
-                        result.outcome.detail(),
-                        result.elapsed.as_millis()
-                    ),
-                    level: if result.is_ready() {
-                        Level::Info
-                    } else {
-                        Level::Warning
-                    },
-                },
-            );
-        }
-        let ready = results.iter().filter(|result| result.is_ready()).count();
-        let level = if ready == results.len() {
-            Level::Info
-        } else {
-            Level::Warning
-        };
-        self.flash(
-            format!(
-                "check #{sps_id}: {ready} of {} domains ready (details in the domain rows)",
-                results.len()
-            ),
-            level,
-        );
         Vec::new()
     }
 }

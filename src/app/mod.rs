@@ -4,8 +4,10 @@
 //! so every test drives it explicitly.
 
 pub mod actions;
+mod checks;
 pub mod dataset;
 mod detail_view;
+mod domain_checks;
 mod event;
 pub mod export;
 pub mod export_prompt;
@@ -23,8 +25,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use checks::CheckOrigin;
 pub use dataset::{Dataset, Freshness, FreshnessLevel, StateCounts};
 pub use detail_view::{DetailSection, DetailView};
+pub use domain_checks::{DomainCheck, DomainChecks};
 pub use event::{Effect, Event, ExportJob, LocalState};
 pub use notices::{ERROR_HISTORY, ErrorEntry, Flash, Level, Notices};
 pub use requests_view::RequestsView;
@@ -48,15 +52,6 @@ pub enum Overlay {
     Help { scroll: usize },
     Errors { scroll: usize },
     ConfirmQuit,
-}
-
-/// A per-domain result another feature (the DV readiness check) may attach; the detail view
-/// shows a column for it when any domain of the request has one. Kept per request, not per
-/// view, so leaving the detail and coming back (or a background check) keeps them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DomainCheck {
-    pub summary: String,
-    pub level: Level,
 }
 
 pub const HISTORY_PER_REQUEST: usize = 200;
@@ -87,8 +82,8 @@ pub struct App {
     /// Bumped whenever any dataset changes, so the table knows when to recompute.
     data_generation: u64,
     pub history: HashMap<RowKey, Vec<Transition>>,
-    /// Readiness check results by (spsId, domain).
-    pub domain_checks: HashMap<(u64, String), DomainCheck>,
+    /// Readiness verdicts by (spsId, domain), and the background checker's schedule.
+    pub domain_checks: DomainChecks,
     /// The requests screen: scope, filter, sort, cursor.
     pub requests: RequestsView,
     pub screen: Screen,
@@ -137,7 +132,7 @@ impl App {
             pairs_cached_at: None,
             data_generation: 0,
             history: HashMap::new(),
-            domain_checks: HashMap::new(),
+            domain_checks: DomainChecks::default(),
             requests: RequestsView::default(),
             screen: Screen::Requests,
             overlay: None,

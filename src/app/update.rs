@@ -27,7 +27,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             {
                 app.notices.flash = None;
             }
-            app.save_typed_draft()
+            let mut effects = app.save_typed_draft();
+            effects.extend(app.background_checks_due(now));
+            effects
         }
         Event::ApiClock(api_now) => {
             app.api_now = Some(api_now);
@@ -103,7 +105,12 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Exported(delivered) => app.on_exported(delivered),
-        Event::ChecksDone { sps_id, outcome } => app.on_checks_done(sps_id, outcome),
+        Event::ChecksDone {
+            sps_id,
+            origin,
+            outcome,
+        } => app.on_checks_done(sps_id, origin, outcome),
+        Event::BackgroundChecksDone => app.on_background_round_done(),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
         Event::SubmissionUnresolved(submission) => {
             app.submissions.unresolved.push(submission);

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::dvcheck::{self, CheckOutcome, CheckResult, DnsFacts, Hop, HopAnswer};
+use crate::dvcheck::{self, CheckOutcome, CheckResult, Hop, HopAnswer};
 
 /// Indent of the lines under a domain's verdict.
 const UNDER: &str = "           ";
@@ -53,7 +53,7 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
             out.push_str(&format!("{UNDER}{note}\n"));
         }
         if let Some(dns) = &result.dns {
-            out.push_str(&format!("{UNDER}DNS: {}\n", dns_line(dns)));
+            out.push_str(&format!("{UNDER}DNS: {}\n", dns.summary()));
         }
     }
     out.push_str(&format!(
@@ -61,39 +61,6 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
         results.len()
     ));
     out
-}
-
-/// `CNAME → a → b; AAAA 2001:db8::1; A 192.0.2.1; CAA at example.com: issue "letsencrypt.org"`.
-pub fn dns_line(dns: &DnsFacts) -> String {
-    let mut parts = Vec::new();
-    if !dns.cname_chain.is_empty() {
-        parts.push(format!("CNAME → {}", dns.cname_chain.join(" → ")));
-    }
-    if !dns.ipv6.is_empty() {
-        let list: Vec<String> = dns.ipv6.iter().map(ToString::to_string).collect();
-        parts.push(format!("AAAA {}", list.join(", ")));
-    }
-    if !dns.ipv4.is_empty() {
-        let list: Vec<String> = dns.ipv4.iter().map(ToString::to_string).collect();
-        parts.push(format!("A {}", list.join(", ")));
-    }
-    match &dns.caa {
-        Some((at, records)) => {
-            let list: Vec<String> = records
-                .iter()
-                .map(|record| {
-                    format!(
-                        "{} \"{}\"",
-                        dvcheck::chain::escaped(&record.tag, 20),
-                        dvcheck::chain::escaped(&record.value, 80)
-                    )
-                })
-                .collect();
-            parts.push(format!("CAA at {at}: {}", list.join(", ")));
-        }
-        None => parts.push("no CAA".to_string()),
-    }
-    parts.join("; ")
 }
 
 fn domain_json(result: &CheckResult) -> Value {
@@ -153,33 +120,4 @@ fn hop_json(hop: &Hop) -> Value {
         "location": location,
         "answer": answer,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dvcheck::caa::CaaRecord;
-
-    #[test]
-    fn the_dns_line_names_cnames_addresses_and_caa() {
-        let dns = DnsFacts {
-            cname_chain: vec!["shop.example.com.edgekey.net".into()],
-            ipv6: vec!["2001:db8::1".parse().unwrap()],
-            ipv4: vec!["192.0.2.10".parse().unwrap()],
-            caa: Some((
-                "example.com".into(),
-                vec![CaaRecord {
-                    flags: 0,
-                    tag: "issue".into(),
-                    value: "letsencrypt.org\u{1b}".into(),
-                }],
-            )),
-        };
-        assert_eq!(
-            dns_line(&dns),
-            "CNAME → shop.example.com.edgekey.net; AAAA 2001:db8::1; A 192.0.2.10; \
-             CAA at example.com: issue \"letsencrypt.org\\u{1b}\""
-        );
-        assert_eq!(dns_line(&DnsFacts::default()), "no CAA");
-    }
 }

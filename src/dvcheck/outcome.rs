@@ -205,6 +205,34 @@ impl CheckOutcome {
     }
 }
 
+impl CheckOutcome {
+    /// A few words for a table cell: `ready`, `automatic · CNAME`, `blocked · CAA`,
+    /// `404 at hop 1`. The whole reason is `detail()`.
+    pub fn short(&self) -> String {
+        let problem = match self {
+            CheckOutcome::Ready { .. } => return "ready".to_string(),
+            CheckOutcome::Automatic { .. } => return "automatic · CNAME".to_string(),
+            CheckOutcome::NotReady(problem) => problem,
+        };
+        match problem {
+            CheckProblem::NoChallenge => "no challenge yet".to_string(),
+            CheckProblem::NoAddress { nxdomain: true, .. } => "NXDOMAIN".to_string(),
+            CheckProblem::NoAddress { .. } => "no address".to_string(),
+            CheckProblem::ServFail { .. } => "SERVFAIL".to_string(),
+            CheckProblem::DnsFailure { .. } => "DNS failed".to_string(),
+            CheckProblem::CaaBlocked { .. } => "blocked · CAA".to_string(),
+            CheckProblem::CaaLookupFailed { .. } => "CAA lookup failed".to_string(),
+            CheckProblem::ConnectionRefused { hop, .. } => format!("refused at hop {hop}"),
+            CheckProblem::Timeout { hop, .. } => format!("timeout at hop {hop}"),
+            CheckProblem::Connection { hop, .. } => format!("no answer at hop {hop}"),
+            CheckProblem::Status { hop, status } => format!("{status} at hop {hop}"),
+            CheckProblem::RedirectRefused { hop, .. } => format!("bad redirect at hop {hop}"),
+            CheckProblem::WrongBody { hop, .. } => format!("wrong body at hop {hop}"),
+            CheckProblem::BodyTooLong { hop } => format!("body too long at hop {hop}"),
+        }
+    }
+}
+
 impl std::fmt::Display for CheckOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -3,6 +3,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::chain::escaped;
+
 /// One CAA record as it came: flags, tag, raw value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaaRecord {
@@ -20,4 +22,68 @@ pub struct DnsFacts {
     pub ipv4: Vec<Ipv4Addr>,
     /// The closest name with CAA records and those records (`None`: no CAA anywhere).
     pub caa: Option<(String, Vec<CaaRecord>)>,
+}
+
+impl DnsFacts {
+    /// `CNAME → a → b; AAAA 2001:db8::1; A 192.0.2.1; CAA at example.com: issue "letsencrypt.org"`:
+    /// the DNS answers a verdict used, on one line (record values escaped).
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.cname_chain.is_empty() {
+            parts.push(format!("CNAME → {}", self.cname_chain.join(" → ")));
+        }
+        if !self.ipv6.is_empty() {
+            let list: Vec<String> = self.ipv6.iter().map(ToString::to_string).collect();
+            parts.push(format!("AAAA {}", list.join(", ")));
+        }
+        if !self.ipv4.is_empty() {
+            let list: Vec<String> = self.ipv4.iter().map(ToString::to_string).collect();
+            parts.push(format!("A {}", list.join(", ")));
+        }
+        match &self.caa {
+            Some((at, records)) => {
+                let list: Vec<String> = records
+                    .iter()
+                    .map(|record| {
+                        format!(
+                            "{} \"{}\"",
+                            escaped(&record.tag, 20),
+                            escaped(&record.value, 80)
+                        )
+                    })
+                    .collect();
+                parts.push(format!("CAA at {at}: {}", list.join(", ")));
+            }
+            None => parts.push("no CAA".to_string()),
+        }
+        parts.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_cnames_addresses_and_caa() {
+        let dns = DnsFacts {
+            cname_chain: vec!["shop.example.com.edgekey.net".into()],
+            ipv6: vec!["2001:db8::1".parse().unwrap()],
+            ipv4: vec!["192.0.2.10".parse().unwrap()],
+            caa: Some((
+                "example.com".into(),
+                vec![CaaRecord {
+                    flags: 0,
+                    tag: "issue".into(),
+                    value: "letsencrypt.org\u{1b}".into(),
+                }],
+            )),
+        };
+        assert_eq!(
+            dns.summary(),
+            "CNAME → shop.example.com.edgekey.net; AAAA 2001:db8::1; A 192.0.2.10; \
+             CAA at example.com: issue \"letsencrypt.org\\u{1b}\""
+        );
+        assert_eq!(DnsFacts::default().summary(), "no CAA");
+    }
 }

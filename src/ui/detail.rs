@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
 use super::format::{age, iso};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
-use crate::app::{App, DetailSection, DetailView, FreshnessLevel};
+use crate::app::{App, DetailSection, DetailView, DomainCheck, FreshnessLevel};
 use crate::sps::model::{DvStatus, RequestState, SpsRequest};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -186,13 +186,10 @@ fn render_domains(
         );
         return;
     }
-    let checks: Vec<Option<&crate::app::DomainCheck>> = request
+    let checks: Vec<Option<&DomainCheck>> = request
         .dv_status
         .iter()
-        .map(|domain| {
-            app.domain_checks
-                .get(&(request.sps_id, domain.domain.clone()))
-        })
+        .map(|domain| app.domain_checks.get(request.sps_id, &domain.domain))
         .collect();
     let with_check = checks.iter().any(Option::is_some);
     let table_height = (request.dv_status.len() as u16 + 3).min((area.height / 2).max(5));
@@ -201,8 +198,11 @@ fn render_domains(
     let visible = table_height.saturating_sub(3) as usize;
     let cursor = detail.domain_cursor.min(request.dv_status.len() - 1);
     let offset = scroll_offset(0, cursor, visible, request.dv_status.len());
-    // Narrow screens keep the short columns; the panel below shows the paths whole.
+    // Narrow screens keep the short columns; the panel below shows the paths whole. With
+    // verdicts, `expires` (in the panel too) and an empty `error` column make room for them.
     let wide = area.width >= 100;
+    let show_expires = !with_check;
+    let show_error = !with_check || request.dv_status.iter().any(|d| d.error.is_some());
     let rows: Vec<TableRow> = request
         .dv_status
         .iter()
@@ -217,10 +217,14 @@ fn render_domains(
                 cells.push(text(&domain.redirect_path));
                 cells.push(text(&domain.token));
             }
-            cells.push(text(&domain.expires));
-            cells.push(text(&domain.error));
+            if show_expires {
+                cells.push(text(&domain.expires));
+            }
+            if show_error {
+                cells.push(text(&domain.error));
+            }
             if with_check {
-                cells.push(check.map(|c| c.summary.clone()).unwrap_or_default());
+                cells.push(check.map(|c| check_cell(app, c)).unwrap_or_default());
             }
             let mut style = domain_style(domain, theme);
             if position == cursor {
@@ -239,11 +243,17 @@ fn render_domains(
             Constraint::Fill(2),
         ]);
     }
-    header.extend(["expires", "error"]);
-    widths.extend([Constraint::Length(20), Constraint::Fill(2)]);
+    if show_expires {
+        header.push("expires");
+        widths.push(Constraint::Length(20));
+    }
+    if show_error {
+        header.push("error");
+        widths.push(Constraint::Fill(2));
+    }
     if with_check {
         header.push("check");
-        widths.push(Constraint::Fill(2));
+        widths.push(Constraint::Fill(if wide { 5 } else { 4 }));
     }
     let table = Table::new(rows, widths)
         .header(TableRow::new(header).style(theme.header()))
@@ -267,13 +277,15 @@ fn render_domains(
         ("responseBody", focused.response_body.as_deref()),
         ("validated", focused.validated_timestamp.as_deref()),
     ];
-    let mut lines: Vec<Line> = values
-        .into_iter()
-        .flat_map(|(name, value)| wrapped_field(name, value.unwrap_or("-"), inner_width))
-        .collect();
-    if let Some(check) = checks[cursor] {
-        lines.extend(wrapped_field("check", &check.summary, inner_width));
-    }
+    // A verdict goes first: while a request awaits the operator it is the line they act on.
+    let mut lines: Vec<Line> = checks[cursor]
+        .map(|check| check_lines(app, check, inner_width))
+        .unwrap_or_default();
+    lines.extend(
+        values
+            .into_iter()
+            .flat_map(|(name, value)| wrapped_field(name, value.unwrap_or("-"), inner_width)),
+    );
     let title = format!(
         " focused domain: {} ({}) ",
         shown(&focused.domain),
@@ -283,6 +295,37 @@ fn render_domains(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         panel_area,
     );
+}
+
+/// `ready · 2m ago`, `404 at hop 1 · 10s ago`: the verdict in a few words and its age.
+fn check_cell(app: &App, check: &DomainCheck) -> String {
+    format!(
+        "{} · {}",
+        check.result.outcome.short(),
+        age(app.now, check.checked_at)
+    )
+}
+
+/// The focused domain's verdict whole: the reason, the chain of hops the CA would follow,
+/// what the other address family would say, and the DNS answers used.
+fn check_lines(app: &App, check: &DomainCheck, width: usize) -> Vec<Line<'static>> {
+    let result = &check.result;
+    let verdict = format!(
+        "{} · checked {}",
+        result.outcome,
+        age(app.now, check.checked_at)
+    );
+    let mut lines = wrapped_field("check", &verdict, width);
+    if let Some(chain) = result.chain_line() {
+        lines.extend(wrapped_field("chain", &chain, width));
+    }
+    if let Some(note) = result.family_note() {
+        lines.extend(wrapped_field("other family", &note, width));
+    }
+    if let Some(dns) = &result.dns {
+        lines.extend(wrapped_field("DNS", &dns.summary(), width));
+    }
+    lines
 }
 
 fn domain_style(domain: &DvStatus, theme: Theme) -> ratatui::style::Style {

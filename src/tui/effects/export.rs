@@ -5,7 +5,7 @@
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::Event;
+use crate::app::{CheckOrigin, Event};
 use crate::clipboard::Terminal;
 use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::{self, CheckOptions, ResolveMap};
@@ -44,10 +44,48 @@ pub(super) fn check(
     let options = CheckOptions::from_config(&ResolveMap::default(), None, check);
     tokio::spawn(async move {
         let sps_id = request.sps_id;
-        let outcome = match dvcheck::targets(&request, &scope) {
-            Ok(targets) => Ok(dvcheck::check_all(targets, &options).await),
-            Err(error) => Err(error.to_string()),
-        };
-        let _ = results.send(Event::ChecksDone { sps_id, outcome });
+        let outcome = check_one(&request, &scope, &options).await;
+        let _ = results.send(Event::ChecksDone {
+            sps_id,
+            origin: CheckOrigin::Operator,
+            outcome,
+        });
     });
+}
+
+/// `[check] auto`: one request after another, so a round never asks more than
+/// `[check] concurrency` domains at once; each request's verdicts arrive as they are reached.
+pub(super) fn check_in_background(
+    requests: Vec<SpsRequest>,
+    check: &CheckConfig,
+    results: &UnboundedSender<Event>,
+) {
+    let results = results.clone();
+    let options = CheckOptions::from_config(&ResolveMap::default(), None, check);
+    tokio::spawn(async move {
+        for request in requests {
+            let outcome = check_one(&request, &Scope::Pending, &options).await;
+            let sent = results.send(Event::ChecksDone {
+                sps_id: request.sps_id,
+                origin: CheckOrigin::Background,
+                outcome,
+            });
+            if sent.is_err() {
+                // The dashboard is gone: the rest of the round has no one to tell.
+                return;
+            }
+        }
+        let _ = results.send(Event::BackgroundChecksDone);
+    });
+}
+
+async fn check_one(
+    request: &SpsRequest,
+    scope: &Scope,
+    options: &CheckOptions,
+) -> Result<Vec<dvcheck::CheckResult>, String> {
+    match dvcheck::targets(request, scope) {
+        Ok(targets) => Ok(dvcheck::check_all(targets, options).await),
+        Err(error) => Err(error.to_string()),
+    }
 }

@@ -143,6 +143,9 @@ impl Runner {
                 self.files.queue(FileJob::RecordReconciled(matches))
             }
             Effect::Export(job) => self.run_export(job),
+            Effect::CheckInBackground { requests, check } => {
+                export::check_in_background(requests, &check, &self.results)
+            }
             Effect::Notify(events) => {
                 if let Some(worker) = &self.notifications {
                     worker.tell(events);

@@ -176,3 +176,40 @@ async fn a_notify_effect_reaches_the_command_sink_before_quit() {
     assert_eq!(told.lines().count(), 1, "told once: {told}");
     assert!(told.contains("1856"), "{told}");
 }
+
+/// A background round tells the reducer about each request, then that it is over, so the next
+/// round can be scheduled. Domains without a challenge get their verdict without any traffic.
+#[tokio::test]
+async fn a_background_round_reports_each_request_then_its_end() {
+    let request = |sps_id: u64| -> SpsRequest {
+        serde_json::from_value(serde_json::json!({
+            "spsId": sps_id,
+            "status": "Awaiting User",
+            "dvStatus": [{"domain": format!("d{sps_id}.invalid"), "status": "Awaiting User"}],
+        }))
+        .expect("fixture parses")
+    };
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    export::check_in_background(
+        vec![request(1), request(2)],
+        &crate::config::CheckConfig::default(),
+        &sender,
+    );
+    let mut seen = Vec::new();
+    while let Some(event) = receiver.recv().await {
+        match event {
+            Event::ChecksDone {
+                sps_id,
+                origin: crate::app::CheckOrigin::Background,
+                outcome: Ok(results),
+            } => {
+                assert_eq!(results.len(), 1);
+                assert!(!results[0].is_ready());
+                seen.push(sps_id);
+            }
+            Event::BackgroundChecksDone => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(seen, vec![1, 2], "one request after another, then the end");
+}
