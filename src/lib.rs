@@ -19,6 +19,7 @@ pub mod dvcheck;
 pub mod edgegrid;
 pub mod export;
 pub mod logging;
+pub mod memory;
 pub mod notify;
 pub mod poll;
 pub mod private_fs;

@@ -32,6 +32,9 @@ pub fn log_path(explicit: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
+/// Lines the log writer holds before it drops (see `init`).
+const LOG_BUFFER_LINES: usize = 2048;
+
 /// Starts file logging. Keep the guard alive until the program ends (it flushes on drop).
 /// Logging is best-effort: when the directory cannot be made, nothing is logged and the
 /// reason is returned for the caller to mention.
@@ -51,7 +54,12 @@ pub fn init(explicit_file: Option<&Path>, level: Option<&str>) -> Result<WorkerG
     crate::private_fs::append(&path)
         .map_err(|error| format!("cannot open the log {}: {error}", path.display()))?;
     let appender = tracing_appender::rolling::never(&dir, file_name);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // A small lossy buffer: the default reserves 128,000 lines (4 MB) up front, and a log
+    // that cannot keep up should drop lines, not hold the dashboard back.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_BUFFER_LINES)
+        .lossy(true)
+        .finish(appender);
     let filter = match level {
         Some(level) => EnvFilter::try_new(level)
             .map_err(|error| format!("--log-level {level:?} is not a log filter: {error}"))?,

@@ -5,8 +5,22 @@ use std::process::ExitCode;
 use clap::Parser;
 use spsdash::cli::Cli;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before the runtime starts its threads: the allocator's arenas are chosen per thread.
+    spsdash::memory::tune_for_long_runs();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("spsdash: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     if let Err(error) = color_eyre::install() {
         eprintln!("spsdash: could not install the error reporter: {error}");
     }

@@ -143,6 +143,8 @@ async fn event_loop(
         let Some(event) = event else {
             continue;
         };
+        // A new list frees the previous one's pages in the middle of the heap.
+        let mut list_replaced = matches!(event, Event::ListLoaded { .. });
         if let (Event::Tick(_), Some(clock)) = (&event, &api_clock) {
             for effect in update(app, Event::ApiClock(clock.now())) {
                 runner.run(effect);
@@ -153,6 +155,7 @@ async fn event_loop(
         }
         // A burst of results (many pairs answering at once) costs one frame.
         while let Ok(result) = incoming.try_recv() {
+            list_replaced |= matches!(result, Event::ListLoaded { .. });
             for effect in update(app, result) {
                 runner.run(effect);
             }
@@ -161,6 +164,9 @@ async fn event_loop(
             return Ok(());
         }
         terminal.draw(|frame| ui::render(frame, app))?;
+        if list_replaced {
+            crate::memory::release_free_memory();
+        }
     }
 }
 

@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("private_fs", &[]),
     ("cli", &[]),
+    ("memory", &[]),
     ("logging", &["private_fs"]),
     ("edgegrid", &["text", "private_fs"]),
     ("sps", &["edgegrid", "text"]),
@@ -64,6 +65,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "text",
             "private_fs",
             "launch",
+            "memory",
         ],
     ),
     (

@@ -134,14 +134,23 @@ impl Dataset {
         self.index.get(&sps_id).copied()
     }
 
-    /// Replaces the whole list. Parameters known from an earlier answer are kept when the new
-    /// answer has none (a list without `information=true` must not blank the names).
-    pub fn replace(&mut self, mut requests: Vec<SpsRequest>) {
+    /// Replaces the whole list, each request compacted to what the list screens use.
+    pub fn replace(&mut self, requests: Vec<SpsRequest>) {
+        self.replace_keeping(requests, None);
+    }
+
+    /// Replaces the whole list; `whole` (the open detail's request) keeps every parameter,
+    /// the others only the list's few. Parameters known from an earlier answer are kept when
+    /// the new answer has none (a list without `information=true` must not blank the names).
+    pub fn replace_keeping(&mut self, mut requests: Vec<SpsRequest>, whole: Option<u64>) {
         for request in &mut requests {
             if request.parameters.is_empty()
                 && let Some(old) = self.get(request.sps_id)
             {
                 request.parameters = old.parameters.clone();
+            }
+            if Some(request.sps_id) != whole {
+                request.compact_for_list();
             }
         }
         // An unchanged request keeps its row: no text is rebuilt for it.

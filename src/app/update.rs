@@ -196,6 +196,11 @@ impl App {
         let Some(index) = self.dataset_index(&pair) else {
             return Vec::new();
         };
+        // The open detail's request keeps its parameters whole; the rest are compacted.
+        let open_detail = self
+            .detail()
+            .filter(|detail| detail.pair == pair)
+            .map(|detail| detail.sps_id);
         match outcome {
             Ok(requests) => {
                 let reconciled = self.reconcile_lost(&pair, &requests);
@@ -205,7 +210,7 @@ impl App {
                 } else {
                     Vec::new()
                 };
-                dataset.replace(requests);
+                dataset.replace_keeping(requests, open_detail);
                 dataset.freshness.fetched_at = Some(at);
                 dataset.freshness.from_cache = false;
                 dataset.freshness.failures = 0;

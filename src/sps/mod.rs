@@ -1,11 +1,13 @@
 //! The SPS API: the wire model, form encoding, errors and the HTTP client.
 
 pub mod client;
+pub mod compact;
 pub mod cps;
 pub mod error;
 pub mod form;
 pub mod history;
 mod lenient;
+mod list_decode;
 pub mod model;
 
 pub use client::{ClientOptions, PostEndpoint, PreparedRequest, SpsClient};

@@ -55,31 +55,7 @@ pub struct RequestList {
     pub skipped: Vec<String>,
 }
 
-impl<'de> Deserialize<'de> for RequestList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Raw {
-            #[serde(default, deserialize_with = "lenient::vec_or_null")]
-            request_list: Vec<Value>,
-        }
-        let raw = Raw::deserialize(deserializer)?;
-        let mut list = RequestList::default();
-        for (index, item) in raw.request_list.into_iter().enumerate() {
-            let id = item.get("spsId").map(Value::to_string);
-            match serde_json::from_value::<SpsRequest>(item) {
-                Ok(request) => list.request_list.push(request),
-                Err(error) => list.skipped.push(format!(
-                    "item {} of the list (spsId {}) left out: {}",
-                    index + 1,
-                    crate::text::brief(id.as_deref().unwrap_or("missing")),
-                    crate::text::brief(&error.to_string())
-                )),
-            }
-        }
-        Ok(list)
-    }
-}
+// Decoded item by item in `list_decode.rs`.
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
