@@ -4,6 +4,7 @@
 //! so every test drives it explicitly.
 
 pub mod actions;
+mod alerts;
 pub mod dataset;
 mod detail_view;
 mod event;
@@ -98,6 +99,8 @@ pub struct App {
     pub submissions: SubmissionState,
     /// The flash line and the error history.
     pub notices: Notices,
+    /// What `[notify]` was told of submissions and outages (see `alerts`).
+    alerts: alerts::Alerts,
     pub paused: bool,
     pub should_quit: bool,
 }
@@ -144,6 +147,7 @@ impl App {
             wizard: None,
             submissions: SubmissionState::default(),
             notices: Notices::default(),
+            alerts: alerts::Alerts::default(),
             paused: false,
             should_quit: false,
         }

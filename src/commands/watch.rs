@@ -156,7 +156,7 @@ async fn poll(
             return Err(error.into());
         }
     };
-    watched.outage.succeeded();
+    notifier.offer(watched.outage.succeeded(now), now);
     let transitions = diff(&pair, &previous, &requests, now);
     let mut problems: Vec<String> = Vec::new();
     problems.extend(store.append_journal(&transitions).err());
