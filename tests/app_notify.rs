@@ -257,3 +257,22 @@ fn group_discovery_failing_counts_as_the_api_failing() {
     );
     assert_eq!(notifications(&answered), [EventKind::ApiRecovered]);
 }
+
+#[test]
+fn a_failed_notification_is_an_error_line_and_the_next_change_is_still_told() {
+    let mut app = with_command_sink();
+    update(&mut app, loaded(web(), vec![request("Pending")], 0));
+    update(
+        &mut app,
+        spsdash::app::Event::NotifyFailed("notification by command failed: exit status 1".into()),
+    );
+    let logged = app.notices.errors.back().expect("an error line");
+    assert_eq!(logged.source, "notify");
+    assert!(
+        logged.message.contains("exit status 1"),
+        "{}",
+        logged.message
+    );
+    let effects = update(&mut app, loaded(web(), vec![request("Awaiting User")], 15));
+    assert_eq!(notifications(&effects), [EventKind::AwaitingUser]);
+}

@@ -128,6 +128,19 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
 
 /// A runner whose `[notify]` command sink appends its `{message}` to the returned file.
 fn notify_runner(dir: &std::path::Path, group_secs: u64) -> (Runner, std::path::PathBuf) {
+    let (runner, record, _incoming) = notify_runner_with_results(dir, group_secs);
+    (runner, record)
+}
+
+/// The same, with the channel the runner's results (a failed notification) arrive on.
+fn notify_runner_with_results(
+    dir: &std::path::Path,
+    group_secs: u64,
+) -> (
+    Runner,
+    std::path::PathBuf,
+    mpsc::UnboundedReceiver<crate::app::Event>,
+) {
     use std::os::unix::fs::PermissionsExt;
     let stores = stores_in(dir);
     let record = dir.join("told.txt");
@@ -146,7 +159,7 @@ fn notify_runner(dir: &std::path::Path, group_secs: u64) -> (Runner, std::path::
         group_secs,
         ..Default::default()
     };
-    let (results, _incoming) = mpsc::unbounded_channel();
+    let (results, incoming) = mpsc::unbounded_channel();
     let mut runner = Runner::new(
         offline_client(),
         PollConfig::default(),
@@ -156,7 +169,7 @@ fn notify_runner(dir: &std::path::Path, group_secs: u64) -> (Runner, std::path::
         results,
     );
     runner.start_notifications(&config);
-    (runner, record)
+    (runner, record, incoming)
 }
 
 fn awaiting_user(sps_id: u64) -> crate::notify::NotifyEvent {
@@ -219,4 +232,35 @@ async fn a_notify_effect_is_sent_while_the_dashboard_runs() {
     runner.finish().await.expect("finished");
     let told = std::fs::read_to_string(&record).expect("the command ran");
     assert_eq!(told.lines().count(), 2, "{told}");
+}
+
+/// A sink that fails comes back as an error line (`NotifyFailed`), and the next notification
+/// still goes out once the sink works again: the task survives its failures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_sink_is_an_error_line_and_the_next_notification_still_goes_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut runner, record, mut incoming) = notify_runner_with_results(dir.path(), 0);
+    let script = dir.path().join("tell.sh");
+    let working = std::fs::read(&script).expect("script");
+    std::fs::remove_file(&script).expect("break the sink");
+    runner.run(Effect::Notify(vec![awaiting_user(1856)]));
+    let failed = tokio::time::timeout(std::time::Duration::from_secs(10), incoming.recv())
+        .await
+        .expect("a result within 10 s");
+    match failed {
+        Some(crate::app::Event::NotifyFailed(line)) => {
+            assert!(line.contains("command"), "{line}")
+        }
+        other => panic!("expected NotifyFailed, got {other:?}"),
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(&script, working).expect("mend the sink");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    runner.run(Effect::Notify(vec![awaiting_user(1869)]));
+    runner.finish().await.expect("finished");
+    let told = std::fs::read_to_string(&record).expect("the command ran");
+    assert_eq!(told.lines().count(), 1, "{told}");
+    assert!(told.contains("1869"), "{told}");
 }
