@@ -255,3 +255,19 @@ async fn exit_3_when_the_network_fails_past_the_timeout() {
     );
     out.assert_no_secrets();
 }
+
+#[tokio::test]
+async fn exit_1_when_the_api_refuses_the_call() {
+    let world = world().await;
+    let out = world
+        .wait(
+            "1856",
+            "C-NOPE",
+            "99999",
+            &["--until", "complete", "--timeout", "30s"],
+        )
+        .await;
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("not granted"), "{}", out.stderr);
+    out.assert_no_secrets();
+}

@@ -168,7 +168,11 @@ async fn once_prints_changes_since_the_last_run_and_notifies_each_once() {
             format!(
                 "{}\t{}\t",
                 document["event"].as_str().unwrap_or("?"),
+                // A certificate event names no request: an empty `{sps_id}`.
                 document["spsId"]
+                    .as_u64()
+                    .map(|id| id.to_string())
+                    .unwrap_or_default()
             )
         })
         .collect();

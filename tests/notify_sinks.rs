@@ -64,19 +64,31 @@ fn every_kind() -> Vec<NotifyEvent> {
             Some("lost.example.com"),
             "no answer",
         ),
-        NotifyEvent::certificate_expiring(
+        NotifyEvent::certificate_band(
             at(),
             Some(&pair()),
+            11835,
+            "shop.example.com",
+            at() + chrono::Duration::days(20),
+            spsdash::sps::cps::ExpiryBand::Warning,
+        )
+        .expect("warning band"),
+        NotifyEvent::certificate_band(
+            at(),
+            Some(&pair()),
+            11835,
             "shop.example.com",
             at() + chrono::Duration::days(6),
-            7,
-        ),
+            spsdash::sps::cps::ExpiryBand::Critical,
+        )
+        .expect("critical band"),
         NotifyEvent::api_failing(
             at(),
             Some(&pair()),
             at() - chrono::Duration::minutes(12),
             "503",
         ),
+        NotifyEvent::api_recovered(at(), Some(&pair()), at() - chrono::Duration::minutes(12)),
     ]
 }
 
@@ -300,7 +312,8 @@ async fn nothing_is_told_twice_across_a_restart() {
         let outcome = first.send_all().await;
         assert!(outcome.problems().is_empty(), "{:?}", outcome.problems());
     }
-    assert_eq!(calls(&log).len(), 10);
+    let told = every_kind().len();
+    assert_eq!(calls(&log).len(), told);
     // A new process: the same events seen again (e.g. replayed from the journal).
     let screen = Screen::default();
     let mut second = notifier(&config, &screen, Some(&record));
@@ -321,8 +334,8 @@ async fn nothing_is_told_twice_across_a_restart() {
         "and once within a run"
     );
     second.send_all().await;
-    assert_eq!(calls(&log).len(), 11);
-    assert_eq!(receiver.bodies.lock().expect("bodies").len(), 11);
+    assert_eq!(calls(&log).len(), told + 1);
+    assert_eq!(receiver.bodies.lock().expect("bodies").len(), told + 1);
     assert_eq!(screen.notifications(), 1);
 }
 

@@ -5,6 +5,7 @@
 
 pub mod actions;
 mod checks;
+mod alerts;
 pub mod dataset;
 mod detail_view;
 mod domain_checks;
@@ -93,6 +94,8 @@ pub struct App {
     pub submissions: SubmissionState,
     /// The flash line and the error history.
     pub notices: Notices,
+    /// What `[notify]` was told of submissions and outages (see `alerts`).
+    alerts: alerts::Alerts,
     pub paused: bool,
     pub should_quit: bool,
 }
@@ -139,6 +142,7 @@ impl App {
             wizard: None,
             submissions: SubmissionState::default(),
             notices: Notices::default(),
+            alerts: alerts::Alerts::default(),
             paused: false,
             should_quit: false,
         }

@@ -35,13 +35,18 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.api_now = Some(api_now);
             Vec::new()
         }
-        Event::PairsDiscovered(pairs) => app.on_pairs(pairs),
+        Event::PairsDiscovered(pairs) => {
+            let answered = app.api_answered_alert(app.now);
+            app.on_pairs(pairs).into_iter().chain(answered).collect()
+        }
         Event::PairsCached { pairs, fetched_at } => app.on_cached_pairs(pairs, fetched_at),
         Event::PairsFailed { error, failures } => {
             let message = format!("{error} (attempt {failures}; retrying)");
             app.record_error("group discovery".to_string(), error.to_string());
             app.discovery_error = Some(message);
-            Vec::new()
+            app.api_failed_alert(app.now, &error.to_string())
+                .into_iter()
+                .collect()
         }
         Event::ListLoaded {
             pair,
@@ -203,7 +208,9 @@ impl App {
             .map(|detail| detail.sps_id);
         match outcome {
             Ok(requests) => {
-                let reconciled = self.reconcile_lost(&pair, &requests);
+                let mut reconciled = self.reconcile_lost(&pair, &requests);
+                reconciled.extend(self.lost_alert(&pair, at));
+                reconciled.extend(self.api_answered_alert(at));
                 let dataset = &mut self.datasets[index];
                 let changes = if dataset.is_loaded() {
                     diff(&pair, &dataset.requests, &requests, at)
@@ -232,7 +239,9 @@ impl App {
                 dataset.freshness.last_error = Some(error.to_string());
                 let source = dataset.label();
                 self.record_error_at(at, source, error.to_string());
-                Vec::new()
+                self.api_failed_alert(at, &error.to_string())
+                    .into_iter()
+                    .collect()
             }
         }
     }
@@ -361,12 +370,15 @@ impl App {
             Level::Info,
         );
         self.submissions.pending_select = Some((pair.clone(), *sps_id));
-        vec![Effect::RecordReconciled(
+        let accepted = self.reconciled_alert(pair, &found);
+        let mut effects = vec![Effect::RecordReconciled(
             found
                 .iter()
                 .map(|(submission, sps_id)| (submission.id.clone(), *sps_id))
                 .collect(),
-        )]
+        )];
+        effects.extend(accepted);
+        effects
     }
 
     fn on_submitted(
@@ -376,6 +388,7 @@ impl App {
     ) -> Vec<Effect> {
         match outcome {
             Ok(accepted) => {
+                let told = self.accepted_alert(&pair, accepted.sps_id);
                 self.wizard = None;
                 self.submissions.stored_draft = None;
                 self.flash(
@@ -390,7 +403,9 @@ impl App {
                     self.requests.scope = Some(index);
                 }
                 self.screen = Screen::Requests;
-                vec![Effect::RefreshNow, Effect::DiscardDraft]
+                let mut effects = vec![Effect::RefreshNow, Effect::DiscardDraft];
+                effects.extend(told);
+                effects
             }
             Err(error) => {
                 self.record_error("submit".to_string(), error.to_string());

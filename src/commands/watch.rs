@@ -6,6 +6,10 @@
 //! Changes are found against the cached list the dashboard also keeps, so `--once` prints what
 //! changed since the last run (a pair seen for the first time has no "before": nothing is
 //! news yet). SIGTERM or Ctrl-C ends the loop cleanly, after sending what is queued.
+//! The submissions journal is reconciled against each fresh list like the dashboard does (a
+//! lost submission found is told accepted; one lists keep missing is told lost), and every few
+//! hours the certificates behind the requests are read from CPS, each told once per expiry
+//! band it enters (`watch/certs.rs`).
 //! Exit codes: 0; 1 the API refused a call (403…); 2 usage or config; 3 the network failed
 //! (with `--once`; the loop itself never exits for that).
 
@@ -26,6 +30,11 @@ use crate::sps::model::{GroupContract, SpsRequest};
 use crate::store::cache::CacheRead;
 use crate::store::{Store, Stores};
 
+use crate::store::submissions::SubmissionJournal;
+
+mod certs;
+mod submissions;
+
 use super::output::print;
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -40,7 +49,9 @@ struct Watched {
 
 pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     let pairs = pairs(context, &args).await?;
-    let store = Stores::from_environment()
+    let stores = Stores::from_environment();
+    let journal = stores.submissions;
+    let store = stores
         .cache
         .ok_or_else(|| CommandError::usage(Stores::missing_cache_warning()))?;
     let config = &context.config;
@@ -66,9 +77,11 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     );
     warn_all(&warnings);
     let cadence = Cadence::for_lists(&config.poll);
+    let bands = certs::Bands::from_config(config);
     let outage_after = Duration::from_secs(config.notify.api_failing_minutes.saturating_mul(60));
     let mut watched: Vec<Watched> = pairs
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|pair| Watched {
             schedule: PollState::new(cadence, Instant::now(), false),
             outage: OutageWatch::new(outage_after, Some(pair.clone())),
@@ -80,29 +93,41 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     if args.once {
         let mut exit = Exit::Success;
         for pair in &mut watched {
-            if let Err(error) = poll(context, &store, pair, &mut notifier).await {
+            if let Err(error) = poll(context, (&store, journal.as_ref()), pair, &mut notifier).await
+            {
                 eprintln!("spsdash: {}: {}", pair.pair, error.message);
                 exit = worse(exit, error.exit);
             }
         }
+        let (events, problems) = certs::read(&context.client, &pairs, bands, Utc::now()).await;
+        notifier.offer(events, Utc::now());
+        warn_all(&problems);
         report(&notifier.send_all().await);
         return Ok(exit);
     }
 
     let mut stop = StopSignal::new();
+    let mut certificates_due = Instant::now();
     loop {
+        if Instant::now() >= certificates_due {
+            let (events, problems) = certs::read(&context.client, &pairs, bands, Utc::now()).await;
+            notifier.offer(events, Utc::now());
+            warn_all(&problems);
+            certificates_due = Instant::now() + certs::READ_EVERY;
+        }
         for pair in &mut watched {
             if !pair.schedule.should_start(Instant::now()) {
                 continue;
             }
             pair.schedule.start();
-            let finished = match poll(context, &store, pair, &mut notifier).await {
-                Ok(all_terminal) => Finished::Ok { all_terminal },
-                Err(error) => {
-                    eprintln!("spsdash: {}: {}", pair.pair, error.message);
-                    Finished::Failed
-                }
-            };
+            let finished =
+                match poll(context, (&store, journal.as_ref()), pair, &mut notifier).await {
+                    Ok(all_terminal) => Finished::Ok { all_terminal },
+                    Err(error) => {
+                        eprintln!("spsdash: {}: {}", pair.pair, error.message);
+                        Finished::Failed
+                    }
+                };
             pair.schedule
                 .finish(Instant::now(), finished, rand::random::<f64>());
         }
@@ -111,7 +136,8 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
             .iter()
             .filter_map(|pair| pair.schedule.next_wake())
             .min()
-            .unwrap_or_else(|| Instant::now() + cadence.idle);
+            .unwrap_or_else(|| Instant::now() + cadence.idle)
+            .min(certificates_due);
         if let Some(due) = notifier.next_due() {
             let until_due = (due - Utc::now()).to_std().unwrap_or_default();
             wake = wake.min(Instant::now() + until_due);
@@ -129,7 +155,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
 /// whether every request of the pair is terminal (which slows its schedule down).
 async fn poll(
     context: &Context,
-    store: &Store,
+    (store, journal): (&Store, Option<&SubmissionJournal>),
     watched: &mut Watched,
     notifier: &mut Notifier,
 ) -> Result<bool, CommandError> {
@@ -156,7 +182,7 @@ async fn poll(
             return Err(error.into());
         }
     };
-    watched.outage.succeeded();
+    notifier.offer(watched.outage.succeeded(now), now);
     let transitions = diff(&pair, &previous, &requests, now);
     let mut problems: Vec<String> = Vec::new();
     problems.extend(store.append_journal(&transitions).err());
@@ -169,6 +195,11 @@ async fn poll(
     }
     print(&lines)?;
     notifier.offer(events_for(&transitions, &requests), now);
+    if let Some(journal) = journal {
+        let (events, problem) = submissions::events(journal, &pair, &requests, now);
+        notifier.offer(events, now);
+        warn_all(&problem.into_iter().collect::<Vec<_>>());
+    }
     let all_terminal = requests.iter().all(SpsRequest::is_terminal);
     watched.last = Some(requests);
     Ok(all_terminal)

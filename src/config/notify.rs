@@ -38,8 +38,6 @@ pub struct NotifyConfig {
     /// Announce that the API is failing once it has failed for this many minutes.
     #[serde(deserialize_with = "api_failing_minutes")]
     pub api_failing_minutes: u64,
-    /// Days before a certificate expires at which to announce it (each once).
-    pub expiry_days: Vec<u32>,
     pub route: NotifyRoute,
 }
 
@@ -54,7 +52,6 @@ impl Default for NotifyConfig {
             retries: 2,
             group_secs: 5,
             api_failing_minutes: 10,
-            expiry_days: vec![30, 7, 1],
             route: NotifyRoute::default(),
         }
     }

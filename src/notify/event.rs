@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::sps::cps::ExpiryBand;
 use crate::sps::model::{DomainStatus, GroupContract, RequestStatus};
 
 /// How loud an event is; each level goes to the sinks `[notify.route]` names for it.
@@ -40,23 +41,29 @@ pub enum EventKind {
     SubmissionAccepted,
     /// A submission whose answer never came and that no list shows.
     SubmissionLost,
-    /// A certificate is within one of `expiry_days` of its expiry.
+    /// A certificate entered the warning band (`[expiry] warn_days`).
     CertificateExpiring,
+    /// A certificate entered the critical band (`[expiry] critical_days`) or expired.
+    CertificateCritical,
     /// The API has failed for longer than `api_failing_minutes`.
     ApiFailing,
+    /// The API answers again after an outage that was told.
+    ApiRecovered,
 }
 
 impl EventKind {
     pub fn level(self) -> Level {
         match self {
-            EventKind::DomainValid | EventKind::RequestComplete | EventKind::SubmissionAccepted => {
-                Level::Info
-            }
+            EventKind::DomainValid
+            | EventKind::RequestComplete
+            | EventKind::SubmissionAccepted
+            | EventKind::ApiRecovered => Level::Info,
             EventKind::AwaitingUser | EventKind::CertificateExpiring => Level::Warn,
             EventKind::DomainError
             | EventKind::RequestCancelled
             | EventKind::RequestFailed
             | EventKind::SubmissionLost
+            | EventKind::CertificateCritical
             | EventKind::ApiFailing => Level::Error,
         }
     }
@@ -73,7 +80,9 @@ impl EventKind {
             EventKind::SubmissionAccepted => "submission_accepted",
             EventKind::SubmissionLost => "submission_lost",
             EventKind::CertificateExpiring => "certificate_expiring",
+            EventKind::CertificateCritical => "certificate_critical",
             EventKind::ApiFailing => "api_failing",
+            EventKind::ApiRecovered => "api_recovered",
         }
     }
 
@@ -201,25 +210,35 @@ impl NotifyEvent {
         event.rendered()
     }
 
-    /// A certificate within `threshold_days` of `expires` (see `crossed_threshold`).
-    pub fn certificate_expiring(
+    /// A certificate in the warning or critical band (or expired) on `at`; `None` while it
+    /// is fine. `certificate` names it (its common name, else its enrollment), `enrollment`
+    /// identifies it; the identity holds the band and the expiry date, so each band is told
+    /// once per certificate, and a renewed certificate is told again when its turn comes.
+    pub fn certificate_band(
         at: DateTime<Utc>,
         pair: Option<&GroupContract>,
+        enrollment: u64,
         certificate: &str,
         expires: DateTime<Utc>,
-        threshold_days: u32,
-    ) -> NotifyEvent {
-        let mut event = NotifyEvent::bare(EventKind::CertificateExpiring, at);
+        band: ExpiryBand,
+    ) -> Option<NotifyEvent> {
+        let kind = match band {
+            ExpiryBand::Fine => return None,
+            ExpiryBand::Warning => EventKind::CertificateExpiring,
+            ExpiryBand::Critical | ExpiryBand::Expired => EventKind::CertificateCritical,
+        };
+        let mut event = NotifyEvent::bare(kind, at);
         event.pair = pair.cloned();
         event.name = Some(certificate.to_string());
         event.to = Some(expires.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-        event.detail = Some(format!("{threshold_days}"));
-        // Per expiry date, so a renewed certificate is announced again when its turn comes.
+        event.detail = Some(crate::sps::cps::describe_days_left(expires, at));
+        // Expired is its own step after critical: told once more when it happens.
         event.ids = vec![format!(
-            "certificate_expiring|{certificate}|{}|{threshold_days}d",
+            "certificate_{}|{enrollment}|{}",
+            band.label().to_ascii_lowercase(),
             expires.format("%Y-%m-%d")
         )];
-        event.rendered()
+        Some(event.rendered())
     }
 
     /// The API has failed since `since`; `error` is the last failure's message.
@@ -235,6 +254,23 @@ impl NotifyEvent {
         event.detail = Some(error.to_string());
         event.ids = vec![format!(
             "api_failing|{}|{}",
+            pair.map(pair_key).unwrap_or_else(|| "-".into()),
+            since.timestamp()
+        )];
+        event.rendered()
+    }
+
+    /// The API answers again after the outage that began at `since` (and was told).
+    pub fn api_recovered(
+        at: DateTime<Utc>,
+        pair: Option<&GroupContract>,
+        since: DateTime<Utc>,
+    ) -> NotifyEvent {
+        let mut event = NotifyEvent::bare(EventKind::ApiRecovered, at);
+        event.pair = pair.cloned();
+        event.from = Some(since.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        event.ids = vec![format!(
+            "api_recovered|{}|{}",
             pair.map(pair_key).unwrap_or_else(|| "-".into()),
             since.timestamp()
         )];
@@ -345,11 +381,15 @@ impl NotifyEvent {
             EventKind::RequestFailed => format!("{request} failed: {detail}"),
             EventKind::SubmissionAccepted => format!("Submission accepted: {request}"),
             EventKind::SubmissionLost => format!("Submission lost: {request}: {detail}"),
-            EventKind::CertificateExpiring => {
-                format!("Certificate {request} expires within {detail} days ({to})")
+            EventKind::CertificateExpiring | EventKind::CertificateCritical => {
+                format!("Certificate {request}: {detail} (expires {to})")
             }
             EventKind::ApiFailing => format!(
                 "The SPS API has failed since {}: {detail}",
+                self.from.as_deref().unwrap_or_default()
+            ),
+            EventKind::ApiRecovered => format!(
+                "The SPS API is answering again (it failed from {})",
                 self.from.as_deref().unwrap_or_default()
             ),
         };
@@ -375,21 +415,6 @@ fn list_some(names: &[String]) -> String {
         names[..SHOWN].join(", "),
         names.len() - SHOWN
     )
-}
-
-/// The smallest of `thresholds` (days) that `expires` is within at `now`, if any; a
-/// certificate already expired is within every threshold.
-pub fn crossed_threshold(
-    expires: DateTime<Utc>,
-    now: DateTime<Utc>,
-    thresholds: &[u32],
-) -> Option<u32> {
-    let left = expires - now;
-    thresholds
-        .iter()
-        .copied()
-        .filter(|days| left <= chrono::Duration::days(i64::from(*days)))
-        .min()
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! "The API has been failing for N minutes": one event per outage, told once the failures
-//! have lasted long enough, and a new outage only after a success in between.
+//! have lasted long enough, one "answering again" when an outage that was told ends, and a
+//! new outage only after a success in between.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -25,9 +26,15 @@ impl OutageWatch {
         }
     }
 
-    pub fn succeeded(&mut self) {
-        self.failing_since = None;
-        self.told = false;
+    /// A call that worked at `now`; the "answering again" event when it ends an outage that
+    /// was told (one that was too short to tell ends silently).
+    pub fn succeeded(&mut self, now: DateTime<Utc>) -> Option<NotifyEvent> {
+        let since = self.failing_since.take();
+        let told = std::mem::replace(&mut self.told, false);
+        match since {
+            Some(since) if told => Some(NotifyEvent::api_recovered(now, self.pair.as_ref(), since)),
+            _ => None,
+        }
     }
 
     /// A failed call at `now`; the event when the outage has just lasted long enough.
@@ -72,9 +79,15 @@ mod tests {
         assert_eq!(event.level(), crate::notify::Level::Error);
         assert!(event.message.contains("503"), "{}", event.message);
         assert!(watch.failed(minutes(30), "503").is_none(), "told once");
-        watch.succeeded();
+        let recovered = watch.succeeded(minutes(31)).expect("answering again");
+        assert_eq!(recovered.level(), crate::notify::Level::Info);
+        assert!(watch.succeeded(minutes(32)).is_none(), "recovery told once");
         assert!(watch.failed(minutes(40), "x").is_none());
         let second = watch.failed(minutes(51), "x").expect("a new outage");
         assert_ne!(second.id(), event.id());
+        // A short outage, never told, ends without a word.
+        assert!(watch.succeeded(minutes(52)).is_some());
+        assert!(watch.failed(minutes(60), "x").is_none());
+        assert!(watch.succeeded(minutes(61)).is_none());
     }
 }

@@ -12,6 +12,11 @@ use crate::sps::{ApiError, FormBody, GroupContract, PostEndpoint, SpsRequest};
 /// this machine and SPS is allowed for).
 const CLOCK_SKEW: Duration = Duration::minutes(5);
 
+/// How long a lost submission may take to show in its pair's list (the server may finish the
+/// create after the answer was lost); a list read later that does not show it decides it was
+/// not created.
+pub const GIVE_UP_AFTER: Duration = Duration::minutes(5);
+
 /// How a submission ended, as far as this machine knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -55,6 +60,14 @@ impl Submission {
             self.outcome,
             SubmissionOutcome::Lost { .. } | SubmissionOutcome::InFlight
         )
+    }
+}
+
+impl Submission {
+    /// Unresolved, and a list read at `listed_at` (not showing it) came long enough after it
+    /// was sent: it was not created (a later list may still find it: then it is reconciled).
+    pub fn given_up(&self, listed_at: DateTime<Utc>) -> bool {
+        self.is_unresolved() && listed_at >= self.sent_at + GIVE_UP_AFTER
     }
 }
 

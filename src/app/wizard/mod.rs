@@ -215,6 +215,14 @@ impl Wizard {
         self.notice.as_ref()
     }
 
+    /// The cnameHostname of the checked values (what a submission names), if checked.
+    pub fn checked_name(&self) -> Option<&str> {
+        self.checks
+            .checked
+            .as_ref()
+            .map(|checked| checked.cname_hostname.as_str())
+    }
+
     pub fn is_in_flight(&self) -> bool {
         self.sending.in_flight
     }

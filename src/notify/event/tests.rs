@@ -86,19 +86,55 @@ fn grouped_domains_make_one_short_message_and_keep_every_identity() {
 }
 
 #[test]
-fn expiry_thresholds_pick_the_nearest_one_crossed() {
+fn certificate_bands_become_one_event_each_and_fine_is_none() {
+    use crate::sps::cps::ExpiryBand;
     let now = at();
-    let days = |n: i64| now + chrono::Duration::days(n);
-    assert_eq!(crossed_threshold(days(40), now, &[30, 7, 1]), None);
-    assert_eq!(crossed_threshold(days(29), now, &[30, 7, 1]), Some(30));
-    assert_eq!(crossed_threshold(days(6), now, &[30, 7, 1]), Some(7));
-    assert_eq!(crossed_threshold(days(-1), now, &[30, 7, 1]), Some(1));
-    let event =
-        NotifyEvent::certificate_expiring(now, Some(&pair()), "shop.example.com", days(6), 7);
-    assert_eq!(event.level(), Level::Warn);
-    assert!(event.message.contains("within 7 days"), "{}", event.message);
-    assert_ne!(
-        event.id(),
-        NotifyEvent::certificate_expiring(now, None, "shop.example.com", days(6), 30).id()
+    let in_days = |n: i64| now + chrono::Duration::days(n);
+    let band = |days: i64| ExpiryBand::classify(in_days(days), now, 30, 7);
+    let event = |days: i64| {
+        NotifyEvent::certificate_band(
+            now,
+            Some(&pair()),
+            42,
+            "shop.example.com",
+            in_days(days),
+            band(days),
+        )
+    };
+    assert_eq!(event(40), None);
+    let warning = event(20).expect("warning band");
+    assert_eq!(
+        (warning.kind, warning.level()),
+        (EventKind::CertificateExpiring, Level::Warn)
     );
+    assert!(
+        warning.message.contains("shop.example.com: 20 days left"),
+        "{}",
+        warning.message
+    );
+    let critical = event(6).expect("critical band");
+    assert_eq!(
+        (critical.kind, critical.level()),
+        (EventKind::CertificateCritical, Level::Error)
+    );
+    let expired = event(-2).expect("expired");
+    assert_eq!(expired.kind, EventKind::CertificateCritical);
+    assert!(
+        expired.message.contains("expired 2 days ago"),
+        "{}",
+        expired.message
+    );
+    // Each band is its own identity; the same band later the same day is the same one.
+    assert_ne!(warning.id(), critical.id());
+    assert_ne!(critical.id(), expired.id());
+    let later = NotifyEvent::certificate_band(
+        now + chrono::Duration::hours(6),
+        None,
+        42,
+        "x",
+        in_days(20),
+        ExpiryBand::Warning,
+    )
+    .expect("warning");
+    assert_eq!(later.id(), warning.id());
 }

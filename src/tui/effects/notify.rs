@@ -43,9 +43,11 @@ impl NotifyWorker {
         let (events, mut queue) = mpsc::unbounded_channel::<Vec<NotifyEvent>>();
         let task = tokio::spawn(async move {
             loop {
+                // A group already due (its window over, or none) waits zero, not the hour
+                // meant for "nothing queued": a negative span does not convert.
                 let wait = notifier
                     .next_due()
-                    .and_then(|due| (due - Utc::now()).to_std().ok())
+                    .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO))
                     .unwrap_or(Duration::from_secs(3600));
                 tokio::select! {
                     received = queue.recv() => match received {

@@ -126,15 +126,25 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
     assert!(lists.list_path(&pair).exists(), "the cache write finished");
 }
 
-/// Issue 15 in the dashboard: a change the reducer announces reaches the `[notify]` command
-/// sink, once, even when the dashboard quits before the grouping window has passed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_notify_effect_reaches_the_command_sink_before_quit() {
+/// A runner whose `[notify]` command sink appends its `{message}` to the returned file.
+fn notify_runner(dir: &std::path::Path, group_secs: u64) -> (Runner, std::path::PathBuf) {
+    let (runner, record, _incoming) = notify_runner_with_results(dir, group_secs);
+    (runner, record)
+}
+
+/// The same, with the channel the runner's results (a failed notification) arrive on.
+fn notify_runner_with_results(
+    dir: &std::path::Path,
+    group_secs: u64,
+) -> (
+    Runner,
+    std::path::PathBuf,
+    mpsc::UnboundedReceiver<crate::app::Event>,
+) {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stores = stores_in(dir.path());
-    let record = dir.path().join("told.txt");
-    let script = dir.path().join("tell.sh");
+    let stores = stores_in(dir);
+    let record = dir.join("told.txt");
+    let script = dir.join("tell.sh");
     std::fs::write(
         &script,
         format!(
@@ -146,10 +156,10 @@ async fn a_notify_effect_reaches_the_command_sink_before_quit() {
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let config = crate::config::notify::NotifyConfig {
         command: vec![script.display().to_string(), "{message}".to_string()],
-        group_secs: 60,
+        group_secs,
         ..Default::default()
     };
-    let (results, _incoming) = mpsc::unbounded_channel();
+    let (results, incoming) = mpsc::unbounded_channel();
     let mut runner = Runner::new(
         offline_client(),
         PollConfig::default(),
@@ -159,16 +169,29 @@ async fn a_notify_effect_reaches_the_command_sink_before_quit() {
         results,
     );
     runner.start_notifications(&config);
-    let event = crate::notify::NotifyEvent::status_change(
+    (runner, record, incoming)
+}
+
+fn awaiting_user(sps_id: u64) -> crate::notify::NotifyEvent {
+    crate::notify::NotifyEvent::status_change(
         Utc::now(),
         &GroupContract::new("C-1", "1"),
-        1856,
+        sps_id,
         None,
         Some("Pending"),
         "Awaiting User",
         None,
     )
-    .expect("awaiting you is worth telling");
+    .expect("awaiting you is worth telling")
+}
+
+/// Issue 15 in the dashboard: a change the reducer announces reaches the `[notify]` command
+/// sink, once, even when the dashboard quits before the grouping window has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notify_effect_reaches_the_command_sink_before_quit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut runner, record) = notify_runner(dir.path(), 60);
+    let event = awaiting_user(1856);
     runner.run(Effect::Notify(vec![event.clone()]));
     runner.run(Effect::Notify(vec![event]));
     runner.finish().await.expect("finished");
@@ -212,4 +235,69 @@ async fn a_background_round_reports_each_request_then_its_end() {
         }
     }
     assert_eq!(seen, vec![1, 2], "one request after another, then the end");
+}
+
+/// With no grouping window (or once it has passed) the notification goes out while the
+/// dashboard runs: a window already over is a wait of zero, not of an hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notify_effect_is_sent_while_the_dashboard_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut runner, record) = notify_runner(dir.path(), 0);
+    runner.run(Effect::Notify(vec![awaiting_user(1856)]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !record.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not sent within 10 s of the effect"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    runner.run(Effect::Notify(vec![awaiting_user(1869)]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_to_string(&record)
+        .unwrap_or_default()
+        .lines()
+        .count()
+        < 2
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second was not sent within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    runner.finish().await.expect("finished");
+    let told = std::fs::read_to_string(&record).expect("the command ran");
+    assert_eq!(told.lines().count(), 2, "{told}");
+}
+
+/// A sink that fails comes back as an error line (`NotifyFailed`), and the next notification
+/// still goes out once the sink works again: the task survives its failures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_sink_is_an_error_line_and_the_next_notification_still_goes_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut runner, record, mut incoming) = notify_runner_with_results(dir.path(), 0);
+    let script = dir.path().join("tell.sh");
+    let working = std::fs::read(&script).expect("script");
+    std::fs::remove_file(&script).expect("break the sink");
+    runner.run(Effect::Notify(vec![awaiting_user(1856)]));
+    let failed = tokio::time::timeout(std::time::Duration::from_secs(10), incoming.recv())
+        .await
+        .expect("a result within 10 s");
+    match failed {
+        Some(crate::app::Event::NotifyFailed(line)) => {
+            assert!(line.contains("command"), "{line}")
+        }
+        other => panic!("expected NotifyFailed, got {other:?}"),
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(&script, working).expect("mend the sink");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    runner.run(Effect::Notify(vec![awaiting_user(1869)]));
+    runner.finish().await.expect("finished");
+    let told = std::fs::read_to_string(&record).expect("the command ran");
+    assert_eq!(told.lines().count(), 1, "{told}");
+    assert!(told.contains("1869"), "{told}");
 }

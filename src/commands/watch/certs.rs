@@ -1,0 +1,162 @@
+//! `watch` and certificate expiry: every few hours the certificates behind the watched pairs'
+//! requests are read from CPS (`cert_survey`), and each certificate in the warning or critical
+//! band (or expired) is offered as an event. The announced record makes each band of each
+//! certificate a single notification, across runs and restarts.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::commands::cert_survey::{CertificateRow, survey};
+use crate::config::Config;
+use crate::notify::NotifyEvent;
+use crate::sps::SpsClient;
+use crate::sps::cps::ExpiryBand;
+use crate::sps::model::GroupContract;
+
+/// How often the loop reads the certificates again: an expiry moves in days, and a read costs
+/// two CPS calls per certificate.
+pub(super) const READ_EVERY: Duration = Duration::from_secs(6 * 3600);
+
+/// Where the bands start, in days before the expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Bands {
+    pub warn_days: i64,
+    pub critical_days: i64,
+}
+
+impl Bands {
+    /// The expiry column's bands. `[expiry] warn_days / critical_days` is not in the config
+    /// on this branch yet: these are the CLI's defaults (`expiring --within 30d`, and the
+    /// critical week of `ExpiryBand`); read the config here once it has them.
+    pub(super) fn from_config(_config: &Config) -> Bands {
+        Bands {
+            warn_days: 30,
+            critical_days: 7,
+        }
+    }
+}
+
+/// The events the certificates of `rows` stand for at `now` (pure; the production
+/// certificate, which is the one served).
+pub(super) fn events(
+    rows: &[CertificateRow],
+    bands: Bands,
+    now: DateTime<Utc>,
+) -> Vec<NotifyEvent> {
+    rows.iter()
+        .filter_map(|row| {
+            let expiry = row.production.as_ref()?.expiry;
+            let band = ExpiryBand::classify(expiry, now, bands.warn_days, bands.critical_days);
+            let pair = GroupContract::new(row.contract_id.as_str(), row.group_id.as_str());
+            let name = row
+                .common_name
+                .clone()
+                .or_else(|| row.cname_hostname.clone())
+                .unwrap_or_else(|| format!("enrollment {}", row.enrollment_id));
+            NotifyEvent::certificate_band(now, Some(&pair), row.enrollment_id, &name, expiry, band)
+        })
+        .collect()
+}
+
+/// Reads each pair's certificates; the events, and one line per thing that could not be read.
+pub(super) async fn read(
+    client: &SpsClient,
+    pairs: &[GroupContract],
+    bands: Bands,
+    now: DateTime<Utc>,
+) -> (Vec<NotifyEvent>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for pair in pairs {
+        match survey(client, Some(pair), now).await {
+            Ok(survey) => {
+                found.extend(events(&survey.rows, bands, now));
+                problems.extend(survey.failures);
+                let unknown = survey.rows.iter().filter(|row| row.unknown).count();
+                if let Some(note) = survey
+                    .rows
+                    .iter()
+                    .find_map(|row| row.unknown.then_some(row.note.as_deref()).flatten())
+                {
+                    problems.push(format!(
+                        "{pair}: the expiry of {unknown} certificate(s) is unknown: {note}"
+                    ));
+                }
+            }
+            Err(error) => {
+                problems.push(format!("{pair}: certificates not read: {}", error.message))
+            }
+        }
+    }
+    (found, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::cert_survey::NetworkState;
+    use crate::notify::EventKind;
+
+    fn row(enrollment_id: u64, expiry: DateTime<Utc>) -> CertificateRow {
+        CertificateRow {
+            enrollment_id,
+            contract_id: "C-1".into(),
+            group_id: "10".into(),
+            cname_hostname: Some(format!("e{enrollment_id}.example.com")),
+            sps_ids: vec![1],
+            common_name: None,
+            validation_type: None,
+            sans_requested: Vec::new(),
+            production: Some(NetworkState {
+                expiry,
+                days_left: 0,
+                dns_names: Vec::new(),
+            }),
+            staging: None,
+            pending_changes: 0,
+            note: None,
+            unknown: false,
+            network: false,
+        }
+    }
+
+    /// The clock driven forward day by day over 40 days: each certificate is told once per
+    /// band it enters (warning, critical, expired), never while it is fine.
+    #[test]
+    fn each_band_is_entered_once_as_the_days_pass() {
+        let start: DateTime<Utc> = "2026-11-28T12:00:00Z".parse().expect("time");
+        let rows = vec![
+            row(1, start + chrono::Duration::days(35)),
+            row(2, start + chrono::Duration::days(200)),
+        ];
+        let bands = Bands::from_config(&Config::default());
+        let mut told: Vec<(i64, EventKind, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for day in 0..40 {
+            let now = start + chrono::Duration::days(day);
+            for event in events(&rows, bands, now) {
+                // What the announced record does: one identity, one notification.
+                if seen.insert(event.id().to_string()) {
+                    told.push((day, event.kind, event.message.clone()));
+                }
+            }
+        }
+        let kinds: Vec<(i64, EventKind)> =
+            told.iter().map(|(day, kind, _)| (*day, *kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (5, EventKind::CertificateExpiring),
+                (28, EventKind::CertificateCritical),
+                (35, EventKind::CertificateCritical),
+            ],
+            "{told:?}"
+        );
+        assert!(
+            told[0].2.contains("e1.example.com: 30 days left"),
+            "{told:?}"
+        );
+        assert!(told[2].2.contains("expire"), "{told:?}");
+    }
+}
