@@ -102,6 +102,7 @@ fn errors_overlay_and_failing_status_bar() {
                     after: std::time::Duration::from_secs(20),
                 }),
                 failures: 2,
+                skipped: Vec::new(),
             },
         );
         update(app, Event::Tick(at(100)));

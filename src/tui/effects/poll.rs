@@ -36,3 +36,19 @@ pub(super) async fn discover_pairs(client: SpsClient, results: mpsc::UnboundedSe
         }
     }
 }
+
+/// Passes each note about credentials read again after a 401 on to the dashboard, until the
+/// client or the dashboard is gone.
+pub(super) async fn tell_credential_notes(
+    mut notes: tokio::sync::watch::Receiver<Option<String>>,
+    results: mpsc::UnboundedSender<Event>,
+) {
+    while notes.changed().await.is_ok() {
+        let note = notes.borrow_and_update().clone();
+        if let Some(note) = note
+            && results.send(Event::CredentialsReread(note)).is_err()
+        {
+            return;
+        }
+    }
+}
