@@ -100,6 +100,8 @@ pub struct App {
     pub notices: Notices,
     pub paused: bool,
     pub should_quit: bool,
+    /// Where submissions go, for the wizard's review (unknown in tests that do not say).
+    pub api_target: Option<wizard::ApiTarget>,
 }
 
 impl App {
@@ -146,6 +148,7 @@ impl App {
             notices: Notices::default(),
             paused: false,
             should_quit: false,
+            api_target: None,
         }
     }
 
