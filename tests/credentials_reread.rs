@@ -3,6 +3,10 @@
 //! the file again on the next 401 and goes on with the new keys, against the simulator, which
 //! checks real signatures and accepts only its own credentials.
 
+mod app_support;
+
+use app_support::*;
+use spsdash::app::{Event, Level, update};
 use spsdash::cli::GlobalArgs;
 use spsdash::commands::Context;
 use spsdash::commands::sim::write_edgerc;
@@ -55,4 +59,22 @@ async fn a_401_rereads_a_rotated_edgerc_and_retries_with_the_new_keys() {
     );
     assert!(context.client.list(&pair, None, true).await.is_ok());
     sim.shutdown().await;
+}
+
+#[test]
+fn the_dashboard_flashes_the_reread_and_keeps_it_in_the_errors() {
+    let mut app = app(120, 40);
+    update(
+        &mut app,
+        Event::CredentialsReread("credentials re-read from /home/op/.edgerc".into()),
+    );
+    let flash = app.notices.flash.clone().expect("a flash line");
+    assert_eq!(flash.level, Level::Info);
+    assert_eq!(flash.text, "credentials re-read from /home/op/.edgerc");
+    assert!(
+        app.notices
+            .errors
+            .iter()
+            .any(|entry| entry.source == "credentials" && entry.message.contains("re-read"))
+    );
 }
