@@ -38,7 +38,8 @@ pub struct Context {
 /// The outcome of looking for credentials.
 enum Found {
     Credentials {
-        credentials: Credentials,
+        /// Boxed: the other variant is small.
+        credentials: Box<Credentials>,
         label: String,
         warnings: Vec<String>,
         /// Where to read them again after a 401 (rotated keys), when they came from a file.
@@ -63,7 +64,7 @@ impl Context {
                 label,
                 warnings,
                 reread,
-            } => (credentials, label, None, warnings, reread),
+            } => (*credentials, label, None, warnings, reread),
             Found::Nothing { reason } => {
                 let sim = crate::sim::start(SimOptions {
                     seed: config.demo.seed,
@@ -198,7 +199,7 @@ fn found(
         label = format!("{label} (account {key})");
     }
     Found::Credentials {
-        credentials,
+        credentials: Box::new(credentials),
         label,
         warnings,
         reread,

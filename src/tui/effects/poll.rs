@@ -62,7 +62,9 @@ mod tests {
         let (notes, receiver) = tokio::sync::watch::channel(None);
         let (results, mut events) = mpsc::unbounded_channel();
         let task = tokio::spawn(tell_credential_notes(receiver, results));
-        notes.send_replace(Some("credentials re-read from /home/op/.edgerc".to_string()));
+        notes.send_replace(Some(
+            "credentials re-read from /home/op/.edgerc".to_string(),
+        ));
         let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
             .await
             .expect("an event within 10 s")
