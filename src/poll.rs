@@ -19,17 +19,18 @@ use tokio::task::JoinHandle;
 
 use crate::app::Event;
 use crate::config::PollConfig;
-use crate::sps::model::{GroupContract, SpsRequest};
+use crate::sps::model::{GroupContract, RequestList, SpsRequest};
 use crate::sps::{ApiError, SpsClient};
 
 pub use schedule::{Cadence, Finished, PollState};
 
 /// Where the poller gets its data: the SPS client, or a fake in tests.
 pub trait Source: Clone + Send + Sync + 'static {
+    /// The list, with a line for each item that did not read and was left out.
     fn list(
         &self,
         pair: &GroupContract,
-    ) -> impl Future<Output = Result<Vec<SpsRequest>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<RequestList, ApiError>> + Send;
     fn get(
         &self,
         pair: &GroupContract,
@@ -39,8 +40,8 @@ pub trait Source: Clone + Send + Sync + 'static {
 
 impl Source for SpsClient {
     /// With `information=true`: names, kinds and issuers only come with the parameters.
-    async fn list(&self, pair: &GroupContract) -> Result<Vec<SpsRequest>, ApiError> {
-        SpsClient::list(self, pair, None, true).await
+    async fn list(&self, pair: &GroupContract) -> Result<RequestList, ApiError> {
+        SpsClient::list_reporting(self, pair, None, true).await
     }
 
     async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
@@ -199,7 +200,10 @@ async fn sleep_until(wake: Option<tokio::time::Instant>) {
 async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event, Finished) {
     match job {
         Job::List(pair) => {
-            let outcome = source.list(pair).await;
+            let (outcome, skipped) = match source.list(pair).await {
+                Ok(list) => (Ok(list.request_list), list.skipped),
+                Err(error) => (Err(error), Vec::new()),
+            };
             let finished = match &outcome {
                 Ok(requests) => Finished::Ok {
                     all_terminal: requests.iter().all(SpsRequest::is_terminal),
@@ -215,6 +219,7 @@ async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event
                 at: Utc::now(),
                 outcome,
                 failures,
+                skipped,
             };
             (event, finished)
         }
@@ -252,7 +257,7 @@ mod tests {
     }
 
     impl Source for GatedSource {
-        async fn list(&self, _pair: &GroupContract) -> Result<Vec<SpsRequest>, ApiError> {
+        async fn list(&self, _pair: &GroupContract) -> Result<RequestList, ApiError> {
             use std::sync::atomic::Ordering::SeqCst;
             self.calls.fetch_add(1, SeqCst);
             let now = self.running.fetch_add(1, SeqCst) + 1;

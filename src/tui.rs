@@ -69,6 +69,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     let mut app = App::new(config, label, Utc::now(), size)
         .with_no_color(!ui::theme::Theme::chosen(force_color).color)
         .with_start_warnings(warnings);
+    app.api_target = Some(api_target(&client));
 
     install_panic_cleanup(mouse);
     let mut terminal = ratatui::try_init().map_err(|error| {
@@ -229,5 +230,13 @@ impl StopSignals {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
+    }
+}
+
+/// Where the client sends submissions, for the wizard's review.
+fn api_target(client: &crate::sps::SpsClient) -> crate::app::wizard::ApiTarget {
+    crate::app::wizard::ApiTarget {
+        origin: client.base_url(),
+        account_switch_key: client.credentials().account_key,
     }
 }

@@ -231,6 +231,7 @@ fn freshness_ages_into_late_and_outdated_and_failures_keep_the_data() {
                 after: std::time::Duration::from_secs(20),
             }),
             failures: 3,
+            skipped: Vec::new(),
         },
     );
     assert!(effects.is_empty(), "no cache write for a failure");

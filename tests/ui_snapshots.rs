@@ -55,6 +55,17 @@ fn requests_of_one_pair_filtered_and_sorted() {
         press(app, [key(KeyCode::Right), char('7'), char('/')]);
         type_text(app, "example.com");
     });
+    // The sort arrow is on screen at every size (it was cut at 80 columns).
+    for (width, height) in SIZES {
+        let mut app = loaded_app(width, height);
+        press(&mut app, [key(KeyCode::Right), char('7'), char('/')]);
+        type_text(&mut app, "example.com");
+        let text = screen_text(&app);
+        assert!(
+            text.contains("last change▼") || text.contains("last change▲"),
+            "{width}x{height}\n{text}"
+        );
+    }
 }
 
 #[test]
@@ -62,6 +73,50 @@ fn detail_screen_domains() {
     snapshot("detail", |app| {
         press(app, [key(KeyCode::Enter), char('j')]);
     });
+}
+
+/// The header once the detail call answered: "detail read …", not "reading details…", and
+/// at 80 columns the ids whole.
+#[test]
+fn detail_screen_loaded() {
+    snapshot("detail_loaded", |app| {
+        press(app, [key(KeyCode::Enter)]);
+        let id = app.detail().unwrap().sps_id;
+        let request = web_list().into_iter().find(|r| r.sps_id == id).unwrap();
+        update(
+            app,
+            Event::DetailLoaded {
+                pair: web(),
+                sps_id: id,
+                at: at(4),
+                outcome: Ok(request),
+            },
+        );
+    });
+    for (width, height) in SIZES {
+        let mut app = loaded_app(width, height);
+        update(&mut app, Event::Tick(at(4)));
+        press(&mut app, [key(KeyCode::Enter)]);
+        let id = app.detail().unwrap().sps_id;
+        let request = web_list().into_iter().find(|r| r.sps_id == id).unwrap();
+        let enrollment = request.enrollment_id.unwrap();
+        update(
+            &mut app,
+            Event::DetailLoaded {
+                pair: web(),
+                sps_id: id,
+                at: at(4),
+                outcome: Ok(request),
+            },
+        );
+        let text = screen_text(&app);
+        assert!(!text.contains("reading details"), "{text}");
+        assert!(text.contains("detail read"), "{text}");
+        assert!(
+            text.contains(&format!("enrollmentId {enrollment}")),
+            "{width}x{height}: the enrollment id whole\n{text}"
+        );
+    }
 }
 
 #[test]
@@ -102,6 +157,7 @@ fn errors_overlay_and_failing_status_bar() {
                     after: std::time::Duration::from_secs(20),
                 }),
                 failures: 2,
+                skipped: Vec::new(),
             },
         );
         update(app, Event::Tick(at(100)));

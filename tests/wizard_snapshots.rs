@@ -8,7 +8,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use spsdash::app::wizard::{Step, Wizard, WizardOutcome};
+use spsdash::app::wizard::{ApiTarget, Step, Wizard, WizardOutcome};
 use spsdash::config::ProfileConfig;
 use spsdash::sps::error::InvalidItem;
 use spsdash::sps::request::{Contact, Organization, Subject};
@@ -87,9 +87,17 @@ fn snap(name: &str, wizard: &Wizard) {
     insta::assert_snapshot!(format!("{name}_120x40"), screen(wizard, 120, 40));
 }
 
+/// Where the dashboard's client sends: the review shows the whole URL.
+fn api() -> Option<ApiTarget> {
+    Some(ApiTarget {
+        origin: "https://akab-example.luna.akamaiapis.net".into(),
+        account_switch_key: None,
+    })
+}
+
 /// The new-certificate flow for a SAN DV certificate, stopping at `until`.
 fn san_dv(until: Step) -> Wizard {
-    let mut wizard = Wizard::new(pair(), &profile(), false);
+    let mut wizard = Wizard::new(pair(), &profile(), false).with_api_target(api());
     let steps = [
         Step::Flow,
         Step::Kind,
@@ -237,6 +245,41 @@ fn step_review() {
     snap("review_scrolled", &wizard);
 }
 
+/// The review's "exactly what will be sent" is judged by the client itself: the URL it
+/// signs and sends for this submission (as `--dry-run` prints it), account key included.
+#[test]
+fn the_review_shows_the_whole_url_dry_run_prints() {
+    let target = ApiTarget {
+        origin: "https://akab-example.luna.akamaiapis.net".into(),
+        account_switch_key: Some("1-ABC:1-2DEF".into()),
+    };
+    let mut wizard = san_dv(Step::Review).with_api_target(Some(target.clone()));
+    let review = wizard.review().unwrap();
+    let WizardOutcome::Submit(submission) = press(&mut wizard, KeyCode::Enter) else {
+        panic!("the review submits");
+    };
+    let credentials = spsdash::edgegrid::Credentials {
+        host: "akab-example.luna.akamaiapis.net".into(),
+        client_token: spsdash::edgegrid::Secret::new("akab-c"),
+        client_secret: spsdash::edgegrid::Secret::new("c2VjcmV0"),
+        access_token: spsdash::edgegrid::Secret::new("akab-a"),
+        max_body: 131_072,
+        headers_to_sign: Vec::new(),
+        account_key: target.account_switch_key.clone(),
+    };
+    let client =
+        spsdash::sps::SpsClient::new(credentials, spsdash::sps::ClientOptions::default()).unwrap();
+    let prepared = client
+        .prepare_submit(&submission.pair, submission.endpoint, &submission.form)
+        .unwrap();
+    assert_eq!(
+        review.request_line,
+        format!("{} {}", prepared.method, prepared.url)
+    );
+    assert!(review.absolute);
+    assert_eq!(review.body.as_bytes(), prepared.body.as_slice());
+}
+
 #[test]
 fn review_in_flight() {
     let mut wizard = san_dv(Step::Review);
@@ -265,7 +308,7 @@ fn review_after_a_server_400() {
 #[test]
 fn review_read_only() {
     let draft = san_dv(Step::Review).draft();
-    let mut wizard = Wizard::from_draft(&draft, true);
+    let mut wizard = Wizard::from_draft(&draft, true).with_api_target(api());
     press(&mut wizard, KeyCode::Enter);
     snap("review_read_only", &wizard);
 }
@@ -273,7 +316,8 @@ fn review_read_only() {
 #[test]
 fn add_domains_steps() {
     let on_cert = vec!["shop.example.com".to_string()];
-    let mut wizard = Wizard::add_domains(pair(), "shop.example.com", 44434, on_cert, false);
+    let mut wizard = Wizard::add_domains(pair(), "shop.example.com", 44434, on_cert, false)
+        .with_api_target(api());
     snap("add_validation", &wizard);
     press(&mut wizard, KeyCode::Esc);
     snap("add_target", &wizard);
@@ -289,7 +333,8 @@ fn add_domains_steps() {
 
 #[test]
 fn edge_host_steps() {
-    let mut wizard = Wizard::edge_host(pair(), "api.example.com", 10002, false);
+    let mut wizard =
+        Wizard::edge_host(pair(), "api.example.com", 10002, false).with_api_target(api());
     snap("edge_target", &wizard);
     next_step(&mut wizard);
     next_step(&mut wizard);

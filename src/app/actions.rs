@@ -308,7 +308,8 @@ impl App {
     fn open_wizard_new(&mut self) {
         match self.submission_pair() {
             Some(pair) => {
-                let mut wizard = Wizard::new(pair, &self.config.profile, self.config.read_only);
+                let mut wizard = Wizard::new(pair, &self.config.profile, self.config.read_only)
+                    .with_api_target(self.api_target.clone());
                 wizard.set_pairs(self.pairs());
                 if let Some(draft) = &self.submissions.stored_draft {
                     wizard.offer_draft(draft.clone());
@@ -351,7 +352,8 @@ impl App {
             names = request.dv_status.iter().map(|d| d.domain.clone()).collect();
         }
         let cname = request.cname_hostname().unwrap_or("").to_string();
-        let wizard = Wizard::add_domains(pair, &cname, job_id, names, self.config.read_only);
+        let wizard = Wizard::add_domains(pair, &cname, job_id, names, self.config.read_only)
+            .with_api_target(self.api_target.clone());
         // The certificate's own validation, when its parameters say it.
         self.wizard = Some(
             match request
@@ -382,11 +384,9 @@ impl App {
             return;
         };
         let cname = request.cname_hostname().unwrap_or("").to_string();
-        self.wizard = Some(Wizard::edge_host(
-            pair,
-            &cname,
-            enrollment_id,
-            self.config.read_only,
-        ));
+        self.wizard = Some(
+            Wizard::edge_host(pair, &cname, enrollment_id, self.config.read_only)
+                .with_api_target(self.api_target.clone()),
+        );
     }
 }

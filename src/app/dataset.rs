@@ -19,6 +19,8 @@ pub struct Dataset {
     index: HashMap<u64, usize>,
     pub freshness: Freshness,
     pub counts: StateCounts,
+    /// What the last list left out (items that did not read), as last told to the operator.
+    pub skipped: Vec<String>,
 }
 
 /// How many requests of a pair are in each state (sidebar).
@@ -105,6 +107,7 @@ impl Dataset {
             index: HashMap::new(),
             freshness: Freshness::default(),
             counts: StateCounts::default(),
+            skipped: Vec::new(),
         }
     }
 

@@ -46,6 +46,8 @@ pub enum Event {
         outcome: Result<Vec<SpsRequest>, ApiError>,
         /// Consecutive failures of this dataset, this one included (0 on success).
         failures: u32,
+        /// Items of a successful list that did not read and were left out: why, one line each.
+        skipped: Vec<String>,
     },
     DetailLoaded {
         pair: GroupContract,
@@ -67,6 +69,9 @@ pub enum Event {
     NotifyFailed(String),
     /// Local state had a problem (corrupt cache set aside, unwritable dir…).
     StoreWarning(String),
+    /// The client read its credentials file again after a 401 (rotated keys), or found keys
+    /// it cannot switch to without a restart: what to tell the operator.
+    CredentialsReread(String),
     Submitted {
         pair: GroupContract,
         outcome: Result<Accepted, ApiError>,

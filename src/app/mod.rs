@@ -98,6 +98,8 @@ pub struct App {
     alerts: alerts::Alerts,
     pub paused: bool,
     pub should_quit: bool,
+    /// Where submissions go, for the wizard's review (unknown in tests that do not say).
+    pub api_target: Option<wizard::ApiTarget>,
 }
 
 impl App {
@@ -145,6 +147,7 @@ impl App {
             alerts: alerts::Alerts::default(),
             paused: false,
             should_quit: false,
+            api_target: None,
         }
     }
 

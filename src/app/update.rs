@@ -53,7 +53,16 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             at,
             outcome,
             failures,
-        } => app.on_list(pair, at, outcome, failures),
+            skipped,
+        } => {
+            // A failed call says nothing about items: what was left out before still is.
+            let read = outcome.is_ok();
+            let effects = app.on_list(pair.clone(), at, outcome, failures);
+            if read {
+                app.on_skipped(&pair, at, skipped);
+            }
+            effects
+        }
         Event::DetailLoaded {
             pair,
             sps_id,
@@ -102,6 +111,12 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         Event::NotifyFailed(message) => {
             app.record_error("notify".to_string(), message.clone());
             app.flash(message, Level::Warning);
+            Vec::new()
+        }
+        Event::CredentialsReread(message) => {
+            // Kept in the error history too: the flash fades, a swap of keys is worth finding.
+            app.record_error("credentials".to_string(), message.clone());
+            app.flash(message, Level::Info);
             Vec::new()
         }
         Event::StoreWarning(message) => {
@@ -244,6 +259,34 @@ impl App {
                     .collect()
             }
         }
+    }
+
+    /// Items a list left out are told once (an error line and a flash naming how many and
+    /// why), not at every poll; a list that reads whole again clears them.
+    fn on_skipped(&mut self, pair: &GroupContract, at: DateTime<Utc>, skipped: Vec<String>) {
+        let Some(index) = self.dataset_index(pair) else {
+            return;
+        };
+        let dataset = &mut self.datasets[index];
+        if dataset.skipped == skipped {
+            return;
+        }
+        let label = dataset.label();
+        dataset.skipped = skipped;
+        let skipped = &self.datasets[index].skipped;
+        if skipped.is_empty() {
+            return;
+        }
+        let count = skipped.len();
+        let message = format!(
+            "{count} item(s) of the list could not be read and are left out; the others are shown: {}",
+            skipped.join("; ")
+        );
+        self.record_error_at(at, label.clone(), message);
+        self.flash(
+            format!("{label}: {count} item(s) of the list left out (unreadable): E shows why"),
+            Level::Warning,
+        );
     }
 
     fn on_detail(

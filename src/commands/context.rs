@@ -38,9 +38,12 @@ pub struct Context {
 /// The outcome of looking for credentials.
 enum Found {
     Credentials {
-        credentials: Credentials,
+        /// Boxed: the other variant is small.
+        credentials: Box<Credentials>,
         label: String,
         warnings: Vec<String>,
+        /// Where to read them again after a 401 (rotated keys), when they came from a file.
+        reread: Option<(String, crate::sps::client::Reread)>,
     },
     /// Nothing configured: run the demo. `reason` says why, for the note on stderr.
     Nothing { reason: Option<String> },
@@ -55,12 +58,13 @@ impl Context {
         }
         tracing::info!(config = ?config_path, "configuration loaded");
         let options = client_options(&config);
-        let (credentials, label, demo, warnings) = match find_credentials(global)? {
+        let (credentials, label, demo, warnings, reread) = match find_credentials(global)? {
             Found::Credentials {
                 credentials,
                 label,
                 warnings,
-            } => (credentials, label, None, warnings),
+                reread,
+            } => (*credentials, label, None, warnings, reread),
             Found::Nothing { reason } => {
                 let sim = crate::sim::start(SimOptions {
                     seed: config.demo.seed,
@@ -86,12 +90,16 @@ impl Context {
                     DEMO_LABEL.to_string(),
                     Some(sim),
                     warnings,
+                    None,
                 )
             }
         };
-        let client = SpsClient::new(credentials, options)
+        let mut client = SpsClient::new(credentials, options)
             .map_err(|error| CommandError::usage(error.to_string()))?
             .with_max_body_bytes(config.api.max_answer_mb.saturating_mul(1024 * 1024));
+        if let Some((source, reread)) = reread {
+            client = client.with_credentials_reread(source, reread);
+        }
         for warning in &warnings {
             tracing::warn!("{warning}");
             super::output::eprint(&format!("spsdash: {warning}\n"));
@@ -134,7 +142,7 @@ fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
 
     if let Some(credentials) = env::from_env(section).map_err(usage)? {
         let label = format!("{}* @ {}", env::prefix(section), credentials.host);
-        return Ok(found(global, credentials, label, Vec::new()));
+        return Ok(found(global, credentials, label, Vec::new(), None));
     }
 
     let (path, explicit) = match &global.edgerc {
@@ -149,7 +157,14 @@ fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
     match edgerc::load(&path, section) {
         Ok(loaded) => {
             let label = format!("section {section} @ {}", loaded.credentials.host);
-            Ok(found(global, loaded.credentials, label, loaded.warnings))
+            let reread = file_reread(global, &path, section);
+            Ok(found(
+                global,
+                loaded.credentials,
+                label,
+                loaded.warnings,
+                Some(reread),
+            ))
         }
         Err(CredentialsError::FileMissing { .. }) if !explicit => nothing_or_error(
             global,
@@ -171,25 +186,55 @@ fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
 /// Applies `--base-url` and `--account-key` on top of whatever was found.
 fn found(
     global: &GlobalArgs,
-    mut credentials: Credentials,
+    credentials: Credentials,
     mut label: String,
     warnings: Vec<String>,
+    reread: Option<(String, crate::sps::client::Reread)>,
 ) -> Found {
-    if let Some(base_url) = &global.base_url {
-        credentials.host = base_url.trim().trim_end_matches('/').to_string();
+    let credentials = overridden(global, credentials);
+    if global.base_url.is_some() {
         label = format!("{label} via {}", credentials.host);
-    }
-    if let Some(key) = global.account_key.as_deref().map(str::trim) {
-        credentials.account_key = Some(key.to_string()).filter(|key| !key.is_empty());
     }
     if let Some(key) = &credentials.account_key {
         label = format!("{label} (account {key})");
     }
     Found::Credentials {
-        credentials,
+        credentials: Box::new(credentials),
         label,
         warnings,
+        reread,
     }
+}
+
+fn overridden(global: &GlobalArgs, mut credentials: Credentials) -> Credentials {
+    if let Some(base_url) = &global.base_url {
+        credentials.host = base_url.trim().trim_end_matches('/').to_string();
+    }
+    if let Some(key) = global.account_key.as_deref().map(str::trim) {
+        credentials.account_key = Some(key.to_string()).filter(|key| !key.is_empty());
+    }
+    credentials
+}
+
+/// Reads the same section of the same file again, with the same overrides: what the client
+/// compares after a 401 to notice rotated keys.
+fn file_reread(
+    global: &GlobalArgs,
+    path: &std::path::Path,
+    section: &str,
+) -> (String, crate::sps::client::Reread) {
+    let global = global.clone();
+    let file = path.to_path_buf();
+    let section = section.to_string();
+    let reread: crate::sps::client::Reread = std::sync::Arc::new(move || {
+        edgerc::load(&file, &section)
+            .map(|loaded| overridden(&global, loaded.credentials))
+            .map_err(|error| error.to_string())
+    });
+    (
+        crate::text::inert(&path.display().to_string()).into_owned(),
+        reread,
+    )
 }
 
 /// No credentials: the demo, unless the operator asked for something only real credentials

@@ -6,10 +6,12 @@
 
 mod cps;
 mod endpoint;
+mod reread;
 mod response;
 mod retry;
 mod transport;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -23,6 +25,7 @@ use crate::edgegrid::{Credentials, RequestToSign, signer};
 use transport::Planned;
 
 pub use endpoint::{Endpoint, encode_query_value, relative_url};
+pub use reread::Reread;
 pub use response::error_from_response;
 pub use retry::MAX_RETRY_AFTER;
 
@@ -124,7 +127,8 @@ pub fn too_large_message(limit: u64) -> String {
 
 #[derive(Clone)]
 pub struct SpsClient {
-    credentials: Credentials,
+    /// What calls are signed with; replaced when the credentials file is rotated.
+    signing: Arc<reread::Signing>,
     options: ClientOptions,
     endpoint: Endpoint,
     http: reqwest::Client,
@@ -135,7 +139,7 @@ pub struct SpsClient {
 impl std::fmt::Debug for SpsClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SpsClient")
-            .field("host", &self.credentials.host)
+            .field("host", &self.signing.current().0.host)
             .finish_non_exhaustive()
     }
 }
@@ -159,7 +163,7 @@ impl SpsClient {
             detail: format!("could not set up HTTP: {error}"),
         })?;
         Ok(SpsClient {
-            credentials,
+            signing: Arc::new(reread::Signing::fixed(credentials)),
             options,
             endpoint,
             http,
@@ -177,8 +181,24 @@ impl SpsClient {
         self.max_body_bytes
     }
 
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
+    /// The credentials calls are signed with now.
+    pub fn credentials(&self) -> Credentials {
+        self.signing.current().0
+    }
+
+    /// The same client, reading its credentials again (with `reread`) after a 401: when the
+    /// keys changed, calls are signed with the new ones and the refused call is tried once
+    /// more. `source` names the file for the operator (`~/.edgerc`).
+    pub fn with_credentials_reread(mut self, source: String, reread: Reread) -> Self {
+        let credentials = self.signing.current().0;
+        self.signing = Arc::new(reread::Signing::fixed(credentials).with_reread(source, reread));
+        self
+    }
+
+    /// A message each time the credentials were read again after a 401 (`None` when this
+    /// client has no file to reread).
+    pub fn credential_notes(&self) -> Option<tokio::sync::watch::Receiver<Option<String>>> {
+        self.signing.notes()
     }
 
     pub fn options(&self) -> &ClientOptions {
@@ -337,7 +357,7 @@ impl SpsClient {
         let url = self.endpoint.url(
             path_and_query,
             query,
-            self.credentials.account_key.as_deref(),
+            self.signing.current().0.account_key.as_deref(),
         )?;
         if !headers
             .iter()
@@ -359,6 +379,7 @@ impl SpsClient {
         timestamp: Option<&str>,
         nonce: Option<&str>,
     ) -> PreparedRequest {
+        let credentials = self.signing.current().0;
         let timestamp = timestamp.map_or_else(signer::timestamp_now, str::to_string);
         let nonce = nonce.map_or_else(signer::new_nonce, str::to_string);
         let host = self.endpoint.signing_host();
@@ -375,7 +396,7 @@ impl SpsClient {
             headers: &header_refs,
             body: &planned.body,
         };
-        let signature = signer::sign(&self.credentials, &request, &timestamp, &nonce);
+        let signature = signer::sign(&credentials, &request, &timestamp, &nonce);
         PreparedRequest {
             method: planned.method.to_string(),
             url: planned.url.to_string(),

@@ -72,10 +72,15 @@ fn render_summary(
         };
         status.push(Span::styled(hint, theme.state(state)));
     }
-    let ids = format!(
-        "jobId {}   enrollmentId {}   kind {}   validation {}   CN {}",
+    // The ids come first: on a narrow screen the line is cut at its end, and an id cut to one
+    // letter is worse than a kind or a CN the table shows anyway.
+    let key_ids = format!(
+        "jobId {}   enrollmentId {}",
         opt(request.job_id),
         opt(request.enrollment_id),
+    );
+    let more_ids = format!(
+        "kind {}   validation {}   CN {}",
         shown(request.create_type().unwrap_or("-")),
         request.validation().map_or("-", |v| v.short()),
         shown(request.common_name().unwrap_or("-")),
@@ -110,13 +115,16 @@ fn render_summary(
         first.push(Span::raw(format!("   {progress}")));
         vec![
             Line::from(first),
-            Line::from(format!("{change}{polled}   {ids}")),
+            Line::from(format!(
+                "{key_ids}   {}{polled}   {more_ids}",
+                compact_change(app, request)
+            )),
         ]
     } else {
         vec![
             Line::from(status),
             Line::from(format!("progress {progress}")),
-            Line::from(ids),
+            Line::from(format!("{key_ids}   {more_ids}")),
             Line::from(format!("{change}{polled}")),
         ]
     };
@@ -124,6 +132,14 @@ fn render_summary(
         .borders(Borders::ALL)
         .title(format!(" #{} {name} ", request.sps_id));
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// "changed 5m ago": the age alone, the ISO time only when there is room (the wide layout).
+fn compact_change(app: &App, request: &SpsRequest) -> String {
+    match request.last_status_change_at() {
+        Some(time) => format!("changed {}", age(app.api_now(), time)),
+        None => "changed -".to_string(),
+    }
 }
 
 fn opt(value: Option<u64>) -> String {

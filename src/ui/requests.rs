@@ -183,6 +183,17 @@ fn wanted_width(column: Column) -> u16 {
     }
 }
 
+/// Width a column gets: the sorted one also fits its title and the sort arrow, which a
+/// column exactly as wide as its title ("last change", "val") would otherwise cut.
+fn column_width(column: Column, sorted: Column) -> u16 {
+    let wanted = wanted_width(column);
+    if column == sorted {
+        wanted.max(column.title().chars().count() as u16 + 1)
+    } else {
+        wanted
+    }
+}
+
 /// Extra width of the last-change column when the ISO time follows the relative one
 /// ("5m ago  2026-11-28T11:55Z" is 25 wide instead of 11). The table shows minutes; the
 /// detail view shows seconds.
@@ -193,13 +204,14 @@ struct Plan {
     with_iso: bool,
 }
 
-/// Which columns fit in `width`, by priority; the ISO time goes last.
-fn plan(width: u16) -> Plan {
+/// Which columns fit in `width` (the `sorted` one with its arrow), by priority; the ISO time
+/// goes last.
+fn plan(width: u16, sorted: Column) -> Plan {
     // Glyph column + separators.
     let mut used = 2u16;
     let mut chosen = Vec::new();
     for column in PRIORITY {
-        let need = wanted_width(column) + 1;
+        let need = column_width(column, sorted) + 1;
         if used + need <= width {
             used += need;
             chosen.push(column);
@@ -217,7 +229,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let title = table_title(app);
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
-    let plan = plan(inner.width);
+    let plan = plan(inner.width, app.requests.sort.column);
     let height = inner.height.saturating_sub(1) as usize;
     let offset = scroll_offset(
         app.requests.offset,
@@ -272,7 +284,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Column::LastChange if plan.with_iso => {
                 Constraint::Length(wanted_width(*column) + ISO_WIDTH)
             }
-            other => Constraint::Length(wanted_width(*other)),
+            other => Constraint::Length(column_width(*other, app.requests.sort.column)),
         });
     }
     let table = Table::new(rows, widths)
@@ -388,17 +400,26 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_columns_by_priority() {
-        let narrow = plan(40);
+        let narrow = plan(40, Column::LastChange);
         assert_eq!(
             narrow.columns,
             vec![Column::SpsId, Column::Name, Column::Status]
         );
-        let wide = plan(120);
+        let wide = plan(120, Column::LastChange);
         assert_eq!(wide.columns.len(), 8);
         assert!(wide.with_iso);
-        let medium = plan(60);
+        let medium = plan(60, Column::LastChange);
         assert!(medium.columns.contains(&Column::LastChange));
         assert!(!medium.columns.contains(&Column::Enrollment));
         assert!(!medium.with_iso);
+    }
+
+    #[test]
+    fn the_sorted_column_keeps_room_for_its_arrow() {
+        // "last change" and "val" are as wide as their titles: sorted, they grow by one.
+        assert_eq!(column_width(Column::LastChange, Column::LastChange), 12);
+        assert_eq!(column_width(Column::LastChange, Column::SpsId), 11);
+        assert_eq!(column_width(Column::Validation, Column::Validation), 4);
+        assert_eq!(column_width(Column::Name, Column::Name), 12);
     }
 }

@@ -318,7 +318,11 @@ fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Exactly what will be sent (as --dry-run prints it):",
+        if review.absolute {
+            "Exactly what will be sent (as --dry-run prints it):"
+        } else {
+            "What will be sent (path relative to the API host):"
+        },
         Style::default().add_modifier(Modifier::BOLD),
     ));
     lines.push(Line::raw(review.request_line));

@@ -197,6 +197,7 @@ pub fn loaded(pair: GroupContract, requests: Vec<SpsRequest>, seconds: i64) -> E
         at: at(seconds),
         outcome: Ok(requests),
         failures: 0,
+        skipped: Vec::new(),
     }
 }
 

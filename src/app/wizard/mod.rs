@@ -25,7 +25,7 @@ use crossterm::event::KeyEvent;
 pub use choices::ChoiceOption;
 pub use draft::WizardDraft;
 pub use steps::{FieldKind, FieldSpec, Flow, Step};
-pub use view::{FieldView, ListItemView, ReviewView};
+pub use view::{ApiTarget, FieldView, ListItemView, ReviewView};
 
 use super::Level;
 use crate::config::ProfileConfig;
@@ -81,9 +81,17 @@ pub struct Wizard {
     sending: Sending,
     /// Unsaved changes and the draft offered back.
     tracking: DraftTracking,
+    /// Where a submission goes, for the review's whole URL.
+    api: Option<view::ApiTarget>,
 }
 
 impl Wizard {
+    /// The same wizard, knowing where its submission goes (the review shows the whole URL).
+    pub fn with_api_target(mut self, api: Option<view::ApiTarget>) -> Wizard {
+        self.api = api;
+        self
+    }
+
     fn blank(pair: GroupContract, values: Values, read_only: bool) -> Wizard {
         let mut wizard = Wizard {
             pair,
@@ -95,6 +103,7 @@ impl Wizard {
             checks: Checks::default(),
             sending: Sending::default(),
             tracking: DraftTracking::default(),
+            api: None,
         };
         if read_only {
             wizard.notice = Some(Notice {

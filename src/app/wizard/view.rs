@@ -4,6 +4,7 @@ use tui_input::Input;
 
 use super::Wizard;
 use super::steps::{FieldKind, FieldSpec, Flow, Step, label_of};
+use crate::sps::client::Endpoint;
 use crate::sps::hostname::{Wildcard, parse_hostname};
 
 /// One text field as the screen shows it.
@@ -29,12 +30,23 @@ pub struct ListItemView {
     pub is_common_name: bool,
 }
 
+/// Where the dashboard's calls go, so the review can show the whole URL a submission is sent
+/// to, built as the client builds it (what `--dry-run` prints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTarget {
+    /// `https://akab-….luna.akamaiapis.net` or `http://127.0.0.1:PORT`.
+    pub origin: String,
+    pub account_switch_key: Option<String>,
+}
+
 /// The review: every value, and the request exactly as it will be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewView {
     pub values: Vec<(String, String)>,
-    /// `POST /config-…/sps-requests?contractId=…&groupId=…`
+    /// `POST https://host/config-…/sps-requests?contractId=…&groupId=…`, the whole URL when
+    /// the API is known (`absolute`), else the path and query alone.
     pub request_line: String,
+    pub absolute: bool,
     /// The form body on one line, as on the wire and as `--dry-run` prints it.
     pub body: String,
 }
@@ -236,14 +248,28 @@ impl Wizard {
                 ));
             }
         }
+        let path = checked.endpoint.path();
+        let query = [
+            ("contractId", self.pair.contract_id.clone()),
+            ("groupId", self.pair.group_id.clone()),
+        ];
+        // The client's own URL builder, so the line is the URL sent, encoding included.
+        let whole = self.api.as_ref().and_then(|api| {
+            Endpoint::parse(&api.origin)
+                .and_then(|endpoint| endpoint.url(path, &query, api.account_switch_key.as_deref()))
+                .ok()
+        });
+        let request_line = match &whole {
+            Some(url) => format!("POST {url}"),
+            None => format!(
+                "POST {path}?contractId={}&groupId={}",
+                query[0].1, query[1].1
+            ),
+        };
         Some(ReviewView {
             values: rows,
-            request_line: format!(
-                "POST {}?contractId={}&groupId={}",
-                checked.endpoint.path(),
-                self.pair.contract_id,
-                self.pair.group_id
-            ),
+            request_line,
+            absolute: whole.is_some(),
             body: checked.form.encode(),
         })
     }

@@ -25,9 +25,23 @@ struct Answer {
 }
 
 impl SpsClient {
+    /// Sends a planned call; after a 401, once more if the credentials file holds new keys
+    /// (a 401 means the gateway refused the signature, so the call never reached SPS and
+    /// even a POST may be sent again).
+    pub(super) async fn execute(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
+        let generation = self.signing.current().1;
+        let response = self.execute_retrying(planned).await?;
+        if response.status == 401
+            && self.signing.after_401(generation) == super::reread::After401::Retry
+        {
+            return self.execute_retrying(planned).await;
+        }
+        Ok(response)
+    }
+
     /// Sends a planned call. A GET is tried again on connection failures, 429 and 5xx, after
     /// an exponential backoff with jitter or the server's `Retry-After`; other methods once.
-    pub(super) async fn execute(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
+    async fn execute_retrying(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
         let retries = if planned.method == Method::GET {
             self.options.retries
         } else {

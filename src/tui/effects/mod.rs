@@ -53,6 +53,9 @@ impl Runner {
         results: mpsc::UnboundedSender<Event>,
     ) -> Runner {
         let stores = stores.for_account(&account);
+        if let Some(notes) = client.credential_notes() {
+            tokio::spawn(poll::tell_credential_notes(notes, results.clone()));
+        }
         let poller = Poller::new(client.clone(), poll, results.clone());
         let files = FileWorker::start(stores.clone(), results.clone());
         Runner {
