@@ -73,6 +73,7 @@ fn failed(seconds: i64) -> spsdash::app::Event {
             detail: "connection refused".into(),
         }),
         failures: 1,
+        skipped: Vec::new(),
     }
 }
 

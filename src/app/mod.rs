@@ -4,8 +4,8 @@
 //! so every test drives it explicitly.
 
 pub mod actions;
-mod checks;
 mod alerts;
+mod checks;
 pub mod dataset;
 mod detail_view;
 mod domain_checks;
