@@ -8,6 +8,7 @@ pub mod context;
 pub mod dns_records;
 pub mod dv;
 pub mod dv_report;
+pub mod json_stream;
 pub mod output;
 pub mod paths;
 pub mod query;

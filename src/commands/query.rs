@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::cli::PairArgs;
 use crate::sps::model::{GroupContract, SpsRequest, parse_time};
 
+use super::json_stream::JsonArrayOut;
 use super::output::{Table, one_line, print, print_json};
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -42,16 +43,15 @@ pub async fn groups(context: &Context) -> CommandResult {
 pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> CommandResult {
     let pair = group_contract(pair)?;
     let after = after.map(parse_after).transpose()?;
+    if context.global.json {
+        return list_json(context, &pair, after).await;
+    }
     let listed = context.client.list_reporting(&pair, after, true).await?;
     // One bad item costs only itself: the rest is shown, the bad one named on stderr.
     for skipped in &listed.skipped {
         super::output::eprint(&format!("spsdash: warning: {skipped}\n"));
     }
     let mut requests = listed.request_list;
-    if context.global.json {
-        print_json(&requests)?;
-        return Ok(Exit::Success);
-    }
     if requests.is_empty() {
         let since = after
             .map(|after| format!(" created after {}", after.format("%Y-%m-%dT%H:%M:%SZ")))
@@ -218,4 +218,45 @@ pub fn parse_after(text: &str) -> Result<DateTime<Utc>, CommandError> {
                 "--after `{text}` is not an ISO 8601 time; use e.g. 2016-12-12T10:15:00Z or 2016-12-12"
             ))
         })
+}
+
+/// `list --json`: each request printed as it is read (the answer is never held whole, so a
+/// pair of 100,000 requests costs one item's memory); a bad item is named on stderr.
+async fn list_json(
+    context: &Context,
+    pair: &GroupContract,
+    after: Option<DateTime<Utc>>,
+) -> CommandResult {
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    use crate::sps::list_decode::Item;
+
+    let out = Arc::new(Mutex::new(JsonArrayOut::new(std::io::BufWriter::new(
+        std::io::stdout(),
+    ))));
+    let writer = Arc::clone(&out);
+    let listed = context
+        .client
+        .list_streaming(pair, after, true, move |item| match item {
+            Item::Request(request) => writer
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .item(&request),
+            Item::Skipped(why) => {
+                super::output::eprint(&format!("spsdash: warning: {why}\n"));
+                Ok(())
+            }
+        })
+        .await;
+    let mut out = out.lock().unwrap_or_else(PoisonError::into_inner);
+    if out.is_closed() {
+        // The reader went away (`| head`): nothing more to say.
+        return out
+            .outcome()
+            .map(|()| Exit::Success)
+            .map_err(CommandError::usage);
+    }
+    listed?;
+    out.finish().map_err(CommandError::usage)?;
+    Ok(Exit::Success)
 }

@@ -9,6 +9,7 @@ mod endpoint;
 mod reread;
 mod response;
 mod retry;
+mod stream;
 mod transport;
 
 use std::sync::Arc;
@@ -224,6 +225,21 @@ impl SpsClient {
         after: Option<DateTime<Utc>>,
         information: bool,
     ) -> Result<RequestList, ApiError> {
+        let planned = self.plan_list(pair, after, information)?;
+        let list: RequestList = self.call_json(planned).await?;
+        for skipped in &list.skipped {
+            tracing::warn!(%pair, "{skipped}");
+        }
+        Ok(list)
+    }
+
+    /// The list call of one pair, planned (each attempt signs it afresh).
+    fn plan_list(
+        &self,
+        pair: &GroupContract,
+        after: Option<DateTime<Utc>>,
+        information: bool,
+    ) -> Result<Planned, ApiError> {
         let mut query = pair_query(pair);
         if information {
             query.push(("information", "true".to_string()));
@@ -232,12 +248,7 @@ impl SpsClient {
             query.push(("after", after.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
         }
         let path = format!("{SPS_BASE_PATH}/sps-requests");
-        let planned = self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
-        let list: RequestList = self.call_json(planned).await?;
-        for skipped in &list.skipped {
-            tracing::warn!(%pair, "{skipped}");
-        }
-        Ok(list)
+        self.plan(Method::GET, &path, &query, Vec::new(), Vec::new())
     }
 
     /// `GET /sps-requests` of one pair: the requests that read; bad items are left out (and

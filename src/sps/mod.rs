@@ -7,7 +7,7 @@ pub mod error;
 pub mod form;
 pub mod history;
 mod lenient;
-mod list_decode;
+pub mod list_decode;
 pub mod model;
 
 pub use client::{ClientOptions, PostEndpoint, PreparedRequest, SpsClient};

@@ -1,6 +1,6 @@
 //! Sending: each attempt signed afresh, GETs retried, every answer read in full up to a cap.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use reqwest::Method;
@@ -42,11 +42,7 @@ impl SpsClient {
     /// Sends a planned call. A GET is tried again on connection failures, 429 and 5xx, after
     /// an exponential backoff with jitter or the server's `Retry-After`; other methods once.
     async fn execute_retrying(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
-        let retries = if planned.method == Method::GET {
-            self.options.retries
-        } else {
-            0
-        };
+        let retries = self.retries_for(planned);
         let mut attempt = 0;
         loop {
             let outcome = self.attempt(planned).await;
@@ -60,28 +56,105 @@ impl SpsClient {
             if attempt >= retries {
                 return outcome.map(|answer| answer.response);
             }
-            let delay = match retry_after {
-                Some(wait) if wait > MAX_RETRY_AFTER => {
-                    tracing::info!(?wait, "Retry-After beyond the cap; not retrying");
-                    return outcome.map(|answer| answer.response);
-                }
-                Some(wait) => wait,
-                None => retry::backoff_delay(self.options.backoff, attempt, rand::random::<f64>()),
+            let Some(delay) = self.delay_before_retry(planned, retry_after, attempt) else {
+                return outcome.map(|answer| answer.response);
             };
-            tracing::info!(
-                method = %planned.method,
-                path = planned.url.path(),
-                attempt = attempt + 1,
-                ?delay,
-                "retrying"
-            );
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
     }
 
-    /// One signed attempt, nothing retried.
+    /// Like `execute`, but a success's body is not read: it is handed over to be read as it
+    /// arrives (`Streamed::Body`). Failures are read whole, retried and re-signed like any
+    /// other call; nothing is retried once a success's body is being read.
+    pub(super) async fn execute_streaming(&self, planned: &Planned) -> Result<Streamed, ApiError> {
+        let generation = self.signing.current().1;
+        let first = self.streaming_retrying(planned).await?;
+        if let Streamed::Whole(response) = &first
+            && response.status == 401
+            && self.signing.after_401(generation) == super::reread::After401::Retry
+        {
+            return self.streaming_retrying(planned).await;
+        }
+        Ok(first)
+    }
+
+    async fn streaming_retrying(&self, planned: &Planned) -> Result<Streamed, ApiError> {
+        let retries = self.retries_for(planned);
+        let mut attempt = 0;
+        loop {
+            let head = match self.attempt_head(planned).await {
+                Ok(head) => head,
+                Err(ApiError::Connection { .. }) if attempt < retries => {
+                    let delay = self.delay_before_retry(planned, None, attempt);
+                    tokio::time::sleep(delay.unwrap_or_default()).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            if (200..300).contains(&head.status) {
+                return Ok(Streamed::Body(head.response));
+            }
+            let retryable = retry::is_retryable_status(head.status);
+            let retry_after = head.retry_after;
+            let whole = head
+                .read_whole(self.max_body_bytes, self.options.timeout)
+                .await?;
+            if !retryable || attempt >= retries {
+                return Ok(Streamed::Whole(whole.response));
+            }
+            let Some(delay) = self.delay_before_retry(planned, retry_after, attempt) else {
+                return Ok(Streamed::Whole(whole.response));
+            };
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    fn retries_for(&self, planned: &Planned) -> u32 {
+        if planned.method == Method::GET {
+            self.options.retries
+        } else {
+            0
+        }
+    }
+
+    /// How long to wait before attempt `attempt + 1`: the server's `Retry-After`, else a
+    /// backoff with jitter; `None` when the server asks for longer than we wait.
+    fn delay_before_retry(
+        &self,
+        planned: &Planned,
+        retry_after: Option<Duration>,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let delay = match retry_after {
+            Some(wait) if wait > MAX_RETRY_AFTER => {
+                tracing::info!(?wait, "Retry-After beyond the cap; not retrying");
+                return None;
+            }
+            Some(wait) => wait,
+            None => retry::backoff_delay(self.options.backoff, attempt, rand::random::<f64>()),
+        };
+        tracing::info!(
+            method = %planned.method,
+            path = planned.url.path(),
+            attempt = attempt + 1,
+            ?delay,
+            "retrying"
+        );
+        Some(delay)
+    }
+
+    /// One signed attempt, nothing retried, its body read whole (up to the cap).
     async fn attempt(&self, planned: &Planned) -> Result<Answer, ApiError> {
+        let head = self.attempt_head(planned).await?;
+        head.read_whole(self.max_body_bytes, self.options.timeout)
+            .await
+    }
+
+    /// One signed attempt up to the answer's status and headers; the body is still to read.
+    async fn attempt_head(&self, planned: &Planned) -> Result<Head, ApiError> {
         let prepared = self.sign(planned, None, None);
         let mut request = self
             .http
@@ -91,10 +164,8 @@ impl SpsClient {
         for (name, value) in &planned.headers {
             request = request.header(name.as_str(), value.as_str());
         }
-        let started = Instant::now();
         let timeout = self.options.timeout;
-        let result = request.send().await;
-        let response = match result {
+        let response = match request.send().await {
             Ok(response) => response,
             Err(error) => {
                 let error = response::from_transport(&error, timeout);
@@ -113,23 +184,49 @@ impl SpsClient {
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|value| retry::parse_retry_after(&value, Utc::now()));
-        let body = read_capped(response, self.max_body_bytes, timeout).await?;
         tracing::debug!(
             method = %planned.method,
             path = planned.url.path(),
             status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
             "call answered"
         );
-        Ok(Answer {
-            response: RawResponse {
-                status,
-                content_type,
-                body,
-            },
+        Ok(Head {
+            status,
+            content_type,
             retry_after,
+            response,
         })
     }
+}
+
+/// What a call got back before its body was read.
+struct Head {
+    status: u16,
+    content_type: Option<String>,
+    retry_after: Option<Duration>,
+    response: reqwest::Response,
+}
+
+impl Head {
+    async fn read_whole(self, limit: u64, timeout: Duration) -> Result<Answer, ApiError> {
+        let body = read_capped(self.response, limit, timeout).await?;
+        Ok(Answer {
+            response: RawResponse {
+                status: self.status,
+                content_type: self.content_type,
+                body,
+            },
+            retry_after: self.retry_after,
+        })
+    }
+}
+
+/// A call whose success is read as it arrives.
+pub(super) enum Streamed {
+    /// A 2xx answer, its body not read yet.
+    Body(reqwest::Response),
+    /// Any other answer, read whole.
+    Whole(RawResponse),
 }
 
 /// The body, read a chunk at a time and given up as soon as it passes `limit`: an endless or
