@@ -4,6 +4,9 @@
 //! so every test drives it explicitly.
 
 pub mod actions;
+mod certificate_copy;
+mod certificate_reads;
+pub mod certificates;
 pub mod dataset;
 mod detail_view;
 mod event;
@@ -23,6 +26,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use certificates::{CertificateEntry, Certificates, ExpiringRow};
 pub use dataset::{Dataset, Freshness, FreshnessLevel, StateCounts};
 pub use detail_view::{DetailSection, DetailView};
 pub use event::{Effect, Event, ExportJob, LocalState};
@@ -45,8 +49,16 @@ pub enum Screen {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Errors { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Errors {
+        scroll: usize,
+    },
+    /// Every certificate seen through SPS, soonest expiry first.
+    Expiring {
+        scroll: usize,
+    },
     ConfirmQuit,
 }
 
@@ -89,6 +101,8 @@ pub struct App {
     pub history: HashMap<RowKey, Vec<Transition>>,
     /// Readiness check results by (spsId, domain).
     pub domain_checks: HashMap<(u64, String), DomainCheck>,
+    /// The CPS certificate of each enrollment the requests name.
+    pub certificates: Certificates,
     /// The requests screen: scope, filter, sort, cursor.
     pub requests: RequestsView,
     pub screen: Screen,
@@ -138,6 +152,7 @@ impl App {
             data_generation: 0,
             history: HashMap::new(),
             domain_checks: HashMap::new(),
+            certificates: Certificates::default(),
             requests: RequestsView::default(),
             screen: Screen::Requests,
             overlay: None,

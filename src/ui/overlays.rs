@@ -24,6 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, overlay: Overlay, theme:
     match overlay {
         Overlay::Help { scroll } => render_help(frame, area, app, scroll, theme),
         Overlay::Errors { scroll } => render_errors(frame, area, app, scroll, theme),
+        Overlay::Expiring { scroll } => super::expiring::render(frame, area, app, scroll, theme),
         Overlay::ConfirmQuit => render_confirm(frame, area, theme),
     }
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 
 use super::format::{age, fit};
 use super::layout;
@@ -158,7 +158,7 @@ pub fn freshness_text(app: &App, dataset: &Dataset, level: FreshnessLevel) -> St
 }
 
 /// Columns in the order they are dropped last-to-first when space runs out.
-const PRIORITY: [Column; 8] = [
+const PRIORITY: [Column; 9] = [
     Column::SpsId,
     Column::Status,
     Column::Name,
@@ -167,6 +167,7 @@ const PRIORITY: [Column; 8] = [
     Column::Validation,
     Column::Kind,
     Column::Enrollment,
+    Column::Expires,
 ];
 
 /// Width each column wants; the name takes what is left.
@@ -180,6 +181,7 @@ fn wanted_width(column: Column) -> u16 {
         Column::Domains => 5,
         Column::LastChange => 11,
         Column::Enrollment => 10,
+        Column::Expires => 9,
     }
 }
 
@@ -251,7 +253,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             if position == app.requests.cursor {
                 style = style.patch(theme.selected());
             }
-            Some(table_row(app, row, &plan).style(style))
+            Some(table_row(app, row, &plan, theme).style(style))
         })
         .collect();
     let mut header: Vec<String> = vec![String::new()];
@@ -297,10 +299,10 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
-fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
-    let mut cells: Vec<String> = vec![state_glyph(row.state).to_string()];
+fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan, theme: Theme) -> TableRow<'a> {
+    let mut cells: Vec<Cell> = vec![Cell::from(state_glyph(row.state))];
     for column in &plan.columns {
-        cells.push(match column {
+        let text = match column {
             Column::SpsId => row.sps_id.to_string(),
             Column::Name => row.name.clone(),
             Column::Kind => row.kind.clone(),
@@ -325,7 +327,19 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
                 None => row.last_change_iso.clone(),
             },
             Column::Enrollment => row.enrollment.clone(),
-        });
+            Column::Expires => match row.expires {
+                Some(expires) => {
+                    let band = app.expiry_band(expires);
+                    cells.push(
+                        Cell::from(super::certificate::expiry_short(app, expires))
+                            .style(super::certificate::band_style(theme, band)),
+                    );
+                    continue;
+                }
+                None => String::new(),
+            },
+        };
+        cells.push(Cell::from(text));
     }
     TableRow::new(cells)
 }
