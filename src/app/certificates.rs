@@ -51,6 +51,8 @@ pub struct Certificates {
     /// Expiry notifications already handed to the runner this run.
     pub(crate) announced: HashSet<String>,
     pub(crate) expiry_checked_at: Option<DateTime<Utc>>,
+    /// Certificates within `warn_days`, counted when data or time moves (not every frame).
+    pub(crate) soon: usize,
 }
 
 /// Retry a read that failed for a transient reason (network, 5xx) after this long.
@@ -95,6 +97,8 @@ pub struct ExpiringRow<'a> {
     pub enrollment_id: u64,
     pub pair: &'a GroupContract,
     pub sps_id: u64,
+    /// The request's cname hostname, for certificates CPS could not describe.
+    pub cname: Option<&'a str>,
     pub entry: &'a CertificateEntry,
     pub expiry: Option<DateTime<Utc>>,
     pub band: Option<ExpiryBand>,
@@ -140,6 +144,7 @@ impl App {
                     enrollment_id,
                     pair,
                     sps_id: request.sps_id,
+                    cname: request.cname_hostname(),
                     entry,
                     expiry,
                     band: expiry.map(|expiry| self.expiry_band(expiry)),
@@ -150,12 +155,18 @@ impl App {
         rows
     }
 
-    /// How many certificates expire within `[expiry] warn_days` (expired ones included).
+    /// How many certificates expire within `[expiry] warn_days` (expired ones included), as
+    /// last counted (after a read, a list, and once a minute).
     pub fn expiring_count(&self) -> usize {
-        self.expiring_rows()
+        self.certificates.soon
+    }
+
+    fn recount_expiring(&mut self) {
+        self.certificates.soon = self
+            .expiring_rows()
             .iter()
             .filter(|row| row.band.is_some_and(|band| band != ExpiryBand::Fine))
-            .count()
+            .count();
     }
 
     /// Certificates read by an earlier run: shown at once, with their age, and read again
@@ -281,6 +292,7 @@ impl App {
     /// restarts from repeating them); warn level in the warning band, error when critical.
     pub(crate) fn expiry_notifications(&mut self) -> Vec<Effect> {
         self.certificates.expiry_checked_at = Some(self.now);
+        self.recount_expiring();
         if !self.config.notify.any_sink() {
             return Vec::new();
         }
@@ -363,5 +375,6 @@ impl App {
             self.bump_data();
         }
         self.certificates.stamped = Some((self.data_generation, generation));
+        self.recount_expiring();
     }
 }

@@ -55,6 +55,7 @@ pub fn expiring_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         let facts = row.entry.facts.as_ref();
         let name = facts
             .and_then(|facts| facts.common_name.as_deref())
+            .or(row.cname)
             .map_or_else(|| "?".to_string(), |name| inert(name).into_owned());
         lines.push(Line::from(vec![
             Span::styled(format!("{days:>9}  "), style),

@@ -196,11 +196,15 @@ struct Plan {
 }
 
 /// Which columns fit in `width`, by priority; the ISO time goes last.
-fn plan(width: u16) -> Plan {
+fn plan(width: u16, with_expires: bool) -> Plan {
     // Glyph column + separators.
     let mut used = 2u16;
     let mut chosen = Vec::new();
-    for column in PRIORITY {
+    // `expires` only once CPS told anything: without a CPS grant it would stay empty.
+    for column in PRIORITY
+        .into_iter()
+        .filter(|column| with_expires || *column != Column::Expires)
+    {
         let need = wanted_width(column) + 1;
         if used + need <= width {
             used += need;
@@ -219,7 +223,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let title = table_title(app);
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
-    let plan = plan(inner.width);
+    let plan = plan(inner.width, !app.certificates.entries.is_empty());
     let height = inner.height.saturating_sub(1) as usize;
     let offset = scroll_offset(
         app.requests.offset,
@@ -402,15 +406,23 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_columns_by_priority() {
-        let narrow = plan(40);
+        let narrow = plan(40, true);
         assert_eq!(
             narrow.columns,
             vec![Column::SpsId, Column::Name, Column::Status]
         );
-        let wide = plan(120);
+        let wide = plan(120, false);
         assert_eq!(wide.columns.len(), 8);
         assert!(wide.with_iso);
-        let medium = plan(60);
+        assert!(plan(120, true).columns.contains(&Column::Expires));
+        // `expires` is the first to go: whenever it shows, every other column does too.
+        for width in 20..200 {
+            let plan = plan(width, true);
+            if plan.columns.contains(&Column::Expires) {
+                assert_eq!(plan.columns.len(), Column::ALL.len(), "at {width}");
+            }
+        }
+        let medium = plan(60, true);
         assert!(medium.columns.contains(&Column::LastChange));
         assert!(!medium.columns.contains(&Column::Enrollment));
         assert!(!medium.with_iso);
