@@ -205,6 +205,8 @@ impl Runner {
 }
 
 #[cfg(test)]
+mod cps_tests;
+#[cfg(test)]
 mod start_tests;
 #[cfg(test)]
 mod tests;
