@@ -423,3 +423,26 @@ fn cached_certificates_show_with_their_age_before_any_answer() {
     let effects = press(&mut app, [key(KeyCode::Enter)]);
     assert!(!reads(&effects).contains(&SHOP_ENROLLMENT), "{effects:?}");
 }
+
+#[test]
+fn reads_are_cached_at_most_every_30_seconds_and_at_quit() {
+    let mut app = loaded_app(120, 40);
+    answer(&mut app, 11870, at(1), 2, Ok(facts(11870, 3)));
+    let saves = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::SaveCertificates(records) => Some(records.len()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(saves(&tick(&mut app, 2)), vec![1]);
+    answer(&mut app, 11856, at(3), 2, Ok(facts(11856, 20)));
+    assert!(saves(&tick(&mut app, 4)).is_empty(), "throttled");
+    assert_eq!(saves(&tick(&mut app, 33)), vec![2]);
+    answer(&mut app, 12001, at(34), 2, Ok(facts(12001, 200)));
+    let effects = press(&mut app, [char('q')]);
+    assert_eq!(saves(&effects), vec![3]);
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+}

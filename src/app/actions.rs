@@ -195,7 +195,10 @@ impl App {
 
     fn quit_now(&mut self) -> Vec<Effect> {
         self.should_quit = true;
-        vec![Effect::Quit]
+        // CPS reads since the last (throttled) cache write are kept for the next start.
+        let mut effects = self.save_certificates_now();
+        effects.push(Effect::Quit);
+        effects
     }
 
     fn back(&mut self) -> Vec<Effect> {

@@ -20,10 +20,10 @@ impl App {
         self.certificates.in_flight.retain(|_, asked| {
             now.signed_duration_since(*asked).num_seconds() < IN_FLIGHT_LIMIT_SECS
         });
-        if let Some((_, until)) = &self.certificates.not_granted {
-            if *until > now {
-                return Vec::new();
-            }
+        if let Some((_, until)) = &self.certificates.not_granted
+            && *until > now
+        {
+            return Vec::new();
         }
         if let Some(id) = self.detail_enrollment()
             && self.certificate_due(id, now)

@@ -287,6 +287,16 @@ impl App {
         vec![Effect::SaveCertificates(self.certificates.records())]
     }
 
+    /// The cache write at quit, when anything was read since the last one.
+    pub(crate) fn save_certificates_now(&mut self) -> Vec<Effect> {
+        if !self.certificates.unsaved {
+            return Vec::new();
+        }
+        self.certificates.unsaved = false;
+        self.certificates.saved_at = Some(self.now);
+        vec![Effect::SaveCertificates(self.certificates.records())]
+    }
+
     /// Notifications for certificates that crossed one of `[notify] expiry_days`: each
     /// threshold once per certificate and expiry date (the runner's announced record keeps
     /// restarts from repeating them); warn level in the warning band, error when critical.

@@ -9,18 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::certificate::{band_style, expiry_short, read_words};
-use super::overlays::centered;
 use super::theme::Theme;
 use crate::app::{App, Level};
 use crate::text::inert;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: Theme) {
+/// Draws the view into `box_area` (the overlay's box, placed by `overlays`).
+pub fn render(frame: &mut Frame, box_area: Rect, app: &App, scroll: usize, theme: Theme) {
     let lines = expiring_lines(app, theme);
-    let box_area = centered(
-        area,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(1),
-    );
     let soon = app.expiring_count();
     let title = format!(
         " expiring certificates, soonest first: {soon} within {} days (Esc closes) ",
