@@ -206,7 +206,9 @@ fn plan(width: u16, with_expires: bool) -> Plan {
         .filter(|column| with_expires || *column != Column::Expires)
     {
         let need = wanted_width(column) + 1;
-        if used + need <= width {
+        // `expires` is narrower than some columns before it, yet goes first: only when all fit.
+        let others_fit = chosen.len() == PRIORITY.len() - 1;
+        if used + need <= width && (column != Column::Expires || others_fit) {
             used += need;
             chosen.push(column);
         }
