@@ -5,6 +5,7 @@
 //! Loading and validation live in `config/load.rs`.
 
 mod check;
+mod expiry;
 mod export_format;
 mod load;
 pub mod notify;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 
 pub use check::{CheckConfig, parse_nameserver};
+pub use expiry::ExpiryConfig;
 pub use export_format::{ExportFormat, UnknownExportFormat};
 pub use load::ConfigError;
 
@@ -39,6 +41,8 @@ pub struct Config {
     pub notify: notify::NotifyConfig,
     /// The readiness check: DNS server, concurrency, timeout, background checks.
     pub check: CheckConfig,
+    /// `[expiry]`: warning and critical thresholds, and how often CPS is read again.
+    pub expiry: ExpiryConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -91,7 +91,14 @@ fn navigation_moves_the_cursor_and_switches_pairs() {
 fn enter_opens_the_detail_and_polls_it_and_esc_comes_back() {
     let mut app = loaded_app(120, 40);
     let effects = press(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(effects, vec![Effect::WatchDetail(Some((web(), 1856)))]);
+    // The detail is polled, and its certificate read from CPS (issue 11).
+    assert_eq!(
+        effects,
+        vec![
+            Effect::WatchDetail(Some((web(), 1856))),
+            Effect::ReadCertificate(11856)
+        ]
+    );
     let (detail, request) = app.detail_request().expect("detail open");
     assert_eq!(request.sps_id, 1856);
     assert_eq!(detail.domain_cursor, 0);

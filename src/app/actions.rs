@@ -142,7 +142,8 @@ impl App {
                     detail.section = match detail.section {
                         DetailSection::Domains => DetailSection::Parameters,
                         DetailSection::Parameters => DetailSection::History,
-                        DetailSection::History => DetailSection::Domains,
+                        DetailSection::History => DetailSection::Certificate,
+                        DetailSection::Certificate => DetailSection::Domains,
                     };
                     detail.scroll = 0;
                 }
@@ -151,6 +152,8 @@ impl App {
             Action::AddDomains => self.open_wizard_add_domains(),
             Action::EdgeHost => self.open_wizard_edge_host(),
             Action::Export(key) => return self.on_export_key(key),
+            Action::Expiring => self.overlay = Some(Overlay::Expiring { scroll: 0 }),
+            Action::CopyDnsRecords => return self.copy_dns_records(),
         }
         Vec::new()
     }
@@ -171,6 +174,9 @@ impl App {
             (Overlay::Errors { scroll }, _) => Some(Overlay::Errors {
                 scroll: scrolled(scroll),
             }),
+            (Overlay::Expiring { scroll }, _) => Some(Overlay::Expiring {
+                scroll: scrolled(scroll),
+            }),
             (Overlay::ConfirmQuit, _) => None,
         };
     }
@@ -189,7 +195,10 @@ impl App {
 
     fn quit_now(&mut self) -> Vec<Effect> {
         self.should_quit = true;
-        vec![Effect::Quit]
+        // CPS reads since the last (throttled) cache write are kept for the next start.
+        let mut effects = self.save_certificates_now();
+        effects.push(Effect::Quit);
+        effects
     }
 
     fn back(&mut self) -> Vec<Effect> {

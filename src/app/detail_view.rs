@@ -10,6 +10,8 @@ pub enum DetailSection {
     Domains,
     Parameters,
     History,
+    /// The CPS certificate behind the request (ui/certificate.rs).
+    Certificate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

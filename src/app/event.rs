@@ -88,6 +88,15 @@ pub enum Event {
     },
     /// A background round of checks is over (every request of it reported).
     BackgroundChecksDone,
+    /// CPS answered for one enrollment (`calls`: how many calls the read took).
+    CertificateRead {
+        enrollment_id: u64,
+        at: DateTime<Utc>,
+        calls: u32,
+        outcome: Result<crate::sps::cps::CertificateFacts, crate::sps::cps::CpsError>,
+    },
+    /// The certificates an earlier run of this account read, from the cache.
+    CertificatesLoaded(Vec<crate::sps::cps::CertificateRecord>),
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -134,6 +143,10 @@ pub enum Effect {
         requests: Vec<SpsRequest>,
         check: CheckConfig,
     },
+    /// Read one enrollment from CPS (enrollment, deployments, its pending change).
+    ReadCertificate(u64),
+    /// Write the certificates cache of this account.
+    SaveCertificates(Vec<crate::sps::cps::CertificateRecord>),
     Bell,
     Quit,
 }
@@ -157,6 +170,13 @@ pub enum ExportJob {
         request: SpsRequest,
         scope: Scope,
         dir: PathBuf,
+    },
+    /// Copy text made by the reducer (the DNS-01 TXT records as a zone snippet); `what` names
+    /// it in the flash line.
+    CopyText {
+        text: String,
+        what: String,
+        clipboard: ClipboardConfig,
     },
     /// Save `export.format` in the config file (the `--config` one, else the platform one).
     RememberFormat(ExportFormat),

@@ -5,6 +5,9 @@
 
 pub mod actions;
 mod alerts;
+mod certificate_copy;
+mod certificate_reads;
+pub mod certificates;
 mod checks;
 pub mod dataset;
 mod detail_view;
@@ -26,6 +29,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use certificates::{CertificateEntry, Certificates, ExpiringRow};
 pub use checks::CheckOrigin;
 pub use dataset::{Dataset, Freshness, FreshnessLevel, StateCounts};
 pub use detail_view::{DetailSection, DetailView};
@@ -50,8 +54,16 @@ pub enum Screen {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Errors { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Errors {
+        scroll: usize,
+    },
+    /// Every certificate seen through SPS, soonest expiry first.
+    Expiring {
+        scroll: usize,
+    },
     ConfirmQuit,
 }
 
@@ -85,6 +97,8 @@ pub struct App {
     pub history: HashMap<RowKey, Vec<Transition>>,
     /// Readiness verdicts by (spsId, domain), and the background checker's schedule.
     pub domain_checks: DomainChecks,
+    /// The CPS certificate of each enrollment the requests name.
+    pub certificates: Certificates,
     /// The requests screen: scope, filter, sort, cursor.
     pub requests: RequestsView,
     pub screen: Screen,
@@ -138,6 +152,7 @@ impl App {
             data_generation: 0,
             history: HashMap::new(),
             domain_checks: DomainChecks::default(),
+            certificates: Certificates::default(),
             requests: RequestsView::default(),
             screen: Screen::Requests,
             overlay: None,

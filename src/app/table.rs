@@ -19,10 +19,12 @@ pub enum Column {
     Domains,
     LastChange,
     Enrollment,
+    /// Days left of the production certificate (CPS).
+    Expires,
 }
 
 impl Column {
-    pub const ALL: [Column; 8] = [
+    pub const ALL: [Column; 9] = [
         Column::SpsId,
         Column::Name,
         Column::Kind,
@@ -31,6 +33,7 @@ impl Column {
         Column::Domains,
         Column::LastChange,
         Column::Enrollment,
+        Column::Expires,
     ];
 
     pub fn title(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Column {
             Column::Domains => "valid",
             Column::LastChange => "last change",
             Column::Enrollment => "enrollment",
+            Column::Expires => "expires",
         }
     }
 }
@@ -78,6 +82,9 @@ pub struct Row {
     pub last_change: Option<DateTime<Utc>>,
     pub last_change_iso: String,
     pub enrollment: String,
+    pub enrollment_id: Option<u64>,
+    /// The production certificate's expiry, once CPS told (stamped by the app, not the list).
+    pub expires: Option<DateTime<Utc>>,
     /// Lowercased text of every visible column, for the `/` filter.
     haystack: String,
 }
@@ -132,6 +139,8 @@ impl Row {
             last_change,
             last_change_iso,
             enrollment,
+            enrollment_id: request.enrollment_id,
+            expires: None,
             haystack,
         }
     }
@@ -176,6 +185,8 @@ pub fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
             .len()
             .cmp(&b.enrollment.len())
             .then_with(|| a.enrollment.cmp(&b.enrollment)),
+        // Soonest first; certificates not known (yet) last.
+        Column::Expires => (a.expires.is_none(), a.expires).cmp(&(b.expires.is_none(), b.expires)),
     };
     primary
         .then_with(|| a.sps_id.cmp(&b.sps_id))

@@ -9,7 +9,8 @@ use crate::sps::history::{Transition, diff, diff_one};
 use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
-    let effects = match event {
+    let is_tick = matches!(event, Event::Tick(_));
+    let mut effects = match event {
         Event::Key(key) => app.on_key(key),
         Event::Paste(text) => app.on_paste(&text),
         Event::Resize { width, height } => {
@@ -19,6 +20,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::Tick(now) => {
             app.now = now;
+            let mut effects = app.certificate_reads(true);
+            effects.extend(app.save_certificates_if_due());
+            effects.extend(app.expiry_notifications_if_due());
             if app
                 .notices
                 .flash
@@ -27,7 +31,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             {
                 app.notices.flash = None;
             }
-            let mut effects = app.save_typed_draft();
+            effects.extend(app.save_typed_draft());
             effects.extend(app.background_checks_due(now));
             effects
         }
@@ -136,7 +140,21 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.submissions.unresolved.push(submission);
             Vec::new()
         }
+        Event::CertificateRead {
+            enrollment_id,
+            at,
+            calls,
+            outcome,
+        } => app.on_certificate_read(enrollment_id, at, calls, outcome),
+        Event::CertificatesLoaded(records) => {
+            app.on_certificates_loaded(records);
+            Vec::new()
+        }
     };
+    // The open detail's certificate is read as soon as it is due (Tick asked already).
+    if !is_tick {
+        effects.extend(app.certificate_reads(false));
+    }
     app.refresh_view();
     effects
 }
@@ -367,6 +385,7 @@ impl App {
         for change in &changes {
             self.record_transition(change.clone());
         }
+        self.mark_certificates_stale(&changes);
         let notifications = self.notifications_for(&changes);
         let mut effects = vec![Effect::AppendJournal(changes)];
         if notable && self.config.ui.bell {

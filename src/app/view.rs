@@ -7,6 +7,7 @@ use super::table::{Recompute, RowRef, ViewInputs, compare};
 
 impl App {
     pub(crate) fn refresh_view(&mut self) {
+        self.stamp_expiries();
         let inputs = ViewInputs {
             scope: self.requests.scope,
             data_generation: self.data_generation,

@@ -96,6 +96,7 @@ impl Config {
         at_least_one("poll.idle_secs", self.poll.idle_secs)?;
         at_least_one("poll.detail_secs", self.poll.detail_secs)?;
         self.check.validate()?;
+        self.expiry.validate()?;
         if self.clipboard.max_bytes == 0 {
             return Err("`clipboard.max_bytes` = 0; allowed: 1 or more bytes".to_string());
         }

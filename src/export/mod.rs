@@ -18,6 +18,7 @@ mod plain;
 pub mod remember;
 pub mod rule;
 pub mod webroot;
+pub mod zone;
 
 use chrono::{DateTime, Utc};
 

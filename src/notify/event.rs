@@ -119,6 +119,9 @@ pub struct NotifyEvent {
     /// record keeps, so a restart does not tell it again.
     #[serde(skip)]
     pub(crate) ids: Vec<String>,
+    /// A level other than the kind's own (a certificate in its critical band is an error).
+    #[serde(skip)]
+    level_override: Option<Level>,
 }
 
 impl NotifyEvent {
@@ -284,7 +287,13 @@ impl NotifyEvent {
     }
 
     pub fn level(&self) -> Level {
-        self.kind.level()
+        self.level_override.unwrap_or(self.kind.level())
+    }
+
+    /// The same event at another level (routing follows it).
+    pub fn with_level(mut self, level: Level) -> NotifyEvent {
+        self.level_override = Some(level);
+        self
     }
 
     /// The first (or only) domain.
@@ -337,6 +346,7 @@ impl NotifyEvent {
             detail: None,
             message: String::new(),
             ids: Vec::new(),
+            level_override: None,
         }
     }
 

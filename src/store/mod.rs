@@ -6,6 +6,7 @@
 //! `$XDG_CACHE_HOME/spsdash`, else `~/.cache/spsdash`).
 
 pub mod cache;
+pub mod certificates;
 pub mod drafts;
 pub mod journal;
 pub mod pairs;

@@ -53,6 +53,21 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     // The header has the whole label; here it must leave room for the ages and errors.
     let label = fit(&app.label, (area.width as usize / 4).max(8));
     let mut spans = vec![Span::styled(format!(" {label} "), theme.selected())];
+    let expiring = app.expiring_count();
+    if expiring > 0 {
+        let noun = if expiring == 1 {
+            "certificate expires"
+        } else {
+            "certificates expire"
+        };
+        spans.push(Span::styled(
+            format!(
+                " {expiring} {noun} within {} days (x) │",
+                app.config.expiry.warn_days
+            ),
+            theme.level(Level::Warning),
+        ));
+    }
     let scoped = app.scoped_datasets();
     let stalest = scoped
         .iter()

@@ -41,6 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         DetailSection::Domains => render_domains(frame, body, app, detail, request, theme),
         DetailSection::Parameters => render_parameters(frame, body, detail, request),
         DetailSection::History => render_history(frame, body, app, detail, theme),
+        DetailSection::Certificate => {
+            super::certificate::render(frame, body, app, detail, request, theme)
+        }
     }
 }
 
@@ -167,6 +170,7 @@ fn render_tabs(
             format!("Parameters {}", request.parameters.len()),
         ),
         (DetailSection::History, format!("History {history}")),
+        (DetailSection::Certificate, "Certificate".to_string()),
     ];
     let mut spans = vec![Span::raw(" ")];
     for (section, label) in tabs {

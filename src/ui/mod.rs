@@ -1,8 +1,10 @@
 //! Pure rendering: `render(frame, &App)`, one file per view (issue 4). Nothing here changes
 //! state; everything shown is read from `App`.
 
+pub mod certificate;
 pub mod chrome;
 pub mod detail;
+pub mod expiring;
 pub mod export_prompt;
 pub mod format;
 pub mod layout;

@@ -24,6 +24,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, overlay: Overlay, theme:
     match overlay {
         Overlay::Help { scroll } => render_help(frame, area, app, scroll, theme),
         Overlay::Errors { scroll } => render_errors(frame, area, app, scroll, theme),
+        Overlay::Expiring { scroll } => {
+            let box_area = centered(
+                area,
+                area.width.saturating_sub(2),
+                area.height.saturating_sub(1),
+            );
+            super::expiring::render(frame, box_area, app, scroll, theme)
+        }
         Overlay::ConfirmQuit => render_confirm(frame, area, theme),
     }
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 
 use super::format::{age, fit};
 use super::layout;
@@ -158,7 +158,7 @@ pub fn freshness_text(app: &App, dataset: &Dataset, level: FreshnessLevel) -> St
 }
 
 /// Columns in the order they are dropped last-to-first when space runs out.
-const PRIORITY: [Column; 8] = [
+const PRIORITY: [Column; 9] = [
     Column::SpsId,
     Column::Status,
     Column::Name,
@@ -167,6 +167,7 @@ const PRIORITY: [Column; 8] = [
     Column::Validation,
     Column::Kind,
     Column::Enrollment,
+    Column::Expires,
 ];
 
 /// Width each column wants; the name takes what is left.
@@ -180,6 +181,7 @@ fn wanted_width(column: Column) -> u16 {
         Column::Domains => 5,
         Column::LastChange => 11,
         Column::Enrollment => 10,
+        Column::Expires => 9,
     }
 }
 
@@ -206,13 +208,19 @@ struct Plan {
 
 /// Which columns fit in `width` (the `sorted` one with its arrow), by priority; the ISO time
 /// goes last.
-fn plan(width: u16, sorted: Column) -> Plan {
+fn plan(width: u16, sorted: Column, with_expires: bool) -> Plan {
     // Glyph column + separators.
     let mut used = 2u16;
     let mut chosen = Vec::new();
-    for column in PRIORITY {
+    // `expires` only once CPS told anything: without a CPS grant it would stay empty.
+    for column in PRIORITY
+        .into_iter()
+        .filter(|column| with_expires || *column != Column::Expires)
+    {
         let need = column_width(column, sorted) + 1;
-        if used + need <= width {
+        // `expires` is narrower than some columns before it, yet goes first: only when all fit.
+        let others_fit = chosen.len() == PRIORITY.len() - 1;
+        if used + need <= width && (column != Column::Expires || others_fit) {
             used += need;
             chosen.push(column);
         }
@@ -229,7 +237,11 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let title = table_title(app);
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
-    let plan = plan(inner.width, app.requests.sort.column);
+    let plan = plan(
+        inner.width,
+        app.requests.sort.column,
+        !app.certificates.entries.is_empty(),
+    );
     let height = inner.height.saturating_sub(1) as usize;
     let offset = scroll_offset(
         app.requests.offset,
@@ -263,7 +275,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             if position == app.requests.cursor {
                 style = style.patch(theme.selected());
             }
-            Some(table_row(app, row, &plan).style(style))
+            Some(table_row(app, row, &plan, theme).style(style))
         })
         .collect();
     let mut header: Vec<String> = vec![String::new()];
@@ -309,10 +321,10 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
-fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
-    let mut cells: Vec<String> = vec![state_glyph(row.state).to_string()];
+fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan, theme: Theme) -> TableRow<'a> {
+    let mut cells: Vec<Cell> = vec![Cell::from(state_glyph(row.state))];
     for column in &plan.columns {
-        cells.push(match column {
+        let text = match column {
             Column::SpsId => row.sps_id.to_string(),
             Column::Name => row.name.clone(),
             Column::Kind => row.kind.clone(),
@@ -337,7 +349,19 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan) -> TableRow<'a> {
                 None => row.last_change_iso.clone(),
             },
             Column::Enrollment => row.enrollment.clone(),
-        });
+            Column::Expires => match row.expires {
+                Some(expires) => {
+                    let band = app.expiry_band(expires);
+                    cells.push(
+                        Cell::from(super::certificate::expiry_short(app, expires))
+                            .style(super::certificate::band_style(theme, band)),
+                    );
+                    continue;
+                }
+                None => String::new(),
+            },
+        };
+        cells.push(Cell::from(text));
     }
     TableRow::new(cells)
 }
@@ -400,15 +424,27 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_columns_by_priority() {
-        let narrow = plan(40, Column::LastChange);
+        let narrow = plan(40, Column::LastChange, true);
         assert_eq!(
             narrow.columns,
             vec![Column::SpsId, Column::Name, Column::Status]
         );
-        let wide = plan(120, Column::LastChange);
+        let wide = plan(120, Column::LastChange, false);
         assert_eq!(wide.columns.len(), 8);
         assert!(wide.with_iso);
-        let medium = plan(60, Column::LastChange);
+        assert!(
+            plan(120, Column::LastChange, true)
+                .columns
+                .contains(&Column::Expires)
+        );
+        // `expires` is the first to go: whenever it shows, every other column does too.
+        for width in 20..200 {
+            let plan = plan(width, Column::LastChange, true);
+            if plan.columns.contains(&Column::Expires) {
+                assert_eq!(plan.columns.len(), Column::ALL.len(), "at {width}");
+            }
+        }
+        let medium = plan(60, Column::LastChange, true);
         assert!(medium.columns.contains(&Column::LastChange));
         assert!(!medium.columns.contains(&Column::Enrollment));
         assert!(!medium.with_iso);

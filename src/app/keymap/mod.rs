@@ -32,6 +32,10 @@ pub enum Action {
     NextSection,
     /// y, Y, w, W, c in the detail view (see `crate::export::dashboard`).
     Export(super::export::ExportKey),
+    /// The expiring-certificates view.
+    Expiring,
+    /// Copy the DNS-01 TXT records of the open request as a zone-file snippet.
+    CopyDnsRecords,
 }
 
 /// Where the keys are read: each screen has its own bindings after the global ones.
@@ -119,6 +123,13 @@ const GLOBAL: &[Binding] = &[
         "E",
         Action::Errors,
         "recent errors",
+        false,
+    ),
+    key(
+        KeyCode::Char('x'),
+        "x",
+        Action::Expiring,
+        "expiring certificates, soonest first (CPS)",
         false,
     ),
 ];
@@ -245,6 +256,13 @@ const REQUESTS: &[Binding] = &[
         false,
     ),
     key(
+        KeyCode::Char('9'),
+        "9",
+        Action::SortBy(Column::Expires),
+        "sort by certificate expiry (soonest first)",
+        false,
+    ),
+    key(
         KeyCode::Char('n'),
         "n",
         Action::NewRequest,
@@ -273,7 +291,7 @@ const DETAIL: &[Binding] = &[
         KeyCode::Tab,
         "Tab",
         Action::NextSection,
-        "domains / parameters / history",
+        "domains / parameters / history / certificate",
         true,
     ),
     key(
@@ -323,6 +341,13 @@ const DETAIL: &[Binding] = &[
         "c",
         Action::Export(ExportKey::Check),
         "check the challenge URLs",
+        false,
+    ),
+    key(
+        KeyCode::Char('d'),
+        "d",
+        Action::CopyDnsRecords,
+        "copy the DNS-01 TXT records (zone file)",
         false,
     ),
 ];

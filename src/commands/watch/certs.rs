@@ -26,13 +26,11 @@ pub(super) struct Bands {
 }
 
 impl Bands {
-    /// The expiry column's bands. `[expiry] warn_days / critical_days` is not in the config
-    /// on this branch yet: these are the CLI's defaults (`expiring --within 30d`, and the
-    /// critical week of `ExpiryBand`); read the config here once it has them.
-    pub(super) fn from_config(_config: &Config) -> Bands {
+    /// The expiry column's bands: `[expiry] warn_days / critical_days`.
+    pub(super) fn from_config(config: &Config) -> Bands {
         Bands {
-            warn_days: 30,
-            critical_days: 7,
+            warn_days: i64::from(config.expiry.warn_days),
+            critical_days: i64::from(config.expiry.critical_days),
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod change;
 pub mod error;
 pub mod expiry;
+pub mod facts;
 pub mod model;
 mod tolerant;
 
@@ -16,6 +17,7 @@ pub use change::{
 };
 pub use error::CpsError;
 pub use expiry::{CertificateExpiry, ExpiryBand, Network, days_left, describe_days_left};
+pub use facts::{CertificateFacts, CertificateRecord, NetworkFacts, PendingFacts};
 pub use model::{DeployedCertificate, Deployment, Deployments, Enrollment, PendingChange};
 
 /// Every CPS path starts here.

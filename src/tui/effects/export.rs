@@ -9,7 +9,7 @@ use crate::app::{CheckOrigin, Event};
 use crate::clipboard::Terminal;
 use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::{self, CheckOptions, ResolveMap};
-use crate::export::{ExportFormat, Scope, copy_rules};
+use crate::export::{Delivered, ExportFormat, Scope, copy_rules};
 use crate::sps::model::SpsRequest;
 
 /// `y`/`Y`: renders the rules and copies them through the terminal.
@@ -29,6 +29,28 @@ pub(super) fn copy(
         &mut std::io::stdout().lock(),
         Utc::now(),
     );
+    let _ = results.send(Event::Exported(delivered));
+}
+
+/// `d`: copies text the reducer made (the DNS-01 records as a zone snippet).
+pub(super) fn copy_text(
+    text: &str,
+    what: &str,
+    clipboard: &ClipboardConfig,
+    results: &UnboundedSender<Event>,
+) {
+    let delivered = match crate::clipboard::copy(
+        text,
+        clipboard,
+        Terminal::detect(),
+        &mut std::io::stdout().lock(),
+    ) {
+        Ok(copied) => Delivered::Done(format!(
+            "copied {what} ({} bytes) via {}",
+            copied.bytes, copied.via
+        )),
+        Err(why) => Delivered::Failed(format!("cannot copy {what}: {why}")),
+    };
     let _ = results.send(Event::Exported(delivered));
 }
 

@@ -41,6 +41,12 @@ pub(crate) enum FileJob {
     DiscardDraft,
     /// Lost submissions found in a list: `(journal id, spsId)`.
     RecordReconciled(Vec<(String, u64)>),
+    /// The CPS facts an earlier run of this account read.
+    LoadCertificates(CacheAccount),
+    SaveCertificates {
+        account: CacheAccount,
+        records: Vec<crate::sps::cps::CertificateRecord>,
+    },
     /// The file exports (rules to a file, challenge files, the remembered format), as the
     /// reducer asked for them; `config_path` is where the format is remembered.
     Export {
@@ -167,6 +173,20 @@ impl FileJob {
             FileJob::DiscardDraft => warning(discard_draft(stores)),
             FileJob::RecordReconciled(matches) => warning(record_reconciled(stores, &matches)),
             FileJob::Export { job, config_path } => run_export(job, config_path),
+            FileJob::LoadCertificates(account) => match &stores.cache {
+                Some(store) => match store.load_certificates(&account) {
+                    Ok(records) if records.is_empty() => Vec::new(),
+                    Ok(records) => vec![Event::CertificatesLoaded(records)],
+                    Err(message) => vec![Event::StoreWarning(message)],
+                },
+                None => Vec::new(),
+            },
+            FileJob::SaveCertificates { account, records } => warning(
+                stores
+                    .cache
+                    .as_ref()
+                    .map_or(Ok(()), |store| store.save_certificates(&account, &records)),
+            ),
         }
     }
 }
@@ -195,7 +215,9 @@ fn run_export(job: ExportJob, config_path: Option<PathBuf>) -> Vec<Event> {
             ),
         },
         // Not file work: the runner sends these elsewhere.
-        ExportJob::Copy { .. } | ExportJob::Check { .. } => return Vec::new(),
+        ExportJob::Copy { .. } | ExportJob::Check { .. } | ExportJob::CopyText { .. } => {
+            return Vec::new();
+        }
     };
     vec![Event::Exported(delivered)]
 }

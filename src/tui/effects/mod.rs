@@ -5,6 +5,7 @@
 //! blocking pool; on quit, [`Runner::finish`] drains the file queue before the terminal is
 //! restored.
 
+mod cps;
 mod export;
 mod files;
 mod notify;
@@ -86,6 +87,8 @@ impl Runner {
     pub(crate) fn read_local_state(&self) {
         self.files.queue(FileJob::LoadHistory);
         self.files.queue(FileJob::LoadLocalState);
+        self.files
+            .queue(FileJob::LoadCertificates(self.account.clone()));
     }
 
     pub(crate) fn run(&mut self, effect: Effect) {
@@ -149,6 +152,13 @@ impl Runner {
             Effect::CheckInBackground { requests, check } => {
                 export::check_in_background(requests, &check, &self.results)
             }
+            Effect::ReadCertificate(enrollment_id) => {
+                cps::read(self.client.clone(), enrollment_id, self.results.clone())
+            }
+            Effect::SaveCertificates(records) => self.files.queue(FileJob::SaveCertificates {
+                account: self.account.clone(),
+                records,
+            }),
             Effect::Notify(events) => {
                 if let Some(worker) = &self.notifications {
                     worker.tell(events);
@@ -176,6 +186,11 @@ impl Runner {
                 scope,
                 check,
             } => export::check(request, scope, &check, &self.results),
+            ExportJob::CopyText {
+                text,
+                what,
+                clipboard,
+            } => export::copy_text(&text, &what, &clipboard, &self.results),
             file_work => self.files.queue(FileJob::Export {
                 job: file_work,
                 config_path: self.config_path.clone(),
@@ -195,6 +210,8 @@ impl Runner {
     }
 }
 
+#[cfg(test)]
+mod cps_tests;
 #[cfg(test)]
 mod start_tests;
 #[cfg(test)]

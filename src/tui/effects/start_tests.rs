@@ -15,7 +15,7 @@ use crate::sps::ClientOptions;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
 /// A loopback server that accepts every connection and never answers (nor closes it).
-fn silent_server() -> (String, std::thread::JoinHandle<()>) {
+pub(super) fn silent_server() -> (String, std::thread::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
     let address = listener.local_addr().expect("address");
     let handle = std::thread::spawn(move || {
@@ -27,7 +27,7 @@ fn silent_server() -> (String, std::thread::JoinHandle<()>) {
     (format!("http://{address}"), handle)
 }
 
-fn client_for(host: String) -> SpsClient {
+pub(super) fn client_for(host: String) -> SpsClient {
     let credentials = Credentials {
         host,
         client_token: Secret::new("akab-client"),
@@ -40,7 +40,7 @@ fn client_for(host: String) -> SpsClient {
     SpsClient::new(credentials, ClientOptions::default()).expect("client")
 }
 
-fn account(key: &str) -> CacheAccount {
+pub(super) fn account(key: &str) -> CacheAccount {
     CacheAccount {
         section: "default".to_string(),
         account_switch_key: Some(key.to_string()),
