@@ -6,6 +6,7 @@
 
 mod check;
 mod export_format;
+mod keys;
 mod load;
 pub mod notify;
 
@@ -15,6 +16,7 @@ use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 
 pub use check::{CheckConfig, parse_nameserver};
 pub use export_format::{ExportFormat, UnknownExportFormat};
+pub use keys::KeyList;
 pub use load::ConfigError;
 
 /// The one way spsdash says it refused to send because of `read_only` (or `--read-only`);
@@ -39,6 +41,8 @@ pub struct Config {
     pub notify: notify::NotifyConfig,
     /// The readiness check: DNS server, concurrency, timeout, background checks.
     pub check: CheckConfig,
+    /// Keymap overrides by action name (see `assets/keymap.toml`).
+    pub keys: std::collections::BTreeMap<String, KeyList>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
