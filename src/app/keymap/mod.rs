@@ -178,14 +178,22 @@ impl Keymap {
 
     /// The few keys that matter here, for the bottom hint bar: the first key of each binding
     /// that has a hint word.
+    /// Neighbours with the same word share one hint ("↑/↓ scroll").
     pub fn hints(&self, context: KeyContext) -> Vec<(String, String)> {
-        self.bindings(context)
-            .into_iter()
-            .filter_map(|binding| {
-                let key = binding.keys.first()?;
-                Some((key.label(), binding.hint.clone()?))
-            })
-            .collect()
+        let mut hints: Vec<(String, String)> = Vec::new();
+        for binding in self.bindings(context) {
+            let (Some(key), Some(word)) = (binding.keys.first(), binding.hint.as_ref()) else {
+                continue;
+            };
+            match hints.last_mut() {
+                Some((keys, last)) if last == word => {
+                    keys.push('/');
+                    keys.push_str(&key.label());
+                }
+                _ => hints.push((key.label(), word.clone())),
+            }
+        }
+        hints
     }
 
     /// The first key bound to an action in a context, as help spells it (for messages such as
