@@ -123,16 +123,28 @@ fn tab_completes_and_arrows_walk_the_history() {
     assert_eq!(prompt.input, "pair all");
     assert_eq!(prompt.completions.len(), 3);
     press(&mut app, [key(KeyCode::Tab)]);
-    assert_eq!(app.command_line.prompt.as_ref().unwrap().input, "pair C-1ABCDE/12345");
+    assert_eq!(
+        app.command_line.prompt.as_ref().unwrap().input,
+        "pair C-1ABCDE/12345"
+    );
     press(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(app.requests.scope, app.dataset_index(&web()));
     // History: ↑ brings back the last line, ↑ again the one before, ↓ forward.
     press(&mut app, [char(':'), key(KeyCode::Up)]);
-    assert_eq!(app.command_line.prompt.as_ref().unwrap().input, "pair C-1ABCDE/12345");
+    assert_eq!(
+        app.command_line.prompt.as_ref().unwrap().input,
+        "pair C-1ABCDE/12345"
+    );
     press(&mut app, [key(KeyCode::Up)]);
-    assert_eq!(app.command_line.prompt.as_ref().unwrap().input, "sort status");
+    assert_eq!(
+        app.command_line.prompt.as_ref().unwrap().input,
+        "sort status"
+    );
     press(&mut app, [key(KeyCode::Down)]);
-    assert_eq!(app.command_line.prompt.as_ref().unwrap().input, "pair C-1ABCDE/12345");
+    assert_eq!(
+        app.command_line.prompt.as_ref().unwrap().input,
+        "pair C-1ABCDE/12345"
+    );
     // Esc cancels without running.
     press(&mut app, [key(KeyCode::Esc)]);
     assert!(!app.command_line.is_open());

@@ -31,7 +31,9 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
     tmux.send(&[":"]);
     tmux.type_text("pair ");
     tmux.send(&["Tab"]);
-    tmux.wait_for("the first completion", |screen| screen.contains(":pair all"));
+    tmux.wait_for("the first completion", |screen| {
+        screen.contains(":pair all")
+    });
     tmux.send(&["Tab"]);
     let completed = tmux.wait_for("a pair id completed", |screen| {
         screen
@@ -53,7 +55,10 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
             .next()
             .is_some_and(|line| line.contains(&contract) && !line.contains("all pairs"))
     });
-    assert!(!header.contains(":pair"), "the prompt stayed open:\n{header}");
+    assert!(
+        !header.contains(":pair"),
+        "the prompt stayed open:\n{header}"
+    );
 
     // Sort by name, descending: the column title carries the arrow.
     tmux.send(&[":"]);
@@ -76,7 +81,10 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
     tmux.type_text("pair all");
     tmux.send(&["Enter"]);
     tmux.wait_for("all pairs again", |screen| {
-        screen.lines().next().is_some_and(|line| line.contains("all pairs"))
+        screen
+            .lines()
+            .next()
+            .is_some_and(|line| line.contains("all pairs"))
     });
 
     tmux.send(&[":"]);

@@ -28,7 +28,10 @@ pub const COLUMNS: &[(&str, Column)] = &[
 pub enum PairChoice {
     All,
     /// `contract/group`, as typed (matched against the datasets when run).
-    Pair { contract: String, group: String },
+    Pair {
+        contract: String,
+        group: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,10 +193,16 @@ mod tests {
                     group: "G-1".to_string(),
                 }),
             ),
-            ("filter ev.example.com", Command::Filter("ev.example.com".to_string())),
+            (
+                "filter ev.example.com",
+                Command::Filter("ev.example.com".to_string()),
+            ),
             ("filter", Command::Filter(String::new())),
             ("sort name", Command::Sort(Column::Name, None)),
-            ("sort  changed desc", Command::Sort(Column::LastChange, Some(true))),
+            (
+                "sort  changed desc",
+                Command::Sort(Column::LastChange, Some(true)),
+            ),
             ("sort id asc", Command::Sort(Column::SpsId, Some(false))),
             ("export caddy", Command::Export(ExportFormat::Caddy)),
             ("  check ", Command::Check),
@@ -217,9 +226,17 @@ mod tests {
         );
         assert!(parse("paus").unwrap_err().contains("did you mean :pause?"));
         assert!(parse("xyzzyfoo").unwrap_err().contains(":pair :filter"));
-        assert!(parse("sort nmae").unwrap_err().contains("did you mean name?"));
+        assert!(
+            parse("sort nmae")
+                .unwrap_err()
+                .contains("did you mean name?")
+        );
         assert!(parse("sort name up").unwrap_err().contains("asc or desc"));
-        assert!(parse("pair K-1").unwrap_err().contains("<contract>/<group>"));
+        assert!(
+            parse("pair K-1")
+                .unwrap_err()
+                .contains("<contract>/<group>")
+        );
         assert!(parse("pair /G").is_err());
         assert!(parse("export").unwrap_err().contains("nginx"));
         assert!(parse("export word").unwrap_err().contains("nginx"));
@@ -235,7 +252,10 @@ mod tests {
         assert_eq!(complete("so", &pairs), vec!["sort"]);
         assert_eq!(complete("p", &pairs), vec!["pair", "pause"]);
         assert_eq!(complete("", &pairs).len(), COMMANDS.len());
-        assert_eq!(complete("pair ", &pairs), vec!["pair all", "pair K-1/G-1", "pair K-2/G-9"]);
+        assert_eq!(
+            complete("pair ", &pairs),
+            vec!["pair all", "pair K-1/G-1", "pair K-2/G-9"]
+        );
         assert_eq!(complete("pair K-2", &pairs), vec!["pair K-2/G-9"]);
         assert_eq!(complete("sort st", &pairs), vec!["sort status"]);
         assert_eq!(complete("sort name d", &pairs), vec!["sort name desc"]);

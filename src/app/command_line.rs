@@ -139,7 +139,9 @@ impl App {
         let Some(prompt) = self.command_line.prompt.as_mut() else {
             return false;
         };
-        prompt.input.push_str(text.lines().next().unwrap_or("").trim());
+        prompt
+            .input
+            .push_str(text.lines().next().unwrap_or("").trim());
         true
     }
 

@@ -127,7 +127,12 @@ impl App {
     }
 
     /// A format picked (with `Y`, or `:export`): copy in it and remember it.
-    fn copy_picked(&mut self, request: SpsRequest, scope: Scope, format: ExportFormat) -> Vec<Effect> {
+    fn copy_picked(
+        &mut self,
+        request: SpsRequest,
+        scope: Scope,
+        format: ExportFormat,
+    ) -> Vec<Effect> {
         self.config.export.format = format;
         vec![
             Effect::Export(ExportJob::Copy {

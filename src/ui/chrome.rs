@@ -17,7 +17,8 @@ pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             .keymap
             .key_for(app.screen_context(), keymap::Action::Pause)
             .unwrap_or_else(|| "pause".to_string());
-        let text = format!("⏸ PAUSED: polling is frozen, the data is getting older. {key} resumes.");
+        let text =
+            format!("⏸ PAUSED: polling is frozen, the data is getting older. {key} resumes.");
         frame.render_widget(
             Paragraph::new(fit(&text, area.width as usize)).style(theme.banner()),
             area,

@@ -83,7 +83,11 @@ impl Section {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 3] = [KeyContext::Requests, KeyContext::Detail, KeyContext::Overlay];
+    pub const ALL: [KeyContext; 3] = [
+        KeyContext::Requests,
+        KeyContext::Detail,
+        KeyContext::Overlay,
+    ];
 
     /// The sections in lookup order (the screen's own first, so a screen may reuse a key).
     pub fn sections(self) -> &'static [Section] {

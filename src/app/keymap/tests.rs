@@ -115,7 +115,10 @@ fn screen_keys_win_over_global_ones() {
 fn shifted_letters_match_their_uppercase_binding() {
     let keymap = builtin();
     let shifted = KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT);
-    assert_eq!(keymap.lookup(KeyContext::Requests, &shifted), Some(Action::Errors));
+    assert_eq!(
+        keymap.lookup(KeyContext::Requests, &shifted),
+        Some(Action::Errors)
+    );
     assert_eq!(
         keymap.lookup(KeyContext::Requests, &press(KeyCode::Char('x'))),
         None
@@ -254,12 +257,14 @@ fn a_conflicting_override_is_a_warning_and_the_default_stays() {
 
 #[test]
 fn unknown_names_are_warnings_and_the_defaults_stay() {
-    let (keymap, warnings) = Keymap::with_overrides(&overrides(&[
-        ("refesh", "ctrl-r"),
-        ("pause", "hyper-p"),
-    ]));
+    let (keymap, warnings) =
+        Keymap::with_overrides(&overrides(&[("refesh", "ctrl-r"), ("pause", "hyper-p")]));
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("refesh") && w.contains("did you mean refresh")));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("refesh") && w.contains("did you mean refresh"))
+    );
     assert!(warnings.iter().any(|w| w.contains("hyper-p")));
     assert_eq!(keymap, builtin());
 }
