@@ -94,6 +94,18 @@ fn export_copies_the_open_request_in_that_format() {
     let effects = command(&mut app, "export caddy");
     assert_eq!(effects.len(), 2, "{effects:?}");
     assert_eq!(app.export_format(), spsdash::config::ExportFormat::Caddy);
+    // `:check` is `c`: the readiness check of the open request.
+    let effects = command(&mut app, "check");
+    assert!(
+        effects.iter().any(|effect| matches!(
+            effect,
+            Effect::Export(spsdash::app::ExportJob::Check { .. })
+        )),
+        "{effects:?}"
+    );
+    let mut app = loaded_app(120, 40);
+    assert!(command(&mut app, "check").is_empty());
+    assert!(flash(&app).contains("open one first"));
 }
 
 #[test]

@@ -171,6 +171,10 @@ impl App {
                 self.requests.sort = SortSpec { column, descending };
             }
             Command::Export(format) => return self.export_in_format(format),
+            Command::Check if self.detail().is_none() => self.flash(
+                ":check checks the open request's domains: open one first (Enter)".to_string(),
+                Level::Warning,
+            ),
             Command::Check => return self.act(Action::Export(ExportKey::Check)),
             Command::New => return self.act(Action::NewRequest),
             Command::Refresh => return self.act(Action::Refresh),
