@@ -76,7 +76,7 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
         screen.contains("did you mean :sort?")
     });
 
-    // Back to all pairs, through the history (↑ twice gives `pair <id>`; edit it instead).
+    // Back to all pairs.
     tmux.send(&[":"]);
     tmux.type_text("pair all");
     tmux.send(&["Enter"]);
