@@ -7,6 +7,7 @@
 mod check;
 mod expiry;
 mod export_format;
+mod keys;
 mod load;
 pub mod notify;
 
@@ -17,6 +18,7 @@ use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 pub use check::{CheckConfig, parse_nameserver};
 pub use expiry::ExpiryConfig;
 pub use export_format::{ExportFormat, UnknownExportFormat};
+pub use keys::KeyList;
 pub use load::ConfigError;
 
 /// The one way spsdash says it refused to send because of `read_only` (or `--read-only`);
@@ -43,6 +45,8 @@ pub struct Config {
     pub check: CheckConfig,
     /// `[expiry]`: warning and critical thresholds, and how often CPS is read again.
     pub expiry: ExpiryConfig,
+    /// Keymap overrides by action name (see `assets/keymap.toml`).
+    pub keys: std::collections::BTreeMap<String, KeyList>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -323,7 +323,9 @@ fn the_expiring_view_lists_soonest_first_and_the_status_bar_counts() {
     press(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(app.overlay, None);
     // The `?` help lists the key.
-    let help = spsdash::app::keymap::help_lines(spsdash::app::keymap::KeyContext::Requests);
+    let help = app
+        .keymap
+        .help_lines(spsdash::app::keymap::KeyContext::Requests);
     assert!(
         help.iter()
             .any(|(keys, what)| keys == "x" && what.contains("expiring"))

@@ -3,7 +3,7 @@
 use crate::config::READ_ONLY_REFUSAL;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::table::{Column, SortSpec};
 use super::wizard::{Wizard, WizardOutcome};
 use super::{App, DetailSection, DetailView, Effect, Level, Overlay, Screen};
@@ -67,7 +67,10 @@ impl App {
             self.edit_filter(key);
             return Vec::new();
         }
-        match keymap::lookup(self.keymap_context(), &key) {
+        if self.command_line.is_open() && !ctrl_c {
+            return self.on_command_key(key);
+        }
+        match self.keymap.lookup(self.keymap_context(), &key) {
             Some(action) => self.act(action),
             None => Vec::new(),
         }
@@ -77,6 +80,7 @@ impl App {
         if let Some(wizard) = self.wizard.as_mut() {
             wizard.handle_paste(text);
             return self.save_wizard_draft();
+        } else if self.on_command_paste(text) {
         } else if !self.on_export_paste(text) && self.requests.filter_editing {
             let line = text.lines().next().unwrap_or("");
             self.requests.filter.push_str(line.trim());
@@ -107,7 +111,7 @@ impl App {
         }
     }
 
-    fn act(&mut self, action: Action) -> Vec<Effect> {
+    pub(crate) fn act(&mut self, action: Action) -> Vec<Effect> {
         if let Some(overlay) = self.overlay {
             self.act_on_overlay(overlay, action);
             return Vec::new();
@@ -136,6 +140,7 @@ impl App {
             Action::NextPair => self.cycle_scope(1),
             Action::Open => return self.open_detail(),
             Action::Filter => self.requests.filter_editing = true,
+            Action::CommandLine => self.open_command_line(),
             Action::SortBy(column) => self.sort_by(column),
             Action::NextSection => {
                 if let Screen::Detail(detail) = &mut self.screen {
@@ -241,11 +246,16 @@ impl App {
         let positions = self.datasets.len() as isize + 1;
         let current = self.requests.scope.map_or(0, |index| index as isize + 1);
         let next = (current + step).rem_euclid(positions);
-        self.requests.scope = if next == 0 {
+        self.set_scope(if next == 0 {
             None
         } else {
             Some(next as usize - 1)
-        };
+        });
+    }
+
+    /// Shows one pair (a dataset index) or all of them.
+    pub(crate) fn set_scope(&mut self, scope: Option<usize>) {
+        self.requests.scope = scope;
         self.requests.offset = 0;
     }
 

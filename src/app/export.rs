@@ -106,16 +106,7 @@ impl App {
         match outcome {
             PromptOutcome::Continue | PromptOutcome::Cancelled => Vec::new(),
             PromptOutcome::Copy(format, choice) => {
-                self.config.export.format = format;
-                vec![
-                    Effect::Export(ExportJob::Copy {
-                        request,
-                        scope: scope_of(choice),
-                        format,
-                        clipboard: self.config.clipboard.clone(),
-                    }),
-                    Effect::Export(ExportJob::RememberFormat(format)),
-                ]
+                self.copy_picked(request, scope_of(choice), format)
             }
             PromptOutcome::Write(PathTarget::Rules(format), choice, path) => {
                 vec![Effect::Export(ExportJob::WriteRules {
@@ -133,6 +124,38 @@ impl App {
                 })]
             }
         }
+    }
+
+    /// A format picked (with `Y`, or `:export`): copy in it and remember it.
+    fn copy_picked(
+        &mut self,
+        request: SpsRequest,
+        scope: Scope,
+        format: ExportFormat,
+    ) -> Vec<Effect> {
+        self.config.export.format = format;
+        vec![
+            Effect::Export(ExportJob::Copy {
+                request,
+                scope,
+                format,
+                clipboard: self.config.clipboard.clone(),
+            }),
+            Effect::Export(ExportJob::RememberFormat(format)),
+        ]
+    }
+
+    /// `:export <format>`: what `Y`, the format and Enter do (pending domains).
+    pub(crate) fn export_in_format(&mut self, format: ExportFormat) -> Vec<Effect> {
+        let Some((request, cursor_domain)) = self.export_target() else {
+            self.flash(
+                ":export copies the open request's rules: open one first (Enter)".to_string(),
+                Level::Warning,
+            );
+            return Vec::new();
+        };
+        let scope = ScopeChoice::default().scope(cursor_domain.as_deref());
+        self.copy_picked(request, scope, format)
     }
 
     pub(crate) fn on_export_paste(&mut self, text: &str) -> bool {

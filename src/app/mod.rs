@@ -9,6 +9,8 @@ mod certificate_copy;
 mod certificate_reads;
 pub mod certificates;
 mod checks;
+pub mod command;
+pub mod command_line;
 pub mod dataset;
 mod detail_view;
 mod domain_checks;
@@ -114,6 +116,10 @@ pub struct App {
     pub should_quit: bool,
     /// Where submissions go, for the wizard's review (unknown in tests that do not say).
     pub api_target: Option<wizard::ApiTarget>,
+    /// The keys: the built-in table with the config's `[keys]` overrides.
+    pub keymap: keymap::Keymap,
+    /// The `:` prompt and its history.
+    pub command_line: command_line::CommandLine,
 }
 
 impl App {
@@ -138,7 +144,8 @@ impl App {
             })
             .collect();
         let discovering = datasets.is_empty();
-        App {
+        let (keymap, key_warnings) = keymap::Keymap::with_overrides(&config.keys);
+        let app = App {
             config,
             label,
             now,
@@ -163,7 +170,10 @@ impl App {
             paused: false,
             should_quit: false,
             api_target: None,
-        }
+            keymap,
+            command_line: command_line::CommandLine::default(),
+        };
+        app.with_start_warnings(key_warnings)
     }
 
     /// `NO_COLOR` (or a colourless terminal): render without colours.

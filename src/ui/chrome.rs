@@ -13,9 +13,14 @@ use crate::app::{App, FreshnessLevel, Level, keymap};
 
 pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if app.paused {
-        let text = "⏸ PAUSED: polling is frozen, the data is getting older. p resumes.";
+        let key = app
+            .keymap
+            .key_for(app.screen_context(), keymap::Action::Pause)
+            .unwrap_or_else(|| "pause".to_string());
+        let text =
+            format!("⏸ PAUSED: polling is frozen, the data is getting older. {key} resumes.");
         frame.render_widget(
-            Paragraph::new(fit(text, area.width as usize)).style(theme.banner()),
+            Paragraph::new(fit(&text, area.width as usize)).style(theme.banner()),
             area,
         );
         return;
@@ -151,7 +156,7 @@ pub fn render_hints(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     } else {
         // Whole hints only: stop before one that would be cut.
         let mut used = 0usize;
-        for (key, help) in keymap::hints(app.keymap_context()) {
+        for (key, help) in app.keymap.hints(app.keymap_context()) {
             let width = key.chars().count() + help.chars().count() + 3;
             if used + width > area.width as usize {
                 break;

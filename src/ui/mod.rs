@@ -3,6 +3,7 @@
 
 pub mod certificate;
 pub mod chrome;
+pub mod command_line;
 pub mod detail;
 pub mod expiring;
 pub mod export_prompt;
@@ -38,6 +39,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     chrome::render_flash(frame, areas.flash, app, theme);
     chrome::render_status(frame, areas.status, app, theme);
     chrome::render_hints(frame, areas.hints, app, theme);
+    if let Some(prompt) = &app.command_line.prompt {
+        command_line::render(frame, areas.hints, areas.flash, prompt, theme);
+    }
     if let Some(wizard) = &app.wizard {
         let box_area = overlays::centered(areas.main, 100, 30);
         wizard::render(frame, box_area, wizard, theme);

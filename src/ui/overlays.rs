@@ -43,7 +43,9 @@ fn render_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: T
         keymap::KeyContext::Detail => " keys: request detail ",
         keymap::KeyContext::Overlay => " keys ",
     };
-    let mut lines: Vec<Line> = keymap::help_lines(context)
+    let mut lines: Vec<Line> = app
+        .keymap
+        .help_lines(context)
         .into_iter()
         .map(|(keys, help)| {
             Line::from(vec![

@@ -1,24 +1,92 @@
-//! The keymap's own checks: every key reachable, none shadowed, help and hints in step.
+//! The keymap's own checks: the file parses, every key reachable, none shadowed, help and hints
+//! in step, and overrides (good, unknown, conflicting) do what they say.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::*;
+use crate::app::export::ExportKey;
+use crate::config::KeyList;
 
 fn press(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
+fn builtin() -> Keymap {
+    Keymap::builtin().clone().unwrap()
+}
+
+fn overrides(pairs: &[(&str, &str)]) -> BTreeMap<String, KeyList> {
+    pairs
+        .iter()
+        .map(|(name, key)| (name.to_string(), KeyList::One(key.to_string())))
+        .collect()
+}
+
+#[test]
+fn key_names_parse() {
+    let cases = [
+        ("ctrl-r", KeyCode::Char('r'), KeyModifiers::CONTROL),
+        ("Ctrl-R", KeyCode::Char('R'), KeyModifiers::CONTROL),
+        ("shift-tab", KeyCode::BackTab, KeyModifiers::NONE),
+        ("F5", KeyCode::F(5), KeyModifiers::NONE),
+        ("f12", KeyCode::F(12), KeyModifiers::NONE),
+        ("?", KeyCode::Char('?'), KeyModifiers::NONE),
+        ("enter", KeyCode::Enter, KeyModifiers::NONE),
+        ("esc", KeyCode::Esc, KeyModifiers::NONE),
+        ("pgdn", KeyCode::PageDown, KeyModifiers::NONE),
+        ("shift-g", KeyCode::Char('G'), KeyModifiers::NONE),
+        ("G", KeyCode::Char('G'), KeyModifiers::NONE),
+        ("alt-x", KeyCode::Char('x'), KeyModifiers::ALT),
+        ("-", KeyCode::Char('-'), KeyModifiers::NONE),
+        ("ctrl--", KeyCode::Char('-'), KeyModifiers::CONTROL),
+        ("space", KeyCode::Char(' '), KeyModifiers::NONE),
+    ];
+    for (name, code, modifiers) in cases {
+        assert_eq!(Key::parse(name), Ok(Key::new(code, modifiers)), "{name}");
+    }
+    for bad in ["", "ctrl-", "f13", "f0", "hyper-x", "enterr", "ctrl-enterr"] {
+        assert!(Key::parse(bad).is_err(), "{bad:?} parsed");
+    }
+    assert_eq!(Key::parse("ctrl-d").unwrap().label(), "Ctrl-d");
+    assert_eq!(Key::parse("shift-tab").unwrap().label(), "Shift-Tab");
+    assert_eq!(Key::parse("up").unwrap().label(), "↑");
+}
+
+#[test]
+fn the_embedded_keymap_parses_and_binds_every_action() {
+    let keymap = builtin();
+    for (name, action) in names::ACTIONS {
+        assert!(
+            Section::ALL
+                .iter()
+                .any(|section| keymap.section(*section).iter().any(|b| b.action == *action)),
+            "{name} is bound nowhere"
+        );
+    }
+}
+
+#[test]
+fn a_broken_keymap_file_is_an_error_naming_the_problem() {
+    let unknown = "[[requests]]\naction = \"fly\"\nkeys = [\"f\"]\nhelp = \"x\"\n";
+    assert!(Keymap::parse(unknown).unwrap_err().contains("fly"));
+    let bad_key = "[[global]]\naction = \"quit\"\nkeys = [\"hyper-q\"]\nhelp = \"x\"\n";
+    assert!(Keymap::parse(bad_key).unwrap_err().contains("hyper-q"));
+}
+
 #[test]
 fn every_binding_appears_in_help() {
-    for context in [
-        KeyContext::Requests,
-        KeyContext::Detail,
-        KeyContext::Overlay,
-    ] {
-        let help = help_lines(context);
-        for binding in bindings(context) {
-            let event = KeyEvent::new(binding.code, binding.modifiers);
-            assert!(lookup(context, &event).is_some(), "{}", binding.label);
+    let keymap = builtin();
+    for context in KeyContext::ALL {
+        let help = keymap.help_lines(context);
+        for binding in keymap.bindings(context) {
+            for key in &binding.keys {
+                assert!(keymap.lookup_key(context, *key).is_some(), "{key:?}");
+            }
             assert!(
-                help.iter().any(|(_, text)| *text == binding.help),
+                help.iter()
+                    .any(|(keys, text)| *text == binding.help && *keys == binding.label()),
                 "{} missing from help",
                 binding.help
             );
@@ -28,32 +96,38 @@ fn every_binding_appears_in_help() {
 
 #[test]
 fn screen_keys_win_over_global_ones() {
+    let keymap = builtin();
     assert_eq!(
-        lookup(KeyContext::Detail, &press(KeyCode::Esc)),
+        keymap.lookup(KeyContext::Detail, &press(KeyCode::Esc)),
         Some(Action::Back)
     );
     assert_eq!(
-        lookup(KeyContext::Overlay, &press(KeyCode::Char('q'))),
+        keymap.lookup(KeyContext::Overlay, &press(KeyCode::Char('q'))),
         Some(Action::Back)
     );
     assert_eq!(
-        lookup(KeyContext::Requests, &press(KeyCode::Char('q'))),
+        keymap.lookup(KeyContext::Requests, &press(KeyCode::Char('q'))),
         Some(Action::Quit)
     );
 }
 
 #[test]
 fn shifted_letters_match_their_uppercase_binding() {
+    let keymap = builtin();
     let shifted = KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT);
-    assert_eq!(lookup(KeyContext::Requests, &shifted), Some(Action::Errors));
     assert_eq!(
-        lookup(KeyContext::Requests, &press(KeyCode::Char('z'))),
+        keymap.lookup(KeyContext::Requests, &shifted),
+        Some(Action::Errors)
+    );
+    assert_eq!(
+        keymap.lookup(KeyContext::Requests, &press(KeyCode::Char('z'))),
         None
     );
 }
 
 #[test]
 fn detail_has_the_export_keys() {
+    let keymap = builtin();
     for (key, export) in [
         ('y', ExportKey::Copy),
         ('Y', ExportKey::PickFormat),
@@ -62,101 +136,144 @@ fn detail_has_the_export_keys() {
         ('c', ExportKey::Check),
     ] {
         assert_eq!(
-            lookup(KeyContext::Detail, &press(KeyCode::Char(key))),
+            keymap.lookup(KeyContext::Detail, &press(KeyCode::Char(key))),
             Some(Action::Export(export))
         );
     }
 }
 
-/// The bindings of `list` that an earlier binding with the same key hides from lookup.
-fn shadowed<'a>(list: &[&'a Binding]) -> Vec<&'a Binding> {
-    list.iter()
-        .enumerate()
-        .filter(|(index, binding)| {
-            list[..*index].iter().any(|earlier| {
-                earlier.code == binding.code && earlier.modifiers == binding.modifiers
-            })
-        })
-        .map(|(_, binding)| *binding)
-        .collect()
-}
-
 #[test]
-fn no_binding_is_shadowed_by_another_on_the_same_key() {
-    for context in [
-        KeyContext::Requests,
-        KeyContext::Detail,
-        KeyContext::Overlay,
-    ] {
-        let list = bindings(context);
-        let hidden: Vec<&str> = shadowed(&list)
-            .iter()
-            .map(|binding| binding.label)
-            .collect();
-        assert!(
-            hidden.is_empty(),
-            "{context:?}: keys never reached: {hidden:?}"
-        );
-        // And lookup really answers each binding with its own action.
-        for binding in list {
-            let event = KeyEvent::new(binding.code, binding.modifiers);
-            assert_eq!(
-                lookup(context, &event),
-                Some(binding.action),
-                "{}",
-                binding.label
-            );
+fn no_key_does_two_things_on_one_screen() {
+    let keymap = builtin();
+    for context in KeyContext::ALL {
+        let bindings = keymap.bindings(context);
+        for (index, binding) in bindings.iter().enumerate() {
+            for key in &binding.keys {
+                let earlier = bindings[..index]
+                    .iter()
+                    .find(|other| other.keys.contains(key));
+                assert!(
+                    earlier.is_none(),
+                    "{context:?}: {} is bound twice",
+                    key.label()
+                );
+                assert_eq!(keymap.lookup_key(context, *key), Some(binding.action));
+            }
         }
     }
 }
 
 #[test]
-fn the_shadow_check_finds_a_key_bound_twice() {
-    let first = key(KeyCode::Char('x'), "x", Action::Refresh, "refresh", false);
-    let second = key(KeyCode::Char('x'), "x", Action::Pause, "pause", false);
-    let other = ctrl('x', "Ctrl-x", Action::Quit, "quit");
-    let hidden = shadowed(&[&first, &other, &second]);
-    assert_eq!(hidden.len(), 1);
-    assert_eq!(hidden[0].action, Action::Pause);
-}
-
-#[test]
 fn vim_and_arrow_movement_both_work() {
+    let keymap = builtin();
     let ctrl_key = |char| KeyEvent::new(KeyCode::Char(char), KeyModifiers::CONTROL);
-    for context in [
-        KeyContext::Requests,
-        KeyContext::Detail,
-        KeyContext::Overlay,
-    ] {
-        assert_eq!(
-            lookup(context, &press(KeyCode::Char('j'))),
-            Some(Action::Down)
-        );
-        assert_eq!(lookup(context, &press(KeyCode::Down)), Some(Action::Down));
-        assert_eq!(
-            lookup(context, &press(KeyCode::Char('k'))),
-            Some(Action::Up)
-        );
-        assert_eq!(lookup(context, &ctrl_key('d')), Some(Action::PageDown));
-        assert_eq!(
-            lookup(context, &press(KeyCode::PageDown)),
-            Some(Action::PageDown)
-        );
-        assert_eq!(lookup(context, &ctrl_key('u')), Some(Action::PageUp));
+    for context in KeyContext::ALL {
+        let lookup = |event: KeyEvent| keymap.lookup(context, &event);
+        assert_eq!(lookup(press(KeyCode::Char('j'))), Some(Action::Down));
+        assert_eq!(lookup(press(KeyCode::Down)), Some(Action::Down));
+        assert_eq!(lookup(press(KeyCode::Char('k'))), Some(Action::Up));
+        assert_eq!(lookup(ctrl_key('d')), Some(Action::PageDown));
+        assert_eq!(lookup(press(KeyCode::PageDown)), Some(Action::PageDown));
+        assert_eq!(lookup(ctrl_key('u')), Some(Action::PageUp));
+        assert_eq!(lookup(press(KeyCode::PageUp)), Some(Action::PageUp));
     }
     for context in [KeyContext::Requests, KeyContext::Detail] {
         assert_eq!(
-            lookup(context, &press(KeyCode::Char('g'))),
+            keymap.lookup(context, &press(KeyCode::Char('g'))),
             Some(Action::Top)
         );
         assert_eq!(
-            lookup(context, &press(KeyCode::Char('G'))),
+            keymap.lookup(context, &press(KeyCode::Char('G'))),
             Some(Action::Bottom)
         );
     }
     // Ctrl-d is not plain d: modifiers are part of the key.
     assert_eq!(
-        lookup(KeyContext::Requests, &press(KeyCode::Char('d'))),
+        keymap.lookup(KeyContext::Requests, &press(KeyCode::Char('d'))),
         None
     );
+}
+
+#[test]
+fn an_override_changes_dispatch_help_and_hints() {
+    let (keymap, warnings) = Keymap::with_overrides(&overrides(&[("refresh", "ctrl-r")]));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(
+        keymap.lookup(KeyContext::Requests, &ctrl_r),
+        Some(Action::Refresh)
+    );
+    assert_eq!(
+        keymap.lookup(KeyContext::Requests, &press(KeyCode::Char('r'))),
+        None
+    );
+    assert!(
+        keymap
+            .help_lines(KeyContext::Requests)
+            .contains(&("Ctrl-r".to_string(), "refresh now".to_string()))
+    );
+    assert!(
+        keymap
+            .hints(KeyContext::Detail)
+            .contains(&("Ctrl-r".to_string(), "refresh".to_string()))
+    );
+}
+
+#[test]
+fn an_override_may_give_several_keys_and_applies_on_every_screen() {
+    let many = BTreeMap::from([(
+        "up".to_string(),
+        KeyList::Many(vec!["up".to_string(), "ctrl-p".to_string()]),
+    )]);
+    let (keymap, warnings) = Keymap::with_overrides(&many);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let ctrl_p = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    for context in KeyContext::ALL {
+        assert_eq!(keymap.lookup(context, &ctrl_p), Some(Action::Up));
+        assert_eq!(keymap.lookup(context, &press(KeyCode::Char('k'))), None);
+    }
+}
+
+#[test]
+fn a_conflicting_override_is_a_warning_and_the_default_stays() {
+    // h is "previous pair" on the requests screen.
+    let (keymap, warnings) = Keymap::with_overrides(&overrides(&[("help", "h")]));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("[keys] help"), "{}", warnings[0]);
+    assert!(warnings[0].contains("prev_pair"), "{}", warnings[0]);
+    assert!(warnings[0].contains("requests screen"), "{}", warnings[0]);
+    assert_eq!(keymap, builtin());
+    // A key free on every screen where the action lives is fine even if used elsewhere:
+    // `c` checks URLs in the detail view, but the quit binding lives on both screens.
+    let (_, warnings) = Keymap::with_overrides(&overrides(&[("quit", "c")]));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (keymap, warnings) = Keymap::with_overrides(&overrides(&[("new_request", "c")]));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        keymap.lookup(KeyContext::Requests, &press(KeyCode::Char('c'))),
+        Some(Action::NewRequest)
+    );
+}
+
+#[test]
+fn unknown_names_are_warnings_and_the_defaults_stay() {
+    let (keymap, warnings) =
+        Keymap::with_overrides(&overrides(&[("refesh", "ctrl-r"), ("pause", "hyper-p")]));
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("refesh") && w.contains("did you mean refresh"))
+    );
+    assert!(warnings.iter().any(|w| w.contains("hyper-p")));
+    assert_eq!(keymap, builtin());
+}
+
+#[test]
+fn closest_names_a_likely_typo_only() {
+    let words = ["sort", "pair", "pause", "refresh"];
+    assert_eq!(names::closest("sortt", words), Some("sort"));
+    assert_eq!(names::closest("paus", words), Some("pause"));
+    assert_eq!(names::closest("xyzzyq", words), None);
+    assert_eq!(names::distance("kitten", "sitting"), 3);
 }

@@ -1,0 +1,94 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! End to end: the real binary in `--demo` inside tmux (120×40); the `:` command line switches
+//! the pair (completed with Tab from the demo's pairs) and the sort, and the screen shows both.
+//!
+//! Without tmux the test fails when CI=true and is skipped, loudly, otherwise.
+
+mod tmux_support;
+
+use std::path::Path;
+
+use tmux_support::{Tmux, home_environment, shell_quote, temp_home, tmux_or_skip};
+
+#[test]
+fn the_command_line_switches_pair_and_sort_in_the_demo() {
+    if !tmux_or_skip("end-to-end command line test") {
+        return;
+    }
+    let home = temp_home();
+    let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
+    let tmux = Tmux::new("cmd", "cmd");
+    let mut environment = home_environment(home.path());
+    environment.push("LANG=C.UTF-8".to_string());
+    tmux.start_shell(&environment);
+    tmux.type_text(&format!("{} --demo", shell_quote(binary)));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the request table with rows", |screen| {
+        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
+    });
+
+    // `:pair ` then Tab twice: "all", then the first pair id.
+    tmux.send(&[":"]);
+    tmux.type_text("pair ");
+    tmux.send(&["Tab"]);
+    tmux.wait_for("the first completion", |screen| {
+        screen.contains(":pair all")
+    });
+    tmux.send(&["Tab"]);
+    let completed = tmux.wait_for("a pair id completed", |screen| {
+        screen
+            .lines()
+            .any(|line| line.starts_with(":pair ") && line.contains('/'))
+    });
+    let pair = completed
+        .lines()
+        .find(|line| line.starts_with(":pair "))
+        .and_then(|line| line.trim_start_matches(":pair ").split('█').next())
+        .unwrap()
+        .trim()
+        .to_string();
+    let contract = pair.split('/').next().unwrap().to_string();
+    tmux.send(&["Enter"]);
+    let header = tmux.wait_for("the header naming the pair", |screen| {
+        screen
+            .lines()
+            .next()
+            .is_some_and(|line| line.contains(&contract) && !line.contains("all pairs"))
+    });
+    assert!(
+        !header.contains(":pair"),
+        "the prompt stayed open:\n{header}"
+    );
+
+    // Sort by name, descending: the column title carries the arrow.
+    tmux.send(&[":"]);
+    tmux.type_text("sort name desc");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the name column sorted descending", |screen| {
+        screen.contains("cname / CN▼")
+    });
+
+    // A typo is answered with the closest command.
+    tmux.send(&[":"]);
+    tmux.type_text("sortt");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the suggestion", |screen| {
+        screen.contains("did you mean :sort?")
+    });
+
+    // Back to all pairs.
+    tmux.send(&[":"]);
+    tmux.type_text("pair all");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("all pairs again", |screen| {
+        screen
+            .lines()
+            .next()
+            .is_some_and(|line| line.contains("all pairs"))
+    });
+
+    tmux.send(&[":"]);
+    tmux.type_text("q");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the dashboard gone", |screen| !screen.contains("spsId"));
+}
