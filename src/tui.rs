@@ -10,8 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event as TerminalEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-    MouseEventKind,
+    Event as TerminalEvent, EventStream, KeyEventKind,
 };
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -66,8 +65,11 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let (palette, no_color, warnings) =
+        choose_theme(&config, config_path.as_deref(), force_color, warnings);
     let mut app = App::new(config, label, Utc::now(), size)
-        .with_no_color(!ui::theme::Theme::chosen(force_color).color)
+        .with_no_color(no_color)
+        .with_palette(palette)
         .with_start_warnings(warnings);
     app.api_target = Some(api_target(&client));
 
@@ -98,6 +100,26 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         eprintln!("spsdash: {message}");
     }
     result
+}
+
+/// `[ui] theme`: its palette and whether to draw without colour (`mono`, `--color never`,
+/// `NO_COLOR`). A theme file that cannot be used adds a warning and leaves the default theme.
+fn choose_theme(
+    config: &Config,
+    config_path: Option<&std::path::Path>,
+    force_color: Option<bool>,
+    mut warnings: Vec<String>,
+) -> (Option<crate::config::theme::Palette>, bool, Vec<String>) {
+    let no_color = !ui::theme::Theme::chosen(force_color).color || config.ui.theme == "mono";
+    let config_dir = config_path.and_then(std::path::Path::parent);
+    let palette = match crate::config::theme::load(&config.ui.theme, config_dir) {
+        Ok(palette) => palette,
+        Err(warning) => {
+            warnings.push(warning);
+            None
+        }
+    };
+    (palette, no_color, warnings)
 }
 
 /// Bracketed paste and mouse capture are ours to undo: ratatui's hook only knows raw mode
@@ -176,15 +198,8 @@ fn translate(event: TerminalEvent) -> Option<Event> {
         TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
         TerminalEvent::Paste(text) => Some(Event::Paste(text)),
         TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
-        // Only with `ui.mouse = true`: the wheel scrolls like the arrow keys.
-        TerminalEvent::Mouse(mouse) => {
-            let code = match mouse.kind {
-                MouseEventKind::ScrollUp => KeyCode::Up,
-                MouseEventKind::ScrollDown => KeyCode::Down,
-                _ => return None,
-            };
-            Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        }
+        // Only with `ui.mouse = true` (capture is off otherwise): clicks and the wheel.
+        TerminalEvent::Mouse(mouse) => Some(Event::Mouse(mouse)),
         _ => None,
     }
 }

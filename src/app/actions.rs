@@ -47,7 +47,7 @@ impl App {
                     if let Some(wizard) = self.wizard.as_mut() {
                         wizard.submit_failed(&crate::sps::ApiError::Request {
                             detail: format!(
-                                "{READ_ONLY_REFUSAL} (drop --read-only or read_only in the config to submit)"
+                                "{READ_ONLY_REFUSAL} (drop --read-only, read_only in the config, or [accounts.<section>] read_only to submit)"
                             ),
                         });
                     }
@@ -107,7 +107,7 @@ impl App {
         }
     }
 
-    fn act(&mut self, action: Action) -> Vec<Effect> {
+    pub(crate) fn act(&mut self, action: Action) -> Vec<Effect> {
         if let Some(overlay) = self.overlay {
             self.act_on_overlay(overlay, action);
             return Vec::new();

@@ -19,6 +19,8 @@ use crate::sps::submission::Submission;
 #[derive(Debug, Clone)]
 pub enum Event {
     Key(crossterm::event::KeyEvent),
+    /// Only with `[ui] mouse = true`: clicks select, the wheel scrolls.
+    Mouse(crossterm::event::MouseEvent),
     Paste(String),
     Resize {
         width: u16,

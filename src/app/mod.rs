@@ -14,6 +14,7 @@ pub mod export;
 pub mod export_prompt;
 pub mod geometry;
 pub mod keymap;
+mod mouse;
 mod notices;
 mod requests_view;
 mod submission_state;
@@ -72,6 +73,8 @@ pub struct App {
     pub size: (u16, u16),
     /// `NO_COLOR`: render without colours (given at start).
     pub no_color: bool,
+    /// The `[ui] theme` file's styles (`None`: the default theme), given at start.
+    pub palette: Option<crate::config::theme::Palette>,
     /// One per watched pair, in sidebar order.
     pub datasets: Vec<Dataset>,
     /// Pairs come from PAPI (none configured); true until the first answer.
@@ -131,6 +134,7 @@ impl App {
             api_now: None,
             size,
             no_color: false,
+            palette: None,
             datasets,
             discovering,
             discovery_error: None,
@@ -154,6 +158,12 @@ impl App {
     /// `NO_COLOR` (or a colourless terminal): render without colours.
     pub fn with_no_color(mut self, no_color: bool) -> App {
         self.no_color = no_color;
+        self
+    }
+
+    /// The styles of the chosen theme file (`[ui] theme`); the text drawn stays the same.
+    pub fn with_palette(mut self, palette: Option<crate::config::theme::Palette>) -> App {
+        self.palette = palette;
         self
     }
 

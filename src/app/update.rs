@@ -11,6 +11,7 @@ use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
     let effects = match event {
         Event::Key(key) => app.on_key(key),
+        Event::Mouse(mouse) => app.on_mouse(mouse),
         Event::Paste(text) => app.on_paste(&text),
         Event::Resize { width, height } => {
             app.size = (width, height);

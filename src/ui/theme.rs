@@ -1,28 +1,60 @@
 //! Styles. With `NO_COLOR` set every colour is dropped; what matters is also said in words or
 //! glyphs and shown with modifiers (bold, reverse), so nothing depends on colour alone.
+//!
+//! A theme file (`[ui] theme`, loaded by `config::theme`) replaces the style of the roles it
+//! names; the text drawn is the same whatever the theme, only its paint changes.
 
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::{FreshnessLevel, Level};
+use crate::config::theme::{Palette, Role};
 use crate::sps::model::RequestState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
+    /// The theme file's styles (`None`: the default theme). Ignored without colour, so
+    /// `--color never` and `NO_COLOR` still give mono.
+    pub palette: Option<Palette>,
 }
 
 impl Theme {
+    /// The default theme in colour.
+    pub const COLOUR: Theme = Theme {
+        color: true,
+        palette: None,
+    };
+    /// No colour at all (`NO_COLOR`, `--color never`, `theme = "mono"`).
+    pub const MONO: Theme = Theme {
+        color: false,
+        palette: None,
+    };
+
     /// Colour unless `NO_COLOR` is set to anything non-empty (https://no-color.org).
     pub fn from_env() -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        Theme { color: !no_color }
+        Theme {
+            color: !no_color,
+            palette: None,
+        }
     }
 
     /// `--color always|never` when given (`forced`), else [`Theme::from_env`].
     pub fn chosen(forced: Option<bool>) -> Theme {
         match forced {
-            Some(color) => Theme { color },
+            Some(color) => Theme {
+                color,
+                palette: None,
+            },
             None => Theme::from_env(),
+        }
+    }
+
+    /// The theme file's style for `role` when there is one and colour is on, else `coded`.
+    fn pick(self, role: Role, coded: Style) -> Style {
+        match self.palette.and_then(|palette| palette.get(role)) {
+            Some(style) if self.color => style,
+            _ => coded,
         }
     }
 
@@ -35,67 +67,83 @@ impl Theme {
     }
 
     pub fn selected(self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        self.pick(
+            Role::Selected,
+            Style::new().add_modifier(Modifier::REVERSED),
+        )
     }
 
     pub fn header(self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
+        self.pick(Role::Header, Style::new().add_modifier(Modifier::BOLD))
     }
 
     pub fn dim(self) -> Style {
-        if self.color {
+        let coded = if self.color {
             Style::new().fg(Color::DarkGray)
         } else {
             Style::new()
-        }
+        };
+        self.pick(Role::Dim, coded)
     }
 
     /// A problem to fix (the wizard's field errors): red, and always with a ✗ or words.
     pub fn problem(self) -> Style {
-        self.fg(Color::Red)
+        self.pick(Role::Problem, self.fg(Color::Red))
     }
 
     /// Something to notice, not an error.
     pub fn warning(self) -> Style {
-        self.fg(Color::Yellow)
+        self.pick(Role::Warning, self.fg(Color::Yellow))
     }
 
     pub fn key(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.pick(Role::Key, self.fg(Color::Cyan).add_modifier(Modifier::BOLD))
     }
 
     pub fn banner(self) -> Style {
         let style = Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED);
-        if self.color {
+        let coded = if self.color {
             style.fg(Color::Yellow)
         } else {
             style
-        }
+        };
+        self.pick(Role::Banner, coded)
     }
 
     pub fn state(self, state: RequestState) -> Style {
         match state {
-            RequestState::AwaitingUser => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            RequestState::InProgress => self.fg(Color::Cyan),
-            RequestState::Failed => self.fg(Color::Red),
-            RequestState::Complete => self.fg(Color::Green),
+            RequestState::AwaitingUser => self.pick(
+                Role::StateAwaitingUser,
+                self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            RequestState::InProgress => self.pick(Role::StateInProgress, self.fg(Color::Cyan)),
+            RequestState::Failed => self.pick(Role::StateFailed, self.fg(Color::Red)),
+            RequestState::Complete => self.pick(Role::StateComplete, self.fg(Color::Green)),
         }
     }
 
     pub fn level(self, level: Level) -> Style {
         match level {
-            Level::Info => self.fg(Color::Cyan),
-            Level::Warning => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            Level::Error => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Level::Info => self.pick(Role::LevelInfo, self.fg(Color::Cyan)),
+            Level::Warning => self.pick(
+                Role::LevelWarning,
+                self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            Level::Error => self.pick(
+                Role::LevelError,
+                self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
         }
     }
 
     pub fn freshness(self, level: FreshnessLevel) -> Style {
         match level {
-            FreshnessLevel::Loading => self.dim(),
-            FreshnessLevel::Fresh => self.fg(Color::Green),
-            FreshnessLevel::Late => self.level(Level::Warning),
-            FreshnessLevel::Outdated => self.level(Level::Error),
+            FreshnessLevel::Loading => self.pick(Role::FreshnessLoading, self.dim()),
+            FreshnessLevel::Fresh => self.pick(Role::FreshnessFresh, self.fg(Color::Green)),
+            FreshnessLevel::Late => self.pick(Role::FreshnessLate, self.level(Level::Warning)),
+            FreshnessLevel::Outdated => {
+                self.pick(Role::FreshnessOutdated, self.level(Level::Error))
+            }
         }
     }
 }
@@ -116,15 +164,15 @@ mod tests {
 
     #[test]
     fn the_color_flag_wins_over_the_environment_either_way() {
-        assert_eq!(Theme::chosen(Some(false)), Theme { color: false });
-        assert_eq!(Theme::chosen(Some(true)), Theme { color: true });
+        assert_eq!(Theme::chosen(Some(false)), Theme::MONO);
+        assert_eq!(Theme::chosen(Some(true)), Theme::COLOUR);
         assert_eq!(Theme::chosen(None), Theme::from_env());
     }
 
     #[test]
     fn mono_draws_no_colour_but_keeps_the_modifiers() {
-        let mono = Theme { color: false };
-        let colour = Theme { color: true };
+        let mono = Theme::MONO;
+        let colour = Theme::COLOUR;
         for state in [
             RequestState::AwaitingUser,
             RequestState::InProgress,
@@ -142,5 +190,29 @@ mod tests {
                 .add_modifier
                 .contains(Modifier::BOLD)
         );
+    }
+
+    #[test]
+    fn a_palette_paints_in_colour_and_never_in_mono() {
+        let palette = crate::config::theme::load("256", None).unwrap();
+        let themed = Theme {
+            color: true,
+            palette,
+        };
+        assert_eq!(
+            themed.state(RequestState::Failed).fg,
+            Some(Color::Indexed(203))
+        );
+        assert_eq!(themed.banner().bg, Some(Color::Indexed(214)));
+        // `--color never` / NO_COLOR keep mono even with a theme chosen.
+        let forced_mono = Theme {
+            color: false,
+            palette,
+        };
+        assert_eq!(
+            forced_mono.state(RequestState::Failed),
+            Theme::MONO.state(RequestState::Failed)
+        );
+        assert_eq!(forced_mono.banner(), Theme::MONO.banner());
     }
 }
