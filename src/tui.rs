@@ -70,6 +70,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     let mut app = App::new(config, label, Utc::now(), size)
         .with_no_color(no_color)
         .with_palette(palette)
+        .with_demo(api_clock.is_some())
         .with_start_warnings(warnings);
     app.api_target = Some(api_target(&client));
 

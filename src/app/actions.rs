@@ -151,6 +151,7 @@ impl App {
             Action::AddDomains => self.open_wizard_add_domains(),
             Action::EdgeHost => self.open_wizard_edge_host(),
             Action::Export(key) => return self.on_export_key(key),
+            Action::DemoServe => return self.demo_serve(),
         }
         Vec::new()
     }

@@ -80,6 +80,8 @@ pub enum Event {
     },
     /// A submission whose answer never came: reconciled against the next lists.
     SubmissionUnresolved(Submission),
+    /// What the simulator said to `DemoServe` (`--demo` only): a line for the operator.
+    DemoServed(Result<String, String>),
     /// An export (copy, file, web root, remembered format) finished: its flash line.
     Exported(Delivered),
     /// The readiness check of a request finished (or could not start).
@@ -137,6 +139,10 @@ pub enum Effect {
         check: CheckConfig,
     },
     Bell,
+    /// `--demo` only: ask the in-process simulator to serve this domain's challenge.
+    DemoServe {
+        domain: String,
+    },
     Quit,
 }
 

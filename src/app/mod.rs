@@ -7,6 +7,7 @@ pub mod actions;
 mod alerts;
 mod checks;
 pub mod dataset;
+mod demo;
 mod detail_view;
 mod domain_checks;
 mod event;
@@ -73,6 +74,8 @@ pub struct App {
     pub size: (u16, u16),
     /// `NO_COLOR`: render without colours (given at start).
     pub no_color: bool,
+    /// Running on the in-process simulator (`--demo`): demo-only keys work.
+    pub demo: bool,
     /// The `[ui] theme` file's styles (`None`: the default theme), given at start.
     pub palette: Option<crate::config::theme::Palette>,
     /// One per watched pair, in sidebar order.
@@ -135,6 +138,7 @@ impl App {
             size,
             no_color: false,
             palette: None,
+            demo: false,
             datasets,
             discovering,
             discovery_error: None,
@@ -158,6 +162,12 @@ impl App {
     /// `NO_COLOR` (or a colourless terminal): render without colours.
     pub fn with_no_color(mut self, no_color: bool) -> App {
         self.no_color = no_color;
+        self
+    }
+
+    /// On the in-process simulator (`--demo`).
+    pub fn with_demo(mut self, demo: bool) -> App {
+        self.demo = demo;
         self
     }
 

@@ -133,6 +133,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         } => app.on_checks_done(sps_id, origin, outcome),
         Event::BackgroundChecksDone => app.on_background_round_done(),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
+        Event::DemoServed(outcome) => app.on_demo_served(outcome),
         Event::SubmissionUnresolved(submission) => {
             app.submissions.unresolved.push(submission);
             Vec::new()

@@ -32,6 +32,8 @@ pub enum Action {
     NextSection,
     /// y, Y, w, W, c in the detail view (see `crate::export::dashboard`).
     Export(super::export::ExportKey),
+    /// `--demo` only: the simulator serves the focused domain's challenge.
+    DemoServe,
 }
 
 /// Where the keys are read: each screen has its own bindings after the global ones.
@@ -323,6 +325,13 @@ const DETAIL: &[Binding] = &[
         "c",
         Action::Export(ExportKey::Check),
         "check the challenge URLs",
+        false,
+    ),
+    key(
+        KeyCode::Char('v'),
+        "v",
+        Action::DemoServe,
+        "DEMO ONLY: the simulator serves this domain's challenge",
         false,
     ),
 ];
