@@ -66,7 +66,7 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let (palette, no_color, warnings) =
-        choose_theme(&config, config_path.as_deref(), force_color, warnings);
+        ui::theme::choose(&config, config_path.as_deref(), force_color, warnings);
     let mut app = App::new(config, label, Utc::now(), size)
         .with_no_color(no_color)
         .with_palette(palette)
@@ -101,26 +101,6 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         eprintln!("spsdash: {message}");
     }
     result
-}
-
-/// `[ui] theme`: its palette and whether to draw without colour (`mono`, `--color never`,
-/// `NO_COLOR`). A theme file that cannot be used adds a warning and leaves the default theme.
-fn choose_theme(
-    config: &Config,
-    config_path: Option<&std::path::Path>,
-    force_color: Option<bool>,
-    mut warnings: Vec<String>,
-) -> (Option<crate::config::theme::Palette>, bool, Vec<String>) {
-    let no_color = !ui::theme::Theme::chosen(force_color).color || config.ui.theme == "mono";
-    let config_dir = config_path.and_then(std::path::Path::parent);
-    let palette = match crate::config::theme::load(&config.ui.theme, config_dir) {
-        Ok(palette) => palette,
-        Err(warning) => {
-            warnings.push(warning);
-            None
-        }
-    };
-    (palette, no_color, warnings)
 }
 
 /// Bracketed paste and mouse capture are ours to undo: ratatui's hook only knows raw mode

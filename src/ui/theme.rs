@@ -148,6 +148,28 @@ impl Theme {
     }
 }
 
+/// `[ui] theme` at start: its palette, whether to draw without colour (`mono`, `--color
+/// never`, `NO_COLOR`), and the start warnings with one more when the theme file cannot be used
+/// (the default theme is used then). `config_path` is the config file in use: its directory
+/// holds `themes/`.
+pub fn choose(
+    config: &crate::config::Config,
+    config_path: Option<&std::path::Path>,
+    force_color: Option<bool>,
+    mut warnings: Vec<String>,
+) -> (Option<Palette>, bool, Vec<String>) {
+    let no_color = !Theme::chosen(force_color).color || config.ui.theme == "mono";
+    let config_dir = config_path.and_then(std::path::Path::parent);
+    let palette = match crate::config::theme::load(&config.ui.theme, config_dir) {
+        Ok(palette) => palette,
+        Err(warning) => {
+            warnings.push(warning);
+            None
+        }
+    };
+    (palette, no_color, warnings)
+}
+
 /// A one-character mark per state, so states read without colour.
 pub fn state_glyph(state: RequestState) -> &'static str {
     match state {
@@ -214,5 +236,35 @@ mod tests {
             Theme::MONO.state(RequestState::Failed)
         );
         assert_eq!(forced_mono.banner(), Theme::MONO.banner());
+    }
+
+    #[test]
+    fn choosing_at_start_warns_about_a_bad_file_and_honours_mono() {
+        let dir = tempfile::tempdir().unwrap();
+        let config_path = dir.path().join("config.toml");
+        std::fs::create_dir_all(dir.path().join("themes")).unwrap();
+        std::fs::write(dir.path().join("themes/mine.toml"), "header = 7").unwrap();
+        let mut config = crate::config::Config::default();
+        config.ui.theme = "mine".into();
+        let (palette, no_color, warnings) = choose(
+            &config,
+            Some(&config_path),
+            Some(true),
+            vec!["earlier".into()],
+        );
+        assert_eq!(palette, None);
+        assert!(!no_color);
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[1].contains("mine.toml"), "{warnings:?}");
+
+        config.ui.theme = "256".into();
+        let (palette, no_color, warnings) = choose(&config, Some(&config_path), Some(true), vec![]);
+        assert!(palette.is_some() && !no_color && warnings.is_empty());
+        // `--color never` wins over any theme.
+        let (_, no_color, _) = choose(&config, Some(&config_path), Some(false), vec![]);
+        assert!(no_color);
+        config.ui.theme = "mono".into();
+        let (palette, no_color, _) = choose(&config, None, Some(true), vec![]);
+        assert!(palette.is_none() && no_color);
     }
 }
