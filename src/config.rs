@@ -10,6 +10,7 @@ mod export_format;
 mod keys;
 mod load;
 pub mod notify;
+pub mod theme;
 
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,30 @@ pub struct Config {
     pub expiry: ExpiryConfig,
     /// Keymap overrides by action name (see `assets/keymap.toml`).
     pub keys: std::collections::BTreeMap<String, KeyList>,
+    /// Settings of one `.edgerc` section: `[accounts.production] read_only = true`.
+    pub accounts: std::collections::BTreeMap<String, AccountConfig>,
+}
+
+/// What applies only while that `.edgerc` section is the one in use.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountConfig {
+    /// Never submit anything with this section's credentials, whatever `--read-only` says.
+    pub read_only: bool,
+}
+
+impl Config {
+    /// Read-only for the section in use when its `[accounts.<section>]` says so (on top of
+    /// `--read-only` and the top-level `read_only`, which stay as they are).
+    pub fn apply_account(&mut self, section: &str) {
+        if self
+            .accounts
+            .get(section)
+            .is_some_and(|account| account.read_only)
+        {
+            self.read_only = true;
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,13 +117,26 @@ impl Default for PollConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
     /// Ring the terminal bell when a request awaits you, completes or fails.
     pub bell: bool,
     /// Mouse capture (off by default, so the terminal's own selection works).
     pub mouse: bool,
+    /// `default` (the terminal's 16 colours), `mono`, `256`, or a file
+    /// `<config dir>/themes/NAME.toml` (see `config::theme`).
+    pub theme: String,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            bell: false,
+            mouse: false,
+            theme: "default".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

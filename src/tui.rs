@@ -10,8 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event as TerminalEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-    MouseEventKind,
+    Event as TerminalEvent, EventStream, KeyEventKind,
 };
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -66,8 +65,12 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let (palette, no_color, warnings) =
+        ui::theme::choose(&config, config_path.as_deref(), force_color, warnings);
     let mut app = App::new(config, label, Utc::now(), size)
-        .with_no_color(!ui::theme::Theme::chosen(force_color).color)
+        .with_no_color(no_color)
+        .with_palette(palette)
+        .with_demo(api_clock.is_some())
         .with_start_warnings(warnings);
     app.api_target = Some(api_target(&client));
 
@@ -176,15 +179,8 @@ fn translate(event: TerminalEvent) -> Option<Event> {
         TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
         TerminalEvent::Paste(text) => Some(Event::Paste(text)),
         TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
-        // Only with `ui.mouse = true`: the wheel scrolls like the arrow keys.
-        TerminalEvent::Mouse(mouse) => {
-            let code = match mouse.kind {
-                MouseEventKind::ScrollUp => KeyCode::Up,
-                MouseEventKind::ScrollDown => KeyCode::Down,
-                _ => return None,
-            };
-            Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        }
+        // Only with `ui.mouse = true` (capture is off otherwise): clicks and the wheel.
+        TerminalEvent::Mouse(mouse) => Some(Event::Mouse(mouse)),
         _ => None,
     }
 }

@@ -71,7 +71,7 @@ fn next_step(wizard: &mut Wizard) {
 }
 
 /// The default theme, in colour: the snapshots below are text, colours are checked apart.
-const COLOUR: Theme = Theme { color: true };
+const COLOUR: Theme = Theme::COLOUR;
 
 fn screen(wizard: &Wizard, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -366,7 +366,7 @@ fn the_mono_theme_reaches_the_wizard_and_the_words_stay() {
         !colours_drawn(&wizard, COLOUR).is_empty(),
         "the colour theme drew no colour"
     );
-    assert_eq!(colours_drawn(&wizard, Theme { color: false }), vec![]);
+    assert_eq!(colours_drawn(&wizard, Theme::MONO), vec![]);
     // Without colour the problem is still told in words.
     assert!(screen(&wizard, 120, 40).contains("bad_name"));
 }

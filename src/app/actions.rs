@@ -47,7 +47,7 @@ impl App {
                     if let Some(wizard) = self.wizard.as_mut() {
                         wizard.submit_failed(&crate::sps::ApiError::Request {
                             detail: format!(
-                                "{READ_ONLY_REFUSAL} (drop --read-only or read_only in the config to submit)"
+                                "{READ_ONLY_REFUSAL} (drop --read-only, read_only in the config, or [accounts.<section>] read_only to submit)"
                             ),
                         });
                     }
@@ -159,6 +159,7 @@ impl App {
             Action::Export(key) => return self.on_export_key(key),
             Action::Expiring => self.overlay = Some(Overlay::Expiring { scroll: 0 }),
             Action::CopyDnsRecords => return self.copy_dns_records(),
+            Action::DemoServe => return self.demo_serve(),
         }
         Vec::new()
     }

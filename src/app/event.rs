@@ -19,6 +19,8 @@ use crate::sps::submission::Submission;
 #[derive(Debug, Clone)]
 pub enum Event {
     Key(crossterm::event::KeyEvent),
+    /// Only with `[ui] mouse = true`: clicks select, the wheel scrolls.
+    Mouse(crossterm::event::MouseEvent),
     Paste(String),
     Resize {
         width: u16,
@@ -78,6 +80,8 @@ pub enum Event {
     },
     /// A submission whose answer never came: reconciled against the next lists.
     SubmissionUnresolved(Submission),
+    /// What the simulator said to `DemoServe` (`--demo` only): a line for the operator.
+    DemoServed(Result<String, String>),
     /// An export (copy, file, web root, remembered format) finished: its flash line.
     Exported(Delivered),
     /// The readiness check of a request finished (or could not start).
@@ -148,6 +152,10 @@ pub enum Effect {
     /// Write the certificates cache of this account.
     SaveCertificates(Vec<crate::sps::cps::CertificateRecord>),
     Bell,
+    /// `--demo` only: ask the in-process simulator to serve this domain's challenge.
+    DemoServe {
+        domain: String,
+    },
     Quit,
 }
 

@@ -12,6 +12,7 @@ mod checks;
 pub mod command;
 pub mod command_line;
 pub mod dataset;
+mod demo;
 mod detail_view;
 mod domain_checks;
 mod event;
@@ -19,6 +20,7 @@ pub mod export;
 pub mod export_prompt;
 pub mod geometry;
 pub mod keymap;
+mod mouse;
 mod notices;
 mod requests_view;
 mod submission_state;
@@ -86,6 +88,10 @@ pub struct App {
     pub size: (u16, u16),
     /// `NO_COLOR`: render without colours (given at start).
     pub no_color: bool,
+    /// Running on the in-process simulator (`--demo`): demo-only keys work.
+    pub demo: bool,
+    /// The `[ui] theme` file's styles (`None`: the default theme), given at start.
+    pub palette: Option<crate::config::theme::Palette>,
     /// One per watched pair, in sidebar order.
     pub datasets: Vec<Dataset>,
     /// Pairs come from PAPI (none configured); true until the first answer.
@@ -152,6 +158,8 @@ impl App {
             api_now: None,
             size,
             no_color: false,
+            palette: None,
+            demo: false,
             datasets,
             discovering,
             discovery_error: None,
@@ -179,6 +187,18 @@ impl App {
     /// `NO_COLOR` (or a colourless terminal): render without colours.
     pub fn with_no_color(mut self, no_color: bool) -> App {
         self.no_color = no_color;
+        self
+    }
+
+    /// On the in-process simulator (`--demo`).
+    pub fn with_demo(mut self, demo: bool) -> App {
+        self.demo = demo;
+        self
+    }
+
+    /// The styles of the chosen theme file (`[ui] theme`); the text drawn stays the same.
+    pub fn with_palette(mut self, palette: Option<crate::config::theme::Palette>) -> App {
+        self.palette = palette;
         self
     }
 

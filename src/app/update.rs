@@ -12,6 +12,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
     let is_tick = matches!(event, Event::Tick(_));
     let mut effects = match event {
         Event::Key(key) => app.on_key(key),
+        Event::Mouse(mouse) => app.on_mouse(mouse),
         Event::Paste(text) => app.on_paste(&text),
         Event::Resize { width, height } => {
             app.size = (width, height);
@@ -136,6 +137,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         } => app.on_checks_done(sps_id, origin, outcome),
         Event::BackgroundChecksDone => app.on_background_round_done(),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
+        Event::DemoServed(outcome) => app.on_demo_served(outcome),
         Event::SubmissionUnresolved(submission) => {
             app.submissions.unresolved.push(submission);
             Vec::new()

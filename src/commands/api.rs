@@ -60,7 +60,7 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> CommandResult {
     }
     if context.config.read_only && request.method != "GET" && request.method != "HEAD" {
         return Err(CommandError::usage(format!(
-            "{}: refusing to send {} (drop --read-only or read_only in the config)",
+            "{}: refusing to send {} (drop --read-only, read_only in the config, or [accounts.<section>] read_only)",
             crate::config::READ_ONLY_REFUSAL,
             request.method
         )));

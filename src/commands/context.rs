@@ -64,7 +64,11 @@ impl Context {
                 label,
                 warnings,
                 reread,
-            } => (*credentials, label, None, warnings, reread),
+            } => {
+                // `[accounts.<section>] read_only`: the section whose credentials are used.
+                config.apply_account(global.section.as_deref().unwrap_or(DEFAULT_SECTION));
+                (*credentials, label, None, warnings, reread)
+            }
             Found::Nothing { reason } => {
                 let sim = crate::sim::start(SimOptions {
                     seed: config.demo.seed,

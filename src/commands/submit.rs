@@ -242,7 +242,7 @@ pub async fn deliver(
     }
     if delivery.read_only {
         return Err(CommandError::usage(format!(
-            "{} (--read-only or read_only in the config); add --dry-run to see the request",
+            "{} (--read-only, read_only in the config, or [accounts.<section>] read_only); add --dry-run to see the request",
             crate::config::READ_ONLY_REFUSAL
         )));
     }

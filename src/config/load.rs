@@ -122,6 +122,14 @@ impl Config {
                 ));
             }
         }
+        if !super::theme::valid_name(&self.ui.theme) {
+            return Err(format!(
+                "`ui.theme` = \"{}\"; allowed: a theme name of letters, digits, - and _ \
+                 ({} or a file <config dir>/themes/NAME.toml)",
+                self.ui.theme,
+                super::theme::built_in_names().join(", ")
+            ));
+        }
         let speed = self.demo.speed;
         if !(speed.is_finite() && speed > 0.0 && speed <= 100_000.0) {
             return Err(format!(

@@ -16,6 +16,7 @@ mod answers;
 mod auth;
 pub mod clock;
 mod connection;
+pub mod control;
 mod cps;
 mod cps_wire;
 mod cps_world;

@@ -2,7 +2,7 @@
 //! that shows the focused domain's values whole, parameters, or the history of changes seen).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
 
@@ -29,12 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     };
     // Short screens get a two-line summary, leaving room for the domains.
     let compact = area.height < 30;
-    let [summary, tabs, body] = Layout::vertical([
-        Constraint::Length(if compact { 4 } else { 6 }),
-        Constraint::Length(1),
-        Constraint::Min(3),
-    ])
-    .areas(area);
+    let (summary, tabs, body) = crate::app::geometry::detail_split(area);
     render_summary(frame, summary, app, request, theme, compact);
     render_tabs(frame, tabs, app, detail, request, theme);
     match detail.section {
@@ -212,10 +207,8 @@ fn render_domains(
         .map(|domain| app.domain_checks.get(request.sps_id, &domain.domain))
         .collect();
     let with_check = checks.iter().any(Option::is_some);
-    let table_height = (request.dv_status.len() as u16 + 3).min((area.height / 2).max(5));
-    let [table_area, panel_area] =
-        Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
-    let visible = table_height.saturating_sub(3) as usize;
+    let (table_area, panel_area, visible) =
+        crate::app::geometry::domain_split(area, request.dv_status.len());
     let cursor = detail.domain_cursor.min(request.dv_status.len() - 1);
     let offset = scroll_offset(0, cursor, visible, request.dv_status.len());
     // Narrow screens keep the short columns; the panel below shows the paths whole. With

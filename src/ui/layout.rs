@@ -1,53 +1,7 @@
-//! Screen geometry: how big each part of the screen is. The one number the reducer needs too
-//! (how many rows the table shows, to scroll) is `app::geometry`, which this layout matches.
+//! Screen geometry: how big each part of the screen is. It lives in `app::geometry`, so the
+//! reducer hit-tests mouse clicks with the very layout drawn here.
 
-use ratatui::layout::{Constraint, Layout, Rect};
-
-/// Below this the dashboard only says how big it needs to be.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
-
-pub struct Areas {
-    pub header: Rect,
-    pub main: Rect,
-    pub flash: Rect,
-    pub status: Rect,
-    pub hints: Rect,
-}
-
-pub fn too_small(area: Rect) -> bool {
-    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
-}
-
-pub fn areas(area: Rect) -> Areas {
-    let [header, main, flash, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    Areas {
-        header,
-        main,
-        flash,
-        status,
-        hints,
-    }
-}
-
-/// Width of the sidebar of pairs for a terminal this wide.
-pub fn sidebar_width(width: u16) -> u16 {
-    if width >= 140 { 26 } else { 18 }
-}
-
-/// Splits the main area of the requests screen into sidebar and table.
-pub fn requests_split(main: Rect) -> (Rect, Rect) {
-    let [sidebar, table] = Layout::horizontal([
-        Constraint::Length(sidebar_width(main.width)),
-        Constraint::Min(1),
-    ])
-    .areas(main);
-    (sidebar, table)
-}
+pub use crate::app::geometry::{
+    Areas, MIN_HEIGHT, MIN_WIDTH, areas, requests_split, sidebar_entry_heights,
+    sidebar_first_entry, sidebar_width, too_small,
+};

@@ -24,6 +24,7 @@ use theme::Theme;
 pub fn render(frame: &mut Frame, app: &App) {
     let theme = Theme {
         color: !app.no_color,
+        palette: app.palette,
     };
     let area = frame.area();
     if layout::too_small(area) {

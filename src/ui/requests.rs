@@ -61,10 +61,7 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let chosen = app.requests.scope.map_or(0, |index| index + 1);
     // Skip whole entries from the top until the chosen one fits.
     let heights: Vec<usize> = entries.iter().map(Vec::len).collect();
-    let mut first = 0;
-    while first < chosen && heights[first..=chosen].iter().sum::<usize>() > inner.height as usize {
-        first += 1;
-    }
+    let first = layout::sidebar_first_entry(&heights, chosen, inner.height as usize);
     let mut lines: Vec<Line> = Vec::new();
     for (position, entry) in entries.into_iter().enumerate().skip(first) {
         for (line_number, line) in entry.into_iter().enumerate() {

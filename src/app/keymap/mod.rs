@@ -45,6 +45,8 @@ pub enum Action {
     Expiring,
     /// Copy the DNS-01 TXT records of the open request as a zone-file snippet.
     CopyDnsRecords,
+    /// `--demo` only: the simulator serves the focused domain's challenge.
+    DemoServe,
 }
 
 /// Where the keys are read: each screen has its own bindings after the global ones.

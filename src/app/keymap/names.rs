@@ -43,6 +43,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("check", Action::Export(ExportKey::Check)),
     ("copy_dns_records", Action::CopyDnsRecords),
     ("expiring", Action::Expiring),
+    ("demo_serve", Action::DemoServe),
 ];
 
 pub fn action_named(name: &str) -> Option<Action> {

@@ -274,3 +274,67 @@ fn a_pasted_value_in_a_text_field_stays_on_one_line() {
     wizard.handle_paste("www.");
     assert_eq!(wizard.values.get("common_name"), "www.shop.example.com");
 }
+
+#[test]
+fn a_new_certificate_sends_the_product_typed_on_the_edge_hostname_step() {
+    // Left empty (the default): no product in the body, and SPS picks the contract's own.
+    let wizard = san_dv_at_review();
+    let review = wizard.review().unwrap();
+    assert!(!review.body.contains("product="), "{}", review.body);
+    assert!(
+        review
+            .values
+            .contains(&("Product".to_string(), "(default)".to_string()))
+    );
+
+    let mut wizard = new_certificate(2, 1);
+    type_text(&mut wizard, "shop.example.com");
+    press(&mut wizard, KeyCode::Tab);
+    wizard.handle_paste("www.shop.example.com");
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(wizard.step(), Step::EdgeHostname);
+    press(&mut wizard, KeyCode::Enter); // the offered cnameHostname; on to the product
+    assert_eq!(wizard.step(), Step::EdgeHostname);
+    type_text(&mut wizard, "a b");
+    press(&mut wizard, KeyCode::Enter);
+    assert_eq!(
+        wizard.step(),
+        Step::EdgeHostname,
+        "a bad product keeps the step"
+    );
+    let product = wizard
+        .field_views()
+        .into_iter()
+        .find(|field| field.spec.label == "Product")
+        .expect("a product field on the edge hostname step");
+    assert!(
+        product
+            .problem
+            .as_deref()
+            .is_some_and(|problem| problem.contains("not a product id")),
+        "{:?}",
+        product.problem
+    );
+    for _ in 0..3 {
+        press(&mut wizard, KeyCode::Backspace);
+    }
+    type_text(&mut wizard, "ion_premier");
+    while wizard.step() != Step::Review {
+        next_step(&mut wizard);
+    }
+    let review = wizard.review().unwrap();
+    assert!(
+        review.body.ends_with("&product=ion_premier"),
+        "{}",
+        review.body
+    );
+    assert!(
+        review
+            .values
+            .contains(&("Product".to_string(), "ion_premier".to_string()))
+    );
+    let WizardOutcome::Submit(submission) = press(&mut wizard, KeyCode::Enter) else {
+        panic!("expected a submission");
+    };
+    assert_eq!(submission.form.get("product"), Some("ion_premier"));
+}

@@ -185,7 +185,11 @@ const NAMES: [FieldSpec; 2] = [
     text("common_name", "Common name"),
     names("sans", "Other names"),
 ];
-const EDGE_HOSTNAME: [FieldSpec; 1] = [text("cname_hostname", "cnameHostname")];
+/// The product is optional: left empty, SPS uses the contract's default product.
+const EDGE_HOSTNAME: [FieldSpec; 2] = [
+    text("cname_hostname", "cnameHostname"),
+    optional("product", "Product"),
+];
 const SUBJECT: [FieldSpec; 5] = [
     text("subject.country", "Country"),
     text("subject.state", "State"),

@@ -254,6 +254,8 @@ fn sha1_warns() {
     let mut wizard = new_certificate(0, 0);
     type_text(&mut wizard, "shop.example.com");
     press(&mut wizard, KeyCode::Enter);
+    // The edge hostname step: cnameHostname, then the (optional) product.
+    press(&mut wizard, KeyCode::Enter);
     press(&mut wizard, KeyCode::Enter);
     assert_eq!(wizard.step(), Step::Signature);
     press(&mut wizard, KeyCode::Down);

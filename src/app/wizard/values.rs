@@ -203,7 +203,7 @@ impl Values {
             signature_algorithm: self.signature,
             sni_only: self.sni_only,
             ip_version: self.ip_version,
-            product: None,
+            product: self.optional("product"),
             ..NewCertificate::default()
         };
         let text = |key: &str| self.get(key).to_string();

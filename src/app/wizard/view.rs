@@ -197,6 +197,7 @@ impl Wizard {
                 rows.push(("Signature".into(), values.signature.as_str().into()));
                 rows.push(("SNI only".into(), yes_no(values.sni_only)));
                 rows.push(("IP version".into(), values.ip_version.as_str().into()));
+                rows.push(("Product".into(), product_shown(values.get("product"))));
                 for step in [
                     Step::Subject,
                     Step::Organization,
@@ -237,15 +238,7 @@ impl Wizard {
                     values.get("enrollment_id").trim().into(),
                 ));
                 rows.push(("IP version".into(), values.ip_version.as_str().into()));
-                let product = values.get("product").trim();
-                rows.push((
-                    "Product".into(),
-                    if product.is_empty() {
-                        "(default)".into()
-                    } else {
-                        product.into()
-                    },
-                ));
+                rows.push(("Product".into(), product_shown(values.get("product"))));
             }
         }
         let path = checked.endpoint.path();
@@ -281,5 +274,15 @@ impl Wizard {
             .iter()
             .map(|problem| format!("{}: {}", label_of(&problem.field), problem.message))
             .collect()
+    }
+}
+
+/// The product as the review shows it: empty means SPS picks the contract's default.
+fn product_shown(product: &str) -> String {
+    let product = product.trim();
+    if product.is_empty() {
+        "(default)".into()
+    } else {
+        product.into()
     }
 }

@@ -169,6 +169,14 @@ impl Runner {
                 let _ = stdout.write_all(b"\x07");
                 let _ = stdout.flush();
             }
+            Effect::DemoServe { domain } => {
+                let base_url = self.client.base_url();
+                let results = self.results.clone();
+                tokio::spawn(async move {
+                    let outcome = crate::sim::control::mark_served(&base_url, &domain).await;
+                    let _ = results.send(Event::DemoServed(outcome));
+                });
+            }
             Effect::Quit => {}
         }
     }
