@@ -8,7 +8,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::format::age;
 use super::theme::Theme;
@@ -74,16 +73,12 @@ pub fn render(
     theme: Theme,
 ) {
     let lines = certificate_lines(app, request, theme);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" certificate (CPS) · d copies the DNS-01 records (↑↓ scroll) "),
-            ),
+    super::section_box::render_scrolled(
+        frame,
         area,
+        lines,
+        detail.scroll,
+        " certificate (CPS) · d copies the DNS-01 records (↑↓ scroll) ",
     );
 }
 

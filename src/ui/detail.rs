@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table};
 
 use super::format::{age, iso};
 use super::theme::{Theme, state_glyph};
@@ -428,16 +428,12 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request
             })
             .collect()
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" parameters (↑↓ scroll) "),
-            ),
+    super::section_box::render_scrolled(
+        frame,
         area,
+        lines,
+        detail.scroll,
+        " parameters (↑↓ scroll) ",
     );
 }
 

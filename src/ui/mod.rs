@@ -11,6 +11,7 @@ pub mod format;
 pub mod layout;
 pub mod overlays;
 pub mod requests;
+pub mod section_box;
 pub mod theme;
 pub mod wizard;
 
