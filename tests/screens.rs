@@ -59,7 +59,7 @@ const SCREENS: &[(&str, &str, &str)] = &[
     (
         "errors",
         "ui_snapshots__errors",
-        "`e`: the error log, and the status bar when a pair fails.",
+        "`E`: the recent errors, and the status bar when a pair fails.",
     ),
 ];
 
