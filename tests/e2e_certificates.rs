@@ -8,9 +8,7 @@
 
 mod tmux_support;
 
-use std::path::Path;
-
-use tmux_support::{Tmux, home_environment, shell_quote, temp_home, tmux_or_skip};
+use tmux_support::{demo_dashboard, temp_home, tmux_or_skip};
 
 #[test]
 fn the_expiring_view_finds_the_demo_certificate_expiring_in_three_days() {
@@ -18,16 +16,7 @@ fn the_expiring_view_finds_the_demo_certificate_expiring_in_three_days() {
         return;
     }
     let home = temp_home();
-    let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
-    let tmux = Tmux::new("e2e-certs", "e2e-certs");
-    let mut environment = home_environment(home.path());
-    environment.push("LANG=C.UTF-8".to_string());
-    tmux.start_shell(&environment);
-    tmux.type_text(&format!("{} --demo", shell_quote(binary)));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("the request table with rows", |screen| {
-        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
-    });
+    let tmux = demo_dashboard("e2e-certs", "e2e-certs", home.path(), "");
 
     // The request behind www.example.com: its detail reads its certificate at once.
     tmux.send(&["/"]);

@@ -6,9 +6,7 @@
 
 mod tmux_support;
 
-use std::path::Path;
-
-use tmux_support::{Tmux, home_environment, shell_quote, temp_home, tmux_or_skip};
+use tmux_support::{demo_dashboard, temp_home, tmux_or_skip};
 
 #[test]
 fn the_command_line_switches_pair_and_sort_in_the_demo() {
@@ -16,16 +14,7 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
         return;
     }
     let home = temp_home();
-    let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
-    let tmux = Tmux::new("cmd", "cmd");
-    let mut environment = home_environment(home.path());
-    environment.push("LANG=C.UTF-8".to_string());
-    tmux.start_shell(&environment);
-    tmux.type_text(&format!("{} --demo", shell_quote(binary)));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("the request table with rows", |screen| {
-        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
-    });
+    let tmux = demo_dashboard("cmd", "cmd", home.path(), "");
 
     // `:pair ` then Tab twice: "all", then the first pair id.
     tmux.send(&[":"]);

@@ -8,9 +8,7 @@
 
 mod tmux_support;
 
-use std::path::Path;
-
-use tmux_support::{Tmux, home_environment, shell_quote, temp_home, tmux_or_skip};
+use tmux_support::{demo_dashboard, temp_home, tmux_or_skip};
 
 #[test]
 fn a_broken_theme_and_a_bad_key_override_are_warnings_not_crashes() {
@@ -31,16 +29,7 @@ fn a_broken_theme_and_a_bad_key_override_are_warnings_not_crashes() {
     )
     .unwrap();
 
-    let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
-    let tmux = Tmux::new("warn", "warn");
-    let mut environment = home_environment(home.path());
-    environment.push("LANG=C.UTF-8".to_string());
-    tmux.start_shell(&environment);
-    tmux.type_text(&format!("{} --demo", shell_quote(binary)));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("the request table with rows", |screen| {
-        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
-    });
+    let tmux = demo_dashboard("warn", "warn", home.path(), "");
 
     // Both problems are in the error log, each naming what to fix.
     tmux.send(&["E"]);

@@ -11,9 +11,7 @@
 
 mod tmux_support;
 
-use std::path::Path;
-
-use tmux_support::{Tmux, has_paths, home_environment, shell_quote, temp_home, tmux_or_skip};
+use tmux_support::{demo_dashboard, has_paths, temp_home, tmux_or_skip};
 
 #[test]
 fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
@@ -21,18 +19,7 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         return;
     }
     let home = temp_home();
-    let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
-    let tmux = Tmux::new("e2e", "e2e");
-    let mut environment = home_environment(home.path());
-    environment.push("LANG=C.UTF-8".to_string());
-    tmux.start_shell(&environment);
-    tmux.type_text(&format!("{} --demo", shell_quote(binary)));
-    tmux.send(&["Enter"]);
-
-    // The table, with data in it.
-    tmux.wait_for("the request table with rows", |screen| {
-        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
-    });
+    let tmux = demo_dashboard("e2e", "e2e", home.path(), "");
 
     // A DV request's detail: filter to DV requests awaiting the operator (or any DV one).
     tmux.send(&["/"]);

@@ -69,6 +69,23 @@ pub fn has_paths(screen: &str) -> bool {
             .any(|line| line.contains("redirectPath") && line.contains("http"))
 }
 
+/// The real binary, `spsdash --demo` and `extra_args`, in a fresh tmux server (120×40, UTF-8)
+/// whose shell lives in `home` ([`home_environment`]); returns once the request table shows
+/// rows. The server is killed when the returned [`Tmux`] is dropped.
+pub fn demo_dashboard(label: &str, session: &'static str, home: &Path, extra_args: &str) -> Tmux {
+    let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
+    let tmux = Tmux::new(label, session);
+    let mut environment = home_environment(home);
+    environment.push("LANG=C.UTF-8".to_string());
+    tmux.start_shell(&environment);
+    tmux.type_text(&format!("{} --demo {extra_args}", shell_quote(binary)));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the request table with rows", |screen| {
+        screen.contains("spsId") && screen.contains(" ago") && screen.contains("example")
+    });
+    tmux
+}
+
 /// A tmux server on its own socket, with one session (`session`) to drive; the server is
 /// killed when this is dropped (on a failed assertion too).
 pub struct Tmux {
