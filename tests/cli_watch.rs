@@ -54,22 +54,7 @@ async fn world() -> World {
     let home = env.home().to_path_buf();
     spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
         .expect("edgerc");
-    let calls = home.join("calls.log");
-    let script = home.join("record.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nfor arg in \"$@\"; do printf '%s\\t' \"$arg\"; done >> '{}'\necho >> '{}'\n",
-            calls.display(),
-            calls.display()
-        ),
-    )
-    .expect("script");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    let (script, calls) = support::recorder::recorder(&home);
     let posted = Arc::new(Mutex::new(Vec::new()));
     let receiver = Router::new()
         .route("/hook", post(hook))

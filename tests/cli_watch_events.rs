@@ -38,22 +38,7 @@ async fn world() -> World {
     let home = env.home().to_path_buf();
     spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
         .expect("edgerc");
-    let calls = home.join("calls.log");
-    let script = home.join("record.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nfor arg in \"$@\"; do printf '%s\\t' \"$arg\"; done >> '{}'\necho >> '{}'\n",
-            calls.display(),
-            calls.display()
-        ),
-    )
-    .expect("script");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    let (script, calls) = support::recorder::recorder(&home);
     let config = format!(
         "[api]\ntimeout_secs = 5\nretries = 0\n\
          [notify]\ncommand = [\"{}\", \"{{event}}\", \"{{name}}\", \"{{sps_id}}\"]\ngroup_secs = 0\n\

@@ -12,7 +12,7 @@ mod support;
 
 use std::collections::VecDeque;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -24,6 +24,7 @@ use serde_json::Value;
 use spsdash::config::notify::{NotifyConfig, SinkName};
 use spsdash::notify::{EventKind, Notifier, NotifyEvent, TerminalCaps};
 use spsdash::sps::model::GroupContract;
+use support::recorder::{recorded_calls, recorder};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
@@ -90,40 +91,6 @@ fn every_kind() -> Vec<NotifyEvent> {
         ),
         NotifyEvent::api_recovered(at(), Some(&pair()), at() - chrono::Duration::minutes(12)),
     ]
-}
-
-/// A script that appends its arguments, tab-separated, one call per line.
-fn recorder(dir: &Path) -> (PathBuf, PathBuf) {
-    let log = dir.join("calls.log");
-    let script = dir.join("record.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nfor arg in \"$@\"; do printf '%s\\t' \"$arg\"; done >> '{}'\necho >> '{}'\n",
-            log.display(),
-            log.display()
-        ),
-    )
-    .expect("script");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    (script, log)
-}
-
-fn calls(log: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .map(|line| {
-            line.trim_end_matches('\t')
-                .split('\t')
-                .map(str::to_string)
-                .collect()
-        })
-        .collect()
 }
 
 /// A webhook receiver: answers from `statuses` (then 200) and keeps every body.
@@ -208,7 +175,7 @@ async fn every_kind_reaches_every_sink_exactly_once() {
     assert!(outcome.problems().is_empty(), "{:?}", outcome.problems());
 
     let kinds: Vec<&str> = events.iter().map(|event| event.kind.name()).collect();
-    let recorded = calls(&log);
+    let recorded = recorded_calls(&log);
     assert_eq!(recorded.len(), events.len(), "{recorded:?}");
     let commanded: Vec<&str> = recorded.iter().map(|call| call[0].as_str()).collect();
     assert_eq!(commanded, kinds);
@@ -249,7 +216,10 @@ async fn levels_go_only_to_the_sinks_routed_for_them() {
         screen.notifications(),
         expected(spsdash::notify::Level::Info)
     );
-    assert_eq!(calls(&log).len(), expected(spsdash::notify::Level::Warn));
+    assert_eq!(
+        recorded_calls(&log).len(),
+        expected(spsdash::notify::Level::Warn)
+    );
     assert_eq!(
         receiver.bodies.lock().expect("bodies").len(),
         expected(spsdash::notify::Level::Error)
@@ -280,7 +250,7 @@ async fn a_burst_of_forty_domains_is_one_message_per_request() {
         .send_ready(at() + chrono::Duration::seconds(5))
         .await;
     assert_eq!(outcome.events.len(), 2);
-    let recorded = calls(&log);
+    let recorded = recorded_calls(&log);
     assert_eq!(recorded.len(), 2, "{recorded:?}");
     assert_eq!(recorded[0][0], "domain_valid");
     assert_eq!(recorded[0][2], "40", "{{count}}");
@@ -313,7 +283,7 @@ async fn nothing_is_told_twice_across_a_restart() {
         assert!(outcome.problems().is_empty(), "{:?}", outcome.problems());
     }
     let told = every_kind().len();
-    assert_eq!(calls(&log).len(), told);
+    assert_eq!(recorded_calls(&log).len(), told);
     // A new process: the same events seen again (e.g. replayed from the journal).
     let screen = Screen::default();
     let mut second = notifier(&config, &screen, Some(&record));
@@ -334,7 +304,7 @@ async fn nothing_is_told_twice_across_a_restart() {
         "and once within a run"
     );
     second.send_all().await;
-    assert_eq!(calls(&log).len(), told + 1);
+    assert_eq!(recorded_calls(&log).len(), told + 1);
     assert_eq!(receiver.bodies.lock().expect("bodies").len(), told + 1);
     assert_eq!(screen.notifications(), 1);
 }
