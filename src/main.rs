@@ -51,7 +51,7 @@ async fn run() -> ExitCode {
             return error.exit.into();
         }
     };
-    let account = cache_account(&cli.global, &context);
+    let account = context.cache_account();
     let (opener, sections) = if context.is_demo() {
         // The simulator's world has no other accounts; `:account` says so.
         (None, Vec::new())
@@ -88,21 +88,6 @@ async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Whose cache the dashboard may show: the credentials section and account switch key (the
-/// demo has its own).
-fn cache_account(
-    global: &spsdash::cli::GlobalArgs,
-    context: &spsdash::commands::Context,
-) -> spsdash::store::CacheAccount {
-    if context.is_demo() {
-        return spsdash::store::CacheAccount::demo();
-    }
-    spsdash::commands::accounts::cache_account(
-        spsdash::commands::accounts::section_in_use(global),
-        &context.client,
-    )
 }
 
 /// How the dashboard opens another account for `:account`: the commands' credential lookup

@@ -122,6 +122,20 @@ impl Context {
     pub fn is_demo(&self) -> bool {
         self.demo.is_some()
     }
+
+    /// Whose files these are: the section and account switch key in use, or the demo's own.
+    pub fn cache_account(&self) -> crate::store::CacheAccount {
+        if self.is_demo() {
+            return crate::store::CacheAccount::demo();
+        }
+        super::accounts::cache_account(super::accounts::section_in_use(&self.global), &self.client)
+    }
+
+    /// The stores of [`Context::cache_account`]: the same journal, lists and submissions the
+    /// dashboard keeps for that account.
+    pub fn stores(&self) -> crate::store::Stores {
+        crate::store::Stores::from_environment().for_account(&self.cache_account())
+    }
 }
 
 pub fn client_options(config: &Config) -> ClientOptions {

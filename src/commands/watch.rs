@@ -49,7 +49,7 @@ struct Watched {
 
 pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     let pairs = pairs(context, &args).await?;
-    let stores = Stores::from_environment();
+    let stores = context.stores();
     let journal = stores.submissions;
     let store = stores
         .cache
