@@ -95,7 +95,11 @@ async fn what_cannot_be_opened_is_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let edgerc = two_sections(dir.path(), &sim);
     let error = open_account(&started_with(&edgerc), &Config::default(), "nope", None).unwrap_err();
-    assert!(error.contains("nope"), "{error}");
+    assert!(
+        error.contains("no section [nope]") && error.contains("[default], [prod]"),
+        "{error}"
+    );
+    assert!(!error.contains("--section"), "a command-line hint: {error}");
     assert!(
         !error.contains(sim.credentials.client_secret.expose()),
         "{error}"

@@ -36,7 +36,11 @@ pub fn open_account(
     global.demo = false;
     global.section = Some(section.to_string());
     global.account_key = account_switch_key.map(str::to_string);
-    match find_credentials(&global).map_err(|error| error.message)? {
+    // The file's hint (`pass --section NAME`) is for the command line; in the dashboard the
+    // section names are what `:account` takes (and completes with Tab).
+    let found = find_credentials(&global)
+        .map_err(|error| error.message.replace(": pass --section NAME", ""))?;
+    match found {
         Found::Credentials {
             credentials,
             label,
