@@ -166,7 +166,8 @@ impl App {
     }
 }
 
-fn configured_dataset(pair: &crate::config::PairConfig) -> Dataset {
+/// An empty dataset for a pair of the config.
+pub(super) fn configured_dataset(pair: &crate::config::PairConfig) -> Dataset {
     Dataset::new(&NamedPair {
         pair: GroupContract::new(pair.contract.as_str(), pair.group.as_str()),
         group_name: pair.name.clone(),

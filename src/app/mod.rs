@@ -48,7 +48,7 @@ pub use update::update;
 
 use crate::config::Config;
 use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::sps::model::{GroupContract, SpsRequest};
 use wizard::Wizard;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,12 +145,7 @@ impl App {
         let datasets: Vec<Dataset> = config
             .pairs
             .iter()
-            .map(|pair| {
-                Dataset::new(&NamedPair {
-                    pair: GroupContract::new(pair.contract.as_str(), pair.group.as_str()),
-                    group_name: pair.name.clone(),
-                })
-            })
+            .map(account::configured_dataset)
             .collect();
         let discovering = datasets.is_empty();
         let (keymap, key_warnings) = keymap::Keymap::with_overrides(&config.keys);

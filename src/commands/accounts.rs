@@ -9,7 +9,7 @@ use crate::edgegrid::edgerc::Edgerc;
 use crate::sps::SpsClient;
 use crate::store::CacheAccount;
 
-use super::context::{DEFAULT_SECTION, Found, client_for, default_edgerc_path, find_credentials};
+use super::context::{Found, cache_account, client_for, default_edgerc_path, find_credentials};
 
 /// The credentials of one account, opened.
 #[derive(Debug)]
@@ -61,19 +61,6 @@ pub fn open_account(
             Err(reason.unwrap_or_else(|| format!("no credentials found for section {section}")))
         }
     }
-}
-
-/// Whose files the dashboard uses for `section` with `client`'s account switch key.
-pub fn cache_account(section: &str, client: &SpsClient) -> CacheAccount {
-    CacheAccount {
-        section: section.to_string(),
-        account_switch_key: client.credentials().account_key,
-    }
-}
-
-/// The section that is used without `--section`.
-pub fn section_in_use(global: &GlobalArgs) -> &str {
-    global.section.as_deref().unwrap_or(DEFAULT_SECTION)
 }
 
 /// The section names of the `.edgerc` in use (`--edgerc`, else `~/.edgerc`), for `:account`'s

@@ -128,7 +128,7 @@ impl Context {
         if self.is_demo() {
             return crate::store::CacheAccount::demo();
         }
-        super::accounts::cache_account(super::accounts::section_in_use(&self.global), &self.client)
+        cache_account(section_in_use(&self.global), &self.client)
     }
 
     /// The stores of [`Context::cache_account`]: the same journal, lists and submissions the
@@ -159,6 +159,19 @@ pub(super) fn client_for(
         client = client.with_credentials_reread(source, reread);
     }
     Ok(client)
+}
+
+/// Whose files spsdash uses for `section` with `client`'s account switch key.
+pub fn cache_account(section: &str, client: &SpsClient) -> crate::store::CacheAccount {
+    crate::store::CacheAccount {
+        section: section.to_string(),
+        account_switch_key: client.credentials().account_key,
+    }
+}
+
+/// The section used: `--section`, else `[default]`.
+pub fn section_in_use(global: &GlobalArgs) -> &str {
+    global.section.as_deref().unwrap_or(DEFAULT_SECTION)
 }
 
 /// `~/.edgerc`, where every Akamai tool looks.

@@ -37,7 +37,7 @@ pub fn locations(global: &GlobalArgs, stores: &Stores) -> Vec<Location> {
         .and_then(|drafts| drafts.path().parent())
         .map(Path::to_path_buf);
     let account = crate::store::CacheAccount {
-        section: super::accounts::section_in_use(global).to_string(),
+        section: super::context::section_in_use(global).to_string(),
         account_switch_key: global.account_key.clone(),
     };
     let stores = stores.clone().for_account(&account);
