@@ -51,7 +51,16 @@ async fn run() -> ExitCode {
             return error.exit.into();
         }
     };
-    let account = cache_account(&cli.global, &context);
+    let account = context.cache_account();
+    let (opener, sections) = if context.is_demo() {
+        // The simulator's world has no other accounts; `:account` says so.
+        (None, Vec::new())
+    } else {
+        (
+            Some(account_opener(&cli.global, &context.config)),
+            spsdash::commands::accounts::section_names(&cli.global),
+        )
+    };
     let dashboard = spsdash::tui::Dashboard {
         config_path: cli
             .global
@@ -66,6 +75,9 @@ async fn run() -> ExitCode {
         stores: spsdash::store::Stores::from_environment(),
         force_color: cli.global.color.forced(),
         account,
+        opener,
+        sections,
+        base_read_only: context.base_read_only,
     };
     // The simulator (demo mode) lives as long as the dashboard.
     let _demo = context.demo;
@@ -78,20 +90,35 @@ async fn run() -> ExitCode {
     }
 }
 
-/// Whose cache the dashboard may show: the credentials section and account switch key (the
-/// demo has its own).
-fn cache_account(
+/// How the dashboard opens another account for `:account`: the commands' credential lookup
+/// (the dashboard may not use the commands layer itself), off the async threads since it
+/// reads files.
+fn account_opener(
     global: &spsdash::cli::GlobalArgs,
-    context: &spsdash::commands::Context,
-) -> spsdash::store::CacheAccount {
-    if context.is_demo() {
-        return spsdash::store::CacheAccount::demo();
-    }
-    spsdash::store::CacheAccount {
-        section: global
-            .section
-            .clone()
-            .unwrap_or_else(|| spsdash::commands::context::DEFAULT_SECTION.to_string()),
-        account_switch_key: context.client.credentials().account_key.clone(),
-    }
+    config: &spsdash::config::Config,
+) -> spsdash::tui::AccountOpener {
+    let global = global.clone();
+    let config = config.clone();
+    std::sync::Arc::new(move |choice: spsdash::app::account::AccountChoice| {
+        let global = global.clone();
+        let config = config.clone();
+        Box::pin(async move {
+            let opened = tokio::task::spawn_blocking(move || {
+                spsdash::commands::accounts::open_account(
+                    &global,
+                    &config,
+                    &choice.section,
+                    choice.account_switch_key.as_deref(),
+                )
+            })
+            .await
+            .map_err(|error| format!("opening the account failed: {error}"))??;
+            Ok(spsdash::tui::OpenedAccount {
+                client: opened.client,
+                label: opened.label,
+                account: opened.account,
+                warnings: opened.warnings,
+            })
+        })
+    })
 }

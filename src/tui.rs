@@ -25,6 +25,7 @@ use crate::ui;
 mod effects;
 
 use effects::Runner;
+pub use effects::{AccountOpener, OpenedAccount};
 
 /// What the dashboard starts with, opened by `main` (credentials, config, the demo simulator).
 pub struct Dashboard {
@@ -46,6 +47,13 @@ pub struct Dashboard {
     pub force_color: Option<bool>,
     /// Whose cached pairs and lists may be shown at start (section and account switch key).
     pub account: CacheAccount,
+    /// Opens another `.edgerc` section for `:account` (`None` in the demo: nothing to open).
+    pub opener: Option<AccountOpener>,
+    /// The section names of the `.edgerc` in use, for `:account`'s Tab completion.
+    pub sections: Vec<String>,
+    /// Read-only from `--read-only` or the top-level `read_only`, before any
+    /// `[accounts.<section>]`: every switch starts again from it.
+    pub base_read_only: bool,
 }
 
 /// Opens the dashboard and runs until the operator quits; the terminal is restored on every
@@ -62,6 +70,9 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         stores,
         force_color,
         account,
+        opener,
+        sections,
+        base_read_only,
     } = dashboard;
     let mouse = config.ui.mouse;
     let size = crossterm::terminal::size().unwrap_or((80, 24));
@@ -71,8 +82,9 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
         .with_no_color(no_color)
         .with_palette(palette)
         .with_demo(api_clock.is_some())
-        .with_start_warnings(warnings);
-    app.api_target = Some(api_target(&client));
+        .with_start_warnings(warnings)
+        .with_accounts(sections, base_read_only);
+    app.api_target = Some(effects::api_target(&client));
 
     install_panic_cleanup(mouse);
     let mut terminal = ratatui::try_init().map_err(|error| {
@@ -90,7 +102,8 @@ pub async fn run(dashboard: Dashboard) -> color_eyre::Result<()> {
     }
     let (results, incoming) = mpsc::unbounded_channel::<Event>();
     let poll = app.config.poll.clone();
-    let mut runner = Runner::new(client, poll, stores, config_path, account, results);
+    let mut runner =
+        Runner::new(client, poll, stores, config_path, account, results).with_opener(opener);
     runner.start_notifications(&app.config.notify);
     let result = event_loop(&mut terminal, &mut app, &mut runner, incoming, api_clock).await;
     // Queued writes (the draft, the journal) reach the disk before the terminal is given back.
@@ -226,13 +239,5 @@ impl StopSignals {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
-    }
-}
-
-/// Where the client sends submissions, for the wizard's review.
-fn api_target(client: &crate::sps::SpsClient) -> crate::app::wizard::ApiTarget {
-    crate::app::wizard::ApiTarget {
-        origin: client.base_url(),
-        account_switch_key: client.credentials().account_key,
     }
 }

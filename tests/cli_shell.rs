@@ -159,6 +159,38 @@ async fn paths_honours_the_cache_and_data_overrides() {
         .as_str()
         .expect("a path");
     assert!(drafts.starts_with(&data.display().to_string()), "{drafts}");
+    assert_eq!(drafts, data.join("wizard-draft.json").display().to_string());
+
+    // Another section's journal, draft and submissions are its own.
+    let out = env.run(&["--json", "--section", "prod", "paths"]).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let locations: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let own = |name: &str| {
+        location(&locations, name)["path"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        own("drafts"),
+        data.join("accounts/prod/wizard-draft.json")
+            .display()
+            .to_string()
+    );
+    assert_eq!(
+        own("submissions"),
+        data.join("accounts/prod/submissions.jsonl")
+            .display()
+            .to_string()
+    );
+    assert_eq!(
+        own("journal"),
+        cache
+            .join("accounts/prod/transitions.jsonl")
+            .display()
+            .to_string()
+    );
+    assert_eq!(own("data"), data.display().to_string());
 }
 
 #[tokio::test]

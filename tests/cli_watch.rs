@@ -84,10 +84,12 @@ impl World {
             .collect()
     }
 
+    /// The list as the dashboard caches it for the same account (`[default]`, no switch
+    /// key), so either one's next start begins from what the other saw.
     fn cache_file(&self) -> PathBuf {
         self.env
             .home()
-            .join(".cache/spsdash/list-C-1EXMPL-10010.json")
+            .join(".cache/spsdash/accounts/default/list-C-1EXMPL-10010.json")
     }
 }
 

@@ -116,7 +116,8 @@ fn a_dv_san_certificate_by_keystrokes_and_dv_refused_for_a_single_one() {
     let review = tmux.screen();
     assert!(review.contains("issuer lets-encrypt"), "{review}");
     assert!(review.contains("createType=san"), "{review}");
-    let data_dir = home.path().join("data/spsdash");
+    // The demo's draft and journal are its own, apart from any real account's.
+    let data_dir = home.path().join("data/spsdash/accounts/_28demo_29");
     let draft = data_dir.join("wizard-draft.json");
     assert!(draft.exists(), "the draft is saved on every step");
     tmux.send(&["Enter"]);

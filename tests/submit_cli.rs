@@ -543,7 +543,7 @@ fn create_dry_run_prints_the_wire_body_with_punycode() {
         !sandbox
             .home
             .path()
-            .join("spsdash-data/submissions.jsonl")
+            .join("spsdash-data/accounts/_28demo_29/submissions.jsonl")
             .exists(),
         "a dry run journals nothing"
     );
@@ -563,7 +563,9 @@ fn create_sends_to_the_simulator_and_journals_the_sps_id() {
     let text = stdout(&output);
     assert!(text.starts_with("submitted: spsId "), "{text}");
     assert!(text.contains(" for cli-shop.example.com;"), "{text}");
-    let journal = SubmissionJournal::in_dir(&sandbox.home.path().join("spsdash-data"));
+    // The demo's journal is its own, apart from any real account's.
+    let journal =
+        SubmissionJournal::in_dir(&sandbox.home.path().join("spsdash-data/accounts/_28demo_29"));
     let entries = journal.entries().unwrap();
     assert_eq!(entries.len(), 1);
     let SubmissionOutcome::Accepted { sps_id } = entries[0].outcome else {

@@ -48,8 +48,8 @@ pub enum Command {
     Pause,
     Errors,
     Quit,
-    /// An `.edgerc` section to switch to (wired when account switching exists).
-    Account(String),
+    /// `:account <section> [<account-switch-key>]`: the account to switch to.
+    Account(super::account::AccountChoice),
 }
 
 /// Reads one command line (without the `:`); the error is the answer to show.
@@ -89,8 +89,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "errors" => no_argument(Command::Errors),
         "q" | "quit" => no_argument(Command::Quit),
         "account" => match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
-            [section] => Ok(Command::Account(section.to_string())),
-            _ => Err(":account needs one .edgerc section name".to_string()),
+            [section] => Ok(account(section, None)),
+            [section, key] => Ok(account(section, Some(key))),
+            _ => Err(
+                ":account needs an .edgerc section name, and optionally an account switch key"
+                    .to_string(),
+            ),
         },
         unknown => Err(match closest(unknown, COMMANDS.iter().copied()) {
             Some(known) => format!("unknown command :{unknown} — did you mean :{known}?"),
@@ -100,6 +104,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
             ),
         }),
     }
+}
+
+fn account(section: &str, key: Option<&str>) -> Command {
+    Command::Account(super::account::AccountChoice {
+        section: section.to_string(),
+        account_switch_key: key.map(str::to_string),
+    })
 }
 
 fn parse_pair(rest: &str) -> Result<Command, String> {
@@ -151,8 +162,9 @@ fn parse_sort(rest: &str) -> Result<Command, String> {
 }
 
 /// The candidates that complete the last word of `line`, given the pairs known (as
-/// `contract/group`) for `:pair`. Each candidate is the whole line after completion.
-pub fn complete(line: &str, pairs: &[String]) -> Vec<String> {
+/// `contract/group`) for `:pair` and the `.edgerc` section names for `:account`. Each
+/// candidate is the whole line after completion.
+pub fn complete(line: &str, pairs: &[String], sections: &[String]) -> Vec<String> {
     let (head, word) = match line.rfind(char::is_whitespace) {
         Some(at) => (&line[..=at], &line[at + 1..]),
         None => ("", line),
@@ -165,6 +177,7 @@ pub fn complete(line: &str, pairs: &[String]) -> Vec<String> {
             .collect(),
         ["sort"] => COLUMNS.iter().map(|(name, _)| name.to_string()).collect(),
         ["sort", _] => vec!["asc".to_string(), "desc".to_string()],
+        ["account"] => sections.to_vec(),
         ["export"] => ExportFormat::ALL
             .iter()
             .map(|format| format.name().to_string())
@@ -211,7 +224,11 @@ mod tests {
             ("pause", Command::Pause),
             ("errors", Command::Errors),
             ("q", Command::Quit),
-            ("account prod", Command::Account("prod".to_string())),
+            ("account prod", account("prod", None)),
+            (
+                "account  prod 1-ABC:1-2",
+                account("prod", Some("1-ABC:1-2")),
+            ),
         ];
         for (line, command) in cases {
             assert_eq!(parse(line), Ok(command), "{line}");
@@ -242,28 +259,43 @@ mod tests {
         assert!(parse("export word").unwrap_err().contains("nginx"));
         assert!(parse("refresh now").unwrap_err().contains("no argument"));
         assert!(parse("account").is_err());
-        assert!(parse("account a b").is_err());
+        assert!(parse("account a b c").is_err());
         assert!(parse("").is_err());
     }
 
     #[test]
     fn completion_offers_commands_then_arguments() {
         let pairs = vec!["K-1/G-1".to_string(), "K-2/G-9".to_string()];
-        assert_eq!(complete("so", &pairs), vec!["sort"]);
-        assert_eq!(complete("p", &pairs), vec!["pair", "pause"]);
-        assert_eq!(complete("", &pairs).len(), COMMANDS.len());
+        assert_eq!(complete("so", &pairs, &[]), vec!["sort"]);
+        assert_eq!(complete("p", &pairs, &[]), vec!["pair", "pause"]);
+        assert_eq!(complete("", &pairs, &[]).len(), COMMANDS.len());
         assert_eq!(
-            complete("pair ", &pairs),
+            complete("pair ", &pairs, &[]),
             vec!["pair all", "pair K-1/G-1", "pair K-2/G-9"]
         );
-        assert_eq!(complete("pair K-2", &pairs), vec!["pair K-2/G-9"]);
-        assert_eq!(complete("sort st", &pairs), vec!["sort status"]);
-        assert_eq!(complete("sort name d", &pairs), vec!["sort name desc"]);
-        assert_eq!(complete("export ng", &pairs), vec!["export nginx"]);
-        assert_eq!(complete("export ", &pairs).len(), ExportFormat::ALL.len());
-        assert!(complete("refresh ", &pairs).is_empty());
+        assert_eq!(complete("pair K-2", &pairs, &[]), vec!["pair K-2/G-9"]);
+        assert_eq!(complete("sort st", &pairs, &[]), vec!["sort status"]);
+        assert_eq!(complete("sort name d", &pairs, &[]), vec!["sort name desc"]);
+        assert_eq!(complete("export ng", &pairs, &[]), vec!["export nginx"]);
+        assert_eq!(
+            complete("export ", &pairs, &[]).len(),
+            ExportFormat::ALL.len()
+        );
+        assert!(complete("refresh ", &pairs, &[]).is_empty());
+        let sections = vec![
+            "default".to_string(),
+            "prod".to_string(),
+            "preprod".to_string(),
+        ];
+        assert_eq!(
+            complete("account pr", &pairs, &sections),
+            vec!["account prod", "account preprod"]
+        );
+        assert_eq!(complete("account ", &pairs, &sections).len(), 3);
+        // The switch key is the operator's to type: nothing is guessed.
+        assert!(complete("account prod ", &pairs, &sections).is_empty());
         // Every completed command parses.
-        for line in complete("", &pairs) {
+        for line in complete("", &pairs, &[]) {
             let word = line.as_str();
             assert!(
                 !parse(word).unwrap_err_or_ok().contains("unknown command"),

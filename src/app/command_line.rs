@@ -49,6 +49,7 @@ impl App {
 
     pub(crate) fn on_command_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let pairs = self.pair_ids();
+        let sections = self.accounts.sections.clone();
         let history = self.command_line.history.clone();
         let Some(prompt) = self.command_line.prompt.as_mut() else {
             return Vec::new();
@@ -82,7 +83,7 @@ impl App {
                         prompt.input = prompt.completions[next].clone();
                     }
                     _ => {
-                        prompt.completions = command::complete(&prompt.input, &pairs);
+                        prompt.completions = command::complete(&prompt.input, &pairs, &sections);
                         if let Some(first) = prompt.completions.first() {
                             prompt.input = first.clone();
                             prompt.completion = Some(0);
@@ -181,10 +182,7 @@ impl App {
             Command::Pause => return self.act(Action::Pause),
             Command::Errors => return self.act(Action::Errors),
             Command::Quit => return self.act(Action::Quit),
-            Command::Account(section) => self.flash(
-                format!("switching accounts: not available yet (asked for {section})"),
-                Level::Warning,
-            ),
+            Command::Account(choice) => return self.request_account(choice),
         }
         Vec::new()
     }

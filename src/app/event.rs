@@ -101,6 +101,8 @@ pub enum Event {
     },
     /// The certificates an earlier run of this account read, from the cache.
     CertificatesLoaded(Vec<crate::sps::cps::CertificateRecord>),
+    /// What came of `OpenAccount`: the account now shown, or why the old one still is.
+    Account(super::account::AccountOutcome),
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -156,6 +158,13 @@ pub enum Effect {
     DemoServe {
         domain: String,
     },
+    /// `:account`: open this account's credentials (off the render path); the answer comes
+    /// back as `Event::Account`.
+    OpenAccount(super::account::AccountChoice),
+    /// The account just opened takes over: its polls, its cache, journal and drafts, and
+    /// its start (the effects after this one); nothing of the old account reaches the
+    /// dashboard any more.
+    SwitchAccount,
     Quit,
 }
 

@@ -3,6 +3,7 @@
 //! Nothing here does I/O or reads a clock: time arrives in events (`Tick`, `at` of results),
 //! so every test drives it explicitly.
 
+pub mod account;
 pub mod actions;
 mod alerts;
 mod certificate_copy;
@@ -47,7 +48,7 @@ pub use update::update;
 
 use crate::config::Config;
 use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::sps::model::{GroupContract, SpsRequest};
 use wizard::Wizard;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +127,8 @@ pub struct App {
     pub keymap: keymap::Keymap,
     /// The `:` prompt and its history.
     pub command_line: command_line::CommandLine,
+    /// The sections `:account` can switch to, and the switch under way.
+    pub accounts: account::Accounts,
 }
 
 impl App {
@@ -142,15 +145,11 @@ impl App {
         let datasets: Vec<Dataset> = config
             .pairs
             .iter()
-            .map(|pair| {
-                Dataset::new(&NamedPair {
-                    pair: GroupContract::new(pair.contract.as_str(), pair.group.as_str()),
-                    group_name: pair.name.clone(),
-                })
-            })
+            .map(account::configured_dataset)
             .collect();
         let discovering = datasets.is_empty();
         let (keymap, key_warnings) = keymap::Keymap::with_overrides(&config.keys);
+        let config_read_only = config.read_only;
         let app = App {
             config,
             label,
@@ -180,6 +179,10 @@ impl App {
             api_target: None,
             keymap,
             command_line: command_line::CommandLine::default(),
+            accounts: account::Accounts {
+                base_read_only: config_read_only,
+                ..account::Accounts::default()
+            },
         };
         app.with_start_warnings(key_warnings)
     }

@@ -152,6 +152,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.on_certificates_loaded(records);
             Vec::new()
         }
+        Event::Account(outcome) => app.on_account(outcome),
     };
     // The open detail's certificate is read as soon as it is due (Tick asked already).
     if !is_tick {

@@ -33,10 +33,13 @@ pub struct Context {
     /// Things the operator should know (world-readable `.edgerc`, demo fallback), already
     /// printed to stderr once; kept for the dashboard to show.
     pub warnings: Vec<String>,
+    /// Read-only from `--read-only` or the top-level `read_only`, before the section's
+    /// `[accounts.<section>]` was applied: where the dashboard starts from on `:account`.
+    pub base_read_only: bool,
 }
 
 /// The outcome of looking for credentials.
-enum Found {
+pub(super) enum Found {
     Credentials {
         /// Boxed: the other variant is small.
         credentials: Box<Credentials>,
@@ -56,8 +59,8 @@ impl Context {
         if global.read_only {
             config.read_only = true;
         }
+        let base_read_only = config.read_only;
         tracing::info!(config = ?config_path, "configuration loaded");
-        let options = client_options(&config);
         let (credentials, label, demo, warnings, reread) = match find_credentials(global)? {
             Found::Credentials {
                 credentials,
@@ -98,12 +101,8 @@ impl Context {
                 )
             }
         };
-        let mut client = SpsClient::new(credentials, options)
-            .map_err(|error| CommandError::usage(error.to_string()))?
-            .with_max_body_bytes(config.api.max_answer_mb.saturating_mul(1024 * 1024));
-        if let Some((source, reread)) = reread {
-            client = client.with_credentials_reread(source, reread);
-        }
+        let client = client_for(&config, credentials, reread)
+            .map_err(|error| CommandError::usage(error.to_string()))?;
         for warning in &warnings {
             tracing::warn!("{warning}");
             super::output::eprint(&format!("spsdash: {warning}\n"));
@@ -116,11 +115,26 @@ impl Context {
             label,
             global: global.clone(),
             warnings,
+            base_read_only,
         })
     }
 
     pub fn is_demo(&self) -> bool {
         self.demo.is_some()
+    }
+
+    /// Whose files these are: the section and account switch key in use, or the demo's own.
+    pub fn cache_account(&self) -> crate::store::CacheAccount {
+        if self.is_demo() {
+            return crate::store::CacheAccount::demo();
+        }
+        cache_account(section_in_use(&self.global), &self.client)
+    }
+
+    /// The stores of [`Context::cache_account`]: the same journal, lists and submissions the
+    /// dashboard keeps for that account.
+    pub fn stores(&self) -> crate::store::Stores {
+        crate::store::Stores::from_environment().for_account(&self.cache_account())
     }
 }
 
@@ -132,12 +146,40 @@ pub fn client_options(config: &Config) -> ClientOptions {
     }
 }
 
+/// The client for `credentials` with the config's limits, reading them again after a 401
+/// when they came from a file.
+pub(super) fn client_for(
+    config: &Config,
+    credentials: Credentials,
+    reread: Option<(String, crate::sps::client::Reread)>,
+) -> Result<SpsClient, crate::sps::ApiError> {
+    let mut client = SpsClient::new(credentials, client_options(config))?
+        .with_max_body_bytes(config.api.max_answer_mb.saturating_mul(1024 * 1024));
+    if let Some((source, reread)) = reread {
+        client = client.with_credentials_reread(source, reread);
+    }
+    Ok(client)
+}
+
+/// Whose files spsdash uses for `section` with `client`'s account switch key.
+pub fn cache_account(section: &str, client: &SpsClient) -> crate::store::CacheAccount {
+    crate::store::CacheAccount {
+        section: section.to_string(),
+        account_switch_key: client.credentials().account_key,
+    }
+}
+
+/// The section used: `--section`, else `[default]`.
+pub fn section_in_use(global: &GlobalArgs) -> &str {
+    global.section.as_deref().unwrap_or(DEFAULT_SECTION)
+}
+
 /// `~/.edgerc`, where every Akamai tool looks.
 pub fn default_edgerc_path() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.home_dir().join(".edgerc"))
 }
 
-fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
+pub(super) fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
     if global.demo {
         return Ok(Found::Nothing { reason: None });
     }

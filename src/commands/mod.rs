@@ -1,6 +1,7 @@
 //! The one-shot subcommands: what they print and the exit code they end with
 //! (0 success, 1 API error, 2 usage or config error, 3 network failure).
 
+pub mod accounts;
 pub mod api;
 pub mod cert_survey;
 pub mod certs;

@@ -25,18 +25,27 @@ impl Location {
     }
 }
 
-/// The locations in use: config file, cache dir, data dir (drafts, submissions journal), log.
+/// The locations in use: config file, cache dir, data dir, and the account's transitions
+/// journal, draft and submissions journal (each account has its own: the section of
+/// `--section`, with `--account-key`; `[default]` without a key keeps the shared files), log.
 pub fn locations(global: &GlobalArgs, stores: &Stores) -> Vec<Location> {
     let config = global.config.clone().or_else(Config::default_path);
     let cache = stores.cache.as_ref().map(|store| store.dir().to_path_buf());
+    let data = stores
+        .drafts
+        .as_ref()
+        .and_then(|drafts| drafts.path().parent())
+        .map(Path::to_path_buf);
+    let account = crate::store::CacheAccount {
+        section: super::context::section_in_use(global).to_string(),
+        account_switch_key: global.account_key.clone(),
+    };
+    let stores = stores.clone().for_account(&account);
+    let journal = stores.cache.as_ref().map(|store| store.journal_path());
     let drafts = stores
         .drafts
         .as_ref()
         .map(|drafts| drafts.path().to_path_buf());
-    let data = drafts
-        .as_deref()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf);
     let submissions = stores
         .submissions
         .as_ref()
@@ -45,6 +54,7 @@ pub fn locations(global: &GlobalArgs, stores: &Stores) -> Vec<Location> {
         Location::new("config", config),
         Location::new("cache", cache),
         Location::new("data", data),
+        Location::new("journal", journal),
         Location::new("drafts", drafts),
         Location::new("submissions", submissions),
         Location::new("log", crate::logging::log_path(global.log_file.as_deref())),

@@ -201,7 +201,7 @@ async fn send_or_print(
     checked: &CheckedRequest,
     dry_run: bool,
 ) -> CommandResult {
-    let journal = crate::store::Stores::from_environment().submissions;
+    let journal = context.stores().submissions;
     let delivery = Delivery {
         client: &context.client,
         journal: journal.as_ref(),

@@ -3,6 +3,9 @@
 //! line on stdout (NDJSON: time, pair, spsId, from, to, and domain for a domain's change), goes
 //! to the same journal the dashboard keeps, and is offered to the configured notifications.
 //!
+//! The journal, the cached lists and the submissions journal are the account's (the section and
+//! account switch key in use, `Context::stores`), the same files the dashboard keeps for it.
+//!
 //! Changes are found against the cached list the dashboard also keeps, so `--once` prints what
 //! changed since the last run (a pair seen for the first time has no "before": nothing is
 //! news yet). SIGTERM or Ctrl-C ends the loop cleanly, after sending what is queued.
@@ -49,7 +52,7 @@ struct Watched {
 
 pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
     let pairs = pairs(context, &args).await?;
-    let stores = Stores::from_environment();
+    let stores = context.stores();
     let journal = stores.submissions;
     let store = stores
         .cache

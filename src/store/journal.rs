@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Store;
+use super::{Store, create_dir};
 use crate::sps::history::Transition;
 
 /// Past this size the journal is rotated to `transitions.1.jsonl` (one generation kept).
@@ -85,17 +85,17 @@ fn recent_transitions(path: &Path) -> Vec<Transition> {
 
 impl Store {
     pub fn journal_path(&self) -> PathBuf {
-        self.dir.join("transitions.jsonl")
+        self.journal_dir.join("transitions.jsonl")
     }
 
     pub fn append_journal(&self, transitions: &[Transition]) -> Result<(), String> {
         if transitions.is_empty() {
             return Ok(());
         }
-        self.ensure_dir()?;
+        create_dir(&self.journal_dir)?;
         let path = self.journal_path();
         if std::fs::metadata(&path).is_ok_and(|meta| meta.len() > ROTATE_BYTES) {
-            let _ = std::fs::rename(&path, self.dir.join("transitions.1.jsonl"));
+            let _ = std::fs::rename(&path, self.journal_dir.join("transitions.1.jsonl"));
         }
         let failed =
             |error: std::io::Error| format!("cannot append to {}: {error}", path.display());

@@ -28,6 +28,9 @@ pub struct Store {
     /// Where the lists and the discovered pairs live: `dir` itself, or the account's own
     /// directory under it ([`Store::for_account`]) so one account never sees another's data.
     lists_dir: PathBuf,
+    /// Where the transitions journal lives: `dir` for the account that has always used the
+    /// shared files ([`CacheAccount::keeps_shared_files`]), else the account's own directory.
+    journal_dir: PathBuf,
 }
 
 impl Store {
@@ -35,6 +38,7 @@ impl Store {
         let dir = dir.into();
         Store {
             lists_dir: dir.clone(),
+            journal_dir: dir.clone(),
             dir,
         }
     }

@@ -30,10 +30,17 @@ impl CacheAccount {
         }
     }
 
+    /// The account every version before per-account files wrote to the shared files (the
+    /// `[default]` section without an account switch key): it keeps using them, so its
+    /// journal and draft are still found, and the one-shot commands keep sharing them.
+    pub fn keeps_shared_files(&self) -> bool {
+        self.section == "default" && self.account_switch_key.is_none()
+    }
+
     /// A directory name that differs for every account: letters, digits and `-` are kept,
     /// every other byte is written `_XX`, and `~` separates the two parts, so no two
     /// accounts share a name.
-    fn dir_name(&self) -> String {
+    pub(super) fn dir_name(&self) -> String {
         let encode = |text: &str| -> String {
             text.bytes()
                 .map(|byte| {
@@ -64,9 +71,15 @@ pub struct CachedPairs {
 impl Store {
     /// The same store, with lists and pairs kept in `account`'s own directory.
     pub fn for_account(&self, account: &CacheAccount) -> Store {
+        let lists_dir = self.dir.join("accounts").join(account.dir_name());
         Store {
             dir: self.dir.clone(),
-            lists_dir: self.dir.join("accounts").join(account.dir_name()),
+            journal_dir: if account.keeps_shared_files() {
+                self.dir.clone()
+            } else {
+                lists_dir.clone()
+            },
+            lists_dir,
         }
     }
 

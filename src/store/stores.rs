@@ -46,10 +46,26 @@ impl Stores {
         }
     }
 
-    /// The same stores, with cached lists and pairs kept apart for `account` (the journal
-    /// and the data files stay shared).
+    /// The same stores, kept apart for `account`: its cached lists and pairs, its transitions
+    /// journal, its wizard draft and its submissions journal live in its own directories
+    /// (`<cache>/accounts/<account>/`, `<data>/accounts/<account>/`). The `[default]` section
+    /// without an account switch key keeps the journal, draft and submissions at the top of
+    /// the directories, where every earlier version (and the one-shot commands) wrote them,
+    /// so nothing already there is lost; only its lists were already apart.
+    ///
+    /// Call it on the stores of [`Stores::from_environment`] or [`Stores::in_dirs`], once per
+    /// account (never on stores already made for an account).
     pub fn for_account(mut self, account: &super::CacheAccount) -> Stores {
         self.cache = self.cache.map(|store| store.for_account(account));
+        if !account.keeps_shared_files() {
+            let own = |dir: &Path| dir.join("accounts").join(account.dir_name());
+            self.drafts = self
+                .drafts
+                .map(|drafts| DraftStore::in_dir(&own(parent_of(drafts.path()))));
+            self.submissions = self
+                .submissions
+                .map(|journal| SubmissionJournal::in_dir(&own(parent_of(journal.path()))));
+        }
         self
     }
 
@@ -64,6 +80,11 @@ impl Stores {
             "no data directory could be found; set {DATA_DIR_ENV} to keep drafts and the submissions journal"
         )
     }
+}
+
+/// The directory a data file sits in (its path always has one: `in_dir` made it).
+fn parent_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("."))
 }
 
 fn dir_from_env(name: &str) -> Option<PathBuf> {
@@ -95,5 +116,90 @@ mod tests {
                 .is_some_and(|journal| journal.path().starts_with(data))
         );
         assert_eq!(Stores::in_dirs(None, None).cache, None);
+    }
+
+    fn account(section: &str, key: Option<&str>) -> crate::store::CacheAccount {
+        crate::store::CacheAccount {
+            section: section.to_string(),
+            account_switch_key: key.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn each_account_has_its_own_journal_drafts_and_submissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = Stores::in_dirs(Some(&dir.path().join("c")), Some(&dir.path().join("d")));
+        let accounts = [
+            account("default", None),
+            account("default", Some("1-AB")),
+            account("prod", None),
+            crate::store::CacheAccount::demo(),
+        ];
+        let paths: Vec<_> = accounts
+            .iter()
+            .map(|account| {
+                let stores = base.clone().for_account(account);
+                (
+                    stores.cache.unwrap().journal_path(),
+                    stores.drafts.unwrap().path().to_path_buf(),
+                    stores.submissions.unwrap().path().to_path_buf(),
+                )
+            })
+            .collect();
+        for (index, one) in paths.iter().enumerate() {
+            for other in &paths[index + 1..] {
+                assert_ne!(one.0, other.0);
+                assert_ne!(one.1, other.1);
+                assert_ne!(one.2, other.2);
+            }
+        }
+        // `[default]` without a key keeps the files earlier versions wrote.
+        assert_eq!(paths[0].0, dir.path().join("c/transitions.jsonl"));
+        assert_eq!(paths[0].1, dir.path().join("d/wizard-draft.json"));
+        assert_eq!(paths[0].2, dir.path().join("d/submissions.jsonl"));
+        // Everyone else lives under their own directory, next to their lists.
+        assert_eq!(
+            paths[2].0,
+            dir.path().join("c/accounts/prod/transitions.jsonl")
+        );
+        assert_eq!(
+            paths[2].1,
+            dir.path().join("d/accounts/prod/wizard-draft.json")
+        );
+        assert_eq!(
+            paths[2].2,
+            dir.path().join("d/accounts/prod/submissions.jsonl")
+        );
+    }
+
+    #[test]
+    fn what_one_account_writes_the_other_never_reads() {
+        use crate::sps::history::Transition;
+        let dir = tempfile::tempdir().unwrap();
+        let base = Stores::in_dirs(Some(&dir.path().join("c")), Some(&dir.path().join("d")));
+        let prod = base.clone().for_account(&account("prod", None));
+        let staging = base.clone().for_account(&account("staging", None));
+        let transition = Transition {
+            at: chrono::Utc::now(),
+            pair: crate::sps::model::GroupContract::new("C-1", "2"),
+            sps_id: 7,
+            domain: None,
+            from: None,
+            to: "Awaiting User".to_string(),
+        };
+        let prod_cache = prod.cache.as_ref().unwrap();
+        prod_cache.append_journal(&[transition]).unwrap();
+        assert_eq!(prod_cache.load_journal().0.len(), 1);
+        assert!(staging.cache.as_ref().unwrap().load_journal().0.is_empty());
+
+        prod.drafts.as_ref().unwrap().save(&"prod's draft").unwrap();
+        assert_eq!(
+            prod.drafts.as_ref().unwrap().load::<String>().unwrap(),
+            Some("prod's draft".to_string())
+        );
+        assert_eq!(
+            staging.drafts.as_ref().unwrap().load::<String>().unwrap(),
+            None
+        );
     }
 }

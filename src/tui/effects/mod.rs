@@ -5,6 +5,7 @@
 //! blocking pool; on quit, [`Runner::finish`] drains the file queue before the terminal is
 //! restored.
 
+mod account;
 mod cps;
 mod export;
 mod files;
@@ -24,6 +25,8 @@ use crate::poll::Poller;
 use crate::sps::SpsClient;
 use crate::store::{CacheAccount, Stores};
 
+pub(crate) use account::api_target;
+pub use account::{AccountOpener, OpenedAccount};
 pub(crate) use files::{FileJob, FileWorker};
 
 /// How long quitting waits for queued file work.
@@ -33,7 +36,19 @@ const FINISH_LIMIT: Duration = Duration::from_secs(5);
 pub(crate) struct Runner {
     client: SpsClient,
     poller: Poller<SpsClient>,
+    poll: PollConfig,
+    /// Where the shown account's tasks send their results (dropped once another is shown).
     results: mpsc::UnboundedSender<Event>,
+    /// The loop's own channel: what outlives an account (notifications, switching).
+    global: mpsc::UnboundedSender<Event>,
+    /// Lets only the shown account's results through.
+    gate: account::Gate,
+    /// Opens another account for `:account` (`None`: switching is not offered).
+    opener: Option<AccountOpener>,
+    /// The stores before any account was chosen: each account gets its own part of them.
+    base_stores: Stores,
+    /// The file work of accounts switched away from, finishing their queues.
+    retired_files: Vec<tokio::task::JoinHandle<Result<(), String>>>,
     stores: Stores,
     files: FileWorker,
     /// Where `export.format` is remembered (`--config`, else the platform file).
@@ -53,16 +68,26 @@ impl Runner {
         account: CacheAccount,
         results: mpsc::UnboundedSender<Event>,
     ) -> Runner {
+        let global = results;
+        let gate = account::Gate::default();
+        let results = gate.account_sender(&global);
+        let base_stores = stores.clone();
         let stores = stores.for_account(&account);
         if let Some(notes) = client.credential_notes() {
             tokio::spawn(poll::tell_credential_notes(notes, results.clone()));
         }
-        let poller = Poller::new(client.clone(), poll, results.clone());
+        let poller = Poller::new(client.clone(), poll.clone(), results.clone());
         let files = FileWorker::start(stores.clone(), results.clone());
         Runner {
             client,
             poller,
+            poll,
             results,
+            global,
+            gate,
+            opener: None,
+            base_stores,
+            retired_files: Vec::new(),
             stores,
             files,
             config_path,
@@ -79,7 +104,38 @@ impl Runner {
             .cache
             .as_ref()
             .map(|store| store.dir().join(crate::notify::ANNOUNCED_FILE));
-        self.notifications = notify::NotifyWorker::start(config, announced, self.results.clone());
+        self.notifications = notify::NotifyWorker::start(config, announced, self.global.clone());
+    }
+
+    /// Lets `:account` open other accounts through `opener`.
+    pub(crate) fn with_opener(mut self, opener: Option<AccountOpener>) -> Runner {
+        self.opener = opener;
+        self
+    }
+
+    /// The account just opened takes over: a new poller with its client, its own files, and
+    /// what earlier runs of it left on disk. The old account's file work finishes its queue
+    /// (a draft saved just before the switch lands in the old account's file).
+    fn switch_account(&mut self) {
+        let Some(opened) = self.gate.take_opened() else {
+            return;
+        };
+        let results = self.gate.account_sender(&self.global);
+        if let Some(notes) = opened.client.credential_notes() {
+            tokio::spawn(poll::tell_credential_notes(notes, results.clone()));
+        }
+        let stores = self.base_stores.clone().for_account(&opened.account);
+        self.poller = Poller::new(opened.client.clone(), self.poll.clone(), results.clone());
+        let files = FileWorker::start(stores.clone(), results.clone());
+        let old = std::mem::replace(&mut self.files, files);
+        self.retired_files
+            .push(tokio::spawn(old.finish(FINISH_LIMIT)));
+        self.client = opened.client;
+        self.account = opened.account;
+        self.stores = stores;
+        self.results = results;
+        tracing::info!(label = %opened.label, "account switched");
+        self.read_local_state();
     }
 
     /// What earlier runs left on disk: the transition history, the wizard's draft and the
@@ -177,6 +233,13 @@ impl Runner {
                     let _ = results.send(Event::DemoServed(outcome));
                 });
             }
+            Effect::OpenAccount(choice) => account::open(
+                self.opener.clone(),
+                choice,
+                self.gate.clone(),
+                self.global.clone(),
+            ),
+            Effect::SwitchAccount => self.switch_account(),
             Effect::Quit => {}
         }
     }
@@ -213,11 +276,19 @@ impl Runner {
             Some(worker) => worker.finish(FINISH_LIMIT).await,
             None => Ok(()),
         };
-        let written = self.files.finish(FINISH_LIMIT).await;
+        let mut written = self.files.finish(FINISH_LIMIT).await;
+        for retired in self.retired_files {
+            let finished = retired
+                .await
+                .unwrap_or_else(|error| Err(format!("the file task failed: {error}")));
+            written = written.and(finished);
+        }
         written.and(told)
     }
 }
 
+#[cfg(test)]
+mod account_tests;
 #[cfg(test)]
 mod cps_tests;
 #[cfg(test)]

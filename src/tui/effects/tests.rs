@@ -118,8 +118,9 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
     runner.finish().await.expect("finished");
 
     let store = stores.cache.as_ref().expect("a cache store");
+    // The demo's journal is its own, beside its lists.
     let lists = store.for_account(&CacheAccount::demo());
-    let (journal, warning) = store.load_journal();
+    let (journal, warning) = lists.load_journal();
     assert_eq!(warning, None);
     let ids: Vec<u64> = journal.iter().map(|transition| transition.sps_id).collect();
     assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every line, in order");
