@@ -12,6 +12,8 @@ use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub pair: GroupContract,
+    /// The same pair, shared by every row.
+    shared_pair: Arc<GroupContract>,
     pub name: Option<String>,
     /// Shared with the cache writer, so saving a list of thousands copies nothing.
     pub requests: Arc<Vec<SpsRequest>>,
@@ -101,6 +103,7 @@ impl Dataset {
     pub fn new(named: &NamedPair) -> Dataset {
         Dataset {
             pair: named.pair.clone(),
+            shared_pair: Arc::new(named.pair.clone()),
             name: named.group_name.clone(),
             requests: Arc::new(Vec::new()),
             rows: Vec::new(),
@@ -184,7 +187,7 @@ impl Dataset {
                     *request = known;
                     rows.push(row);
                 }
-                None => rows.push(Row::new(&self.pair, request)),
+                None => rows.push(Row::new(&self.shared_pair, request)),
             }
         }
         requests.shrink_to_fit();
@@ -205,13 +208,13 @@ impl Dataset {
                 if request.parameters.is_empty() {
                     request.parameters = self.requests[position].parameters.clone();
                 }
-                self.rows[position] = Row::new(&self.pair, &request);
+                self.rows[position] = Row::new(&self.shared_pair, &request);
                 // Copies the list only if the cache writer still holds it.
                 Arc::make_mut(&mut self.requests)[position] = request;
             }
             None => {
                 self.index.insert(request.sps_id, self.requests.len());
-                self.rows.push(Row::new(&self.pair, &request));
+                self.rows.push(Row::new(&self.shared_pair, &request));
                 Arc::make_mut(&mut self.requests).push(request);
             }
         }

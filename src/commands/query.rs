@@ -127,7 +127,7 @@ pub fn render_request(request: &SpsRequest) -> String {
         for parameter in &request.parameters {
             table.push([
                 format!("  {}", parameter.name),
-                parameter.value.clone().unwrap_or_default(),
+                parameter.value.as_deref().unwrap_or_default().to_string(),
             ]);
         }
         out.push_str(&table.render());

@@ -6,6 +6,7 @@ pub mod cps;
 pub mod error;
 pub mod form;
 pub mod history;
+pub mod known;
 mod lenient;
 pub mod list_decode;
 pub mod model;
