@@ -17,5 +17,6 @@ pub use form::FormBody;
 pub use model::{DvStatus, GroupContract, RequestState, SpsRequest};
 pub mod hostname;
 pub mod request;
+pub mod resource_url;
 pub mod submission;
 pub mod validation;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::lenient;
+pub use super::resource_url::ResourceUrl;
 pub use super::validation::Validation;
 
 /// `createType` of a SAN certificate.
@@ -65,10 +66,10 @@ pub struct SpsRequest {
     pub sps_id: u64,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "super::resource_url::deserialize_opt",
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_url: Option<String>,
+    pub resource_url: Option<ResourceUrl>,
     #[serde(
         default,
         deserialize_with = "lenient::opt_u64",
