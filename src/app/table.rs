@@ -292,4 +292,57 @@ mod tests {
         assert_eq!(compare(&awaiting, &done, Column::Status), Ordering::Less);
         assert_eq!(compare(&awaiting, &done, Column::SpsId), Ordering::Greater);
     }
+
+    #[test]
+    fn the_filter_text_is_made_on_demand_from_every_column_as_before() {
+        let pair = Arc::new(GroupContract::new("C-1", "1"));
+        let row = Row::new(&pair, &request(7, RequestStatus::AWAITING_USER));
+        // The text the row used to keep, column by column.
+        assert_eq!(
+            row.haystack(),
+            "7 h7.example.com san dv awaiting user awaiting you 1/2 2026-11-28t10:00:00z 70"
+        );
+        for needle in ["7 h7", "awaiting you", "san dv", "1/2 2026", "00z 70"] {
+            assert!(row.matches(needle), "{needle}");
+        }
+        // A last change that does not read as a time is shown and found as sent, inert.
+        let mut odd = request(8, "Brand \u{1b}[31mNew");
+        odd.last_status_change = Some("yesterday\u{7}".into());
+        odd.enrollment_id = None;
+        let row = Row::new(&pair, &odd);
+        assert_eq!(row.last_change, None);
+        assert_eq!(row.last_change_iso(), crate::text::inert("yesterday\u{7}"));
+        assert_eq!(row.status, crate::text::inert("Brand \u{1b}[31mNew"));
+        assert!(matches!(row.status, Cow::Owned(_)));
+        assert_eq!(row.enrollment(), "");
+        assert!(row.matches("yesterday"));
+        assert!(row.matches("brand"));
+    }
+
+    #[test]
+    fn known_texts_are_borrowed_and_rows_share_their_pair() {
+        let pair = Arc::new(GroupContract::new("C-1", "1"));
+        let a = Row::new(&pair, &request(1, RequestStatus::COMPLETE));
+        let b = Row::new(&pair, &request(2, RequestStatus::COMPLETE));
+        assert!(matches!(a.status, Cow::Borrowed(_)));
+        assert!(matches!(a.kind, Cow::Borrowed("san")));
+        assert_eq!(a.status.as_ptr(), b.status.as_ptr());
+        assert!(Arc::ptr_eq(&a.pair, &b.pair));
+        assert_eq!(a.key(), (GroupContract::new("C-1", "1"), 1));
+    }
+
+    #[test]
+    fn enrollment_order_is_the_shown_digits_order() {
+        let pair = Arc::new(GroupContract::new("C-1", "1"));
+        let with = |id: Option<u64>| {
+            let mut request = request(1, RequestStatus::PENDING);
+            request.enrollment_id = id;
+            Row::new(&pair, &request)
+        };
+        let (none, nine, ten) = (with(None), with(Some(9)), with(Some(10)));
+        // Shown as "", "9", "10": shorter first, then by text.
+        assert_eq!(compare(&none, &nine, Column::Enrollment), Ordering::Less);
+        assert_eq!(compare(&nine, &ten, Column::Enrollment), Ordering::Less);
+        assert_eq!(ten.enrollment(), "10");
+    }
 }
