@@ -184,3 +184,42 @@ fn applying_a_list_of_10000_costs_at_most_twelve_lists_of_1000() {
         "applying a list grows faster than its length: {big:?} at 10,000 vs {small:?} at 1,000"
     );
 }
+
+#[test]
+fn a_list_that_changes_rows_in_place_only_re_sorts_and_shows_what_a_fresh_load_shows() {
+    let list = world(2_000);
+    let mut app = app(120, 40);
+    update(&mut app, loaded(web(), list.clone(), 0));
+    assert_eq!(app.requests.last_recompute, Recompute::Full);
+
+    // Same requests, same order, a few changed (their sort place with them).
+    let mut changed = list.clone();
+    for request in changed.iter_mut().step_by(7) {
+        request.status = spsdash::sps::model::RequestStatus("Awaiting User".into());
+    }
+    update(&mut app, loaded(web(), changed.clone(), 15));
+    assert_eq!(app.requests.last_recompute, Recompute::Resorted);
+    let mut fresh = app_support::app(120, 40);
+    update(&mut fresh, loaded(web(), changed.clone(), 15));
+    assert_eq!(shown(&app), shown(&fresh));
+    assert_eq!(app.requests.view.len(), 2_000);
+
+    // A filter shown: rows that changed may enter or leave it, so all are collected again.
+    press(&mut app, [char('/')]);
+    type_text(&mut app, "awaiting");
+    press(&mut app, [key(KeyCode::Enter)]);
+    let filtered = app.requests.view.len();
+    changed[1].status = spsdash::sps::model::RequestStatus("Awaiting User".into());
+    update(&mut app, loaded(web(), changed.clone(), 30));
+    assert_eq!(app.requests.last_recompute, Recompute::Full);
+    assert_eq!(app.requests.view.len(), filtered + 1);
+    press(&mut app, [char('/'), key(KeyCode::Esc)]);
+
+    // A request gone: rows moved, all are collected again.
+    changed.remove(0);
+    update(&mut app, loaded(web(), changed.clone(), 45));
+    assert_eq!(app.requests.last_recompute, Recompute::Full);
+    let mut fresh = app_support::app(120, 40);
+    update(&mut fresh, loaded(web(), changed, 45));
+    assert_eq!(shown(&app), shown(&fresh));
+}

@@ -156,7 +156,9 @@ impl Dataset {
     /// once. The long-lived data then stays where it is in the heap instead of being copied
     /// into the holes of the previous list every poll, which fragmented the heap: resident
     /// memory grew ~17 MB over the first minute at 10,000 requests (issue 12).
-    pub fn replace_keeping(&mut self, mut requests: Vec<SpsRequest>, whole: Option<u64>) {
+    ///
+    /// Returns true when every row stayed where it was (the same requests, in the same order).
+    pub fn replace_keeping(&mut self, mut requests: Vec<SpsRequest>, whole: Option<u64>) -> bool {
         let old_index = std::mem::take(&mut self.index);
         let mut old_rows: Vec<Option<Row>> = std::mem::take(&mut self.rows)
             .into_iter()
@@ -164,8 +166,10 @@ impl Dataset {
             .collect();
         let mut old = OldList::from(std::mem::take(&mut self.requests));
         let mut rows = Vec::with_capacity(requests.len());
-        for request in &mut requests {
+        let mut in_place = requests.len() == old_rows.len();
+        for (at, request) in requests.iter_mut().enumerate() {
             let position = old_index.get(&request.sps_id).copied();
+            in_place &= position == Some(at);
             if let Some(known) = position.and_then(|position| old.get(position)) {
                 let whole_known = Some(request.sps_id) == whole
                     && request.has_only_list_parameters()
@@ -199,6 +203,7 @@ impl Dataset {
             .collect();
         self.requests = Arc::new(requests);
         self.recount();
+        in_place
     }
 
     /// Updates (or adds) one request, e.g. from the detail poll; rebuilds only its row.
@@ -344,7 +349,10 @@ mod tests {
         let writer = Arc::clone(&dataset.requests);
         dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
         assert_ne!(progress_at(&dataset, 0), first);
-        assert_eq!(writer[0].workflow_progress.as_deref().unwrap().as_ptr(), first);
+        assert_eq!(
+            writer[0].workflow_progress.as_deref().unwrap().as_ptr(),
+            first
+        );
         drop(writer);
         let (first, second_copy) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
         assert_ne!(second_copy, second);

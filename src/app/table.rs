@@ -227,6 +227,7 @@ pub fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
 pub struct ViewInputs {
     pub scope: Option<usize>,
     pub data_generation: u64,
+    pub layout_generation: u64,
     pub filter: String,
     pub sort: Option<SortSpec>,
 }
@@ -248,7 +249,7 @@ pub enum Recompute {
 mod tests {
     use super::*;
     use crate::sps::model::RequestStatus;
-    
+
     fn request(id: u64, status: &str) -> SpsRequest {
         serde_json::from_value(serde_json::json!({
             "spsId": id, "status": status, "enrollmentId": id * 10,

@@ -35,7 +35,10 @@ fn shared<'de, D: Deserializer<'de>>(
     deserializer: D,
     known: &[&'static str],
 ) -> Result<Cow<'static, str>, D::Error> {
-    Ok(super::known::share(String::deserialize(deserializer)?, known))
+    Ok(super::known::share(
+        String::deserialize(deserializer)?,
+        known,
+    ))
 }
 
 pub fn parameter_name<'de, D: Deserializer<'de>>(

@@ -246,7 +246,9 @@ pub struct Parameter {
 /// A request status, kept as the exact text SPS sent (a known one borrowed, see `known.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct RequestStatus(#[serde(deserialize_with = "lenient::request_status")] pub Cow<'static, str>);
+pub struct RequestStatus(
+    #[serde(deserialize_with = "lenient::request_status")] pub Cow<'static, str>,
+);
 
 impl RequestStatus {
     pub const PENDING: &'static str = "Pending";
@@ -307,7 +309,9 @@ impl DvStatus {
 /// A domain's validation status, kept verbatim (a known one borrowed, see `known.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct DomainStatus(#[serde(deserialize_with = "lenient::domain_status")] pub Cow<'static, str>);
+pub struct DomainStatus(
+    #[serde(deserialize_with = "lenient::domain_status")] pub Cow<'static, str>,
+);
 
 impl DomainStatus {
     pub const PENDING: &'static str = "Pending";

@@ -31,9 +31,12 @@ impl ResourceUrl {
 impl From<String> for ResourceUrl {
     fn from(text: String) -> Self {
         // Only a number that prints back to the same digits (no sign, no leading zero).
-        let canonical = text
-            .strip_prefix(CANONICAL_PREFIX)
-            .and_then(|digits| digits.parse::<u64>().ok().filter(|id| id.to_string() == digits));
+        let canonical = text.strip_prefix(CANONICAL_PREFIX).and_then(|digits| {
+            digits
+                .parse::<u64>()
+                .ok()
+                .filter(|id| id.to_string() == digits)
+        });
         match canonical {
             Some(id) => ResourceUrl::Canonical(id),
             None => ResourceUrl::Other(text),
