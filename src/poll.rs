@@ -39,9 +39,10 @@ pub trait Source: Clone + Send + Sync + 'static {
 }
 
 impl Source for SpsClient {
-    /// With `information=true`: names, kinds and issuers only come with the parameters.
+    /// With `information=true`: names, kinds and issuers only come with the parameters;
+    /// each request compacted as it is read (the open detail reads its own request whole).
     async fn list(&self, pair: &GroupContract) -> Result<RequestList, ApiError> {
-        SpsClient::list_reporting(self, pair, None, true).await
+        SpsClient::list_compacted(self, pair).await
     }
 
     async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {

@@ -68,3 +68,71 @@ fn the_open_detail_keeps_every_parameter_of_its_request() {
         .unwrap();
     assert_eq!(parameter(&app, other, "admin-contact.email"), None);
 }
+
+/// A request as SPS sends it, with texts the model shares (status, parameter names, known
+/// values, the canonical resourceUrl) and texts it must keep as sent.
+fn wire(id: u64, status: &str, resource_url: &str) -> serde_json::Value {
+    serde_json::json!({
+        "spsId": id,
+        "resourceUrl": resource_url,
+        "jobId": 44434,
+        "status": status,
+        "workflowProgress": "Waiting for domain validation of 1 of 2 domains.",
+        "lastStatusChange": "2026-11-28T10:00:00Z",
+        "parameters": [
+            {"name": "cnameHostname", "value": format!("h{id}.example.com")},
+            {"name": "createType", "value": "san"},
+            {"name": "issuer", "value": "lets-encrypt"},
+            {"name": "Custom.Field", "value": "San"},
+            {"name": "csr.sans", "value": null}
+        ],
+        // Every member the model names (it prints absent ones as null, as it always did).
+        "dvStatus": [{"domain": "a.example.com", "status": "Valid", "novel": 1,
+            "fullPath": "http://a.example.com/.well-known/acme-challenge/tok",
+            "redirectPath": "http://dcv.akamai.com/.well-known/acme-challenge/tok",
+            "token": "tok", "responseBody": "tok.thumb", "expires": "2026-12-05T10:00:00Z",
+            "validatedTimestamp": "2026-11-28T10:00:00Z", "error": null}],
+        "novel": {"x": [1]}
+    })
+}
+
+#[test]
+fn repeated_texts_point_to_one_allocation_and_print_back_exactly() {
+    let canonical = |id: u64| format!("/config-secure-provisioning-service/v1/sps-requests/{id}");
+    let sent = [
+        wire(1, "Awaiting User", &canonical(1)),
+        wire(2, "Awaiting User", "/some/other/path/2"),
+        wire(3, "A status SPS never documented", &canonical(3)),
+    ];
+    let read: Vec<SpsRequest> = sent
+        .iter()
+        .map(|value| serde_json::from_value(value.clone()).unwrap())
+        .collect();
+    let text = |request: &SpsRequest| request.status.as_str().as_ptr();
+    assert_eq!(text(&read[0]), text(&read[1]), "one status text, shared");
+    assert_ne!(text(&read[0]), text(&read[2]));
+    for at in 0..3 {
+        assert_eq!(
+            read[0].parameters[at].name.as_ptr(),
+            read[1].parameters[at].name.as_ptr(),
+            "parameter name {at}, shared"
+        );
+    }
+    assert_eq!(
+        read[0].parameter("issuer").unwrap().as_ptr(),
+        read[1].parameter("issuer").unwrap().as_ptr()
+    );
+    assert_eq!(
+        read[0].dv_status[0].status.as_str().as_ptr(),
+        read[1].dv_status[0].status.as_str().as_ptr()
+    );
+    // What `list --json` and the cache print: exactly what was read, member for member.
+    for (value, request) in sent.iter().zip(&read) {
+        assert_eq!(&serde_json::to_value(request).unwrap(), value);
+    }
+    assert_eq!(
+        read[1].resource_url.as_ref().unwrap().to_string(),
+        "/some/other/path/2"
+    );
+    assert_eq!(read[0].parameter("Custom.Field"), Some("San"));
+}

@@ -12,6 +12,8 @@ use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub pair: GroupContract,
+    /// The same pair, shared by every row.
+    shared_pair: Arc<GroupContract>,
     pub name: Option<String>,
     /// Shared with the cache writer, so saving a list of thousands copies nothing.
     pub requests: Arc<Vec<SpsRequest>>,
@@ -101,6 +103,7 @@ impl Dataset {
     pub fn new(named: &NamedPair) -> Dataset {
         Dataset {
             pair: named.pair.clone(),
+            shared_pair: Arc::new(named.pair.clone()),
             name: named.group_name.clone(),
             requests: Arc::new(Vec::new()),
             rows: Vec::new(),
@@ -144,26 +147,55 @@ impl Dataset {
 
     /// Replaces the whole list; `whole` (the open detail's request) keeps every parameter,
     /// the others only the list's few. Parameters known from an earlier answer are kept when
-    /// the new answer has none (a list without `information=true` must not blank the names).
-    pub fn replace_keeping(&mut self, mut requests: Vec<SpsRequest>, whole: Option<u64>) {
-        for request in &mut requests {
-            if request.parameters.is_empty()
-                && let Some(old) = self.get(request.sps_id)
-            {
-                request.parameters = old.parameters.clone();
+    /// the new answer has none (a list without `information=true` must not blank the names),
+    /// and the open detail keeps the parameters its own read gave when the list brings only
+    /// the list's few.
+    ///
+    /// A request that did not change keeps its old allocation and its row (moved, not
+    /// copied): only what changed is allocated anew, and the freshly read copy is freed at
+    /// once. The long-lived data then stays where it is in the heap instead of being copied
+    /// into the holes of the previous list every poll, which fragmented the heap: resident
+    /// memory grew ~17 MB over the first minute at 10,000 requests (issue 12).
+    ///
+    /// Returns true when every row stayed where it was (the same requests, in the same order).
+    pub fn replace_keeping(&mut self, mut requests: Vec<SpsRequest>, whole: Option<u64>) -> bool {
+        let old_index = std::mem::take(&mut self.index);
+        let mut old_rows: Vec<Option<Row>> = std::mem::take(&mut self.rows)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut old = OldList::from(std::mem::take(&mut self.requests));
+        let mut rows = Vec::with_capacity(requests.len());
+        let mut in_place = requests.len() == old_rows.len();
+        for (at, request) in requests.iter_mut().enumerate() {
+            let position = old_index.get(&request.sps_id).copied();
+            in_place &= position == Some(at);
+            if let Some(known) = position.and_then(|position| old.get(position)) {
+                let whole_known = Some(request.sps_id) == whole
+                    && request.has_only_list_parameters()
+                    && !known.has_only_list_parameters();
+                if request.parameters.is_empty() || whole_known {
+                    request.parameters = known.parameters.clone();
+                }
             }
             if Some(request.sps_id) != whole {
                 request.compact_for_list();
             }
+            let unchanged = position.filter(|&position| old.get(position) == Some(&*request));
+            let kept = unchanged.and_then(|position| {
+                let row = old_rows[position].take()?;
+                Some((old.take(position)?, row))
+            });
+            match kept {
+                Some((known, row)) => {
+                    *request = known;
+                    rows.push(row);
+                }
+                None => rows.push(Row::new(&self.shared_pair, request)),
+            }
         }
-        // An unchanged request keeps its row: no text is rebuilt for it.
-        self.rows = requests
-            .iter()
-            .map(|request| match self.position(request.sps_id) {
-                Some(old) if self.requests[old] == *request => self.rows[old].clone(),
-                _ => Row::new(&self.pair, request),
-            })
-            .collect();
+        requests.shrink_to_fit();
+        self.rows = rows;
         self.index = requests
             .iter()
             .enumerate()
@@ -171,6 +203,7 @@ impl Dataset {
             .collect();
         self.requests = Arc::new(requests);
         self.recount();
+        in_place
     }
 
     /// Updates (or adds) one request, e.g. from the detail poll; rebuilds only its row.
@@ -180,13 +213,13 @@ impl Dataset {
                 if request.parameters.is_empty() {
                     request.parameters = self.requests[position].parameters.clone();
                 }
-                self.rows[position] = Row::new(&self.pair, &request);
+                self.rows[position] = Row::new(&self.shared_pair, &request);
                 // Copies the list only if the cache writer still holds it.
                 Arc::make_mut(&mut self.requests)[position] = request;
             }
             None => {
                 self.index.insert(request.sps_id, self.requests.len());
-                self.rows.push(Row::new(&self.pair, &request));
+                self.rows.push(Row::new(&self.shared_pair, &request));
                 Arc::make_mut(&mut self.requests).push(request);
             }
         }
@@ -204,6 +237,38 @@ impl Dataset {
             }
         }
         self.counts = counts;
+    }
+}
+
+/// The list being replaced: owned (its requests can be moved into the new list), or still
+/// shared with the cache writer (what is kept is copied, as the writer may still read it).
+enum OldList {
+    Owned(Vec<Option<SpsRequest>>),
+    Shared(Arc<Vec<SpsRequest>>),
+}
+
+impl From<Arc<Vec<SpsRequest>>> for OldList {
+    fn from(list: Arc<Vec<SpsRequest>>) -> Self {
+        match Arc::try_unwrap(list) {
+            Ok(list) => OldList::Owned(list.into_iter().map(Some).collect()),
+            Err(shared) => OldList::Shared(shared),
+        }
+    }
+}
+
+impl OldList {
+    fn get(&self, position: usize) -> Option<&SpsRequest> {
+        match self {
+            OldList::Owned(list) => list.get(position)?.as_ref(),
+            OldList::Shared(list) => list.get(position),
+        }
+    }
+
+    fn take(&mut self, position: usize) -> Option<SpsRequest> {
+        match self {
+            OldList::Owned(list) => list.get_mut(position)?.take(),
+            OldList::Shared(list) => list.get(position).cloned(),
+        }
     }
 }
 
@@ -251,5 +316,81 @@ mod tests {
         assert_eq!(dataset.rows[0].name, "x.example");
         assert_eq!(dataset.rows[0].status, "CPS running");
         assert_eq!(dataset.counts.in_progress, 1);
+    }
+
+    fn request(id: u64, status: &str) -> SpsRequest {
+        serde_json::from_value(serde_json::json!({
+            "spsId": id, "status": status, "workflowProgress": format!("step of {id}"),
+            "parameters": [{"name": "cnameHostname", "value": format!("h{id}.example")},
+                           {"name": "admin-contact.email", "value": "ann@example.com"}]
+        }))
+        .expect("parses")
+    }
+
+    fn progress_at(dataset: &Dataset, position: usize) -> *const u8 {
+        dataset.requests[position]
+            .workflow_progress
+            .as_deref()
+            .expect("progress")
+            .as_ptr()
+    }
+
+    #[test]
+    fn an_unchanged_request_keeps_its_allocation_and_its_row() {
+        let named = NamedPair {
+            pair: GroupContract::new("C-1", "1"),
+            group_name: None,
+        };
+        let mut dataset = Dataset::new(&named);
+        dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
+        let (first, second) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
+        let first_row = dataset.rows[0].name.as_ptr();
+        // Held by the cache writer: what is kept is copied, the writer's copy untouched.
+        let writer = Arc::clone(&dataset.requests);
+        dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
+        assert_ne!(progress_at(&dataset, 0), first);
+        assert_eq!(
+            writer[0].workflow_progress.as_deref().unwrap().as_ptr(),
+            first
+        );
+        drop(writer);
+        let (first, second_copy) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
+        assert_ne!(second_copy, second);
+        // Rows are the dataset's own: moved even then.
+        assert_eq!(dataset.rows[0].name.as_ptr(), first_row);
+
+        // Owned now: the unchanged request and its row are moved, the changed one is new.
+        dataset.replace(vec![request(2, "CPS running"), request(1, "Pending")]);
+        assert_eq!(progress_at(&dataset, 1), first);
+        assert_eq!(dataset.rows[1].name.as_ptr(), first_row);
+        assert_ne!(progress_at(&dataset, 0), second_copy);
+        assert_eq!(dataset.rows[0].status, "CPS running");
+        assert_eq!(dataset.get(1).expect("kept").sps_id, 1);
+        assert_eq!(dataset.position(2), Some(0));
+        assert_eq!(
+            (dataset.counts.awaiting, dataset.counts.in_progress),
+            (0, 2)
+        );
+    }
+
+    #[test]
+    fn the_open_detail_keeps_what_its_own_read_gave_when_the_list_is_compact() {
+        let named = NamedPair {
+            pair: GroupContract::new("C-1", "1"),
+            group_name: None,
+        };
+        let mut dataset = Dataset::new(&named);
+        dataset.replace_keeping(vec![request(1, "Pending")], Some(1));
+        assert_eq!(dataset.requests[0].parameters.len(), 2);
+        let mut compact = request(1, "Pending");
+        compact.compact_for_list();
+        dataset.replace_keeping(vec![compact.clone()], Some(1));
+        assert_eq!(
+            dataset.requests[0].parameter("admin-contact.email"),
+            Some("ann@example.com")
+        );
+        // Closed: the list's few only.
+        dataset.replace_keeping(vec![compact], None);
+        assert_eq!(dataset.requests[0].parameter("admin-contact.email"), None);
     }
 }

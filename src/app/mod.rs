@@ -103,6 +103,9 @@ pub struct App {
     pub pairs_cached_at: Option<DateTime<Utc>>,
     /// Bumped whenever any dataset changes, so the table knows when to recompute.
     data_generation: u64,
+    /// Bumped when rows may have moved, come or gone (not when they only changed in place),
+    /// so the table knows when its row references are stale.
+    layout_generation: u64,
     pub history: HashMap<RowKey, Vec<Transition>>,
     /// Readiness verdicts by (spsId, domain), and the background checker's schedule.
     pub domain_checks: DomainChecks,
@@ -164,6 +167,7 @@ impl App {
             discovery_error: None,
             pairs_cached_at: None,
             data_generation: 0,
+            layout_generation: 0,
             history: HashMap::new(),
             domain_checks: DomainChecks::default(),
             certificates: Certificates::default(),
@@ -333,6 +337,14 @@ impl App {
     }
 
     pub(crate) fn bump_data(&mut self) {
+        self.data_generation += 1;
+        self.layout_generation += 1;
+    }
+
+    /// Rows changed, each where it was (same requests at the same places): what is shown
+    /// need only be sorted again, not collected anew (issue 12: at 100,000 requests a full
+    /// collect-and-sort per pair's poll made a key wait for a burst of lists).
+    pub(crate) fn bump_rows_in_place(&mut self) {
         self.data_generation += 1;
     }
 

@@ -253,13 +253,17 @@ impl App {
                 } else {
                     Vec::new()
                 };
-                dataset.replace_keeping(requests, open_detail);
+                let in_place = dataset.replace_keeping(requests, open_detail);
                 dataset.freshness.fetched_at = Some(at);
                 dataset.freshness.from_cache = false;
                 dataset.freshness.failures = 0;
                 dataset.freshness.last_error = None;
                 let saved = std::sync::Arc::clone(&dataset.requests);
-                self.bump_data();
+                if in_place {
+                    self.bump_rows_in_place();
+                } else {
+                    self.bump_data();
+                }
                 let mut effects = vec![Effect::SaveCache {
                     pair,
                     fetched_at: at,

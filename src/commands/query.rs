@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cli::PairArgs;
-use crate::sps::model::{GroupContract, SpsRequest, parse_time};
+use crate::sps::model::{GroupContract, ResourceUrl, SpsRequest, parse_time};
 
 use super::json_stream::JsonArrayOut;
 use super::output::{Table, one_line, print, print_json};
@@ -117,7 +117,10 @@ pub fn render_request(request: &SpsRequest) -> String {
         "enrollment id",
         request.enrollment_id.map(|id| id.to_string()),
     );
-    field("resource", request.resource_url.clone());
+    field(
+        "resource",
+        request.resource_url.as_ref().map(ResourceUrl::to_string),
+    );
     for (name, value) in &request.extra {
         field(name, Some(value.to_string()));
     }
@@ -127,7 +130,7 @@ pub fn render_request(request: &SpsRequest) -> String {
         for parameter in &request.parameters {
             table.push([
                 format!("  {}", parameter.name),
-                parameter.value.clone().unwrap_or_default(),
+                parameter.value.as_deref().unwrap_or_default().to_string(),
             ]);
         }
         out.push_str(&table.render());

@@ -21,7 +21,7 @@ impl SpsRequest {
     /// Drops the parameters no list screen shows, and the spare capacity decoding left.
     pub fn compact_for_list(&mut self) {
         self.parameters
-            .retain(|parameter| LIST_PARAMETERS.contains(&parameter.name.as_str()));
+            .retain(|parameter| LIST_PARAMETERS.contains(&&*parameter.name));
         self.parameters.shrink_to_fit();
         self.dv_status.shrink_to_fit();
     }
@@ -30,7 +30,7 @@ impl SpsRequest {
     pub fn has_only_list_parameters(&self) -> bool {
         self.parameters
             .iter()
-            .all(|parameter| LIST_PARAMETERS.contains(&parameter.name.as_str()))
+            .all(|parameter| LIST_PARAMETERS.contains(&&*parameter.name))
     }
 }
 
@@ -58,7 +58,7 @@ mod tests {
         let names: Vec<&str> = request
             .parameters
             .iter()
-            .map(|parameter| parameter.name.as_str())
+            .map(|parameter| &*parameter.name)
             .collect();
         assert_eq!(
             names,

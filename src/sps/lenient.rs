@@ -1,6 +1,8 @@
 //! Deserializers that accept what real APIs send rather than what their docs promise:
 //! numbers as strings, `null` or `""` where a value is optional.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -26,6 +28,43 @@ pub fn opt_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<S
         Some(Value::String(text)) => Some(text),
         Some(other) => Some(other.to_string()),
     })
+}
+
+/// Text that is usually one of `known` (see `known.rs`): borrowed then, else as sent.
+fn shared<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    known: &[&'static str],
+) -> Result<Cow<'static, str>, D::Error> {
+    Ok(super::known::share(
+        String::deserialize(deserializer)?,
+        known,
+    ))
+}
+
+pub fn parameter_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'static, str>, D::Error> {
+    shared(deserializer, super::known::PARAMETER_NAMES)
+}
+
+pub fn request_status<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'static, str>, D::Error> {
+    shared(deserializer, super::known::STATUSES)
+}
+
+pub fn domain_status<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'static, str>, D::Error> {
+    shared(deserializer, super::known::DOMAIN_STATUSES)
+}
+
+/// An optional parameter value (as `opt_string` reads it), borrowed when it is a known one.
+pub fn opt_parameter_value<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'static, str>>, D::Error> {
+    Ok(opt_string(deserializer)?
+        .map(|value| super::known::share(value, super::known::PARAMETER_VALUES)))
 }
 
 /// A list that may be `null` or absent.

@@ -2,6 +2,7 @@
 //! members are kept in `extra` (so `--json` prints every field), numbers may be strings,
 //! optional members may be `null`, and unknown statuses are kept verbatim.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::lenient;
+pub use super::resource_url::ResourceUrl;
 pub use super::validation::Validation;
 
 /// `createType` of a SAN certificate.
@@ -64,10 +66,10 @@ pub struct SpsRequest {
     pub sps_id: u64,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "super::resource_url::deserialize_opt",
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_url: Option<String>,
+    pub resource_url: Option<ResourceUrl>,
     #[serde(
         default,
         deserialize_with = "lenient::opt_u64",
@@ -234,16 +236,19 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parameter {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub value: Option<String>,
+    /// Borrowed from `known::PARAMETER_NAMES` when it is one of them (as are known values).
+    #[serde(default, deserialize_with = "lenient::parameter_name")]
+    pub name: Cow<'static, str>,
+    #[serde(default, deserialize_with = "lenient::opt_parameter_value")]
+    pub value: Option<Cow<'static, str>>,
 }
 
-/// A request status, kept as the exact text SPS sent.
+/// A request status, kept as the exact text SPS sent (a known one borrowed, see `known.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct RequestStatus(pub String);
+pub struct RequestStatus(
+    #[serde(deserialize_with = "lenient::request_status")] pub Cow<'static, str>,
+);
 
 impl RequestStatus {
     pub const PENDING: &'static str = "Pending";
@@ -301,10 +306,12 @@ impl DvStatus {
     }
 }
 
-/// A domain's validation status, kept verbatim.
+/// A domain's validation status, kept verbatim (a known one borrowed, see `known.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct DomainStatus(pub String);
+pub struct DomainStatus(
+    #[serde(deserialize_with = "lenient::domain_status")] pub Cow<'static, str>,
+);
 
 impl DomainStatus {
     pub const PENDING: &'static str = "Pending";

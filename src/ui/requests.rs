@@ -324,7 +324,7 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan, theme: Theme) -> TableRow
         let text = match column {
             Column::SpsId => row.sps_id.to_string(),
             Column::Name => row.name.clone(),
-            Column::Kind => row.kind.clone(),
+            Column::Kind => row.kind.to_string(),
             Column::Validation => row.validation.to_string(),
             Column::Status => fit(&row.status, wanted_width(Column::Status) as usize),
             Column::Domains => {
@@ -343,9 +343,9 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan, theme: Theme) -> TableRow
                     )
                 }
                 Some(time) => age(app.api_now(), time),
-                None => row.last_change_iso.clone(),
+                None => row.last_change_iso().into_owned(),
             },
-            Column::Enrollment => row.enrollment.clone(),
+            Column::Enrollment => row.enrollment(),
             Column::Expires => match row.expires {
                 Some(expires) => {
                     let band = app.expiry_band(expires);
