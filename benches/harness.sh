@@ -48,21 +48,36 @@ start_sim() { # start_sim [FAULTS]
     host=$(sed -n 's/^host = //p' "$work/edgerc")
 }
 stop_sim() { kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
-calls() { curl -s "$host/_sim/stats" | python3 -c \
-    'import json,sys; print(sum(c["count"] for c in json.load(sys.stdin)["calls"]))'; }
+# The simulator's call counts by route, as JSON {route: count} (the hooks are not counted).
+calls() { curl -s "$host/_sim/stats" | python3 -c '
+import collections, json, sys
+counts = collections.Counter()
+for call in json.load(sys.stdin)["calls"]:
+    counts[call["route"]] += call["count"]
+print(json.dumps(counts))'; }
+# calls_between BEFORE AFTER: "N (ROUTE n, ...)", the busiest routes first.
+calls_between() { python3 -c '
+import json, sys
+before, after = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+grown = {route: count - before.get(route, 0) for route, count in after.items()}
+grown = {route: n for route, n in sorted(grown.items(), key=lambda item: -item[1]) if n}
+print(sum(grown.values()), "(" + ", ".join(f"{route} {n}" for route, n in grown.items()) + ")")' "$1" "$2"; }
 dashboard() { # the dashboard in a fresh 120x40 tmux session; sets $pid
     tmux -L "$socket" kill-server 2>/dev/null || true
     launched=$(now_ms)
     tmux -L "$socket" new-session -d -s harness -x 120 -y 40 \
         "env HOME=$work SPSDASH_CACHE_DIR=$work/cache SPSDASH_DATA_DIR=$work/data \
          TERM=xterm-256color $bin --edgerc $work/edgerc; sleep 600"
+    # The pane runs sh, whose child (env, exec'ing the binary, whatever its file name) is
+    # the dashboard. Never fall back to the shell: its memory would pass for ours.
     pid=""
-    for _ in $(seq 200); do
-        pid=$(pgrep -P "$(tmux -L "$socket" display -p -t harness '#{pane_pid}')" -x spsdash || true)
-        [ -n "$pid" ] && break
+    for _ in $(seq 1000); do
+        pid=$(pgrep -P "$(tmux -L "$socket" display -p -t harness '#{pane_pid}')" || true)
+        [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$bin" ] && break
+        pid=""
         sleep 0.01
     done
-    [ -n "$pid" ] || pid=$(tmux -L "$socket" display -p -t harness '#{pane_pid}')
+    [ -n "$pid" ] || { echo "the dashboard process was not found within 10 s" >&2; exit 1; }
 }
 kib() { awk -v key="$1:" '$1 == key { print int($2 / 1024) " MB" }' "/proc/$pid/status"; }
 
@@ -74,7 +89,7 @@ echo "launch -> all $requests rows on screen:        $(since_launch "of $request
 before=$(calls)
 sleep 60
 after=$(calls)
-echo "API calls in 60 s:                           $((after - before))"
+echo "API calls in 60 s:                           $(calls_between "$before" "$after")"
 echo "dashboard memory, peak (VmHWM):              $(kib VmHWM)"
 echo "dashboard memory, steady after 60 s (VmRSS): $(kib VmRSS)"
 # The first change of the screen after End (a clock tick in the same 10 ms could end it early).

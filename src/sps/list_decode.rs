@@ -10,6 +10,7 @@ use std::io::Read;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::model::{RequestList, SpsRequest};
 
@@ -111,14 +112,16 @@ impl<'de> Visitor<'de> for Items<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
-        while let Some(item) = seq.next_element::<Value>()? {
+        // Each item is first taken as its own text (one copy of its bytes), then decoded
+        // straight into a request: a `Value` tree in between cost as much again as the decode.
+        // Only an item that fails is read a second time, for its spsId.
+        while let Some(item) = seq.next_element::<Box<RawValue>>()? {
             index += 1;
-            let id = item.get("spsId").map(Value::to_string);
-            let item = match serde_json::from_value::<SpsRequest>(item) {
+            let item = match serde_json::from_str::<SpsRequest>(item.get()) {
                 Ok(request) => Item::Request(Box::new(request)),
                 Err(error) => Item::Skipped(format!(
                     "item {index} of the list (spsId {}) left out: {}",
-                    crate::text::brief(id.as_deref().unwrap_or("missing")),
+                    crate::text::brief(sps_id_of(item.get()).as_deref().unwrap_or("missing")),
                     crate::text::brief(&error.to_string())
                 )),
             };
@@ -126,6 +129,12 @@ impl<'de> Visitor<'de> for Items<'_> {
         }
         Ok(())
     }
+}
+
+/// The `spsId` of an item that did not decode, as it was written, for the message.
+fn sps_id_of(item: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(item).ok()?;
+    value.get("spsId").map(Value::to_string)
 }
 
 #[cfg(test)]
