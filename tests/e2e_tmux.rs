@@ -100,6 +100,17 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
     // main screen back).
     tmux.send(&["q"]);
     tmux.wait_for("the dashboard gone", |screen| !screen.contains("spsId"));
+    // The process ends a moment after the screen is given back (queued writes finish):
+    // typing before the shell's prompt is back would be echoed by the terminal and then read
+    // by the shell in one go, so its answer would follow the prompt on the same line.
+    tmux.wait_for("the shell's prompt back", |screen| {
+        screen
+            .lines()
+            .rev()
+            .find(|line| !line.trim().is_empty())
+            .map(str::trim)
+            == Some("$")
+    });
     let marker = format!("ok-{}", tmux.socket());
     tmux.type_text(&format!("echo {marker}"));
     tmux.send(&["Enter"]);
