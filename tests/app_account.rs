@@ -13,21 +13,6 @@ use spsdash::app::wizard::ApiTarget;
 use spsdash::app::{App, Effect, Event, Overlay, Screen, update};
 use spsdash::config::{AccountConfig, Config};
 
-fn command(app: &mut App, line: &str) -> Vec<Effect> {
-    let mut effects = press(app, [char(':')]);
-    effects.extend(type_text(app, line));
-    effects.extend(press(app, [key(KeyCode::Enter)]));
-    effects
-}
-
-fn flash(app: &App) -> String {
-    app.notices
-        .flash
-        .as_ref()
-        .map(|flash| flash.text.clone())
-        .unwrap_or_default()
-}
-
 fn choice(section: &str, key: Option<&str>) -> AccountChoice {
     AccountChoice {
         section: section.to_string(),
@@ -77,23 +62,23 @@ fn discovering_config() -> Config {
 fn the_command_asks_to_open_the_account_and_nothing_changes_yet() {
     let mut app = busy_app(config());
     let rows = app.datasets.iter().map(|d| d.requests.len()).sum::<usize>();
-    let effects = command(&mut app, "account prod 1-ABC:1-2");
+    let effects = run_command(&mut app, "account prod 1-ABC:1-2");
     assert_eq!(
         effects,
         vec![Effect::OpenAccount(choice("prod", Some("1-ABC:1-2")))]
     );
-    assert!(flash(&app).contains("opening account prod (account 1-ABC:1-2)"));
+    assert!(flash_text(&app).contains("opening account prod (account 1-ABC:1-2)"));
     assert_eq!(app.label, "section default @ akab-default");
     assert_eq!(
         app.datasets.iter().map(|d| d.requests.len()).sum::<usize>(),
         rows
     );
     // A second switch while the first is on its way is refused, not queued.
-    assert!(command(&mut app, "account staging").is_empty());
+    assert!(run_command(&mut app, "account staging").is_empty());
     assert!(
-        flash(&app).contains("still opening prod"),
+        flash_text(&app).contains("still opening prod"),
         "{}",
-        flash(&app)
+        flash_text(&app)
     );
 }
 
@@ -115,7 +100,7 @@ fn on_success_everything_of_the_old_account_is_dropped_and_the_new_one_starts() 
     app.overlay = Some(Overlay::Errors { scroll: 0 });
     app.paused = true;
 
-    command(&mut app, "account prod");
+    run_command(&mut app, "account prod");
     let effects = update(&mut app, opened("prod", None));
     // The runner switches first, then the new account starts as at launch: its cached
     // pairs (and so its cached lists) before PAPI answers.
@@ -139,7 +124,7 @@ fn on_success_everything_of_the_old_account_is_dropped_and_the_new_one_starts() 
         app.api_target.as_ref().map(|target| target.origin.as_str()),
         Some("https://akab-prod.luna.akamaiapis.net")
     );
-    assert!(flash(&app).contains("now showing section prod"));
+    assert!(flash_text(&app).contains("now showing section prod"));
     // A list of the old account arriving now has no dataset to land in.
     update(&mut app, loaded(web(), web_list(), 2));
     assert!(app.datasets.is_empty());
@@ -148,7 +133,7 @@ fn on_success_everything_of_the_old_account_is_dropped_and_the_new_one_starts() 
 #[test]
 fn configured_pairs_start_again_empty_with_their_cache_first() {
     let mut app = busy_app(config());
-    command(&mut app, "account prod");
+    run_command(&mut app, "account prod");
     let effects = update(&mut app, opened("prod", None));
     let pairs = vec![web(), shop()];
     assert_eq!(
@@ -171,7 +156,7 @@ fn on_failure_the_shown_account_stays_as_it_was() {
         app.datasets.iter().map(|d| d.requests.len()).sum::<usize>(),
         app.screen.clone(),
     );
-    command(&mut app, "account nope");
+    run_command(&mut app, "account nope");
     let effects = update(
         &mut app,
         Event::Account(AccountOutcome::Failed {
@@ -188,7 +173,7 @@ fn on_failure_the_shown_account_stays_as_it_was() {
         ),
         before
     );
-    let text = flash(&app);
+    let text = flash_text(&app);
     assert!(
         text.contains("could not switch to nope")
             && text.contains("no [nope] section")
@@ -196,7 +181,7 @@ fn on_failure_the_shown_account_stays_as_it_was() {
         "{text}"
     );
     assert_eq!(app.accounts.opening, None, "another try is allowed");
-    assert!(!command(&mut app, "account prod").is_empty());
+    assert!(!run_command(&mut app, "account prod").is_empty());
 }
 
 fn accounts_config(base_read_only: bool) -> Config {
@@ -217,14 +202,18 @@ fn read_only_follows_the_section_switched_to() {
         .with_accounts(vec!["prod".into(), "staging".into()], false);
     assert!(app.config.read_only);
 
-    command(&mut app, "account staging");
+    run_command(&mut app, "account staging");
     update(&mut app, opened("staging", None));
     assert!(!app.config.read_only, "staging is writable again");
 
-    command(&mut app, "account prod");
+    run_command(&mut app, "account prod");
     update(&mut app, opened("prod", None));
     assert!(app.config.read_only, "prod is read-only again");
-    assert!(flash(&app).contains("(read-only)"), "{}", flash(&app));
+    assert!(
+        flash_text(&app).contains("(read-only)"),
+        "{}",
+        flash_text(&app)
+    );
 }
 
 #[test]
@@ -237,7 +226,7 @@ fn read_only_for_every_account_stays_on_every_switch() {
         (120, 40),
     )
     .with_accounts(Vec::new(), true);
-    command(&mut app, "account staging");
+    run_command(&mut app, "account staging");
     update(&mut app, opened("staging", None));
     assert!(app.config.read_only);
 }
@@ -245,8 +234,8 @@ fn read_only_for_every_account_stays_on_every_switch() {
 #[test]
 fn the_demo_refuses_and_says_why() {
     let mut app = busy_app(config()).with_demo(true);
-    assert!(command(&mut app, "account prod").is_empty());
-    let text = flash(&app);
+    assert!(run_command(&mut app, "account prod").is_empty());
+    let text = flash_text(&app);
     assert!(text.contains("demo") && text.contains(".edgerc"), "{text}");
     assert_eq!(app.accounts.opening, None);
 }
@@ -254,7 +243,7 @@ fn the_demo_refuses_and_says_why() {
 #[test]
 fn a_wizard_opened_while_the_account_opens_is_saved_to_the_old_accounts_drafts() {
     let mut app = busy_app(config());
-    command(&mut app, "account prod");
+    run_command(&mut app, "account prod");
     press(&mut app, [key(KeyCode::Esc), char('n')]);
     assert!(app.wizard.is_some(), "the wizard opened meanwhile");
     let draft = app.wizard.as_ref().unwrap().draft();

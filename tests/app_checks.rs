@@ -68,14 +68,6 @@ fn background(app: &mut App, sps_id: u64, results: Vec<CheckResult>) {
     );
 }
 
-fn flash_text(app: &App) -> String {
-    app.notices
-        .flash
-        .as_ref()
-        .map(|flash| flash.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn nothing_is_checked_in_the_background_unless_auto_is_on() {
     let mut app = loaded_app(120, 40);

@@ -12,21 +12,6 @@ use spsdash::app::table::Column;
 use spsdash::app::{App, Effect, Event, Overlay, update};
 use spsdash::config::KeyList;
 
-fn command(app: &mut App, line: &str) -> Vec<Effect> {
-    let mut effects = press(app, [char(':')]);
-    effects.extend(type_text(app, line));
-    effects.extend(press(app, [key(KeyCode::Enter)]));
-    effects
-}
-
-fn flash(app: &App) -> String {
-    app.notices
-        .flash
-        .as_ref()
-        .map(|flash| flash.text.clone())
-        .unwrap_or_default()
-}
-
 fn draw(app: &App) -> TestBackend {
     let backend = TestBackend::new(app.size.0, app.size.1);
     let mut terminal = Terminal::new(backend).unwrap();
@@ -39,32 +24,36 @@ fn draw(app: &App) -> TestBackend {
 #[test]
 fn pair_switches_the_scope_like_the_arrow_keys() {
     let mut app = loaded_app(120, 40);
-    command(&mut app, "pair C-2FGHIJ/678");
+    run_command(&mut app, "pair C-2FGHIJ/678");
     assert_eq!(app.requests.scope, app.dataset_index(&shop()));
     assert!(!app.command_line.is_open());
-    command(&mut app, "pair all");
+    run_command(&mut app, "pair all");
     assert_eq!(app.requests.scope, None);
-    command(&mut app, "pair ctr_C-1ABCDE/grp_12345");
+    run_command(&mut app, "pair ctr_C-1ABCDE/grp_12345");
     assert_eq!(app.requests.scope, app.dataset_index(&web()));
-    command(&mut app, "pair K-9/1");
+    run_command(&mut app, "pair K-9/1");
     assert_eq!(app.requests.scope, app.dataset_index(&web()));
-    assert!(flash(&app).contains("no pair K-9/1"), "{}", flash(&app));
+    assert!(
+        flash_text(&app).contains("no pair K-9/1"),
+        "{}",
+        flash_text(&app)
+    );
 }
 
 #[test]
 fn sort_and_filter_change_the_table() {
     let mut app = loaded_app(120, 40);
-    command(&mut app, "sort name desc");
+    run_command(&mut app, "sort name desc");
     assert_eq!(app.requests.sort.column, Column::Name);
     assert!(app.requests.sort.descending);
     // Without a direction it is the key's toggle: the same column again reverses.
-    command(&mut app, "sort name");
+    run_command(&mut app, "sort name");
     assert!(!app.requests.sort.descending);
-    command(&mut app, "filter zzz-nothing-matches");
+    run_command(&mut app, "filter zzz-nothing-matches");
     assert_eq!(app.requests.filter, "zzz-nothing-matches");
     update(&mut app, Event::Tick(at(1)));
     assert!(shown(&app).is_empty());
-    command(&mut app, "filter");
+    run_command(&mut app, "filter");
     update(&mut app, Event::Tick(at(2)));
     assert!(!shown(&app).is_empty());
 }
@@ -72,30 +61,30 @@ fn sort_and_filter_change_the_table() {
 #[test]
 fn commands_run_the_key_actions() {
     let mut app = loaded_app(120, 40);
-    assert!(command(&mut app, "refresh").contains(&Effect::RefreshNow));
-    assert!(command(&mut app, "pause").contains(&Effect::SetPaused(true)));
+    assert!(run_command(&mut app, "refresh").contains(&Effect::RefreshNow));
+    assert!(run_command(&mut app, "pause").contains(&Effect::SetPaused(true)));
     assert!(app.paused);
-    command(&mut app, "errors");
+    run_command(&mut app, "errors");
     assert_eq!(app.overlay, Some(Overlay::Errors { scroll: 0 }));
     press(&mut app, [key(KeyCode::Esc)]);
-    command(&mut app, "new");
+    run_command(&mut app, "new");
     assert!(app.wizard.is_some());
     let mut app = loaded_app(120, 40);
-    assert!(command(&mut app, "q").contains(&Effect::Quit));
+    assert!(run_command(&mut app, "q").contains(&Effect::Quit));
     assert!(app.should_quit);
 }
 
 #[test]
 fn export_copies_the_open_request_in_that_format() {
     let mut app = loaded_app(120, 40);
-    assert!(command(&mut app, "export caddy").is_empty());
-    assert!(flash(&app).contains("open one first"));
+    assert!(run_command(&mut app, "export caddy").is_empty());
+    assert!(flash_text(&app).contains("open one first"));
     press(&mut app, [key(KeyCode::Enter)]);
-    let effects = command(&mut app, "export caddy");
+    let effects = run_command(&mut app, "export caddy");
     assert_eq!(effects.len(), 2, "{effects:?}");
     assert_eq!(app.export_format(), spsdash::config::ExportFormat::Caddy);
     // `:check` is `c`: the readiness check of the open request.
-    let effects = command(&mut app, "check");
+    let effects = run_command(&mut app, "check");
     assert!(
         effects.iter().any(|effect| matches!(
             effect,
@@ -104,19 +93,22 @@ fn export_copies_the_open_request_in_that_format() {
         "{effects:?}"
     );
     let mut app = loaded_app(120, 40);
-    assert!(command(&mut app, "check").is_empty());
-    assert!(flash(&app).contains("open one first"));
+    assert!(run_command(&mut app, "check").is_empty());
+    assert!(flash_text(&app).contains("open one first"));
 }
 
 #[test]
 fn unknown_commands_and_accounts_answer_in_the_flash_line() {
     let mut app = loaded_app(120, 40);
-    command(&mut app, "sortt name");
-    assert_eq!(flash(&app), "unknown command :sortt — did you mean :sort?");
+    run_command(&mut app, "sortt name");
+    assert_eq!(
+        flash_text(&app),
+        "unknown command :sortt — did you mean :sort?"
+    );
     // The fixture's app is the demo: there is no other account to open.
     app.demo = true;
-    assert!(command(&mut app, "account prod").is_empty());
-    assert!(flash(&app).contains("switching accounts needs .edgerc credentials"));
+    assert!(run_command(&mut app, "account prod").is_empty());
+    assert!(flash_text(&app).contains("switching accounts needs .edgerc credentials"));
 }
 
 #[test]

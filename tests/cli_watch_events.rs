@@ -63,16 +63,7 @@ async fn world() -> World {
 impl World {
     /// Each call as its arguments: event, name, spsId.
     fn calls(&self) -> Vec<Vec<String>> {
-        std::fs::read_to_string(&self.calls)
-            .unwrap_or_default()
-            .lines()
-            .map(|line| {
-                line.trim_end_matches('\t')
-                    .split('\t')
-                    .map(str::to_string)
-                    .collect()
-            })
-            .collect()
+        support::recorder::recorded_calls(&self.calls)
     }
 
     fn calls_of(&self, event: &str) -> Vec<Vec<String>> {

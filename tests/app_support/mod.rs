@@ -228,6 +228,23 @@ pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
     press(app, text.chars().map(char))
 }
 
+/// `:` then `line` then Enter: one command through the command line.
+pub fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    let mut effects = press(app, [char(':')]);
+    effects.extend(type_text(app, line));
+    effects.extend(press(app, [key(crossterm::event::KeyCode::Enter)]));
+    effects
+}
+
+/// The flash line's text, empty when none is shown.
+pub fn flash_text(app: &App) -> String {
+    app.notices
+        .flash
+        .as_ref()
+        .map(|flash| flash.text.clone())
+        .unwrap_or_default()
+}
+
 /// The spsIds of the rows shown, in order.
 pub fn shown(app: &App) -> Vec<u64> {
     app.requests
