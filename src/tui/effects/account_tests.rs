@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::start_tests::{account, client_for, silent_server};
+use super::start_tests::{account, client_for, screen_of, silent_server};
 use super::*;
 use crate::app::account::AccountChoice;
 use crate::app::{App, update};
@@ -171,18 +169,7 @@ impl Harness {
     }
 
     fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        terminal
-            .draw(|frame| crate::ui::render(frame, &self.app))
-            .expect("draws");
-        terminal
-            .backend()
-            .buffer()
-            .content()
-            .chunks(120)
-            .map(|line| line.iter().map(|cell| cell.symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        screen_of(&self.app)
     }
 }
 

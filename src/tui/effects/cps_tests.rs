@@ -4,10 +4,8 @@
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::start_tests::{account, client_for, silent_server};
+use super::start_tests::{account, client_for, screen_of, silent_server};
 use super::*;
 use crate::app::{App, update};
 use crate::config::Config;
@@ -106,21 +104,7 @@ async fn cached_certificates_are_shown_with_their_age_before_cps_answers() {
         }
     }
     // The table's `expires` column and the status bar count, from disk.
-    let render = |app: &App| {
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        terminal
-            .draw(|frame| crate::ui::render(frame, app))
-            .expect("draws");
-        terminal
-            .backend()
-            .buffer()
-            .content()
-            .chunks(120)
-            .map(|line| line.iter().map(|cell| cell.symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let screen = render(&app);
+    let screen = screen_of(&app);
     assert!(screen.contains("5d CRIT"), "expires column:\n{screen}");
     assert!(
         screen.contains("1 certificate expires within 30 days"),
@@ -142,7 +126,7 @@ async fn cached_certificates_are_shown_with_their_age_before_cps_answers() {
             )),
         );
     }
-    let screen = render(&app);
+    let screen = screen_of(&app);
     assert!(
         screen.contains("certificate read 2h ago (cached)"),
         "age of the cached certificate:\n{screen}"

@@ -109,20 +109,25 @@ async fn screen_after_start(dir: &std::path::Path, running_as: CacheAccount) -> 
             break;
         }
     }
+    let screen = screen_of(&app);
+    drop(runner);
+    screen
+}
+
+/// The dashboard drawn at 120×40, as lines of text.
+pub(super) fn screen_of(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     terminal
-        .draw(|frame| crate::ui::render(frame, &app))
+        .draw(|frame| crate::ui::render(frame, app))
         .expect("draws");
-    let screen = terminal
+    terminal
         .backend()
         .buffer()
         .content()
         .chunks(120)
         .map(|line| line.iter().map(|cell| cell.symbol()).collect::<String>())
         .collect::<Vec<_>>()
-        .join("\n");
-    drop(runner);
-    screen
+        .join("\n")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
