@@ -312,6 +312,7 @@ async fn explicit_credentials_that_fail_are_errors_not_a_demo() {
     let out = env.run(&["groups", "--section", "prod"]).await;
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("no section [prod]") && out.stderr.contains("[default]"));
+    assert!(out.stderr.contains("pass --section NAME"), "{}", out.stderr);
 
     let out = env
         .run(&["groups", "--base-url", "http://192.0.2.1:80"])

@@ -36,10 +36,9 @@ pub fn open_account(
     global.demo = false;
     global.section = Some(section.to_string());
     global.account_key = account_switch_key.map(str::to_string);
-    // The file's hint (`pass --section NAME`) is for the command line; in the dashboard the
-    // section names are what `:account` takes (and completes with Tab).
-    let found = find_credentials(&global)
-        .map_err(|error| error.message.replace(": pass --section NAME", ""))?;
+    // Without the command line's `pass --section NAME`: in the dashboard the section names
+    // are what `:account` takes (and completes with Tab).
+    let found = find_credentials(&global, ToString::to_string).map_err(|error| error.message)?;
     match found {
         Found::Credentials {
             credentials,

@@ -61,7 +61,10 @@ impl Context {
         }
         let base_read_only = config.read_only;
         tracing::info!(config = ?config_path, "configuration loaded");
-        let (credentials, label, demo, warnings, reread) = match find_credentials(global)? {
+        let (credentials, label, demo, warnings, reread) = match find_credentials(
+            global,
+            command_line_message,
+        )? {
             Found::Credentials {
                 credentials,
                 label,
@@ -179,12 +182,27 @@ pub fn default_edgerc_path() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.home_dir().join(".edgerc"))
 }
 
-pub(super) fn find_credentials(global: &GlobalArgs) -> Result<Found, CommandError> {
+/// What a credentials problem says on the command line: the error, and for a missing
+/// section, the flag that picks another (the dashboard's `:account` says it its own way).
+fn command_line_message(error: &CredentialsError) -> String {
+    match error {
+        CredentialsError::SectionMissing { available, .. } if !available.is_empty() => {
+            format!("{error}: pass --section NAME")
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// The credentials `global` points at; `describe` words a problem with them.
+pub(super) fn find_credentials(
+    global: &GlobalArgs,
+    describe: fn(&CredentialsError) -> String,
+) -> Result<Found, CommandError> {
     if global.demo {
         return Ok(Found::Nothing { reason: None });
     }
     let section = global.section.as_deref().unwrap_or(DEFAULT_SECTION);
-    let usage = |error: CredentialsError| CommandError::usage(error.to_string());
+    let usage = |error: CredentialsError| CommandError::usage(describe(&error));
 
     if let Some(credentials) = env::from_env(section).map_err(usage)? {
         let label = format!("{}* @ {}", env::prefix(section), credentials.host);

@@ -86,11 +86,7 @@ impl std::fmt::Display for CredentialsError {
                 if available.is_empty() {
                     write!(f, " (the file has no sections)")
                 } else {
-                    write!(
-                        f,
-                        "; it has [{}]: pass --section NAME",
-                        available.join("], [")
-                    )
+                    write!(f, "; it has [{}]", available.join("], ["))
                 }
             }
             CredentialsError::KeyMissing { what } => {
