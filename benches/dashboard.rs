@@ -13,7 +13,7 @@ mod app_support;
 
 use std::hint::black_box;
 
-use app_support::{app, dv_request, loaded, web, world};
+use app_support::{app, as_polled, dv_request, loaded, web, world};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -70,7 +70,8 @@ fn apply_list(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("apply_list");
     group.sample_size(10);
     for count in [1_000u64, 10_000] {
-        let requests = world(count);
+        // As the poller sends it: compacted on the poller's thread, not the loop's.
+        let requests = as_polled(world(count));
         group.bench_function(count.to_string(), |bench| {
             bench.iter_batched(
                 || (app(120, 40), loaded(web(), requests.clone(), 0)),

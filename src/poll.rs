@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::Event;
 use crate::config::PollConfig;
+use crate::sps::compact::compact_list;
 use crate::sps::model::{GroupContract, RequestList, SpsRequest};
 use crate::sps::{ApiError, SpsClient};
 
@@ -202,7 +203,11 @@ async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event
     match job {
         Job::List(pair) => {
             let (outcome, skipped) = match source.list(pair).await {
-                Ok(list) => (Ok(list.request_list), list.skipped),
+                Ok(mut list) => {
+                    // Compacted here, off the loop thread (the reducer trusts it).
+                    compact_list(&mut list.request_list);
+                    (Ok(list.request_list), list.skipped)
+                }
                 Err(error) => (Err(error), Vec::new()),
             };
             let finished = match &outcome {
@@ -276,6 +281,53 @@ mod tests {
                 detail: "test".into(),
             })
         }
+    }
+
+    /// A source that answers with a request as `information=true` sends it: every
+    /// parameter, with spare capacity.
+    #[derive(Clone)]
+    struct WholeSource;
+
+    impl Source for WholeSource {
+        async fn list(&self, _pair: &GroupContract) -> Result<RequestList, ApiError> {
+            let request: SpsRequest = serde_json::from_value(serde_json::json!({
+                "spsId": 7, "status": "Pending",
+                "parameters": [{"name": "cnameHostname", "value": "www.example.com"},
+                               {"name": "admin-contact.email", "value": "ann@example.com"}]
+            }))
+            .expect("parses");
+            let mut request_list = Vec::with_capacity(16);
+            request_list.push(request);
+            Ok(RequestList {
+                request_list,
+                skipped: Vec::new(),
+            })
+        }
+
+        async fn get(&self, _pair: &GroupContract, _id: u64) -> Result<SpsRequest, ApiError> {
+            Err(ApiError::Connection {
+                detail: "test".into(),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_list_reaches_the_reducer_compacted() {
+        let pair = GroupContract::new("C-1", "1");
+        let (event, _) = fetch(&Job::List(pair), &WholeSource, 0).await;
+        let Event::ListLoaded {
+            outcome: Ok(requests),
+            ..
+        } = event
+        else {
+            panic!("a list: {event:?}");
+        };
+        assert_eq!(requests.capacity(), 1, "no spare capacity");
+        assert_eq!(
+            requests[0].parameter("cnameHostname"),
+            Some("www.example.com")
+        );
+        assert_eq!(requests[0].parameter("admin-contact.email"), None);
     }
 
     async fn next_event(events: &mut mpsc::UnboundedReceiver<Event>) -> Event {

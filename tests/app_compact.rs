@@ -1,5 +1,6 @@
 //! Lists are kept compact (issue 12): each request keeps only the parameters the list screens
-//! use, except the one open in the detail view, which keeps every parameter it was sent.
+//! use (the poller compacts them, `as_polled` here), except the one open in the detail view,
+//! which keeps every parameter its own read gave.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -7,7 +8,7 @@ mod app_support;
 
 use app_support::*;
 use crossterm::event::KeyCode;
-use spsdash::app::{App, update};
+use spsdash::app::{App, Event, ShownRow, update};
 use spsdash::sps::model::{Parameter, SpsRequest};
 
 /// The Web list as `information=true` sends it: contacts and address too.
@@ -32,9 +33,12 @@ fn parameter(app: &App, sps_id: u64, name: &str) -> Option<String> {
 }
 
 #[test]
-fn a_list_keeps_the_table_s_parameters_and_drops_the_rest() {
+fn a_polled_list_keeps_the_table_s_parameters_and_drops_the_rest() {
     let mut app = app(120, 40);
-    update(&mut app, loaded(web(), web_list_with_contacts(), 0));
+    update(
+        &mut app,
+        loaded(web(), as_polled(web_list_with_contacts()), 0),
+    );
     assert_eq!(parameter(&app, 1856, "admin-contact.email"), None);
     assert_eq!(parameter(&app, 1856, "organization-information.city"), None);
     assert_eq!(
@@ -42,21 +46,35 @@ fn a_list_keeps_the_table_s_parameters_and_drops_the_rest() {
         Some("shop.example.com")
     );
     let dataset = app.datasets.iter().find(|d| d.pair == web()).unwrap();
-    let row = dataset
-        .rows
-        .iter()
-        .find(|row| row.sps_id == 1856)
-        .expect("row");
-    assert_eq!(row.name, "shop.example.com");
-    assert_eq!(row.kind, "san");
+    let at = dataset.position(1856).expect("row");
+    let shown = ShownRow::new(&dataset.rows[at], &dataset.requests[at]);
+    assert_eq!(shown.name(), "shop.example.com");
+    assert_eq!(shown.kind(), "san");
 }
 
 #[test]
-fn the_open_detail_keeps_every_parameter_of_its_request() {
+fn the_open_detail_keeps_every_parameter_its_own_read_gave() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [key(KeyCode::Enter)]);
     let open = app.detail().expect("detail").sps_id;
-    update(&mut app, loaded(web(), web_list_with_contacts(), 20));
+    let whole = web_list_with_contacts()
+        .into_iter()
+        .find(|request| request.sps_id == open)
+        .unwrap();
+    update(
+        &mut app,
+        Event::DetailLoaded {
+            pair: web(),
+            sps_id: open,
+            at: at(10),
+            outcome: Ok(whole),
+        },
+    );
+    // The next poll brings the list's few parameters of every request, the open one too.
+    update(
+        &mut app,
+        loaded(web(), as_polled(web_list_with_contacts()), 20),
+    );
     assert_eq!(
         parameter(&app, open, "admin-contact.email").as_deref(),
         Some("ann@example.com")
@@ -67,6 +85,13 @@ fn the_open_detail_keeps_every_parameter_of_its_request() {
         .find(|id| *id != open)
         .unwrap();
     assert_eq!(parameter(&app, other, "admin-contact.email"), None);
+    // Closed, the open one's next list keeps the few only.
+    press(&mut app, [key(KeyCode::Esc)]);
+    update(
+        &mut app,
+        loaded(web(), as_polled(web_list_with_contacts()), 30),
+    );
+    assert_eq!(parameter(&app, open, "admin-contact.email"), None);
 }
 
 /// A request as SPS sends it, with texts the model shares (status, parameter names, known

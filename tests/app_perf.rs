@@ -158,7 +158,8 @@ fn a_frame_of_5000_requests_costs_at_most_one_and_a_half_frames_of_100() {
 
 #[test]
 fn applying_a_list_of_10000_costs_at_most_twelve_lists_of_1000() {
-    let (small_list, big_list) = (world(1_000), world(10_000));
+    // As the poller sends them: compacted on the poller's thread, not the loop's.
+    let (small_list, big_list) = (as_polled(world(1_000)), as_polled(world(10_000)));
     let (small, big) = fastest_pair(
         "a list arrives (rows built, sorted), 1,000 vs 10,000",
         5,

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::id_map::IdSet;
 use super::{App, Effect, Level};
 use crate::sps::cps::{CertificateFacts, CertificateRecord, CpsError, ExpiryBand};
 use crate::sps::model::{GroupContract, SpsRequest};
@@ -45,6 +46,9 @@ pub struct Certificates {
     pub generation: u64,
     /// The (data, certificate) generations the table rows were stamped with.
     pub(crate) stamped: Option<(u64, u64)>,
+    /// Some row may hold an expiry (stamped while an entry was known). Rows are built
+    /// without one, so until then stamping has nothing to write.
+    pub(crate) rows_hold_expiries: bool,
     /// Something was read since the cache was last written.
     pub(crate) unsaved: bool,
     pub(crate) saved_at: Option<DateTime<Utc>>,
@@ -117,7 +121,7 @@ impl App {
 
     /// Every enrollment the requests name, with the first request naming it.
     pub(crate) fn enrollments(&self) -> Vec<(u64, &GroupContract, &SpsRequest)> {
-        let mut seen = HashSet::new();
+        let mut seen = IdSet::default();
         let mut found = Vec::new();
         for dataset in &self.datasets {
             for request in dataset.requests.iter() {
@@ -162,6 +166,12 @@ impl App {
     }
 
     fn recount_expiring(&mut self) {
+        // No certificate read yet (at start, after an account switch): none can expire, and
+        // every request need not be visited to find that out.
+        if self.certificates.entries.is_empty() {
+            self.certificates.soon = 0;
+            return;
+        }
         self.certificates.soon = self
             .expiring_rows()
             .iter()
@@ -364,14 +374,19 @@ impl App {
             .stamped
             .is_none_or(|(_, stamped)| stamped != generation);
         let entries = &self.certificates.entries;
-        for dataset in &mut self.datasets {
-            for row in &mut dataset.rows {
-                row.expires = row
-                    .enrollment_id
-                    .and_then(|id| entries.get(&id))
-                    .and_then(|entry| entry.facts.as_ref())
-                    .and_then(CertificateFacts::production_expiry);
+        // Nothing known and nothing stamped: every row already says "not known" (at 10,000
+        // rows a pass that writes each row is worth skipping, issue 12).
+        if !entries.is_empty() || self.certificates.rows_hold_expiries {
+            for dataset in &mut self.datasets {
+                for row in &mut dataset.rows {
+                    row.expires = row
+                        .enrollment_id
+                        .and_then(|id| entries.get(&id))
+                        .and_then(|entry| entry.facts.as_ref())
+                        .and_then(CertificateFacts::production_expiry);
+                }
             }
+            self.certificates.rows_hold_expiries = !entries.is_empty();
         }
         if certificates_changed {
             // The rows changed under the view: sort them again.

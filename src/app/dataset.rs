@@ -1,11 +1,11 @@
 //! One watched group/contract pair: its last good list, the rows built from it, and how fresh
 //! it is. A failed call never removes data: it only ages it and records the error.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::id_map::IdMap;
 use super::table::Row;
 use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 
@@ -18,7 +18,7 @@ pub struct Dataset {
     /// Shared with the cache writer, so saving a list of thousands copies nothing.
     pub requests: Arc<Vec<SpsRequest>>,
     pub rows: Vec<Row>,
-    index: HashMap<u64, usize>,
+    index: IdMap<usize>,
     pub freshness: Freshness,
     pub counts: StateCounts,
     /// What the last list left out (items that did not read), as last told to the operator.
@@ -35,6 +35,15 @@ pub struct StateCounts {
 }
 
 impl StateCounts {
+    fn count(&mut self, state: RequestState) {
+        match state {
+            RequestState::AwaitingUser => self.awaiting += 1,
+            RequestState::InProgress => self.in_progress += 1,
+            RequestState::Failed => self.failed += 1,
+            RequestState::Complete => self.complete += 1,
+        }
+    }
+
     pub fn total(&self) -> usize {
         self.awaiting + self.in_progress + self.failed + self.complete
     }
@@ -107,7 +116,7 @@ impl Dataset {
             name: named.group_name.clone(),
             requests: Arc::new(Vec::new()),
             rows: Vec::new(),
-            index: HashMap::new(),
+            index: IdMap::default(),
             freshness: Freshness::default(),
             counts: StateCounts::default(),
             skipped: Vec::new(),
@@ -145,8 +154,9 @@ impl Dataset {
         self.replace_keeping(requests, None);
     }
 
-    /// Replaces the whole list; `whole` (the open detail's request) keeps every parameter,
-    /// the others only the list's few. Parameters known from an earlier answer are kept when
+    /// Replaces the whole list. Lists come compacted (`sps::compact::compact_list`, by the
+    /// poller and the cache reader); `whole` (the open detail's request) keeps every
+    /// parameter its own read gave. Parameters known from an earlier answer are kept when
     /// the new answer has none (a list without `information=true` must not blank the names),
     /// and the open detail keeps the parameters its own read gave when the list brings only
     /// the list's few.
@@ -165,7 +175,11 @@ impl Dataset {
             .map(Some)
             .collect();
         let mut old = OldList::from(std::mem::take(&mut self.requests));
+        // Rows, index and counts are made in the one pass over the list (issue 12: at
+        // 10,000 requests each further pass over the list or the rows was a few percent).
         let mut rows = Vec::with_capacity(requests.len());
+        let mut index = IdMap::with_capacity_and_hasher(requests.len(), Default::default());
+        let mut counts = StateCounts::default();
         let mut in_place = requests.len() == old_rows.len();
         for (at, request) in requests.iter_mut().enumerate() {
             let position = old_index.get(&request.sps_id).copied();
@@ -178,31 +192,27 @@ impl Dataset {
                     request.parameters = known.parameters.clone();
                 }
             }
-            if Some(request.sps_id) != whole {
-                request.compact_for_list();
-            }
             let unchanged = position.filter(|&position| old.get(position) == Some(&*request));
             let kept = unchanged.and_then(|position| {
                 let row = old_rows[position].take()?;
                 Some((old.take(position)?, row))
             });
-            match kept {
+            let row = match kept {
                 Some((known, row)) => {
                     *request = known;
-                    rows.push(row);
+                    row
                 }
-                None => rows.push(Row::new(&self.shared_pair, request)),
-            }
+                None => Row::new(&self.shared_pair, request),
+            };
+            counts.count(row.state);
+            index.insert(request.sps_id, at);
+            rows.push(row);
         }
         requests.shrink_to_fit();
         self.rows = rows;
-        self.index = requests
-            .iter()
-            .enumerate()
-            .map(|(position, request)| (request.sps_id, position))
-            .collect();
+        self.index = index;
         self.requests = Arc::new(requests);
-        self.recount();
+        self.counts = counts;
         in_place
     }
 
@@ -229,12 +239,7 @@ impl Dataset {
     fn recount(&mut self) {
         let mut counts = StateCounts::default();
         for row in &self.rows {
-            match row.state {
-                RequestState::AwaitingUser => counts.awaiting += 1,
-                RequestState::InProgress => counts.in_progress += 1,
-                RequestState::Failed => counts.failed += 1,
-                RequestState::Complete => counts.complete += 1,
-            }
+            counts.count(row.state);
         }
         self.counts = counts;
     }
@@ -275,6 +280,7 @@ impl OldList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::table::ShownRow;
     use chrono::TimeZone;
 
     #[test]
@@ -313,8 +319,9 @@ mod tests {
             serde_json::from_str(r#"{"spsId":1,"status":"CPS running"}"#).expect("parses");
         dataset.replace(vec![with]);
         dataset.replace(vec![without]);
-        assert_eq!(dataset.rows[0].name, "x.example");
-        assert_eq!(dataset.rows[0].status, "CPS running");
+        let shown = ShownRow::new(&dataset.rows[0], &dataset.requests[0]);
+        assert_eq!(shown.name(), "x.example");
+        assert_eq!(shown.status(), "CPS running");
         assert_eq!(dataset.counts.in_progress, 1);
     }
 
@@ -344,7 +351,6 @@ mod tests {
         let mut dataset = Dataset::new(&named);
         dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
         let (first, second) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
-        let first_row = dataset.rows[0].name.as_ptr();
         // Held by the cache writer: what is kept is copied, the writer's copy untouched.
         let writer = Arc::clone(&dataset.requests);
         dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
@@ -356,15 +362,15 @@ mod tests {
         drop(writer);
         let (first, second_copy) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
         assert_ne!(second_copy, second);
-        // Rows are the dataset's own: moved even then.
-        assert_eq!(dataset.rows[0].name.as_ptr(), first_row);
+        // Rows follow their requests.
+        assert_eq!(dataset.rows[0].sps_id, 1);
 
         // Owned now: the unchanged request and its row are moved, the changed one is new.
         dataset.replace(vec![request(2, "CPS running"), request(1, "Pending")]);
         assert_eq!(progress_at(&dataset, 1), first);
-        assert_eq!(dataset.rows[1].name.as_ptr(), first_row);
+        assert_eq!(dataset.rows[1].sps_id, 1);
         assert_ne!(progress_at(&dataset, 0), second_copy);
-        assert_eq!(dataset.rows[0].status, "CPS running");
+        assert_eq!(dataset.rows[0].state, RequestState::InProgress);
         assert_eq!(dataset.get(1).expect("kept").sps_id, 1);
         assert_eq!(dataset.position(2), Some(0));
         assert_eq!(

@@ -20,10 +20,12 @@ mod event;
 pub mod export;
 pub mod export_prompt;
 pub mod geometry;
+mod id_map;
 pub mod keymap;
 mod mouse;
 mod notices;
 mod requests_view;
+mod row_order;
 mod submission_state;
 pub mod table;
 pub mod update;
@@ -43,7 +45,7 @@ pub use event::{Effect, Event, ExportJob, LocalState};
 pub use notices::{ERROR_HISTORY, ErrorEntry, Flash, Level, Notices};
 pub use requests_view::RequestsView;
 pub use submission_state::SubmissionState;
-pub use table::{Column, Row, RowKey, RowRef, SortSpec};
+pub use table::{Column, Row, RowKey, RowRef, ShownRow, SortSpec};
 pub use update::update;
 
 use crate::config::Config;
@@ -244,6 +246,11 @@ impl App {
 
     pub fn request(&self, at: RowRef) -> Option<&SpsRequest> {
         self.datasets.get(at.dataset)?.requests.get(at.row)
+    }
+
+    /// A row with its request, for the text of its cells.
+    pub fn shown_row(&self, at: RowRef) -> Option<ShownRow<'_>> {
+        Some(ShownRow::new(self.row(at)?, self.request(at)?))
     }
 
     /// The request under the cursor on the requests screen.

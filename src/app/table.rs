@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::sps::known;
-use crate::sps::model::{GroupContract, RequestState, SpsRequest};
+use crate::sps::model::{GroupContract, RequestState, SpsRequest, StatusChange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -70,83 +69,30 @@ impl Default for SortSpec {
     }
 }
 
-/// The display text of one request, computed once per data change. Kept small (issue 12:
-/// 10,000 rows live as long as the dashboard): the pair is shared by the rows of a dataset,
-/// known statuses and kinds are borrowed from constants, and text that can be derived (the
-/// enrollment id, an ISO time, the filter's lowercased text) is made when it is needed.
+/// What the table sorts a request by, computed once when its data arrives. Only the keys
+/// live here (issue 12: at 10,000 requests the rows are built, page-faulted in and sorted
+/// on every new list, so each byte counts): the text of a cell is read from the request
+/// itself when the row is drawn or filtered ([`ShownRow`]), for the few rows on screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub pair: Arc<GroupContract>,
     pub sps_id: u64,
-    pub name: String,
-    pub kind: Cow<'static, str>,
-    pub validation: &'static str,
-    pub status: Cow<'static, str>,
     pub state: RequestState,
-    pub domains_valid: usize,
-    pub domains_total: usize,
     pub last_change: Option<DateTime<Utc>>,
-    /// `lastStatusChange` as sent (inert) when it did not read as a time, else empty.
-    last_change_unread: String,
     pub enrollment_id: Option<u64>,
     /// The production certificate's expiry, once CPS told (stamped by the app, not the list).
     pub expires: Option<DateTime<Utc>>,
 }
 
-/// `text` made inert, borrowed from `known` when it is one of them (they are inert).
-fn shared_or_inert(text: &str, known: &[&'static str]) -> Cow<'static, str> {
-    match known.iter().find(|known| **known == text) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(inert(text).into_owned()),
-    }
-}
-
 impl Row {
     pub fn new(pair: &Arc<GroupContract>, request: &SpsRequest) -> Row {
-        let name = request
-            .cname_hostname()
-            .or_else(|| request.common_name())
-            .or_else(|| {
-                request
-                    .dv_status
-                    .first()
-                    .map(|domain| domain.domain.as_str())
-            })
-            .unwrap_or("");
-        // Text from the API is data: made inert here, once, for every screen that shows it.
-        let name = inert(name).into_owned();
-        let kind = shared_or_inert(request.create_type().unwrap_or(""), known::PARAMETER_VALUES);
-        let validation = request
-            .validation()
-            .map_or("", |validation| validation.short());
-        let (domains_valid, domains_total) = request.domains_valid();
-        let last_change = request.last_status_change_at();
-        let last_change_unread = match last_change {
-            Some(_) => String::new(),
-            None => inert(request.last_status_change.as_deref().unwrap_or("")).into_owned(),
-        };
         Row {
             pair: Arc::clone(pair),
             sps_id: request.sps_id,
-            name,
-            kind,
-            validation,
-            status: shared_or_inert(request.status.as_str(), known::STATUSES),
             state: request.state(),
-            domains_valid,
-            domains_total,
-            last_change,
-            last_change_unread,
+            last_change: request.last_status_change_at(),
             enrollment_id: request.enrollment_id,
             expires: None,
-        }
-    }
-
-    /// The last change as ISO 8601 (seconds, UTC), or as sent when it did not read as a time.
-    pub fn last_change_iso(&self) -> Cow<'_, str> {
-        match self.last_change {
-            Some(time) => Cow::Owned(time.to_rfc3339_opts(SecondsFormat::Secs, true)),
-            None => Cow::Borrowed(&self.last_change_unread),
         }
     }
 
@@ -157,22 +103,91 @@ impl Row {
             .unwrap_or_default()
     }
 
+    pub fn key(&self) -> RowKey {
+        (GroupContract::clone(&self.pair), self.sps_id)
+    }
+}
+
+/// A row with the request it was built from: the text of its cells. Text from the API is
+/// data, so every cell is made inert; known values and plain names are borrowed, not copied.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownRow<'a> {
+    pub row: &'a Row,
+    pub request: &'a SpsRequest,
+}
+
+impl<'a> ShownRow<'a> {
+    pub fn new(row: &'a Row, request: &'a SpsRequest) -> Self {
+        ShownRow { row, request }
+    }
+
+    /// The cname, else the certificate's CN, else the first domain.
+    pub fn name(&self) -> Cow<'a, str> {
+        let request = self.request;
+        let name = request
+            .cname_hostname()
+            .or_else(|| request.common_name())
+            .or_else(|| {
+                request
+                    .dv_status
+                    .first()
+                    .map(|domain| domain.domain.as_str())
+            })
+            .unwrap_or("");
+        inert(name)
+    }
+
+    pub fn kind(&self) -> Cow<'a, str> {
+        inert(self.request.create_type().unwrap_or(""))
+    }
+
+    /// (valid, total) domains: counted from `dvStatus` when needed, so a new list does
+    /// not visit every request's domains to build its rows.
+    pub fn domains(&self) -> (usize, usize) {
+        self.request.domains_valid()
+    }
+
+    pub fn validation(&self) -> &'static str {
+        self.request
+            .validation()
+            .map_or("", |validation| validation.short())
+    }
+
+    pub fn status(&self) -> Cow<'a, str> {
+        inert(self.request.status.as_str())
+    }
+
+    /// The last change as ISO 8601 (seconds, UTC), or as sent (inert) when it did not read
+    /// as a time.
+    pub fn last_change_iso(&self) -> Cow<'a, str> {
+        match self.row.last_change {
+            Some(time) => Cow::Owned(time.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            None => match &self.request.last_status_change {
+                Some(StatusChange::Text(text)) => inert(text),
+                // A time that does not read cannot be `At`; nothing was sent.
+                Some(StatusChange::At(_)) | None => Cow::Borrowed(""),
+            },
+        }
+    }
+
     /// Lowercased text of every visible column, for the `/` filter. Made per call rather
     /// than kept per row: the filter's first keystroke builds it once per row (a few ms for
     /// 10,000), a narrowing keystroke only for the rows still shown.
     pub fn haystack(&self) -> String {
+        let row = self.row;
+        let (valid, total) = self.domains();
         format!(
             "{} {} {} {} {} {} {}/{} {} {}",
-            self.sps_id,
-            self.name,
-            self.kind,
-            self.validation,
-            self.status,
-            self.state.label(),
-            self.domains_valid,
-            self.domains_total,
+            row.sps_id,
+            self.name(),
+            self.kind(),
+            self.validation(),
+            self.status(),
+            row.state.label(),
+            valid,
+            total,
             self.last_change_iso(),
-            self.enrollment(),
+            row.enrollment(),
         )
         .to_lowercase()
     }
@@ -180,10 +195,6 @@ impl Row {
     /// `needle` must already be lowercase.
     pub fn matches(&self, needle: &str) -> bool {
         needle.is_empty() || self.haystack().contains(needle)
-    }
-
-    pub fn key(&self) -> RowKey {
-        (GroupContract::clone(&self.pair), self.sps_id)
     }
 }
 
@@ -196,30 +207,36 @@ pub struct RowRef {
     pub row: usize,
 }
 
-pub fn compare(a: &Row, b: &Row, column: Column) -> Ordering {
+/// The order of two shown rows by `column`, then by spsId and pair so that it is total.
+/// Most columns compare the row's keys; name, kind and validation read the request.
+pub fn compare(a: ShownRow, b: ShownRow, column: Column) -> Ordering {
+    let (x, y) = (a.row, b.row);
     let primary = match column {
-        Column::SpsId => a.sps_id.cmp(&b.sps_id),
-        Column::Name => a.name.cmp(&b.name),
-        Column::Kind => a.kind.cmp(&b.kind),
-        Column::Validation => a.validation.cmp(b.validation),
-        Column::Status => a
+        Column::SpsId => x.sps_id.cmp(&y.sps_id),
+        Column::Name => a.name().cmp(&b.name()),
+        Column::Kind => a.kind().cmp(&b.kind()),
+        Column::Validation => a.validation().cmp(b.validation()),
+        Column::Status => x
             .state
-            .cmp(&b.state)
+            .cmp(&y.state)
             // Within a state, the most recent change first.
-            .then_with(|| b.last_change.cmp(&a.last_change)),
-        Column::Domains => (a.domains_total - a.domains_valid)
-            .cmp(&(b.domains_total - b.domains_valid))
-            .reverse()
-            .then_with(|| b.domains_total.cmp(&a.domains_total)),
-        Column::LastChange => a.last_change.cmp(&b.last_change),
+            .then_with(|| y.last_change.cmp(&x.last_change)),
+        Column::Domains => {
+            let ((x_valid, x_total), (y_valid, y_total)) = (a.domains(), b.domains());
+            (x_total - x_valid)
+                .cmp(&(y_total - y_valid))
+                .reverse()
+                .then_with(|| y_total.cmp(&x_total))
+        }
+        Column::LastChange => x.last_change.cmp(&y.last_change),
         // No enrollment first, then by number (as the shown digits sort by length, then text).
-        Column::Enrollment => a.enrollment_id.cmp(&b.enrollment_id),
+        Column::Enrollment => x.enrollment_id.cmp(&y.enrollment_id),
         // Soonest first; certificates not known (yet) last.
-        Column::Expires => (a.expires.is_none(), a.expires).cmp(&(b.expires.is_none(), b.expires)),
+        Column::Expires => (x.expires.is_none(), x.expires).cmp(&(y.expires.is_none(), y.expires)),
     };
     primary
-        .then_with(|| a.sps_id.cmp(&b.sps_id))
-        .then_with(|| a.pair.cmp(&b.pair))
+        .then_with(|| x.sps_id.cmp(&y.sps_id))
+        .then_with(|| x.pair.cmp(&y.pair))
 }
 
 /// What the current view was computed from, to know what must be redone.
@@ -266,11 +283,13 @@ mod tests {
     #[test]
     fn row_text_covers_every_visible_column() {
         let pair = Arc::new(GroupContract::new("C-1", "1"));
-        let row = Row::new(&pair, &request(7, RequestStatus::AWAITING_USER));
-        assert_eq!(row.name, "h7.example.com");
-        assert_eq!(row.validation, "DV");
-        assert_eq!((row.domains_valid, row.domains_total), (1, 2));
-        assert_eq!(row.last_change_iso(), "2026-11-28T10:00:00Z");
+        let request = request(7, RequestStatus::AWAITING_USER);
+        let row = Row::new(&pair, &request);
+        let shown = ShownRow::new(&row, &request);
+        assert_eq!(shown.name(), "h7.example.com");
+        assert_eq!(shown.validation(), "DV");
+        assert_eq!(shown.domains(), (1, 2));
+        assert_eq!(shown.last_change_iso(), "2026-11-28T10:00:00Z");
         for needle in [
             "h7.example",
             "awaiting user",
@@ -280,56 +299,89 @@ mod tests {
             "70",
             "san",
         ] {
-            assert!(row.matches(needle), "{needle}");
+            assert!(shown.matches(needle), "{needle}");
         }
-        assert!(!row.matches("ov"));
+        assert!(!shown.matches("ov"));
     }
 
     #[test]
     fn status_order_puts_awaiting_first() {
         let pair = Arc::new(GroupContract::new("C-1", "1"));
-        let awaiting = Row::new(&pair, &request(9, RequestStatus::AWAITING_USER));
-        let done = Row::new(&pair, &request(1, RequestStatus::COMPLETE));
-        assert_eq!(compare(&awaiting, &done, Column::Status), Ordering::Less);
-        assert_eq!(compare(&awaiting, &done, Column::SpsId), Ordering::Greater);
+        let (awaiting, done) = (
+            request(9, RequestStatus::AWAITING_USER),
+            request(1, RequestStatus::COMPLETE),
+        );
+        let (awaiting_row, done_row) = (Row::new(&pair, &awaiting), Row::new(&pair, &done));
+        let awaiting = ShownRow::new(&awaiting_row, &awaiting);
+        let done = ShownRow::new(&done_row, &done);
+        assert_eq!(compare(awaiting, done, Column::Status), Ordering::Less);
+        assert_eq!(compare(awaiting, done, Column::SpsId), Ordering::Greater);
+        // Columns read from the request: "h1…" before "h9…"; both san, both DV.
+        assert_eq!(compare(awaiting, done, Column::Name), Ordering::Greater);
+        assert_eq!(compare(awaiting, done, Column::Kind), Ordering::Greater);
     }
 
     #[test]
     fn the_filter_text_is_made_on_demand_from_every_column_as_before() {
         let pair = Arc::new(GroupContract::new("C-1", "1"));
-        let row = Row::new(&pair, &request(7, RequestStatus::AWAITING_USER));
+        let plain = request(7, RequestStatus::AWAITING_USER);
+        let row = Row::new(&pair, &plain);
+        let shown = ShownRow::new(&row, &plain);
         // The text the row used to keep, column by column.
         assert_eq!(
-            row.haystack(),
+            shown.haystack(),
             "7 h7.example.com san dv awaiting user awaiting you 1/2 2026-11-28t10:00:00z 70"
         );
         for needle in ["7 h7", "awaiting you", "san dv", "1/2 2026", "00z 70"] {
-            assert!(row.matches(needle), "{needle}");
+            assert!(shown.matches(needle), "{needle}");
         }
         // A last change that does not read as a time is shown and found as sent, inert.
         let mut odd = request(8, "Brand \u{1b}[31mNew");
-        odd.last_status_change = Some("yesterday\u{7}".into());
+        odd.last_status_change = Some(StatusChange::from("yesterday\u{7}"));
         odd.enrollment_id = None;
         let row = Row::new(&pair, &odd);
+        let shown = ShownRow::new(&row, &odd);
         assert_eq!(row.last_change, None);
-        assert_eq!(row.last_change_iso(), crate::text::inert("yesterday\u{7}"));
-        assert_eq!(row.status, crate::text::inert("Brand \u{1b}[31mNew"));
-        assert!(matches!(row.status, Cow::Owned(_)));
+        assert_eq!(
+            shown.last_change_iso(),
+            crate::text::inert("yesterday\u{7}")
+        );
+        assert_eq!(shown.status(), crate::text::inert("Brand \u{1b}[31mNew"));
+        assert!(matches!(shown.status(), Cow::Owned(_)));
         assert_eq!(row.enrollment(), "");
-        assert!(row.matches("yesterday"));
-        assert!(row.matches("brand"));
+        assert!(shown.matches("yesterday"));
+        assert!(shown.matches("brand"));
     }
 
     #[test]
-    fn known_texts_are_borrowed_and_rows_share_their_pair() {
+    fn plain_texts_are_borrowed_and_rows_share_their_pair() {
         let pair = Arc::new(GroupContract::new("C-1", "1"));
-        let a = Row::new(&pair, &request(1, RequestStatus::COMPLETE));
-        let b = Row::new(&pair, &request(2, RequestStatus::COMPLETE));
-        assert!(matches!(a.status, Cow::Borrowed(_)));
-        assert!(matches!(a.kind, Cow::Borrowed("san")));
-        assert_eq!(a.status.as_ptr(), b.status.as_ptr());
+        let (first, second) = (
+            request(1, RequestStatus::COMPLETE),
+            request(2, RequestStatus::COMPLETE),
+        );
+        let (a, b) = (Row::new(&pair, &first), Row::new(&pair, &second));
+        let shown = ShownRow::new(&a, &first);
+        assert!(matches!(shown.status(), Cow::Borrowed(_)));
+        assert!(matches!(shown.kind(), Cow::Borrowed("san")));
+        assert!(matches!(shown.name(), Cow::Borrowed("h1.example.com")));
         assert!(Arc::ptr_eq(&a.pair, &b.pair));
         assert_eq!(a.key(), (GroupContract::new("C-1", "1"), 1));
+    }
+
+    #[test]
+    fn a_row_holds_sort_keys_only() {
+        // Issue 12: every byte of a row is paid per request and per new list. Text lives in
+        // the request; a row is the pair, spsId, state, enrollment and two times.
+        assert!(
+            std::mem::size_of::<Row>() <= 64,
+            "Row grew to {} bytes",
+            std::mem::size_of::<Row>()
+        );
+    }
+
+    fn shown((row, request): &(Row, SpsRequest)) -> ShownRow<'_> {
+        ShownRow::new(row, request)
     }
 
     #[test]
@@ -338,12 +390,18 @@ mod tests {
         let with = |id: Option<u64>| {
             let mut request = request(1, RequestStatus::PENDING);
             request.enrollment_id = id;
-            Row::new(&pair, &request)
+            (Row::new(&pair, &request), request)
         };
         let (none, nine, ten) = (with(None), with(Some(9)), with(Some(10)));
         // Shown as "", "9", "10": shorter first, then by text.
-        assert_eq!(compare(&none, &nine, Column::Enrollment), Ordering::Less);
-        assert_eq!(compare(&nine, &ten, Column::Enrollment), Ordering::Less);
-        assert_eq!(ten.enrollment(), "10");
+        assert_eq!(
+            compare(shown(&none), shown(&nine), Column::Enrollment),
+            Ordering::Less
+        );
+        assert_eq!(
+            compare(shown(&nine), shown(&ten), Column::Enrollment),
+            Ordering::Less
+        );
+        assert_eq!(ten.0.enrollment(), "10");
     }
 }

@@ -3,7 +3,8 @@
 //! only new data or a new scope collects every row again. The selection follows its request.
 
 use super::App;
-use super::table::{Recompute, RowRef, ViewInputs, compare};
+use super::row_order::{ordered, sort_collected};
+use super::table::{Recompute, RowRef, ShownRow, ViewInputs};
 
 impl App {
     pub(crate) fn refresh_view(&mut self) {
@@ -46,7 +47,10 @@ impl App {
             _ => Recompute::Full,
         };
         let datasets = &self.datasets;
-        let row = |at: &RowRef| &datasets[at.dataset].rows[at.row];
+        let row = |at: &RowRef| {
+            let dataset = &datasets[at.dataset];
+            ShownRow::new(&dataset.rows[at.row], &dataset.requests[at.row])
+        };
         match work {
             Recompute::Nothing => {}
             Recompute::Narrowed => self
@@ -65,9 +69,11 @@ impl App {
                     .flat_map(|dataset| {
                         (0..datasets[dataset].rows.len()).map(move |row| RowRef { dataset, row })
                     })
-                    .filter(|at| row(at).matches(&inputs.filter))
+                    .filter(|at| inputs.filter.is_empty() || row(at).matches(&inputs.filter))
                     .collect();
-                sort(&mut view, &inputs, &row);
+                if let Some(spec) = inputs.sort {
+                    sort_collected(&mut view, spec, &row);
+                }
                 self.requests.view = view;
             }
         }
@@ -148,18 +154,12 @@ pub fn scroll_offset(offset: usize, cursor: usize, height: usize, len: usize) ->
     offset
 }
 
-fn sort<'a>(view: &mut [RowRef], inputs: &ViewInputs, row: &impl Fn(&RowRef) -> &'a super::Row) {
-    let Some(spec) = inputs.sort else {
-        return;
-    };
-    view.sort_by(|a, b| {
-        let order = compare(row(a), row(b), spec.column);
-        if spec.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+/// Rows already shown are nearly in order: the stable sort finds the runs and costs about
+/// one comparison per row.
+fn sort<'a>(view: &mut [RowRef], inputs: &ViewInputs, row: &impl Fn(&RowRef) -> ShownRow<'a>) {
+    if let Some(spec) = inputs.sort {
+        view.sort_by(|a, b| ordered(spec, row(a), row(b)));
+    }
 }
 
 #[cfg(test)]

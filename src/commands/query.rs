@@ -77,7 +77,11 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
             request.cname_hostname().unwrap_or("-").to_string(),
             kind(request),
             domains_column(request),
-            request.last_status_change.clone().unwrap_or_default(),
+            request
+                .last_status_change
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             request.workflow_progress.clone().unwrap_or_default(),
         ]);
     }
@@ -110,7 +114,10 @@ pub fn render_request(request: &SpsRequest) -> String {
         Some(format!("{} ({})", request.status, request.state().label())),
     );
     field("progress", request.workflow_progress.clone());
-    field("last change", request.last_status_change.clone());
+    field(
+        "last change",
+        request.last_status_change.as_ref().map(ToString::to_string),
+    );
     field("type", Some(kind(request)).filter(|kind| kind != "-"));
     field("job id", request.job_id.map(|id| id.to_string()));
     field(

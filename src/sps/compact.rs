@@ -17,6 +17,18 @@ pub const LIST_PARAMETERS: &[&str] = &[
     "add.sans",
 ];
 
+/// A list made ready for the dashboard, before it is handed to the loop: every request
+/// compacted and no spare capacity. The poller and the cache reader call this on their own
+/// threads, while the list is still in cache; the reducer takes lists as they come (at
+/// 10,000 requests, walking each request's parameters once more on the loop thread was a
+/// fifth of applying a list, nearly all of it cache misses).
+pub fn compact_list(requests: &mut Vec<SpsRequest>) {
+    for request in requests.iter_mut() {
+        request.compact_for_list();
+    }
+    requests.shrink_to_fit();
+}
+
 impl SpsRequest {
     /// Drops the parameters no list screen shows, and the spare capacity decoding left.
     pub fn compact_for_list(&mut self) {

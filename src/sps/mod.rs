@@ -18,5 +18,6 @@ pub use model::{DvStatus, GroupContract, RequestState, SpsRequest};
 pub mod hostname;
 pub mod request;
 pub mod resource_url;
+pub mod status_change;
 pub mod submission;
 pub mod validation;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::lenient;
 pub use super::resource_url::ResourceUrl;
+pub use super::status_change::{StatusChange, parse_time};
 pub use super::validation::Validation;
 
 /// `createType` of a SAN certificate.
@@ -89,10 +90,10 @@ pub struct SpsRequest {
     pub workflow_progress: Option<String>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "super::status_change::deserialize_opt",
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_status_change: Option<String>,
+    pub last_status_change: Option<StatusChange>,
     /// Present only with `information=true`.
     #[serde(
         default,
@@ -208,7 +209,7 @@ impl SpsRequest {
     }
 
     pub fn last_status_change_at(&self) -> Option<DateTime<Utc>> {
-        parse_time(self.last_status_change.as_deref()?)
+        self.last_status_change.as_ref()?.time()
     }
 
     /// (valid, total) over `dvStatus`.
@@ -220,18 +221,6 @@ impl SpsRequest {
             .count();
         (valid, self.dv_status.len())
     }
-}
-
-/// ISO 8601 as SPS sends it; tolerant of a missing zone (read as UTC).
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|time| time.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-                .ok()
-                .map(|naive| naive.and_utc())
-        })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

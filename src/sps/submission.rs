@@ -131,12 +131,8 @@ pub fn match_lost(
             )
             .filter(|request| {
                 request
-                    .last_status_change
-                    .as_deref()
-                    .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-                    .is_none_or(|changed| {
-                        changed.with_timezone(&Utc) >= submission.sent_at - CLOCK_SKEW
-                    })
+                    .last_status_change_at()
+                    .is_none_or(|changed| changed >= submission.sent_at - CLOCK_SKEW)
             })
             .max_by_key(|request| request.sps_id);
         if let Some(request) = candidate {

@@ -1,6 +1,8 @@
 //! The detail of one request: its fields, then one section at a time (domains with a panel
 //! that shows the focused domain's values whole, parameters, or the history of changes seen).
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -87,7 +89,12 @@ fn render_summary(
         Some(time) => format!("last change {} ({})", age(app.api_now(), time), iso(time)),
         None => format!(
             "last change {}",
-            shown(request.last_status_change.as_deref().unwrap_or("-"))
+            shown(
+                &request
+                    .last_status_change
+                    .as_ref()
+                    .map_or(Cow::Borrowed("-"), |change| change.as_text())
+            )
         ),
     };
     let freshness = app.detail().map(|detail| &detail.freshness);

@@ -11,7 +11,7 @@ use super::format::{age, fit};
 use super::layout;
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
-use crate::app::{App, Column, Dataset, FreshnessLevel, Row, StateCounts};
+use crate::app::{App, Column, Dataset, FreshnessLevel, ShownRow, StateCounts};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (sidebar, table) = layout::requests_split(area);
@@ -267,12 +267,12 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .max(wanted_width(Column::SpsId));
     let rows: Vec<TableRow> = visible
         .filter_map(|(position, at)| {
-            let row = app.row(*at)?;
-            let mut style = theme.state(row.state);
+            let shown = app.shown_row(*at)?;
+            let mut style = theme.state(shown.row.state);
             if position == app.requests.cursor {
                 style = style.patch(theme.selected());
             }
-            Some(table_row(app, row, &plan, theme).style(style))
+            Some(table_row(app, shown, &plan, theme).style(style))
         })
         .collect();
     let mut header: Vec<String> = vec![String::new()];
@@ -318,22 +318,20 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
-fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan, theme: Theme) -> TableRow<'a> {
+fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> TableRow<'a> {
+    let row = shown.row;
     let mut cells: Vec<Cell> = vec![Cell::from(state_glyph(row.state))];
     for column in &plan.columns {
         let text = match column {
             Column::SpsId => row.sps_id.to_string(),
-            Column::Name => row.name.clone(),
-            Column::Kind => row.kind.to_string(),
-            Column::Validation => row.validation.to_string(),
-            Column::Status => fit(&row.status, wanted_width(Column::Status) as usize),
-            Column::Domains => {
-                if row.domains_total == 0 {
-                    "-".to_string()
-                } else {
-                    format!("{}/{}", row.domains_valid, row.domains_total)
-                }
-            }
+            Column::Name => shown.name().into_owned(),
+            Column::Kind => shown.kind().into_owned(),
+            Column::Validation => shown.validation().to_string(),
+            Column::Status => fit(&shown.status(), wanted_width(Column::Status) as usize),
+            Column::Domains => match shown.domains() {
+                (_, 0) => "-".to_string(),
+                (valid, total) => format!("{valid}/{total}"),
+            },
             Column::LastChange => match row.last_change {
                 Some(time) if plan.with_iso => {
                     format!(
@@ -343,7 +341,7 @@ fn table_row<'a>(app: &App, row: &'a Row, plan: &Plan, theme: Theme) -> TableRow
                     )
                 }
                 Some(time) => age(app.api_now(), time),
-                None => row.last_change_iso().into_owned(),
+                None => shown.last_change_iso().into_owned(),
             },
             Column::Enrollment => row.enrollment(),
             Column::Expires => match row.expires {

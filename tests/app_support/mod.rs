@@ -261,6 +261,13 @@ pub fn cursor_id(app: &App) -> Option<u64> {
 
 /// A large, varied world for the scaling tests and benchmarks: a third OV, the rest DV
 /// with two domains, statuses spread over every state.
+/// `requests` as the poller hands them to the reducer: compacted to what the list screens
+/// use (`sps::compact::compact_list`, called by the poller and the cache reader).
+pub fn as_polled(mut requests: Vec<SpsRequest>) -> Vec<SpsRequest> {
+    spsdash::sps::compact::compact_list(&mut requests);
+    requests
+}
+
 pub fn world(count: u64) -> Vec<SpsRequest> {
     let statuses = [
         "Awaiting User",

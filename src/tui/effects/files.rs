@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use crate::app::wizard::WizardDraft;
 use crate::app::{Event, ExportJob, LocalState};
 use crate::export::{Delivered, remember_format, write_challenges, write_rules};
+use crate::sps::compact::compact_list;
 use crate::sps::history::Transition;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 use crate::sps::submission::{Submission, SubmissionOutcome};
@@ -129,11 +130,15 @@ impl FileJob {
                     .into_iter()
                     .filter_map(|pair| match store.load_list(&pair) {
                         CacheRead::Missing => None,
-                        CacheRead::Loaded(list) => Some(Event::CacheLoaded {
-                            pair,
-                            fetched_at: list.fetched_at,
-                            requests: list.requests,
-                        }),
+                        CacheRead::Loaded(mut list) => {
+                            // The open detail's request was saved whole; the list keeps its few.
+                            compact_list(&mut list.requests);
+                            Some(Event::CacheLoaded {
+                                pair,
+                                fetched_at: list.fetched_at,
+                                requests: list.requests,
+                            })
+                        }
                         CacheRead::SetAside(message) => Some(Event::StoreWarning(message)),
                     })
                     .collect()
