@@ -1,5 +1,6 @@
-//! The request table's model: one `Row` of display text per request, built once when its data
-//! arrives, and a view (filtered, sorted indices) that is recomputed only when its inputs
+//! The request table's model: one `Row` of sort keys per request, built once when its data
+//! arrives; the text of its cells, read from the request when shown (`ShownRow`); and a view
+//! (filtered, sorted indices, see `row_order.rs`) that is recomputed only when its inputs
 //! change. Rendering turns only the visible slice of the view into widgets.
 
 use crate::text::inert;
