@@ -155,11 +155,10 @@ impl Dataset {
     }
 
     /// Replaces the whole list. Lists come compacted (`sps::compact::compact_list`, by the
-    /// poller and the cache reader); `whole` (the open detail's request) keeps every
-    /// parameter its own read gave. Parameters known from an earlier answer are kept when
+    /// poller and the cache reader). Parameters known from an earlier answer are kept when
     /// the new answer has none (a list without `information=true` must not blank the names),
-    /// and the open detail keeps the parameters its own read gave when the list brings only
-    /// the list's few.
+    /// and `whole`, the open detail's request, keeps the parameters its own read gave when
+    /// the list brings only the list's few.
     ///
     /// A request that did not change keeps its old allocation and its row (moved, not
     /// copied): only what changed is allocated anew, and the freshly read copy is freed at
