@@ -8,7 +8,7 @@ mod app_support;
 
 use app_support::*;
 use crossterm::event::KeyCode;
-use spsdash::app::{App, Event, ShownRow, update};
+use spsdash::app::{App, Event, update};
 use spsdash::sps::model::{Parameter, SpsRequest};
 
 /// The Web list as `information=true` sends it: contacts and address too.
@@ -47,7 +47,7 @@ fn a_polled_list_keeps_the_table_s_parameters_and_drops_the_rest() {
     );
     let dataset = app.datasets.iter().find(|d| d.pair == web()).unwrap();
     let at = dataset.position(1856).expect("row");
-    let shown = ShownRow::new(&dataset.rows[at], &dataset.requests[at]);
+    let shown = dataset.shown(at);
     assert_eq!(shown.name(), "shop.example.com");
     assert_eq!(shown.kind(), "san");
 }

@@ -46,9 +46,6 @@ pub struct Certificates {
     pub generation: u64,
     /// The (data, certificate) generations the table rows were stamped with.
     pub(crate) stamped: Option<(u64, u64)>,
-    /// Some row may hold an expiry (stamped while an entry was known). Rows are built
-    /// without one, so until then stamping has nothing to write.
-    pub(crate) rows_hold_expiries: bool,
     /// Something was read since the cache was last written.
     pub(crate) unsaved: bool,
     pub(crate) saved_at: Option<DateTime<Utc>>,
@@ -374,9 +371,10 @@ impl App {
             .stamped
             .is_none_or(|(_, stamped)| stamped != generation);
         let entries = &self.certificates.entries;
-        // Nothing known and nothing stamped: every row already says "not known" (at 10,000
+        // Rows are built without an expiry, and entries are only ever added (a new account
+        // starts from none): while none is known, no row has anything to change (at 10,000
         // rows a pass that writes each row is worth skipping, issue 12).
-        if !entries.is_empty() || self.certificates.rows_hold_expiries {
+        if !entries.is_empty() {
             for dataset in &mut self.datasets {
                 for row in &mut dataset.rows {
                     row.expires = row
@@ -386,7 +384,6 @@ impl App {
                         .and_then(CertificateFacts::production_expiry);
                 }
             }
-            self.certificates.rows_hold_expiries = !entries.is_empty();
         }
         if certificates_changed {
             // The rows changed under the view: sort them again.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::id_map::IdMap;
-use super::table::Row;
+use super::table::{Row, ShownRow};
 use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 
 #[derive(Debug, Clone)]
@@ -137,6 +137,12 @@ impl Dataset {
     /// True when every request is terminal: the poller may slow down.
     pub fn all_terminal(&self) -> bool {
         self.counts.awaiting == 0 && self.counts.in_progress == 0
+    }
+
+    /// The row at `position` (below `rows.len()`, as for indexing) with its request, for
+    /// the text of its cells.
+    pub fn shown(&self, position: usize) -> ShownRow<'_> {
+        ShownRow::new(&self.rows[position], &self.requests[position])
     }
 
     pub fn get(&self, sps_id: u64) -> Option<&SpsRequest> {
@@ -279,7 +285,6 @@ impl OldList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::table::ShownRow;
     use chrono::TimeZone;
 
     #[test]
@@ -318,7 +323,7 @@ mod tests {
             serde_json::from_str(r#"{"spsId":1,"status":"CPS running"}"#).expect("parses");
         dataset.replace(vec![with]);
         dataset.replace(vec![without]);
-        let shown = ShownRow::new(&dataset.rows[0], &dataset.requests[0]);
+        let shown = dataset.shown(0);
         assert_eq!(shown.name(), "x.example");
         assert_eq!(shown.status(), "CPS running");
         assert_eq!(dataset.counts.in_progress, 1);

@@ -1,6 +1,6 @@
-//! Maps and sets keyed by spsId or enrollment id. The dataset's index is rebuilt for every list that arrives (10,000
-//! entries at a time, issue 12), and with std's SipHash the hashing was a tenth of applying
-//! a list. spsIds are numbers SPS hands out, not text an attacker picks, so a multiply is
+//! Maps and sets keyed by spsId or enrollment id. The dataset's index is rebuilt for every
+//! list that arrives (10,000 entries at a time, issue 12), and with std's SipHash the hashing
+//! was a tenth of applying a list. spsIds are numbers SPS hands out, not text an attacker picks, so a multiply is
 //! enough to spread them over the table.
 
 use std::collections::{HashMap, HashSet};

@@ -250,7 +250,8 @@ impl App {
 
     /// A row with its request, for the text of its cells.
     pub fn shown_row(&self, at: RowRef) -> Option<ShownRow<'_>> {
-        Some(ShownRow::new(self.row(at)?, self.request(at)?))
+        let dataset = self.datasets.get(at.dataset)?;
+        (at.row < dataset.rows.len()).then(|| dataset.shown(at.row))
     }
 
     /// The request under the cursor on the requests screen.

@@ -47,10 +47,7 @@ impl App {
             _ => Recompute::Full,
         };
         let datasets = &self.datasets;
-        let row = |at: &RowRef| {
-            let dataset = &datasets[at.dataset];
-            ShownRow::new(&dataset.rows[at.row], &dataset.requests[at.row])
-        };
+        let row = |at: &RowRef| datasets[at.dataset].shown(at.row);
         match work {
             Recompute::Nothing => {}
             Recompute::Narrowed => self

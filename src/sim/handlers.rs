@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 
 use super::answers::{Refusal, bad_request, json, sps_error};
 use super::form::ReceivedForm;
@@ -14,6 +13,7 @@ use super::shared::Shared;
 use super::validate::{self, InvalidItem, NewRequest};
 use super::wire;
 use super::world::World;
+use crate::sps::model::parse_time;
 
 type AppState = State<Arc<Shared>>;
 
@@ -94,7 +94,7 @@ pub(super) async fn list(State(shared): AppState, uri: Uri) -> Response {
     let query = Query::of(&uri);
     let after = match query.get("after") {
         None => None,
-        Some(text) => match parse_instant(text) {
+        Some(text) => match parse_time(text) {
             Some(instant) => Some(instant),
             None => {
                 return bad_request(
@@ -118,17 +118,6 @@ pub(super) async fn list(State(shared): AppState, uri: Uri) -> Response {
         .map(|request| wire::request(request, &world, now, query.information()))
         .collect();
     json(StatusCode::OK, &wire::RequestList { request_list })
-}
-
-fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|instant| instant.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-                .ok()
-                .map(|naive| naive.and_utc())
-        })
 }
 
 pub(super) async fn read_one(

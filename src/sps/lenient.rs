@@ -30,6 +30,14 @@ pub fn opt_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<S
     })
 }
 
+/// Text read as `opt_string` reads it, kept as a `T` made from it (a form that stores the
+/// usual text compactly and prints back exactly what was read).
+pub fn opt_text_as<'de, D: Deserializer<'de>, T: From<String>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(opt_string(deserializer)?.map(T::from))
+}
+
 /// Text that is usually one of `known` (see `known.rs`): borrowed then, else as sent.
 fn shared<'de, D: Deserializer<'de>>(
     deserializer: D,

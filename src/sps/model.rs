@@ -67,7 +67,7 @@ pub struct SpsRequest {
     pub sps_id: u64,
     #[serde(
         default,
-        deserialize_with = "super::resource_url::deserialize_opt",
+        deserialize_with = "lenient::opt_text_as",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_url: Option<ResourceUrl>,
@@ -90,7 +90,7 @@ pub struct SpsRequest {
     pub workflow_progress: Option<String>,
     #[serde(
         default,
-        deserialize_with = "super::status_change::deserialize_opt",
+        deserialize_with = "lenient::opt_text_as",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_status_change: Option<StatusChange>,

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::{Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// The path every request's `resourceUrl` is, up to its number.
 const CANONICAL_PREFIX: &str = "/config-secure-provisioning-service/v1/sps-requests/";
@@ -54,13 +54,6 @@ impl Serialize for ResourceUrl {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.as_text())
     }
-}
-
-/// As `lenient::opt_string` reads text (`null` and `""` are none).
-pub fn deserialize_opt<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<ResourceUrl>, D::Error> {
-    Ok(super::lenient::opt_string(deserializer)?.map(ResourceUrl::from))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// ISO 8601 as SPS sends it; tolerant of a missing zone (read as UTC).
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -79,13 +79,6 @@ impl Serialize for StatusChange {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.as_text())
     }
-}
-
-/// As `lenient::opt_string` reads text (`null` and `""` are none).
-pub fn deserialize_opt<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<StatusChange>, D::Error> {
-    Ok(super::lenient::opt_string(deserializer)?.map(StatusChange::from))
 }
 
 #[cfg(test)]
