@@ -1,7 +1,8 @@
 //! What the dashboard spends its time on, at the sizes of issue 12: a frame of the table (100
 //! and 10,000 requests: only visible rows are built, so both cost about the same), a detail
-//! with 100 domains, a list arriving (rows built and sorted), decoding a list body, and signing
-//! one request. `cargo bench -- --output-format bencher` prints one line per id.
+//! with 100 domains, a list arriving (taken and sorted: the poller made its rows), decoding
+//! a list body, and signing one request. `cargo bench -- --output-format bencher` prints one
+//! line per id.
 //! The same scaling is asserted, at reduced size, by `tests/app_perf.rs` in `cargo test`.
 
 // Tests and benchmarks may unwrap, expect and panic: a failure is the point there (the
@@ -70,7 +71,8 @@ fn apply_list(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("apply_list");
     group.sample_size(10);
     for count in [1_000u64, 10_000] {
-        // As the poller sends it: compacted on the poller's thread, not the loop's.
+        // As the poller sends it: compacted, and its rows made (by `loaded`, in the setup),
+        // on the poller's thread, not the loop's.
         let requests = as_polled(world(count));
         group.bench_function(count.to_string(), |bench| {
             bench.iter_batched(

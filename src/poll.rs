@@ -17,7 +17,7 @@ use chrono::Utc;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::app::Event;
+use crate::app::{ArrivedList, Event};
 use crate::config::PollConfig;
 use crate::sps::compact::compact_list;
 use crate::sps::model::{GroupContract, RequestList, SpsRequest};
@@ -204,15 +204,16 @@ async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event
         Job::List(pair) => {
             let (outcome, skipped) = match source.list(pair).await {
                 Ok(mut list) => {
-                    // Compacted here, off the loop thread (the reducer trusts it).
+                    // Compacted, and its rows made, here: off the loop thread (the reducer
+                    // trusts both).
                     compact_list(&mut list.request_list);
-                    (Ok(list.request_list), list.skipped)
+                    (Ok(ArrivedList::new(pair, list.request_list)), list.skipped)
                 }
                 Err(error) => (Err(error), Vec::new()),
             };
             let finished = match &outcome {
-                Ok(requests) => Finished::Ok {
-                    all_terminal: requests.iter().all(SpsRequest::is_terminal),
+                Ok(list) => Finished::Ok {
+                    all_terminal: list.all_terminal(),
                 },
                 Err(_) => Finished::Failed,
             };
@@ -316,12 +317,13 @@ mod tests {
         let pair = GroupContract::new("C-1", "1");
         let (event, _) = fetch(&Job::List(pair), &WholeSource, 0).await;
         let Event::ListLoaded {
-            outcome: Ok(requests),
-            ..
+            outcome: Ok(list), ..
         } = event
         else {
             panic!("a list: {event:?}");
         };
+        let requests = &list.requests;
+        assert_eq!(list.rows.len(), 1, "its row made by the poller");
         assert_eq!(requests.capacity(), 1, "no spare capacity");
         assert_eq!(
             requests[0].parameter("cnameHostname"),

@@ -53,7 +53,7 @@ fn cached_pairs_are_shown_and_polled_until_papi_replaces_them() {
         Event::CacheLoaded {
             pair: web(),
             fetched_at: at(-3600),
-            requests: web_list(),
+            list: spsdash::app::ArrivedList::new(&web(), web_list()),
         },
     );
     assert_eq!(app.datasets[0].rows.len(), 5);

@@ -347,6 +347,31 @@ fn the_expires_column_sorts_soonest_first() {
 }
 
 #[test]
+fn expiries_stay_on_the_rows_when_the_lists_arrive_again() {
+    let mut app = loaded_app(120, 40);
+    with_three_certificates(&mut app);
+    press(&mut app, [char('9')]);
+    let sorted: Vec<u64> = shown(&app).into_iter().take(3).collect();
+    // The poller makes each list's rows anew, without expiries: the app stamps them again,
+    // whether the requests stayed in place, moved, or changed.
+    update(&mut app, loaded(web(), web_list(), 30));
+    update(&mut app, loaded(shop(), shop_list(), 30));
+    assert_eq!(shown(&app).into_iter().take(3).collect::<Vec<_>>(), sorted);
+    let mut reordered = shop_list();
+    reordered.reverse();
+    update(&mut app, loaded(shop(), reordered, 45));
+    assert_eq!(shown(&app).into_iter().take(3).collect::<Vec<_>>(), sorted);
+    let expires = |app: &App, sps_id: u64| {
+        app.datasets
+            .iter()
+            .flat_map(|dataset| &dataset.rows)
+            .find(|row| row.sps_id == sps_id)
+            .and_then(|row| row.expires)
+    };
+    assert!(expires(&app, 1870).is_some() && expires(&app, 2001).is_some());
+}
+
+#[test]
 fn d_copies_the_dns_records_as_a_zone_snippet() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [key(KeyCode::Enter)]);

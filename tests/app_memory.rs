@@ -96,7 +96,10 @@ async fn ten_thousand_requests_fit_the_memory_budget() {
                 pair: pair.clone(),
                 at: app_support::at(1),
                 // As the poller sends it: compacted (it does so while the list is read).
-                outcome: Ok(app_support::as_polled(list.request_list)),
+                outcome: Ok(spsdash::app::ArrivedList::new(
+                    pair,
+                    app_support::as_polled(list.request_list),
+                )),
                 failures: 0,
                 skipped: list.skipped,
             },

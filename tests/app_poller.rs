@@ -82,10 +82,11 @@ async fn lists_each_pair_with_information_and_reports_failures_with_a_count() {
     poller.refresh_now();
     match next(&mut rx).await {
         Event::ListLoaded {
-            outcome: Ok(requests),
+            outcome: Ok(list),
             failures,
             ..
         } => {
+            let requests = list.requests();
             assert_eq!(failures, 0);
             assert_eq!(requests.len(), 2);
             assert_eq!(

@@ -325,7 +325,7 @@ fn cached_lists_show_at_once_marked_and_never_override_live_data() {
         Event::CacheLoaded {
             pair: web(),
             fetched_at: at(-7200),
-            requests: web_list(),
+            list: spsdash::app::ArrivedList::new(&web(), web_list()),
         },
     );
     assert_eq!(shown(&app).len(), 5);
@@ -346,7 +346,7 @@ fn cached_lists_show_at_once_marked_and_never_override_live_data() {
         Event::CacheLoaded {
             pair: web(),
             fetched_at: at(-7200),
-            requests: vec![],
+            list: spsdash::app::ArrivedList::new(&web(), vec![]),
         },
     );
     assert_eq!(shown(&app).len(), 5);

@@ -28,7 +28,7 @@ fn skipped_loaded(requests: Vec<spsdash::sps::model::SpsRequest>, skipped: &[&st
     Event::ListLoaded {
         pair: web(),
         at: at(5),
-        outcome: Ok(requests),
+        outcome: Ok(spsdash::app::ArrivedList::new(&web(), requests)),
         failures: 0,
         skipped: skipped.iter().map(|line| line.to_string()).collect(),
     }
@@ -108,7 +108,12 @@ async fn the_poller_reports_what_a_hostile_list_left_out() {
     else {
         panic!("expected a list, got {event:?}");
     };
-    let ids: Vec<u64> = outcome.unwrap().iter().map(|r| r.sps_id).collect();
+    let ids: Vec<u64> = outcome
+        .unwrap()
+        .requests()
+        .iter()
+        .map(|r| r.sps_id)
+        .collect();
     assert_eq!(ids, vec![1856, 1857], "the good items are kept");
     assert_eq!(skipped.len(), 4, "{skipped:?}");
     for (line, id) in skipped.iter().zip(["-5", "\"abc\"", "null", "1e+30"]) {

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::arrived_list::ArrivedList;
 use super::id_map::IdMap;
+use super::state_counts::StateCounts;
 use super::table::{Row, ShownRow};
-use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
+use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -23,37 +25,6 @@ pub struct Dataset {
     pub counts: StateCounts,
     /// What the last list left out (items that did not read), as last told to the operator.
     pub skipped: Vec<String>,
-}
-
-/// How many requests of a pair are in each state (sidebar).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StateCounts {
-    pub awaiting: usize,
-    pub in_progress: usize,
-    pub failed: usize,
-    pub complete: usize,
-}
-
-impl StateCounts {
-    fn count(&mut self, state: RequestState) {
-        match state {
-            RequestState::AwaitingUser => self.awaiting += 1,
-            RequestState::InProgress => self.in_progress += 1,
-            RequestState::Failed => self.failed += 1,
-            RequestState::Complete => self.complete += 1,
-        }
-    }
-
-    pub fn total(&self) -> usize {
-        self.awaiting + self.in_progress + self.failed + self.complete
-    }
-
-    pub fn add(&mut self, other: &StateCounts) {
-        self.awaiting += other.awaiting;
-        self.in_progress += other.in_progress;
-        self.failed += other.failed;
-        self.complete += other.complete;
-    }
 }
 
 /// Where the data on screen came from and how old it is.
@@ -136,7 +107,7 @@ impl Dataset {
 
     /// True when every request is terminal: the poller may slow down.
     pub fn all_terminal(&self) -> bool {
-        self.counts.awaiting == 0 && self.counts.in_progress == 0
+        self.counts.all_terminal()
     }
 
     /// The row at `position` (below `rows.len()`, as for indexing) with its request, for
@@ -155,67 +126,60 @@ impl Dataset {
         self.index.get(&sps_id).copied()
     }
 
-    /// Replaces the whole list, each request compacted to what the list screens use.
+    /// Replaces the whole list (tests and tools: the loop gets lists made by their reader).
     pub fn replace(&mut self, requests: Vec<SpsRequest>) {
-        self.replace_keeping(requests, None);
+        let list = ArrivedList::new(&self.pair, requests);
+        self.replace_keeping(list, None);
     }
 
-    /// Replaces the whole list. Lists come compacted (`sps::compact::compact_list`, by the
-    /// poller and the cache reader). Parameters known from an earlier answer are kept when
-    /// the new answer has none (a list without `information=true` must not blank the names),
-    /// and `whole`, the open detail's request, keeps the parameters its own read gave when
-    /// the list brings only the list's few.
+    /// Replaces the whole list with one that arrived: its rows, index and counts were made
+    /// where it was read ([`ArrivedList`]), so a first list costs nothing here. Lists come
+    /// compacted (`sps::compact::compact_list`, by the poller and the cache reader).
+    /// Parameters known from an earlier answer are kept when the new answer has none (a list
+    /// without `information=true` must not blank the names), and `whole`, the open detail's
+    /// request, keeps the parameters its own read gave when the list brings only the list's few.
     ///
-    /// A request that did not change keeps its old allocation and its row (moved, not
-    /// copied): only what changed is allocated anew, and the freshly read copy is freed at
-    /// once. The long-lived data then stays where it is in the heap instead of being copied
-    /// into the holes of the previous list every poll, which fragmented the heap: resident
-    /// memory grew ~17 MB over the first minute at 10,000 requests (issue 12).
+    /// A request that did not change keeps its old allocation (moved, not copied): only what
+    /// changed is allocated anew, and the freshly read copy is freed at once. The long-lived
+    /// data then stays where it is in the heap instead of being copied into the holes of the
+    /// previous list every poll, which fragmented the heap: resident memory grew ~17 MB over
+    /// the first minute at 10,000 requests (issue 12). Rows hold no allocation of their own,
+    /// so the list's new rows are taken whole (expiries are stamped again by the app).
     ///
     /// Returns true when every row stayed where it was (the same requests, in the same order).
-    pub fn replace_keeping(&mut self, mut requests: Vec<SpsRequest>, whole: Option<u64>) -> bool {
-        let old_index = std::mem::take(&mut self.index);
-        let mut old_rows: Vec<Option<Row>> = std::mem::take(&mut self.rows)
-            .into_iter()
-            .map(Some)
-            .collect();
+    pub fn replace_keeping(&mut self, list: ArrivedList, whole: Option<u64>) -> bool {
+        let ArrivedList {
+            mut requests,
+            rows,
+            index,
+            counts,
+        } = list;
+        let old_index = std::mem::replace(&mut self.index, index);
+        let old_len = std::mem::replace(&mut self.rows, rows).len();
         let mut old = OldList::from(std::mem::take(&mut self.requests));
-        // Rows, index and counts are made in the one pass over the list (issue 12: at
-        // 10,000 requests each further pass over the list or the rows was a few percent).
-        let mut rows = Vec::with_capacity(requests.len());
-        let mut index = IdMap::with_capacity_and_hasher(requests.len(), Default::default());
-        let mut counts = StateCounts::default();
-        let mut in_place = requests.len() == old_rows.len();
-        for (at, request) in requests.iter_mut().enumerate() {
-            let position = old_index.get(&request.sps_id).copied();
-            in_place &= position == Some(at);
-            if let Some(known) = position.and_then(|position| old.get(position)) {
+        let mut in_place = requests.len() == old_len;
+        // A first list has nothing to keep: no pass over it at all.
+        if old_len > 0 {
+            for (at, request) in requests.iter_mut().enumerate() {
+                let position = old_index.get(&request.sps_id).copied();
+                in_place &= position == Some(at);
+                let Some(position) = position else { continue };
+                let Some(known) = old.get(position) else {
+                    continue;
+                };
                 let whole_known = Some(request.sps_id) == whole
                     && request.has_only_list_parameters()
                     && !known.has_only_list_parameters();
                 if request.parameters.is_empty() || whole_known {
                     request.parameters = known.parameters.clone();
                 }
-            }
-            let unchanged = position.filter(|&position| old.get(position) == Some(&*request));
-            let kept = unchanged.and_then(|position| {
-                let row = old_rows[position].take()?;
-                Some((old.take(position)?, row))
-            });
-            let row = match kept {
-                Some((known, row)) => {
+                if old.get(position) == Some(&*request)
+                    && let Some(known) = old.take(position)
+                {
                     *request = known;
-                    row
                 }
-                None => Row::new(&self.shared_pair, request),
-            };
-            counts.count(row.state);
-            index.insert(request.sps_id, at);
-            rows.push(row);
+            }
         }
-        requests.shrink_to_fit();
-        self.rows = rows;
-        self.index = index;
         self.requests = Arc::new(requests);
         self.counts = counts;
         in_place
@@ -285,6 +249,7 @@ impl OldList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sps::model::RequestState;
     use chrono::TimeZone;
 
     #[test]
@@ -336,6 +301,10 @@ mod tests {
                            {"name": "admin-contact.email", "value": "ann@example.com"}]
         }))
         .expect("parses")
+    }
+
+    fn arrived(requests: Vec<SpsRequest>) -> ArrivedList {
+        ArrivedList::new(&GroupContract::new("C-1", "1"), requests)
     }
 
     fn progress_at(dataset: &Dataset, position: usize) -> *const u8 {
@@ -390,17 +359,17 @@ mod tests {
             group_name: None,
         };
         let mut dataset = Dataset::new(&named);
-        dataset.replace_keeping(vec![request(1, "Pending")], Some(1));
+        dataset.replace_keeping(arrived(vec![request(1, "Pending")]), Some(1));
         assert_eq!(dataset.requests[0].parameters.len(), 2);
         let mut compact = request(1, "Pending");
         compact.compact_for_list();
-        dataset.replace_keeping(vec![compact.clone()], Some(1));
+        dataset.replace_keeping(arrived(vec![compact.clone()]), Some(1));
         assert_eq!(
             dataset.requests[0].parameter("admin-contact.email"),
             Some("ann@example.com")
         );
         // Closed: the list's few only.
-        dataset.replace_keeping(vec![compact], None);
+        dataset.replace_keeping(arrived(vec![compact]), None);
         assert_eq!(dataset.requests[0].parameter("admin-contact.email"), None);
     }
 }

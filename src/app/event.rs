@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use super::arrived_list::ArrivedList;
 use super::checks::CheckOrigin;
 use super::wizard::{WizardDraft, WizardSubmission};
 use crate::config::{CheckConfig, ClipboardConfig};
@@ -45,7 +46,8 @@ pub enum Event {
     ListLoaded {
         pair: GroupContract,
         at: DateTime<Utc>,
-        outcome: Result<Vec<SpsRequest>, ApiError>,
+        /// Read, with its rows made on the reader's thread.
+        outcome: Result<ArrivedList, ApiError>,
         /// Consecutive failures of this dataset, this one included (0 on success).
         failures: u32,
         /// Items of a successful list that did not read and were left out: why, one line each.
@@ -61,7 +63,7 @@ pub enum Event {
     CacheLoaded {
         pair: GroupContract,
         fetched_at: DateTime<Utc>,
-        requests: Vec<SpsRequest>,
+        list: ArrivedList,
     },
     /// Transitions journaled by earlier runs.
     HistoryLoaded(Vec<Transition>),

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod actions;
 mod alerts;
+mod arrived_list;
 mod certificate_copy;
 mod certificate_reads;
 pub mod certificates;
@@ -26,6 +27,7 @@ mod mouse;
 mod notices;
 mod requests_view;
 mod row_order;
+mod state_counts;
 mod submission_state;
 pub mod table;
 pub mod update;
@@ -36,14 +38,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use arrived_list::ArrivedList;
 pub use certificates::{CertificateEntry, Certificates, ExpiringRow};
 pub use checks::CheckOrigin;
-pub use dataset::{Dataset, Freshness, FreshnessLevel, StateCounts};
+pub use dataset::{Dataset, Freshness, FreshnessLevel};
 pub use detail_view::{DetailSection, DetailView};
 pub use domain_checks::{DomainCheck, DomainChecks};
 pub use event::{Effect, Event, ExportJob, LocalState};
 pub use notices::{ERROR_HISTORY, ErrorEntry, Flash, Level, Notices};
 pub use requests_view::RequestsView;
+pub use state_counts::StateCounts;
 pub use submission_state::SubmissionState;
 pub use table::{Column, Row, RowKey, RowRef, ShownRow, SortSpec};
 pub use update::update;

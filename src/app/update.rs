@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::arrived_list::ArrivedList;
 use super::dataset::Dataset;
 use super::{App, Effect, Event, Level, Screen};
 use crate::sps::ApiError;
@@ -77,13 +78,13 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         Event::CacheLoaded {
             pair,
             fetched_at,
-            requests,
+            list,
         } => {
             if let Some(index) = app.dataset_index(&pair)
                 && !app.datasets[index].is_loaded()
             {
                 let dataset = &mut app.datasets[index];
-                dataset.replace(requests);
+                dataset.replace_keeping(list, None);
                 dataset.freshness.fetched_at = Some(fetched_at);
                 dataset.freshness.from_cache = true;
                 app.bump_data();
@@ -231,7 +232,7 @@ impl App {
         &mut self,
         pair: GroupContract,
         at: DateTime<Utc>,
-        outcome: Result<Vec<SpsRequest>, ApiError>,
+        outcome: Result<ArrivedList, ApiError>,
         failures: u32,
     ) -> Vec<Effect> {
         let Some(index) = self.dataset_index(&pair) else {
@@ -243,17 +244,17 @@ impl App {
             .filter(|detail| detail.pair == pair)
             .map(|detail| detail.sps_id);
         match outcome {
-            Ok(requests) => {
-                let mut reconciled = self.reconcile_lost(&pair, &requests);
+            Ok(list) => {
+                let mut reconciled = self.reconcile_lost(&pair, list.requests());
                 reconciled.extend(self.lost_alert(&pair, at));
                 reconciled.extend(self.api_answered_alert(at));
                 let dataset = &mut self.datasets[index];
                 let changes = if dataset.is_loaded() {
-                    diff(&pair, &dataset.requests, &requests, at)
+                    diff(&pair, &dataset.requests, list.requests(), at)
                 } else {
                     Vec::new()
                 };
-                let in_place = dataset.replace_keeping(requests, open_detail);
+                let in_place = dataset.replace_keeping(list, open_detail);
                 dataset.freshness.fetched_at = Some(at);
                 dataset.freshness.from_cache = false;
                 dataset.freshness.failures = 0;

@@ -191,11 +191,12 @@ pub fn shop_list() -> Vec<SpsRequest> {
     ]
 }
 
+/// `requests` arriving for `pair`, their rows made as the poller makes them.
 pub fn loaded(pair: GroupContract, requests: Vec<SpsRequest>, seconds: i64) -> Event {
     Event::ListLoaded {
+        outcome: Ok(spsdash::app::ArrivedList::new(&pair, requests)),
         pair,
         at: at(seconds),
-        outcome: Ok(requests),
         failures: 0,
         skipped: Vec::new(),
     }
@@ -259,15 +260,16 @@ pub fn cursor_id(app: &App) -> Option<u64> {
     app.cursor_request().map(|(_, request)| request.sps_id)
 }
 
-/// A large, varied world for the scaling tests and benchmarks: a third OV, the rest DV
-/// with two domains, statuses spread over every state.
 /// `requests` as the poller hands them to the reducer: compacted to what the list screens
-/// use (`sps::compact::compact_list`, called by the poller and the cache reader).
+/// use (`sps::compact::compact_list`, called by the poller and the cache reader). `loaded`
+/// then makes their rows, as the poller does, outside what the caller times.
 pub fn as_polled(mut requests: Vec<SpsRequest>) -> Vec<SpsRequest> {
     spsdash::sps::compact::compact_list(&mut requests);
     requests
 }
 
+/// A large, varied world for the scaling tests and benchmarks: a third OV, the rest DV
+/// with two domains, statuses spread over every state.
 pub fn world(count: u64) -> Vec<SpsRequest> {
     let statuses = [
         "Awaiting User",

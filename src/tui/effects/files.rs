@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::app::wizard::WizardDraft;
-use crate::app::{Event, ExportJob, LocalState};
+use crate::app::{ArrivedList, Event, ExportJob, LocalState};
 use crate::export::{Delivered, remember_format, write_challenges, write_rules};
 use crate::sps::compact::compact_list;
 use crate::sps::history::Transition;
@@ -134,9 +134,9 @@ impl FileJob {
                             // The open detail's request was saved whole; the list keeps its few.
                             compact_list(&mut list.requests);
                             Some(Event::CacheLoaded {
+                                list: ArrivedList::new(&pair, list.requests),
                                 pair,
                                 fetched_at: list.fetched_at,
-                                requests: list.requests,
                             })
                         }
                         CacheRead::SetAside(message) => Some(Event::StoreWarning(message)),
