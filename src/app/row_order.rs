@@ -29,29 +29,29 @@ pub(crate) fn sort_collected<'a>(
     spec: SortSpec,
     row: &impl Fn(&RowRef) -> ShownRow<'a>,
 ) {
-    let summary = summary_of(spec.column);
-    let (Some(summary), Ok(_)) = (summary, u32::try_from(view.len())) else {
-        // Text columns compare text.
+    let keyed = summary_of(spec.column).and_then(|summary| {
+        view.iter()
+            .map(|at| Some((summary(row(at)), Packed::new(*at)?)))
+            .collect::<Option<Vec<_>>>()
+    });
+    let Some(mut keyed) = keyed else {
+        // Text columns compare text (and so would more than 4 billion rows).
         view.sort_by(|a, b| ordered(spec, row(a), row(b)));
         return;
     };
-    let mut keyed: Vec<(u64, u32)> = (0u32..)
-        .zip(view.iter())
-        .map(|(position, at)| (summary(row(at)), position))
-        .collect();
     radix_sort(&mut keyed);
     // Rows with the same number, in the order they came, are put in order by `compare`
     // (fractions of a second, spsId, pair), stably: what the stable sort does with rows
-    // that tie in every way. Descending takes the numbers from the largest.
-    let mut sorted = Vec::with_capacity(view.len());
-    let mut take = |run: &mut [(u64, u32)]| {
+    // that tie in every way. Descending takes the numbers from the largest. Each entry
+    // carries its row, so the order is written straight back over the view.
+    let mut shown = view.iter_mut();
+    let mut take = |run: &mut [(u64, Packed)]| {
         if run.len() > 1 {
-            run.sort_by(|a, b| {
-                let (a, b) = (&view[a.1 as usize], &view[b.1 as usize]);
-                ordered(spec, row(a), row(b))
-            });
+            run.sort_by(|a, b| ordered(spec, row(&a.1.unpack()), row(&b.1.unpack())));
         }
-        sorted.extend(run.iter().map(|&(_, position)| view[position as usize]));
+        for ((_, packed), slot) in run.iter().zip(&mut shown) {
+            *slot = packed.unpack();
+        }
     };
     let runs = keyed.chunk_by_mut(|a, b| a.0 == b.0);
     if spec.descending {
@@ -59,7 +59,30 @@ pub(crate) fn sort_collected<'a>(
     } else {
         runs.for_each(&mut take);
     }
-    view.copy_from_slice(&sorted);
+}
+
+/// A `RowRef` in 8 bytes, so a sort entry with its number is 16 (the sort's buffers are a
+/// quarter of the rows' size, issue 12).
+#[derive(Debug, Clone, Copy, Default)]
+struct Packed {
+    dataset: u32,
+    row: u32,
+}
+
+impl Packed {
+    fn new(at: RowRef) -> Option<Packed> {
+        Some(Packed {
+            dataset: u32::try_from(at.dataset).ok()?,
+            row: u32::try_from(at.row).ok()?,
+        })
+    }
+
+    fn unpack(self) -> RowRef {
+        RowRef {
+            dataset: self.dataset as usize,
+            row: self.row as usize,
+        }
+    }
 }
 
 /// For a column with a numeric order, a number per row that never contradicts `compare`:
@@ -112,14 +135,14 @@ fn status_summary(row: &Row) -> u64 {
 
 /// Least significant byte first, a counting pass per byte; a byte that every number shares
 /// needs no pass (a state and a time use five or six of the eight).
-fn radix_sort(items: &mut Vec<(u64, u32)>) {
+fn radix_sort<T: Copy + Default>(items: &mut Vec<(u64, T)>) {
     let mut counts = [[0usize; 256]; 8];
     for (number, _) in items.iter() {
         for (byte, count) in counts.iter_mut().enumerate() {
             count[((number >> (8 * byte)) & 0xff) as usize] += 1;
         }
     }
-    let mut spare = vec![(0u64, 0u32); items.len()];
+    let mut spare = vec![(0u64, T::default()); items.len()];
     for (byte, count) in counts.iter().enumerate() {
         if count.contains(&items.len()) {
             continue;
