@@ -2,7 +2,7 @@
 //! the shown rows are collected anew and sorted: with a comparison sort that is n·log n
 //! comparisons, each following two row references into the datasets, and at 10,000 rows it
 //! was half of applying a list and the part that grew faster than the list. Columns with a
-//! numeric order are sorted instead by a number per row, a radix sort of `(number, position)`
+//! numeric order are sorted instead by a number per row, a radix sort of `(number, row)`
 //! pairs in a few passes over contiguous memory; only rows whose numbers tie are then put in
 //! order by `compare`, which stays the one definition of the table's order.
 
