@@ -91,13 +91,9 @@ pub fn diff_one(
             to: current.status.as_str().to_string(),
         });
     }
-    let domains_before: HashMap<&str, &str> = previous
-        .dv_status
-        .iter()
-        .map(|domain| (domain.domain.as_str(), domain.status.as_str()))
-        .collect();
+    let domains_before = DomainsBefore::of(previous);
     for domain in &current.dv_status {
-        let from = domains_before.get(domain.domain.as_str()).copied();
+        let from = domains_before.status_of(&domain.domain);
         if from != Some(domain.status.as_str()) {
             changes.push(Transition {
                 at,
@@ -110,6 +106,44 @@ pub fn diff_one(
         }
     }
     changes
+}
+
+/// Each domain's status in the previous read; when a domain is listed twice, the later entry.
+/// Most requests have a few domains, and a map for each was most of the time spent finding
+/// the changes of a list (issue 12: 12,500 maps a poll for one pair of a 100,000-request
+/// account): those few are searched in place, and only a large SAN gets a map.
+enum DomainsBefore<'a> {
+    Few(&'a SpsRequest),
+    Many(HashMap<&'a str, &'a str>),
+}
+
+impl<'a> DomainsBefore<'a> {
+    const FEW: usize = 16;
+
+    fn of(previous: &'a SpsRequest) -> Self {
+        if previous.dv_status.len() <= Self::FEW {
+            return DomainsBefore::Few(previous);
+        }
+        DomainsBefore::Many(
+            previous
+                .dv_status
+                .iter()
+                .map(|domain| (domain.domain.as_str(), domain.status.as_str()))
+                .collect(),
+        )
+    }
+
+    fn status_of(&self, domain: &str) -> Option<&'a str> {
+        match self {
+            DomainsBefore::Few(previous) => previous
+                .dv_status
+                .iter()
+                .rev()
+                .find(|before| before.domain == domain)
+                .map(|before| before.status.as_str()),
+            DomainsBefore::Many(statuses) => statuses.get(domain).copied(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +192,49 @@ mod tests {
             diff(&pair, &[], &new, at).is_empty(),
             "first load is not news"
         );
+    }
+
+    fn with_domains(domains: &[(String, &str)]) -> SpsRequest {
+        let dv: Vec<_> = domains
+            .iter()
+            .map(|(domain, status)| serde_json::json!({"domain": domain, "status": status}))
+            .collect();
+        serde_json::from_value(serde_json::json!({"spsId": 1, "status": "Pending", "dvStatus": dv}))
+            .expect("fixture parses")
+    }
+
+    #[test]
+    fn domain_changes_are_found_alike_for_a_few_domains_and_for_many() {
+        let pair = GroupContract::new("C-1", "1");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        for count in [3, DomainsBefore::FEW, DomainsBefore::FEW + 1, 40] {
+            let name = |i: usize| format!("d{i}.example.com");
+            // Before: every domain pending, the first listed twice (the later entry counts).
+            let mut before: Vec<(String, &str)> =
+                (0..count).map(|i| (name(i), "Pending")).collect();
+            before.push((name(0), "Valid"));
+            // After: reversed, every third valid, and one domain never seen before.
+            let mut after: Vec<(String, &str)> = (0..count)
+                .rev()
+                .map(|i| (name(i), if i % 3 == 0 { "Valid" } else { "Pending" }))
+                .collect();
+            after.push(("new.example.com".to_string(), "Pending"));
+            let changes = diff_one(&pair, &with_domains(&before), &with_domains(&after), at);
+            let mut expected: Vec<(String, Option<String>, String)> = (1..count)
+                .rev()
+                .filter(|i| i % 3 == 0)
+                .map(|i| (name(i), Some("Pending".to_string()), "Valid".to_string()))
+                .collect();
+            expected.push(("new.example.com".to_string(), None, "Pending".to_string()));
+            let found: Vec<(String, Option<String>, String)> = changes
+                .into_iter()
+                .map(|change| (change.domain.expect("a domain"), change.from, change.to))
+                .collect();
+            assert_eq!(found, expected, "{count} domains");
+        }
     }
 
     #[test]
