@@ -151,6 +151,12 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn noon() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid")
+    }
+
     fn request(id: u64, status: &str, domain_status: &str) -> SpsRequest {
         serde_json::from_value(serde_json::json!({
             "spsId": id, "status": status,
@@ -161,11 +167,7 @@ mod tests {
 
     #[test]
     fn finds_request_and_domain_changes_and_new_requests() {
-        let pair = GroupContract::new("C-1", "1");
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
-            .single()
-            .expect("valid");
+        let (pair, at) = (GroupContract::new("C-1", "1"), noon());
         let old = vec![
             request(1, "Pending", "Pending"),
             request(2, "CPS running", "Valid"),
@@ -205,11 +207,7 @@ mod tests {
 
     #[test]
     fn domain_changes_are_found_alike_for_a_few_domains_and_for_many() {
-        let pair = GroupContract::new("C-1", "1");
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
-            .single()
-            .expect("valid");
+        let (pair, at) = (GroupContract::new("C-1", "1"), noon());
         for count in [3, DomainsBefore::FEW, DomainsBefore::FEW + 1, 40] {
             let name = |i: usize| format!("d{i}.example.com");
             // Before: every domain pending, the first listed twice (the later entry counts).
@@ -239,11 +237,7 @@ mod tests {
 
     #[test]
     fn completion_and_failure_are_notable() {
-        let pair = GroupContract::new("C-1", "1");
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
-            .single()
-            .expect("valid");
+        let (pair, at) = (GroupContract::new("C-1", "1"), noon());
         let done = diff_one(
             &pair,
             &request(1, "CPS running", "Valid"),
