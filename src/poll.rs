@@ -19,7 +19,6 @@ use tokio::task::JoinHandle;
 
 use crate::app::{ArrivedList, Event};
 use crate::config::PollConfig;
-use crate::sps::compact::compact_list;
 use crate::sps::model::{GroupContract, RequestList, SpsRequest};
 use crate::sps::{ApiError, SpsClient};
 
@@ -203,12 +202,8 @@ async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event
     match job {
         Job::List(pair) => {
             let (outcome, skipped) = match source.list(pair).await {
-                Ok(mut list) => {
-                    // Compacted, and its rows made, here: off the loop thread (the reducer
-                    // trusts both).
-                    compact_list(&mut list.request_list);
-                    (Ok(ArrivedList::new(pair, list.request_list)), list.skipped)
-                }
+                // Compacted, and its rows made, here: off the loop thread.
+                Ok(list) => (Ok(ArrivedList::read(pair, list.request_list)), list.skipped),
                 Err(error) => (Err(error), Vec::new()),
             };
             let finished = match &outcome {

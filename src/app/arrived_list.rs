@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::id_map::IdMap;
 use super::state_counts::StateCounts;
 use super::table::Row;
+use crate::sps::compact::compact_list;
 use crate::sps::model::{GroupContract, SpsRequest};
 
 #[derive(Debug, Clone)]
@@ -43,6 +44,14 @@ impl ArrivedList {
             index,
             counts,
         }
+    }
+
+    /// A list as read from the API or the cache: compacted to what the list screens use
+    /// (`sps::compact::compact_list`; the reducer trusts it), then made into rows. The one
+    /// way the poller and the cache reader hand a list over.
+    pub fn read(pair: &GroupContract, mut requests: Vec<SpsRequest>) -> ArrivedList {
+        compact_list(&mut requests);
+        ArrivedList::new(pair, requests)
     }
 
     pub fn requests(&self) -> &[SpsRequest] {

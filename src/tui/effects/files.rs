@@ -12,7 +12,6 @@ use tokio::task::JoinHandle;
 use crate::app::wizard::WizardDraft;
 use crate::app::{ArrivedList, Event, ExportJob, LocalState};
 use crate::export::{Delivered, remember_format, write_challenges, write_rules};
-use crate::sps::compact::compact_list;
 use crate::sps::history::Transition;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 use crate::sps::submission::{Submission, SubmissionOutcome};
@@ -130,11 +129,10 @@ impl FileJob {
                     .into_iter()
                     .filter_map(|pair| match store.load_list(&pair) {
                         CacheRead::Missing => None,
-                        CacheRead::Loaded(mut list) => {
+                        CacheRead::Loaded(list) => {
                             // The open detail's request was saved whole; the list keeps its few.
-                            compact_list(&mut list.requests);
                             Some(Event::CacheLoaded {
-                                list: ArrivedList::new(&pair, list.requests),
+                                list: ArrivedList::read(&pair, list.requests),
                                 pair,
                                 fetched_at: list.fetched_at,
                             })
