@@ -4,7 +4,8 @@
 //! list. The loop thread, which also answers keys and draws, then only takes them (issue 12:
 //! at 10,000 requests, building rows and index was half of applying a list there, and the
 //! part that grew faster than the list, because it streamed every request through the
-//! core's caches once more).
+//! core's caches once more). It also fingerprints each request
+//! (`sps::fingerprint`), so the reducer can tell an unchanged request without comparing it.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use super::id_map::IdMap;
 use super::state_counts::StateCounts;
 use super::table::Row;
 use crate::sps::compact::compact_list;
+use crate::sps::fingerprint::Fingerprint;
 use crate::sps::model::{GroupContract, SpsRequest};
 
 #[derive(Debug, Clone)]
@@ -19,17 +21,20 @@ pub struct ArrivedList {
     pub(crate) requests: Vec<SpsRequest>,
     /// One per request, in the same order.
     pub(crate) rows: Vec<Row>,
+    /// One per request, in the same order.
+    pub(crate) fingerprints: Vec<Option<Fingerprint>>,
     /// Where each spsId is; when a list names one twice, the later place.
     pub(crate) index: IdMap<usize>,
     pub(crate) counts: StateCounts,
 }
 
 impl ArrivedList {
-    /// Rows, index and counts of `pair`'s `requests`, made in one pass over the list.
+    /// Rows, fingerprints, index and counts of `pair`'s `requests`, made in one pass.
     pub fn new(pair: &GroupContract, mut requests: Vec<SpsRequest>) -> ArrivedList {
         requests.shrink_to_fit();
         let pair = Arc::new(pair.clone());
         let mut rows = Vec::with_capacity(requests.len());
+        let mut fingerprints = Vec::with_capacity(requests.len());
         let mut index = IdMap::with_capacity_and_hasher(requests.len(), Default::default());
         let mut counts = StateCounts::default();
         for (at, request) in requests.iter().enumerate() {
@@ -37,10 +42,12 @@ impl ArrivedList {
             counts.count(row.state);
             index.insert(request.sps_id, at);
             rows.push(row);
+            fingerprints.push(Fingerprint::of(request));
         }
         ArrivedList {
             requests,
             rows,
+            fingerprints,
             index,
             counts,
         }

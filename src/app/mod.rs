@@ -23,6 +23,7 @@ pub mod export_prompt;
 pub mod geometry;
 mod id_map;
 pub mod keymap;
+mod list_arrival;
 mod mouse;
 mod notices;
 mod requests_view;

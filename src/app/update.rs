@@ -2,11 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::arrived_list::ArrivedList;
 use super::dataset::Dataset;
 use super::{App, Effect, Event, Level, Screen};
 use crate::sps::ApiError;
-use crate::sps::history::{Transition, diff, diff_one};
+use crate::sps::history::{Transition, diff_one};
 use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
@@ -84,12 +83,14 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                 && !app.datasets[index].is_loaded()
             {
                 let dataset = &mut app.datasets[index];
-                dataset.replace_keeping(list, None);
+                let replaced = dataset.replace_keeping(list, None);
                 dataset.freshness.fetched_at = Some(fetched_at);
                 dataset.freshness.from_cache = true;
                 app.bump_data();
+                Effect::free(replaced.discarded).into_iter().collect()
+            } else {
+                Vec::new()
             }
-            Vec::new()
         }
         Event::HistoryLoaded(transitions) => {
             // Earlier runs' entries may arrive after changes seen live: keep each history in
@@ -228,65 +229,6 @@ impl App {
         ]
     }
 
-    fn on_list(
-        &mut self,
-        pair: GroupContract,
-        at: DateTime<Utc>,
-        outcome: Result<ArrivedList, ApiError>,
-        failures: u32,
-    ) -> Vec<Effect> {
-        let Some(index) = self.dataset_index(&pair) else {
-            return Vec::new();
-        };
-        // The open detail's request keeps its parameters whole; the rest are compacted.
-        let open_detail = self
-            .detail()
-            .filter(|detail| detail.pair == pair)
-            .map(|detail| detail.sps_id);
-        match outcome {
-            Ok(list) => {
-                let mut reconciled = self.reconcile_lost(&pair, list.requests());
-                reconciled.extend(self.lost_alert(&pair, at));
-                reconciled.extend(self.api_answered_alert(at));
-                let dataset = &mut self.datasets[index];
-                let changes = if dataset.is_loaded() {
-                    diff(&pair, &dataset.requests, list.requests(), at)
-                } else {
-                    Vec::new()
-                };
-                let in_place = dataset.replace_keeping(list, open_detail);
-                dataset.freshness.fetched_at = Some(at);
-                dataset.freshness.from_cache = false;
-                dataset.freshness.failures = 0;
-                dataset.freshness.last_error = None;
-                let saved = std::sync::Arc::clone(&dataset.requests);
-                if in_place {
-                    self.bump_rows_in_place();
-                } else {
-                    self.bump_data();
-                }
-                let mut effects = vec![Effect::SaveCache {
-                    pair,
-                    fetched_at: at,
-                    requests: saved,
-                }];
-                effects.extend(self.announce(changes));
-                effects.extend(reconciled);
-                effects
-            }
-            Err(error) => {
-                let dataset = &mut self.datasets[index];
-                dataset.freshness.failures = failures.max(1);
-                dataset.freshness.last_error = Some(error.to_string());
-                let source = dataset.label();
-                self.record_error_at(at, source, error.to_string());
-                self.api_failed_alert(at, &error.to_string())
-                    .into_iter()
-                    .collect()
-            }
-        }
-    }
-
     /// Items a list left out are told once (an error line and a flash naming how many and
     /// why), not at every poll; a list that reads whole again clears them.
     fn on_skipped(&mut self, pair: &GroupContract, at: DateTime<Utc>, skipped: Vec<String>) {
@@ -355,7 +297,7 @@ impl App {
     }
 
     /// Records transitions, flashes the latest, rings the bell for the notable ones.
-    fn announce(&mut self, changes: Vec<Transition>) -> Vec<Effect> {
+    pub(super) fn announce(&mut self, changes: Vec<Transition>) -> Vec<Effect> {
         if changes.is_empty() {
             return Vec::new();
         }
@@ -423,7 +365,11 @@ impl App {
 
     /// A submission whose answer was lost, found in its pair's fresh list: say so, select it,
     /// and record it, instead of letting the operator submit it again.
-    fn reconcile_lost(&mut self, pair: &GroupContract, requests: &[SpsRequest]) -> Vec<Effect> {
+    pub(super) fn reconcile_lost(
+        &mut self,
+        pair: &GroupContract,
+        requests: &[SpsRequest],
+    ) -> Vec<Effect> {
         let found = super::wizard::reconcile::reconcile_list(
             &mut self.submissions.unresolved,
             pair,

@@ -55,11 +55,27 @@ pub fn diff(
     at: DateTime<Utc>,
 ) -> Vec<Transition> {
     let before: HashMap<u64, &SpsRequest> = old.iter().map(|r| (r.sps_id, r)).collect();
+    let matched = new
+        .iter()
+        .map(|request| (before.get(&request.sps_id).copied(), request));
+    diff_matched(pair, matched, !old.is_empty(), at)
+}
+
+/// Every change of requests already matched with what was shown of each (`None`: not shown
+/// before), for a caller that knows which requests may have changed (the dashboard, which
+/// leaves out those whose fingerprint is the same). New requests are news only when
+/// `had_data`.
+pub fn diff_matched<'a>(
+    pair: &GroupContract,
+    matched: impl IntoIterator<Item = (Option<&'a SpsRequest>, &'a SpsRequest)>,
+    had_data: bool,
+    at: DateTime<Utc>,
+) -> Vec<Transition> {
     let mut changes = Vec::new();
-    for request in new {
-        match before.get(&request.sps_id) {
+    for (previous, request) in matched {
+        match previous {
             Some(previous) => changes.extend(diff_one(pair, previous, request, at)),
-            None if !old.is_empty() => changes.push(Transition {
+            None if had_data => changes.push(Transition {
                 at,
                 pair: pair.clone(),
                 sps_id: request.sps_id,

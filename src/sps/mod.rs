@@ -4,6 +4,7 @@ pub mod client;
 pub mod compact;
 pub mod cps;
 pub mod error;
+pub mod fingerprint;
 pub mod form;
 pub mod history;
 pub mod known;

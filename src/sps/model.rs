@@ -223,7 +223,7 @@ impl SpsRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Parameter {
     /// Borrowed from `known::PARAMETER_NAMES` when it is one of them (as are known values).
     #[serde(default, deserialize_with = "lenient::parameter_name")]

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 /// The path every request's `resourceUrl` is, up to its number.
 const CANONICAL_PREFIX: &str = "/config-secure-provisioning-service/v1/sps-requests/";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceUrl {
     /// The canonical path ending in this number (written exactly as the number prints).
     Canonical(u64),

@@ -23,7 +23,7 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
         })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatusChange {
     /// A UTC time to the second, which prints back as the text SPS sent.
     At(DateTime<Utc>),

@@ -180,6 +180,9 @@ impl Runner {
                 fetched_at,
                 requests,
             }),
+            Effect::Free(requests) => {
+                tokio::task::spawn_blocking(move || drop(requests));
+            }
             Effect::AppendJournal(transitions) => {
                 self.files.queue(FileJob::AppendJournal(transitions))
             }

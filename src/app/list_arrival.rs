@@ -1,0 +1,73 @@
+//! What a list that arrived from the API changes: the pair's data, the history of what
+//! changed in it, the cache on disk, and the lost submissions it may account for.
+
+use chrono::{DateTime, Utc};
+
+use super::arrived_list::ArrivedList;
+use super::{App, Effect};
+use crate::sps::ApiError;
+use crate::sps::history::diff_matched;
+use crate::sps::model::GroupContract;
+
+impl App {
+    pub(super) fn on_list(
+        &mut self,
+        pair: GroupContract,
+        at: DateTime<Utc>,
+        outcome: Result<ArrivedList, ApiError>,
+        failures: u32,
+    ) -> Vec<Effect> {
+        let Some(index) = self.dataset_index(&pair) else {
+            return Vec::new();
+        };
+        // The open detail's request keeps its parameters whole; the rest are compacted.
+        let open_detail = self
+            .detail()
+            .filter(|detail| detail.pair == pair)
+            .map(|detail| detail.sps_id);
+        match outcome {
+            Ok(list) => {
+                let mut reconciled = self.reconcile_lost(&pair, list.requests());
+                reconciled.extend(self.lost_alert(&pair, at));
+                reconciled.extend(self.api_answered_alert(at));
+                let dataset = &mut self.datasets[index];
+                let changes = if dataset.is_loaded() {
+                    let had_data = !dataset.requests.is_empty();
+                    diff_matched(&pair, dataset.changed_in(&list), had_data, at)
+                } else {
+                    Vec::new()
+                };
+                let replaced = dataset.replace_keeping(list, open_detail);
+                dataset.freshness.fetched_at = Some(at);
+                dataset.freshness.from_cache = false;
+                dataset.freshness.failures = 0;
+                dataset.freshness.last_error = None;
+                let saved = std::sync::Arc::clone(&dataset.requests);
+                if replaced.in_place {
+                    self.bump_rows_in_place();
+                } else {
+                    self.bump_data();
+                }
+                let mut effects = vec![Effect::SaveCache {
+                    pair,
+                    fetched_at: at,
+                    requests: saved,
+                }];
+                effects.extend(Effect::free(replaced.discarded));
+                effects.extend(self.announce(changes));
+                effects.extend(reconciled);
+                effects
+            }
+            Err(error) => {
+                let dataset = &mut self.datasets[index];
+                dataset.freshness.failures = failures.max(1);
+                dataset.freshness.last_error = Some(error.to_string());
+                let source = dataset.label();
+                self.record_error_at(at, source, error.to_string());
+                self.api_failed_alert(at, &error.to_string())
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+}
