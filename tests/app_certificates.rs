@@ -9,6 +9,7 @@ mod app_support;
 use app_support::*;
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::KeyCode;
+use spsdash::app::table::Recompute;
 use spsdash::app::{App, Effect, Event, ExportJob, Overlay, update};
 use spsdash::sps::ApiError;
 use spsdash::sps::cps::{
@@ -369,6 +370,36 @@ fn expiries_stay_on_the_rows_when_the_lists_arrive_again() {
             .and_then(|row| row.expires)
     };
     assert!(expires(&app, 1870).is_some() && expires(&app, 2001).is_some());
+}
+
+#[test]
+fn a_read_sorts_the_table_again_only_under_an_order_by_expiry() {
+    let mut app = loaded_app(120, 40);
+    let by_id = shown(&app);
+    press(&mut app, [char('9')]);
+    with_three_certificates(&mut app);
+    // Each answer stamps its enrollment's rows; the rows shown are the same, only sorted
+    // again (nothing is collected anew for a read).
+    let first: Vec<u64> = shown(&app).into_iter().take(3).collect();
+    assert_eq!(first, vec![1870, 1856, 2001]);
+    assert_eq!(app.requests.last_recompute, Recompute::Resorted);
+    // A later read moves its request: 2001 now expires first.
+    answer(&mut app, 12001, at(9), 2, Ok(facts(12001, 1)));
+    let first: Vec<u64> = shown(&app).into_iter().take(3).collect();
+    assert_eq!(first, vec![2001, 1870, 1856]);
+    // By spsId, a read changes no row's place: the table is not even sorted again.
+    press(&mut app, [char('1')]);
+    assert_eq!(shown(&app), by_id_order(&by_id));
+    app.requests.last_recompute = Recompute::Nothing;
+    answer(&mut app, 11856, at(12), 2, Ok(facts(11856, 1)));
+    assert_eq!(shown(&app), by_id_order(&by_id));
+    assert_eq!(app.requests.last_recompute, Recompute::Nothing);
+}
+
+fn by_id_order(ids: &[u64]) -> Vec<u64> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids
 }
 
 #[test]

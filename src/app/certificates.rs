@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 
 use super::id_map::IdSet;
+use super::table::RowRef;
 use super::{App, Effect, Level};
 use crate::sps::cps::{CertificateFacts, CertificateRecord, CpsError, ExpiryBand};
 use crate::sps::model::{GroupContract, SpsRequest};
@@ -44,6 +45,9 @@ pub struct Certificates {
     pub not_granted: Option<(String, DateTime<Utc>)>,
     /// Bumped when any entry changes (the table re-stamps its `expires` column).
     pub generation: u64,
+    /// The enrollments whose entry changed since the rows were stamped (only their rows
+    /// are stamped again, unless the rows are new).
+    pub(crate) changed: IdSet,
     /// The (data, certificate) generations the table rows were stamped with.
     pub(crate) stamped: Option<(u64, u64)>,
     /// Something was read since the cache was last written.
@@ -162,20 +166,6 @@ impl App {
         self.certificates.soon
     }
 
-    fn recount_expiring(&mut self) {
-        // No certificate read yet (at start, after an account switch): none can expire, and
-        // every request need not be visited to find that out.
-        if self.certificates.entries.is_empty() {
-            self.certificates.soon = 0;
-            return;
-        }
-        self.certificates.soon = self
-            .expiring_rows()
-            .iter()
-            .filter(|row| row.band.is_some_and(|band| band != ExpiryBand::Fine))
-            .count();
-    }
-
     /// Certificates read by an earlier run: shown at once, with their age, and read again
     /// only when due.
     pub(crate) fn on_certificates_loaded(&mut self, records: Vec<CertificateRecord>) {
@@ -189,6 +179,7 @@ impl App {
             {
                 continue;
             }
+            self.certificates.changed.insert(record.enrollment_id);
             self.certificates.entries.insert(
                 record.enrollment_id,
                 CertificateEntry {
@@ -222,6 +213,7 @@ impl App {
                 .map_or(pause, |next| next.max(pause)),
         );
         let interval = Duration::seconds(self.config.expiry.refresh_secs());
+        self.certificates.changed.insert(enrollment_id);
         let entry = self.certificates.entries.entry(enrollment_id).or_default();
         entry.read_at = Some(at);
         entry.from_cache = false;
@@ -310,23 +302,33 @@ impl App {
     /// keeps restarts from repeating them; `watch` shares that record).
     pub(crate) fn expiry_notifications(&mut self) -> Vec<Effect> {
         self.certificates.expiry_checked_at = Some(self.now);
-        self.recount_expiring();
+        // The rows carry the expiries the bands are read from (and the count is made there).
+        if !self.stamp_expiries() {
+            self.recount_expiring();
+        }
         if !self.config.notify.any_sink() {
             return Vec::new();
         }
+        let mut soon: Vec<(u64, RowRef, DateTime<Utc>, &CertificateFacts)> = self
+            .expiring_soon()
+            .into_iter()
+            .filter_map(|(id, at)| {
+                let facts = self.certificates.facts(id)?;
+                Some((id, at, facts.production_expiry()?, facts))
+            })
+            .collect();
+        // Soonest first, as the expiring view lists them.
+        soon.sort_by_key(|&(id, _, expiry, _)| (expiry, id));
         let mut events = Vec::new();
-        for row in self.expiring_rows() {
-            let (Some(expiry), Some(facts)) = (row.expiry, row.entry.facts.as_ref()) else {
-                continue;
-            };
+        for (enrollment_id, at, expiry, facts) in soon {
             let name = facts
                 .common_name
                 .clone()
-                .unwrap_or_else(|| format!("enrollment {}", row.enrollment_id));
+                .unwrap_or_else(|| format!("enrollment {enrollment_id}"));
             let Some(event) = crate::notify::NotifyEvent::certificate_band(
                 self.api_now(),
-                Some(row.pair),
-                row.enrollment_id,
+                Some(&self.datasets[at.dataset].pair),
+                enrollment_id,
                 &name,
                 expiry,
                 self.expiry_band(expiry),
@@ -357,39 +359,5 @@ impl App {
         } else {
             Vec::new()
         }
-    }
-
-    /// Puts each row's production expiry in the table (for the `expires` column and its
-    /// sort), when the rows or the certificates changed.
-    pub(crate) fn stamp_expiries(&mut self) {
-        let generation = self.certificates.generation;
-        if self.certificates.stamped == Some((self.data_generation, generation)) {
-            return;
-        }
-        let certificates_changed = self
-            .certificates
-            .stamped
-            .is_none_or(|(_, stamped)| stamped != generation);
-        let entries = &self.certificates.entries;
-        // Rows are built without an expiry, and entries are only ever added (a new account
-        // starts from none): while none is known, no row has anything to change (at 10,000
-        // rows a pass that writes each row is worth skipping, issue 12).
-        if !entries.is_empty() {
-            for dataset in &mut self.datasets {
-                for row in &mut dataset.rows {
-                    row.expires = row
-                        .enrollment_id
-                        .and_then(|id| entries.get(&id))
-                        .and_then(|entry| entry.facts.as_ref())
-                        .and_then(CertificateFacts::production_expiry);
-                }
-            }
-        }
-        if certificates_changed {
-            // The rows changed under the view: sort them again.
-            self.bump_data();
-        }
-        self.certificates.stamped = Some((self.data_generation, generation));
-        self.recount_expiring();
     }
 }

@@ -18,6 +18,7 @@ mod demo;
 mod detail_view;
 mod domain_checks;
 mod event;
+mod expiry_stamps;
 pub mod export;
 pub mod export_prompt;
 pub mod geometry;
@@ -113,6 +114,9 @@ pub struct App {
     /// Bumped when rows may have moved, come or gone (not when they only changed in place),
     /// so the table knows when its row references are stale.
     layout_generation: u64,
+    /// Bumped when rows' sort keys changed but not what is shown (a certificate's expiry,
+    /// under an order by expiry): the table need only sort again.
+    order_generation: u64,
     pub history: HashMap<RowKey, Vec<Transition>>,
     /// Readiness verdicts by (spsId, domain), and the background checker's schedule.
     pub domain_checks: DomainChecks,
@@ -175,6 +179,7 @@ impl App {
             pairs_cached_at: None,
             data_generation: 0,
             layout_generation: 0,
+            order_generation: 0,
             history: HashMap::new(),
             domain_checks: DomainChecks::default(),
             certificates: Certificates::default(),

@@ -246,6 +246,7 @@ pub struct ViewInputs {
     pub scope: Option<usize>,
     pub data_generation: u64,
     pub layout_generation: u64,
+    pub order_generation: u64,
     pub filter: String,
     pub sort: Option<SortSpec>,
 }

@@ -13,6 +13,7 @@ impl App {
             scope: self.requests.scope,
             data_generation: self.data_generation,
             layout_generation: self.layout_generation,
+            order_generation: self.order_generation,
             filter: self.requests.filter.to_lowercase(),
             sort: Some(self.requests.sort),
         };
@@ -22,6 +23,7 @@ impl App {
                 if previous.scope == inputs.scope
                     && previous.data_generation == inputs.data_generation
                     && previous.sort == inputs.sort
+                    && previous.order_generation == inputs.order_generation
                     && inputs.filter.contains(previous.filter.as_str()) =>
             {
                 Recompute::Narrowed

@@ -1,0 +1,85 @@
+//! The certificates' expiries on the table's rows (the `expires` column and its sort), and
+//! the count of those expiring soon. Both are kept from the rows, not from every request:
+//! a CPS read arrives about once a second, and at 100,000 requests re-stamping every row,
+//! collecting every enrollment and sorting them all for each read was ~25 ms of the loop
+//! thread's time, a key's wait whenever one came in between (issue 12).
+
+use super::App;
+use super::id_map::IdSet;
+use super::table::{Column, RowRef};
+use crate::sps::cps::{CertificateFacts, ExpiryBand};
+
+impl App {
+    /// Puts each row's production expiry in the table, when the rows or the certificates
+    /// changed. New rows (a list arrived) are all stamped; otherwise only the rows of the
+    /// enrollments read since. Returns true when it stamped (and counted) anything.
+    pub(crate) fn stamp_expiries(&mut self) -> bool {
+        let generation = self.certificates.generation;
+        let stamped = self.certificates.stamped;
+        if stamped == Some((self.data_generation, generation)) {
+            return false;
+        }
+        let rows_are_new = stamped.is_none_or(|(data, _)| data != self.data_generation);
+        let certificates_changed = stamped.is_none_or(|(_, stamped)| stamped != generation);
+        let changed = std::mem::take(&mut self.certificates.changed);
+        let entries = &self.certificates.entries;
+        let expiry_of = |id: u64| {
+            entries
+                .get(&id)
+                .and_then(|entry| entry.facts.as_ref())
+                .and_then(CertificateFacts::production_expiry)
+        };
+        // Rows are built without an expiry, and entries are only ever added (a new account
+        // starts from none): while none is known, no row has anything to change.
+        if !entries.is_empty() {
+            for row in self
+                .datasets
+                .iter_mut()
+                .flat_map(|dataset| &mut dataset.rows)
+            {
+                match row.enrollment_id {
+                    Some(id) if rows_are_new || changed.contains(&id) => {
+                        row.expires = expiry_of(id);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // An expiry is not part of what the filter reads: only an order by expiry can change.
+        if certificates_changed && self.requests.sort.column == Column::Expires {
+            self.order_generation += 1;
+        }
+        self.certificates.stamped = Some((self.data_generation, generation));
+        self.recount_expiring();
+        true
+    }
+
+    /// Counts the certificates in the warning or critical band, or expired (after a read, a
+    /// list, and once a minute, as time moves them across bands).
+    pub(crate) fn recount_expiring(&mut self) {
+        self.certificates.soon = self.expiring_soon().len();
+    }
+
+    /// Each certificate not in the fine band, once, with the first row that names it (in
+    /// the order of the datasets and their lists, as `enrollments` finds them): from the
+    /// expiries stamped on the rows, in one pass that reads no request.
+    pub(crate) fn expiring_soon(&self) -> Vec<(u64, RowRef)> {
+        // No certificate read yet (at start, after an account switch): none can expire.
+        if self.certificates.entries.is_empty() {
+            return Vec::new();
+        }
+        let mut seen = IdSet::default();
+        let mut found = Vec::new();
+        for (dataset, rows) in self.datasets.iter().enumerate() {
+            for (row, stamped) in rows.rows.iter().enumerate() {
+                let (Some(id), Some(expiry)) = (stamped.enrollment_id, stamped.expires) else {
+                    continue;
+                };
+                if self.expiry_band(expiry) != ExpiryBand::Fine && seen.insert(id) {
+                    found.push((id, RowRef { dataset, row }));
+                }
+            }
+        }
+        found
+    }
+}
