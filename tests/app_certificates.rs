@@ -387,6 +387,21 @@ fn a_read_sorts_the_table_again_only_under_an_order_by_expiry() {
     answer(&mut app, 12001, at(9), 2, Ok(facts(12001, 1)));
     let first: Vec<u64> = shown(&app).into_iter().take(3).collect();
     assert_eq!(first, vec![2001, 1870, 1856]);
+    // Later lists (nothing new) build each pair's rows again: each pair's are stamped again.
+    let stamped = |app: &App| {
+        app.requests
+            .view
+            .iter()
+            .filter(|at| app.row(**at).and_then(|row| row.expires).is_some())
+            .count()
+    };
+    let before = stamped(&app);
+    assert!(before >= 3, "{before}");
+    update(&mut app, loaded(web(), web_list(), 20));
+    update(&mut app, loaded(shop(), shop_list(), 20));
+    assert_eq!(stamped(&app), before);
+    let first: Vec<u64> = shown(&app).into_iter().take(3).collect();
+    assert_eq!(first, vec![2001, 1870, 1856]);
     // By spsId, a read changes no row's place: the table is not even sorted again.
     press(&mut app, [char('1')]);
     assert_eq!(shown(&app), by_id_order(&by_id));

@@ -48,8 +48,8 @@ pub struct Certificates {
     /// The enrollments whose entry changed since the rows were stamped (only their rows
     /// are stamped again, unless the rows are new).
     pub(crate) changed: IdSet,
-    /// The (data, certificate) generations the table rows were stamped with.
-    pub(crate) stamped: Option<(u64, u64)>,
+    /// The certificates' generation the table's rows were last stamped with.
+    pub(crate) stamped: Option<u64>,
     /// Something was read since the cache was last written.
     pub(crate) unsaved: bool,
     pub(crate) saved_at: Option<DateTime<Utc>>,

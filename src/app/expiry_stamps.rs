@@ -10,17 +10,16 @@ use super::table::{Column, RowRef};
 use crate::sps::cps::{CertificateFacts, ExpiryBand};
 
 impl App {
-    /// Puts each row's production expiry in the table, when the rows or the certificates
-    /// changed. New rows (a list arrived) are all stamped; otherwise only the rows of the
-    /// enrollments read since. Returns true when it stamped (and counted) anything.
+    /// Puts each row's production expiry in the table, when rows or certificates changed:
+    /// every row of a dataset whose rows were built since (a list arrived for its pair),
+    /// and elsewhere only the rows of the enrollments read since. Returns true when it
+    /// stamped (and counted) anything.
     pub(crate) fn stamp_expiries(&mut self) -> bool {
         let generation = self.certificates.generation;
-        let stamped = self.certificates.stamped;
-        if stamped == Some((self.data_generation, generation)) {
+        let certificates_changed = self.certificates.stamped != Some(generation);
+        if !certificates_changed && !self.datasets.iter().any(|dataset| dataset.expiries_due) {
             return false;
         }
-        let rows_are_new = stamped.is_none_or(|(data, _)| data != self.data_generation);
-        let certificates_changed = stamped.is_none_or(|(_, stamped)| stamped != generation);
         let changed = std::mem::take(&mut self.certificates.changed);
         let entries = &self.certificates.entries;
         let expiry_of = |id: u64| {
@@ -29,18 +28,16 @@ impl App {
                 .and_then(|entry| entry.facts.as_ref())
                 .and_then(CertificateFacts::production_expiry)
         };
-        // Rows are built without an expiry, and entries are only ever added (a new account
-        // starts from none): while none is known, no row has anything to change.
-        if !entries.is_empty() {
-            for row in self
-                .datasets
-                .iter_mut()
-                .flat_map(|dataset| &mut dataset.rows)
-            {
+        for dataset in &mut self.datasets {
+            let all = std::mem::take(&mut dataset.expiries_due);
+            // Rows are built without an expiry, and entries are only ever added (a new
+            // account starts from none): while none is known, no row has anything to change.
+            if entries.is_empty() || (!all && changed.is_empty()) {
+                continue;
+            }
+            for row in &mut dataset.rows {
                 match row.enrollment_id {
-                    Some(id) if rows_are_new || changed.contains(&id) => {
-                        row.expires = expiry_of(id);
-                    }
+                    Some(id) if all || changed.contains(&id) => row.expires = expiry_of(id),
                     _ => {}
                 }
             }
@@ -49,7 +46,7 @@ impl App {
         if certificates_changed && self.requests.sort.column == Column::Expires {
             self.order_generation += 1;
         }
-        self.certificates.stamped = Some((self.data_generation, generation));
+        self.certificates.stamped = Some(generation);
         self.recount_expiring();
         true
     }

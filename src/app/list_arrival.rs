@@ -44,7 +44,7 @@ impl App {
                 dataset.freshness.last_error = None;
                 let saved = std::sync::Arc::clone(&dataset.requests);
                 if replaced.in_place {
-                    self.bump_rows_in_place();
+                    self.bump_rows_in_place(index, &replaced.moved);
                 } else {
                     self.bump_data();
                 }

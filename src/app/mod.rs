@@ -34,6 +34,7 @@ mod submission_state;
 pub mod table;
 pub mod update;
 pub mod view;
+mod view_patch;
 pub mod wizard;
 
 use std::collections::HashMap;
@@ -359,11 +360,14 @@ impl App {
         self.layout_generation += 1;
     }
 
-    /// Rows changed, each where it was (same requests at the same places): what is shown
-    /// need only be sorted again, not collected anew (issue 12: at 100,000 requests a full
-    /// collect-and-sort per pair's poll made a key wait for a burst of lists).
-    pub(crate) fn bump_rows_in_place(&mut self) {
+    /// Rows changed, each where it was (same requests at the same places), and of them
+    /// only `moved` (rows of `dataset`) may differ: what is shown need only have those moved,
+    /// not be collected anew (issue 12: at 100,000 requests a full collect-and-sort per
+    /// pair's poll made a key wait for a burst of lists).
+    pub(crate) fn bump_rows_in_place(&mut self, dataset: usize, moved: &[usize]) {
         self.data_generation += 1;
+        let moved = moved.iter().map(|&row| RowRef { dataset, row });
+        self.requests.moved.extend(moved);
     }
 
     pub(crate) fn record_transition(&mut self, transition: Transition) {

@@ -16,6 +16,9 @@ pub struct RequestsView {
     pub(super) view_inputs: Option<ViewInputs>,
     /// What the last refresh of `view` had to do (measured by the performance tests).
     pub last_recompute: Recompute,
+    /// Rows changed in place since `view` was computed (by lists that left every request
+    /// where it was): the only rows whose place in `view` may be wrong.
+    pub(super) moved: Vec<RowRef>,
     pub cursor: usize,
     pub offset: usize,
     /// The request the cursor follows across refreshes, filters and sorts.

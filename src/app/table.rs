@@ -258,6 +258,8 @@ pub enum Recompute {
     Nothing,
     /// Only re-sorted the rows already shown.
     Resorted,
+    /// Moved only the rows that lists changed in place to their new places.
+    Patched,
     /// Narrowed the rows already shown with a longer filter.
     Narrowed,
     /// Collected, filtered and sorted every row of the scope.
