@@ -27,5 +27,6 @@ pub mod sim;
 pub mod sps;
 pub mod store;
 pub mod text;
+pub mod threads;
 pub mod tui;
 pub mod ui;

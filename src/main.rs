@@ -8,11 +8,15 @@ use spsdash::cli::Cli;
 fn main() -> ExitCode {
     // Before the runtime starts its threads: the allocator's arenas are chosen per thread.
     spsdash::memory::tune_for_long_runs();
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(run()),
+    let cli = Cli::parse();
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    if cli.command.is_none() {
+        // The dashboard: its loop runs on this thread, ahead of the runtime's own.
+        runtime.on_thread_start(spsdash::threads::yield_to_the_screen);
+    }
+    match runtime.build() {
+        Ok(runtime) => runtime.block_on(run(cli)),
         Err(error) => {
             eprintln!("spsdash: cannot start the async runtime: {error}");
             ExitCode::FAILURE
@@ -20,11 +24,10 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run() -> ExitCode {
+async fn run(cli: Cli) -> ExitCode {
     if let Err(error) = color_eyre::install() {
         eprintln!("spsdash: could not install the error reporter: {error}");
     }
-    let cli = Cli::parse();
     // Logs go to a file, never to the screen or stdout; without a writable state dir, spsdash
     // runs unlogged rather than not at all. The guard flushes the file when main returns.
     let global = &cli.global;

@@ -20,6 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("private_fs", &[]),
     ("cli", &[]),
     ("memory", &[]),
+    ("threads", &[]),
     ("logging", &["private_fs"]),
     ("edgegrid", &["text", "private_fs"]),
     ("sps", &["edgegrid", "text"]),
