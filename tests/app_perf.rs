@@ -21,6 +21,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::table::Recompute;
 use spsdash::app::{App, Event, update};
+use spsdash::sps::model::SpsRequest;
 
 fn timed<T>(what: &str, action: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -226,12 +227,9 @@ fn a_list_that_changes_rows_in_place_only_re_sorts_and_shows_what_a_fresh_load_s
     assert_eq!(shown(&app), shown(&fresh));
 }
 
-/// Two pairs, each request a little different from `world`'s, so every column has ties and
-/// the pairs' spsIds do not meet.
-fn two_pairs() -> (
-    Vec<spsdash::sps::model::SpsRequest>,
-    Vec<spsdash::sps::model::SpsRequest>,
-) {
+/// Two pairs from `world` (every column has ties), the second's spsIds moved past the
+/// first's so the pairs' spsIds do not meet.
+fn two_pairs() -> (Vec<SpsRequest>, Vec<SpsRequest>) {
     let shop_list = world(900)
         .into_iter()
         .map(|mut request| {
@@ -244,10 +242,7 @@ fn two_pairs() -> (
 
 /// A later list of `list` in which a few requests (the same spsIds, at the same places)
 /// became copies of others: new names, states, domains and times.
-fn a_few_changed(
-    list: &[spsdash::sps::model::SpsRequest],
-    seed: usize,
-) -> Vec<spsdash::sps::model::SpsRequest> {
+fn a_few_changed(list: &[SpsRequest], seed: usize) -> Vec<SpsRequest> {
     let mut changed = list.to_vec();
     for step in 0..6 {
         let at = (seed * 37 + step * 101) % list.len();

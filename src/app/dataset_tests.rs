@@ -25,13 +25,16 @@ fn freshness_turns_late_past_twice_and_outdated_past_five_times_the_interval() {
     );
 }
 
-#[test]
-fn a_list_without_parameters_keeps_the_known_names() {
-    let named = NamedPair {
+fn dataset() -> Dataset {
+    Dataset::new(&NamedPair {
         pair: GroupContract::new("C-1", "1"),
         group_name: None,
-    };
-    let mut dataset = Dataset::new(&named);
+    })
+}
+
+#[test]
+fn a_list_without_parameters_keeps_the_known_names() {
+    let mut dataset = dataset();
     let with: SpsRequest = serde_json::from_str(
         r#"{"spsId":1,"status":"Pending","parameters":[{"name":"cnameHostname","value":"x.example"}]}"#,
     )
@@ -69,11 +72,7 @@ fn progress_at(dataset: &Dataset, position: usize) -> *const u8 {
 
 #[test]
 fn an_unchanged_request_keeps_its_allocation_and_its_row() {
-    let named = NamedPair {
-        pair: GroupContract::new("C-1", "1"),
-        group_name: None,
-    };
-    let mut dataset = Dataset::new(&named);
+    let mut dataset = dataset();
     dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
     let (first, second) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
     // Held by the cache writer: what is kept is copied, the writer's copy untouched.
@@ -106,11 +105,7 @@ fn an_unchanged_request_keeps_its_allocation_and_its_row() {
 
 #[test]
 fn the_open_detail_keeps_what_its_own_read_gave_when_the_list_is_compact() {
-    let named = NamedPair {
-        pair: GroupContract::new("C-1", "1"),
-        group_name: None,
-    };
-    let mut dataset = Dataset::new(&named);
+    let mut dataset = dataset();
     dataset.replace_keeping(arrived(vec![request(1, "Pending")]), Some(1));
     assert_eq!(dataset.requests[0].parameters.len(), 2);
     let mut compact = request(1, "Pending");
@@ -123,13 +118,6 @@ fn the_open_detail_keeps_what_its_own_read_gave_when_the_list_is_compact() {
     // Closed: the list's few only.
     dataset.replace_keeping(arrived(vec![compact]), None);
     assert_eq!(dataset.requests[0].parameter("admin-contact.email"), None);
-}
-
-fn dataset() -> Dataset {
-    Dataset::new(&NamedPair {
-        pair: GroupContract::new("C-1", "1"),
-        group_name: None,
-    })
 }
 
 fn compact(id: u64, status: &str) -> SpsRequest {
