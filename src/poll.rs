@@ -7,30 +7,36 @@
 //! task around it only waits and fetches. Calls per cycle are one per pair plus one for the
 //! open detail, whatever the number of requests.
 
+mod memories;
 mod schedule;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::app::{ArrivedList, Event};
+use crate::app::{ArrivedList, Event, ListMemory};
 use crate::config::PollConfig;
-use crate::sps::model::{GroupContract, RequestList, SpsRequest};
+use crate::sps::list_texts::ReadList;
+use crate::sps::model::{GroupContract, SpsRequest};
 use crate::sps::{ApiError, SpsClient};
+use memories::Memories;
 
 pub use schedule::{Cadence, Finished, PollState};
 
 /// Where the poller gets its data: the SPS client, or a fake in tests.
 pub trait Source: Clone + Send + Sync + 'static {
-    /// The list, with a line for each item that did not read and was left out.
+    /// The list, with a line for each item that did not read and was left out. Items whose
+    /// text `memory` knows (the pair's last list had them) may come unread.
     fn list(
         &self,
         pair: &GroupContract,
-    ) -> impl Future<Output = Result<RequestList, ApiError>> + Send;
+        memory: Arc<ListMemory>,
+    ) -> impl Future<Output = Result<ReadList, ApiError>> + Send;
     fn get(
         &self,
         pair: &GroupContract,
@@ -41,8 +47,12 @@ pub trait Source: Clone + Send + Sync + 'static {
 impl Source for SpsClient {
     /// With `information=true`: names, kinds and issuers only come with the parameters;
     /// each request compacted as it is read (the open detail reads its own request whole).
-    async fn list(&self, pair: &GroupContract) -> Result<RequestList, ApiError> {
-        SpsClient::list_compacted(self, pair).await
+    async fn list(
+        &self,
+        pair: &GroupContract,
+        memory: Arc<ListMemory>,
+    ) -> Result<ReadList, ApiError> {
+        SpsClient::list_compacted(self, pair, move |text| memory.knows(text)).await
     }
 
     async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
@@ -70,8 +80,10 @@ pub struct Poller<S: Source> {
     config: PollConfig,
     events: mpsc::UnboundedSender<Event>,
     control: watch::Sender<Control>,
-    lists: HashMap<GroupContract, JoinHandle<()>>,
+    /// Each pair's task, and what wakes it for a list read again at once.
+    lists: HashMap<GroupContract, (JoinHandle<()>, Arc<Notify>)>,
     detail: Option<((GroupContract, u64), JoinHandle<()>)>,
+    memories: Memories,
 }
 
 impl<S: Source> Poller<S> {
@@ -84,22 +96,30 @@ impl<S: Source> Poller<S> {
             control,
             lists: HashMap::new(),
             detail: None,
+            memories: Memories::default(),
         }
     }
 
     /// Polls exactly these pairs: starts tasks for new ones, stops the others.
     pub fn watch(&mut self, pairs: &[GroupContract]) {
-        self.lists.retain(|pair, task| {
+        let memories = &self.memories;
+        self.lists.retain(|pair, (task, _)| {
             let keep = pairs.contains(pair);
             if !keep {
                 task.abort();
+                memories.drop_pair(pair);
             }
             keep
         });
         for pair in pairs {
             if !self.lists.contains_key(pair) {
-                let task = self.spawn(Job::List(pair.clone()), Cadence::for_lists(&self.config));
-                self.lists.insert(pair.clone(), task);
+                let again = Arc::new(Notify::new());
+                let task = self.spawn(
+                    Job::List(pair.clone()),
+                    Cadence::for_lists(&self.config),
+                    Arc::clone(&again),
+                );
+                self.lists.insert(pair.clone(), (task, again));
             }
         }
     }
@@ -116,6 +136,7 @@ impl<S: Source> Poller<S> {
             let task = self.spawn(
                 Job::Detail(pair.clone(), sps_id),
                 Cadence::for_detail(&self.config),
+                Arc::new(Notify::new()),
             );
             self.detail = Some(((pair, sps_id), task));
         }
@@ -123,6 +144,19 @@ impl<S: Source> Poller<S> {
 
     pub fn refresh_now(&self) {
         self.control.send_modify(|control| control.refresh += 1);
+    }
+
+    /// Forgets what was remembered of the pair's last list and reads it again now, whole.
+    pub fn read_list_whole(&self, pair: &GroupContract) {
+        self.memories.forget_all(pair);
+        if let Some((_, again)) = self.lists.get(pair) {
+            again.notify_one();
+        }
+    }
+
+    /// These requests' next items in the pair's list are read whatever their text.
+    pub fn forget_list_items(&self, pair: &GroupContract, sps_ids: &[u64]) {
+        self.memories.forget_items(pair, sps_ids);
     }
 
     pub fn set_paused(&self, paused: bool) {
@@ -133,17 +167,20 @@ impl<S: Source> Poller<S> {
         self.lists.len() + usize::from(self.detail.is_some())
     }
 
-    fn spawn(&self, job: Job, cadence: Cadence) -> JoinHandle<()> {
-        let source = self.source.clone();
-        let events = self.events.clone();
-        let control = self.control.subscribe();
-        tokio::spawn(run_job(job, source, cadence, control, events))
+    fn spawn(&self, job: Job, cadence: Cadence, again: Arc<Notify>) -> JoinHandle<()> {
+        let task = Task {
+            job,
+            source: self.source.clone(),
+            memories: self.memories.clone(),
+            events: self.events.clone(),
+        };
+        tokio::spawn(run_job(task, cadence, self.control.subscribe(), again))
     }
 }
 
 impl<S: Source> Drop for Poller<S> {
     fn drop(&mut self) {
-        for task in self.lists.values() {
+        for (task, _) in self.lists.values() {
             task.abort();
         }
         if let Some((_, task)) = &self.detail {
@@ -152,12 +189,19 @@ impl<S: Source> Drop for Poller<S> {
     }
 }
 
-async fn run_job<S: Source>(
+/// What one task works with.
+struct Task<S> {
     job: Job,
     source: S,
+    memories: Memories,
+    events: mpsc::UnboundedSender<Event>,
+}
+
+async fn run_job<S: Source>(
+    task: Task<S>,
     cadence: Cadence,
     mut control: watch::Receiver<Control>,
-    events: mpsc::UnboundedSender<Event>,
+    again: Arc<Notify>,
 ) {
     let initial = *control.borrow_and_update();
     let mut seen_refresh = initial.refresh;
@@ -165,9 +209,9 @@ async fn run_job<S: Source>(
     loop {
         if state.should_start(Instant::now()) {
             state.start();
-            let (event, finished) = fetch(&job, &source, state.failures()).await;
+            let (event, finished) = fetch(&task, state.failures()).await;
             state.finish(Instant::now(), finished, rand::random::<f64>());
-            if events.send(event).is_err() {
+            if task.events.send(event).is_err() {
                 return;
             }
             continue;
@@ -175,6 +219,7 @@ async fn run_job<S: Source>(
         let wake = state.next_wake().map(tokio::time::Instant::from_std);
         tokio::select! {
             _ = sleep_until(wake) => {}
+            () = again.notified() => state.request_refresh(),
             changed = control.changed() => {
                 if changed.is_err() {
                     return;
@@ -190,6 +235,29 @@ async fn run_job<S: Source>(
     }
 }
 
+/// A pair's list, read against what is remembered of its last one (`app::list_memory`),
+/// with its rows made here, off the loop thread; what to remember of it is kept for the
+/// next. If the memory cannot make the list (an unread item stands for a request the list
+/// names twice), it is read once more, every item.
+async fn read_list<S: Source>(
+    task: &Task<S>,
+    pair: &GroupContract,
+) -> Result<(ArrivedList, Vec<String>), ApiError> {
+    let (memory, generation) = task.memories.current(pair);
+    let mut read = task.source.list(pair, Arc::clone(&memory)).await?;
+    let mut made = ArrivedList::read_against(pair, std::mem::take(&mut read.items), &memory);
+    if made.is_none() && !memory.is_empty() {
+        let nothing = Arc::new(ListMemory::default());
+        read = task.source.list(pair, Arc::clone(&nothing)).await?;
+        made = ArrivedList::read_against(pair, std::mem::take(&mut read.items), &nothing);
+    }
+    let (list, remembered) = made.ok_or_else(|| ApiError::Decode {
+        detail: "the list could not be read against the last one".to_string(),
+    })?;
+    task.memories.remember(pair, generation, remembered);
+    Ok((list, read.skipped))
+}
+
 async fn sleep_until(wake: Option<tokio::time::Instant>) {
     match wake {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -198,12 +266,12 @@ async fn sleep_until(wake: Option<tokio::time::Instant>) {
 }
 
 /// One call and the event it becomes. `failures_before` counts the failures before it.
-async fn fetch<S: Source>(job: &Job, source: &S, failures_before: u32) -> (Event, Finished) {
-    match job {
+async fn fetch<S: Source>(task: &Task<S>, failures_before: u32) -> (Event, Finished) {
+    let source = &task.source;
+    match &task.job {
         Job::List(pair) => {
-            let (outcome, skipped) = match source.list(pair).await {
-                // Compacted, and its rows made, here: off the loop thread.
-                Ok(list) => (Ok(ArrivedList::read(pair, list.request_list)), list.skipped),
+            let (outcome, skipped) = match read_list(task, pair).await {
+                Ok((list, skipped)) => (Ok(list), skipped),
                 Err(error) => (Err(error), Vec::new()),
             };
             let finished = match &outcome {
@@ -259,7 +327,11 @@ mod tests {
     }
 
     impl Source for GatedSource {
-        async fn list(&self, _pair: &GroupContract) -> Result<RequestList, ApiError> {
+        async fn list(
+            &self,
+            _pair: &GroupContract,
+            _memory: Arc<ListMemory>,
+        ) -> Result<ReadList, ApiError> {
             use std::sync::atomic::Ordering::SeqCst;
             self.calls.fetch_add(1, SeqCst);
             let now = self.running.fetch_add(1, SeqCst) + 1;
@@ -285,19 +357,20 @@ mod tests {
     struct WholeSource;
 
     impl Source for WholeSource {
-        async fn list(&self, _pair: &GroupContract) -> Result<RequestList, ApiError> {
+        async fn list(
+            &self,
+            _pair: &GroupContract,
+            _memory: Arc<ListMemory>,
+        ) -> Result<ReadList, ApiError> {
             let request: SpsRequest = serde_json::from_value(serde_json::json!({
                 "spsId": 7, "status": "Pending",
                 "parameters": [{"name": "cnameHostname", "value": "www.example.com"},
                                {"name": "admin-contact.email", "value": "ann@example.com"}]
             }))
             .expect("parses");
-            let mut request_list = Vec::with_capacity(16);
-            request_list.push(request);
-            Ok(RequestList {
-                request_list,
-                skipped: Vec::new(),
-            })
+            let mut list = ReadList::of_requests(vec![request], |_| false);
+            list.items.reserve(16);
+            Ok(list)
         }
 
         async fn get(&self, _pair: &GroupContract, _id: u64) -> Result<SpsRequest, ApiError> {
@@ -310,7 +383,13 @@ mod tests {
     #[tokio::test]
     async fn a_list_reaches_the_reducer_compacted() {
         let pair = GroupContract::new("C-1", "1");
-        let (event, _) = fetch(&Job::List(pair), &WholeSource, 0).await;
+        let task = Task {
+            job: Job::List(pair),
+            source: WholeSource,
+            memories: Memories::default(),
+            events: mpsc::unbounded_channel().0,
+        };
+        let (event, _) = fetch(&task, 0).await;
         let Event::ListLoaded {
             outcome: Ok(list), ..
         } = event

@@ -146,3 +146,39 @@ async fn the_open_detail_is_read_with_its_own_task() {
     poller.watch_detail(None);
     assert_eq!(poller.watched(), 0);
 }
+
+#[tokio::test]
+async fn a_later_list_reads_only_the_items_whose_text_changed_and_a_whole_read_reads_all() {
+    let changed = LIST.replace(r#""status":"Awaiting User""#, r#""status":"Pending""#);
+    let server = TestServer::start(Scripted::json(200, &changed)).await;
+    server.script([Scripted::json(200, LIST)]);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut poller = Poller::new(client(&server), slow(), tx);
+    let pair = GroupContract::new("C-1ABCDE", "12345");
+    poller.watch(std::slice::from_ref(&pair));
+
+    let mut unread = Vec::new();
+    for step in 0..3 {
+        match next(&mut rx).await {
+            Event::ListLoaded {
+                outcome: Ok(list), ..
+            } => {
+                assert_eq!(list.requests().len(), 2);
+                unread.push(list.unread_ids().collect::<Vec<u64>>());
+            }
+            other => panic!("expected a list, got {other:?}"),
+        }
+        match step {
+            0 => poller.refresh_now(),
+            // No refresh asked: forgetting wakes the pair's task by itself.
+            1 => poller.read_list_whole(&pair),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        unread,
+        [vec![], vec![1857], vec![]],
+        "first read whole; then 1856 changed and 1857 did not; then read whole again"
+    );
+    assert_eq!(server.recorded().len(), 3);
+}

@@ -6,6 +6,8 @@
 //! part that grew faster than the list, because it streamed every request through the
 //! core's caches once more). It also fingerprints each request
 //! (`sps::fingerprint`), so the reducer can tell an unchanged request without comparing it.
+//! An item the poller did not read (its text was the pair's last list's) arrives as a
+//! stand-in: its spsId, the fingerprint and state remembered (`super::list_memory`).
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use super::state_counts::StateCounts;
 use super::table::Row;
 use crate::sps::compact::compact_list;
 use crate::sps::fingerprint::Fingerprint;
-use crate::sps::model::{GroupContract, SpsRequest};
+use crate::sps::model::{GroupContract, RequestState, SpsRequest};
 
 #[derive(Debug, Clone)]
 pub struct ArrivedList {
@@ -26,31 +28,103 @@ pub struct ArrivedList {
     /// Where each spsId is; when a list names one twice, the later place.
     pub(crate) index: IdMap<usize>,
     pub(crate) counts: StateCounts,
+    /// True where the item was not read because its text was the pair's previous list's
+    /// (`super::list_memory`): the request there only holds its spsId and the row only its
+    /// state, and the dataset keeps what it shows. Empty when every item was read.
+    pub(crate) unread: Vec<bool>,
+}
+
+/// An `ArrivedList` made one request at a time.
+pub(super) struct Building {
+    pair: Arc<GroupContract>,
+    list: ArrivedList,
+}
+
+impl Building {
+    pub(super) fn new(pair: &GroupContract, capacity: usize) -> Building {
+        Building {
+            pair: Arc::new(pair.clone()),
+            list: ArrivedList {
+                requests: Vec::with_capacity(capacity),
+                rows: Vec::with_capacity(capacity),
+                fingerprints: Vec::with_capacity(capacity),
+                index: IdMap::with_capacity_and_hasher(capacity, Default::default()),
+                counts: StateCounts::default(),
+                unread: Vec::with_capacity(capacity),
+            },
+        }
+    }
+
+    /// A request that was read; returns its fingerprint.
+    pub(super) fn push_read(&mut self, request: SpsRequest) -> Option<Fingerprint> {
+        let row = Row::new(&self.pair, &request);
+        let fingerprint = Fingerprint::of(&request);
+        self.push(request, row, fingerprint, false);
+        fingerprint
+    }
+
+    /// A request that was not read: what was remembered of it stands in.
+    pub(super) fn push_unread(
+        &mut self,
+        sps_id: u64,
+        fingerprint: Fingerprint,
+        state: RequestState,
+    ) {
+        let mut row = Row::new(&self.pair, &stand_in(sps_id));
+        row.state = state;
+        self.push(stand_in(sps_id), row, Some(fingerprint), true);
+    }
+
+    fn push(
+        &mut self,
+        request: SpsRequest,
+        row: Row,
+        fingerprint: Option<Fingerprint>,
+        unread: bool,
+    ) {
+        let list = &mut self.list;
+        list.counts.count(row.state);
+        list.index.insert(request.sps_id, list.requests.len());
+        list.requests.push(request);
+        list.rows.push(row);
+        list.fingerprints.push(fingerprint);
+        list.unread.push(unread);
+    }
+
+    pub(super) fn finish(self) -> ArrivedList {
+        let mut list = self.list;
+        if !list.unread.contains(&true) {
+            list.unread = Vec::new();
+        }
+        list
+    }
+}
+
+/// What an unread item holds: its spsId, nothing allocated.
+fn stand_in(sps_id: u64) -> SpsRequest {
+    SpsRequest {
+        sps_id,
+        resource_url: None,
+        job_id: None,
+        enrollment_id: None,
+        status: Default::default(),
+        workflow_progress: None,
+        last_status_change: None,
+        parameters: Vec::new(),
+        dv_status: Vec::new(),
+        extra: Default::default(),
+    }
 }
 
 impl ArrivedList {
     /// Rows, fingerprints, index and counts of `pair`'s `requests`, made in one pass.
     pub fn new(pair: &GroupContract, mut requests: Vec<SpsRequest>) -> ArrivedList {
         requests.shrink_to_fit();
-        let pair = Arc::new(pair.clone());
-        let mut rows = Vec::with_capacity(requests.len());
-        let mut fingerprints = Vec::with_capacity(requests.len());
-        let mut index = IdMap::with_capacity_and_hasher(requests.len(), Default::default());
-        let mut counts = StateCounts::default();
-        for (at, request) in requests.iter().enumerate() {
-            let row = Row::new(&pair, request);
-            counts.count(row.state);
-            index.insert(request.sps_id, at);
-            rows.push(row);
-            fingerprints.push(Fingerprint::of(request));
+        let mut building = Building::new(pair, requests.len());
+        for request in requests {
+            building.push_read(request);
         }
-        ArrivedList {
-            requests,
-            rows,
-            fingerprints,
-            index,
-            counts,
-        }
+        building.finish()
     }
 
     /// A list as read from the API or the cache: compacted to what the list screens use
@@ -69,12 +143,25 @@ impl ArrivedList {
     pub fn all_terminal(&self) -> bool {
         self.counts.all_terminal()
     }
+
+    /// True when the item at `at` was not read (its text was the previous list's).
+    pub fn is_unread(&self, at: usize) -> bool {
+        self.unread.get(at).copied().unwrap_or(false)
+    }
+
+    /// The spsIds of the items that were not read.
+    pub fn unread_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.unread
+            .iter()
+            .zip(&self.requests)
+            .filter(|(unread, _)| **unread)
+            .map(|(_, request)| request.sps_id)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::model::RequestState;
 
     fn request(id: u64, status: &str) -> SpsRequest {
         serde_json::from_value(serde_json::json!({"spsId": id, "status": status})).expect("parses")

@@ -32,6 +32,9 @@ pub struct Dataset {
     /// Rows were built since the certificates' expiries were put on them (rows are built
     /// without): the app stamps this dataset's rows again, and only this dataset's.
     pub(super) expiries_due: bool,
+    /// When this dataset's list was last handed to the cache writer (`None`: not yet in
+    /// this run).
+    pub(super) cache_saved_at: Option<DateTime<Utc>>,
 }
 
 /// Where the data on screen came from and how old it is.
@@ -100,6 +103,7 @@ impl Dataset {
             counts: StateCounts::default(),
             skipped: Vec::new(),
             expiries_due: true,
+            cache_saved_at: None,
         }
     }
 
@@ -157,7 +161,9 @@ impl Dataset {
     ///
     /// A request is unchanged when its fingerprint is the one the shown request was made
     /// from; only the others are compared whole (at 12,500 requests a list, comparing them
-    /// all was ~10 ms of the loop thread's time, issue 12).
+    /// all was ~10 ms of the loop thread's time, issue 12). An unread item (its text was the
+    /// last list's, `super::list_memory`) keeps the shown request and its row as they are;
+    /// the caller checks first that the dataset shows each (`can_take`).
     pub fn replace_keeping(&mut self, list: ArrivedList, whole: Option<u64>) -> Replaced {
         let ArrivedList {
             mut requests,
@@ -165,19 +171,37 @@ impl Dataset {
             mut fingerprints,
             index,
             counts,
+            unread,
         } = list;
         let old_index = std::mem::replace(&mut self.index, index);
         let old_fingerprints = std::mem::take(&mut self.fingerprints);
-        let old_len = std::mem::replace(&mut self.rows, rows).len();
+        let mut old_rows = std::mem::replace(&mut self.rows, rows);
+        let old_len = old_rows.len();
         let mut old = OldList::from(std::mem::take(&mut self.requests));
         let mut in_place = requests.len() == old_len;
         let mut moved = Vec::new();
+        let mut forget = Vec::new();
         // A first list has nothing to keep: no pass over it at all.
         if old_len > 0 {
             for (at, request) in requests.iter_mut().enumerate() {
                 let position = old_index.get(&request.sps_id).copied();
                 in_place &= position == Some(at);
                 let Some(position) = position else { continue };
+                if unread.get(at) == Some(&true) {
+                    // The list said what the last one did: what is shown stays, row and
+                    // all. If what is shown is not what the last list said (the detail's
+                    // read), it stays too, and the poller reads this item next time.
+                    let shown_from = old_fingerprints.get(position).copied().flatten();
+                    if shown_from != fingerprints[at] {
+                        fingerprints[at] = shown_from;
+                        forget.push(request.sps_id);
+                    }
+                    old.keep(position, request);
+                    if let Some(row) = old_rows.get_mut(position) {
+                        std::mem::swap(&mut self.rows[at], row);
+                    }
+                    continue;
+                }
                 let unchanged = fingerprints[at].is_some()
                     && old_fingerprints.get(position) == Some(&fingerprints[at]);
                 if !unchanged {
@@ -211,12 +235,21 @@ impl Dataset {
             in_place,
             moved,
             discarded: old.into_discarded(),
+            forget,
         }
+    }
+
+    /// True when every unread item of `list` stands for a request this dataset shows, so
+    /// `replace_keeping` can keep it. (Not so only if the poller's memory and the dataset
+    /// went apart: then the list is read again whole.)
+    pub fn can_take(&self, list: &ArrivedList) -> bool {
+        list.unread_ids()
+            .all(|sps_id| self.index.contains_key(&sps_id))
     }
 
     /// Each request of `list` that may say something new, with what is shown of it (`None`:
     /// not shown before). A request whose fingerprint is the one its shown request was made
-    /// from is left out: the list says of it what the last one did.
+    /// from is left out, and so is an unread one: the list says of it what the last one did.
     pub fn changed_in<'a>(
         &'a self,
         list: &'a ArrivedList,
@@ -224,7 +257,9 @@ impl Dataset {
         list.requests
             .iter()
             .zip(&list.fingerprints)
-            .filter_map(move |(request, fingerprint)| {
+            .enumerate()
+            .filter(|(at, _)| !list.is_unread(*at))
+            .filter_map(move |(_, (request, fingerprint))| {
                 let position = self.position(request.sps_id);
                 let shown_from = position.and_then(|at| self.fingerprints.get(at));
                 if fingerprint.is_some() && shown_from == Some(fingerprint) {
@@ -278,6 +313,17 @@ pub struct Replaced {
     /// The requests no longer shown (the old versions of changed requests, the fresh copies
     /// of unchanged ones), for the caller to free where freeing them costs no key its frame.
     pub discarded: Vec<SpsRequest>,
+    /// Unread requests whose shown copy is not what the poller remembered (the detail read
+    /// it since): the poller forgets them, so their next items are read.
+    pub forget: Vec<u64>,
+}
+
+impl Replaced {
+    /// False when the list said exactly what the last one did: the same requests in the
+    /// same places, each kept by its fingerprint (so what is shown, and cached, is what was).
+    pub fn changed_anything(&self) -> bool {
+        !self.in_place || !self.moved.is_empty() || !self.forget.is_empty()
+    }
 }
 
 /// The list being replaced: owned (its unchanged requests are moved into the new list), or

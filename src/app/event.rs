@@ -127,6 +127,15 @@ pub enum Effect {
     WatchDetail(Option<(GroupContract, u64)>),
     /// Poll every dataset now.
     RefreshNow,
+    /// The poller forgets what it remembered of this pair's last list and reads it again
+    /// now, every item (its memory and the dataset went apart, `app::list_memory`).
+    ReadListWhole(GroupContract),
+    /// The poller reads these requests' next items whatever their text (the dataset shows
+    /// another copy of them than the one it remembered).
+    ForgetListItems {
+        pair: GroupContract,
+        sps_ids: Vec<u64>,
+    },
     SetPaused(bool),
     SaveCache {
         pair: GroupContract,

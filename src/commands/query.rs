@@ -247,16 +247,24 @@ async fn list_json(
     let writer = Arc::clone(&out);
     let listed = context
         .client
-        .list_streaming(pair, after, true, move |item| match item {
-            Item::Request(request) => writer
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .item(&request),
-            Item::Skipped(why) => {
-                super::output::eprint(&format!("spsdash: warning: {why}\n"));
-                Ok(())
-            }
-        })
+        // Every item is printed: none is "known".
+        .list_streaming(
+            pair,
+            after,
+            true,
+            |_| false,
+            move |item| match item {
+                Item::Request(request, _) => writer
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .item(&request),
+                Item::Skipped(why) => {
+                    super::output::eprint(&format!("spsdash: warning: {why}\n"));
+                    Ok(())
+                }
+                Item::Known(_) => Ok(()),
+            },
+        )
         .await;
     let mut out = out.lock().unwrap_or_else(PoisonError::into_inner);
     if out.is_closed() {

@@ -2,7 +2,9 @@
 //! value and then into a request, so one bad item is left out and described instead of
 //! failing the list; only that one item is ever held as a value tree. (Reading the whole
 //! array into values first held ~9× the answer's size at once: 77 MB for one 8.7 MB pair.)
-//! `stream_list` hands each request on as it is read, for output that never holds the list.
+//! `stream_list` hands each request on as it is read, for output that never holds the list;
+//! `stream_list_knowing` leaves undecoded the items whose text the caller knows
+//! (`sps::list_texts`).
 
 use std::fmt;
 use std::io::Read;
@@ -12,15 +14,23 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::list_split::ItemSplitter;
+use super::list_texts::TextHash;
 use super::model::{RequestList, SpsRequest};
 
 /// What happens to each item: a request that read, or why one was left out. An `Err` from
 /// the sink (say, stdout closed) stops the reading with that message.
 type Sink<'s> = &'s mut dyn FnMut(Item) -> Result<(), String>;
 
+/// Which item texts the caller already knows: those are not decoded.
+type Known<'k> = &'k (dyn Fn(TextHash) -> bool + Sync);
+
 /// One item of `requestList`.
 pub enum Item {
-    Request(Box<SpsRequest>),
+    /// Read, with the hash of its text.
+    Request(Box<SpsRequest>, TextHash),
+    /// Not decoded: the caller knew its text.
+    Known(TextHash),
     /// The item could not be read as a request: which one and why (inert, cut).
     Skipped(String),
 }
@@ -30,12 +40,17 @@ impl<'de> Deserialize<'de> for RequestList {
         let mut list = RequestList::default();
         let mut keep = |item: Item| {
             match item {
-                Item::Request(request) => list.request_list.push(*request),
+                Item::Request(request, _) => list.request_list.push(*request),
                 Item::Skipped(why) => list.skipped.push(why),
+                Item::Known(_) => {}
             }
             Ok(())
         };
-        deserializer.deserialize_map(TopLevel { sink: &mut keep })?;
+        deserializer.deserialize_map(TopLevel {
+            known: &knows_nothing,
+            sink: &mut keep,
+            check_only: false,
+        })?;
         Ok(list)
     }
 }
@@ -45,19 +60,93 @@ pub fn stream_list(
     reader: impl Read,
     sink: &mut dyn FnMut(Item) -> Result<(), String>,
 ) -> Result<(), String> {
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    stream_list_knowing(reader, &knows_nothing, sink)
+}
+
+/// As `stream_list`, but an item whose text `known` knows is handed on as `Item::Known`,
+/// without decoding it. The items are found by `list_split` (fast, unchecked); each item
+/// not known is decoded (which checks it), and what lies around the items is checked as
+/// JSON, the way `stream_list` always read answers, once the answer has all arrived.
+pub fn stream_list_knowing(
+    mut reader: impl Read,
+    known: Known,
+    sink: &mut dyn FnMut(Item) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut splitter = ItemSplitter::default();
+    let mut buffer = vec![0; READ_BYTES];
+    let mut index = 0;
+    let mut on_item = |text: &[u8]| {
+        index += 1;
+        hand_on(index, text, known, sink)
+    };
+    loop {
+        let count = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(count) => count,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error.to_string()),
+        };
+        splitter.feed(&buffer[..count], &mut on_item)?;
+    }
+    let skeleton = splitter.finish();
+    let mut deserializer = serde_json::Deserializer::from_slice(&skeleton);
     deserializer
-        .deserialize_map(TopLevel { sink })
+        .deserialize_map(TopLevel {
+            known: &knows_nothing,
+            sink: &mut |_| Ok(()),
+            check_only: true,
+        })
         .and_then(|()| deserializer.end())
         .map_err(|error| error.to_string())
 }
 
-/// The answer's object: `requestList` read item by item, other members skipped unread.
-struct TopLevel<'s> {
-    sink: Sink<'s>,
+/// How much of the answer is read at a time.
+const READ_BYTES: usize = 64 * 1024;
+
+/// One item's text: named if known, else decoded; an item that is not JSON fails the list
+/// (as it would have failed reading the answer), one that is JSON but no request is left out.
+fn hand_on(
+    index: usize,
+    text: &[u8],
+    known: Known,
+    sink: &mut dyn FnMut(Item) -> Result<(), String>,
+) -> Result<(), String> {
+    let hash = TextHash::of_bytes(text);
+    if known(hash) {
+        return sink(Item::Known(hash));
+    }
+    match serde_json::from_slice::<SpsRequest>(text) {
+        Ok(request) => sink(Item::Request(Box::new(request), hash)),
+        Err(error) if error.is_data() => sink(Item::Skipped(skipped_message(
+            index,
+            &String::from_utf8_lossy(text),
+            &error,
+        ))),
+        Err(error) => Err(format!("item {index} of the list: {error}")),
+    }
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_> {
+fn skipped_message(index: usize, text: &str, error: &serde_json::Error) -> String {
+    format!(
+        "item {index} of the list (spsId {}) left out: {}",
+        crate::text::brief(sps_id_of(text).as_deref().unwrap_or("missing")),
+        crate::text::brief(&error.to_string())
+    )
+}
+
+fn knows_nothing(_: TextHash) -> bool {
+    false
+}
+
+/// The answer's object: `requestList` read item by item, other members skipped unread.
+struct TopLevel<'k, 's> {
+    known: Known<'k>,
+    sink: Sink<'s>,
+    /// Only check the shape (a skeleton whose items were handed on already).
+    check_only: bool,
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -68,7 +157,9 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "requestList" {
                 map.next_value_seed(Items {
+                    known: self.known,
                     sink: &mut *self.sink,
+                    check_only: self.check_only,
                 })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -79,11 +170,13 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
 }
 
 /// `requestList`: an array (or `null`, read as empty) of items, each kept or described.
-struct Items<'s> {
+struct Items<'k, 's> {
+    known: Known<'k>,
     sink: Sink<'s>,
+    check_only: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Items<'_> {
+impl<'de> DeserializeSeed<'de> for Items<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -91,7 +184,7 @@ impl<'de> DeserializeSeed<'de> for Items<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Items<'_> {
+impl<'de> Visitor<'de> for Items<'_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -111,19 +204,24 @@ impl<'de> Visitor<'de> for Items<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.check_only {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
         let mut index = 0;
         // Each item is first taken as its own text (one copy of its bytes), then decoded
         // straight into a request: a `Value` tree in between cost as much again as the decode.
         // Only an item that fails is read a second time, for its spsId.
         while let Some(item) = seq.next_element::<Box<RawValue>>()? {
             index += 1;
+            let text = TextHash::of(item.get());
+            if (self.known)(text) {
+                (self.sink)(Item::Known(text)).map_err(de::Error::custom)?;
+                continue;
+            }
             let item = match serde_json::from_str::<SpsRequest>(item.get()) {
-                Ok(request) => Item::Request(Box::new(request)),
-                Err(error) => Item::Skipped(format!(
-                    "item {index} of the list (spsId {}) left out: {}",
-                    crate::text::brief(sps_id_of(item.get()).as_deref().unwrap_or("missing")),
-                    crate::text::brief(&error.to_string())
-                )),
+                Ok(request) => Item::Request(Box::new(request), text),
+                Err(error) => Item::Skipped(skipped_message(index, item.get(), &error)),
             };
             (self.sink)(item).map_err(de::Error::custom)?;
         }
@@ -153,8 +251,9 @@ mod tests {
         let mut streamed = RequestList::default();
         stream_list(BODY.as_bytes(), &mut |item| {
             match item {
-                Item::Request(request) => streamed.request_list.push(*request),
+                Item::Request(request, _) => streamed.request_list.push(*request),
                 Item::Skipped(why) => streamed.skipped.push(why),
+                Item::Known(_) => unreachable!("nothing is known"),
             }
             Ok(())
         })
@@ -177,5 +276,53 @@ mod tests {
         .unwrap();
         assert_eq!(count, 0);
         assert!(stream_list(&b"{\"requestList\": [}"[..], &mut |_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn a_known_item_is_named_by_its_text_and_not_decoded() {
+        // Item 2 would not even decode: known, it is not read at all.
+        let texts = [
+            r#"{"spsId": 1, "status": "Pending"}"#,
+            r#"{"spsId": -5, "status": "Pending"}"#,
+            r#"{"spsId":3,"status":"Awaiting User"}"#,
+        ];
+        let body = format!(r#"{{"requestList": [{}]}}"#, texts.join(",\n "));
+        let known = [TextHash::of(texts[1]), TextHash::of(texts[2])];
+        let mut items = Vec::new();
+        stream_list_knowing(
+            body.as_bytes(),
+            &|text| known.contains(&text),
+            &mut |item| {
+                items.push(match item {
+                    Item::Request(request, text) => format!("read {} {text:?}", request.sps_id),
+                    Item::Known(text) => format!("known {text:?}"),
+                    Item::Skipped(why) => why,
+                });
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            items,
+            [
+                format!("read 1 {:?}", TextHash::of(texts[0])),
+                format!("known {:?}", known[0]),
+                format!("known {:?}", known[1]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_broken_in_an_item_or_around_them_fails_the_list() {
+        for broken in [
+            &br#"{"requestList": [{"spsId": 1, "status": }]}"#[..],
+            br#"{"requestList": [{"spsId": 1}, {"spsId": 2"#,
+            br#"{"requestList": [{"spsId": 1}], "links": tru}"#,
+            br#"{"requestList": [{"spsId": 1} {"spsId": 2}]}"#,
+            br#"[{"spsId": 1}]"#,
+        ] {
+            let result = stream_list(broken, &mut |_| Ok(()));
+            assert!(result.is_err(), "{}", String::from_utf8_lossy(broken));
+        }
     }
 }

@@ -10,6 +10,8 @@ pub mod history;
 pub mod known;
 mod lenient;
 pub mod list_decode;
+mod list_split;
+pub mod list_texts;
 pub mod model;
 
 pub use client::{ClientOptions, PostEndpoint, PreparedRequest, SpsClient};

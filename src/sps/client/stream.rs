@@ -11,8 +11,9 @@ use tokio::sync::mpsc;
 use super::transport::Streamed;
 use super::{SpsClient, response};
 use crate::sps::ApiError;
-use crate::sps::list_decode::{Item, stream_list};
-use crate::sps::model::{GroupContract, RequestList};
+use crate::sps::list_decode::{Item, stream_list_knowing};
+use crate::sps::list_texts::{ReadItem, ReadList, TextHash};
+use crate::sps::model::GroupContract;
 
 /// Chunks in flight between the network and the decoder: enough to keep both busy, few
 /// enough that memory stays a few chunks.
@@ -22,27 +23,34 @@ impl SpsClient {
     /// The dashboard's list of one pair (`information=true`): read as it arrives, each
     /// request compacted to what the list screens use as soon as it is read (issue 12). The
     /// poller so never holds a pair's answer whole (8.7 MB for the largest of 10,000
-    /// requests) nor its requests' full parameters (~2 KB each), only the compact list.
-    /// Items left out are logged and returned, as with `list_reporting`.
-    pub async fn list_compacted(&self, pair: &GroupContract) -> Result<RequestList, ApiError> {
-        let list = std::sync::Arc::new(std::sync::Mutex::new(RequestList::default()));
+    /// requests) nor its requests' full parameters (~2 KB each), only the compact list. An
+    /// item whose text `known` knows (the pair's previous list had it) is not decoded
+    /// (`sps::list_texts`). Items left out are logged and returned, as with `list_reporting`.
+    pub async fn list_compacted(
+        &self,
+        pair: &GroupContract,
+        known: impl Fn(TextHash) -> bool + Send + Sync + 'static,
+    ) -> Result<ReadList, ApiError> {
+        let list = std::sync::Arc::new(std::sync::Mutex::new(ReadList::default()));
         let filled = std::sync::Arc::clone(&list);
         let unreadable = || "the list reader failed".to_string();
-        self.list_streaming(pair, None, true, move |item| {
+        self.list_streaming(pair, None, true, known, move |item| {
             let mut list = filled.lock().map_err(|_| unreadable())?;
             match item {
-                Item::Request(mut request) => {
+                Item::Request(mut request, text) => {
                     request.compact_for_list();
-                    list.request_list.push(*request);
+                    list.items.push(ReadItem::Read(request, text));
                 }
+                Item::Known(text) => list.items.push(ReadItem::Known(text)),
                 Item::Skipped(why) => list.skipped.push(why),
             }
             Ok(())
         })
         .await?;
-        let list = std::mem::take(&mut *list.lock().map_err(|_| ApiError::Decode {
+        let mut list = std::mem::take(&mut *list.lock().map_err(|_| ApiError::Decode {
             detail: unreadable(),
         })?);
+        list.items.shrink_to_fit();
         for skipped in &list.skipped {
             tracing::warn!(%pair, "{skipped}");
         }
@@ -50,13 +58,14 @@ impl SpsClient {
     }
 
     /// The list of one pair, each item handed to `sink` (on a blocking thread) as it is
-    /// read. Failures before the first byte of a success are retried like any GET; once
+    /// read (or only named, `Item::Known`, when `known` knows its text). Failures before the first byte of a success are retried like any GET; once
     /// items flow, a broken answer ends the call with a decode error.
     pub async fn list_streaming<F>(
         &self,
         pair: &GroupContract,
         after: Option<DateTime<Utc>>,
         information: bool,
+        known: impl Fn(TextHash) -> bool + Send + Sync + 'static,
         mut sink: F,
     ) -> Result<(), ApiError>
     where
@@ -81,8 +90,7 @@ impl SpsClient {
         }
         let (chunks, receiver) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
         let decoder = tokio::task::spawn_blocking(move || {
-            // The JSON reader asks for one byte at a time: a buffer turns that into chunk copies.
-            stream_list(io::BufReader::new(ChunkReader::new(receiver)), &mut sink)
+            stream_list_knowing(ChunkReader::new(receiver), &known, &mut sink)
         });
         let timeout = self.options.timeout;
         let mut read: u64 = 0;

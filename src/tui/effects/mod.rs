@@ -170,6 +170,10 @@ impl Runner {
             Effect::Watch(pairs) => self.poller.watch(&pairs),
             Effect::WatchDetail(target) => self.poller.watch_detail(target),
             Effect::RefreshNow => self.poller.refresh_now(),
+            Effect::ReadListWhole(pair) => self.poller.read_list_whole(&pair),
+            Effect::ForgetListItems { pair, sps_ids } => {
+                self.poller.forget_list_items(&pair, &sps_ids)
+            }
             Effect::SetPaused(paused) => self.poller.set_paused(paused),
             Effect::SaveCache {
                 pair,

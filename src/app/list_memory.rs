@@ -1,0 +1,131 @@
+//! What the poller remembers of a pair's last list, so the next one need not decode what did
+//! not change (issue 12, `sps::list_texts`): for each item's text, the request it was read as
+//! (spsId, fingerprint, state). The dashboard keeps showing its own copy of such a request;
+//! the reducer checks that copy is the one the memory describes (`Dataset::replace_keeping`).
+//!
+//! Only requests named once in their list are remembered, so an unread item always stands for
+//! exactly one request the dataset shows.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::arrived_list::{ArrivedList, Building};
+use super::id_map::{IdHasher, IdMap};
+use crate::sps::fingerprint::Fingerprint;
+use crate::sps::list_texts::{ReadItem, TextHash};
+use crate::sps::model::{GroupContract, RequestState};
+
+#[derive(Debug, Clone, Default)]
+pub struct ListMemory {
+    /// The text hash is already a hash: the table only spreads it.
+    by_text: HashMap<TextHash, Remembered, BuildHasherDefault<IdHasher>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Remembered {
+    sps_id: u64,
+    fingerprint: Fingerprint,
+    state: RequestState,
+}
+
+impl ListMemory {
+    /// True when an item with this text was in the last list (and is remembered).
+    pub fn knows(&self, text: TextHash) -> bool {
+        self.by_text.contains_key(&text)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_text.is_empty()
+    }
+
+    /// Forgets these requests: their next items are read whatever their text.
+    pub fn forget(&mut self, sps_ids: &[u64]) {
+        self.by_text
+            .retain(|_, remembered| !sps_ids.contains(&remembered.sps_id));
+    }
+}
+
+impl ArrivedList {
+    /// A list the poller read against `memory` (what it remembered of the pair's previous
+    /// list; the items it knew came unread), and what to remember of this one. `None` when
+    /// the list cannot be made from `memory`: an unread item it does not know, or an unread
+    /// request the list also names elsewhere; then read the list again against nothing.
+    pub fn read_against(
+        pair: &GroupContract,
+        items: Vec<ReadItem>,
+        memory: &ListMemory,
+    ) -> Option<(ArrivedList, ListMemory)> {
+        let mut building = Building::new(pair, items.len());
+        let mut texts = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                ReadItem::Read(mut request, text) => {
+                    // Compacted by the client already; fakes and tests hand whole requests.
+                    request.compact_for_list();
+                    building.push_read(*request);
+                    texts.push(text);
+                }
+                ReadItem::Known(text) => {
+                    let remembered = memory.by_text.get(&text)?;
+                    building.push_unread(
+                        remembered.sps_id,
+                        remembered.fingerprint,
+                        remembered.state,
+                    );
+                    texts.push(text);
+                }
+            }
+        }
+        let list = building.finish();
+        let named_once = named_once(&list);
+        if list
+            .unread_ids()
+            .any(|sps_id| !named_once(sps_id).unwrap_or(false))
+        {
+            return None;
+        }
+        let mut by_text =
+            HashMap::with_capacity_and_hasher(list.requests.len(), BuildHasherDefault::default());
+        for (at, text) in texts.into_iter().enumerate() {
+            let sps_id = list.requests[at].sps_id;
+            if let (Some(fingerprint), Some(true)) = (list.fingerprints[at], named_once(sps_id)) {
+                let state = list.rows[at].state;
+                by_text.insert(
+                    text,
+                    Remembered {
+                        sps_id,
+                        fingerprint,
+                        state,
+                    },
+                );
+            }
+        }
+        drop(named_once);
+        Some((list, ListMemory { by_text }))
+    }
+}
+
+/// Whether each spsId of `list` is named once in it (`None`: not named at all). Counted only
+/// when some id is named twice; a list usually names each once.
+fn named_once(list: &ArrivedList) -> impl Fn(u64) -> Option<bool> + '_ {
+    let mut counts: Option<IdMap<u32>> = None;
+    if list.index.len() != list.requests.len() {
+        let mut seen = IdMap::default();
+        for request in &list.requests {
+            *seen.entry(request.sps_id).or_insert(0) += 1;
+        }
+        counts = Some(seen);
+    }
+    move |sps_id| match &counts {
+        Some(counts) => counts.get(&sps_id).map(|count| *count == 1),
+        None => list.index.contains_key(&sps_id).then_some(true),
+    }
+}
+
+#[cfg(test)]
+#[path = "list_memory_tests.rs"]
+mod tests;
