@@ -6,7 +6,7 @@ use clap::Parser;
 use spsdash::cli::Cli;
 
 fn main() -> ExitCode {
-    // Before the runtime starts its threads: the allocator's arenas are chosen per thread.
+    // Before the runtime starts its threads: mallopt is for a process with one thread.
     spsdash::memory::tune_for_long_runs();
     let cli = Cli::parse();
     let mut runtime = tokio::runtime::Builder::new_multi_thread();

@@ -70,9 +70,10 @@ impl Building {
         fingerprint: Fingerprint,
         state: RequestState,
     ) {
-        let mut row = Row::new(&self.pair, &stand_in(sps_id));
+        let request = stand_in(sps_id);
+        let mut row = Row::new(&self.pair, &request);
         row.state = state;
-        self.push(stand_in(sps_id), row, Some(fingerprint), true);
+        self.push(request, row, Some(fingerprint), true);
     }
 
     fn push(
@@ -135,6 +136,7 @@ impl ArrivedList {
         ArrivedList::new(pair, requests)
     }
 
+    /// The list's requests; an unread item's is only a stand-in (its spsId).
     pub fn requests(&self) -> &[SpsRequest] {
         &self.requests
     }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use super::arrived_list::{ArrivedList, Building};
-use super::id_map::{IdHasher, IdMap};
+use super::id_map::{IdHasher, IdSet};
 use crate::sps::fingerprint::Fingerprint;
 use crate::sps::list_texts::{ReadItem, TextHash};
 use crate::sps::model::{GroupContract, RequestState};
@@ -81,18 +81,17 @@ impl ArrivedList {
             }
         }
         let list = building.finish();
-        let named_once = named_once(&list);
-        if list
-            .unread_ids()
-            .any(|sps_id| !named_once(sps_id).unwrap_or(false))
-        {
+        let twice = named_twice(&list);
+        if list.unread_ids().any(|sps_id| twice.contains(&sps_id)) {
             return None;
         }
         let mut by_text =
             HashMap::with_capacity_and_hasher(list.requests.len(), BuildHasherDefault::default());
         for (at, text) in texts.into_iter().enumerate() {
             let sps_id = list.requests[at].sps_id;
-            if let (Some(fingerprint), Some(true)) = (list.fingerprints[at], named_once(sps_id)) {
+            if let Some(fingerprint) = list.fingerprints[at]
+                && !twice.contains(&sps_id)
+            {
                 let state = list.rows[at].state;
                 by_text.insert(
                     text,
@@ -104,26 +103,24 @@ impl ArrivedList {
                 );
             }
         }
-        drop(named_once);
         Some((list, ListMemory { by_text }))
     }
 }
 
-/// Whether each spsId of `list` is named once in it (`None`: not named at all). Counted only
-/// when some id is named twice; a list usually names each once.
-fn named_once(list: &ArrivedList) -> impl Fn(u64) -> Option<bool> + '_ {
-    let mut counts: Option<IdMap<u32>> = None;
-    if list.index.len() != list.requests.len() {
-        let mut seen = IdMap::default();
-        for request in &list.requests {
-            *seen.entry(request.sps_id).or_insert(0) += 1;
+/// The spsIds `list` names more than once. A list usually names each once (its index is as
+/// long as the list): then nothing is counted.
+fn named_twice(list: &ArrivedList) -> IdSet {
+    let mut twice = IdSet::default();
+    if list.index.len() == list.requests.len() {
+        return twice;
+    }
+    let mut seen = IdSet::default();
+    for request in &list.requests {
+        if !seen.insert(request.sps_id) {
+            twice.insert(request.sps_id);
         }
-        counts = Some(seen);
     }
-    move |sps_id| match &counts {
-        Some(counts) => counts.get(&sps_id).map(|count| *count == 1),
-        None => list.index.contains_key(&sps_id).then_some(true),
-    }
+    twice
 }
 
 #[cfg(test)]

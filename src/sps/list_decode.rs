@@ -1,10 +1,11 @@
-//! Reading a list answer item by item (issues 12 and 13). Each item is read into a JSON
-//! value and then into a request, so one bad item is left out and described instead of
-//! failing the list; only that one item is ever held as a value tree. (Reading the whole
-//! array into values first held ~9× the answer's size at once: 77 MB for one 8.7 MB pair.)
-//! `stream_list` hands each request on as it is read, for output that never holds the list;
-//! `stream_list_knowing` leaves undecoded the items whose text the caller knows
-//! (`sps::list_texts`).
+//! Reading a list answer item by item (issues 12 and 13). Each item is taken as its own
+//! text and then decoded into a request, so one bad item is left out and described instead
+//! of failing the list; no item is ever held as a value tree. (Reading the whole array into
+//! values first held ~9× the answer's size at once: 77 MB for one 8.7 MB pair.) A whole
+//! answer in memory (`RequestList`) is read by serde; `stream_list` hands each request on as
+//! it arrives, for output that never holds the list, and `stream_list_knowing` also leaves
+//! undecoded the items whose text the caller knows (`sps::list_texts`): both find the items
+//! with `list_split` and check the rest with serde once the answer is in.
 
 use std::fmt;
 use std::io::Read;
@@ -38,28 +39,15 @@ pub enum Item {
 impl<'de> Deserialize<'de> for RequestList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut list = RequestList::default();
-        let mut keep = |item: Item| {
-            match item {
-                Item::Request(request, _) => list.request_list.push(*request),
-                Item::Skipped(why) => list.skipped.push(why),
-                Item::Known(_) => {}
-            }
-            Ok(())
-        };
         deserializer.deserialize_map(TopLevel {
-            known: &knows_nothing,
-            sink: &mut keep,
-            check_only: false,
+            list: Some(&mut list),
         })?;
         Ok(list)
     }
 }
 
 /// Reads a list answer from `reader`, handing each item to `sink` as soon as it is read.
-pub fn stream_list(
-    reader: impl Read,
-    sink: &mut dyn FnMut(Item) -> Result<(), String>,
-) -> Result<(), String> {
+pub fn stream_list(reader: impl Read, sink: Sink) -> Result<(), String> {
     stream_list_knowing(reader, &knows_nothing, sink)
 }
 
@@ -67,11 +55,7 @@ pub fn stream_list(
 /// without decoding it. The items are found by `list_split` (fast, unchecked); each item
 /// not known is decoded (which checks it), and what lies around the items is checked as
 /// JSON, the way `stream_list` always read answers, once the answer has all arrived.
-pub fn stream_list_knowing(
-    mut reader: impl Read,
-    known: Known,
-    sink: &mut dyn FnMut(Item) -> Result<(), String>,
-) -> Result<(), String> {
+pub fn stream_list_knowing(mut reader: impl Read, known: Known, sink: Sink) -> Result<(), String> {
     let mut splitter = ItemSplitter::default();
     let mut buffer = vec![0; READ_BYTES];
     let mut index = 0;
@@ -91,11 +75,7 @@ pub fn stream_list_knowing(
     let skeleton = splitter.finish();
     let mut deserializer = serde_json::Deserializer::from_slice(&skeleton);
     deserializer
-        .deserialize_map(TopLevel {
-            known: &knows_nothing,
-            sink: &mut |_| Ok(()),
-            check_only: true,
-        })
+        .deserialize_map(TopLevel { list: None })
         .and_then(|()| deserializer.end())
         .map_err(|error| error.to_string())
 }
@@ -105,12 +85,7 @@ const READ_BYTES: usize = 64 * 1024;
 
 /// One item's text: named if known, else decoded; an item that is not JSON fails the list
 /// (as it would have failed reading the answer), one that is JSON but no request is left out.
-fn hand_on(
-    index: usize,
-    text: &[u8],
-    known: Known,
-    sink: &mut dyn FnMut(Item) -> Result<(), String>,
-) -> Result<(), String> {
+fn hand_on(index: usize, text: &[u8], known: Known, sink: Sink) -> Result<(), String> {
     let hash = TextHash::of_bytes(text);
     if known(hash) {
         return sink(Item::Known(hash));
@@ -139,27 +114,24 @@ fn knows_nothing(_: TextHash) -> bool {
 }
 
 /// The answer's object: `requestList` read item by item, other members skipped unread.
-struct TopLevel<'k, 's> {
-    known: Known<'k>,
-    sink: Sink<'s>,
-    /// Only check the shape (a skeleton whose items were handed on already).
-    check_only: bool,
+struct TopLevel<'l> {
+    /// Where the items go; `None` only checks the shape (a skeleton, whose items were
+    /// handed on already).
+    list: Option<&'l mut RequestList>,
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+impl<'de> Visitor<'de> for TopLevel<'_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("an object with a requestList")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "requestList" {
                 map.next_value_seed(Items {
-                    known: self.known,
-                    sink: &mut *self.sink,
-                    check_only: self.check_only,
+                    list: self.list.as_deref_mut(),
                 })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -170,13 +142,11 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
 }
 
 /// `requestList`: an array (or `null`, read as empty) of items, each kept or described.
-struct Items<'k, 's> {
-    known: Known<'k>,
-    sink: Sink<'s>,
-    check_only: bool,
+struct Items<'l> {
+    list: Option<&'l mut RequestList>,
 }
 
-impl<'de> DeserializeSeed<'de> for Items<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Items<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -184,7 +154,7 @@ impl<'de> DeserializeSeed<'de> for Items<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Items<'_, '_> {
+impl<'de> Visitor<'de> for Items<'_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -204,26 +174,22 @@ impl<'de> Visitor<'de> for Items<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if self.check_only {
+        let Some(list) = self.list else {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(());
-        }
+        };
         let mut index = 0;
         // Each item is first taken as its own text (one copy of its bytes), then decoded
         // straight into a request: a `Value` tree in between cost as much again as the decode.
         // Only an item that fails is read a second time, for its spsId.
         while let Some(item) = seq.next_element::<Box<RawValue>>()? {
             index += 1;
-            let text = TextHash::of(item.get());
-            if (self.known)(text) {
-                (self.sink)(Item::Known(text)).map_err(de::Error::custom)?;
-                continue;
+            match serde_json::from_str::<SpsRequest>(item.get()) {
+                Ok(request) => list.request_list.push(request),
+                Err(error) => list
+                    .skipped
+                    .push(skipped_message(index, item.get(), &error)),
             }
-            let item = match serde_json::from_str::<SpsRequest>(item.get()) {
-                Ok(request) => Item::Request(Box::new(request), text),
-                Err(error) => Item::Skipped(skipped_message(index, item.get(), &error)),
-            };
-            (self.sink)(item).map_err(de::Error::custom)?;
         }
         Ok(())
     }
