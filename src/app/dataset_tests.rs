@@ -185,3 +185,70 @@ fn a_request_the_detail_read_is_compared_whole_by_the_next_list() {
         None
     );
 }
+
+/// A later list of the same 30 requests in the same places (a seventh of them in another
+/// state each round; every fifth whole, the others compact), read as the poller reads it
+/// against the last one.
+fn round(round: u64, memory: &super::super::ListMemory) -> (ArrivedList, super::super::ListMemory) {
+    let requests = (1..=30)
+        .map(|id| {
+            let status = if (id + round).is_multiple_of(7) {
+                "CPS running"
+            } else {
+                "Pending"
+            };
+            if id.is_multiple_of(5) {
+                request(id, status)
+            } else {
+                compact(id, status)
+            }
+        })
+        .collect();
+    let read = crate::sps::list_texts::ReadList::of_requests(requests, |text| memory.knows(text));
+    ArrivedList::read_against(&GroupContract::new("C-1", "1"), read.items, memory)
+        .expect("made from the memory")
+}
+
+#[test]
+fn a_list_in_the_same_places_changes_what_the_general_way_changes_and_moves_nothing_else() {
+    let (mut in_place, mut general) = (dataset(), dataset());
+    let mut memory = super::super::ListMemory::default();
+    for number in 0..12 {
+        let (list, next) = round(number, &memory);
+        memory = next;
+        if number % 4 == 2 {
+            // The detail read one apart from the list, in both.
+            in_place.upsert(request(7, "Awaiting User"));
+            general.upsert(request(7, "Awaiting User"));
+        }
+        let whole = number.is_multiple_of(3).then_some(10);
+        let shown_at = in_place.requests.as_ptr();
+        // Held by the cache writer: the general way, which copies what it keeps.
+        let writer = Arc::clone(&general.requests);
+        let by_general = general.replace_keeping(list.clone(), whole);
+        drop(writer);
+        let by_place = in_place.replace_keeping(list, whole);
+        assert_eq!(in_place.requests, general.requests, "round {number}");
+        assert_eq!(
+            in_place.fingerprints, general.fingerprints,
+            "round {number}"
+        );
+        assert_eq!(in_place.counts, general.counts, "round {number}");
+        assert_eq!(in_place.index, general.index, "round {number}");
+        let keys = |dataset: &Dataset| {
+            let rows = dataset.rows.iter();
+            rows.map(|row| (row.sps_id, row.state, row.last_change, row.enrollment_id))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&in_place), keys(&general), "round {number}");
+        assert_eq!(
+            (by_place.in_place, &by_place.moved, &by_place.forget),
+            (by_general.in_place, &by_general.moved, &by_general.forget),
+            "round {number}"
+        );
+        if number > 0 {
+            // The dataset's own vector stayed: nothing that did not change was moved.
+            assert_eq!(in_place.requests.as_ptr(), shown_at, "round {number}");
+        }
+    }
+}
