@@ -23,8 +23,9 @@ pub fn tune_for_long_runs() {
     glibc::tune();
 }
 
-/// Gives free pages inside the heap back to the system (after a list replaced the previous
-/// one, whose pages are free but in the middle of the heap).
+/// Gives free pages inside the heap back to the system: the loop calls it once lists have
+/// been quiet for a moment (`tui::TRIM_WHEN_QUIET`), as the previous lists' pages are free
+/// but in the middle of the heap. A trim costs milliseconds, so not after each list.
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     glibc::trim();
