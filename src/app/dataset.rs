@@ -212,15 +212,7 @@ impl Dataset {
                     let Some(known) = old.get(position) else {
                         continue;
                     };
-                    let whole_known = Some(request.sps_id) == whole
-                        && request.has_only_list_parameters()
-                        && !known.has_only_list_parameters();
-                    if request.parameters.is_empty() || whole_known {
-                        request.parameters = known.parameters.clone();
-                    }
-                    if whole_known {
-                        // Holds more than the list said: a later list must compare it whole
-                        // (once the detail closes, the list's few replace the rest).
+                    if takes_known_parameters(request, known, whole) {
                         fingerprints[at] = None;
                     }
                     if old.get(position) != Some(&*request) {
@@ -288,12 +280,7 @@ impl Dataset {
             }
             moved.push(at);
             let known = &shown[at];
-            let whole_known = Some(listed.sps_id) == whole
-                && listed.has_only_list_parameters()
-                && !known.has_only_list_parameters();
-            if listed.parameters.is_empty() || whole_known {
-                listed.parameters = known.parameters.clone();
-            }
+            let whole_known = takes_known_parameters(listed, known, whole);
             self.fingerprints[at] = if whole_known { None } else { fingerprints[at] };
             if known != listed {
                 std::mem::swap(&mut shown[at], listed);
@@ -373,6 +360,21 @@ impl Dataset {
         }
         self.counts = counts;
     }
+}
+
+/// Gives `listed` the parameters of `known` (the shown copy) when the list brought none, or
+/// when it is `whole`, the open detail's request, and the list brought only the list's few
+/// of what the detail's read gave. Returns true in that last case: the request then holds
+/// more than the list said, and a later list must compare it whole (once the detail closes,
+/// the list's few replace the rest).
+fn takes_known_parameters(listed: &mut SpsRequest, known: &SpsRequest, whole: Option<u64>) -> bool {
+    let whole_known = Some(listed.sps_id) == whole
+        && listed.has_only_list_parameters()
+        && !known.has_only_list_parameters();
+    if listed.parameters.is_empty() || whole_known {
+        listed.parameters = known.parameters.clone();
+    }
+    whole_known
 }
 
 /// What `replace_keeping` did.
