@@ -517,7 +517,7 @@ fn journaled_history_merges_in_time_order_with_changes_seen_live() {
     update(&mut app, loaded(web(), list, 60));
     let earlier = spsdash::sps::history::Transition {
         at: at(-3600),
-        pair: web(),
+        pair: web().into(),
         sps_id: 1856,
         domain: None,
         from: Some("Pending".into()),

@@ -260,19 +260,6 @@ impl App {
         self.expiry_notifications()
     }
 
-    /// The request states changed: read their certificates again at the next chance.
-    pub(crate) fn mark_certificates_stale(&mut self, changes: &[crate::sps::history::Transition]) {
-        for change in changes.iter().filter(|change| change.domain.is_none()) {
-            let enrollment = self
-                .dataset_index(&change.pair)
-                .and_then(|index| self.datasets[index].get(change.sps_id))
-                .and_then(|request| request.enrollment_id);
-            if let Some(id) = enrollment {
-                self.certificates.stale.insert(id);
-            }
-        }
-    }
-
     /// The cache write, when something was read and the last write is old enough.
     pub(crate) fn save_certificates_if_due(&mut self) -> Vec<Effect> {
         let due = self.certificates.saved_at.is_none_or(|saved| {

@@ -47,7 +47,8 @@ impl App {
                 let dataset = &mut self.datasets[index];
                 let changes = if dataset.is_loaded() {
                     let had_data = !dataset.requests.is_empty();
-                    diff_matched(&pair, dataset.changed_in(&list), had_data, at)
+                    let shared = std::sync::Arc::new(pair.clone());
+                    diff_matched(&shared, dataset.changed_in(&list), had_data, at)
                 } else {
                     Vec::new()
                 };

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod actions;
 mod alerts;
+mod announce;
 mod arrived_list;
 mod certificate_copy;
 mod certificate_reads;
@@ -33,12 +34,11 @@ mod row_order;
 mod state_counts;
 mod submission_state;
 pub mod table;
+mod transition_history;
 pub mod update;
 pub mod view;
 mod view_patch;
 pub mod wizard;
-
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -55,6 +55,7 @@ pub use requests_view::RequestsView;
 pub use state_counts::StateCounts;
 pub use submission_state::SubmissionState;
 pub use table::{Column, Row, RowKey, RowRef, ShownRow, SortSpec};
+pub use transition_history::TransitionHistory;
 pub use update::update;
 
 use crate::config::Config;
@@ -120,7 +121,7 @@ pub struct App {
     /// Bumped when rows' sort keys changed but not what is shown (a certificate's expiry,
     /// under an order by expiry): the table need only sort again.
     order_generation: u64,
-    pub history: HashMap<RowKey, Vec<Transition>>,
+    pub history: TransitionHistory,
     /// Readiness verdicts by (spsId, domain), and the background checker's schedule.
     pub domain_checks: DomainChecks,
     /// The CPS certificate of each enrollment the requests name.
@@ -183,7 +184,7 @@ impl App {
             data_generation: 0,
             layout_generation: 0,
             order_generation: 0,
-            history: HashMap::new(),
+            history: TransitionHistory::default(),
             domain_checks: DomainChecks::default(),
             certificates: Certificates::default(),
             requests: RequestsView::default(),
@@ -342,7 +343,7 @@ impl App {
     }
 
     pub fn transitions_of(&self, key: &RowKey) -> &[Transition] {
-        self.history.get(key).map_or(&[], Vec::as_slice)
+        self.history.of(&key.0, key.1)
     }
 
     pub(crate) fn record_error(&mut self, source: String, message: String) {
@@ -370,17 +371,6 @@ impl App {
         self.data_generation += 1;
         let moved = moved.iter().map(|&row| RowRef { dataset, row });
         self.requests.moved.extend(moved);
-    }
-
-    pub(crate) fn record_transition(&mut self, transition: Transition) {
-        let entries = self
-            .history
-            .entry((transition.pair.clone(), transition.sps_id))
-            .or_default();
-        if entries.len() >= HISTORY_PER_REQUEST {
-            entries.remove(0);
-        }
-        entries.push(transition);
     }
 
     fn submission_pair(&self) -> Option<GroupContract> {

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use super::dataset::Dataset;
 use super::{App, Effect, Event, Level, Screen};
 use crate::sps::ApiError;
-use crate::sps::history::{Transition, diff_one};
-use crate::sps::model::{GroupContract, NamedPair, RequestState, SpsRequest};
+use crate::sps::history::diff_one;
+use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
     let is_tick = matches!(event, Event::Tick(_));
@@ -95,15 +95,15 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         Event::HistoryLoaded(transitions) => {
             // Earlier runs' entries may arrive after changes seen live: keep each history in
             // time order.
-            let mut touched = std::collections::HashSet::new();
-            for transition in transitions {
-                touched.insert((transition.pair.clone(), transition.sps_id));
-                app.record_transition(transition);
+            let mut touched: std::collections::HashMap<_, std::collections::HashSet<u64>> =
+                std::collections::HashMap::new();
+            for transition in &transitions {
+                let ids = touched.entry(std::sync::Arc::clone(&transition.pair));
+                ids.or_default().insert(transition.sps_id);
             }
-            for key in touched {
-                if let Some(entries) = app.history.get_mut(&key) {
-                    entries.sort_by_key(|transition| transition.at);
-                }
+            app.history.record(transitions);
+            for (pair, sps_ids) in touched {
+                app.history.sort_by_time(&pair, sps_ids);
             }
             Vec::new()
         }
@@ -271,7 +271,9 @@ impl App {
             Ok(request) => {
                 let dataset = &mut self.datasets[index];
                 let changes = match dataset.get(sps_id) {
-                    Some(previous) => diff_one(&pair, previous, &request, at),
+                    Some(previous) => {
+                        diff_one(&std::sync::Arc::new(pair.clone()), previous, &request, at)
+                    }
                     None => Vec::new(),
                 };
                 if dataset.get(sps_id) != Some(&request) {
@@ -294,73 +296,6 @@ impl App {
                 Vec::new()
             }
         }
-    }
-
-    /// Records transitions, flashes the latest, rings the bell for the notable ones.
-    pub(super) fn announce(&mut self, changes: Vec<Transition>) -> Vec<Effect> {
-        if changes.is_empty() {
-            return Vec::new();
-        }
-        // Notable: waiting for the operator, complete, cancelled, or failed by any other
-        // status (an edge hostname error is a failure only through its progress text).
-        let is_notable = |change: &Transition| {
-            change.is_notable()
-                || (change.domain.is_none()
-                    && self
-                        .dataset_index(&change.pair)
-                        .and_then(|index| self.datasets[index].get(change.sps_id))
-                        .is_some_and(|request| request.state() == RequestState::Failed))
-        };
-        let notable = changes.iter().any(is_notable);
-        let headline = changes
-            .iter()
-            .find(|change| is_notable(change))
-            .or(changes.last())
-            .map(|change| {
-                let name = self
-                    .dataset_index(&change.pair)
-                    .and_then(|index| self.datasets[index].get(change.sps_id))
-                    .and_then(|request| request.cname_hostname())
-                    .unwrap_or("")
-                    .to_string();
-                change.describe(&name)
-            })
-            .unwrap_or_default();
-        let more = if changes.len() > 1 {
-            format!(" (+{} more)", changes.len() - 1)
-        } else {
-            String::new()
-        };
-        self.flash(format!("{headline}{more}"), Level::Info);
-        for change in &changes {
-            self.record_transition(change.clone());
-        }
-        self.mark_certificates_stale(&changes);
-        let notifications = self.notifications_for(&changes);
-        let mut effects = vec![Effect::AppendJournal(changes)];
-        if notable && self.config.ui.bell {
-            effects.push(Effect::Bell);
-        }
-        if !notifications.is_empty() {
-            effects.push(Effect::Notify(notifications));
-        }
-        effects
-    }
-
-    /// The notifications the changes stand for, when `[notify]` has any sink (the runner
-    /// drops what was already announced and groups bursts).
-    fn notifications_for(&self, changes: &[Transition]) -> Vec<crate::notify::NotifyEvent> {
-        if !self.config.notify.any_sink() {
-            return Vec::new();
-        }
-        let requests: Vec<SpsRequest> = changes
-            .iter()
-            .filter_map(|change| {
-                let index = self.dataset_index(&change.pair)?;
-                self.datasets[index].get(change.sps_id).cloned()
-            })
-            .collect();
-        crate::notify::events_for(changes, &requests)
     }
 
     /// A submission whose answer was lost, found in its pair's fresh list: say so, select it,

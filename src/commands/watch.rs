@@ -186,7 +186,12 @@ async fn poll(
         }
     };
     notifier.offer(watched.outage.succeeded(now), now);
-    let transitions = diff(&pair, &previous, &requests, now);
+    let transitions = diff(
+        &std::sync::Arc::new(pair.clone()),
+        &previous,
+        &requests,
+        now,
+    );
     let mut problems: Vec<String> = Vec::new();
     problems.extend(store.append_journal(&transitions).err());
     problems.extend(store.save_list(&pair, now, &requests).err());
@@ -313,7 +318,7 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
             .single()
             .expect("valid");
-        let pair = GroupContract::new("C-1", "12345");
+        let pair = std::sync::Arc::new(GroupContract::new("C-1", "12345"));
         let old: Vec<SpsRequest> = serde_json::from_value(json!([
             {"spsId": 7, "status": "Pending", "dvStatus": [{"domain": "a.example.com", "status": "Pending"}]}
         ]))

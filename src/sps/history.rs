@@ -1,25 +1,33 @@
 //! Status changes seen between two reads of the API, of a request or of one of its domains: found by
 //! comparing the previous data with the new, journaled to disk, shown as History and flashes.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::sps::model::{GroupContract, RequestStatus, SpsRequest};
+use crate::sps::model::{DomainStatus, GroupContract, RequestStatus, SpsRequest};
+
+/// A status as a transition keeps it: the known statuses are shared texts, not copies (a
+/// list of a 100,000-request account can bring thousands of changes, and the history keeps
+/// each; issue 12).
+pub type StatusText = Cow<'static, str>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
     pub at: DateTime<Utc>,
-    pub pair: GroupContract,
+    /// Shared by every change found in one read of the pair.
+    pub pair: Arc<GroupContract>,
     pub sps_id: u64,
     /// The domain whose validation changed; `None` for the request's own status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// `None` when the request (or domain) was first seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<StatusText>,
+    pub to: StatusText,
 }
 
 impl Transition {
@@ -40,7 +48,7 @@ impl Transition {
     pub fn is_notable(&self) -> bool {
         self.domain.is_none()
             && matches!(
-                self.to.as_str(),
+                self.to.as_ref(),
                 RequestStatus::AWAITING_USER | RequestStatus::COMPLETE | RequestStatus::CANCELLED
             )
     }
@@ -49,7 +57,7 @@ impl Transition {
 /// Every change between `old` (the data shown so far) and `new` for one pair. Requests absent
 /// before are reported as new only when there was data before (a first load is not news).
 pub fn diff(
-    pair: &GroupContract,
+    pair: &Arc<GroupContract>,
     old: &[SpsRequest],
     new: &[SpsRequest],
     at: DateTime<Utc>,
@@ -66,7 +74,7 @@ pub fn diff(
 /// leaves out those whose fingerprint is the same). New requests are news only when
 /// `had_data`.
 pub fn diff_matched<'a>(
-    pair: &GroupContract,
+    pair: &Arc<GroupContract>,
     matched: impl IntoIterator<Item = (Option<&'a SpsRequest>, &'a SpsRequest)>,
     had_data: bool,
     at: DateTime<Utc>,
@@ -77,11 +85,11 @@ pub fn diff_matched<'a>(
             Some(previous) => changes.extend(diff_one(pair, previous, request, at)),
             None if had_data => changes.push(Transition {
                 at,
-                pair: pair.clone(),
+                pair: Arc::clone(pair),
                 sps_id: request.sps_id,
                 domain: None,
                 from: None,
-                to: request.status.as_str().to_string(),
+                to: request.status.0.clone(),
             }),
             None => {}
         }
@@ -91,7 +99,7 @@ pub fn diff_matched<'a>(
 
 /// Changes of one request: its status, then each domain's status.
 pub fn diff_one(
-    pair: &GroupContract,
+    pair: &Arc<GroupContract>,
     previous: &SpsRequest,
     current: &SpsRequest,
     at: DateTime<Utc>,
@@ -100,24 +108,24 @@ pub fn diff_one(
     if previous.status != current.status {
         changes.push(Transition {
             at,
-            pair: pair.clone(),
+            pair: Arc::clone(pair),
             sps_id: current.sps_id,
             domain: None,
-            from: Some(previous.status.as_str().to_string()),
-            to: current.status.as_str().to_string(),
+            from: Some(previous.status.0.clone()),
+            to: current.status.0.clone(),
         });
     }
     let domains_before = DomainsBefore::of(previous);
     for domain in &current.dv_status {
         let from = domains_before.status_of(&domain.domain);
-        if from != Some(domain.status.as_str()) {
+        if from.map(|status| status.as_str()) != Some(domain.status.as_str()) {
             changes.push(Transition {
                 at,
-                pair: pair.clone(),
+                pair: Arc::clone(pair),
                 sps_id: current.sps_id,
                 domain: Some(domain.domain.clone()),
-                from: from.map(str::to_string),
-                to: domain.status.as_str().to_string(),
+                from: from.map(|status| status.0.clone()),
+                to: domain.status.0.clone(),
             });
         }
     }
@@ -130,7 +138,7 @@ pub fn diff_one(
 /// account): those few are searched in place, and only a large SAN gets a map.
 enum DomainsBefore<'a> {
     Few(&'a SpsRequest),
-    Many(HashMap<&'a str, &'a str>),
+    Many(HashMap<&'a str, &'a DomainStatus>),
 }
 
 impl<'a> DomainsBefore<'a> {
@@ -144,19 +152,19 @@ impl<'a> DomainsBefore<'a> {
             previous
                 .dv_status
                 .iter()
-                .map(|domain| (domain.domain.as_str(), domain.status.as_str()))
+                .map(|domain| (domain.domain.as_str(), &domain.status))
                 .collect(),
         )
     }
 
-    fn status_of(&self, domain: &str) -> Option<&'a str> {
+    fn status_of(&self, domain: &str) -> Option<&'a DomainStatus> {
         match self {
             DomainsBefore::Few(previous) => previous
                 .dv_status
                 .iter()
                 .rev()
                 .find(|before| before.domain == domain)
-                .map(|before| before.status.as_str()),
+                .map(|before| &before.status),
             DomainsBefore::Many(statuses) => statuses.get(domain).copied(),
         }
     }
@@ -183,7 +191,7 @@ mod tests {
 
     #[test]
     fn finds_request_and_domain_changes_and_new_requests() {
-        let (pair, at) = (GroupContract::new("C-1", "1"), noon());
+        let (pair, at) = (Arc::new(GroupContract::new("C-1", "1")), noon());
         let old = vec![
             request(1, "Pending", "Pending"),
             request(2, "CPS running", "Valid"),
@@ -223,7 +231,7 @@ mod tests {
 
     #[test]
     fn domain_changes_are_found_alike_for_a_few_domains_and_for_many() {
-        let (pair, at) = (GroupContract::new("C-1", "1"), noon());
+        let (pair, at) = (Arc::new(GroupContract::new("C-1", "1")), noon());
         for count in [3, DomainsBefore::FEW, DomainsBefore::FEW + 1, 40] {
             let name = |i: usize| format!("d{i}.example.com");
             // Before: every domain pending, the first listed twice (the later entry counts).
@@ -245,7 +253,14 @@ mod tests {
             expected.push(("new.example.com".to_string(), None, "Pending".to_string()));
             let found: Vec<(String, Option<String>, String)> = changes
                 .into_iter()
-                .map(|change| (change.domain.expect("a domain"), change.from, change.to))
+                .map(|change| {
+                    let from = change.from.map(String::from);
+                    (
+                        change.domain.expect("a domain"),
+                        from,
+                        String::from(change.to),
+                    )
+                })
                 .collect();
             assert_eq!(found, expected, "{count} domains");
         }
@@ -253,7 +268,7 @@ mod tests {
 
     #[test]
     fn completion_and_failure_are_notable() {
-        let (pair, at) = (GroupContract::new("C-1", "1"), noon());
+        let (pair, at) = (Arc::new(GroupContract::new("C-1", "1")), noon());
         let done = diff_one(
             &pair,
             &request(1, "CPS running", "Valid"),

@@ -42,7 +42,7 @@ fn change_key(transition: &Transition) -> ChangeKey<'_> {
         transition.sps_id,
         transition.domain.as_deref(),
         transition.from.as_deref(),
-        transition.to.as_str(),
+        &transition.to,
     )
 }
 
@@ -179,7 +179,7 @@ mod tests {
                 .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
                 .single()
                 .expect("valid"),
-            pair: GroupContract::new("C-1", "1"),
+            pair: GroupContract::new("C-1", "1").into(),
             sps_id: 9,
             domain: Some("www.example.com".into()),
             from: Some("Pending".into()),
@@ -221,7 +221,7 @@ mod tests {
             .expect("valid");
         let seen = |seconds: i64| Transition {
             at: at + Duration::seconds(seconds),
-            pair: GroupContract::new("C-1", "1"),
+            pair: GroupContract::new("C-1", "1").into(),
             sps_id: 9,
             domain: None,
             from: Some("Awaiting User".into()),

@@ -181,11 +181,11 @@ mod tests {
         let staging = base.clone().for_account(&account("staging", None));
         let transition = Transition {
             at: chrono::Utc::now(),
-            pair: crate::sps::model::GroupContract::new("C-1", "2"),
+            pair: crate::sps::model::GroupContract::new("C-1", "2").into(),
             sps_id: 7,
             domain: None,
             from: None,
-            to: "Awaiting User".to_string(),
+            to: "Awaiting User".into(),
         };
         let prod_cache = prod.cache.as_ref().unwrap();
         prod_cache.append_journal(&[transition]).unwrap();

@@ -59,11 +59,11 @@ fn prepare(dir: &std::path::Path, written_for: &CacheAccount, sps_id: u64, cname
         .expect("list");
     let transition = Transition {
         at,
-        pair: pair(),
+        pair: pair().into(),
         sps_id,
         domain: None,
-        from: Some("Pending".to_string()),
-        to: "Awaiting User".to_string(),
+        from: Some("Pending".into()),
+        to: "Awaiting User".into(),
     };
     store.append_journal(&[transition]).expect("journal");
 }
@@ -199,7 +199,7 @@ async fn the_new_accounts_cache_and_journal_are_shown_and_nothing_of_the_old() {
         harness
             .pump_until(|app| app.label == B_LABEL
                 && loaded_with(app, 2222)
-                && app.history.contains_key(&(pair(), 2222)))
+                && !app.transitions_of(&(pair(), 2222)).is_empty())
             .await,
         "the new account's cache and journal at once: {}",
         harness.screen()
@@ -213,7 +213,7 @@ async fn the_new_accounts_cache_and_journal_are_shown_and_nothing_of_the_old() {
         "{screen}"
     );
     assert!(!loaded_with(&harness.app, 1111));
-    assert!(!harness.app.history.contains_key(&(pair(), 1111)));
+    assert!(harness.app.transitions_of(&(pair(), 1111)).is_empty());
     assert_eq!(
         harness
             .app

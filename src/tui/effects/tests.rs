@@ -29,11 +29,11 @@ pub(super) fn offline_client() -> SpsClient {
 fn transition(sps_id: u64) -> Transition {
     Transition {
         at: Utc::now(),
-        pair: GroupContract::new("C-1", "1"),
+        pair: GroupContract::new("C-1", "1").into(),
         sps_id,
         domain: None,
-        from: Some("Awaiting User".to_string()),
-        to: "SPS Request Complete".to_string(),
+        from: Some("Awaiting User".into()),
+        to: "SPS Request Complete".into(),
     }
 }
 
