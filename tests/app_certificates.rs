@@ -411,6 +411,34 @@ fn a_read_sorts_the_table_again_only_under_an_order_by_expiry() {
     assert_eq!(app.requests.last_recompute, Recompute::Nothing);
 }
 
+#[test]
+fn a_later_list_keeps_each_rows_expiry_and_stamps_a_row_that_names_another_enrollment() {
+    let mut app = loaded_app(120, 40);
+    with_three_certificates(&mut app);
+    let expiry_of = |app: &App, sps_id: u64| {
+        let dataset = app.dataset_index(&web()).expect("web is watched");
+        let dataset = &app.datasets[dataset];
+        let row = dataset.requests.iter().position(|r| r.sps_id == sps_id);
+        dataset.rows[row.expect("listed")].expires
+    };
+    let (shop_cert, news_cert) = (expiry_of(&app, 1856), expiry_of(&app, 1870));
+    assert!(shop_cert.is_some() && news_cert.is_some() && shop_cert != news_cert);
+    // The same requests in the same places: #1856 moves on (same enrollment), #1870 now
+    // names the enrollment of #2001 (read: 200 days).
+    let mut list = web_list();
+    list[0].status = spsdash::sps::model::RequestStatus("CPS running".into());
+    list[3].enrollment_id = Some(12001);
+    assert_eq!(app.datasets[0].pair, web());
+    let kept = app.datasets[0].requests.as_ptr();
+    update(&mut app, loaded(web(), list, 20));
+    assert_eq!(app.datasets[0].requests.as_ptr(), kept, "replaced in place");
+    assert_eq!(expiry_of(&app, 1856), shop_cert);
+    let other = facts(12001, 200).production_expiry();
+    assert_eq!(expiry_of(&app, 1870), other);
+    // The count follows: #1870's 3-day certificate is no longer named by any row.
+    assert_eq!(app.expiring_count(), 1);
+}
+
 fn by_id_order(ids: &[u64]) -> Vec<u64> {
     let mut ids = ids.to_vec();
     ids.sort();

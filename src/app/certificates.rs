@@ -120,6 +120,15 @@ impl App {
         )
     }
 
+    /// The latest expiry in a band other than fine, now (see `ExpiryBand::last_not_fine`).
+    pub fn last_not_fine(&self) -> DateTime<Utc> {
+        ExpiryBand::last_not_fine(
+            self.api_now(),
+            i64::from(self.config.expiry.warn_days),
+            i64::from(self.config.expiry.critical_days),
+        )
+    }
+
     /// Every enrollment the requests name, with the first request naming it.
     pub(crate) fn enrollments(&self) -> Vec<(u64, &GroupContract, &SpsRequest)> {
         let mut seen = IdSet::default();

@@ -15,7 +15,7 @@ use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub pair: GroupContract,
-    /// The same pair, shared by every row.
+    /// The same pair, shared by every row and every change found in its lists.
     shared_pair: Arc<GroupContract>,
     pub name: Option<String>,
     /// Shared with the cache writer, so saving a list of thousands copies nothing.
@@ -32,6 +32,9 @@ pub struct Dataset {
     /// Rows were built since the certificates' expiries were put on them (rows are built
     /// without): the app stamps this dataset's rows again, and only this dataset's.
     pub(super) expiries_due: bool,
+    /// Rows swapped in by a list in the same places that name another enrollment than the
+    /// rows they replaced: only these need stamping (the others kept their row's expiry).
+    pub(super) expiries_due_rows: Vec<usize>,
     /// When this dataset's list was last handed to the cache writer (`None`: not yet in
     /// this run).
     pub(super) cache_saved_at: Option<DateTime<Utc>>,
@@ -103,6 +106,7 @@ impl Dataset {
             counts: StateCounts::default(),
             skipped: Vec::new(),
             expiries_due: true,
+            expiries_due_rows: Vec::new(),
             cache_saved_at: None,
         }
     }
@@ -112,6 +116,10 @@ impl Dataset {
             Some(name) => format!("{name} ({}/{})", self.pair.contract_id, self.pair.group_id),
             None => format!("{} / {}", self.pair.contract_id, self.pair.group_id),
         }
+    }
+
+    pub fn shared_pair(&self) -> &Arc<GroupContract> {
+        &self.shared_pair
     }
 
     pub fn is_loaded(&self) -> bool {
@@ -284,11 +292,19 @@ impl Dataset {
             self.fingerprints[at] = if whole_known { None } else { fingerprints[at] };
             if known != listed {
                 std::mem::swap(&mut shown[at], listed);
-                std::mem::swap(&mut self.rows[at], &mut rows[at]);
+                // The certificate is the enrollment's: a row naming the same one keeps its
+                // expiry, and only the others are stamped (at 100,000 requests stamping the
+                // whole pair again for each list was a millisecond or more, issue 12).
+                let (new_row, old_row) = (&mut rows[at], &self.rows[at]);
+                if new_row.enrollment_id == old_row.enrollment_id {
+                    new_row.expires = old_row.expires;
+                } else {
+                    self.expiries_due_rows.push(at);
+                }
+                std::mem::swap(&mut self.rows[at], new_row);
             }
         }
         self.counts = counts;
-        self.expiries_due = true;
         Replaced {
             in_place: true,
             moved,

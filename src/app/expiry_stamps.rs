@@ -7,17 +7,21 @@
 use super::App;
 use super::id_map::IdSet;
 use super::table::{Column, RowRef};
-use crate::sps::cps::{CertificateFacts, ExpiryBand};
+use crate::sps::cps::CertificateFacts;
 
 impl App {
     /// Puts each row's production expiry in the table, when rows or certificates changed:
     /// every row of a dataset whose rows were built since (a list arrived for its pair),
-    /// and elsewhere only the rows of the enrollments read since. Returns true when it
-    /// stamped (and counted) anything.
+    /// the rows a list in the same places swapped in with another enrollment, and elsewhere
+    /// only the rows of the enrollments read since. Returns true when it stamped (and
+    /// counted) anything.
     pub(crate) fn stamp_expiries(&mut self) -> bool {
         let generation = self.certificates.generation;
         let certificates_changed = self.certificates.stamped != Some(generation);
-        if !certificates_changed && !self.datasets.iter().any(|dataset| dataset.expiries_due) {
+        let rows_due = |dataset: &super::Dataset| {
+            dataset.expiries_due || !dataset.expiries_due_rows.is_empty()
+        };
+        if !certificates_changed && !self.datasets.iter().any(rows_due) {
             return false;
         }
         let changed = std::mem::take(&mut self.certificates.changed);
@@ -30,9 +34,20 @@ impl App {
         };
         for dataset in &mut self.datasets {
             let all = std::mem::take(&mut dataset.expiries_due);
+            let some = std::mem::take(&mut dataset.expiries_due_rows);
             // Rows are built without an expiry, and entries are only ever added (a new
             // account starts from none): while none is known, no row has anything to change.
-            if entries.is_empty() || (!all && changed.is_empty()) {
+            if entries.is_empty() {
+                continue;
+            }
+            if !all {
+                for at in some {
+                    if let Some(row) = dataset.rows.get_mut(at) {
+                        row.expires = row.enrollment_id.and_then(expiry_of);
+                    }
+                }
+            }
+            if !all && changed.is_empty() {
                 continue;
             }
             for row in &mut dataset.rows {
@@ -65,6 +80,7 @@ impl App {
         if self.certificates.entries.is_empty() {
             return Vec::new();
         }
+        let last_not_fine = self.last_not_fine();
         let mut seen = IdSet::default();
         let mut found = Vec::new();
         for (dataset, rows) in self.datasets.iter().enumerate() {
@@ -72,7 +88,7 @@ impl App {
                 let (Some(id), Some(expiry)) = (stamped.enrollment_id, stamped.expires) else {
                     continue;
                 };
-                if self.expiry_band(expiry) != ExpiryBand::Fine && seen.insert(id) {
+                if expiry <= last_not_fine && seen.insert(id) {
                     found.push((id, RowRef { dataset, row }));
                 }
             }

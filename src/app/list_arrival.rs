@@ -47,8 +47,8 @@ impl App {
                 let dataset = &mut self.datasets[index];
                 let changes = if dataset.is_loaded() {
                     let had_data = !dataset.requests.is_empty();
-                    let shared = std::sync::Arc::new(pair.clone());
-                    diff_matched(&shared, dataset.changed_in(&list), had_data, at)
+                    let changed = dataset.changed_in(&list);
+                    diff_matched(dataset.shared_pair(), changed, had_data, at)
                 } else {
                     Vec::new()
                 };

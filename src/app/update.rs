@@ -271,9 +271,7 @@ impl App {
             Ok(request) => {
                 let dataset = &mut self.datasets[index];
                 let changes = match dataset.get(sps_id) {
-                    Some(previous) => {
-                        diff_one(&std::sync::Arc::new(pair.clone()), previous, &request, at)
-                    }
+                    Some(previous) => diff_one(dataset.shared_pair(), previous, &request, at),
                     None => Vec::new(),
                 };
                 if dataset.get(sps_id) != Some(&request) {

@@ -114,6 +114,13 @@ impl ExpiryBand {
         }
     }
 
+    /// The latest expiry that `classify` does not call fine: a certificate expiring at or
+    /// before it is expired, critical or warning. One comparison a row instead of a
+    /// classification (the dashboard counts them over every row of 100,000, issue 12).
+    pub fn last_not_fine(now: DateTime<Utc>, warn_days: i64, critical_days: i64) -> DateTime<Utc> {
+        now + Duration::days(warn_days.max(critical_days).max(0))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ExpiryBand::Expired => "EXPIRED",
@@ -137,6 +144,20 @@ mod tests {
         DeployedCertificate {
             expiry: Some(expiry.to_string()),
             ..DeployedCertificate::default()
+        }
+    }
+
+    #[test]
+    fn the_last_not_fine_expiry_is_where_classify_says_fine() {
+        let now = at("2026-12-01T12:00:00Z");
+        // Warning wider than critical, the other way round, and no warning at all.
+        for (warn, critical) in [(30, 7), (7, 30), (0, 0), (14, 14)] {
+            let last = ExpiryBand::last_not_fine(now, warn, critical);
+            let band = |expiry| ExpiryBand::classify(expiry, now, warn, critical);
+            let second = Duration::seconds(1);
+            assert_ne!(band(last), ExpiryBand::Fine, "{warn}/{critical}");
+            assert_eq!(band(last + second), ExpiryBand::Fine, "{warn}/{critical}");
+            assert_ne!(band(now - second), ExpiryBand::Fine, "{warn}/{critical}");
         }
     }
 
