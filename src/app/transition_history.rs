@@ -6,7 +6,8 @@
 //! allocation and a hash of two texts per change; a run of changes of one pair finds the
 //! pair's map once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::sps::history::Transition;
 use crate::sps::model::GroupContract;
@@ -15,7 +16,8 @@ use super::HISTORY_PER_REQUEST;
 
 #[derive(Debug, Default)]
 pub struct TransitionHistory {
-    by_pair: HashMap<GroupContract, HashMap<u64, Vec<Transition>>>,
+    /// Keyed by the one copy of each pair that all its changes share.
+    by_pair: HashMap<Arc<GroupContract>, HashMap<u64, Vec<Transition>>>,
 }
 
 impl TransitionHistory {
@@ -39,34 +41,45 @@ impl TransitionHistory {
     pub fn record(&mut self, changes: impl IntoIterator<Item = Transition>) {
         let mut changes = changes.into_iter().peekable();
         while let Some(first) = changes.next() {
-            let pair = std::sync::Arc::clone(&first.pair);
-            let requests = match self.by_pair.get_mut(&*pair) {
-                Some(requests) => requests,
-                None => self.by_pair.entry((*pair).clone()).or_default(),
+            // The pair's copy already kept, if any (the journal's entries each bring one).
+            let pair = match self.by_pair.get_key_value(&*first.pair) {
+                Some((kept, _)) => Arc::clone(kept),
+                None => Arc::clone(&first.pair),
             };
-            append(requests, first);
+            let requests = self.by_pair.entry(Arc::clone(&pair)).or_default();
+            append(requests, &pair, first);
             // The changes that follow of the same pair (one read's, usually all) use its map.
             while let Some(change) = changes.next_if(|next| *next.pair == *pair) {
-                append(requests, change);
+                append(requests, &pair, change);
             }
         }
     }
 
-    /// Puts each history of `pair`'s requests named in `sps_ids` in time order (earlier
-    /// runs' entries may arrive after changes seen live).
-    pub fn sort_by_time(&mut self, pair: &GroupContract, sps_ids: impl IntoIterator<Item = u64>) {
-        let Some(requests) = self.by_pair.get_mut(pair) else {
-            return;
-        };
-        for sps_id in sps_ids {
-            if let Some(entries) = requests.get_mut(&sps_id) {
-                entries.sort_by_key(|transition| transition.at);
+    /// Records entries of earlier runs (the journal's), which may arrive after changes seen
+    /// live: each history they join is put back in time order.
+    pub fn record_earlier(&mut self, changes: Vec<Transition>) {
+        let joined: HashSet<(Arc<GroupContract>, u64)> = changes
+            .iter()
+            .map(|change| (Arc::clone(&change.pair), change.sps_id))
+            .collect();
+        self.record(changes);
+        for (pair, sps_id) in joined {
+            let entries = self.by_pair.get_mut(&*pair);
+            if let Some(entries) = entries.and_then(|requests| requests.get_mut(&sps_id)) {
+                entries.sort_by_key(|change| change.at);
             }
         }
     }
 }
 
-fn append(requests: &mut HashMap<u64, Vec<Transition>>, change: Transition) {
+fn append(
+    requests: &mut HashMap<u64, Vec<Transition>>,
+    pair: &Arc<GroupContract>,
+    mut change: Transition,
+) {
+    if !Arc::ptr_eq(&change.pair, pair) {
+        change.pair = Arc::clone(pair);
+    }
     let entries = requests.entry(change.sps_id).or_default();
     if entries.len() >= HISTORY_PER_REQUEST {
         entries.remove(0);
@@ -76,8 +89,6 @@ fn append(requests: &mut HashMap<u64, Vec<Transition>>, change: Transition) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use chrono::{TimeZone, Utc};
 
     use super::*;
@@ -126,19 +137,34 @@ mod tests {
     }
 
     #[test]
-    fn a_history_keeps_the_newest_up_to_its_limit_and_can_be_put_in_time_order() {
+    fn a_history_keeps_the_newest_up_to_its_limit() {
         let web = Arc::new(GroupContract::new("C-1", "1"));
         let mut history = TransitionHistory::default();
-        let many =
-            (0..HISTORY_PER_REQUEST + 3).map(|i| change(&web, 7, (i % 60) as u32, &i.to_string()));
+        let many = (0..HISTORY_PER_REQUEST + 3).map(|i| change(&web, 7, 0, &i.to_string()));
         history.record(many);
         let kept = history.of(&web, 7);
         assert_eq!(kept.len(), HISTORY_PER_REQUEST);
         assert_eq!(kept[0].to, "3");
-        // An earlier run's change arriving late goes first once sorted.
-        history.record([change(&web, 7, 0, "earlier")]);
-        history.sort_by_time(&web, [7]);
-        assert_eq!(history.of(&web, 7)[0].at.timestamp() % 60, 0);
-        assert!(history.of(&web, 7).windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
+    #[test]
+    fn earlier_entries_join_in_time_order_and_share_the_pair_kept() {
+        let web = Arc::new(GroupContract::new("C-1", "1"));
+        let mut history = TransitionHistory::default();
+        history.record([change(&web, 7, 30, "live")]);
+        // The journal's entries come later, each with its own copy of the pair.
+        let journal = Arc::new(GroupContract::new("C-1", "1"));
+        history.record_earlier(vec![
+            change(&journal, 7, 10, "earlier"),
+            change(&journal, 8, 20, "other"),
+        ]);
+        let tos: Vec<String> = history
+            .of(&web, 7)
+            .iter()
+            .map(|c| c.to.to_string())
+            .collect();
+        assert_eq!(tos, ["earlier", "live"]);
+        let shared = |id: u64| Arc::ptr_eq(&history.of(&web, id)[0].pair, &web);
+        assert!(shared(7) && shared(8), "one copy of the pair");
     }
 }

@@ -93,18 +93,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
         }
         Event::HistoryLoaded(transitions) => {
-            // Earlier runs' entries may arrive after changes seen live: keep each history in
-            // time order.
-            let mut touched: std::collections::HashMap<_, std::collections::HashSet<u64>> =
-                std::collections::HashMap::new();
-            for transition in &transitions {
-                let ids = touched.entry(std::sync::Arc::clone(&transition.pair));
-                ids.or_default().insert(transition.sps_id);
-            }
-            app.history.record(transitions);
-            for (pair, sps_ids) in touched {
-                app.history.sort_by_time(&pair, sps_ids);
-            }
+            app.history.record_earlier(transitions);
             Vec::new()
         }
         Event::LocalStateLoaded(local) => {
