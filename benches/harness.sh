@@ -5,7 +5,8 @@
 #   - key -> screen: End or Home pressed until the dashboard writes to its terminal (twenty
 #     keys, or HARNESS_KEYS: median, 90th percentile, slowest, how many within a 60 Hz frame);
 #   - first frame with data when the API takes 3 s to answer (cache from the first run);
-#   - `list --json` of one pair: wall time and peak memory.
+#   - `list --json` of one pair: wall time and peak memory, and the same call through
+#     Akamai's Python client (edgegrid-python, if installed: `.ci/install-test-tools`).
 # Slow (a few minutes) and needs tmux, curl, python3: NOT run by CI. Build first:
 #   cargo build --release && benches/harness.sh [REQUESTS]
 set -euo pipefail
@@ -149,7 +150,34 @@ stop_sim
 start_sim ""
 if [ -n "$pair" ]; then
     set -- $pair
-    /usr/bin/time -f "list --json, one pair:                      %e s, peak %M KB" \
+    /usr/bin/time -o "$work/ours" -f "%e %M" \
         "$bin" --edgerc "$work/edgerc" list --json --contract "$1" --group "$2" >/dev/null
+    read -r ours_s ours_kb <"$work/ours"
+    echo "list --json, one pair:                      $ours_s s, peak $ours_kb KB"
+    # The same call through Akamai's own Python client (edgegrid-python, as its users write
+    # it): signed, read, printed as JSON.
+    if python3 -c 'import akamai.edgegrid, requests' 2>/dev/null; then
+        /usr/bin/time -o "$work/theirs" -f "%e %M" python3 - "$work/edgerc" "$1" "$2" >/dev/null <<'PY'
+import json, sys
+
+import requests
+from akamai.edgegrid import EdgeGridAuth, EdgeRc
+
+edgerc = EdgeRc(sys.argv[1])
+session = requests.Session()
+session.auth = EdgeGridAuth.from_edgerc(edgerc, "default")
+answer = session.get(
+    edgerc.get("default", "host") + "/config-secure-provisioning-service/v1/sps-requests",
+    params={"contractId": sys.argv[2], "groupId": sys.argv[3], "information": "true"},
+)
+answer.raise_for_status()
+json.dump(answer.json()["requestList"], sys.stdout, indent=2)
+PY
+        read -r theirs_s theirs_kb <"$work/theirs"
+        ratio=$(python3 -c "print(f'{$ours_s / max($theirs_s, 0.01):.2f}')")
+        echo "edgegrid-python, the same call:             $theirs_s s, peak $theirs_kb KB (spsdash: ${ratio}×)"
+    else
+        echo "edgegrid-python, the same call:             not installed (bash .ci/install-test-tools installs it)"
+    fi
 fi
 stop_sim
