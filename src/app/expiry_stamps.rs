@@ -40,21 +40,21 @@ impl App {
             if entries.is_empty() {
                 continue;
             }
-            if !all {
-                for at in some {
-                    if let Some(row) = dataset.rows.get_mut(at) {
-                        row.expires = row.enrollment_id.and_then(expiry_of);
-                    }
-                }
-            }
-            if !all && changed.is_empty() {
+            let stamp = |row: &mut super::Row| row.expires = row.enrollment_id.and_then(expiry_of);
+            if all {
+                dataset.rows.iter_mut().for_each(stamp);
                 continue;
             }
-            for row in &mut dataset.rows {
-                match row.enrollment_id {
-                    Some(id) if all || changed.contains(&id) => row.expires = expiry_of(id),
-                    _ => {}
+            for at in some {
+                if let Some(row) = dataset.rows.get_mut(at) {
+                    stamp(row);
                 }
+            }
+            if !changed.is_empty() {
+                let named = |row: &&mut super::Row| {
+                    row.enrollment_id.is_some_and(|id| changed.contains(&id))
+                };
+                dataset.rows.iter_mut().filter(named).for_each(stamp);
             }
         }
         // An expiry is not part of what the filter reads: only an order by expiry can change.

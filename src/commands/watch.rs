@@ -162,7 +162,8 @@ async fn poll(
     watched: &mut Watched,
     notifier: &mut Notifier,
 ) -> Result<bool, CommandError> {
-    let pair = watched.pair.clone();
+    // Shared by the changes found in this poll.
+    let pair = std::sync::Arc::new(watched.pair.clone());
     let previous = match watched.last.take() {
         Some(last) => last,
         None => match store.load_list(&pair) {
@@ -186,12 +187,7 @@ async fn poll(
         }
     };
     notifier.offer(watched.outage.succeeded(now), now);
-    let transitions = diff(
-        &std::sync::Arc::new(pair.clone()),
-        &previous,
-        &requests,
-        now,
-    );
+    let transitions = diff(&pair, &previous, &requests, now);
     let mut problems: Vec<String> = Vec::new();
     problems.extend(store.append_journal(&transitions).err());
     problems.extend(store.save_list(&pair, now, &requests).err());
