@@ -43,7 +43,7 @@ async fn run(cli: Cli) -> ExitCode {
             }
         };
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "spsdash starting");
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     if cli.command.is_some() {
         return spsdash::commands::run(cli).await;
     }

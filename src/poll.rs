@@ -21,9 +21,10 @@ use tokio::task::JoinHandle;
 
 use crate::app::{ArrivedList, Event, ListMemory};
 use crate::config::PollConfig;
+use crate::edgegrid::ApiError;
+use crate::source::Backend;
 use crate::sps::list_texts::ReadList;
 use crate::sps::model::{GroupContract, SpsRequest};
-use crate::sps::{ApiError, SpsClient};
 use memories::Memories;
 
 pub use schedule::{Cadence, Finished, PollState};
@@ -44,7 +45,7 @@ pub trait Source: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<SpsRequest, ApiError>> + Send;
 }
 
-impl Source for SpsClient {
+impl Source for Backend {
     /// With `information=true`: names, kinds and issuers only come with the parameters;
     /// each request compacted as it is read (the open detail reads its own request whole).
     async fn list(
@@ -52,11 +53,13 @@ impl Source for SpsClient {
         pair: &GroupContract,
         memory: Arc<ListMemory>,
     ) -> Result<ReadList, ApiError> {
-        SpsClient::list_compacted(self, pair, move |text| memory.knows(text)).await
+        self.sps()
+            .list_compacted(pair, move |text| memory.knows(text))
+            .await
     }
 
     async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
-        SpsClient::get(self, pair, sps_id).await
+        self.sps().get(pair, sps_id).await
     }
 }
 

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 use crate::app::{App, Event, update};
 use crate::config::Config;
 use crate::sim::WorldClock;
-use crate::sps::SpsClient;
+use crate::source::Backend;
 use crate::store::{CacheAccount, Stores};
 use crate::ui;
 
@@ -47,7 +47,7 @@ pub struct Dashboard {
     /// Where `export.format` is remembered (`--config`, else the platform file).
     pub config_path: Option<std::path::PathBuf>,
     /// The signed client for the account (or the demo simulator).
-    pub client: SpsClient,
+    pub client: Backend,
     /// The API's own clock when it is not the wall's (the demo simulator's world).
     pub api_clock: Option<WorldClock>,
     /// Account/section, or DEMO.

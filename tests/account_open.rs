@@ -59,7 +59,7 @@ async fn another_section_opens_and_talks_to_its_api() {
         "the section's own key, if it has one"
     );
     assert!(opened.warnings.is_empty(), "{:?}", opened.warnings);
-    let groups = opened.client.groups().await.unwrap();
+    let groups = opened.client.papi().groups().await.unwrap();
     assert!(!groups.pairs().is_empty());
 }
 
@@ -84,7 +84,7 @@ async fn a_switch_key_given_on_the_command_line_is_the_accounts() {
         opened.label
     );
     assert_eq!(
-        opened.client.credentials().account_key.as_deref(),
+        opened.client.http().credentials().account_key.as_deref(),
         Some("1-XYZ:1-2")
     );
 }

@@ -11,9 +11,10 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::KeyCode;
 use spsdash::app::table::Recompute;
 use spsdash::app::{App, Effect, Event, ExportJob, Overlay, update};
-use spsdash::sps::ApiError;
-use spsdash::sps::cps::{
-    CertificateFacts, CertificateRecord, CpsError, DnsTxtRecord, ExpiryBand, Network, NetworkFacts,
+use spsdash::cps::CpsError;
+use spsdash::edgegrid::ApiError;
+use spsdash::model::{
+    CertificateFacts, CertificateRecord, DnsTxtRecord, ExpiryBand, Network, NetworkFacts,
     PendingFacts,
 };
 

@@ -14,9 +14,11 @@ use std::sync::Arc;
 
 use app_support::*;
 use spsdash::app::{App, ArrivedList, Dataset, Effect, Event, ListMemory, update};
+use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::model::GroupContract;
+use spsdash::source::Backend;
 use spsdash::sps::list_texts::{ReadItem, ReadList};
-use spsdash::sps::model::{GroupContract, NamedPair};
-use spsdash::sps::{ClientOptions, SpsClient};
+use spsdash::sps::model::NamedPair;
 
 fn read_count(items: &[ReadItem]) -> usize {
     items
@@ -34,7 +36,8 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
         ..Default::default()
     })
     .await;
-    let client = SpsClient::new(sim.credentials.clone(), ClientOptions::default()).unwrap();
+    let client =
+        Backend::new(Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap());
     let (contract, group) = sim.pairs()[0].clone();
     let pair = GroupContract::new(contract, group);
     let named = NamedPair {
@@ -42,7 +45,7 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
         group_name: None,
     };
 
-    let first = client.list_compacted(&pair, |_| false).await.unwrap();
+    let first = client.sps().list_compacted(&pair, |_| false).await.unwrap();
     let total = first.items.len();
     assert!(total >= 5, "a pair with requests: {total}");
     assert_eq!(read_count(&first.items), total);
@@ -55,6 +58,7 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
     let memory = Arc::new(memory);
     let knows = Arc::clone(&memory);
     let again = client
+        .sps()
         .list_compacted(&pair, move |text| knows.knows(text))
         .await
         .unwrap();
@@ -64,6 +68,7 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
     sim.advance(6 * 3600);
     let knows = Arc::clone(&memory);
     let later = client
+        .sps()
         .list_compacted(&pair, move |text| knows.knows(text))
         .await
         .unwrap();
@@ -77,7 +82,7 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
     assert!(shown.can_take(&later));
     drop(shown.replace_keeping(later, None));
 
-    let whole = client.list_compacted(&pair, |_| false).await.unwrap();
+    let whole = client.sps().list_compacted(&pair, |_| false).await.unwrap();
     let (whole, _) = ArrivedList::read_against(&pair, whole.items, &ListMemory::default()).unwrap();
     let mut fresh = Dataset::new(&named);
     drop(fresh.replace_keeping(whole, None));

@@ -14,8 +14,9 @@ mod sim_support;
 use sim_support::{BASE, get, start};
 use spsdash::app::{App, Event, update};
 use spsdash::config::{Config, PairConfig};
+use spsdash::model::GroupContract;
 use spsdash::sim::SimOptions;
-use spsdash::sps::model::{GroupContract, RequestList};
+use spsdash::sps::model::RequestList;
 
 /// Heap held per request, table row included. Measured with this test: 2,491 bytes before
 /// rows lost their copies and texts were shared, 1,632 after (2026-11-30), 1,417 once rows

@@ -69,7 +69,7 @@ fn failed(seconds: i64) -> spsdash::app::Event {
     spsdash::app::Event::ListLoaded {
         pair: web(),
         at: at(seconds),
-        outcome: Err(spsdash::sps::ApiError::Connection {
+        outcome: Err(spsdash::edgegrid::ApiError::Connection {
             detail: "connection refused".into(),
         }),
         failures: 1,
@@ -119,7 +119,7 @@ fn an_accepted_submission_is_told_once_as_info() {
         &mut app,
         spsdash::app::Event::Submitted {
             pair: web(),
-            outcome: Err(spsdash::sps::ApiError::Status {
+            outcome: Err(spsdash::edgegrid::ApiError::Status {
                 status: 400,
                 excerpt: "bad".into(),
             }),
@@ -240,7 +240,7 @@ fn group_discovery_failing_counts_as_the_api_failing() {
         let effects = update(
             &mut app,
             spsdash::app::Event::PairsFailed {
-                error: spsdash::sps::ApiError::Timeout {
+                error: spsdash::edgegrid::ApiError::Timeout {
                     after: std::time::Duration::from_secs(5),
                 },
                 failures: 1,

@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use spsdash::app::Event;
 use spsdash::config::PollConfig;
+use spsdash::edgegrid::{Client, ClientOptions};
 use spsdash::poll::Poller;
+use spsdash::source::Backend;
 use spsdash::sps::model::GroupContract;
-use spsdash::sps::{ClientOptions, SpsClient};
 use support::{Scripted, TestServer};
 use tokio::sync::mpsc;
 
@@ -25,17 +26,19 @@ const LIST: &str = r#"{"requestList":[
                 "redirectFullPath":"http://dcv.akamai.com/.well-known/acme-challenge/T"}]},
   {"spsId":"1857","status":"SPS Request Complete"}]}"#;
 
-fn client(server: &TestServer) -> SpsClient {
-    spsdash::sps::client::install_crypto_provider();
-    SpsClient::new(
-        server.credentials(),
-        ClientOptions {
-            timeout: Duration::from_secs(5),
-            retries: 0,
-            backoff: Duration::from_millis(10),
-        },
+fn client(server: &TestServer) -> Backend {
+    spsdash::edgegrid::install_crypto_provider();
+    Backend::new(
+        Client::new(
+            server.credentials(),
+            ClientOptions {
+                timeout: Duration::from_secs(5),
+                retries: 0,
+                backoff: Duration::from_millis(10),
+            },
+        )
+        .expect("a client for loopback"),
     )
-    .expect("a client for loopback")
 }
 
 async fn next(events: &mut mpsc::UnboundedReceiver<Event>) -> Event {

@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 use spsdash::app::table::Recompute;
 use spsdash::app::{Effect, Event, FreshnessLevel, Screen, update};
-use spsdash::sps::ApiError;
+use spsdash::edgegrid::ApiError;
 
 #[test]
 fn start_loads_the_cache_and_watches_the_configured_pairs() {

@@ -11,9 +11,10 @@ mod support;
 use std::time::Duration;
 
 use serde_json::Value;
+use spsdash::edgegrid::{Client, ClientOptions};
 use spsdash::sim::{self, RunningSim, SimOptions};
+use spsdash::source::Backend;
 use spsdash::sps::model::GroupContract;
-use spsdash::sps::{ClientOptions, SpsClient};
 use support::cli::{CliEnv, CliOutput};
 
 const FAST_POLLS: &str = "[poll]\nactive_secs = 1\n[api]\ntimeout_secs = 2\nretries = 0\n";
@@ -24,7 +25,7 @@ struct World {
 }
 
 async fn world() -> World {
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     let sim = sim::start(SimOptions {
         speed: 0.0,
         ..SimOptions::default()
@@ -41,9 +42,11 @@ async fn world() -> World {
 impl World {
     /// The spsId of the demo request whose cname hostname is `cname`.
     async fn request(&self, contract: &str, group: &str, cname: &str) -> String {
-        let client =
-            SpsClient::new(self.sim.credentials.clone(), ClientOptions::default()).expect("client");
+        let client = Backend::new(
+            Client::new(self.sim.credentials.clone(), ClientOptions::default()).expect("client"),
+        );
         let list = client
+            .sps()
             .list(&GroupContract::new(contract, group), None, true)
             .await
             .expect("list");

@@ -43,7 +43,7 @@ async fn hook(State(posted): State<Arc<Mutex<Vec<Value>>>>, body: String) -> Sta
 }
 
 async fn world() -> World {
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     let sim = sim::start(SimOptions {
         speed: 0.0,
         ..SimOptions::default()

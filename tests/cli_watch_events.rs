@@ -27,7 +27,7 @@ struct World {
 }
 
 async fn world() -> World {
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     let sim = sim::start(SimOptions {
         speed: 0.0,
         ..SimOptions::default()

@@ -11,8 +11,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use spsdash::edgegrid::Credentials;
-use spsdash::sps::client::PostEndpoint;
-use spsdash::sps::{ApiError, ClientOptions, FormBody, GroupContract, SpsClient};
+use spsdash::edgegrid::{ApiError, Client, ClientOptions};
+use spsdash::model::GroupContract;
+use spsdash::source::Backend;
+use spsdash::sps::FormBody;
+use spsdash::sps::PostEndpoint;
 use support::{Scripted, TestServer};
 
 const BASE: &str = "/config-secure-provisioning-service/v1";
@@ -37,8 +40,8 @@ fn fast_options() -> ClientOptions {
     }
 }
 
-fn client(server: &TestServer, options: ClientOptions) -> SpsClient {
-    SpsClient::new(server.credentials(), options).expect("loopback http is allowed")
+fn client(server: &TestServer, options: ClientOptions) -> Backend {
+    Backend::new(Client::new(server.credentials(), options).expect("loopback http is allowed"))
 }
 
 fn pair() -> GroupContract {
@@ -58,6 +61,7 @@ async fn groups_from_papi() {
     ))
     .await;
     let groups = client(&server, fast_options())
+        .papi()
         .groups()
         .await
         .expect("groups");
@@ -74,9 +78,9 @@ async fn list_sends_pair_information_after_and_account_key_in_the_signed_url() {
     let server = ok_server().await;
     let mut credentials: Credentials = server.credentials();
     credentials.account_key = Some("1-ABC:1".to_string());
-    let client = SpsClient::new(credentials, fast_options()).expect("client");
+    let client = Backend::new(Client::new(credentials, fast_options()).expect("client"));
     let after = spsdash::sps::model::parse_time("2016-12-12T10:15:00Z");
-    let requests = client.list(&pair(), after, true).await.expect("list");
+    let requests = client.sps().list(&pair(), after, true).await.expect("list");
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].sps_id, 1856);
     assert_eq!(requests[0].workflow_progress, None);
@@ -101,6 +105,7 @@ async fn list_sends_pair_information_after_and_account_key_in_the_signed_url() {
 async fn get_reads_one_request_with_information() {
     let server = ok_server().await;
     let request = client(&server, fast_options())
+        .sps()
         .get(&pair(), 1857)
         .await
         .expect("get");
@@ -117,6 +122,7 @@ async fn get_reads_one_request_with_information() {
 async fn get_of_an_empty_list_is_an_error_not_a_panic() {
     let server = TestServer::start(Scripted::json(200, r#"{"requestList":[]}"#)).await;
     let error = client(&server, fast_options())
+        .sps()
         .get(&pair(), 9)
         .await
         .expect_err("nothing listed");
@@ -142,6 +148,7 @@ async fn submit_posts_the_form_exactly_as_documented() {
     let server = TestServer::start(Scripted::json(202, ACCEPTED_BODY)).await;
     let client = client(&server, fast_options());
     let accepted = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &create_form())
         .await
         .expect("accepted");
@@ -169,6 +176,7 @@ async fn submit_posts_the_form_exactly_as_documented() {
 
     // The dry run builds the same URL and body without sending anything.
     let prepared = client
+        .sps()
         .prepare_submit(&pair(), PostEndpoint::SpsRequests, &create_form())
         .expect("prepared");
     assert_eq!(
@@ -187,6 +195,7 @@ async fn secure_edge_hosts_and_mod_san() {
     edge.push("cnameHostname", "shop.example.com")
         .push("enrollmentId", "10002");
     client
+        .sps()
         .submit(&pair(), PostEndpoint::SecureEdgeHosts, &edge)
         .await
         .expect("200 is also accepted");
@@ -198,6 +207,7 @@ async fn secure_edge_hosts_and_mod_san() {
         .push("add.sans", "a.example.com")
         .push("add.sans", "b.example.com");
     client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &mod_san)
         .await
         .expect("modSan");
@@ -226,6 +236,7 @@ async fn sps_error_envelope_names_the_field() {
     ))
     .await;
     let error = client(&server, fast_options())
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &create_form())
         .await
         .expect_err("400");
@@ -247,6 +258,7 @@ async fn problem_json_from_the_gateway() {
     ))
     .await;
     let error = client(&server, fast_options())
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect_err("401");
@@ -269,6 +281,7 @@ async fn get_retries_5xx_with_a_fresh_signature() {
         Scripted::json(500, "oops"),
     ]);
     let requests = client(&server, fast_options())
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect("third time lucky");
@@ -292,6 +305,7 @@ async fn get_gives_up_after_its_retries() {
         ..fast_options()
     };
     let error = client(&server, options)
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect_err("500s");
@@ -314,6 +328,7 @@ async fn rate_limit_honours_retry_after() {
     ]);
     let started = Instant::now();
     client(&server, fast_options())
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect("after waiting");
@@ -334,6 +349,7 @@ async fn retry_after_beyond_the_cap_is_not_waited_for() {
     )
     .header("Retry-After", "3600")]);
     let error = client(&server, fast_options())
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect_err("gives up at once");
@@ -346,6 +362,7 @@ async fn retry_after_beyond_the_cap_is_not_waited_for() {
 async fn post_is_never_retried() {
     let server = TestServer::start(Scripted::json(503, "unavailable")).await;
     let error = client(&server, fast_options())
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &create_form())
         .await
         .expect_err("503");
@@ -368,6 +385,7 @@ async fn a_slow_answer_times_out() {
     };
     let started = Instant::now();
     let error = client(&server, options)
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect_err("too slow");
@@ -391,6 +409,7 @@ async fn a_malformed_body_fails_that_call_alone() {
     server.script([Scripted::json(200, r#"{"requestList":[{"spsId":"#)]);
     let client = client(&server, fast_options());
     let error = client
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect_err("malformed");
@@ -398,7 +417,12 @@ async fn a_malformed_body_fails_that_call_alone() {
     assert!(!error.is_network());
     // The next call is fine.
     assert_eq!(
-        client.list(&pair(), None, false).await.expect("ok").len(),
+        client
+            .sps()
+            .list(&pair(), None, false)
+            .await
+            .expect("ok")
+            .len(),
         2
     );
 }
@@ -408,8 +432,9 @@ async fn connection_refused_is_a_network_error_after_retries() {
     let closed = support::closed_port();
     let port = closed.port;
     let credentials = support::credentials(&format!("http://127.0.0.1:{port}"));
-    let client = SpsClient::new(credentials, fast_options()).expect("client");
+    let client = Backend::new(Client::new(credentials, fast_options()).expect("client"));
     let error = client
+        .sps()
         .list(&pair(), None, false)
         .await
         .expect_err("nobody listens");
@@ -421,7 +446,7 @@ async fn connection_refused_is_a_network_error_after_retries() {
 #[tokio::test]
 async fn plain_http_is_refused_off_loopback() {
     let credentials = support::credentials("http://192.0.2.10:8080");
-    let error = SpsClient::new(credentials, fast_options()).expect_err("not loopback");
+    let error = Client::new(credentials, fast_options()).expect_err("not loopback");
     assert!(error.to_string().contains("loopback"), "{error}");
 }
 
@@ -430,6 +455,7 @@ async fn raw_send_and_fixed_signature_for_dry_runs() {
     let server = TestServer::start(Scripted::json(404, r#"{"title":"Not Found"}"#)).await;
     let client = client(&server, fast_options());
     let answer = client
+        .http()
         .send(
             "get",
             "/papi/v1/groups?x=a%20b",
@@ -447,6 +473,7 @@ async fn raw_send_and_fixed_signature_for_dry_runs() {
 
     let prepare = || {
         client
+            .http()
             .prepare(
                 "GET",
                 "/p",
@@ -509,8 +536,13 @@ async fn flaky_server(
 #[tokio::test]
 async fn get_retries_a_dropped_connection() {
     let (base_url, accepted) = flaky_server(r#"{"requestList":[{"spsId":5}]}"#).await;
-    let client = SpsClient::new(support::credentials(&base_url), fast_options()).expect("client");
-    let requests = client.list(&pair(), None, false).await.expect("second try");
+    let client =
+        Backend::new(Client::new(support::credentials(&base_url), fast_options()).expect("client"));
+    let requests = client
+        .sps()
+        .list(&pair(), None, false)
+        .await
+        .expect("second try");
     assert_eq!(requests[0].sps_id, 5);
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
@@ -518,8 +550,10 @@ async fn get_retries_a_dropped_connection() {
 #[tokio::test]
 async fn post_is_not_retried_after_a_dropped_connection() {
     let (base_url, accepted) = flaky_server(ACCEPTED_BODY).await;
-    let client = SpsClient::new(support::credentials(&base_url), fast_options()).expect("client");
+    let client =
+        Backend::new(Client::new(support::credentials(&base_url), fast_options()).expect("client"));
     let error = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &create_form())
         .await
         .expect_err("dropped");
@@ -531,9 +565,14 @@ async fn post_is_not_retried_after_a_dropped_connection() {
 async fn an_akamai_host_means_https_with_system_roots() {
     let mut credentials = support::credentials("unused");
     credentials.host = "akab-abc.luna.akamaiapis.net".to_string();
-    let client = SpsClient::new(credentials, fast_options()).expect("https client builds");
-    assert_eq!(client.base_url(), "https://akab-abc.luna.akamaiapis.net");
+    let client =
+        Backend::new(Client::new(credentials, fast_options()).expect("https client builds"));
+    assert_eq!(
+        client.http().base_url(),
+        "https://akab-abc.luna.akamaiapis.net"
+    );
     let prepared = client
+        .http()
         .prepare("GET", "/papi/v1/groups", Vec::new(), Vec::new(), None, None)
         .expect("prepared");
     assert_eq!(

@@ -11,11 +11,13 @@ mod support;
 
 use std::time::Duration;
 
-use spsdash::sps::cps::{
+use spsdash::cps::{
     CHANGE_MEDIA_TYPE, CpsError, DEPLOYMENT_MEDIA_TYPE, DEPLOYMENTS_MEDIA_TYPE,
-    DV_CHALLENGES_MEDIA_TYPE, ENROLLMENT_MEDIA_TYPE, Network,
+    DV_CHALLENGES_MEDIA_TYPE, ENROLLMENT_MEDIA_TYPE,
 };
-use spsdash::sps::{ApiError, ClientOptions, SpsClient};
+use spsdash::edgegrid::{ApiError, Client, ClientOptions};
+use spsdash::model::Network;
+use spsdash::source::Backend;
 use support::{Scripted, TestServer};
 
 const ENROLLMENT: &str = r#"{"id":10002,"ra":"lets-encrypt","validationType":"dv",
@@ -47,8 +49,10 @@ fn fast_options() -> ClientOptions {
     }
 }
 
-fn client(server: &TestServer) -> SpsClient {
-    SpsClient::new(server.credentials(), fast_options()).expect("loopback http is allowed")
+fn client(server: &TestServer) -> Backend {
+    Backend::new(
+        Client::new(server.credentials(), fast_options()).expect("loopback http is allowed"),
+    )
 }
 
 #[tokio::test]
@@ -56,8 +60,8 @@ async fn enrollment_is_read_with_its_media_type_and_the_account_key() {
     let server = TestServer::start(Scripted::json(200, ENROLLMENT)).await;
     let mut credentials = server.credentials();
     credentials.account_key = Some("1-ABC:1".to_string());
-    let client = SpsClient::new(credentials, fast_options()).expect("client");
-    let enrollment = client.enrollment(10002).await.expect("enrollment");
+    let client = Backend::new(Client::new(credentials, fast_options()).expect("client"));
+    let enrollment = client.cps().enrollment(10002).await.expect("enrollment");
     assert_eq!(enrollment.common_name(), Some("shop.example.com"));
     assert!(enrollment.is_dv());
     assert_eq!(enrollment.sni_only(), Some(true));
@@ -76,7 +80,7 @@ async fn enrollment_is_read_with_its_media_type_and_the_account_key() {
 async fn deployments_both_networks_or_one() {
     let server = TestServer::start(Scripted::json(200, DEPLOYMENTS)).await;
     let client = client(&server);
-    let deployments = client.deployments(10002).await.expect("deployments");
+    let deployments = client.cps().deployments(10002).await.expect("deployments");
     assert_eq!(
         deployments.production_expiry(),
         spsdash::sps::model::parse_time("2027-01-05T13:21:21Z")
@@ -87,6 +91,7 @@ async fn deployments_both_networks_or_one() {
         r#"{"primaryCertificate":{"expiry":"2027-01-01T00:00:00Z"},"networkConfiguration":null}"#,
     )]);
     let staging = client
+        .cps()
         .deployment(10002, Network::Staging)
         .await
         .expect("one network");
@@ -107,6 +112,7 @@ async fn a_pending_change_leads_to_its_lets_encrypt_challenges() {
     let server = TestServer::start(Scripted::json(200, CHANGE)).await;
     let client = client(&server);
     let change = client
+        .cps()
         .change_status("/cps/v2/enrollments/10002/changes/44434")
         .await
         .expect("change");
@@ -116,6 +122,7 @@ async fn a_pending_change_leads_to_its_lets_encrypt_challenges() {
         .to_string();
     server.script([Scripted::json(200, CHALLENGES)]);
     let challenges = client
+        .cps()
         .lets_encrypt_challenges(&info)
         .await
         .expect("challenges");
@@ -148,6 +155,7 @@ async fn locations_outside_cps_are_not_followed() {
         "https://elsewhere.example.com/",
     ] {
         let error = client
+            .cps()
             .change_status(location)
             .await
             .expect_err("not a CPS location");
@@ -173,7 +181,11 @@ async fn forbidden_means_cps_is_not_granted_and_is_not_retried() {
         "status":403,"detail":"The client is not authorized to invoke this service.","requestId":"r1"}"#,
     ))
     .await;
-    let error = client(&server).enrollment(10002).await.expect_err("403");
+    let error = client(&server)
+        .cps()
+        .enrollment(10002)
+        .await
+        .expect_err("403");
     assert!(matches!(error, CpsError::NotGranted { .. }), "{error:?}");
     assert!(error.is_permanent());
     let line = error.to_string();
@@ -194,7 +206,7 @@ async fn not_found_and_not_acceptable_are_typed() {
     ))
     .await;
     let client = client(&server);
-    let error = client.deployments(7).await.expect_err("404");
+    let error = client.cps().deployments(7).await.expect_err("404");
     assert_eq!(
         error,
         CpsError::NotFound {
@@ -206,7 +218,7 @@ async fn not_found_and_not_acceptable_are_typed() {
         406,
         r#"{"title":"Not Acceptable","status":406}"#,
     )]);
-    let error = client.enrollment(7).await.expect_err("406");
+    let error = client.cps().enrollment(7).await.expect_err("406");
     assert_eq!(error.http_status(), Some(406));
     assert!(error.to_string().contains(ENROLLMENT_MEDIA_TYPE), "{error}");
     assert_eq!(server.recorded().len(), 2, "neither is retried");
@@ -220,6 +232,7 @@ async fn server_errors_are_retried_with_fresh_signatures() {
         Scripted::problem(429, r#"{"title":"Too Many Requests"}"#).header("Retry-After", "0"),
     ]);
     let enrollment = client(&server)
+        .cps()
         .enrollment(10002)
         .await
         .expect("third time lucky");
@@ -233,7 +246,11 @@ async fn server_errors_are_retried_with_fresh_signatures() {
 #[tokio::test]
 async fn a_malformed_body_is_an_error_of_that_read() {
     let server = TestServer::start(Scripted::json(200, r#"{"production":{"primaryCert"#)).await;
-    let error = client(&server).deployments(1).await.expect_err("malformed");
+    let error = client(&server)
+        .cps()
+        .deployments(1)
+        .await
+        .expect_err("malformed");
     assert!(
         matches!(
             error,

@@ -35,29 +35,29 @@ async fn a_401_rereads_a_rotated_edgerc_and_retries_with_the_new_keys() {
     .await
     .unwrap();
     let client = context.client.clone();
-    let notes = client.credential_notes().expect("a file to reread");
+    let notes = client.http().credential_notes().expect("a file to reread");
     let (contract, group) = sim.pairs()[0].clone();
     let pair = GroupContract::new(&contract, &group);
 
     // File unchanged: the 401 stays a 401, and nothing is said.
-    let refused = client.list(&pair, None, true).await.unwrap_err();
+    let refused = client.sps().list(&pair, None, true).await.unwrap_err();
     assert!(refused.to_string().contains("401"), "{refused}");
     assert!(notes.borrow().is_none());
 
     // The operator rotates the keys in the file: the next call's 401 rereads it and the
     // same call succeeds with the new keys, on every clone of the client.
     write_edgerc(&edgerc, "default", &sim.credentials).unwrap();
-    let list = client.list(&pair, None, true).await.unwrap();
+    let list = client.sps().list(&pair, None, true).await.unwrap();
     assert!(!list.is_empty());
     assert_eq!(
         notes.borrow().as_deref(),
         Some(format!("credentials re-read from {}", edgerc.display()).as_str())
     );
     assert_eq!(
-        context.client.credentials().client_secret,
+        context.client.http().credentials().client_secret,
         sim.credentials.client_secret
     );
-    assert!(context.client.list(&pair, None, true).await.is_ok());
+    assert!(context.client.sps().list(&pair, None, true).await.is_ok());
     sim.shutdown().await;
 }
 

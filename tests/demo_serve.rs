@@ -8,8 +8,9 @@ mod sim_support;
 use app_support::*;
 use crossterm::event::KeyCode;
 use spsdash::app::{Effect, Event, Level, update};
+use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::source::Backend;
 use spsdash::sps::model::GroupContract;
-use spsdash::sps::{ClientOptions, SpsClient};
 
 #[test]
 fn outside_the_demo_v_is_refused_with_a_message() {
@@ -55,7 +56,8 @@ fn in_the_demo_v_asks_for_the_focused_domain() {
 #[tokio::test]
 async fn the_simulator_turns_the_served_domain_valid() {
     let sim = sim_support::stopped_sim().await;
-    let client = SpsClient::new(sim.credentials.clone(), ClientOptions::default()).unwrap();
+    let client =
+        Backend::new(Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap());
     let pair = GroupContract {
         contract_id: "C-1EXMPL".into(),
         group_id: "10010".into(),
@@ -67,7 +69,7 @@ async fn the_simulator_turns_the_served_domain_valid() {
             .cloned()
             .expect("the needs-user request")
     };
-    let before = find(&client.list(&pair, None, true).await.unwrap());
+    let before = find(&client.sps().list(&pair, None, true).await.unwrap());
     let waiting = before
         .dv_status
         .iter()
@@ -81,7 +83,7 @@ async fn the_simulator_turns_the_served_domain_valid() {
         .unwrap();
     assert!(told.contains(&waiting), "{told}");
     sim.clock.advance(chrono::Duration::minutes(30));
-    let after = client.get(&pair, before.sps_id).await.unwrap();
+    let after = client.sps().get(&pair, before.sps_id).await.unwrap();
     let record = after
         .dv_status
         .iter()

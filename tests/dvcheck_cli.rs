@@ -15,7 +15,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use spsdash::sps::model::{GroupsResponse, RequestState, SpsRequest};
+use spsdash::papi::GroupsResponse;
+use spsdash::sps::model::{RequestState, SpsRequest};
 use webserver_support::{absent, find_program, serve_dcv, start_nginx};
 
 /// The simulator process; killed and reaped when dropped.

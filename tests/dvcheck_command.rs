@@ -16,7 +16,8 @@ use axum::http::{HeaderMap, Response, StatusCode, Uri};
 use spsdash::cli::{AutomaticArgs, Command, DomainSelection, PairArgs};
 use spsdash::commands::Exit;
 use spsdash::commands::dv::{DvOutput, execute, prepare};
-use spsdash::sps::{ClientOptions, SpsClient};
+use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::source::Backend;
 use support::{Scripted, TestServer, serve_on_loopback};
 
 const TOKEN_A: &str = "tokA_0123456789";
@@ -73,9 +74,10 @@ async fn web_server() -> SocketAddr {
     serve_on_loopback(app).await
 }
 
-async fn sps() -> (TestServer, SpsClient) {
+async fn sps() -> (TestServer, Backend) {
     let server = TestServer::start(Scripted::json(200, &request_json())).await;
-    let client = SpsClient::new(server.credentials(), ClientOptions::default()).expect("client");
+    let client =
+        Backend::new(Client::new(server.credentials(), ClientOptions::default()).expect("client"));
     (server, client)
 }
 
@@ -99,7 +101,7 @@ fn check(domains: &[&str], resolve: Vec<String>) -> Command {
     }
 }
 
-async fn run(client: &SpsClient, command: Command, json: bool) -> DvOutput {
+async fn run(client: &Backend, command: Command, json: bool) -> DvOutput {
     let job = prepare(command).expect("arguments");
     execute(client, &job, json).await.expect("runs")
 }

@@ -22,7 +22,7 @@ async fn account_switches_section_and_the_header_follows() {
     if !tmux_or_skip("end-to-end account switch test") {
         return;
     }
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     let first = sim::start(SimOptions::default()).await.expect("simulator");
     let second = sim::start(SimOptions {
         requests: Some(12),

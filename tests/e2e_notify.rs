@@ -47,7 +47,7 @@ async fn watch_rings_the_bell_and_passes_notifications_through_tmux() {
     if !tmux_or_skip("terminal notification e2e") {
         return;
     }
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     let sim = sim::start(SimOptions {
         speed: 0.0,
         ..SimOptions::default()

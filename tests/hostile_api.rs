@@ -10,8 +10,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use spsdash::sps::client::DEFAULT_MAX_BODY_BYTES;
-use spsdash::sps::{ApiError, ClientOptions, GroupContract, SpsClient};
+use spsdash::edgegrid::client::DEFAULT_MAX_BODY_BYTES;
+use spsdash::edgegrid::{ApiError, Client, ClientOptions};
+use spsdash::model::GroupContract;
+use spsdash::source::Backend;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -38,14 +40,14 @@ async fn hostile_server(head: String, endless: bool) -> String {
     format!("http://{address}")
 }
 
-fn client(base_url: &str) -> SpsClient {
-    spsdash::sps::client::install_crypto_provider();
+fn client(base_url: &str) -> Backend {
+    spsdash::edgegrid::install_crypto_provider();
     let options = ClientOptions {
         timeout: Duration::from_secs(60),
         retries: 0,
         ..ClientOptions::default()
     };
-    SpsClient::new(support::credentials(base_url), options).expect("client")
+    Backend::new(Client::new(support::credentials(base_url), options).expect("client"))
 }
 
 /// Resident and peak memory of this process, in MB.
@@ -73,6 +75,7 @@ async fn an_endless_body_stops_at_the_default_cap_and_memory_comes_back() {
     let (before, _) = memory_mb();
     let started = Instant::now();
     let error = client(&base)
+        .sps()
         .list(&GroupContract::new("C-1", "1"), None, true)
         .await
         .expect_err("an endless body cannot succeed");
@@ -103,8 +106,14 @@ async fn an_endless_body_stops_at_the_default_cap_and_memory_comes_back() {
 async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails_at_once() {
     let _one = ONE_AT_A_TIME.lock().await;
     let base = hostile_server(ENDLESS_HEAD.to_string(), true).await;
-    let small = client(&base).with_max_body_bytes(2 * 1024 * 1024);
+    let small = Backend::new(
+        client(&base)
+            .http()
+            .clone()
+            .with_max_body_bytes(2 * 1024 * 1024),
+    );
     let error = small
+        .sps()
         .list(&GroupContract::new("C-1", "1"), None, true)
         .await
         .expect_err("over 2 MB");
@@ -121,6 +130,7 @@ async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails
     let base = hostile_server(declared, false).await;
     let started = Instant::now();
     let error = client(&base)
+        .sps()
         .list(&GroupContract::new("C-1", "1"), None, true)
         .await
         .expect_err("too long");
@@ -154,6 +164,7 @@ async fn hostile_error_bodies_reach_the_message_inert() {
         );
         let base = hostile_server(head, false).await;
         let error = client(&base)
+            .sps()
             .list(&GroupContract::new("C-1", "1"), None, true)
             .await
             .expect_err("400");

@@ -11,8 +11,9 @@ use std::time::Duration;
 use app_support::*;
 use spsdash::app::{Event, Level, update};
 use spsdash::config::PollConfig;
+use spsdash::edgegrid::{Client, ClientOptions};
 use spsdash::poll::Poller;
-use spsdash::sps::{ClientOptions, SpsClient};
+use spsdash::source::Backend;
 use support::{Scripted, TestServer};
 
 /// Two good requests around four bad ones, as a hostile or broken API might answer.
@@ -62,7 +63,7 @@ fn left_out_items_are_told_once_and_the_rest_is_kept() {
         Event::ListLoaded {
             pair: web(),
             at: at(6),
-            outcome: Err(spsdash::sps::ApiError::Connection {
+            outcome: Err(spsdash::edgegrid::ApiError::Connection {
                 detail: "reset".into(),
             }),
             failures: 1,
@@ -80,16 +81,18 @@ fn left_out_items_are_told_once_and_the_rest_is_kept() {
 #[tokio::test]
 async fn the_poller_reports_what_a_hostile_list_left_out() {
     let server = TestServer::start(Scripted::json(200, HOSTILE_LIST)).await;
-    spsdash::sps::client::install_crypto_provider();
-    let client = SpsClient::new(
-        server.credentials(),
-        ClientOptions {
-            timeout: Duration::from_secs(5),
-            retries: 0,
-            backoff: Duration::from_millis(10),
-        },
-    )
-    .unwrap();
+    spsdash::edgegrid::install_crypto_provider();
+    let client = Backend::new(
+        Client::new(
+            server.credentials(),
+            ClientOptions {
+                timeout: Duration::from_secs(5),
+                retries: 0,
+                backoff: Duration::from_millis(10),
+            },
+        )
+        .unwrap(),
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let config = PollConfig {
         active_secs: 3600,

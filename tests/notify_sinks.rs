@@ -71,7 +71,7 @@ fn every_kind() -> Vec<NotifyEvent> {
             11835,
             "shop.example.com",
             at() + chrono::Duration::days(20),
-            spsdash::sps::cps::ExpiryBand::Warning,
+            spsdash::model::ExpiryBand::Warning,
         )
         .expect("warning band"),
         NotifyEvent::certificate_band(
@@ -80,7 +80,7 @@ fn every_kind() -> Vec<NotifyEvent> {
             11835,
             "shop.example.com",
             at() + chrono::Duration::days(6),
-            spsdash::sps::cps::ExpiryBand::Critical,
+            spsdash::model::ExpiryBand::Critical,
         )
         .expect("critical band"),
         NotifyEvent::api_failing(

@@ -342,7 +342,7 @@ async fn check_says_ready_exactly_when_pebble_validates() {
     wait_for_port(acme, &mut ca.0, "pebble");
 
     // One order per set-up; the challenges become an SPS request.
-    spsdash::sps::client::install_crypto_provider();
+    spsdash::edgegrid::install_crypto_provider();
     let (account, _) = Account::builder_with_root(dir.path().join("ca.pem"))
         .expect("acme client")
         .create(

@@ -117,7 +117,7 @@ proptest! {
             (Some("text/plain"), raw.as_bytes()),
             (None, raw.as_bytes()),
         ] {
-            let message = spsdash::sps::client::error_from_response(status, content_type, bytes).to_string();
+            let message = spsdash::edgegrid::client::error_from_response(status, content_type, bytes).to_string();
             prop_assert!(no_active(&message), "{:?}", message);
             prop_assert!(message.len() < 4_000);
         }

@@ -12,25 +12,30 @@ mod sim_support;
 use std::time::Duration;
 
 use sim_support::*;
-use spsdash::sps::cps::{CpsError, ENROLLMENT_MEDIA_TYPE, days_left};
-use spsdash::sps::{ClientOptions, GroupContract, SpsClient};
+use spsdash::cps::{CpsError, ENROLLMENT_MEDIA_TYPE};
+use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::model::GroupContract;
+use spsdash::model::days_left;
+use spsdash::source::Backend;
 
-fn client_of(sim: &spsdash::sim::RunningSim) -> SpsClient {
-    SpsClient::new(
-        sim.credentials.clone(),
-        ClientOptions {
-            timeout: Duration::from_secs(10),
-            retries: 0,
-            backoff: Duration::from_millis(10),
-        },
+fn client_of(sim: &spsdash::sim::RunningSim) -> Backend {
+    Backend::new(
+        Client::new(
+            sim.credentials.clone(),
+            ClientOptions {
+                timeout: Duration::from_secs(10),
+                retries: 0,
+                backoff: Duration::from_millis(10),
+            },
+        )
+        .expect("client"),
     )
-    .expect("client")
 }
 
 /// The enrollment id SPS reports for the request with this cnameHostname.
-async fn enrollment_of(client: &SpsClient, contract: &str, group: &str, cname: &str) -> u64 {
+async fn enrollment_of(client: &Backend, contract: &str, group: &str, cname: &str) -> u64 {
     let pair = GroupContract::new(contract, group);
-    let requests = client.list(&pair, None, true).await.expect("list");
+    let requests = client.sps().list(&pair, None, true).await.expect("list");
     requests
         .iter()
         .find(|request| {
@@ -51,7 +56,7 @@ async fn the_demo_has_certificates_expiring_in_3_20_and_200_days_and_a_deleted_o
         ("10010", "static.example.com", 200),
     ] {
         let id = enrollment_of(&client, "C-1EXMPL", group, cname).await;
-        let deployments = client.deployments(id).await.expect("deployments");
+        let deployments = client.cps().deployments(id).await.expect("deployments");
         let production = deployments.production_expiry().expect("deployed");
         assert_eq!(days_left(production, now), days, "{cname}");
         let staging = deployments.staging.as_ref().and_then(|d| d.expiry());
@@ -60,7 +65,7 @@ async fn the_demo_has_certificates_expiring_in_3_20_and_200_days_and_a_deleted_o
             Some(production),
             "{cname}: same certificate on staging"
         );
-        let enrollment = client.enrollment(id).await.expect("enrollment");
+        let enrollment = client.cps().enrollment(id).await.expect("enrollment");
         assert_eq!(enrollment.id, Some(id));
     }
     let counted = sim
@@ -76,9 +81,9 @@ async fn the_demo_has_certificates_expiring_in_3_20_and_200_days_and_a_deleted_o
         sim.calls()
     );
     let gone = enrollment_of(&client, "C-1EXMPL", "10001", "corporate.example.com").await;
-    let error = client.enrollment(gone).await.expect_err("deleted");
+    let error = client.cps().enrollment(gone).await.expect_err("deleted");
     assert!(matches!(error, CpsError::NotFound { .. }), "{error:?}");
-    let error = client.deployments(gone).await.expect_err("deleted");
+    let error = client.cps().deployments(gone).await.expect_err("deleted");
     assert!(matches!(error, CpsError::NotFound { .. }), "{error:?}");
 }
 
@@ -87,19 +92,20 @@ async fn every_cps_route_wants_its_media_type_and_a_signature() {
     let sim = stopped_sim().await;
     let client = client_of(&sim);
     let id = enrollment_of(&client, "C-1EXMPL", "10010", "www.example.com").await;
-    let enrollment = client.enrollment(id).await.expect("enrollment");
+    let enrollment = client.cps().enrollment(id).await.expect("enrollment");
     // The modSan on www.example.com is still validating: a pending change with challenges.
     let change = enrollment
         .change_locations()
         .next()
         .expect("a pending change")
         .to_string();
-    let status = client.change_status(&change).await.expect("change");
+    let status = client.cps().change_status(&change).await.expect("change");
     let challenges = status
         .lets_encrypt_challenges_info()
         .expect("challenges")
         .to_string();
     let dv = client
+        .cps()
         .lets_encrypt_challenges(&challenges)
         .await
         .expect("dv");
@@ -114,6 +120,7 @@ async fn every_cps_route_wants_its_media_type_and_a_signature() {
     ] {
         let accept = vec![("Accept".to_string(), "application/json".to_string())];
         let answer = client
+            .http()
             .send("GET", &path, accept, Vec::new())
             .await
             .expect("answer");
@@ -127,6 +134,7 @@ async fn every_cps_route_wants_its_media_type_and_a_signature() {
     }
     let accept = vec![("Accept".to_string(), ENROLLMENT_MEDIA_TYPE.to_string())];
     let answer = client
+        .http()
         .send("GET", "/cps/v2/enrollments/99999", accept, Vec::new())
         .await
         .expect("answer");
@@ -143,7 +151,12 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
     let pair = GroupContract::new("C-1EXMPL", "10010");
     let mut enrollment_id = None;
     for _ in 0..20 {
-        enrollment_id = client.get(&pair, sps_id).await.expect("get").enrollment_id;
+        enrollment_id = client
+            .sps()
+            .get(&pair, sps_id)
+            .await
+            .expect("get")
+            .enrollment_id;
         if enrollment_id.is_some() {
             break;
         }
@@ -151,7 +164,7 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
     }
     let id = enrollment_id.expect("SPS reports an enrollment within 10 minutes");
     // From that moment CPS knows it, with one pending change and its challenges.
-    let enrollment = client.enrollment(id).await.expect("enrolled");
+    let enrollment = client.cps().enrollment(id).await.expect("enrolled");
     assert!(enrollment.is_dv());
     assert_eq!(enrollment.sans().len(), 2);
     let change = enrollment
@@ -159,13 +172,17 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
         .next()
         .expect("pending")
         .to_string();
-    let status = client.change_status(&change).await.expect("change");
+    let status = client.cps().change_status(&change).await.expect("change");
     let info = status
         .lets_encrypt_challenges_info()
         .expect("challenges")
         .to_string();
-    let dv = client.lets_encrypt_challenges(&info).await.expect("dv");
-    let request = client.get(&pair, sps_id).await.expect("get");
+    let dv = client
+        .cps()
+        .lets_encrypt_challenges(&info)
+        .await
+        .expect("dv");
+    let request = client.sps().get(&pair, sps_id).await.expect("get");
     for domain in &request.dv_status {
         let cps = dv
             .dv
@@ -185,15 +202,15 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
         );
         sim.validate_domain(&domain.domain);
     }
-    let nothing = client.deployments(id).await.expect("deployments");
+    let nothing = client.cps().deployments(id).await.expect("deployments");
     assert!(nothing.production.is_none() && nothing.staging.is_none());
 
     let mut saw_staging_first = false;
     let mut completed = false;
     for _ in 0..(6 * 60) {
         sim.advance(60);
-        let status = client.get(&pair, sps_id).await.expect("get").status;
-        let deployments = client.deployments(id).await.expect("deployments");
+        let status = client.sps().get(&pair, sps_id).await.expect("get").status;
+        let deployments = client.cps().deployments(id).await.expect("deployments");
         let complete = status.as_str() == "SPS Request Complete";
         assert_eq!(
             deployments.production.is_some(),
@@ -216,7 +233,7 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
                 .as_ref()
                 .map(|d| d.dns_names().to_vec());
             assert_eq!(names.map(|n| n.len()), Some(2));
-            let enrollment = client.enrollment(id).await.expect("enrollment");
+            let enrollment = client.cps().enrollment(id).await.expect("enrollment");
             assert!(enrollment.pending_changes.is_empty(), "{enrollment:?}");
             break;
         }
@@ -236,7 +253,11 @@ async fn faults_apply_to_cps_routes() {
         ..spsdash::sim::SimOptions::default()
     })
     .await;
-    let error = client_of(&sim).enrollment(10001).await.expect_err("500");
+    let error = client_of(&sim)
+        .cps()
+        .enrollment(10001)
+        .await
+        .expect_err("500");
     assert_eq!(error.http_status(), Some(500), "{error:?}");
     assert!(!error.is_permanent());
 }

@@ -10,20 +10,25 @@ mod sim_support;
 use std::time::Duration;
 
 use sim_support::*;
+use spsdash::edgegrid::{ApiError, Client, ClientOptions};
+use spsdash::model::GroupContract;
 use spsdash::sim::{RunningSim, SimOptions};
+use spsdash::source::Backend;
 use spsdash::sps::model::{Accepted, RequestStatus};
-use spsdash::sps::{ApiError, ClientOptions, FormBody, GroupContract, PostEndpoint, SpsClient};
+use spsdash::sps::{FormBody, PostEndpoint};
 
-fn client_for(sim: &RunningSim) -> SpsClient {
-    SpsClient::new(
-        sim.credentials.clone(),
-        ClientOptions {
-            timeout: Duration::from_secs(10),
-            retries: 3,
-            backoff: Duration::from_millis(10),
-        },
+fn client_for(sim: &RunningSim) -> Backend {
+    Backend::new(
+        Client::new(
+            sim.credentials.clone(),
+            ClientOptions {
+                timeout: Duration::from_secs(10),
+                retries: 3,
+                backoff: Duration::from_millis(10),
+            },
+        )
+        .expect("a client for the simulator"),
     )
-    .expect("a client for the simulator")
 }
 
 fn pair() -> GroupContract {
@@ -47,8 +52,9 @@ fn form_of(pairs: &[(&str, &str)]) -> FormBody {
 }
 
 /// Creates the SAN + DV certificate of `san_form`, which the simulator accepts.
-async fn submit_san(client: &SpsClient) -> Accepted {
+async fn submit_san(client: &Backend) -> Accepted {
     client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &form(&san_form()))
         .await
         .unwrap()
@@ -58,7 +64,7 @@ async fn submit_san(client: &SpsClient) -> Accepted {
 async fn groups_list_and_read_one() {
     let sim = stopped_sim().await;
     let client = client_for(&sim);
-    let groups = client.groups().await.unwrap();
+    let groups = client.papi().groups().await.unwrap();
     assert!(groups.groups.items.len() >= 6);
     assert!(
         groups
@@ -69,7 +75,7 @@ async fn groups_list_and_read_one() {
                 && group.contract_ids.contains(&"ctr_C-1EXMPL".to_string()))
     );
 
-    let list = client.list(&pair(), None, false).await.unwrap();
+    let list = client.sps().list(&pair(), None, false).await.unwrap();
     assert!(list.len() >= 5);
     assert!(list.iter().all(|request| request.parameters.is_empty()));
     let awaiting = list
@@ -84,18 +90,19 @@ async fn groups_list_and_read_one() {
             .is_some_and(|path| path.starts_with("http://dcv.akamai.com/"))
     }));
 
-    let with_parameters = client.list(&pair(), None, true).await.unwrap();
+    let with_parameters = client.sps().list(&pair(), None, true).await.unwrap();
     assert!(
         with_parameters
             .iter()
             .all(|request| request.cname_hostname().is_some())
     );
 
-    let one = client.get(&pair(), awaiting.sps_id).await.unwrap();
+    let one = client.sps().get(&pair(), awaiting.sps_id).await.unwrap();
     assert_eq!(one.sps_id, awaiting.sps_id);
     assert!(one.create_type().is_some());
 
     let later = client
+        .sps()
         .list(
             &pair(),
             Some(sim.clock.now() - chrono::Duration::hours(3)),
@@ -112,7 +119,7 @@ async fn create_then_follow_a_san_dv_request_to_completion() {
     let client = client_for(&sim);
     let accepted = submit_san(&client).await;
     let job_id = accepted.job_id().expect("jobID in Results");
-    let fresh = client.get(&pair(), accepted.sps_id).await.unwrap();
+    let fresh = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
     assert_eq!(fresh.status.as_str(), RequestStatus::PENDING);
     assert_eq!(fresh.job_id, Some(job_id));
     assert_eq!(
@@ -121,13 +128,13 @@ async fn create_then_follow_a_san_dv_request_to_completion() {
     );
 
     sim.advance(600);
-    let open = client.get(&pair(), accepted.sps_id).await.unwrap();
+    let open = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
     assert_eq!(open.domains_valid().1, 2);
     for domain in &open.dv_status {
         sim.validate_domain(&domain.domain);
     }
     sim.advance(3600);
-    let done = client.get(&pair(), accepted.sps_id).await.unwrap();
+    let done = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
     assert_eq!(done.status.as_str(), RequestStatus::COMPLETE);
     assert!(done.is_terminal());
     assert_eq!(done.domains_valid(), (2, 2));
@@ -145,11 +152,12 @@ async fn create_single_and_wildcard_ov_certificates() {
     );
     let single = with(&single, "issuer", Some("symantec"));
     let accepted = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &form(&single))
         .await
         .unwrap();
     sim.advance(3600);
-    let running = client.get(&pair(), accepted.sps_id).await.unwrap();
+    let running = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
     assert_eq!(running.status.as_str(), RequestStatus::CPS_RUNNING);
     assert!(running.dv_status.is_empty(), "OV has no domain challenges");
 
@@ -161,6 +169,7 @@ async fn create_single_and_wildcard_ov_certificates() {
         Some("wildcard.new-shop.example.com"),
     );
     let accepted = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &form(&wildcard))
         .await
         .unwrap();
@@ -185,11 +194,12 @@ async fn mod_san_and_secure_edge_host_on_an_existing_certificate() {
         ("add.sans", "api.new-shop.example.com"),
     ]);
     let added = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &mod_san)
         .await
         .unwrap();
     sim.advance(600);
-    let change = client.get(&pair(), added.sps_id).await.unwrap();
+    let change = client.sps().get(&pair(), added.sps_id).await.unwrap();
     let domains: Vec<&str> = change
         .dv_status
         .iter()
@@ -200,7 +210,7 @@ async fn mod_san_and_secure_edge_host_on_an_existing_certificate() {
         ["m.new-shop.example.com", "api.new-shop.example.com"]
     );
 
-    let certificate = client.get(&pair(), accepted.sps_id).await.unwrap();
+    let certificate = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
     let enrollment = certificate.enrollment_id.unwrap().to_string();
     assert_eq!(change.enrollment_id, certificate.enrollment_id);
     let edge = form_of(&[
@@ -209,11 +219,12 @@ async fn mod_san_and_secure_edge_host_on_an_existing_certificate() {
         ("ipVersion", "ipv6"),
     ]);
     let host = client
+        .sps()
         .submit(&pair(), PostEndpoint::SecureEdgeHosts, &edge)
         .await
         .unwrap();
     sim.advance(3600);
-    let created = client.get(&pair(), host.sps_id).await.unwrap();
+    let created = client.sps().get(&pair(), host.sps_id).await.unwrap();
     assert_eq!(created.status.as_str(), RequestStatus::COMPLETE);
 }
 
@@ -223,6 +234,7 @@ async fn refusals_arrive_as_typed_errors() {
     let client = client_for(&sim);
     let invalid = with(&san_form(), "issuer", Some("geotrust"));
     let error = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &form(&invalid))
         .await
         .unwrap_err();
@@ -230,13 +242,13 @@ async fn refusals_arrive_as_typed_errors() {
     assert_eq!(error.fields(), ["issuer"]);
 
     let foreign = GroupContract::new("C-1EXMPL", "30030");
-    let error = client.list(&foreign, None, false).await.unwrap_err();
+    let error = client.sps().list(&foreign, None, false).await.unwrap_err();
     assert!(
         matches!(error, ApiError::Sps { status: 403, .. }),
         "{error:?}"
     );
 
-    let error = client.get(&pair(), 999_999).await.unwrap_err();
+    let error = client.sps().get(&pair(), 999_999).await.unwrap_err();
     assert!(
         matches!(error, ApiError::Sps { status: 404, .. }),
         "{error:?}"
@@ -244,7 +256,11 @@ async fn refusals_arrive_as_typed_errors() {
 
     let mut stranger = sim.credentials.clone();
     stranger.client_secret = spsdash::edgegrid::Secret::new("wrong");
-    let error = client_for_credentials(stranger).groups().await.unwrap_err();
+    let error = client_for_credentials(stranger)
+        .papi()
+        .groups()
+        .await
+        .unwrap_err();
     match error {
         ApiError::Problem { status, problem } => {
             assert_eq!(status, 401);
@@ -254,8 +270,8 @@ async fn refusals_arrive_as_typed_errors() {
     }
 }
 
-fn client_for_credentials(credentials: spsdash::edgegrid::Credentials) -> SpsClient {
-    SpsClient::new(credentials, ClientOptions::default()).unwrap()
+fn client_for_credentials(credentials: spsdash::edgegrid::Credentials) -> Backend {
+    Backend::new(Client::new(credentials, ClientOptions::default()).unwrap())
 }
 
 #[tokio::test]
@@ -263,6 +279,7 @@ async fn the_raw_api_call_reaches_every_route() {
     let sim = stopped_sim().await;
     let client = client_for(&sim);
     let raw = client
+        .http()
         .send(
             "GET",
             &format!("{BASE}/sps-requests/?{PAIR}&information=true"),
@@ -274,6 +291,7 @@ async fn the_raw_api_call_reaches_every_route() {
     assert_eq!(raw.status, 200);
     let body = encode(&san_form()).into_bytes();
     let raw = client
+        .http()
         .send(
             "POST",
             &format!("{BASE}/sps-requests?{PAIR}"),
@@ -302,7 +320,7 @@ async fn gets_ride_out_rate_limits_and_server_errors() {
     let sim = faulty("error500=0.25,ratelimit=0.1").await;
     let client = client_for(&sim);
     for _ in 0..6 {
-        client.list(&pair(), None, false).await.unwrap();
+        client.sps().list(&pair(), None, false).await.unwrap();
     }
     let calls = sim.calls();
     let failed: u64 = calls
@@ -326,9 +344,10 @@ async fn a_rate_limit_tells_the_client_when_to_retry() {
 async fn a_dropped_connection_is_a_network_error_and_a_post_is_not_repeated() {
     let sim = faulty("reset=1").await;
     let client = client_for(&sim);
-    let error = client.list(&pair(), None, false).await.unwrap_err();
+    let error = client.sps().list(&pair(), None, false).await.unwrap_err();
     assert!(error.is_network(), "{error:?}");
     let error = client
+        .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &form(&san_form()))
         .await
         .unwrap_err();
@@ -346,7 +365,7 @@ async fn a_dropped_connection_is_a_network_error_and_a_post_is_not_repeated() {
 async fn a_truncated_answer_is_a_decode_error() {
     let sim = faulty("malformed=1").await;
     let client = client_for(&sim);
-    let error = client.list(&pair(), None, false).await.unwrap_err();
+    let error = client.sps().list(&pair(), None, false).await.unwrap_err();
     assert!(matches!(error, ApiError::Decode { .. }), "{error:?}");
 }
 
@@ -355,6 +374,6 @@ async fn latency_is_added_to_every_call() {
     let sim = faulty("latency-ms=150").await;
     let client = client_for(&sim);
     let started = std::time::Instant::now();
-    client.groups().await.unwrap();
+    client.papi().groups().await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));
 }

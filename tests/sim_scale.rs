@@ -60,7 +60,7 @@ async fn ten_thousand_requests_list_quickly() {
     // The bound that matters: a list call must end well inside the client's time limit, or
     // the dashboard would time out on a big account. Generous for an unoptimised build on a
     // busy machine (the figures above are the measurement; release is far faster).
-    let limit = spsdash::sps::ClientOptions::default().timeout / 2;
+    let limit = spsdash::edgegrid::ClientOptions::default().timeout / 2;
     assert!(took < limit, "{took:?} (limit {limit:?})");
     assert!(slowest.0 < limit, "{slowest:?} (limit {limit:?})");
 }

@@ -270,9 +270,11 @@ use std::time::Duration;
 
 use spsdash::commands::Exit;
 use spsdash::commands::submit::{Delivery, deliver, find_certificate};
+use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::model::GroupContract;
+use spsdash::source::Backend;
 use spsdash::sps::request::{CheckedRequest, NewCertificate, Validation};
 use spsdash::sps::submission::SubmissionOutcome;
-use spsdash::sps::{ClientOptions, GroupContract, SpsClient};
 use spsdash::store::submissions::SubmissionJournal;
 use support::{Scripted, TestServer};
 
@@ -303,14 +305,14 @@ fn checked_example() -> CheckedRequest {
     NewCertificate::from_toml(EXAMPLE).unwrap().check().unwrap()
 }
 
-fn client(server: &TestServer, timeout: Duration) -> SpsClient {
-    spsdash::sps::client::install_crypto_provider();
+fn client(server: &TestServer, timeout: Duration) -> Backend {
+    spsdash::edgegrid::install_crypto_provider();
     let options = ClientOptions {
         timeout,
         retries: 0,
         backoff: Duration::from_millis(10),
     };
-    SpsClient::new(server.credentials(), options).unwrap()
+    Backend::new(Client::new(server.credentials(), options).unwrap())
 }
 
 fn sps_pair() -> GroupContract {

@@ -11,9 +11,8 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::{App, Event, update};
-use spsdash::sps::cps::{
-    CertificateFacts, CpsError, DnsTxtRecord, Network, NetworkFacts, PendingFacts,
-};
+use spsdash::cps::CpsError;
+use spsdash::model::{CertificateFacts, DnsTxtRecord, Network, NetworkFacts, PendingFacts};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 

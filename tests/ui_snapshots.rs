@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::{App, Event, update};
-use spsdash::sps::ApiError;
+use spsdash::edgegrid::ApiError;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 

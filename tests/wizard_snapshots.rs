@@ -10,9 +10,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::wizard::{ApiTarget, Step, Wizard, WizardOutcome};
 use spsdash::config::ProfileConfig;
-use spsdash::sps::error::InvalidItem;
+use spsdash::edgegrid::ApiError;
+use spsdash::edgegrid::error::InvalidItem;
+use spsdash::model::GroupContract;
 use spsdash::sps::request::{Contact, Organization, Subject};
-use spsdash::sps::{ApiError, GroupContract};
 use spsdash::ui::theme::Theme;
 
 fn profile() -> ProfileConfig {
@@ -267,9 +268,12 @@ fn the_review_shows_the_whole_url_dry_run_prints() {
         headers_to_sign: Vec::new(),
         account_key: target.account_switch_key.clone(),
     };
-    let client =
-        spsdash::sps::SpsClient::new(credentials, spsdash::sps::ClientOptions::default()).unwrap();
+    let client = spsdash::source::Backend::new(
+        spsdash::edgegrid::Client::new(credentials, spsdash::edgegrid::ClientOptions::default())
+            .unwrap(),
+    );
     let prepared = client
+        .sps()
         .prepare_submit(&submission.pair, submission.endpoint, &submission.form)
         .unwrap();
     assert_eq!(

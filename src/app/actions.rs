@@ -45,7 +45,7 @@ impl App {
                 // The wizard knows read-only mode too; this is the belt to its braces.
                 WizardOutcome::Submit(_) if self.config.read_only => {
                     if let Some(wizard) = self.wizard.as_mut() {
-                        wizard.submit_failed(&crate::sps::ApiError::Request {
+                        wizard.submit_failed(&crate::edgegrid::ApiError::Request {
                             detail: format!(
                                 "{READ_ONLY_REFUSAL} (drop --read-only, read_only in the config, or [accounts.<section>] read_only to submit)"
                             ),
@@ -286,7 +286,7 @@ impl App {
     }
 
     /// The request an action applies to: the open detail, else the cursor's row.
-    fn target_request(&self) -> Option<(crate::sps::GroupContract, crate::sps::SpsRequest)> {
+    fn target_request(&self) -> Option<(crate::model::GroupContract, crate::sps::SpsRequest)> {
         if let Some((detail, request)) = self.detail_request() {
             return Some((detail.pair.clone(), request.clone()));
         }

@@ -3,7 +3,7 @@
 //! server. Goes through the same copy effect as `y`.
 
 use super::{App, Effect, ExportJob, Level};
-use crate::sps::cps::DnsTxtRecord;
+use crate::model::DnsTxtRecord;
 
 impl App {
     pub(crate) fn copy_dns_records(&mut self) -> Vec<Effect> {

@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::id_map::IdSet;
 use super::table::RowRef;
 use super::{App, Effect, Level};
-use crate::sps::cps::{CertificateFacts, CertificateRecord, CpsError, ExpiryBand};
+use crate::cps::CpsError;
+use crate::model::{CertificateFacts, CertificateRecord, ExpiryBand};
 use crate::sps::model::{GroupContract, SpsRequest};
 
 /// The one sentence for credentials without a CPS grant (the error log has the details).

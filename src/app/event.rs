@@ -10,8 +10,8 @@ use super::checks::CheckOrigin;
 use super::wizard::{WizardDraft, WizardSubmission};
 use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::CheckResult;
+use crate::edgegrid::ApiError;
 use crate::export::{Delivered, ExportFormat, Scope};
-use crate::sps::ApiError;
 use crate::sps::history::Transition;
 use crate::sps::model::{Accepted, GroupContract, NamedPair, SpsRequest};
 use crate::sps::submission::Submission;
@@ -99,10 +99,10 @@ pub enum Event {
         enrollment_id: u64,
         at: DateTime<Utc>,
         calls: u32,
-        outcome: Result<crate::sps::cps::CertificateFacts, crate::sps::cps::CpsError>,
+        outcome: Result<crate::model::CertificateFacts, crate::cps::CpsError>,
     },
     /// The certificates an earlier run of this account read, from the cache.
-    CertificatesLoaded(Vec<crate::sps::cps::CertificateRecord>),
+    CertificatesLoaded(Vec<crate::model::CertificateRecord>),
     /// What came of `OpenAccount`: the account now shown, or why the old one still is.
     Account(super::account::AccountOutcome),
 }
@@ -167,7 +167,7 @@ pub enum Effect {
     /// Read one enrollment from CPS (enrollment, deployments, its pending change).
     ReadCertificate(u64),
     /// Write the certificates cache of this account.
-    SaveCertificates(Vec<crate::sps::cps::CertificateRecord>),
+    SaveCertificates(Vec<crate::model::CertificateRecord>),
     Bell,
     /// `--demo` only: ask the in-process simulator to serve this domain's challenge.
     DemoServe {

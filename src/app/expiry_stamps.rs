@@ -7,7 +7,7 @@
 use super::App;
 use super::id_map::IdSet;
 use super::table::{Column, RowRef};
-use crate::sps::cps::CertificateFacts;
+use crate::model::CertificateFacts;
 
 impl App {
     /// Puts each row's production expiry in the table, when rows or certificates changed:

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::arrived_list::ArrivedList;
 use super::{App, Effect};
-use crate::sps::ApiError;
+use crate::edgegrid::ApiError;
 use crate::sps::history::diff_matched;
 use crate::sps::model::GroupContract;
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::dataset::Dataset;
 use super::{App, Effect, Event, Level, Screen};
-use crate::sps::ApiError;
+use crate::edgegrid::ApiError;
 use crate::sps::history::diff_one;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 

@@ -6,7 +6,7 @@
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::edgegrid::edgerc::Edgerc;
-use crate::sps::SpsClient;
+use crate::source::Backend;
 use crate::store::CacheAccount;
 
 use super::context::{Found, cache_account, client_for, default_edgerc_path, find_credentials};
@@ -14,7 +14,7 @@ use super::context::{Found, cache_account, client_for, default_edgerc_path, find
 /// The credentials of one account, opened.
 #[derive(Debug)]
 pub struct OpenedCredentials {
-    pub client: SpsClient,
+    pub client: Backend,
     /// `section prod @ akab-… (account 1-ABC)`, as the header shows it.
     pub label: String,
     /// Whose cache, journal and drafts these are.

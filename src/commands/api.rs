@@ -20,6 +20,7 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> CommandResult {
     let client = &context.client;
     if args.dry_run {
         let prepared = client
+            .http()
             .prepare(
                 &request.method,
                 &request.path,
@@ -66,6 +67,7 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> CommandResult {
         )));
     }
     let answer = client
+        .http()
         .send(
             &request.method,
             &request.path,
@@ -74,7 +76,7 @@ pub async fn run(global: &GlobalArgs, args: ApiArgs) -> CommandResult {
         )
         .await
         .map_err(|error| match error {
-            crate::sps::ApiError::Request { .. } => CommandError::usage(error.to_string()),
+            crate::edgegrid::ApiError::Request { .. } => CommandError::usage(error.to_string()),
             other => CommandError::from(other),
         })?;
     let body = String::from_utf8_lossy(&answer.body);

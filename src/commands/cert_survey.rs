@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::sps::SpsClient;
-use crate::sps::cps::{CpsError, Deployment, Network};
+use crate::cps::{CpsError, Deployment};
+use crate::model::Network;
+use crate::source::Backend;
 use crate::sps::model::GroupContract;
 
 use super::CommandError;
@@ -53,7 +54,7 @@ impl NetworkState {
         let expiry = deployment.expiry()?;
         Some(NetworkState {
             expiry,
-            days_left: crate::sps::cps::days_left(expiry, now),
+            days_left: crate::model::days_left(expiry, now),
             dns_names: deployment.dns_names().to_vec(),
         })
     }
@@ -76,13 +77,14 @@ impl Survey {
 /// Lists the requests of each pair, then reads each enrollment once (enrollment and
 /// deployments: two calls per certificate, whatever the number of requests sharing it).
 pub async fn survey(
-    client: &SpsClient,
+    client: &Backend,
     only: Option<&GroupContract>,
     now: DateTime<Utc>,
 ) -> Result<Survey, CommandError> {
     let pairs = match only {
         Some(pair) => vec![pair.clone()],
         None => client
+            .papi()
             .groups()
             .await?
             .pairs()
@@ -94,7 +96,7 @@ pub async fn survey(
     let mut network_trouble = false;
     let mut found: BTreeMap<u64, CertificateRow> = BTreeMap::new();
     for pair in &pairs {
-        let requests = match client.list(pair, None, true).await {
+        let requests = match client.sps().list(pair, None, true).await {
             Ok(requests) => requests,
             Err(error) => {
                 network_trouble |= error.is_network();
@@ -154,7 +156,7 @@ pub async fn survey(
 }
 
 async fn read_certificate(
-    client: &SpsClient,
+    client: &Backend,
     mut row: CertificateRow,
     now: DateTime<Utc>,
     refused: &Mutex<Option<String>>,
@@ -169,8 +171,8 @@ async fn read_certificate(
         return row;
     }
     let outcome = async {
-        let enrollment = client.enrollment(row.enrollment_id).await?;
-        let deployments = client.deployments(row.enrollment_id).await?;
+        let enrollment = client.cps().enrollment(row.enrollment_id).await?;
+        let deployments = client.cps().deployments(row.enrollment_id).await?;
         Ok::<_, CpsError>((enrollment, deployments))
     }
     .await;

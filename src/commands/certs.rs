@@ -8,7 +8,7 @@
 use chrono::{Duration, Utc};
 
 use crate::cli::{Command, GlobalArgs, PairFilter};
-use crate::sps::cps::describe_days_left;
+use crate::model::describe_days_left;
 use crate::sps::model::GroupContract;
 
 use super::cert_survey::{CertificateRow, NetworkState, Survey, survey};

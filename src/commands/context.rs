@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
+use crate::edgegrid::{Client, ClientOptions};
 use crate::edgegrid::{Credentials, CredentialsError, edgerc, env};
 use crate::sim::{RunningSim, SimOptions};
-use crate::sps::{ClientOptions, SpsClient};
+use crate::source::Backend;
 
 use super::{CommandError, Exit};
 
@@ -24,7 +25,7 @@ pub const DEMO_LABEL: &str = "DEMO";
 
 pub struct Context {
     pub config: Config,
-    pub client: SpsClient,
+    pub client: Backend,
     /// The in-process simulator, when running on it; dropping it stops it.
     pub demo: Option<RunningSim>,
     /// What the status bar shows: `section default @ akab-…` or `DEMO`.
@@ -46,7 +47,7 @@ pub(super) enum Found {
         label: String,
         warnings: Vec<String>,
         /// Where to read them again after a 401 (rotated keys), when they came from a file.
-        reread: Option<(String, crate::sps::client::Reread)>,
+        reread: Option<(String, crate::edgegrid::client::Reread)>,
     },
     /// Nothing configured: run the demo. `reason` says why, for the note on stderr.
     Nothing { reason: Option<String> },
@@ -154,21 +155,21 @@ pub fn client_options(config: &Config) -> ClientOptions {
 pub(super) fn client_for(
     config: &Config,
     credentials: Credentials,
-    reread: Option<(String, crate::sps::client::Reread)>,
-) -> Result<SpsClient, crate::sps::ApiError> {
-    let mut client = SpsClient::new(credentials, client_options(config))?
+    reread: Option<(String, crate::edgegrid::client::Reread)>,
+) -> Result<Backend, crate::edgegrid::ApiError> {
+    let mut client = Client::new(credentials, client_options(config))?
         .with_max_body_bytes(config.api.max_answer_mb.saturating_mul(1024 * 1024));
     if let Some((source, reread)) = reread {
         client = client.with_credentials_reread(source, reread);
     }
-    Ok(client)
+    Ok(Backend::new(client))
 }
 
 /// Whose files spsdash uses for `section` with `client`'s account switch key.
-pub fn cache_account(section: &str, client: &SpsClient) -> crate::store::CacheAccount {
+pub fn cache_account(section: &str, client: &Backend) -> crate::store::CacheAccount {
     crate::store::CacheAccount {
         section: section.to_string(),
-        account_switch_key: client.credentials().account_key,
+        account_switch_key: client.http().credentials().account_key,
     }
 }
 
@@ -253,7 +254,7 @@ fn found(
     credentials: Credentials,
     mut label: String,
     warnings: Vec<String>,
-    reread: Option<(String, crate::sps::client::Reread)>,
+    reread: Option<(String, crate::edgegrid::client::Reread)>,
 ) -> Found {
     let credentials = overridden(global, credentials);
     if global.base_url.is_some() {
@@ -286,11 +287,11 @@ fn file_reread(
     global: &GlobalArgs,
     path: &std::path::Path,
     section: &str,
-) -> (String, crate::sps::client::Reread) {
+) -> (String, crate::edgegrid::client::Reread) {
     let global = global.clone();
     let file = path.to_path_buf();
     let section = section.to_string();
-    let reread: crate::sps::client::Reread = std::sync::Arc::new(move || {
+    let reread: crate::edgegrid::client::Reread = std::sync::Arc::new(move || {
         edgerc::load(&file, &section)
             .map(|loaded| overridden(&global, loaded.credentials))
             .map_err(|error| error.to_string())

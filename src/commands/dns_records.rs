@@ -8,8 +8,9 @@
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, PairArgs};
-use crate::sps::SpsClient;
-use crate::sps::cps::{CpsError, DnsTxtRecord};
+use crate::cps::CpsError;
+use crate::model::DnsTxtRecord;
+use crate::source::Backend;
 
 use super::output::{print, print_json};
 use super::query::{group_contract, parse_sps_id};
@@ -51,7 +52,7 @@ pub async fn run(
         format.parse()?
     };
     let context = Context::open(global).await?;
-    let request = context.client.get(&pair, sps_id).await?;
+    let request = context.client.sps().get(&pair, sps_id).await?;
     let Some(enrollment_id) = request.enrollment_id else {
         return Err(CommandError::api(format!(
             "request {sps_id} has no enrollmentId yet (status: {}); CPS has its challenges \
@@ -90,14 +91,14 @@ pub async fn run(
 
 /// The TXT records of the first pending change that has Let's Encrypt challenges.
 async fn open_records(
-    client: &SpsClient,
+    client: &Backend,
     enrollment_id: u64,
 ) -> Result<Option<Vec<DnsTxtRecord>>, CpsError> {
-    let enrollment = client.enrollment(enrollment_id).await?;
+    let enrollment = client.cps().enrollment(enrollment_id).await?;
     for location in enrollment.change_locations() {
-        let change = client.change_status(location).await?;
+        let change = client.cps().change_status(location).await?;
         if let Some(info) = change.lets_encrypt_challenges_info() {
-            let challenges = client.lets_encrypt_challenges(info).await?;
+            let challenges = client.cps().lets_encrypt_challenges(info).await?;
             return Ok(Some(challenges.dns_records()));
         }
     }

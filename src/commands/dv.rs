@@ -13,7 +13,7 @@ use crate::cli::{AutomaticArgs, Command, DomainSelection, GlobalArgs, PairArgs};
 use crate::config::{CheckConfig, parse_nameserver};
 use crate::dvcheck::{self, CheckOptions, DnsMode, ResolveMap};
 use crate::export::{self, ExportFormat, Scope};
-use crate::sps::SpsClient;
+use crate::source::Backend;
 use crate::sps::model::{GroupContract, SpsRequest};
 
 use super::output::{eprint, one_line, print, print_json_text};
@@ -154,12 +154,8 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
 }
 
 /// Reads the request and does the job: the rules, the files, or the check.
-pub async fn execute(
-    client: &SpsClient,
-    job: &DvJob,
-    json: bool,
-) -> Result<DvOutput, CommandError> {
-    let request = client.get(&job.pair, job.sps_id).await?;
+pub async fn execute(client: &Backend, job: &DvJob, json: bool) -> Result<DvOutput, CommandError> {
+    let request = client.sps().get(&job.pair, job.sps_id).await?;
     match &job.action {
         DvAction::Redirects {
             format,

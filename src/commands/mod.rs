@@ -22,7 +22,7 @@ pub mod watch;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
-use crate::sps::ApiError;
+use crate::edgegrid::ApiError;
 
 pub use context::Context;
 

@@ -10,7 +10,7 @@ use super::output::{Table, one_line, print, print_json};
 use super::{CommandError, CommandResult, Context, Exit};
 
 pub async fn groups(context: &Context) -> CommandResult {
-    let groups = context.client.groups().await?;
+    let groups = context.client.papi().groups().await?;
     if context.global.json {
         print_json(&groups)?;
         return Ok(Exit::Success);
@@ -46,7 +46,11 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
     if context.global.json {
         return list_json(context, &pair, after).await;
     }
-    let listed = context.client.list_reporting(&pair, after, true).await?;
+    let listed = context
+        .client
+        .sps()
+        .list_reporting(&pair, after, true)
+        .await?;
     // One bad item costs only itself: the rest is shown, the bad one named on stderr.
     for skipped in &listed.skipped {
         super::output::eprint(&format!("spsdash: warning: {skipped}\n"));
@@ -92,7 +96,7 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
 pub async fn show(context: &Context, pair: &PairArgs, sps_id: &str) -> CommandResult {
     let pair = group_contract(pair)?;
     let id = parse_sps_id(sps_id)?;
-    let request = context.client.get(&pair, id).await?;
+    let request = context.client.sps().get(&pair, id).await?;
     if context.global.json {
         print_json(&request)?;
         return Ok(Exit::Success);
@@ -248,6 +252,7 @@ async fn list_json(
     let listed = context
         .client
         // Every item is printed: none is "known".
+        .sps()
         .list_streaming(
             pair,
             after,

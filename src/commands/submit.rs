@@ -11,11 +11,14 @@ use std::path::Path;
 use chrono::Utc;
 
 use crate::cli::{Command, GlobalArgs, PairArgs};
+use crate::edgegrid::ApiError;
+use crate::model::GroupContract;
+use crate::source::Backend;
+use crate::sps::SpsRequest;
 use crate::sps::request::{
     AddSans, CheckedRequest, EdgeHost, FieldProblem, IpVersion, NewCertificate, Validation,
 };
 use crate::sps::submission::outcome_of;
-use crate::sps::{ApiError, GroupContract, SpsClient, SpsRequest};
 use crate::store::submissions::SubmissionJournal;
 use crate::{private_fs, text};
 
@@ -142,14 +145,14 @@ pub struct ExistingCertificate {
 /// Finds the certificate's previous request (by jobId and cnameHostname) to learn its issuer
 /// and the names already on it. Reading is harmless, so `--dry-run` does it too.
 pub async fn find_certificate(
-    client: &SpsClient,
+    client: &Backend,
     pair: &GroupContract,
     cname_hostname: &str,
     job_id: &str,
 ) -> Result<ExistingCertificate, CommandError> {
     let wanted_job: Option<u64> = job_id.trim().parse().ok();
     let wanted_cname = cname_hostname.trim().to_ascii_lowercase();
-    let requests = client.list(pair, None, true).await?;
+    let requests = client.sps().list(pair, None, true).await?;
     let mine = |request: &&SpsRequest| {
         request
             .cname_hostname()
@@ -188,7 +191,7 @@ pub async fn find_certificate(
 
 /// Where a checked request goes and how the outcome is printed.
 pub struct Delivery<'a> {
-    pub client: &'a SpsClient,
+    pub client: &'a Backend,
     /// Required to send (not for `--dry-run`): every submission is journaled first.
     pub journal: Option<&'a SubmissionJournal>,
     pub json: bool,
@@ -223,9 +226,11 @@ pub async fn deliver(
 ) -> CommandResult {
     let printed = |error: std::io::Error| CommandError::usage(format!("cannot print: {error}"));
     if dry_run {
-        let prepared = delivery
-            .client
-            .prepare_submit(pair, checked.endpoint, &checked.form)?;
+        let prepared =
+            delivery
+                .client
+                .sps()
+                .prepare_submit(pair, checked.endpoint, &checked.form)?;
         let body = String::from_utf8_lossy(&prepared.body).into_owned();
         if delivery.json {
             let value = serde_json::json!({
@@ -267,6 +272,7 @@ pub async fn deliver(
         })?;
     let result = delivery
         .client
+        .sps()
         .submit(pair, checked.endpoint, &checked.form)
         .await;
     if let Err(error) = journal.complete(&id, outcome_of(&result), Utc::now()) {

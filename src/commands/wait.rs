@@ -15,7 +15,7 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use crate::cli::WaitArgs;
-use crate::sps::ApiError;
+use crate::edgegrid::ApiError;
 use crate::sps::model::SpsRequest;
 
 mod condition;
@@ -98,7 +98,8 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     let mut answered = false;
     let mut last_seen: Option<SpsRequest> = None;
     let ending = loop {
-        let call = context.client.get(&pair, sps_id);
+        let sps = context.client.sps();
+        let call = sps.get(&pair, sps_id);
         let result = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, call).await.ok(),
             None => Some(call.await),

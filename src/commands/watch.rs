@@ -176,7 +176,7 @@ async fn poll(
         },
     };
     let now = Utc::now();
-    let requests = match context.client.list(&pair, None, true).await {
+    let requests = match context.client.sps().list(&pair, None, true).await {
         Ok(requests) => requests,
         Err(error) => {
             watched.last = Some(previous);
@@ -243,7 +243,7 @@ async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<GroupContract>
             .map(|pair| GroupContract::new(pair.contract.trim(), pair.group.trim()))
             .collect());
     }
-    let groups = context.client.groups().await?;
+    let groups = context.client.papi().groups().await?;
     let pairs: Vec<GroupContract> = groups.pairs().into_iter().map(|named| named.pair).collect();
     if pairs.is_empty() {
         return Err(CommandError::api(

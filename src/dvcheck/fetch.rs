@@ -54,7 +54,7 @@ pub async fn fetch(
     address: SocketAddr,
     limit: Duration,
 ) -> Result<HopResponse, HopFailure> {
-    crate::sps::client::install_crypto_provider();
+    crate::edgegrid::install_crypto_provider();
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
         .no_proxy()

@@ -1,13 +1,18 @@
-//! EdgeGrid: Akamai's request signing (EG1-HMAC-SHA256) and the credentials it signs with,
-//! read from `.edgerc` or `AKAMAI_*` environment variables.
+//! EdgeGrid: Akamai's request signing (EG1-HMAC-SHA256), the credentials it signs with (read
+//! from `.edgerc` or `AKAMAI_*` environment variables), and the signed HTTP client every API
+//! module (SPS, CPS, PAPI) sends its calls through, with the errors a call can end in.
 
+pub mod client;
 pub mod edgerc;
 pub mod env;
+pub mod error;
 mod secret;
 pub mod signer;
 
 use std::path::PathBuf;
 
+pub use client::{Client, ClientOptions, PreparedRequest, RawResponse, install_crypto_provider};
+pub use error::ApiError;
 pub use secret::Secret;
 pub use signer::{RequestToSign, Signature, sign};
 

@@ -1,7 +1,7 @@
 //! DNS-01 TXT records as a zone-file snippet (`_acme-challenge.www 300 IN TXT "…"`), for
 //! `spsdash dns-records` and the dashboard's copy key alike.
 
-use crate::sps::cps::DnsTxtRecord;
+use crate::model::DnsTxtRecord;
 
 /// Let's Encrypt looks the record up once or twice; a short TTL lets a fix show quickly.
 pub const TTL_SECONDS: u32 = 300;

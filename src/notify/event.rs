@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::sps::cps::ExpiryBand;
+use crate::model::ExpiryBand;
 use crate::sps::model::{DomainStatus, GroupContract, RequestStatus};
 
 /// How loud an event is; each level goes to the sinks `[notify.route]` names for it.
@@ -234,7 +234,7 @@ impl NotifyEvent {
         event.pair = pair.cloned();
         event.name = Some(certificate.to_string());
         event.to = Some(expires.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-        event.detail = Some(crate::sps::cps::describe_days_left(expires, at));
+        event.detail = Some(crate::model::describe_days_left(expires, at));
         // Expired is its own step after critical: told once more when it happens.
         event.ids = vec![format!(
             "certificate_{}|{enrollment}|{}",

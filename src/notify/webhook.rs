@@ -42,7 +42,7 @@ pub fn payload(event: &NotifyEvent, format: WebhookFormat) -> Value {
 /// An HTTP client for webhooks: a timeout per attempt, no redirects (a redirect could carry
 /// the document elsewhere), no proxy for loopback receivers.
 pub fn client(url: &WebhookUrl, timeout: Duration) -> Result<reqwest::Client, String> {
-    crate::sps::client::install_crypto_provider();
+    crate::edgegrid::install_crypto_provider();
     let mut builder = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)

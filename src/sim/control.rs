@@ -23,7 +23,7 @@ pub async fn mark_served(base_url: &str, domain: &str) -> Result<String, String>
     let hook = url
         .join("/_sim/validate")
         .map_err(|error| format!("no hook address: {error}"))?;
-    crate::sps::client::install_crypto_provider();
+    crate::edgegrid::install_crypto_provider();
     let answer = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()

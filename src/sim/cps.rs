@@ -16,10 +16,11 @@ use super::answers::problem;
 use super::cps_wire::{challenges_json, change_json, deployment_json, enrollment_json};
 use super::cps_world::{self, SimEnrollment};
 use super::shared::Shared;
-use crate::sps::cps::{
+use crate::cps::{
     CHANGE_MEDIA_TYPE, DEPLOYMENT_MEDIA_TYPE, DEPLOYMENTS_MEDIA_TYPE, DV_CHALLENGES_MEDIA_TYPE,
-    ENROLLMENT_MEDIA_TYPE, LETS_ENCRYPT_CHALLENGES, Network,
+    ENROLLMENT_MEDIA_TYPE, LETS_ENCRYPT_CHALLENGES,
 };
+use crate::model::Network;
 
 type AppState = State<Arc<Shared>>;
 

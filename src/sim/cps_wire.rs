@@ -14,7 +14,7 @@ use super::cps_world::{Issued, SimEnrollment};
 use super::lifecycle::{self, CertKind, Issuer};
 use super::wire::iso;
 use super::world::SimRequest;
-use crate::sps::cps::{LETS_ENCRYPT_CHALLENGES, enrollment_path};
+use crate::cps::{LETS_ENCRYPT_CHALLENGES, enrollment_path};
 
 fn change_location(enrollment_id: u64, request: &SimRequest) -> String {
     format!(

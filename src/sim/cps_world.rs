@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::lifecycle::{self, CertKind, Issuer};
 use super::world::{self, SimRequest, World};
-use crate::sps::cps::Network;
+use crate::model::Network;
 
 const CPS_WORLD: &str = include_str!("../../assets/cps-world.toml");
 

@@ -1,9 +1,9 @@
-//! The SPS API: the wire model, form encoding, errors and the HTTP client.
+//! SPS v1, the Secure Provisioning Service (turned off by Akamai on 2023-01-03; still spoken
+//! for the simulator's SPS world and any endpoint that still serves it): the wire model, form
+//! encoding, the list readers and the client.
 
 pub mod client;
 pub mod compact;
-pub mod cps;
-pub mod error;
 pub mod fingerprint;
 pub mod form;
 pub mod history;
@@ -14,13 +14,11 @@ mod list_split;
 pub mod list_texts;
 pub mod model;
 
-pub use client::{ClientOptions, PostEndpoint, PreparedRequest, SpsClient};
-pub use error::ApiError;
+pub use client::{PostEndpoint, SpsClient};
 pub use form::FormBody;
-pub use model::{DvStatus, GroupContract, RequestState, SpsRequest};
+pub use model::{DvStatus, RequestState, SpsRequest};
 pub mod hostname;
 pub mod request;
 pub mod resource_url;
-pub mod status_change;
 pub mod submission;
 pub mod validation;

@@ -11,40 +11,13 @@ use serde_json::Value;
 
 use super::lenient;
 pub use super::resource_url::ResourceUrl;
-pub use super::status_change::{StatusChange, parse_time};
 pub use super::validation::Validation;
+pub use crate::model::{GroupContract, NamedPair, StatusChange, parse_time};
 
 /// `createType` of a SAN certificate.
 pub const CREATE_TYPE_SAN: &str = "san";
 /// `createType` of a change to a SAN certificate's names.
 pub const CREATE_TYPE_MOD_SAN: &str = "modSan";
-
-/// A group/contract pair, the scope of every SPS call. Ids are stored without PAPI's
-/// `ctr_`/`grp_` prefixes, as SPS wants them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct GroupContract {
-    pub contract_id: String,
-    pub group_id: String,
-}
-
-impl GroupContract {
-    pub fn new(contract_id: impl Into<String>, group_id: impl Into<String>) -> Self {
-        GroupContract {
-            contract_id: strip_prefix(&contract_id.into(), "ctr_"),
-            group_id: strip_prefix(&group_id.into(), "grp_"),
-        }
-    }
-}
-
-impl std::fmt::Display for GroupContract {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "contract {} / group {}", self.contract_id, self.group_id)
-    }
-}
-
-fn strip_prefix(id: &str, prefix: &str) -> String {
-    id.strip_prefix(prefix).unwrap_or(id).to_string()
-}
 
 /// The body of every GET: always a list, even for one id. One item that does not read (an
 /// spsId of `-5`, `"abc"`, `null` or `1e30`) is left out and described in `skipped`; the
@@ -368,60 +341,6 @@ pub struct AcceptedResult {
     pub job_id: Option<u64>,
 }
 
-/// `GET /papi/v1/groups`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupsResponse {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub account_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub account_name: Option<String>,
-    #[serde(default)]
-    pub groups: GroupItems,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GroupItems {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
-    pub items: Vec<Group>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Group {
-    #[serde(default)]
-    pub group_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub group_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub parent_group_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
-    pub contract_ids: Vec<String>,
-}
-
-/// A group/contract pair with the group's name, as discovery shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NamedPair {
-    pub pair: GroupContract,
-    pub group_name: Option<String>,
-}
-
-impl GroupsResponse {
-    /// Every (group, contract) pair, prefixes stripped, in the order PAPI listed them.
-    pub fn pairs(&self) -> Vec<NamedPair> {
-        self.groups
-            .items
-            .iter()
-            .flat_map(|group| {
-                group.contract_ids.iter().map(|contract| NamedPair {
-                    pair: GroupContract::new(contract.as_str(), group.group_id.as_str()),
-                    group_name: group.group_name.clone(),
-                })
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,15 +380,5 @@ mod tests {
             serde_json::from_str(r#"{"spsId":2,"status":"Brand New State"}"#).expect("parses");
         assert_eq!(request.state(), RequestState::InProgress);
         assert_eq!(request.status.as_str(), "Brand New State");
-    }
-
-    #[test]
-    fn groups_become_prefixless_pairs() {
-        let body = r#"{"accountId":"act_1","groups":{"items":[{"groupId":"grp_12345",
-            "groupName":"Web","contractIds":["ctr_C-1ABCDE","ctr_C-2"]}]}}"#;
-        let groups: GroupsResponse = serde_json::from_str(body).expect("parses");
-        let pairs = groups.pairs();
-        assert_eq!(pairs.len(), 2);
-        assert_eq!(pairs[0].pair, GroupContract::new("C-1ABCDE", "12345"));
     }
 }

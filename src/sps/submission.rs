@@ -5,8 +5,10 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::edgegrid::ApiError;
+use crate::model::GroupContract;
 use crate::sps::model::Accepted;
-use crate::sps::{ApiError, FormBody, GroupContract, PostEndpoint, SpsRequest};
+use crate::sps::{FormBody, PostEndpoint, SpsRequest};
 
 /// A request created this long before the submission was sent cannot be it (clock skew between
 /// this machine and SPS is allowed for).

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{CacheAccount, Store};
-use crate::sps::cps::CertificateRecord;
+use crate::model::CertificateRecord;
 
 const FORMAT: &str = "spsdash-cps-cache";
 const VERSION: u32 = 1;
@@ -86,7 +86,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::cps::CertificateFacts;
+    use crate::model::CertificateFacts;
     use chrono::{TimeZone, Utc};
 
     fn record(id: u64) -> CertificateRecord {

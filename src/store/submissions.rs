@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::model::GroupContract;
 use crate::sps::submission::{Submission, SubmissionOutcome, endpoint_name, match_lost};
-use crate::sps::{FormBody, GroupContract, PostEndpoint, SpsRequest};
+use crate::sps::{FormBody, PostEndpoint, SpsRequest};
 
 const JOURNAL_FILE: &str = "submissions.jsonl";
 

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use super::format::age;
 use super::theme::Theme;
 use crate::app::{App, CertificateEntry, DetailView, Level};
-use crate::sps::cps::{CertificateFacts, ExpiryBand, days_left};
+use crate::model::{CertificateFacts, ExpiryBand, days_left};
 use crate::sps::model::SpsRequest;
 use crate::text::inert;
 
@@ -32,7 +32,7 @@ pub fn expiry_long(app: &App, expiry: DateTime<Utc>) -> String {
     format!(
         "{} ({})",
         expiry.format("%Y-%m-%d"),
-        crate::sps::cps::describe_days_left(expiry, app.api_now())
+        crate::model::describe_days_left(expiry, app.api_now())
     )
 }
 

@@ -7,7 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use spsdash::app::{App, Effect, Event, update};
 use spsdash::config::{Config, PairConfig};
-use spsdash::sps::model::{GroupContract, SpsRequest};
+use spsdash::model::GroupContract;
+use spsdash::sps::model::SpsRequest;
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::steps::{Flow, Step};
 use super::values::{SavedValues, Values};
-use crate::sps::GroupContract;
+use crate::model::GroupContract;
 
 /// Bumped when the draft format changes incompatibly; an older draft is then not offered.
 const DRAFT_VERSION: u32 = 1;

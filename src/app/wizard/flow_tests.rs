@@ -6,7 +6,7 @@ use pretty_assertions::assert_eq;
 
 use super::tests::*;
 use super::*;
-use crate::sps::error::InvalidItem;
+use crate::edgegrid::error::InvalidItem;
 use crate::sps::request::CertificateKind;
 
 #[test]

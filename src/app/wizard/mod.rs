@@ -29,9 +29,11 @@ pub use view::{ApiTarget, FieldView, ListItemView, ReviewView};
 
 use super::Level;
 use crate::config::ProfileConfig;
+use crate::edgegrid::ApiError;
+use crate::model::GroupContract;
+use crate::sps::FormBody;
 use crate::sps::client::PostEndpoint;
 use crate::sps::request::{CheckedRequest, FieldProblem, Validation, field_for_wire_name};
-use crate::sps::{ApiError, FormBody, GroupContract};
 use parts::{Checks, DraftTracking, Navigation, Sending};
 use values::Values;
 

@@ -1,8 +1,9 @@
 //! Matching submissions whose answer never came against a fresh list (pure): the reducer
 //! selects the request found and asks the runner to record it.
 
+use crate::model::GroupContract;
+use crate::sps::SpsRequest;
 use crate::sps::submission::{Submission, match_lost};
-use crate::sps::{GroupContract, SpsRequest};
 
 /// Pure: finds the unresolved submissions of `pair` in its fresh list, removes them from
 /// `unresolved` and returns `(submission, spsId)` for each (to flash, select and journal).

@@ -4,7 +4,7 @@ use tui_input::Input;
 
 use super::Wizard;
 use super::steps::{FieldKind, FieldSpec, Flow, Step, label_of};
-use crate::sps::client::Endpoint;
+use crate::edgegrid::client::Endpoint;
 use crate::sps::hostname::{Wildcard, parse_hostname};
 
 /// One text field as the screen shows it.

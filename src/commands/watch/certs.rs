@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 
 use crate::commands::cert_survey::{CertificateRow, survey};
 use crate::config::Config;
+use crate::model::ExpiryBand;
 use crate::notify::NotifyEvent;
-use crate::sps::SpsClient;
-use crate::sps::cps::ExpiryBand;
+use crate::source::Backend;
 use crate::sps::model::GroupContract;
 
 /// How often the loop reads the certificates again: an expiry moves in days, and a read costs
@@ -59,7 +59,7 @@ pub(super) fn events(
 
 /// Reads each pair's certificates; the events, and one line per thing that could not be read.
 pub(super) async fn read(
-    client: &SpsClient,
+    client: &Backend,
     pairs: &[GroupContract],
     bands: Bands,
     now: DateTime<Utc>,

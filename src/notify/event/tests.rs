@@ -87,7 +87,7 @@ fn grouped_domains_make_one_short_message_and_keep_every_identity() {
 
 #[test]
 fn certificate_bands_become_one_event_each_and_fine_is_none() {
-    use crate::sps::cps::ExpiryBand;
+    use crate::model::ExpiryBand;
     let now = at();
     let in_days = |n: i64| now + chrono::Duration::days(n);
     let band = |days: i64| ExpiryBand::classify(in_days(days), now, 30, 7);

@@ -2,8 +2,9 @@ use chrono::TimeZone;
 use serde_json::json;
 
 use super::*;
+use crate::edgegrid::ApiError;
+use crate::sps::model::Accepted;
 use crate::sps::submission::{SubmissionOutcome, outcome_of};
-use crate::sps::{ApiError, model::Accepted};
 
 fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 10, minute, 0).unwrap()

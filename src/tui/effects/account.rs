@@ -16,14 +16,14 @@ use tokio::sync::mpsc;
 
 use crate::app::Event;
 use crate::app::account::{AccountChoice, AccountOutcome, AccountShown};
-use crate::sps::SpsClient;
+use crate::source::Backend;
 use crate::store::CacheAccount;
 
 /// An account's credentials, opened: its client, the header's label, whose files are its.
 #[derive(Debug, Clone)]
 pub struct OpenedAccount {
     /// The signed client for the account.
-    pub client: SpsClient,
+    pub client: Backend,
     /// What the header shows, as at start: `section prod @ akab-… (account 1-ABC)`.
     pub label: String,
     /// Whose cache, journal and drafts these are (the section and the switch key in use).
@@ -130,9 +130,9 @@ pub(crate) fn open(
 }
 
 /// Where the client sends submissions, for the wizard's review.
-pub(crate) fn api_target(client: &SpsClient) -> crate::app::wizard::ApiTarget {
+pub(crate) fn api_target(client: &Backend) -> crate::app::wizard::ApiTarget {
     crate::app::wizard::ApiTarget {
-        origin: client.base_url(),
-        account_switch_key: client.credentials().account_key,
+        origin: client.http().base_url(),
+        account_switch_key: client.http().credentials().account_key,
     }
 }

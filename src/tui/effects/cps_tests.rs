@@ -9,7 +9,7 @@ use super::start_tests::{account, client_for, screen_of, silent_server};
 use super::*;
 use crate::app::{App, update};
 use crate::config::Config;
-use crate::sps::cps::{CertificateFacts, CertificateRecord, Network, NetworkFacts};
+use crate::model::{CertificateFacts, CertificateRecord, Network, NetworkFacts};
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
 fn request() -> SpsRequest {

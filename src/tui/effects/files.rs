@@ -45,7 +45,7 @@ pub(crate) enum FileJob {
     LoadCertificates(CacheAccount),
     SaveCertificates {
         account: CacheAccount,
-        records: Vec<crate::sps::cps::CertificateRecord>,
+        records: Vec<crate::model::CertificateRecord>,
     },
     /// The file exports (rules to a file, challenge files, the remembered format), as the
     /// reducer asked for them; `config_path` is where the format is remembered.

@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use crate::app::{Effect, Event, ExportJob};
 use crate::config::PollConfig;
 use crate::poll::Poller;
-use crate::sps::SpsClient;
+use crate::source::Backend;
 use crate::store::{CacheAccount, Stores};
 
 pub(crate) use account::api_target;
@@ -34,8 +34,8 @@ const FINISH_LIMIT: Duration = Duration::from_secs(5);
 
 /// Runs the reducer's effects; every result comes back through `results` as an event.
 pub(crate) struct Runner {
-    client: SpsClient,
-    poller: Poller<SpsClient>,
+    client: Backend,
+    poller: Poller<Backend>,
     poll: PollConfig,
     /// Where the shown account's tasks send their results (dropped once another is shown).
     results: mpsc::UnboundedSender<Event>,
@@ -61,7 +61,7 @@ pub(crate) struct Runner {
 
 impl Runner {
     pub(crate) fn new(
-        client: SpsClient,
+        client: Backend,
         poll: PollConfig,
         stores: Stores,
         config_path: Option<PathBuf>,
@@ -73,7 +73,7 @@ impl Runner {
         let results = gate.account_sender(&global);
         let base_stores = stores.clone();
         let stores = stores.for_account(&account);
-        if let Some(notes) = client.credential_notes() {
+        if let Some(notes) = client.http().credential_notes() {
             tokio::spawn(poll::tell_credential_notes(notes, results.clone()));
         }
         let poller = Poller::new(client.clone(), poll.clone(), results.clone());
@@ -121,7 +121,7 @@ impl Runner {
             return;
         };
         let results = self.gate.account_sender(&self.global);
-        if let Some(notes) = opened.client.credential_notes() {
+        if let Some(notes) = opened.client.http().credential_notes() {
             tokio::spawn(poll::tell_credential_notes(notes, results.clone()));
         }
         let stores = self.base_stores.clone().for_account(&opened.account);
@@ -233,7 +233,7 @@ impl Runner {
                 let _ = stdout.flush();
             }
             Effect::DemoServe { domain } => {
-                let base_url = self.client.base_url();
+                let base_url = self.client.http().base_url();
                 let results = self.results.clone();
                 tokio::spawn(async move {
                     let outcome = crate::sim::control::mark_served(&base_url, &domain).await;

@@ -7,9 +7,9 @@ use tokio::sync::mpsc;
 
 use crate::app::Event;
 use crate::poll::Cadence;
-use crate::sps::SpsClient;
+use crate::source::Backend;
 
-pub(super) async fn discover_pairs(client: SpsClient, results: mpsc::UnboundedSender<Event>) {
+pub(super) async fn discover_pairs(client: Backend, results: mpsc::UnboundedSender<Event>) {
     let cadence = Cadence {
         active: Duration::from_secs(15),
         idle: Duration::from_secs(120),
@@ -18,7 +18,7 @@ pub(super) async fn discover_pairs(client: SpsClient, results: mpsc::UnboundedSe
     };
     let mut failures = 0u32;
     loop {
-        match client.groups().await {
+        match client.papi().groups().await {
             Ok(groups) => {
                 let _ = results.send(Event::PairsDiscovered(groups.pairs()));
                 return;

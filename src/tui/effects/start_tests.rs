@@ -10,8 +10,8 @@ use ratatui::backend::TestBackend;
 use super::*;
 use crate::app::{App, update};
 use crate::config::Config;
+use crate::edgegrid::ClientOptions;
 use crate::edgegrid::{Credentials, Secret};
-use crate::sps::ClientOptions;
 use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
 /// A loopback server that accepts every connection and never answers (nor closes it).
@@ -27,7 +27,7 @@ pub(super) fn silent_server() -> (String, std::thread::JoinHandle<()>) {
     (format!("http://{address}"), handle)
 }
 
-pub(super) fn client_for(host: String) -> SpsClient {
+pub(super) fn client_for(host: String) -> Backend {
     let credentials = Credentials {
         host,
         client_token: Secret::new("akab-client"),
@@ -37,7 +37,9 @@ pub(super) fn client_for(host: String) -> SpsClient {
         headers_to_sign: Vec::new(),
         account_key: Some("1-ABC".to_string()),
     };
-    SpsClient::new(credentials, ClientOptions::default()).expect("client")
+    Backend::new(
+        crate::edgegrid::Client::new(credentials, ClientOptions::default()).expect("client"),
+    )
 }
 
 pub(super) fn account(key: &str) -> CacheAccount {

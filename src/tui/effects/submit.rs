@@ -5,16 +5,17 @@
 use chrono::Utc;
 
 use crate::app::wizard::WizardSubmission;
+use crate::edgegrid::ApiError;
+use crate::source::Backend;
 use crate::sps::model::Accepted;
 use crate::sps::submission::{Submission, SubmissionOutcome, endpoint_name, outcome_of};
-use crate::sps::{ApiError, SpsClient};
 use crate::store::submissions::SubmissionJournal;
 
 /// Journals the submission, sends it once, completes the journal with the outcome. Returns
 /// the answer and, when it never came, the journal entry to reconcile later. Without a
 /// journal nothing is sent: a lost answer could not be reconciled.
 pub(super) async fn submit_journaled(
-    client: &SpsClient,
+    client: &Backend,
     journal: Option<SubmissionJournal>,
     submission: &WizardSubmission,
 ) -> (Result<Accepted, ApiError>, Option<Submission>) {
@@ -47,6 +48,7 @@ pub(super) async fn submit_journaled(
         Err(detail) => return (Err(refused(&detail)), None),
     };
     let result = client
+        .sps()
         .submit(&submission.pair, submission.endpoint, &submission.form)
         .await;
     let outcome = outcome_of(&result);

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::*;
+use crate::edgegrid::ClientOptions;
 use crate::edgegrid::{Credentials, Secret};
-use crate::sps::ClientOptions;
 use crate::sps::history::Transition;
 use crate::sps::model::{GroupContract, SpsRequest};
 
@@ -13,7 +13,7 @@ fn stores_in(dir: &std::path::Path) -> Stores {
 }
 
 /// A client for a loopback port nothing answers on: these tests never reach the network.
-pub(super) fn offline_client() -> SpsClient {
+pub(super) fn offline_client() -> Backend {
     let credentials = Credentials {
         host: "http://127.0.0.1:9".to_string(),
         client_token: Secret::new("akab-client"),
@@ -23,7 +23,9 @@ pub(super) fn offline_client() -> SpsClient {
         headers_to_sign: Vec::new(),
         account_key: None,
     };
-    SpsClient::new(credentials, ClientOptions::default()).expect("client")
+    Backend::new(
+        crate::edgegrid::Client::new(credentials, ClientOptions::default()).expect("client"),
+    )
 }
 
 fn transition(sps_id: u64) -> Transition {

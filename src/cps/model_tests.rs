@@ -1,5 +1,5 @@
 use super::*;
-use crate::sps::cps::change::*;
+use crate::cps::change::*;
 
 /// Shaped like the examples of Akamai's CPS reference, plus members we do not know.
 const ENROLLMENT: &str = r#"{

@@ -9,9 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::tolerant::{opt_bool, or_default};
-use crate::sps::lenient;
-use crate::sps::model::parse_time;
+use crate::model::parse_time;
+use crate::tolerant::{self as lenient, opt_bool, or_default};
 
 /// `GET /cps/v2/enrollments/{id}`: the certificate as requested.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

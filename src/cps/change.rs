@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::tolerant::opt_bool;
-use crate::sps::lenient;
+use crate::model::DnsTxtRecord;
+use crate::tolerant::{self as lenient, opt_bool};
 
 /// `GET` of a change's location: where the change stands and what input it accepts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -197,14 +197,4 @@ pub struct Challenge {
     pub validation_records: Vec<Value>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
-}
-
-/// A DNS-01 TXT record to publish: `name` is absolute, without the trailing dot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DnsTxtRecord {
-    pub domain: String,
-    pub name: String,
-    pub value: String,
-    pub status: Option<String>,
-    pub expires: Option<String>,
 }

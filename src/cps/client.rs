@@ -1,19 +1,35 @@
-//! CPS reads through the same client as SPS: same EdgeGrid signing, same `accountSwitchKey`,
-//! same GET retries. Each call asks for its own versioned media type; a location handed out by
-//! CPS (a pending change, a challenge list) is followed only if it is a CPS path on this host.
+//! CPS's operations over the signed client: same EdgeGrid signing, same `accountSwitchKey`,
+//! same GET retries as every call. Each call asks for its own versioned media type; a
+//! location handed out by CPS (a pending change, a challenge list) is followed only if it is
+//! a CPS path on this host.
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
-use super::SpsClient;
-use crate::sps::ApiError;
-use crate::sps::cps::{
+use super::{
     CHANGE_MEDIA_TYPE, CPS_BASE_PATH, ChangeStatus, CpsError, DEPLOYMENT_MEDIA_TYPE,
     DEPLOYMENTS_MEDIA_TYPE, DV_CHALLENGES_MEDIA_TYPE, Deployment, Deployments, DvChallenges,
-    ENROLLMENT_MEDIA_TYPE, Enrollment, Network, enrollment_path,
+    ENROLLMENT_MEDIA_TYPE, Enrollment, enrollment_path,
 };
+use crate::edgegrid::{ApiError, Client};
+use crate::model::Network;
 
-impl SpsClient {
+/// CPS v2 through one signed client (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct CpsClient {
+    http: Client,
+}
+
+impl CpsClient {
+    pub fn new(http: Client) -> CpsClient {
+        CpsClient { http }
+    }
+
+    /// The signed client underneath.
+    pub fn http(&self) -> &Client {
+        &self.http
+    }
+
     /// `GET /cps/v2/enrollments/{enrollmentId}`.
     pub async fn enrollment(&self, enrollment_id: u64) -> Result<Enrollment, CpsError> {
         let what = format!("enrollment {enrollment_id}");
@@ -67,9 +83,10 @@ impl SpsClient {
         let path = cps_path(location).map_err(failed)?;
         let headers = vec![("Accept".to_string(), media_type.to_string())];
         let planned = self
+            .http
             .plan(Method::GET, path, &[], headers, Vec::new())
             .map_err(failed)?;
-        self.call_json(planned).await.map_err(failed)
+        self.http.call_json(planned).await.map_err(failed)
     }
 }
 

@@ -1,7 +1,7 @@
 //! How a CPS read can fail, in words an operator can act on. 403, 404 and 406 are typed: they
 //! do not get better by asking again, so a caller shows them once and stops asking.
 
-use crate::sps::ApiError;
+use crate::edgegrid::ApiError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CpsError {
@@ -102,7 +102,7 @@ impl std::error::Error for CpsError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::client::error_from_response;
+    use crate::edgegrid::client::error_from_response;
 
     #[test]
     fn statuses_become_plain_sentences() {

@@ -6,16 +6,16 @@ use chrono::Utc;
 use reqwest::Method;
 use url::Url;
 
-use super::{MAX_RETRY_AFTER, RawResponse, SpsClient, response, retry};
-use crate::sps::ApiError;
+use super::{Client, MAX_RETRY_AFTER, RawResponse, response, retry};
+use crate::edgegrid::ApiError;
 
 /// One call, planned but not signed: each attempt signs it afresh.
 #[derive(Debug, Clone)]
-pub(super) struct Planned {
-    pub(super) method: Method,
-    pub(super) url: Url,
-    pub(super) headers: Vec<(String, String)>,
-    pub(super) body: Vec<u8>,
+pub struct Planned {
+    pub method: Method,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 /// What one attempt got back.
@@ -24,11 +24,11 @@ struct Answer {
     retry_after: Option<Duration>,
 }
 
-impl SpsClient {
+impl Client {
     /// Sends a planned call; after a 401, once more if the credentials file holds new keys
     /// (a 401 means the gateway refused the signature, so the call never reached SPS and
     /// even a POST may be sent again).
-    pub(super) async fn execute(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
+    pub async fn execute(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
         let generation = self.signing.current().1;
         let response = self.execute_retrying(planned).await?;
         if response.status == 401
@@ -67,7 +67,7 @@ impl SpsClient {
     /// Like `execute`, but a success's body is not read: it is handed over to be read as it
     /// arrives (`Streamed::Body`). Failures are read whole, retried and re-signed like any
     /// other call; nothing is retried once a success's body is being read.
-    pub(super) async fn execute_streaming(&self, planned: &Planned) -> Result<Streamed, ApiError> {
+    pub async fn execute_streaming(&self, planned: &Planned) -> Result<Streamed, ApiError> {
         let generation = self.signing.current().1;
         let first = self.streaming_retrying(planned).await?;
         if let Streamed::Whole(response) = &first
@@ -222,7 +222,7 @@ impl Head {
 }
 
 /// A call whose success is read as it arrives.
-pub(super) enum Streamed {
+pub enum Streamed {
     /// A 2xx answer, its body not read yet.
     Body(reqwest::Response),
     /// Any other answer, read whole.

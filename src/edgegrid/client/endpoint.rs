@@ -4,7 +4,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use url::{Host, Position, Url};
 
-use crate::sps::ApiError;
+use crate::edgegrid::ApiError;
 
 /// Query values keep only RFC 3986 unreserved characters unescaped.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC

@@ -13,7 +13,7 @@ use crate::text::brief;
 pub struct InvalidItem {
     #[serde(default)]
     pub field: Option<String>,
-    #[serde(default, deserialize_with = "super::lenient::opt_u64")]
+    #[serde(default, deserialize_with = "crate::tolerant::opt_u64")]
     pub sps_id: Option<u64>,
     #[serde(default)]
     pub validation: Option<String>,
@@ -45,7 +45,7 @@ pub struct ApiProblem {
     pub kind: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "super::lenient::opt_u64")]
+    #[serde(default, deserialize_with = "crate::tolerant::opt_u64")]
     pub status: Option<u64>,
     #[serde(default)]
     pub detail: Option<String>,

@@ -5,8 +5,8 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::sps::ApiError;
-use crate::sps::error::{ApiProblem, SpsErrorEnvelope};
+use crate::edgegrid::ApiError;
+use crate::edgegrid::error::{ApiProblem, SpsErrorEnvelope};
 
 /// Longest body excerpt kept in an error line.
 const EXCERPT_CHARS: usize = 160;

@@ -1,23 +1,24 @@
-//! CPS, the Certificate Provisioning System behind SPS: SPS and CPS share the `enrollmentId`,
-//! so every SPS request that has one can be followed to its certificate — what is deployed on
-//! each network, when it expires, and what a pending change (a renewal, a modSan) waits for.
+//! CPS v2, the Certificate Provisioning System: certificates (enrollments), the changes that
+//! move them (and what each waits for: Let's Encrypt challenges, warnings, change
+//! management), and what each network serves. SPS and CPS share the `enrollmentId`.
 //!
-//! Read-only: spsdash never changes an enrollment. The wire model is tolerant like the SPS
-//! model (unknown members kept in `extra`, missing ones optional, numbers as strings).
+//! The wire model is tolerant (unknown members kept in `extra`, missing ones optional,
+//! numbers as strings); it converts into the neutral model in `facts`.
 
+mod certificate_read;
 pub mod change;
+pub mod client;
 pub mod error;
 pub mod expiry;
 pub mod facts;
 pub mod model;
-mod tolerant;
 
 pub use change::{
-    AllowedInput, Challenge, ChangeStatus, DnsTxtRecord, DomainChallenges, DvChallenges, StatusInfo,
+    AllowedInput, Challenge, ChangeStatus, DomainChallenges, DvChallenges, StatusInfo,
 };
+pub use client::CpsClient;
 pub use error::CpsError;
-pub use expiry::{CertificateExpiry, ExpiryBand, Network, days_left, describe_days_left};
-pub use facts::{CertificateFacts, CertificateRecord, NetworkFacts, PendingFacts};
+pub use facts::{certificate_facts, with_challenges, with_change};
 pub use model::{DeployedCertificate, Deployment, Deployments, Enrollment, PendingChange};
 
 /// Every CPS path starts here.

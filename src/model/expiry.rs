@@ -1,10 +1,8 @@
 //! When certificates expire, per network, and how worried to be about it. Pure functions of
-//! the deployments and a `now` given by the caller (the dashboard's clock, a command's).
+//! an expiry and a `now` given by the caller (the dashboard's clock, a command's).
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-
-use super::model::Deployments;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -36,31 +34,6 @@ impl std::fmt::Display for Network {
 pub struct CertificateExpiry {
     pub network: Network,
     pub expiry: DateTime<Utc>,
-}
-
-impl Deployments {
-    pub fn network(&self, network: Network) -> Option<&super::Deployment> {
-        match network {
-            Network::Production => self.production.as_ref(),
-            Network::Staging => self.staging.as_ref(),
-        }
-    }
-
-    /// Each network that serves a certificate with a readable expiry, production first.
-    pub fn expiries(&self) -> Vec<CertificateExpiry> {
-        Network::ALL
-            .into_iter()
-            .filter_map(|network| {
-                let expiry = self.network(network)?.expiry()?;
-                Some(CertificateExpiry { network, expiry })
-            })
-            .collect()
-    }
-
-    /// What the world sees: the production certificate's expiry.
-    pub fn production_expiry(&self) -> Option<DateTime<Utc>> {
-        self.network(Network::Production)?.expiry()
-    }
 }
 
 /// Whole days left, rounded down: 2.5 days is 2; an hour ago is -1 (expired).
@@ -134,17 +107,9 @@ impl ExpiryBand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::cps::model::{DeployedCertificate, Deployment};
 
     fn at(text: &str) -> DateTime<Utc> {
-        crate::sps::model::parse_time(text).expect("time")
-    }
-
-    fn certificate(expiry: &str) -> DeployedCertificate {
-        DeployedCertificate {
-            expiry: Some(expiry.to_string()),
-            ..DeployedCertificate::default()
-        }
+        crate::model::parse_time(text).expect("time")
     }
 
     #[test]
@@ -159,34 +124,6 @@ mod tests {
             assert_eq!(band(last + second), ExpiryBand::Fine, "{warn}/{critical}");
             assert_ne!(band(now - second), ExpiryBand::Fine, "{warn}/{critical}");
         }
-    }
-
-    #[test]
-    fn production_expiry_is_the_soonest_certificate_served_there() {
-        let deployments = Deployments {
-            production: Some(Deployment {
-                primary_certificate: Some(certificate("2027-03-01T00:00:00Z")),
-                multi_stacked_certificates: vec![
-                    certificate("2027-02-01T00:00:00Z"),
-                    certificate("not a date"),
-                ],
-                ..Deployment::default()
-            }),
-            staging: Some(Deployment {
-                primary_certificate: Some(certificate("2027-01-01T00:00:00Z")),
-                ..Deployment::default()
-            }),
-            ..Deployments::default()
-        };
-        assert_eq!(
-            deployments.production_expiry(),
-            Some(at("2027-02-01T00:00:00Z"))
-        );
-        let expiries = deployments.expiries();
-        assert_eq!(expiries.len(), 2);
-        assert_eq!(expiries[0].network, Network::Production);
-        assert_eq!(expiries[1].expiry, at("2027-01-01T00:00:00Z"));
-        assert_eq!(Deployments::default().production_expiry(), None);
     }
 
     #[test]

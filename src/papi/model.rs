@@ -1,0 +1,69 @@
+//! PAPI's wire model, read tolerantly: the groups (and the contracts each may use) that
+//! these credentials see.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{GroupContract, NamedPair};
+use crate::tolerant::{opt_string, vec_or_null};
+
+/// `GET /papi/v1/groups`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupsResponse {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub account_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub account_name: Option<String>,
+    #[serde(default)]
+    pub groups: GroupItems,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupItems {
+    #[serde(default, deserialize_with = "vec_or_null")]
+    pub items: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    #[serde(default)]
+    pub group_id: String,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub group_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_string")]
+    pub parent_group_id: Option<String>,
+    #[serde(default, deserialize_with = "vec_or_null")]
+    pub contract_ids: Vec<String>,
+}
+
+impl GroupsResponse {
+    /// Every (group, contract) pair, prefixes stripped, in the order PAPI listed them.
+    pub fn pairs(&self) -> Vec<NamedPair> {
+        self.groups
+            .items
+            .iter()
+            .flat_map(|group| {
+                group.contract_ids.iter().map(|contract| NamedPair {
+                    pair: GroupContract::new(contract.as_str(), group.group_id.as_str()),
+                    group_name: group.group_name.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_become_prefixless_pairs() {
+        let body = r#"{"accountId":"act_1","groups":{"items":[{"groupId":"grp_12345",
+            "groupName":"Web","contractIds":["ctr_C-1ABCDE","ctr_C-2"]}]}}"#;
+        let groups: GroupsResponse = serde_json::from_str(body).expect("parses");
+        let pairs = groups.pairs();
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs[0].pair, GroupContract::new("C-1ABCDE", "12345"));
+    }
+}
