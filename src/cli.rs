@@ -138,7 +138,7 @@ pub enum Command {
     },
     /// One request, with its parameters and each domain's validation.
     Show {
-        sps_id: String,
+        id: String,
         #[command(flatten)]
         pair: PairArgs,
     },
@@ -198,7 +198,7 @@ pub enum Command {
     },
     /// The DNS-01 TXT records of a DV request's open challenges (reads CPS).
     DnsRecords {
-        sps_id: String,
+        id: String,
         #[command(flatten)]
         pair: PairArgs,
         /// zone (a zone-file snippet) or json.
@@ -211,7 +211,7 @@ pub enum Command {
     Sim(SimArgs),
     /// Redirect rules for a web server, for a request's domains.
     Redirects {
-        sps_id: String,
+        id: String,
         #[command(flatten)]
         pair: PairArgs,
         /// nginx, apache, caddy, haproxy, iis, plain, csv or json.
@@ -224,7 +224,7 @@ pub enum Command {
     },
     /// Write each domain's challenge file under DIR (webroot mode).
     Webroot {
-        sps_id: String,
+        id: String,
         #[command(flatten)]
         pair: PairArgs,
         #[arg(long, value_name = "DIR")]
@@ -240,7 +240,7 @@ pub enum Command {
     Watch(WatchArgs),
     /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
     Check {
-        sps_id: String,
+        id: String,
         #[command(flatten)]
         pair: PairArgs,
         #[command(flatten)]
@@ -321,7 +321,7 @@ pub struct SimArgs {
                         the timeout; 124 timed out. Polls every poll.active_secs of the config."
 )]
 pub struct WaitArgs {
-    pub sps_id: String,
+    pub id: String,
     #[command(flatten)]
     pub pair: PairArgs,
     /// complete, awaiting-user, valid (every domain) or valid:DOMAIN.

@@ -22,9 +22,9 @@ use tokio::task::JoinHandle;
 use crate::app::{ArrivedList, Event, ListMemory};
 use crate::config::PollConfig;
 use crate::edgegrid::ApiError;
+use crate::model::read_list::ReadList;
+use crate::model::{CertRequest, Scope};
 use crate::source::Backend;
-use crate::sps::list_texts::ReadList;
-use crate::sps::model::{GroupContract, SpsRequest};
 use memories::Memories;
 
 pub use schedule::{Cadence, Finished, PollState};
@@ -35,31 +35,25 @@ pub trait Source: Clone + Send + Sync + 'static {
     /// text `memory` knows (the pair's last list had them) may come unread.
     fn list(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         memory: Arc<ListMemory>,
     ) -> impl Future<Output = Result<ReadList, ApiError>> + Send;
     fn get(
         &self,
-        pair: &GroupContract,
-        sps_id: u64,
-    ) -> impl Future<Output = Result<SpsRequest, ApiError>> + Send;
+        pair: &Scope,
+        id: u64,
+    ) -> impl Future<Output = Result<CertRequest, ApiError>> + Send;
 }
 
 impl Source for Backend {
     /// With `information=true`: names, kinds and issuers only come with the parameters;
     /// each request compacted as it is read (the open detail reads its own request whole).
-    async fn list(
-        &self,
-        pair: &GroupContract,
-        memory: Arc<ListMemory>,
-    ) -> Result<ReadList, ApiError> {
-        self.sps()
-            .list_compacted(pair, move |text| memory.knows(text))
-            .await
+    async fn list(&self, pair: &Scope, memory: Arc<ListMemory>) -> Result<ReadList, ApiError> {
+        Backend::list_compacted(self, pair, move |text| memory.knows(text)).await
     }
 
-    async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
-        self.sps().get(pair, sps_id).await
+    async fn get(&self, pair: &Scope, id: u64) -> Result<CertRequest, ApiError> {
+        Backend::get(self, pair, id).await
     }
 }
 
@@ -73,8 +67,8 @@ struct Control {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Job {
-    List(GroupContract),
-    Detail(GroupContract, u64),
+    List(Scope),
+    Detail(Scope, u64),
 }
 
 /// Owns the polling tasks; dropping it stops them.
@@ -84,8 +78,8 @@ pub struct Poller<S: Source> {
     events: mpsc::UnboundedSender<Event>,
     control: watch::Sender<Control>,
     /// Each pair's task, and what wakes it for a list read again at once.
-    lists: HashMap<GroupContract, (JoinHandle<()>, Arc<Notify>)>,
-    detail: Option<((GroupContract, u64), JoinHandle<()>)>,
+    lists: HashMap<Scope, (JoinHandle<()>, Arc<Notify>)>,
+    detail: Option<((Scope, u64), JoinHandle<()>)>,
     memories: Memories,
 }
 
@@ -104,7 +98,7 @@ impl<S: Source> Poller<S> {
     }
 
     /// Polls exactly these pairs: starts tasks for new ones, stops the others.
-    pub fn watch(&mut self, pairs: &[GroupContract]) {
+    pub fn watch(&mut self, pairs: &[Scope]) {
         let memories = &self.memories;
         self.lists.retain(|pair, (task, _)| {
             let keep = pairs.contains(pair);
@@ -128,20 +122,20 @@ impl<S: Source> Poller<S> {
     }
 
     /// Polls the request open in the detail view (or nothing).
-    pub fn watch_detail(&mut self, target: Option<(GroupContract, u64)>) {
+    pub fn watch_detail(&mut self, target: Option<(Scope, u64)>) {
         if self.detail.as_ref().map(|(current, _)| current) == target.as_ref() {
             return;
         }
         if let Some((_, task)) = self.detail.take() {
             task.abort();
         }
-        if let Some((pair, sps_id)) = target {
+        if let Some((pair, id)) = target {
             let task = self.spawn(
-                Job::Detail(pair.clone(), sps_id),
+                Job::Detail(pair.clone(), id),
                 Cadence::for_detail(&self.config),
                 Arc::new(Notify::new()),
             );
-            self.detail = Some(((pair, sps_id), task));
+            self.detail = Some(((pair, id), task));
         }
     }
 
@@ -150,7 +144,7 @@ impl<S: Source> Poller<S> {
     }
 
     /// Forgets what was remembered of the pair's last list and reads it again now, whole.
-    pub fn read_list_whole(&self, pair: &GroupContract) {
+    pub fn read_list_whole(&self, pair: &Scope) {
         self.memories.forget_all(pair);
         if let Some((_, again)) = self.lists.get(pair) {
             again.notify_one();
@@ -158,8 +152,8 @@ impl<S: Source> Poller<S> {
     }
 
     /// These requests' next items in the pair's list are read whatever their text.
-    pub fn forget_list_items(&self, pair: &GroupContract, sps_ids: &[u64]) {
-        self.memories.forget_items(pair, sps_ids);
+    pub fn forget_list_items(&self, pair: &Scope, ids: &[u64]) {
+        self.memories.forget_items(pair, ids);
     }
 
     pub fn set_paused(&self, paused: bool) {
@@ -244,7 +238,7 @@ async fn run_job<S: Source>(
 /// names twice), it is read once more, every item.
 async fn read_list<S: Source>(
     task: &Task<S>,
-    pair: &GroupContract,
+    pair: &Scope,
 ) -> Result<(ArrivedList, Vec<String>), ApiError> {
     let (memory, generation) = task.memories.current(pair);
     let mut read = task.source.list(pair, Arc::clone(&memory)).await?;
@@ -296,8 +290,8 @@ async fn fetch<S: Source>(task: &Task<S>, failures_before: u32) -> (Event, Finis
             };
             (event, finished)
         }
-        Job::Detail(pair, sps_id) => {
-            let outcome = source.get(pair, *sps_id).await;
+        Job::Detail(pair, id) => {
+            let outcome = source.get(pair, *id).await;
             let finished = match &outcome {
                 Ok(_) => Finished::Ok {
                     all_terminal: false,
@@ -306,7 +300,7 @@ async fn fetch<S: Source>(task: &Task<S>, failures_before: u32) -> (Event, Finis
             };
             let event = Event::DetailLoaded {
                 pair: pair.clone(),
-                sps_id: *sps_id,
+                id: *id,
                 at: Utc::now(),
                 outcome,
             };
@@ -332,7 +326,7 @@ mod tests {
     impl Source for GatedSource {
         async fn list(
             &self,
-            _pair: &GroupContract,
+            _pair: &Scope,
             _memory: Arc<ListMemory>,
         ) -> Result<ReadList, ApiError> {
             use std::sync::atomic::Ordering::SeqCst;
@@ -347,7 +341,7 @@ mod tests {
             })
         }
 
-        async fn get(&self, _pair: &GroupContract, _id: u64) -> Result<SpsRequest, ApiError> {
+        async fn get(&self, _pair: &Scope, _id: u64) -> Result<CertRequest, ApiError> {
             Err(ApiError::Connection {
                 detail: "test".into(),
             })
@@ -362,10 +356,10 @@ mod tests {
     impl Source for WholeSource {
         async fn list(
             &self,
-            _pair: &GroupContract,
+            _pair: &Scope,
             _memory: Arc<ListMemory>,
         ) -> Result<ReadList, ApiError> {
-            let request: SpsRequest = serde_json::from_value(serde_json::json!({
+            let request: CertRequest = crate::sps::neutral::from_json(serde_json::json!({
                 "spsId": 7, "status": "Pending",
                 "parameters": [{"name": "cnameHostname", "value": "www.example.com"},
                                {"name": "admin-contact.email", "value": "ann@example.com"}]
@@ -376,7 +370,7 @@ mod tests {
             Ok(list)
         }
 
-        async fn get(&self, _pair: &GroupContract, _id: u64) -> Result<SpsRequest, ApiError> {
+        async fn get(&self, _pair: &Scope, _id: u64) -> Result<CertRequest, ApiError> {
             Err(ApiError::Connection {
                 detail: "test".into(),
             })
@@ -385,7 +379,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_list_reaches_the_reducer_compacted() {
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         let task = Task {
             job: Job::List(pair),
             source: WholeSource,
@@ -402,11 +396,8 @@ mod tests {
         let requests = &list.requests;
         assert_eq!(list.rows.len(), 1, "its row made by the poller");
         assert_eq!(requests.capacity(), 1, "no spare capacity");
-        assert_eq!(
-            requests[0].parameter("cnameHostname"),
-            Some("www.example.com")
-        );
-        assert_eq!(requests[0].parameter("admin-contact.email"), None);
+        assert_eq!(requests[0].hostname.as_deref(), Some("www.example.com"));
+        assert_eq!(requests[0].detail("admin-contact.email"), None);
     }
 
     async fn next_event(events: &mut mpsc::UnboundedReceiver<Event>) -> Event {
@@ -433,7 +424,7 @@ mod tests {
             detail_secs: 3600,
         };
         let mut poller = Poller::new(source.clone(), config, tx);
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         poller.watch(std::slice::from_ref(&pair));
         // Wait until the first call is running, then wish three refreshes while it blocks.
         while source.calls.load(SeqCst) == 0 {

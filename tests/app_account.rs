@@ -89,9 +89,9 @@ fn on_success_everything_of_the_old_account_is_dropped_and_the_new_one_starts() 
     assert!(app.datasets.is_empty());
     update(
         &mut app,
-        Event::PairsDiscovered(vec![spsdash::sps::model::NamedPair {
-            pair: web(),
-            group_name: Some("Web".into()),
+        Event::PairsDiscovered(vec![spsdash::model::NamedScope {
+            scope: web(),
+            name: Some("Web".into()),
         }]),
     );
     update(&mut app, loaded(web(), web_list(), 1));

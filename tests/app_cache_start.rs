@@ -10,7 +10,7 @@ mod app_support;
 
 use app_support::*;
 use spsdash::app::{App, Effect, Event, update};
-use spsdash::sps::model::NamedPair;
+use spsdash::model::NamedScope;
 
 fn discovering_app() -> App {
     let mut config = config();
@@ -18,10 +18,10 @@ fn discovering_app() -> App {
     App::new(config, "default".into(), t0(), (120, 40))
 }
 
-fn named(pair: spsdash::sps::model::GroupContract, name: &str) -> NamedPair {
-    NamedPair {
-        pair,
-        group_name: Some(name.to_string()),
+fn named(pair: spsdash::model::Scope, name: &str) -> NamedScope {
+    NamedScope {
+        scope: pair,
+        name: Some(name.to_string()),
     }
 }
 
@@ -59,7 +59,7 @@ fn cached_pairs_are_shown_and_polled_until_papi_replaces_them() {
     assert_eq!(app.datasets[0].rows.len(), 5);
 
     // PAPI: web renamed, shop gone, a new pair. Web's cached rows stay until its poll.
-    let other = spsdash::sps::model::GroupContract::new("C-3", "9");
+    let other = spsdash::model::Scope::pair("C-3", "9");
     let discovered = vec![named(web(), "Web"), named(other.clone(), "New")];
     let effects = update(&mut app, Event::PairsDiscovered(discovered.clone()));
     assert_eq!(
@@ -90,7 +90,7 @@ fn cached_pairs_are_shown_and_polled_until_papi_replaces_them() {
     assert!(effects.is_empty());
     assert_eq!(
         app.pairs(),
-        vec![web(), spsdash::sps::model::GroupContract::new("C-3", "9")]
+        vec![web(), spsdash::model::Scope::pair("C-3", "9")]
     );
 }
 
@@ -100,10 +100,7 @@ fn configured_pairs_ignore_any_cached_pairs() {
     let effects = update(
         &mut app,
         Event::PairsCached {
-            pairs: vec![named(
-                spsdash::sps::model::GroupContract::new("C-9", "9"),
-                "X",
-            )],
+            pairs: vec![named(spsdash::model::Scope::pair("C-9", "9"), "X")],
             fetched_at: at(-60),
         },
     );

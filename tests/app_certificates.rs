@@ -250,7 +250,7 @@ fn a_state_change_reads_the_certificate_again() {
     assert!(reads(&tick(&mut app, 41)).is_empty());
     // #1856 completes.
     let mut list = web_list();
-    list[0].status = spsdash::sps::model::RequestStatus("SPS Request Complete".into());
+    spsdash::sps::neutral::set_status(&mut list[0], "SPS Request Complete");
     update(&mut app, loaded(web(), list, 42));
     let mut asked = Vec::new();
     for second in 43..=46 {
@@ -367,7 +367,7 @@ fn expiries_stay_on_the_rows_when_the_lists_arrive_again() {
         app.datasets
             .iter()
             .flat_map(|dataset| &dataset.rows)
-            .find(|row| row.sps_id == sps_id)
+            .find(|row| row.id == sps_id)
             .and_then(|row| row.expires)
     };
     assert!(expires(&app, 1870).is_some() && expires(&app, 2001).is_some());
@@ -419,7 +419,7 @@ fn a_later_list_keeps_each_rows_expiry_and_stamps_a_row_that_names_another_enrol
     let expiry_of = |app: &App, sps_id: u64| {
         let dataset = app.dataset_index(&web()).expect("web is watched");
         let dataset = &app.datasets[dataset];
-        let row = dataset.requests.iter().position(|r| r.sps_id == sps_id);
+        let row = dataset.requests.iter().position(|r| r.id == sps_id);
         dataset.rows[row.expect("listed")].expires
     };
     let (shop_cert, news_cert) = (expiry_of(&app, 1856), expiry_of(&app, 1870));
@@ -427,7 +427,7 @@ fn a_later_list_keeps_each_rows_expiry_and_stamps_a_row_that_names_another_enrol
     // The same requests in the same places: #1856 moves on (same enrollment), #1870 now
     // names the enrollment of #2001 (read: 200 days).
     let mut list = web_list();
-    list[0].status = spsdash::sps::model::RequestStatus("CPS running".into());
+    spsdash::sps::neutral::set_status(&mut list[0], "CPS running");
     list[3].enrollment_id = Some(12001);
     assert_eq!(app.datasets[0].pair, web());
     let kept = app.datasets[0].requests.as_ptr();

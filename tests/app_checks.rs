@@ -24,7 +24,7 @@ fn rounds(effects: &[Effect]) -> Vec<Vec<u64>> {
         .iter()
         .filter_map(|effect| match effect {
             Effect::CheckInBackground { requests, .. } => {
-                Some(requests.iter().map(|request| request.sps_id).collect())
+                Some(requests.iter().map(|request| request.id).collect())
             }
             _ => None,
         })
@@ -57,11 +57,11 @@ fn ready(domain: &str) -> CheckResult {
     result(domain, CheckOutcome::Ready { redirects: 1 })
 }
 
-fn background(app: &mut App, sps_id: u64, results: Vec<CheckResult>) {
+fn background(app: &mut App, id: u64, results: Vec<CheckResult>) {
     update(
         app,
         Event::ChecksDone {
-            sps_id,
+            id,
             origin: CheckOrigin::Background,
             outcome: Ok(results),
         },
@@ -113,7 +113,7 @@ fn a_round_waits_for_the_lists_and_carries_the_check_config() {
     {
         Some(Effect::CheckInBackground { requests, check }) => {
             assert_eq!(requests.len(), 1);
-            assert_eq!(requests[0].sps_id, 1856);
+            assert_eq!(requests[0].id, 1856);
             assert_eq!(check.timeout_s, 7);
         }
         other => panic!("expected a background round, got {other:?}"),
@@ -182,7 +182,7 @@ fn a_background_check_that_cannot_start_goes_to_the_error_log() {
     update(
         &mut app,
         Event::ChecksDone {
-            sps_id: 1856,
+            id: 1856,
             origin: CheckOrigin::Background,
             outcome: Err("no challenge to check".into()),
         },
@@ -202,7 +202,7 @@ fn an_operator_check_always_says_how_it_went() {
     update(
         &mut app,
         Event::ChecksDone {
-            sps_id: 1856,
+            id: 1856,
             origin: CheckOrigin::Operator,
             outcome: Ok(vec![
                 not_found("www.shop.example.com"),

@@ -9,17 +9,18 @@ mod app_support;
 use app_support::*;
 use crossterm::event::KeyCode;
 use spsdash::app::{App, Event, update};
-use spsdash::sps::model::{Parameter, SpsRequest};
+use spsdash::model::{CertRequest, Detail};
+use spsdash::sps::model::SpsRequest;
 
 /// The Web list as `information=true` sends it: contacts and address too.
-fn web_list_with_contacts() -> Vec<SpsRequest> {
+fn web_list_with_contacts() -> Vec<CertRequest> {
     let mut list = web_list();
     for request in &mut list {
-        request.parameters.push(Parameter {
+        request.details.push(Detail {
             name: "admin-contact.email".into(),
             value: Some("ann@example.com".into()),
         });
-        request.parameters.push(Parameter {
+        request.details.push(Detail {
             name: "organization-information.city".into(),
             value: Some("Cambridge".into()),
         });
@@ -27,9 +28,9 @@ fn web_list_with_contacts() -> Vec<SpsRequest> {
     list
 }
 
-fn parameter(app: &App, sps_id: u64, name: &str) -> Option<String> {
+fn parameter(app: &App, id: u64, name: &str) -> Option<String> {
     let dataset = app.datasets.iter().find(|dataset| dataset.pair == web())?;
-    dataset.get(sps_id)?.parameter(name).map(str::to_string)
+    dataset.get(id)?.detail(name).map(str::to_string)
 }
 
 #[test]
@@ -41,8 +42,11 @@ fn a_polled_list_keeps_the_table_s_parameters_and_drops_the_rest() {
     );
     assert_eq!(parameter(&app, 1856, "admin-contact.email"), None);
     assert_eq!(parameter(&app, 1856, "organization-information.city"), None);
+    let dataset = app.datasets.iter().find(|d| d.pair == web()).unwrap();
     assert_eq!(
-        parameter(&app, 1856, "cnameHostname").as_deref(),
+        dataset
+            .get(1856)
+            .and_then(|request| request.hostname.as_deref()),
         Some("shop.example.com")
     );
     let dataset = app.datasets.iter().find(|d| d.pair == web()).unwrap();
@@ -56,16 +60,16 @@ fn a_polled_list_keeps_the_table_s_parameters_and_drops_the_rest() {
 fn the_open_detail_keeps_every_parameter_its_own_read_gave() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [key(KeyCode::Enter)]);
-    let open = app.detail().expect("detail").sps_id;
+    let open = app.detail().expect("detail").id;
     let whole = web_list_with_contacts()
         .into_iter()
-        .find(|request| request.sps_id == open)
+        .find(|request| request.id == open)
         .unwrap();
     update(
         &mut app,
         Event::DetailLoaded {
             pair: web(),
-            sps_id: open,
+            id: open,
             at: at(10),
             outcome: Ok(whole),
         },
@@ -81,7 +85,7 @@ fn the_open_detail_keeps_every_parameter_its_own_read_gave() {
     );
     let other = web_list()
         .iter()
-        .map(|request| request.sps_id)
+        .map(|request| request.id)
         .find(|id| *id != open)
         .unwrap();
     assert_eq!(parameter(&app, other, "admin-contact.email"), None);
@@ -160,4 +164,19 @@ fn repeated_texts_point_to_one_allocation_and_print_back_exactly() {
         "/some/other/path/2"
     );
     assert_eq!(read[0].parameter("Custom.Field"), Some("San"));
+    // The neutral model takes the texts over as they are: still one allocation each.
+    let neutral: Vec<CertRequest> = read
+        .into_iter()
+        .map(spsdash::sps::neutral::list_item)
+        .collect();
+    let shared = |request: &CertRequest| request.status.as_str().as_ptr();
+    assert_eq!(shared(&neutral[0]), shared(&neutral[1]));
+    assert_eq!(
+        neutral[0].authority.as_deref().unwrap().as_ptr(),
+        neutral[1].authority.as_deref().unwrap().as_ptr()
+    );
+    assert_eq!(
+        neutral[0].domains[0].status.as_str().as_ptr(),
+        neutral[1].domains[0].status.as_str().as_ptr()
+    );
 }

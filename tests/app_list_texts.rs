@@ -15,10 +15,8 @@ use std::sync::Arc;
 use app_support::*;
 use spsdash::app::{App, ArrivedList, Dataset, Effect, Event, ListMemory, update};
 use spsdash::edgegrid::{Client, ClientOptions};
-use spsdash::model::GroupContract;
+use spsdash::model::{NamedScope, ReadItem, ReadList, Scope};
 use spsdash::source::Backend;
-use spsdash::sps::list_texts::{ReadItem, ReadList};
-use spsdash::sps::model::NamedPair;
 
 fn read_count(items: &[ReadItem]) -> usize {
     items
@@ -39,10 +37,10 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
     let client =
         Backend::new(Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap());
     let (contract, group) = sim.pairs()[0].clone();
-    let pair = GroupContract::new(contract, group);
-    let named = NamedPair {
-        pair: pair.clone(),
-        group_name: None,
+    let pair = Scope::pair(contract, group);
+    let named = NamedScope {
+        scope: pair.clone(),
+        name: None,
     };
 
     let first = client.sps().list_compacted(&pair, |_| false).await.unwrap();
@@ -93,8 +91,8 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
 
 /// `requests` for `pair` as the poller hands them over after reading them against `memory`.
 fn read_against(
-    pair: &GroupContract,
-    requests: Vec<spsdash::sps::SpsRequest>,
+    pair: &Scope,
+    requests: Vec<spsdash::model::CertRequest>,
     memory: &ListMemory,
     seconds: i64,
 ) -> (Event, ListMemory) {
@@ -110,7 +108,7 @@ fn read_against(
     (event, remembered)
 }
 
-fn dataset<'a>(app: &'a App, pair: &GroupContract) -> &'a Dataset {
+fn dataset<'a>(app: &'a App, pair: &Scope) -> &'a Dataset {
     app.datasets
         .iter()
         .find(|dataset| dataset.pair == *pair)
@@ -152,13 +150,13 @@ fn a_request_the_detail_read_is_kept_and_its_next_item_read() {
     let (first, memory) = read_against(&web(), web_list(), &ListMemory::default(), 0);
     update(&mut app, first);
     let mut detail = web_list()[0].clone();
-    detail.workflow_progress = Some("read by the detail".into());
-    let sps_id = detail.sps_id;
+    detail.progress = Some("read by the detail".into());
+    let id = detail.id;
     update(
         &mut app,
         Event::DetailLoaded {
             pair: web(),
-            sps_id,
+            id,
             at: at(5),
             outcome: Ok(detail.clone()),
         },
@@ -168,15 +166,15 @@ fn a_request_the_detail_read_is_kept_and_its_next_item_read() {
     let forgotten: Vec<&Vec<u64>> = effects
         .iter()
         .filter_map(|effect| match effect {
-            Effect::ForgetListItems { pair, sps_ids } if *pair == web() => Some(sps_ids),
+            Effect::ForgetListItems { pair, ids } if *pair == web() => Some(ids),
             _ => None,
         })
         .collect();
-    assert_eq!(forgotten, [&vec![sps_id]], "{effects:?}");
+    assert_eq!(forgotten, [&vec![id]], "{effects:?}");
     assert_eq!(
         dataset(&app, &web())
-            .get(sps_id)
-            .and_then(|request| request.workflow_progress.as_deref()),
+            .get(id)
+            .and_then(|request| request.progress.as_deref()),
         Some("read by the detail")
     );
     assert_eq!(dataset(&app, &web()).freshness.fetched_at, Some(at(10)));

@@ -14,7 +14,7 @@ mod sim_support;
 use sim_support::{BASE, get, start};
 use spsdash::app::{App, Event, update};
 use spsdash::config::{Config, PairConfig};
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::sim::SimOptions;
 use spsdash::sps::model::RequestList;
 
@@ -71,14 +71,14 @@ async fn ten_thousand_requests_fit_the_memory_budget() {
             format!("{BASE}/sps-requests?contractId={contract}&groupId={group}&information=true");
         let answer = get(&sim, &path).await;
         assert_eq!(answer.status, 200);
-        bodies.push((GroupContract::new(contract, group), answer.body));
+        bodies.push((Scope::pair(contract, group), answer.body));
     }
     let config = Config {
         pairs: bodies
             .iter()
             .map(|(pair, _)| PairConfig {
                 contract: pair.contract_id.clone(),
-                group: pair.group_id.clone(),
+                group: pair.group_id.clone().unwrap_or_default(),
                 name: None,
             })
             .collect(),
@@ -99,7 +99,12 @@ async fn ten_thousand_requests_fit_the_memory_budget() {
                 // As the poller sends it: compacted (it does so while the list is read).
                 outcome: Ok(spsdash::app::ArrivedList::new(
                     pair,
-                    app_support::as_polled(list.request_list),
+                    app_support::as_polled(
+                        list.request_list
+                            .into_iter()
+                            .map(spsdash::sps::neutral::list_item)
+                            .collect(),
+                    ),
                 )),
                 failures: 0,
                 skipped: list.skipped,

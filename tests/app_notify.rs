@@ -11,7 +11,7 @@ use app_support::*;
 use spsdash::app::{Effect, update};
 use spsdash::notify::EventKind;
 
-fn request(status: &str) -> spsdash::sps::SpsRequest {
+fn request(status: &str) -> spsdash::model::CertRequest {
     dv_request(
         1856,
         status,
@@ -113,7 +113,7 @@ fn an_accepted_submission_is_told_once_as_info() {
     assert_eq!(told.len(), 1, "{effects:?}");
     assert_eq!(told[0].kind, EventKind::SubmissionAccepted);
     assert_eq!(told[0].level(), spsdash::notify::Level::Info);
-    assert_eq!(told[0].sps_id, Some(1900));
+    assert_eq!(told[0].id, Some(1900));
     // A refused submission is the wizard's error line, not a notification.
     let refused = update(
         &mut app,
@@ -251,9 +251,9 @@ fn group_discovery_failing_counts_as_the_api_failing() {
     assert_eq!(told, [EventKind::ApiFailing]);
     let answered = update(
         &mut app,
-        spsdash::app::Event::PairsDiscovered(vec![spsdash::sps::model::NamedPair {
-            pair: web(),
-            group_name: None,
+        spsdash::app::Event::PairsDiscovered(vec![spsdash::model::NamedScope {
+            scope: web(),
+            name: None,
         }]),
     );
     assert_eq!(notifications(&answered), [EventKind::ApiRecovered]);

@@ -21,7 +21,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spsdash::app::table::Recompute;
 use spsdash::app::{App, Event, update};
-use spsdash::sps::model::SpsRequest;
+use spsdash::model::CertRequest;
 
 fn timed<T>(what: &str, action: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -51,7 +51,7 @@ fn ten_thousand_requests_stay_fluid() {
 
     let mut changed = requests.clone();
     for request in changed.iter_mut().step_by(50) {
-        request.status = spsdash::sps::model::RequestStatus("SPS Request Complete".into());
+        spsdash::sps::neutral::set_status(request, "SPS Request Complete");
     }
     let second = loaded(web(), changed, 15);
     timed("second list, 10,000, 200 changed", || {
@@ -198,7 +198,7 @@ fn a_list_that_changes_rows_in_place_only_re_sorts_and_shows_what_a_fresh_load_s
     // move one by one, so all are sorted again.
     let mut changed = list.clone();
     for request in changed.iter_mut().step_by(3) {
-        request.status = spsdash::sps::model::RequestStatus("Awaiting User".into());
+        spsdash::sps::neutral::set_status(request, "Awaiting User");
     }
     update(&mut app, loaded(web(), changed.clone(), 15));
     assert_eq!(app.requests.last_recompute, Recompute::Resorted);
@@ -212,7 +212,7 @@ fn a_list_that_changes_rows_in_place_only_re_sorts_and_shows_what_a_fresh_load_s
     type_text(&mut app, "awaiting");
     press(&mut app, [key(KeyCode::Enter)]);
     let filtered = app.requests.view.len();
-    changed[1].status = spsdash::sps::model::RequestStatus("Awaiting User".into());
+    spsdash::sps::neutral::set_status(&mut changed[1], "Awaiting User");
     update(&mut app, loaded(web(), changed.clone(), 30));
     assert_eq!(app.requests.last_recompute, Recompute::Patched);
     assert_eq!(app.requests.view.len(), filtered + 1);
@@ -229,11 +229,11 @@ fn a_list_that_changes_rows_in_place_only_re_sorts_and_shows_what_a_fresh_load_s
 
 /// Two pairs from `world` (every column has ties), the second's spsIds moved past the
 /// first's so the pairs' spsIds do not meet.
-fn two_pairs() -> (Vec<SpsRequest>, Vec<SpsRequest>) {
+fn two_pairs() -> (Vec<CertRequest>, Vec<CertRequest>) {
     let shop_list = world(900)
         .into_iter()
         .map(|mut request| {
-            request.sps_id += 5_000;
+            request.id += 5_000;
             request
         })
         .collect();
@@ -242,12 +242,12 @@ fn two_pairs() -> (Vec<SpsRequest>, Vec<SpsRequest>) {
 
 /// A later list of `list` in which a few requests (the same spsIds, at the same places)
 /// became copies of others: new names, states, domains and times.
-fn a_few_changed(list: &[SpsRequest], seed: usize) -> Vec<SpsRequest> {
+fn a_few_changed(list: &[CertRequest], seed: usize) -> Vec<CertRequest> {
     let mut changed = list.to_vec();
     for step in 0..6 {
         let at = (seed * 37 + step * 101) % list.len();
         let mut other = list[(at + 250 + seed) % list.len()].clone();
-        other.sps_id = list[at].sps_id;
+        other.id = list[at].id;
         changed[at] = other;
     }
     changed

@@ -12,9 +12,9 @@ use std::time::Duration;
 use spsdash::app::Event;
 use spsdash::config::PollConfig;
 use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::model::Scope;
 use spsdash::poll::Poller;
 use spsdash::source::Backend;
-use spsdash::sps::model::GroupContract;
 use support::{Scripted, TestServer};
 use tokio::sync::mpsc;
 
@@ -66,7 +66,7 @@ async fn lists_each_pair_with_information_and_reports_failures_with_a_count() {
     )]);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut poller = Poller::new(client(&server), slow(), tx);
-    let pair = GroupContract::new("C-1ABCDE", "12345");
+    let pair = Scope::pair("C-1ABCDE", "12345");
     poller.watch(std::slice::from_ref(&pair));
 
     match next(&mut rx).await {
@@ -93,7 +93,7 @@ async fn lists_each_pair_with_information_and_reports_failures_with_a_count() {
             assert_eq!(failures, 0);
             assert_eq!(requests.len(), 2);
             assert_eq!(
-                requests[0].dv_status[0].redirect_path.as_deref(),
+                requests[0].domains[0].redirect_path.as_deref(),
                 Some("http://dcv.akamai.com/.well-known/acme-challenge/T")
             );
         }
@@ -126,16 +126,16 @@ async fn the_open_detail_is_read_with_its_own_task() {
     let server = TestServer::start(Scripted::json(200, one)).await;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut poller = Poller::new(client(&server), slow(), tx);
-    let pair = GroupContract::new("C-1ABCDE", "12345");
+    let pair = Scope::pair("C-1ABCDE", "12345");
     poller.watch_detail(Some((pair.clone(), 1856)));
     match next(&mut rx).await {
         Event::DetailLoaded {
-            sps_id,
+            id,
             outcome: Ok(request),
             ..
         } => {
-            assert_eq!(sps_id, 1856);
-            assert_eq!(request.sps_id, 1856);
+            assert_eq!(id, 1856);
+            assert_eq!(request.id, 1856);
         }
         other => panic!("expected the detail, got {other:?}"),
     }
@@ -157,7 +157,7 @@ async fn a_later_list_reads_only_the_items_whose_text_changed_and_a_whole_read_r
     server.script([Scripted::json(200, LIST)]);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut poller = Poller::new(client(&server), slow(), tx);
-    let pair = GroupContract::new("C-1ABCDE", "12345");
+    let pair = Scope::pair("C-1ABCDE", "12345");
     poller.watch(std::slice::from_ref(&pair));
 
     let mut unread = Vec::new();

@@ -36,9 +36,9 @@ fn without_configured_pairs_the_groups_are_discovered_then_watched() {
         app.start(),
         vec![Effect::LoadCachedPairs, Effect::DiscoverPairs]
     );
-    let discovered = vec![spsdash::sps::model::NamedPair {
-        pair: web(),
-        group_name: Some("Web".into()),
+    let discovered = vec![spsdash::model::NamedScope {
+        scope: web(),
+        name: Some("Web".into()),
     }];
     let effects = update(&mut app, Event::PairsDiscovered(discovered.clone()));
     assert_eq!(
@@ -100,7 +100,7 @@ fn enter_opens_the_detail_and_polls_it_and_esc_comes_back() {
         ]
     );
     let (detail, request) = app.detail_request().expect("detail open");
-    assert_eq!(request.sps_id, 1856);
+    assert_eq!(request.id, 1856);
     assert_eq!(detail.domain_cursor, 0);
     press(&mut app, [char('j'), char('j'), char('j')]);
     let (detail, _) = app.detail_request().expect("detail open");
@@ -190,7 +190,7 @@ fn selection_stays_on_the_same_request_across_refresh_filter_and_sort() {
     assert_eq!(cursor_id(&app), Some(1870));
     // Refresh: 1870 turns complete and moves down the status order.
     let mut list = web_list();
-    list[3].status = spsdash::sps::model::RequestStatus("SPS Request Complete".into());
+    spsdash::sps::neutral::set_status(&mut list[3], "SPS Request Complete");
     update(&mut app, loaded(web(), list, 15));
     assert_eq!(cursor_id(&app), Some(1870));
     assert_ne!(app.requests.cursor, 2, "the row moved, the cursor followed");
@@ -278,8 +278,8 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
     let mut app = loaded_app(120, 40);
     app.config.ui.bell = true;
     let mut list = web_list();
-    list[3].status = spsdash::sps::model::RequestStatus("Awaiting User".into());
-    list[3].dv_status[0].status = spsdash::sps::model::DomainStatus("Awaiting User".into());
+    spsdash::sps::neutral::set_status(&mut list[3], "Awaiting User");
+    list[3].domains[0].set_status("Awaiting User");
     let effects = update(&mut app, loaded(web(), list, 15));
     let journal: Vec<_> = effects
         .iter()
@@ -312,7 +312,7 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
     // Without the bell setting: no bell; a domain-only change is not notable.
     app.config.ui.bell = false;
     let mut list = web_list();
-    list[0].status = spsdash::sps::model::RequestStatus("SPS Request Complete".into());
+    spsdash::sps::neutral::set_status(&mut list[0], "SPS Request Complete");
     let effects = update(&mut app, loaded(web(), list, 30));
     assert!(!effects.contains(&Effect::Bell));
 }
@@ -332,7 +332,7 @@ fn cached_lists_show_at_once_marked_and_never_override_live_data() {
     assert!(app.datasets[0].freshness.from_cache);
     // First live answer: replaces the cache, and differences are news.
     let mut list = web_list();
-    list[1].status = spsdash::sps::model::RequestStatus("CPS running".into());
+    spsdash::sps::neutral::set_status(&mut list[1], "CPS running");
     let effects = update(&mut app, loaded(web(), list, 0));
     assert!(!app.datasets[0].freshness.from_cache);
     assert!(
@@ -357,13 +357,13 @@ fn the_detail_poll_updates_the_request_and_records_domain_changes() {
     let mut app = loaded_app(120, 40);
     press(&mut app, [key(KeyCode::Enter)]);
     let mut request = web_list()[0].clone();
-    request.dv_status[1].status = spsdash::sps::model::DomainStatus("Valid".into());
-    request.parameters.clear();
+    request.domains[1].set_status("Valid");
+    request.details.clear();
     update(
         &mut app,
         Event::DetailLoaded {
             pair: web(),
-            sps_id: 1856,
+            id: 1856,
             at: at(10),
             outcome: Ok(request),
         },
@@ -371,7 +371,7 @@ fn the_detail_poll_updates_the_request_and_records_domain_changes() {
     let (_, shown_request) = app.detail_request().expect("detail");
     assert_eq!(shown_request.domains_valid(), (2, 2));
     assert_eq!(
-        shown_request.cname_hostname(),
+        shown_request.hostname.as_deref(),
         Some("shop.example.com"),
         "parameters kept"
     );
@@ -513,15 +513,16 @@ fn resize_keeps_the_cursor_visible() {
 fn journaled_history_merges_in_time_order_with_changes_seen_live() {
     let mut app = loaded_app(120, 40);
     let mut list = web_list();
-    list[0].status = spsdash::sps::model::RequestStatus("CPS running".into());
+    spsdash::sps::neutral::set_status(&mut list[0], "CPS running");
     update(&mut app, loaded(web(), list, 60));
-    let earlier = spsdash::sps::history::Transition {
+    let earlier = spsdash::model::transition::Transition {
         at: at(-3600),
         pair: web().into(),
-        sps_id: 1856,
+        id: 1856,
         domain: None,
         from: Some("Pending".into()),
         to: "Awaiting User".into(),
+        to_state: None,
     };
     update(&mut app, Event::HistoryLoaded(vec![earlier.clone()]));
     let history = app.transitions_of(&(web(), 1856));

@@ -212,17 +212,8 @@ async fn demo_sps_id(env: &CliEnv, group: &str, cname: &str) -> String {
         .await;
     let list: Vec<Value> = serde_json::from_str(&out.stdout).expect("only JSON on stdout");
     list.iter()
-        .find(|request| {
-            request["parameters"].as_array().is_some_and(|parameters| {
-                parameters
-                    .iter()
-                    .any(|p| p["name"] == "cnameHostname" && p["value"] == cname)
-                    && parameters
-                        .iter()
-                        .any(|p| p["name"] == "createType" && p["value"] == "san")
-            })
-        })
-        .and_then(|request| request["spsId"].as_u64())
+        .find(|request| request["hostname"] == cname && request["kind"] == "san")
+        .and_then(|request| request["id"].as_u64())
         .unwrap_or_else(|| panic!("no request for {cname}"))
         .to_string()
 }

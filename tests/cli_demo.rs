@@ -55,7 +55,7 @@ async fn demo_flag_lists_and_shows_requests() {
         ])
         .await;
     let list: Value = serde_json::from_str(&out.stdout).expect("only JSON on stdout");
-    let first_id = list[0]["spsId"].as_u64().expect("demo world has requests");
+    let first_id = list[0]["id"].as_u64().expect("demo world has requests");
     let out = env
         .run(&[
             "--demo",

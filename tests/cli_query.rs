@@ -121,11 +121,18 @@ async fn list_json_keeps_every_field() {
     assert_eq!(out.code, Some(0), "{out:?}");
     let json: Value = serde_json::from_str(&out.stdout).expect("only JSON on stdout");
     let first = &json[0];
-    assert_eq!(first["spsId"], 1856);
-    assert_eq!(first["surprise"], "kept", "unknown members survive");
+    assert_eq!(first["id"], 1856);
+    assert_eq!(first["api"], "sps");
+    assert_eq!(first["state"], "awaiting-user");
+    let kept = first["details"].as_array().expect("details");
+    assert!(
+        kept.iter()
+            .any(|detail| detail["name"] == "surprise" && detail["value"] == "\"kept\""),
+        "unknown members survive: {kept:?}"
+    );
     assert_eq!(first["enrollmentId"], 10002);
     assert_eq!(
-        first["dvStatus"][1]["redirectPath"],
+        first["domains"][1]["redirectPath"],
         "http://dcv.akamai.com/.well-known/acme-challenge/Hq3tok"
     );
     assert_eq!(json[1]["status"], "Brand New Status");
@@ -140,7 +147,7 @@ async fn show_prints_parameters_and_each_domain() {
     assert_eq!(out.code, Some(0), "{out:?}");
     let text = &out.stdout;
     assert!(text.starts_with("SPS request 1856\n"), "{text}");
-    assert!(text.contains("Awaiting User (awaiting you)"));
+    assert!(text.contains("Awaiting User (awaiting you: the Let's Encrypt challenges)"));
     assert!(text.contains("enrollment id   10002"));
     assert!(text.contains("issuer") && text.contains("lets-encrypt"));
     assert!(text.contains("Domain validation (1 of 2 valid)"));
@@ -166,8 +173,8 @@ async fn show_prints_parameters_and_each_domain() {
         ])
         .await;
     let json: Value = serde_json::from_str(&out.stdout).expect("only JSON on stdout");
-    assert_eq!(json["spsId"], 1856);
-    assert_eq!(json["dvStatus"][1]["token"], "Hq3tok");
+    assert_eq!(json["id"], 1856);
+    assert_eq!(json["domains"][1]["token"], "Hq3tok");
 }
 
 #[tokio::test]

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::model::Scope;
 use spsdash::sim::{self, RunningSim, SimOptions};
 use spsdash::source::Backend;
-use spsdash::sps::model::GroupContract;
 use support::cli::{CliEnv, CliOutput};
 
 const FAST_POLLS: &str = "[poll]\nactive_secs = 1\n[api]\ntimeout_secs = 2\nretries = 0\n";
@@ -47,7 +47,7 @@ impl World {
         );
         let list = client
             .sps()
-            .list(&GroupContract::new(contract, group), None, true)
+            .list(&Scope::pair(contract, group), None, true)
             .await
             .expect("list");
         list.iter()
@@ -120,7 +120,7 @@ async fn exit_0_when_the_request_completes_while_waiting() {
     assert_eq!(json["outcome"], "reached");
     assert_eq!(json["exitCode"], 0);
     assert_eq!(json["status"], "SPS Request Complete");
-    assert_eq!(json["request"]["spsId"].to_string(), id);
+    assert_eq!(json["request"]["id"].to_string(), id);
     out.assert_no_secrets();
 }
 

@@ -12,8 +12,8 @@ mod support;
 use std::path::PathBuf;
 
 use chrono::Utc;
+use spsdash::model::Scope;
 use spsdash::sim::{self, RunningSim, SimOptions};
-use spsdash::sps::model::GroupContract;
 use spsdash::sps::submission::SubmissionOutcome;
 use spsdash::sps::{FormBody, PostEndpoint};
 use spsdash::store::submissions::SubmissionJournal;
@@ -103,7 +103,7 @@ async fn each_certificate_is_told_once_for_the_band_it_is_in() {
 #[tokio::test]
 async fn lost_submissions_are_told_accepted_when_found_and_lost_when_given_up() {
     let world = world().await;
-    let pair = GroupContract::new("C-1EXMPL", "10010");
+    let pair = Scope::pair("C-1EXMPL", "10010");
     let form = sim_support::encode(&sim_support::san_form());
     let created = sim_support::create_request(&world.sim, &form).await;
     assert_eq!(created.status, 202, "{}", created.body);

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use spsdash::edgegrid::Credentials;
 use spsdash::edgegrid::{ApiError, Client, ClientOptions};
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::source::Backend;
 use spsdash::sps::FormBody;
 use spsdash::sps::PostEndpoint;
@@ -44,8 +44,8 @@ fn client(server: &TestServer, options: ClientOptions) -> Backend {
     Backend::new(Client::new(server.credentials(), options).expect("loopback http is allowed"))
 }
 
-fn pair() -> GroupContract {
-    GroupContract::new("ctr_C-1ABCDE", "grp_12345")
+fn pair() -> Scope {
+    Scope::pair("ctr_C-1ABCDE", "grp_12345")
 }
 
 async fn ok_server() -> TestServer {
@@ -65,7 +65,7 @@ async fn groups_from_papi() {
         .groups()
         .await
         .expect("groups");
-    assert_eq!(groups.pairs()[0].pair, pair());
+    assert_eq!(groups.pairs()[0].scope, pair());
     let recorded = server.recorded();
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].method, "GET");

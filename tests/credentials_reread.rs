@@ -11,8 +11,8 @@ use spsdash::cli::GlobalArgs;
 use spsdash::commands::Context;
 use spsdash::commands::sim::write_edgerc;
 use spsdash::edgegrid::Secret;
+use spsdash::model::Scope;
 use spsdash::sim::SimOptions;
-use spsdash::sps::model::GroupContract;
 
 #[tokio::test]
 async fn a_401_rereads_a_rotated_edgerc_and_retries_with_the_new_keys() {
@@ -37,7 +37,7 @@ async fn a_401_rereads_a_rotated_edgerc_and_retries_with_the_new_keys() {
     let client = context.client.clone();
     let notes = client.http().credential_notes().expect("a file to reread");
     let (contract, group) = sim.pairs()[0].clone();
-    let pair = GroupContract::new(&contract, &group);
+    let pair = Scope::pair(&contract, &group);
 
     // File unchanged: the 401 stays a 401, and nothing is said.
     let refused = client.sps().list(&pair, None, true).await.unwrap_err();

@@ -9,8 +9,8 @@ use app_support::*;
 use crossterm::event::KeyCode;
 use spsdash::app::{Effect, Event, Level, update};
 use spsdash::edgegrid::{Client, ClientOptions};
+use spsdash::model::Scope;
 use spsdash::source::Backend;
-use spsdash::sps::model::GroupContract;
 
 #[test]
 fn outside_the_demo_v_is_refused_with_a_message() {
@@ -34,9 +34,9 @@ fn in_the_demo_v_asks_for_the_focused_domain() {
         .datasets
         .iter()
         .find(|d| d.pair == detail.pair)
-        .and_then(|d| d.get(detail.sps_id))
+        .and_then(|d| d.get(detail.id))
         .unwrap();
-    let focused = request.dv_status[1].domain.clone();
+    let focused = request.domains[1].domain.clone();
     assert_eq!(effects, vec![Effect::DemoServe { domain: focused }]);
     // The answer is told and the request read again.
     let effects = update(&mut app, Event::DemoServed(Ok("served".into())));
@@ -58,9 +58,9 @@ async fn the_simulator_turns_the_served_domain_valid() {
     let sim = sim_support::stopped_sim().await;
     let client =
         Backend::new(Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap());
-    let pair = GroupContract {
+    let pair = Scope {
         contract_id: "C-1EXMPL".into(),
-        group_id: "10010".into(),
+        group_id: Some("10010".into()),
     };
     // blog.example.com's story is "needs-user": its challenges wait for the operator.
     let find = |list: &[spsdash::sps::model::SpsRequest]| {

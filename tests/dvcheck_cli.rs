@@ -15,8 +15,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use spsdash::model::{CertRequest, RequestState};
 use spsdash::papi::GroupsResponse;
-use spsdash::sps::model::{RequestState, SpsRequest};
 use webserver_support::{absent, find_program, serve_dcv, start_nginx};
 
 /// The simulator process; killed and reaped when dropped.
@@ -98,23 +98,26 @@ fn explain(output: &Output) -> String {
 }
 
 /// A request awaiting the operator with at least two domains that have a challenge.
-fn find_dv_request(home: &Path) -> (String, String, SpsRequest) {
+fn find_dv_request(home: &Path) -> (String, String, CertRequest) {
     let groups = run(home, &["groups", "--json"]);
     assert!(groups.status.success(), "{}", explain(&groups));
     let groups: GroupsResponse = serde_json::from_slice(&groups.stdout).expect("groups json");
     for pair in groups.pairs() {
-        let (contract, group) = (pair.pair.contract_id, pair.pair.group_id);
+        let (contract, group) = (
+            pair.scope.contract_id,
+            pair.scope.group_id.unwrap_or_default(),
+        );
         let list = run(
             home,
             &["list", "--contract", &contract, "--group", &group, "--json"],
         );
         assert!(list.status.success(), "{}", explain(&list));
-        let requests: Vec<SpsRequest> = serde_json::from_slice(&list.stdout).expect("list json");
+        let requests: Vec<CertRequest> = serde_json::from_slice(&list.stdout).expect("list json");
         if let Some(request) = requests.into_iter().find(|request| {
-            request.state() == RequestState::AwaitingUser
+            request.state == RequestState::AwaitingUser
                 && pending_hosts(request).len() >= 2
                 && request
-                    .dv_status
+                    .domains
                     .iter()
                     .all(|dv| dv.is_valid() || dv.token.is_some())
         }) {
@@ -124,9 +127,9 @@ fn find_dv_request(home: &Path) -> (String, String, SpsRequest) {
     panic!("the demo world has no DV request awaiting the operator");
 }
 
-fn pending_hosts(request: &SpsRequest) -> Vec<String> {
+fn pending_hosts(request: &CertRequest) -> Vec<String> {
     request
-        .dv_status
+        .domains
         .iter()
         .filter(|dv| !dv.is_valid() && dv.token.is_some())
         .map(|dv| idna::domain_to_ascii(&dv.domain).expect("host"))
@@ -175,7 +178,7 @@ fn dv_request_on_a_sim(home: &Path) -> DvRequest {
         runtime,
         contract,
         group,
-        id: request.sps_id.to_string(),
+        id: request.id.to_string(),
         hosts: pending_hosts(&request),
     }
 }

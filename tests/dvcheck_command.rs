@@ -90,7 +90,7 @@ fn pair() -> PairArgs {
 
 fn check(domains: &[&str], resolve: Vec<String>) -> Command {
     Command::Check {
-        sps_id: "1856".to_string(),
+        id: "1856".to_string(),
         pair: pair(),
         domains: DomainSelection {
             all: false,
@@ -182,7 +182,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
     let output = run(
         &client,
         Command::Redirects {
-            sps_id: "1856".to_string(),
+            id: "1856".to_string(),
             pair: pair(),
             format: "nginx".to_string(),
             domains: DomainSelection::default(),
@@ -205,7 +205,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
     let output = run(
         &client,
         Command::Webroot {
-            sps_id: "1856".to_string(),
+            id: "1856".to_string(),
             pair: pair(),
             dir: dir.path().to_path_buf(),
             domains: DomainSelection {
@@ -228,7 +228,7 @@ async fn redirects_prints_the_rules_and_webroot_writes_the_files() {
 #[test]
 fn bad_arguments_are_usage_errors_before_any_call() {
     let bad_format = Command::Redirects {
-        sps_id: "1856".to_string(),
+        id: "1856".to_string(),
         pair: pair(),
         format: "lighttpd".to_string(),
         domains: DomainSelection::default(),
@@ -247,8 +247,8 @@ fn bad_arguments_are_usage_errors_before_any_call() {
     );
 
     let mut bad_id = check(&[], vec![]);
-    if let Command::Check { sps_id, .. } = &mut bad_id {
-        *sps_id = "12ab".to_string();
+    if let Command::Check { id, .. } = &mut bad_id {
+        *id = "12ab".to_string();
     }
     let error = prepare(bad_id).expect_err("id");
     assert_eq!(error.exit, Exit::Usage);
@@ -277,7 +277,7 @@ async fn skip_automatic_leaves_out_domains_cnamed_to_an_akamai_edge() {
     let output = run(
         &client,
         Command::Redirects {
-            sps_id: "1856".to_string(),
+            id: "1856".to_string(),
             pair: pair(),
             format: "nginx".to_string(),
             domains: DomainSelection::default(),
@@ -311,7 +311,7 @@ async fn skip_automatic_leaves_out_domains_cnamed_to_an_akamai_edge() {
     let output = run(
         &client,
         Command::Webroot {
-            sps_id: "1856".to_string(),
+            id: "1856".to_string(),
             pair: pair(),
             dir: dir.path().to_path_buf(),
             domains: DomainSelection::default(),

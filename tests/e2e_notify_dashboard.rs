@@ -92,7 +92,7 @@ fn the_dashboard_tells_a_request_awaiting_the_operator_once_through_tmux() {
         let (messages, _) = notifications(&read());
         if messages
             .iter()
-            .any(|message| message.contains("awaits you"))
+            .any(|message| message.contains("waits for you"))
         {
             break;
         }
@@ -127,7 +127,7 @@ fn the_dashboard_tells_a_request_awaiting_the_operator_once_through_tmux() {
     assert_eq!(osc777, messages.len(), "OSC 777 beside each OSC 9");
     let awaiting: Vec<&String> = messages
         .iter()
-        .filter(|message| message.contains("awaits you"))
+        .filter(|message| message.contains("waits for you"))
         .collect();
     assert!(
         awaiting.iter().all(|message| message.contains("SPS #")),

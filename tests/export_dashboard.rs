@@ -16,13 +16,13 @@ use spsdash::app::ExportJob;
 use spsdash::app::export_prompt::ExportPrompt;
 use spsdash::app::{App, CheckOrigin, Effect, Event, Level, update};
 use spsdash::dvcheck::{CheckOutcome, CheckProblem, CheckResult};
-use spsdash::export::{Delivered, ExportFormat, Scope};
+use spsdash::export::{Delivered, DomainScope, ExportFormat};
 
 /// The detail of #1856 (shop.example.com Valid, www.shop.example.com awaiting).
 fn detail_app() -> App {
     let mut app = loaded_app(120, 40);
     press(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.detail_request().expect("detail").1.sps_id, 1856);
+    assert_eq!(app.detail_request().expect("detail").1.id, 1856);
     app
 }
 
@@ -45,12 +45,12 @@ fn y_copies_the_pending_domains_in_the_configured_format() {
         [
             ExportJob::Copy {
                 request,
-                scope: Scope::Pending,
+                scope: DomainScope::Pending,
                 format: ExportFormat::Haproxy,
                 clipboard,
             },
         ] => {
-            assert_eq!(request.sps_id, 1856);
+            assert_eq!(request.id, 1856);
             assert_eq!(clipboard, &app.config.clipboard);
         }
         other => panic!("unexpected jobs: {other:?}"),
@@ -78,7 +78,7 @@ fn shift_y_picks_a_format_and_remembers_it() {
         [
             ExportJob::Copy {
                 format: ExportFormat::Apache,
-                scope: Scope::Domains(domains),
+                scope: DomainScope::Domains(domains),
                 ..
             },
             ExportJob::RememberFormat(ExportFormat::Apache),
@@ -101,7 +101,7 @@ fn w_and_shift_w_prompt_for_a_path_and_esc_cancels() {
             ExportJob::WriteRules {
                 path,
                 format: ExportFormat::Nginx,
-                scope: Scope::Pending,
+                scope: DomainScope::Pending,
                 ..
             },
         ] => {
@@ -146,7 +146,7 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
         matches!(
             jobs.as_slice(),
             [ExportJob::Check {
-                scope: Scope::Pending,
+                scope: DomainScope::Pending,
                 check,
                 ..
             }] if check.timeout_s == 3
@@ -174,7 +174,7 @@ fn c_checks_and_the_results_land_in_the_domain_rows() {
     update(
         &mut app,
         Event::ChecksDone {
-            sps_id: 1856,
+            id: 1856,
             origin: CheckOrigin::Operator,
             outcome: Ok(vec![
                 result(

@@ -10,12 +10,17 @@ use base64::Engine;
 use chrono::{TimeZone, Utc};
 use spsdash::clipboard::Terminal;
 use spsdash::config::{ClipboardConfig, ClipboardMode};
-use spsdash::export::{Delivered, ExportFormat, Scope, copy_rules, write_challenges, write_rules};
-use spsdash::sps::model::SpsRequest;
+use spsdash::export::{
+    Delivered, DomainScope, ExportFormat, copy_rules, write_challenges, write_rules,
+};
+use spsdash::model::CertRequest;
 
-fn request() -> SpsRequest {
+fn request() -> CertRequest {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/request.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
+    spsdash::sps::neutral::from_json(
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json"),
+    )
+    .expect("parses")
 }
 
 const TMUX: Terminal = Terminal {
@@ -39,7 +44,7 @@ fn copying_sends_exactly_the_rendered_rules_and_says_so() {
     let mut terminal = Vec::new();
     let flash = copy_rules(
         &request(),
-        &Scope::Pending,
+        &DomainScope::Pending,
         ExportFormat::Haproxy,
         &config,
         TMUX,
@@ -78,7 +83,7 @@ fn too_large_or_off_offers_the_file_instead() {
     };
     let flash = copy_rules(
         &request(),
-        &Scope::All,
+        &DomainScope::All,
         ExportFormat::Json,
         &small,
         TMUX,
@@ -109,7 +114,7 @@ fn too_large_or_off_offers_the_file_instead() {
     };
     let flash = copy_rules(
         &request(),
-        &Scope::All,
+        &DomainScope::All,
         ExportFormat::Json,
         &off,
         TMUX,
@@ -129,7 +134,7 @@ fn writing_a_file_and_a_web_root() {
     assert!(path.ends_with("spsdash-1856-nginx.conf"));
     let flash = write_rules(
         &request(),
-        &Scope::Pending,
+        &DomainScope::Pending,
         ExportFormat::Nginx,
         &path,
         Utc::now(),
@@ -144,7 +149,7 @@ fn writing_a_file_and_a_web_root() {
 
     let flash = write_rules(
         &request(),
-        &Scope::Pending,
+        &DomainScope::Pending,
         ExportFormat::Nginx,
         &dir.path().join("no/such/dir/x"),
         Utc::now(),
@@ -155,7 +160,7 @@ fn writing_a_file_and_a_web_root() {
         flash.text()
     );
 
-    let flash = write_challenges(&request(), &Scope::Pending, dir.path());
+    let flash = write_challenges(&request(), &DomainScope::Pending, dir.path());
     assert!(
         flash.text().starts_with("wrote 3 challenge files under "),
         "{}",

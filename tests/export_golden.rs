@@ -11,19 +11,20 @@ use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
 use pretty_assertions::assert_eq;
-use spsdash::export::{ExportFormat, Scope, render};
-use spsdash::sps::model::SpsRequest;
+use spsdash::export::{DomainScope, ExportFormat, render};
+use spsdash::model::CertRequest;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
-fn request() -> SpsRequest {
+fn request() -> CertRequest {
     let text = std::fs::read_to_string(golden_dir().join("request.json")).expect("fixture");
-    serde_json::from_str(&text).expect("fixture parses")
+    spsdash::sps::neutral::from_json(serde_json::from_str(&text).expect("json"))
+        .expect("fixture parses")
 }
 
-fn check(format: ExportFormat, scope: &Scope, file: &str) {
+fn check(format: ExportFormat, scope: &DomainScope, file: &str) {
     let generated_at = Utc.with_ymd_and_hms(2026, 11, 28, 16, 50, 0).unwrap();
     let rendered = render(format, &request(), scope, generated_at).expect("renders");
     let path = golden_dir().join(file);
@@ -46,49 +47,49 @@ fn check(format: ExportFormat, scope: &Scope, file: &str) {
 
 #[test]
 fn nginx_pending() {
-    check(ExportFormat::Nginx, &Scope::Pending, "nginx.conf");
+    check(ExportFormat::Nginx, &DomainScope::Pending, "nginx.conf");
 }
 
 #[test]
 fn apache_pending() {
-    check(ExportFormat::Apache, &Scope::Pending, "apache.conf");
+    check(ExportFormat::Apache, &DomainScope::Pending, "apache.conf");
 }
 
 #[test]
 fn caddy_pending() {
-    check(ExportFormat::Caddy, &Scope::Pending, "Caddyfile");
+    check(ExportFormat::Caddy, &DomainScope::Pending, "Caddyfile");
 }
 
 #[test]
 fn haproxy_pending() {
-    check(ExportFormat::Haproxy, &Scope::Pending, "haproxy.cfg");
+    check(ExportFormat::Haproxy, &DomainScope::Pending, "haproxy.cfg");
 }
 
 #[test]
 fn iis_pending() {
-    check(ExportFormat::Iis, &Scope::Pending, "web.config");
+    check(ExportFormat::Iis, &DomainScope::Pending, "web.config");
 }
 
 #[test]
 fn plain_all() {
-    check(ExportFormat::Plain, &Scope::All, "plain-all.txt");
+    check(ExportFormat::Plain, &DomainScope::All, "plain-all.txt");
 }
 
 #[test]
 fn csv_pending() {
-    check(ExportFormat::Csv, &Scope::Pending, "dvstatus.csv");
+    check(ExportFormat::Csv, &DomainScope::Pending, "dvstatus.csv");
 }
 
 #[test]
 fn json_one_domain() {
     check(
         ExportFormat::Json,
-        &Scope::Domains(vec!["BÜCHER.example".to_string()]),
+        &DomainScope::Domains(vec!["BÜCHER.example".to_string()]),
         "one-domain.json",
     );
 }
 
 #[test]
 fn json_pending() {
-    check(ExportFormat::Json, &Scope::Pending, "dvstatus.json");
+    check(ExportFormat::Json, &DomainScope::Pending, "dvstatus.json");
 }

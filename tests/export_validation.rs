@@ -6,41 +6,43 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::Utc;
-use spsdash::export::{ExportError, ExportFormat, Scope, render, select};
-use spsdash::sps::model::{DomainStatus, DvStatus, SpsRequest};
+use spsdash::export::{DomainScope, ExportError, ExportFormat, render, select};
+use spsdash::model::{CertRequest, DomainValidation};
 
 const TOKEN: &str = "Tok3n_abc-DEF";
 
-fn dv(domain: &str, status: &str) -> DvStatus {
+fn dv(domain: &str, status: &str) -> DomainValidation {
     let host = idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_string());
-    serde_json::from_value(serde_json::json!({
+    let mut dv: DomainValidation = serde_json::from_value(serde_json::json!({
         "domain": domain,
-        "status": status,
         "fullPath": format!("http://{host}/.well-known/acme-challenge/{TOKEN}"),
         "redirectPath": format!("http://dcv.akamai.com/.well-known/acme-challenge/{TOKEN}"),
         "token": TOKEN,
         "responseBody": format!("{TOKEN}.thumb"),
     }))
-    .expect("dv")
+    .expect("dv");
+    dv.set_status(status);
+    dv
 }
 
-fn request(domains: Vec<DvStatus>) -> SpsRequest {
-    let mut request: SpsRequest =
-        serde_json::from_value(serde_json::json!({"spsId": 42, "status": "Awaiting User"}))
-            .expect("request");
-    request.dv_status = domains;
+fn request(domains: Vec<DomainValidation>) -> CertRequest {
+    let mut request: CertRequest = spsdash::sps::neutral::from_json(
+        serde_json::json!({"spsId": 42, "status": "Awaiting User"}),
+    )
+    .expect("request");
+    request.domains = domains;
     request
 }
 
-fn refused(dv: DvStatus) -> ExportError {
+fn refused(dv: DomainValidation) -> ExportError {
     let request = request(vec![dv]);
     for format in ExportFormat::ALL {
         assert!(
-            render(format, &request, &Scope::All, Utc::now()).is_err(),
+            render(format, &request, &DomainScope::All, Utc::now()).is_err(),
             "{format} accepted it"
         );
     }
-    render(ExportFormat::Nginx, &request, &Scope::All, Utc::now()).expect_err("refused")
+    render(ExportFormat::Nginx, &request, &DomainScope::All, Utc::now()).expect_err("refused")
 }
 
 #[test]
@@ -152,11 +154,21 @@ fn hosts_must_be_dns_names_and_not_wildcards() {
 #[test]
 fn an_idn_domain_is_written_in_punycode_everywhere_a_server_matches_it() {
     let request = request(vec![dv("bücher.example", "Pending")]);
-    let nginx =
-        render(ExportFormat::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let nginx = render(
+        ExportFormat::Nginx,
+        &request,
+        &DomainScope::Pending,
+        Utc::now(),
+    )
+    .expect("renders");
     assert!(nginx.text.contains("# server_name xn--bcher-kva.example;"));
-    let haproxy =
-        render(ExportFormat::Haproxy, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let haproxy = render(
+        ExportFormat::Haproxy,
+        &request,
+        &DomainScope::Pending,
+        Utc::now(),
+    )
+    .expect("renders");
     assert!(
         haproxy
             .text
@@ -169,7 +181,13 @@ fn an_idn_domain_is_written_in_punycode_everywhere_a_server_matches_it() {
             .filter(|l| !l.starts_with('#'))
             .any(|l| l.contains('ü'))
     );
-    let iis = render(ExportFormat::Iis, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let iis = render(
+        ExportFormat::Iis,
+        &request,
+        &DomainScope::Pending,
+        Utc::now(),
+    )
+    .expect("renders");
     let comment = &iis.text[iis.text.find("<!--").unwrap() + 4..iis.text.find("-->").unwrap()];
     assert!(
         !comment.contains("--"),
@@ -181,10 +199,10 @@ fn an_idn_domain_is_written_in_punycode_everywhere_a_server_matches_it() {
 fn scopes_pick_pending_all_or_named_domains() {
     let request = request(vec![
         dv("a.example.com", "Pending"),
-        dv("b.example.com", DomainStatus::VALID),
+        dv("b.example.com", "Valid"),
         dv("bücher.example", "Awaiting User"),
     ]);
-    let hosts = |scope: &Scope| -> Vec<String> {
+    let hosts = |scope: &DomainScope| -> Vec<String> {
         select(&request, scope)
             .expect("selects")
             .rules
@@ -193,19 +211,22 @@ fn scopes_pick_pending_all_or_named_domains() {
             .collect()
     };
     assert_eq!(
-        hosts(&Scope::Pending),
+        hosts(&DomainScope::Pending),
         ["a.example.com", "xn--bcher-kva.example"]
     );
-    assert_eq!(hosts(&Scope::All).len(), 3);
+    assert_eq!(hosts(&DomainScope::All).len(), 3);
     assert_eq!(
-        hosts(&Scope::Domains(vec![
+        hosts(&DomainScope::Domains(vec![
             "XN--BCHER-KVA.example.".to_string(),
             "B.example.com".to_string()
         ])),
         ["b.example.com", "xn--bcher-kva.example"]
     );
-    let error =
-        select(&request, &Scope::Domains(vec!["c.example.com".to_string()])).expect_err("unknown");
+    let error = select(
+        &request,
+        &DomainScope::Domains(vec!["c.example.com".to_string()]),
+    )
+    .expect_err("unknown");
     assert_eq!(
         error.to_string(),
         "request 42 has no domain \"c.example.com\"; its domains are: a.example.com, b.example.com, bücher.example"
@@ -214,11 +235,24 @@ fn scopes_pick_pending_all_or_named_domains() {
 
 #[test]
 fn nothing_pending_and_no_challenge_say_what_to_do() {
-    let all_valid = request(vec![dv("a.example.com", DomainStatus::VALID)]);
-    let error =
-        render(ExportFormat::Plain, &all_valid, &Scope::Pending, Utc::now()).expect_err("nothing");
+    let all_valid = request(vec![dv("a.example.com", "Valid")]);
+    let error = render(
+        ExportFormat::Plain,
+        &all_valid,
+        &DomainScope::Pending,
+        Utc::now(),
+    )
+    .expect_err("nothing");
     assert!(error.to_string().contains("use --all"), "{error}");
-    assert!(render(ExportFormat::Plain, &all_valid, &Scope::All, Utc::now()).is_ok());
+    assert!(
+        render(
+            ExportFormat::Plain,
+            &all_valid,
+            &DomainScope::All,
+            Utc::now()
+        )
+        .is_ok()
+    );
 
     let mut waiting = dv("a.example.com", "Pending");
     waiting.token = None;
@@ -227,7 +261,7 @@ fn nothing_pending_and_no_challenge_say_what_to_do() {
     let error = render(
         ExportFormat::Plain,
         &request(vec![waiting]),
-        &Scope::Pending,
+        &DomainScope::Pending,
         Utc::now(),
     )
     .expect_err("no challenge");
@@ -235,8 +269,8 @@ fn nothing_pending_and_no_challenge_say_what_to_do() {
 
     let empty = request(vec![]);
     assert!(matches!(
-        render(ExportFormat::Plain, &empty, &Scope::All, Utc::now()),
-        Err(ExportError::NoDomains { sps_id: 42 })
+        render(ExportFormat::Plain, &empty, &DomainScope::All, Utc::now()),
+        Err(ExportError::NoDomains { id: 42 })
     ));
 }
 
@@ -262,8 +296,13 @@ fn the_rendered_counts_match_the_rules() {
         dv("a.example.com", "Pending"),
         dv("b.example.com", "Pending"),
     ]);
-    let rendered =
-        render(ExportFormat::Nginx, &request, &Scope::Pending, Utc::now()).expect("renders");
+    let rendered = render(
+        ExportFormat::Nginx,
+        &request,
+        &DomainScope::Pending,
+        Utc::now(),
+    )
+    .expect("renders");
     assert_eq!(rendered.rule_count, 2);
     assert_eq!(rendered.text.matches("return 301").count(), 2);
     assert_eq!(rendered.bytes(), rendered.text.len());

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use spsdash::edgegrid::client::DEFAULT_MAX_BODY_BYTES;
 use spsdash::edgegrid::{ApiError, Client, ClientOptions};
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::source::Backend;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -76,7 +76,7 @@ async fn an_endless_body_stops_at_the_default_cap_and_memory_comes_back() {
     let started = Instant::now();
     let error = client(&base)
         .sps()
-        .list(&GroupContract::new("C-1", "1"), None, true)
+        .list(&Scope::pair("C-1", "1"), None, true)
         .await
         .expect_err("an endless body cannot succeed");
     let elapsed = started.elapsed();
@@ -114,7 +114,7 @@ async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails
     );
     let error = small
         .sps()
-        .list(&GroupContract::new("C-1", "1"), None, true)
+        .list(&Scope::pair("C-1", "1"), None, true)
         .await
         .expect_err("over 2 MB");
     assert!(
@@ -131,7 +131,7 @@ async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails
     let started = Instant::now();
     let error = client(&base)
         .sps()
-        .list(&GroupContract::new("C-1", "1"), None, true)
+        .list(&Scope::pair("C-1", "1"), None, true)
         .await
         .expect_err("too long");
     assert!(
@@ -165,7 +165,7 @@ async fn hostile_error_bodies_reach_the_message_inert() {
         let base = hostile_server(head, false).await;
         let error = client(&base)
             .sps()
-            .list(&GroupContract::new("C-1", "1"), None, true)
+            .list(&Scope::pair("C-1", "1"), None, true)
             .await
             .expect_err("400");
         let message = error.to_string();

@@ -166,11 +166,11 @@ fn ip_literal_domains_are_refused_before_any_check_runs() {
     for domain in ["127.0.0.1", "10.0.0.1", "[::1]", "::1", "127.1"] {
         let list: spsdash::sps::model::RequestList =
             serde_json::from_str(&request_for(domain)).expect("reads");
-        let request = &list.request_list[0];
+        let request = &spsdash::sps::neutral::whole(list.request_list[0].clone());
         // `targets` is pure and runs before `check_all` opens any connection: a refusal here
         // means nothing was sent anywhere.
-        let error =
-            spsdash::dvcheck::targets(request, &spsdash::export::Scope::All).expect_err(domain);
+        let error = spsdash::dvcheck::targets(request, &spsdash::export::DomainScope::All)
+            .expect_err(domain);
         assert!(
             error.to_string().contains("is an IP address"),
             "{domain}: {error}"

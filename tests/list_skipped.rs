@@ -25,7 +25,7 @@ const HOSTILE_LIST: &str = r#"{"requestList":[
   {"spsId":1e30,"status":"Awaiting User"},
   {"spsId":"1857","status":"SPS Request Complete"}]}"#;
 
-fn skipped_loaded(requests: Vec<spsdash::sps::model::SpsRequest>, skipped: &[&str]) -> Event {
+fn skipped_loaded(requests: Vec<spsdash::model::CertRequest>, skipped: &[&str]) -> Event {
     Event::ListLoaded {
         pair: web(),
         at: at(5),
@@ -111,12 +111,7 @@ async fn the_poller_reports_what_a_hostile_list_left_out() {
     else {
         panic!("expected a list, got {event:?}");
     };
-    let ids: Vec<u64> = outcome
-        .unwrap()
-        .requests()
-        .iter()
-        .map(|r| r.sps_id)
-        .collect();
+    let ids: Vec<u64> = outcome.unwrap().requests().iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![1856, 1857], "the good items are kept");
     assert_eq!(skipped.len(), 4, "{skipped:?}");
     for (line, id) in skipped.iter().zip(["-5", "\"abc\"", "null", "1e+30"]) {

@@ -138,7 +138,7 @@ async fn list_json(items: usize) -> (u64, u64) {
     let printed: serde_json::Value = serde_json::from_slice(&printed).expect("one document");
     let printed = printed.as_array().expect("an array");
     assert_eq!(printed.len(), items);
-    assert_eq!(printed[items - 1]["spsId"], items as u64);
+    assert_eq!(printed[items - 1]["id"], items as u64);
     (size, peak)
 }
 

@@ -22,8 +22,8 @@ use axum::routing::post;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 use spsdash::config::notify::{NotifyConfig, SinkName};
+use spsdash::model::Scope;
 use spsdash::notify::{EventKind, Notifier, NotifyEvent, TerminalCaps};
-use spsdash::sps::model::GroupContract;
 use support::recorder::{recorded_calls, recorder};
 
 fn at() -> DateTime<Utc> {
@@ -32,8 +32,8 @@ fn at() -> DateTime<Utc> {
         .expect("valid")
 }
 
-fn pair() -> GroupContract {
-    GroupContract::new("C-1EXMPL", "10010")
+fn pair() -> Scope {
+    Scope::pair("C-1EXMPL", "10010")
 }
 
 /// One event of every kind.

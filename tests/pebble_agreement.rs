@@ -27,8 +27,8 @@ use instant_acme::{
     OrderStatus, RetryPolicy,
 };
 use spsdash::dvcheck::{self, CheckOptions, DnsMode};
-use spsdash::export::{ExportFormat, Scope, render, write_webroot};
-use spsdash::sps::model::SpsRequest;
+use spsdash::export::{DomainScope, ExportFormat, render, write_webroot};
+use spsdash::model::CertRequest;
 use webserver_support::{find_program, free_port, start_server};
 
 /// The set-ups and whether the CA should validate each.
@@ -145,7 +145,7 @@ fn domain(setup: &str) -> String {
 }
 
 /// The SPS request pebble's challenges make: Akamai's redirectPath and responseBody per domain.
-fn sps_request(challenges: &BTreeMap<String, (String, String)>) -> SpsRequest {
+fn sps_request(challenges: &BTreeMap<String, (String, String)>) -> CertRequest {
     let records: Vec<serde_json::Value> = challenges
         .iter()
         .map(|(domain, (token, key_authorization))| {
@@ -160,7 +160,7 @@ fn sps_request(challenges: &BTreeMap<String, (String, String)>) -> SpsRequest {
             })
         })
         .collect();
-    serde_json::from_value(serde_json::json!({
+    spsdash::sps::neutral::from_json(serde_json::json!({
         "spsId": 1901,
         "status": "Awaiting User",
         "dvStatus": records,
@@ -168,12 +168,12 @@ fn sps_request(challenges: &BTreeMap<String, (String, String)>) -> SpsRequest {
     .expect("request")
 }
 
-fn only(name: &str) -> Scope {
-    Scope::Domains(vec![domain(name)])
+fn only(name: &str) -> DomainScope {
+    DomainScope::Domains(vec![domain(name)])
 }
 
 /// nginx's config for every set-up, listening on `ip`:80/443 (and `probe` for readiness).
-fn nginx_config(dir: &Path, ip: Ipv4Addr, probe: SocketAddr, request: &SpsRequest) -> PathBuf {
+fn nginx_config(dir: &Path, ip: Ipv4Addr, probe: SocketAddr, request: &CertRequest) -> PathBuf {
     let d = dir.display();
     let now = chrono::Utc::now();
     let rules = |setup: &str| {
@@ -193,7 +193,7 @@ fn nginx_config(dir: &Path, ip: Ipv4Addr, probe: SocketAddr, request: &SpsReques
         .filter(|setup| *setup != "broken-target")
         .map(domain)
         .collect();
-    write_webroot(&dcv, request, &Scope::Domains(others)).expect("dcv files");
+    write_webroot(&dcv, request, &DomainScope::Domains(others)).expect("dcv files");
     let webroot = dir.join("webroot");
     std::fs::create_dir_all(&webroot).expect("webroot");
     write_webroot(&webroot, request, &only("webroot")).expect("webroot files");
@@ -393,7 +393,7 @@ async fn check_says_ready_exactly_when_pebble_validates() {
     );
 
     // spsdash's verdict, before the CA looks.
-    let targets = dvcheck::targets(&request, &Scope::All).expect("targets");
+    let targets = dvcheck::targets(&request, &DomainScope::All).expect("targets");
     let options = CheckOptions {
         timeout: Duration::from_secs(10),
         dns: DnsMode::Nameserver(dns),

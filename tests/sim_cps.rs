@@ -14,7 +14,7 @@ use std::time::Duration;
 use sim_support::*;
 use spsdash::cps::{CpsError, ENROLLMENT_MEDIA_TYPE};
 use spsdash::edgegrid::{Client, ClientOptions};
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::model::days_left;
 use spsdash::source::Backend;
 
@@ -34,7 +34,7 @@ fn client_of(sim: &spsdash::sim::RunningSim) -> Backend {
 
 /// The enrollment id SPS reports for the request with this cnameHostname.
 async fn enrollment_of(client: &Backend, contract: &str, group: &str, cname: &str) -> u64 {
-    let pair = GroupContract::new(contract, group);
+    let pair = Scope::pair(contract, group);
     let requests = client.sps().list(&pair, None, true).await.expect("list");
     requests
         .iter()
@@ -148,7 +148,7 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
     let answer = create_request(&sim, &encode(&san_form())).await;
     assert_eq!(answer.status, 202, "{}", answer.body);
     let sps_id = answer.json()["spsId"].as_u64().expect("spsId");
-    let pair = GroupContract::new("C-1EXMPL", "10010");
+    let pair = Scope::pair("C-1EXMPL", "10010");
     let mut enrollment_id = None;
     for _ in 0..20 {
         enrollment_id = client

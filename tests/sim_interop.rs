@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use sim_support::*;
 use spsdash::edgegrid::{ApiError, Client, ClientOptions};
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::sim::{RunningSim, SimOptions};
 use spsdash::source::Backend;
-use spsdash::sps::model::{Accepted, RequestStatus};
+use spsdash::sps::model::Accepted;
 use spsdash::sps::{FormBody, PostEndpoint};
 
 fn client_for(sim: &RunningSim) -> Backend {
@@ -31,8 +31,8 @@ fn client_for(sim: &RunningSim) -> Backend {
     )
 }
 
-fn pair() -> GroupContract {
-    GroupContract::new("ctr_C-1EXMPL", "grp_10010")
+fn pair() -> Scope {
+    Scope::pair("ctr_C-1EXMPL", "grp_10010")
 }
 
 fn form(fields: &[(String, String)]) -> FormBody {
@@ -80,7 +80,7 @@ async fn groups_list_and_read_one() {
     assert!(list.iter().all(|request| request.parameters.is_empty()));
     let awaiting = list
         .iter()
-        .find(|request| request.status.as_str() == RequestStatus::AWAITING_USER)
+        .find(|request| request.status.as_str() == "Awaiting User")
         .expect("a request awaiting the user");
     assert!(!awaiting.dv_status.is_empty());
     assert!(awaiting.dv_status.iter().all(|domain| {
@@ -120,7 +120,7 @@ async fn create_then_follow_a_san_dv_request_to_completion() {
     let accepted = submit_san(&client).await;
     let job_id = accepted.job_id().expect("jobID in Results");
     let fresh = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
-    assert_eq!(fresh.status.as_str(), RequestStatus::PENDING);
+    assert_eq!(fresh.status.as_str(), "Pending");
     assert_eq!(fresh.job_id, Some(job_id));
     assert_eq!(
         fresh.parameter_values("csr.sans").collect::<Vec<_>>(),
@@ -135,7 +135,7 @@ async fn create_then_follow_a_san_dv_request_to_completion() {
     }
     sim.advance(3600);
     let done = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
-    assert_eq!(done.status.as_str(), RequestStatus::COMPLETE);
+    assert_eq!(done.status.as_str(), "SPS Request Complete");
     assert!(done.is_terminal());
     assert_eq!(done.domains_valid(), (2, 2));
     assert!(done.enrollment_id.is_some());
@@ -158,7 +158,7 @@ async fn create_single_and_wildcard_ov_certificates() {
         .unwrap();
     sim.advance(3600);
     let running = client.sps().get(&pair(), accepted.sps_id).await.unwrap();
-    assert_eq!(running.status.as_str(), RequestStatus::CPS_RUNNING);
+    assert_eq!(running.status.as_str(), "CPS running");
     assert!(running.dv_status.is_empty(), "OV has no domain challenges");
 
     let wildcard = with(&single, "createType", Some("wildcard"));
@@ -225,7 +225,7 @@ async fn mod_san_and_secure_edge_host_on_an_existing_certificate() {
         .unwrap();
     sim.advance(3600);
     let created = client.sps().get(&pair(), host.sps_id).await.unwrap();
-    assert_eq!(created.status.as_str(), RequestStatus::COMPLETE);
+    assert_eq!(created.status.as_str(), "SPS Request Complete");
 }
 
 #[tokio::test]
@@ -241,7 +241,7 @@ async fn refusals_arrive_as_typed_errors() {
     assert_eq!(error.http_status(), Some(400));
     assert_eq!(error.fields(), ["issuer"]);
 
-    let foreign = GroupContract::new("C-1EXMPL", "30030");
+    let foreign = Scope::pair("C-1EXMPL", "30030");
     let error = client.sps().list(&foreign, None, false).await.unwrap_err();
     assert!(
         matches!(error, ApiError::Sps { status: 403, .. }),

@@ -271,7 +271,7 @@ use std::time::Duration;
 use spsdash::commands::Exit;
 use spsdash::commands::submit::{Delivery, deliver, find_certificate};
 use spsdash::edgegrid::{Client, ClientOptions};
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::source::Backend;
 use spsdash::sps::request::{CheckedRequest, NewCertificate, Validation};
 use spsdash::sps::submission::SubmissionOutcome;
@@ -315,8 +315,8 @@ fn client(server: &TestServer, timeout: Duration) -> Backend {
     Backend::new(Client::new(server.credentials(), options).unwrap())
 }
 
-fn sps_pair() -> GroupContract {
-    GroupContract::new("C-1ABCDE", "12345")
+fn sps_pair() -> Scope {
+    Scope::pair("C-1ABCDE", "12345")
 }
 
 struct Sent {
@@ -613,23 +613,23 @@ fn completed_san(sandbox: &Sandbox) -> (String, String, Vec<String>) {
     let output = sandbox.run(&demo_args(&["list", "--json"]));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let requests: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
-    let parameter = |request: &serde_json::Value, name: &str| -> Vec<String> {
-        request["parameters"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|p| p["name"] == name)
-            .filter_map(|p| p["value"].as_str().map(str::to_string))
-            .collect()
-    };
     let request = requests
         .iter()
-        .find(|r| r["status"] == "SPS Request Complete" && parameter(r, "createType") == ["san"])
+        .find(|r| r["status"] == "SPS Request Complete" && r["kind"] == "san")
         .expect("the demo world has a completed SAN request");
+    let sans = request["sans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|name| name.as_str().map(str::to_string))
+        .collect();
     (
-        parameter(request, "cnameHostname")[0].clone(),
+        request["hostname"]
+            .as_str()
+            .expect("a hostname")
+            .to_string(),
         request["jobId"].to_string(),
-        parameter(request, "csr.sans"),
+        sans,
     )
 }
 

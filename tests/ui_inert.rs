@@ -14,12 +14,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 use spsdash::app::{App, update};
-use spsdash::sps::SpsRequest;
+use spsdash::model::CertRequest;
 
 const OSC52: &str = "\u{1b}]52;c;cHduZWQ=\u{7}";
 
-fn hostile_request() -> SpsRequest {
-    serde_json::from_value(json!({
+fn hostile_request() -> CertRequest {
+    spsdash::sps::neutral::from_json(json!({
         "spsId": 4242,
         "jobId": 1,
         "status": format!("Awaiting User{OSC52}"),
@@ -98,7 +98,7 @@ fn long_sps_ids_are_shown_whole() {
         &[("www.shop.example.com", "Pending")],
         5,
     );
-    long.sps_id = 123_456_789_012;
+    long.id = 123_456_789_012;
     update(&mut app, loaded(web(), vec![long], 0));
     let screen = cells(&app);
     assert!(screen.contains("123456789012"), "the whole id is on screen");

@@ -81,13 +81,13 @@ fn detail_screen_domains() {
 fn detail_screen_loaded() {
     snapshot("detail_loaded", |app| {
         press(app, [key(KeyCode::Enter)]);
-        let id = app.detail().unwrap().sps_id;
-        let request = web_list().into_iter().find(|r| r.sps_id == id).unwrap();
+        let id = app.detail().unwrap().id;
+        let request = web_list().into_iter().find(|r| r.id == id).unwrap();
         update(
             app,
             Event::DetailLoaded {
                 pair: web(),
-                sps_id: id,
+                id,
                 at: at(4),
                 outcome: Ok(request),
             },
@@ -97,14 +97,14 @@ fn detail_screen_loaded() {
         let mut app = loaded_app(width, height);
         update(&mut app, Event::Tick(at(4)));
         press(&mut app, [key(KeyCode::Enter)]);
-        let id = app.detail().unwrap().sps_id;
-        let request = web_list().into_iter().find(|r| r.sps_id == id).unwrap();
+        let id = app.detail().unwrap().id;
+        let request = web_list().into_iter().find(|r| r.id == id).unwrap();
         let enrollment = request.enrollment_id.unwrap();
         update(
             &mut app,
             Event::DetailLoaded {
                 pair: web(),
-                sps_id: id,
+                id,
                 at: at(4),
                 outcome: Ok(request),
             },
@@ -126,7 +126,7 @@ fn detail_screen_parameters_and_history() {
     });
     snapshot("detail_history", |app| {
         let mut list = web_list();
-        list[0].dv_status[1].status = spsdash::sps::model::DomainStatus("Valid".into());
+        list[0].domains[1].set_status("Valid");
         update(app, loaded(web(), list, 3));
         press(
             app,

@@ -4,10 +4,10 @@
 // Cargo.toml is for the code they test).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use spsdash::export::{Scope, WebrootError, write_webroot};
-use spsdash::sps::model::SpsRequest;
+use spsdash::export::{DomainScope, WebrootError, write_webroot};
+use spsdash::model::CertRequest;
 
-fn request(tokens: &[(&str, &str)]) -> SpsRequest {
+fn request(tokens: &[(&str, &str)]) -> CertRequest {
     let records: Vec<_> = tokens
         .iter()
         .map(|(domain, token)| {
@@ -21,7 +21,7 @@ fn request(tokens: &[(&str, &str)]) -> SpsRequest {
             })
         })
         .collect();
-    serde_json::from_value(
+    spsdash::sps::neutral::from_json(
         serde_json::json!({"spsId": 7, "status": "Awaiting User", "dvStatus": records}),
     )
     .expect("request")
@@ -31,7 +31,7 @@ fn request(tokens: &[(&str, &str)]) -> SpsRequest {
 fn writes_each_response_body_under_its_token() {
     let dir = tempfile::tempdir().expect("tempdir");
     let request = request(&[("a.example.com", "tokA_1"), ("b.example.com", "tok-B2")]);
-    let written = write_webroot(dir.path(), &request, &Scope::Pending).expect("writes");
+    let written = write_webroot(dir.path(), &request, &DomainScope::Pending).expect("writes");
     assert_eq!(written.len(), 2);
     let challenge_dir = dir.path().join(".well-known/acme-challenge");
     assert_eq!(
@@ -48,7 +48,7 @@ fn writes_each_response_body_under_its_token() {
     let written = write_webroot(
         other.path(),
         &request,
-        &Scope::Domains(vec!["b.example.com".into()]),
+        &DomainScope::Domains(vec!["b.example.com".into()]),
     )
     .expect("writes");
     assert_eq!(written.len(), 1);
@@ -68,7 +68,7 @@ fn tokens_that_would_escape_the_directory_write_nothing() {
         std::fs::create_dir(&dir).expect("www");
         // A good token first: a bad one later must still stop everything.
         let request = request(&[("a.example.com", "good_1"), ("b.example.com", token)]);
-        let error = write_webroot(&dir, &request, &Scope::Pending).expect_err(token);
+        let error = write_webroot(&dir, &request, &DomainScope::Pending).expect_err(token);
         assert!(error.to_string().contains("token"), "{token:?}: {error}");
         let entries: Vec<_> = walk(root.path());
         assert_eq!(
@@ -89,7 +89,7 @@ fn a_symlinked_challenge_directory_pointing_outside_is_refused() {
     std::fs::create_dir(&outside).expect("outside");
     std::os::unix::fs::symlink(&outside, dir.join(".well-known/acme-challenge")).expect("link");
     let request = request(&[("a.example.com", "tok_1")]);
-    let error = write_webroot(&dir, &request, &Scope::Pending).expect_err("escapes");
+    let error = write_webroot(&dir, &request, &DomainScope::Pending).expect_err("escapes");
     assert!(matches!(error, WebrootError::Escapes { .. }), "{error}");
     assert!(
         std::fs::read_dir(&outside)
@@ -109,7 +109,7 @@ fn a_symlinked_well_known_pointing_outside_creates_nothing_there() {
     std::fs::create_dir(&outside).expect("outside");
     std::os::unix::fs::symlink(&outside, dir.join(".well-known")).expect("link");
     let request = request(&[("a.example.com", "tok_1")]);
-    let error = write_webroot(&dir, &request, &Scope::Pending).expect_err("escapes");
+    let error = write_webroot(&dir, &request, &DomainScope::Pending).expect_err("escapes");
     assert!(matches!(error, WebrootError::Escapes { .. }), "{error}");
     assert_eq!(walk(&outside), Vec::<std::path::PathBuf>::new());
 }
@@ -127,7 +127,7 @@ fn a_hard_linked_token_file_is_replaced_not_written_through() {
     write_webroot(
         &dir,
         &request(&[("a.example.com", "tok_1")]),
-        &Scope::Pending,
+        &DomainScope::Pending,
     )
     .expect("writes");
     assert_eq!(
@@ -146,7 +146,7 @@ fn a_missing_directory_is_a_clear_error() {
     let error = write_webroot(
         &root.path().join("nope"),
         &request(&[("a.example.com", "t1")]),
-        &Scope::Pending,
+        &DomainScope::Pending,
     )
     .expect_err("missing");
     assert!(matches!(error, WebrootError::DirMissing(_)));

@@ -12,14 +12,14 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 
-use spsdash::export::{ExportFormat, Scope, render};
+use spsdash::export::{DomainScope, ExportFormat, render};
 use webserver_support::*;
 
 fn snippet(format: ExportFormat) -> String {
     render(
         format,
         &request_with_challenges(),
-        &Scope::All,
+        &DomainScope::All,
         fixed_time(),
     )
     .expect("renders")
@@ -134,14 +134,14 @@ fn caddy_accepts_the_rules() {
 /// comment and nginx read the rest as configuration.
 const INJECTED_DOMAIN: &str = "x.example.com\nlocation / { return 200 'pwned'; }\n#";
 
-fn request_with_injected_domain() -> spsdash::sps::model::SpsRequest {
+fn request_with_injected_domain() -> spsdash::model::CertRequest {
     let mut request = request_with_challenges();
-    let mut hostile = request.dv_status[0].clone();
+    let mut hostile = request.domains[0].clone();
     hostile.domain = INJECTED_DOMAIN.to_string();
     hostile.token = None;
     hostile.full_path = None;
     hostile.redirect_path = None;
-    request.dv_status.push(hostile);
+    request.domains.push(hostile);
     request
 }
 
@@ -149,7 +149,7 @@ fn request_with_injected_domain() -> spsdash::sps::model::SpsRequest {
 fn an_injected_domain_is_refused_by_its_escaped_name_in_every_format() {
     let request = request_with_injected_domain();
     for format in ExportFormat::ALL {
-        let error = render(format, &request, &Scope::All, fixed_time())
+        let error = render(format, &request, &DomainScope::All, fixed_time())
             .expect_err("a domain with a newline is never written");
         let message = error.to_string();
         assert!(
@@ -177,16 +177,29 @@ fn nginx_never_sees_the_injected_location() {
 
     // What spsdash produces for that request: nothing for nginx to load, only a refusal.
     let request = request_with_injected_domain();
-    assert!(render(ExportFormat::Nginx, &request, &Scope::All, fixed_time()).is_err());
+    assert!(
+        render(
+            ExportFormat::Nginx,
+            &request,
+            &DomainScope::All,
+            fixed_time()
+        )
+        .is_err()
+    );
     // And a valid domain without a challenge lands in the comment, which nginx still accepts.
     let mut request = request_with_challenges();
-    let mut waiting = request.dv_status[0].clone();
+    let mut waiting = request.domains[0].clone();
     waiting.domain = "waiting.example.com".to_string();
     waiting.token = None;
-    request.dv_status.push(waiting);
-    let rules = render(ExportFormat::Nginx, &request, &Scope::All, fixed_time())
-        .expect("renders")
-        .text;
+    request.domains.push(waiting);
+    let rules = render(
+        ExportFormat::Nginx,
+        &request,
+        &DomainScope::All,
+        fixed_time(),
+    )
+    .expect("renders")
+    .text;
     assert!(
         rules.contains("#   waiting.example.com (no challenge yet)"),
         "{rules}"

@@ -10,7 +10,7 @@ mod webserver_support;
 use std::time::Duration;
 
 use spsdash::dvcheck::{self, CheckOptions, CheckOutcome, CheckProblem, ResolveMap};
-use spsdash::export::{ExportFormat, Scope, render};
+use spsdash::export::{DomainScope, ExportFormat, render};
 use webserver_support::*;
 
 /// The domains to the web server under test, dcv.akamai.com to Akamai's copy (started here).
@@ -35,14 +35,19 @@ async fn nginx_with_the_generated_rules_makes_every_domain_ready() {
         return absent("nginx");
     };
     let request = request_with_challenges();
-    let rules =
-        render(ExportFormat::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let rules = render(
+        ExportFormat::Nginx,
+        &request,
+        &DomainScope::Pending,
+        fixed_time(),
+    )
+    .expect("renders");
     let dir = tempfile::tempdir().expect("tempdir");
     let rules_path = dir.path().join("rules.conf");
     std::fs::write(&rules_path, &rules.text).expect("write rules");
     let server = start_nginx(&nginx, dir.path(), &rules_path);
 
-    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let targets = dvcheck::targets(&request, &DomainScope::Pending).expect("targets");
     let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
     assert_eq!(hosts.len(), 3, "three pending domains with challenges");
     let results = dvcheck::check_all(targets, &options(&hosts, server.address).await).await;
@@ -59,8 +64,13 @@ async fn a_broken_rule_is_reported_not_ready() {
         return absent("nginx");
     };
     let request = request_with_challenges();
-    let rules =
-        render(ExportFormat::Nginx, &request, &Scope::Pending, fixed_time()).expect("renders");
+    let rules = render(
+        ExportFormat::Nginx,
+        &request,
+        &DomainScope::Pending,
+        fixed_time(),
+    )
+    .expect("renders");
     // Break two rules: one redirects to the wrong place, one no longer matches its path.
     let broken = rules
         .text
@@ -80,7 +90,7 @@ async fn a_broken_rule_is_reported_not_ready() {
     std::fs::write(&rules_path, &broken).expect("write rules");
     let server = start_nginx(&nginx, dir.path(), &rules_path);
 
-    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let targets = dvcheck::targets(&request, &DomainScope::Pending).expect("targets");
     let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
     let results = dvcheck::check_all(targets, &options(&hosts, server.address).await).await;
     let outcomes: Vec<(&str, &CheckOutcome)> = results
@@ -113,7 +123,7 @@ async fn a_broken_rule_is_reported_not_ready() {
 /// Every pending domain of the fixture, checked against one server at `address`.
 async fn check_fixture_against(address: std::net::SocketAddr) -> Vec<dvcheck::CheckResult> {
     let request = request_with_challenges();
-    let targets = dvcheck::targets(&request, &Scope::Pending).expect("targets");
+    let targets = dvcheck::targets(&request, &DomainScope::Pending).expect("targets");
     let hosts: Vec<String> = targets.iter().map(|target| target.host.clone()).collect();
     dvcheck::check_all(targets, &options(&hosts, address).await).await
 }
@@ -130,7 +140,7 @@ async fn apache_with_the_generated_rules_makes_every_domain_ready() {
     let rules = render(
         ExportFormat::Apache,
         &request,
-        &Scope::Pending,
+        &DomainScope::Pending,
         fixed_time(),
     )
     .expect("renders");
@@ -164,7 +174,7 @@ async fn haproxy_with_the_generated_rules_makes_every_domain_ready() {
     let rules = render(
         ExportFormat::Haproxy,
         &request,
-        &Scope::Pending,
+        &DomainScope::Pending,
         fixed_time(),
     )
     .expect("renders");

@@ -12,7 +12,7 @@ use spsdash::app::wizard::{ApiTarget, Step, Wizard, WizardOutcome};
 use spsdash::config::ProfileConfig;
 use spsdash::edgegrid::ApiError;
 use spsdash::edgegrid::error::InvalidItem;
-use spsdash::model::GroupContract;
+use spsdash::model::Scope;
 use spsdash::sps::request::{Contact, Organization, Subject};
 use spsdash::ui::theme::Theme;
 
@@ -46,8 +46,8 @@ fn profile() -> ProfileConfig {
     }
 }
 
-fn pair() -> GroupContract {
-    GroupContract::new("C-1ABCDE", "12345")
+fn pair() -> Scope {
+    Scope::pair("C-1ABCDE", "12345")
 }
 
 fn press(wizard: &mut Wizard, code: KeyCode) -> WizardOutcome {
@@ -146,7 +146,7 @@ fn step_flow() {
 #[test]
 fn step_flow_with_an_offered_draft_and_pairs() {
     let mut wizard = Wizard::new(pair(), &profile(), false);
-    wizard.set_pairs(vec![pair(), GroupContract::new("C-2", "999")]);
+    wizard.set_pairs(vec![pair(), Scope::pair("C-2", "999")]);
     wizard.offer_draft(san_dv(Step::Subject).draft());
     snap("flow_offered_draft", &wizard);
 }

@@ -8,7 +8,7 @@ use super::wizard::ApiTarget;
 use super::{
     App, Certificates, Dataset, DomainChecks, Effect, Level, RequestsView, Screen, SubmissionState,
 };
-use crate::sps::model::{GroupContract, NamedPair};
+use crate::model::{NamedScope, Scope};
 
 /// The account asked for: an `.edgerc` section and, optionally, an account switch key
 /// (`None`: the section's own, if it names one).
@@ -168,8 +168,8 @@ impl App {
 
 /// An empty dataset for a pair of the config.
 pub(super) fn configured_dataset(pair: &crate::config::PairConfig) -> Dataset {
-    Dataset::new(&NamedPair {
-        pair: GroupContract::new(pair.contract.as_str(), pair.group.as_str()),
-        group_name: pair.name.clone(),
+    Dataset::new(&NamedScope {
+        scope: Scope::pair(pair.contract.as_str(), pair.group.as_str()),
+        name: pair.name.clone(),
     })
 }

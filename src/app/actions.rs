@@ -7,7 +7,7 @@ use super::keymap::Action;
 use super::table::{Column, SortSpec};
 use super::wizard::{Wizard, WizardOutcome};
 use super::{App, DetailSection, DetailView, Effect, Level, Overlay, Screen};
-use crate::sps::model::RequestState;
+use crate::model::RequestState;
 
 impl App {
     pub(crate) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -229,8 +229,8 @@ impl App {
                         .datasets
                         .iter()
                         .find(|d| d.pair == detail.pair)
-                        .and_then(|d| d.get(detail.sps_id))
-                        .map_or(0, |request| request.dv_status.len());
+                        .and_then(|d| d.get(detail.id))
+                        .map_or(0, |request| request.domains.len());
                     detail.domain_cursor = detail
                         .domain_cursor
                         .saturating_add_signed(delta)
@@ -279,14 +279,14 @@ impl App {
         let Some((pair, request)) = self.cursor_request() else {
             return Vec::new();
         };
-        let (pair, sps_id) = (pair.clone(), request.sps_id);
-        self.requests.selected = Some((pair.clone(), sps_id));
-        self.screen = Screen::Detail(DetailView::open(pair.clone(), sps_id));
-        vec![Effect::WatchDetail(Some((pair, sps_id)))]
+        let (pair, id) = (pair.clone(), request.id);
+        self.requests.selected = Some((pair.clone(), id));
+        self.screen = Screen::Detail(DetailView::open(pair.clone(), id));
+        vec![Effect::WatchDetail(Some((pair, id)))]
     }
 
     /// The request an action applies to: the open detail, else the cursor's row.
-    fn target_request(&self) -> Option<(crate::model::GroupContract, crate::sps::SpsRequest)> {
+    fn target_request(&self) -> Option<(crate::model::Scope, crate::model::CertRequest)> {
         if let Some((detail, request)) = self.detail_request() {
             return Some((detail.pair.clone(), request.clone()));
         }
@@ -352,32 +352,34 @@ impl App {
         let (Some(job_id), true, true) = (
             request.job_id,
             is_san,
-            request.state() == RequestState::Complete,
+            request.state == RequestState::Complete,
         ) else {
             self.flash(
                 format!(
                     "#{}: domains can be added only to a completed SAN request with a jobId",
-                    request.sps_id
+                    request.id
                 ),
                 Level::Warning,
             );
             return;
         };
         let mut names: Vec<String> = request
-            .parameter_values("csr.sans")
-            .chain(request.parameter_values("add.sans"))
-            .map(str::to_string)
+            .sans
+            .iter()
+            .chain(&request.added_sans)
+            .map(|name| name.to_string())
             .collect();
         if names.is_empty() {
-            names = request.dv_status.iter().map(|d| d.domain.clone()).collect();
+            names = request.domains.iter().map(|d| d.domain.clone()).collect();
         }
-        let cname = request.cname_hostname().unwrap_or("").to_string();
+        let cname = request.hostname.as_deref().unwrap_or("").to_string();
         let wizard = Wizard::add_domains(pair, &cname, job_id, names, self.config.read_only)
             .with_api_target(self.api_target.clone());
         // The certificate's own validation, when its parameters say it.
         self.wizard = Some(
             match request
-                .parameter("issuer")
+                .authority
+                .as_deref()
                 .and_then(crate::sps::request::Validation::from_issuer)
             {
                 Some(validation) => wizard.with_validation(validation),
@@ -392,18 +394,18 @@ impl App {
         };
         let (Some(enrollment_id), true) = (
             request.enrollment_id,
-            request.state() == RequestState::Complete,
+            request.state == RequestState::Complete,
         ) else {
             self.flash(
                 format!(
                     "#{}: an edge hostname needs a completed request with an enrollmentId",
-                    request.sps_id
+                    request.id
                 ),
                 Level::Warning,
             );
             return;
         };
-        let cname = request.cname_hostname().unwrap_or("").to_string();
+        let cname = request.hostname.as_deref().unwrap_or("").to_string();
         self.wizard = Some(
             Wizard::edge_host(pair, &cname, enrollment_id, self.config.read_only)
                 .with_api_target(self.api_target.clone()),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{App, Effect};
+use crate::model::Scope;
 use crate::notify::{NotifyEvent, OutageWatch};
-use crate::sps::model::GroupContract;
 use crate::sps::submission::Submission;
 
 #[derive(Debug, Clone, Default)]
@@ -27,30 +27,30 @@ impl App {
         (!events.is_empty() && self.config.notify.any_sink()).then_some(Effect::Notify(events))
     }
 
-    /// The open wizard's submission was accepted as `sps_id` (told before the wizard closes:
+    /// The open wizard's submission was accepted as `id` (told before the wizard closes:
     /// it knows the name).
-    pub(super) fn accepted_alert(&self, pair: &GroupContract, sps_id: u64) -> Option<Effect> {
+    pub(super) fn accepted_alert(&self, pair: &Scope, id: u64) -> Option<Effect> {
         let name = self
             .wizard
             .as_ref()
             .and_then(|wizard| wizard.checked_name());
-        let event = NotifyEvent::submission_accepted(self.now, pair, sps_id, name);
+        let event = NotifyEvent::submission_accepted(self.now, pair, id, name);
         self.notify_effect(vec![event])
     }
 
     /// Lost submissions that turned up in `pair`'s list: accepted after all.
     pub(super) fn reconciled_alert(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         found: &[(Submission, u64)],
     ) -> Option<Effect> {
         let events = found
             .iter()
-            .map(|(submission, sps_id)| {
+            .map(|(submission, id)| {
                 NotifyEvent::submission_accepted(
                     self.now,
                     pair,
-                    *sps_id,
+                    *id,
                     Some(&submission.cname_hostname),
                 )
             })
@@ -85,7 +85,7 @@ impl App {
 
     /// After `pair`'s list read at `at` was reconciled: its submissions still unresolved and
     /// given up (see `Submission::given_up`) are told lost, each once.
-    pub(super) fn lost_alert(&mut self, pair: &GroupContract, at: DateTime<Utc>) -> Option<Effect> {
+    pub(super) fn lost_alert(&mut self, pair: &Scope, at: DateTime<Utc>) -> Option<Effect> {
         let lost: Vec<(String, NotifyEvent)> = self
             .submissions
             .unresolved

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::{App, Effect, Level};
-use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, RequestState, SpsRequest};
+use crate::model::transition::Transition;
+use crate::model::{CertRequest, RequestState, Scope};
 
 impl App {
     /// Records transitions, flashes the latest, rings the bell for the notable ones.
@@ -27,16 +27,13 @@ impl App {
             // Notable: waiting for the operator, complete, cancelled, or failed by any other
             // status (an edge hostname error is a failure only through its progress text).
             let notable = change.is_notable()
-                || request.is_some_and(|request| request.state() == RequestState::Failed);
+                || request.is_some_and(|request| request.state == RequestState::Failed);
             if notable && headline_at.is_none() {
                 headline_at = Some(at);
             }
         }
         let headline = &changes[headline_at.unwrap_or(last)];
-        let name = requests
-            .find(headline)
-            .and_then(SpsRequest::cname_hostname)
-            .unwrap_or("");
+        let name = requests.find(headline).map(CertRequest::name).unwrap_or("");
         let mut flash = headline.describe(name);
         if changes.len() > 1 {
             flash.push_str(&format!(" (+{} more)", changes.len() - 1));
@@ -62,7 +59,7 @@ impl App {
             return Vec::new();
         }
         let mut found = ChangedRequests::of(self);
-        let requests: Vec<SpsRequest> = changes
+        let requests: Vec<CertRequest> = changes
             .iter()
             .filter_map(|change| found.find(change).cloned())
             .collect();
@@ -74,7 +71,7 @@ impl App {
 /// run of changes read together (they share one pair).
 struct ChangedRequests<'a> {
     app: &'a App,
-    last_pair: Option<(Arc<GroupContract>, Option<usize>)>,
+    last_pair: Option<(Arc<Scope>, Option<usize>)>,
 }
 
 impl<'a> ChangedRequests<'a> {
@@ -85,7 +82,7 @@ impl<'a> ChangedRequests<'a> {
         }
     }
 
-    fn find(&mut self, change: &Transition) -> Option<&'a SpsRequest> {
+    fn find(&mut self, change: &Transition) -> Option<&'a CertRequest> {
         let index = match &self.last_pair {
             Some((pair, index)) if Arc::ptr_eq(pair, &change.pair) => *index,
             _ => {
@@ -94,6 +91,6 @@ impl<'a> ChangedRequests<'a> {
                 index
             }
         };
-        self.app.datasets.get(index?)?.get(change.sps_id)
+        self.app.datasets.get(index?)?.get(change.id)
     }
 }

@@ -14,13 +14,13 @@ use std::sync::Arc;
 use super::id_map::IdMap;
 use super::state_counts::StateCounts;
 use super::table::Row;
-use crate::sps::compact::compact_list;
-use crate::sps::fingerprint::Fingerprint;
-use crate::sps::model::{GroupContract, RequestState, SpsRequest};
+use crate::model::compact_list;
+use crate::model::fingerprint::Fingerprint;
+use crate::model::{CertRequest, RequestState, Scope};
 
 #[derive(Debug, Clone)]
 pub struct ArrivedList {
-    pub(crate) requests: Vec<SpsRequest>,
+    pub(crate) requests: Vec<CertRequest>,
     /// One per request, in the same order.
     pub(crate) rows: Vec<Row>,
     /// One per request, in the same order.
@@ -36,12 +36,12 @@ pub struct ArrivedList {
 
 /// An `ArrivedList` made one request at a time.
 pub(super) struct Building {
-    pair: Arc<GroupContract>,
+    pair: Arc<Scope>,
     list: ArrivedList,
 }
 
 impl Building {
-    pub(super) fn new(pair: &GroupContract, capacity: usize) -> Building {
+    pub(super) fn new(pair: &Scope, capacity: usize) -> Building {
         Building {
             pair: Arc::new(pair.clone()),
             list: ArrivedList {
@@ -56,21 +56,16 @@ impl Building {
     }
 
     /// A request that was read; returns its fingerprint.
-    pub(super) fn push_read(&mut self, request: SpsRequest) -> Option<Fingerprint> {
+    pub(super) fn push_read(&mut self, request: CertRequest) -> Option<Fingerprint> {
         let row = Row::new(&self.pair, &request);
         let fingerprint = Fingerprint::of(&request);
-        self.push(request, row, fingerprint, false);
-        fingerprint
+        self.push(request, row, Some(fingerprint), false);
+        Some(fingerprint)
     }
 
     /// A request that was not read: what was remembered of it stands in.
-    pub(super) fn push_unread(
-        &mut self,
-        sps_id: u64,
-        fingerprint: Fingerprint,
-        state: RequestState,
-    ) {
-        let request = stand_in(sps_id);
+    pub(super) fn push_unread(&mut self, id: u64, fingerprint: Fingerprint, state: RequestState) {
+        let request = CertRequest::stand_in(id);
         let mut row = Row::new(&self.pair, &request);
         row.state = state;
         self.push(request, row, Some(fingerprint), true);
@@ -78,14 +73,14 @@ impl Building {
 
     fn push(
         &mut self,
-        request: SpsRequest,
+        request: CertRequest,
         row: Row,
         fingerprint: Option<Fingerprint>,
         unread: bool,
     ) {
         let list = &mut self.list;
         list.counts.count(row.state);
-        list.index.insert(request.sps_id, list.requests.len());
+        list.index.insert(request.id, list.requests.len());
         list.requests.push(request);
         list.rows.push(row);
         list.fingerprints.push(fingerprint);
@@ -101,25 +96,9 @@ impl Building {
     }
 }
 
-/// What an unread item holds: its spsId, nothing allocated.
-fn stand_in(sps_id: u64) -> SpsRequest {
-    SpsRequest {
-        sps_id,
-        resource_url: None,
-        job_id: None,
-        enrollment_id: None,
-        status: Default::default(),
-        workflow_progress: None,
-        last_status_change: None,
-        parameters: Vec::new(),
-        dv_status: Vec::new(),
-        extra: Default::default(),
-    }
-}
-
 impl ArrivedList {
     /// Rows, fingerprints, index and counts of `pair`'s `requests`, made in one pass.
-    pub fn new(pair: &GroupContract, mut requests: Vec<SpsRequest>) -> ArrivedList {
+    pub fn new(pair: &Scope, mut requests: Vec<CertRequest>) -> ArrivedList {
         requests.shrink_to_fit();
         let mut building = Building::new(pair, requests.len());
         for request in requests {
@@ -129,15 +108,15 @@ impl ArrivedList {
     }
 
     /// A list as read from the API or the cache: compacted to what the list screens use
-    /// (`sps::compact::compact_list`; the reducer trusts it), then made into rows. The one
+    /// (`model::compact_list`; the reducer trusts it), then made into rows. The one
     /// way the poller and the cache reader hand a list over.
-    pub fn read(pair: &GroupContract, mut requests: Vec<SpsRequest>) -> ArrivedList {
+    pub fn read(pair: &Scope, mut requests: Vec<CertRequest>) -> ArrivedList {
         compact_list(&mut requests);
         ArrivedList::new(pair, requests)
     }
 
     /// The list's requests; an unread item's is only a stand-in (its spsId).
-    pub fn requests(&self) -> &[SpsRequest] {
+    pub fn requests(&self) -> &[CertRequest] {
         &self.requests
     }
 
@@ -157,7 +136,7 @@ impl ArrivedList {
             .iter()
             .zip(&self.requests)
             .filter(|(unread, _)| **unread)
-            .map(|(_, request)| request.sps_id)
+            .map(|(_, request)| request.id)
     }
 }
 
@@ -165,13 +144,14 @@ impl ArrivedList {
 mod tests {
     use super::*;
 
-    fn request(id: u64, status: &str) -> SpsRequest {
-        serde_json::from_value(serde_json::json!({"spsId": id, "status": status})).expect("parses")
+    fn request(id: u64, status: &str) -> CertRequest {
+        crate::sps::neutral::from_json(serde_json::json!({"spsId": id, "status": status}))
+            .expect("parses")
     }
 
     #[test]
     fn rows_index_and_counts_follow_the_requests() {
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         let list = ArrivedList::new(
             &pair,
             vec![
@@ -180,7 +160,7 @@ mod tests {
                 request(9, "CPS running"),
             ],
         );
-        let ids: Vec<u64> = list.rows.iter().map(|row| row.sps_id).collect();
+        let ids: Vec<u64> = list.rows.iter().map(|row| row.id).collect();
         assert_eq!(ids, [7, 3, 9]);
         assert_eq!(list.rows[1].state, RequestState::Complete);
         assert_eq!(*list.rows[2].pair, pair);
@@ -203,7 +183,7 @@ mod tests {
 
     #[test]
     fn an_id_named_twice_is_found_at_its_later_place() {
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         let list = ArrivedList::new(&pair, vec![request(5, "Pending"), request(5, "Pending")]);
         assert_eq!(list.index.get(&5), Some(&1));
         assert_eq!(list.rows.len(), 2);

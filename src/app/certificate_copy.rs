@@ -10,17 +10,17 @@ impl App {
         let Some((_, request)) = self.detail_request() else {
             return Vec::new();
         };
-        let sps_id = request.sps_id;
+        let id = request.id;
         let Some(enrollment_id) = request.enrollment_id else {
             self.flash(
-                format!("#{sps_id} has no enrollmentId yet: CPS has no DNS records for it"),
+                format!("#{id} has no enrollmentId yet: CPS has no DNS records for it"),
                 Level::Warning,
             );
             return Vec::new();
         };
         let Some(facts) = self.certificates.facts(enrollment_id) else {
             self.flash(
-                format!("the certificate of #{sps_id} has not been read from CPS yet"),
+                format!("the certificate of #{id} has not been read from CPS yet"),
                 Level::Warning,
             );
             return Vec::new();
@@ -34,13 +34,13 @@ impl App {
             .collect();
         if records.is_empty() {
             self.flash(
-                format!("#{sps_id}: no DNS-01 challenge is waiting in CPS"),
+                format!("#{id}: no DNS-01 challenge is waiting in CPS"),
                 Level::Info,
             );
             return Vec::new();
         }
         let count = records.len();
-        let text = crate::export::zone::zone_snippet(sps_id, enrollment_id, &records);
+        let text = crate::export::zone::zone_snippet(id, enrollment_id, &records);
         vec![Effect::Export(ExportJob::CopyText {
             text,
             what: format!(

@@ -11,8 +11,8 @@ use super::id_map::IdSet;
 use super::table::RowRef;
 use super::{App, Effect, Level};
 use crate::cps::CpsError;
+use crate::model::{CertRequest, Scope};
 use crate::model::{CertificateFacts, CertificateRecord, ExpiryBand};
-use crate::sps::model::{GroupContract, SpsRequest};
 
 /// The one sentence for credentials without a CPS grant (the error log has the details).
 pub const NOT_GRANTED: &str = "CPS is not granted to these credentials";
@@ -101,8 +101,8 @@ impl Certificates {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpiringRow<'a> {
     pub enrollment_id: u64,
-    pub pair: &'a GroupContract,
-    pub sps_id: u64,
+    pub pair: &'a Scope,
+    pub id: u64,
     /// The request's cname hostname, for certificates CPS could not describe.
     pub cname: Option<&'a str>,
     pub entry: &'a CertificateEntry,
@@ -131,7 +131,7 @@ impl App {
     }
 
     /// Every enrollment the requests name, with the first request naming it.
-    pub(crate) fn enrollments(&self) -> Vec<(u64, &GroupContract, &SpsRequest)> {
+    pub(crate) fn enrollments(&self) -> Vec<(u64, &Scope, &CertRequest)> {
         let mut seen = IdSet::default();
         let mut found = Vec::new();
         for dataset in &self.datasets {
@@ -158,8 +158,8 @@ impl App {
                 Some(ExpiringRow {
                     enrollment_id,
                     pair,
-                    sps_id: request.sps_id,
-                    cname: request.cname_hostname(),
+                    id: request.id,
+                    cname: request.hostname.as_deref(),
                     entry,
                     expiry,
                     band: expiry.map(|expiry| self.expiry_band(expiry)),

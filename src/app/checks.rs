@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{App, Effect, Level};
 use crate::dvcheck::CheckResult;
-use crate::sps::model::{RequestState, SpsRequest};
+use crate::model::{CertRequest, RequestState};
 
 /// Where a check came from: the operator's `c` (which says how it went in any case) or the
 /// background round (which speaks only when something turned ready or failed to start).
@@ -34,12 +34,12 @@ impl App {
         }
         let interval = i64::try_from(check.interval).unwrap_or(i64::MAX);
         self.domain_checks.next_round = Some(now + Duration::seconds(interval));
-        let requests: Vec<SpsRequest> = self
+        let requests: Vec<CertRequest> = self
             .datasets
             .iter()
             .flat_map(|dataset| dataset.requests.iter())
-            .filter(|request| request.state() == RequestState::AwaitingUser)
-            .filter(|request| request.dv_status.iter().any(|domain| !domain.is_valid()))
+            .filter(|request| request.state == RequestState::AwaitingUser)
+            .filter(|request| request.domains.iter().any(|domain| !domain.is_valid()))
             .cloned()
             .collect();
         if requests.is_empty() {
@@ -55,14 +55,14 @@ impl App {
     /// A request's check finished (or could not start).
     pub(crate) fn on_checks_done(
         &mut self,
-        sps_id: u64,
+        id: u64,
         origin: CheckOrigin,
         outcome: Result<Vec<CheckResult>, String>,
     ) -> Vec<Effect> {
         let results = match outcome {
             Ok(results) => results,
             Err(message) => {
-                let text = format!("cannot check #{sps_id}: {message}");
+                let text = format!("cannot check #{id}: {message}");
                 if origin == CheckOrigin::Background {
                     self.record_error("background check".to_string(), text.clone());
                 }
@@ -72,7 +72,7 @@ impl App {
         };
         let total = results.len();
         let ready = results.iter().filter(|result| result.is_ready()).count();
-        let turned_ready = self.domain_checks.record(sps_id, results, self.now);
+        let turned_ready = self.domain_checks.record(id, results, self.now);
         match origin {
             CheckOrigin::Operator => {
                 let level = if ready == total {
@@ -82,7 +82,7 @@ impl App {
                 };
                 self.flash(
                     format!(
-                        "check #{sps_id}: {ready} of {total} domains ready (details in the domain rows)"
+                        "check #{id}: {ready} of {total} domains ready (details in the domain rows)"
                     ),
                     level,
                 );

@@ -8,7 +8,7 @@ use super::export::ExportKey;
 use super::keymap::Action;
 use super::table::SortSpec;
 use super::{App, Effect, Level};
-use crate::sps::model::GroupContract;
+use crate::model::Scope;
 
 /// The open prompt.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl App {
     pub fn pair_ids(&self) -> Vec<String> {
         self.datasets
             .iter()
-            .map(|dataset| format!("{}/{}", dataset.pair.contract_id, dataset.pair.group_id))
+            .map(|dataset| dataset.pair.short())
             .collect()
     }
 
@@ -151,7 +151,7 @@ impl App {
         match command {
             Command::Pair(PairChoice::All) => self.set_scope(None),
             Command::Pair(PairChoice::Pair { contract, group }) => {
-                let pair = GroupContract::new(contract.as_str(), group.as_str());
+                let pair = Scope::pair(contract.as_str(), group.as_str());
                 match self.dataset_index(&pair) {
                     Some(index) => self.set_scope(Some(index)),
                     None => self.flash(

@@ -9,17 +9,17 @@ use super::arrived_list::ArrivedList;
 use super::id_map::IdMap;
 use super::state_counts::StateCounts;
 use super::table::{Row, ShownRow};
-use crate::sps::fingerprint::Fingerprint;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::model::fingerprint::Fingerprint;
+use crate::model::{CertRequest, NamedScope, Scope};
 
 #[derive(Debug, Clone)]
 pub struct Dataset {
-    pub pair: GroupContract,
+    pub pair: Scope,
     /// The same pair, shared by every row and every change found in its lists.
-    shared_pair: Arc<GroupContract>,
+    shared_pair: Arc<Scope>,
     pub name: Option<String>,
     /// Shared with the cache writer, so saving a list of thousands copies nothing.
-    pub requests: Arc<Vec<SpsRequest>>,
+    pub requests: Arc<Vec<CertRequest>>,
     pub rows: Vec<Row>,
     /// One per request: the fingerprint of the list entry it was made from, `None` when it
     /// holds more than a list said (the detail's read).
@@ -93,11 +93,11 @@ impl Freshness {
 }
 
 impl Dataset {
-    pub fn new(named: &NamedPair) -> Dataset {
+    pub fn new(named: &NamedScope) -> Dataset {
         Dataset {
-            pair: named.pair.clone(),
-            shared_pair: Arc::new(named.pair.clone()),
-            name: named.group_name.clone(),
+            pair: named.scope.clone(),
+            shared_pair: Arc::new(named.scope.clone()),
+            name: named.name.clone(),
             requests: Arc::new(Vec::new()),
             rows: Vec::new(),
             fingerprints: Vec::new(),
@@ -113,12 +113,15 @@ impl Dataset {
 
     pub fn label(&self) -> String {
         match &self.name {
-            Some(name) => format!("{name} ({}/{})", self.pair.contract_id, self.pair.group_id),
-            None => format!("{} / {}", self.pair.contract_id, self.pair.group_id),
+            Some(name) => format!("{name} ({})", self.pair.short()),
+            None => match self.pair.group() {
+                Some(group) => format!("{} / {group}", self.pair.contract_id),
+                None => self.pair.contract_id.clone(),
+            },
         }
     }
 
-    pub fn shared_pair(&self) -> &Arc<GroupContract> {
+    pub fn shared_pair(&self) -> &Arc<Scope> {
         &self.shared_pair
     }
 
@@ -137,18 +140,18 @@ impl Dataset {
         ShownRow::new(&self.rows[position], &self.requests[position])
     }
 
-    pub fn get(&self, sps_id: u64) -> Option<&SpsRequest> {
+    pub fn get(&self, id: u64) -> Option<&CertRequest> {
         self.index
-            .get(&sps_id)
+            .get(&id)
             .map(|&position| &self.requests[position])
     }
 
-    pub fn position(&self, sps_id: u64) -> Option<usize> {
-        self.index.get(&sps_id).copied()
+    pub fn position(&self, id: u64) -> Option<usize> {
+        self.index.get(&id).copied()
     }
 
     /// Replaces the whole list (tests and tools: the loop gets lists made by their reader).
-    pub fn replace(&mut self, requests: Vec<SpsRequest>) {
+    pub fn replace(&mut self, requests: Vec<CertRequest>) {
         let list = ArrivedList::new(&self.pair, requests);
         drop(self.replace_keeping(list, None));
     }
@@ -195,7 +198,7 @@ impl Dataset {
         // A first list has nothing to keep: no pass over it at all.
         if old_len > 0 {
             for (at, request) in requests.iter_mut().enumerate() {
-                let position = old_index.get(&request.sps_id).copied();
+                let position = old_index.get(&request.id).copied();
                 in_place &= position == Some(at);
                 let Some(position) = position else { continue };
                 if unread.get(at) == Some(&true) {
@@ -205,7 +208,7 @@ impl Dataset {
                     let shown_from = old_fingerprints.get(position).copied().flatten();
                     if shown_from != fingerprints[at] {
                         fingerprints[at] = shown_from;
-                        forget.push(request.sps_id);
+                        forget.push(request.id);
                     }
                     old.keep(position, request);
                     if let Some(row) = old_rows.get_mut(position) {
@@ -254,7 +257,7 @@ impl Dataset {
                 .requests
                 .iter()
                 .zip(self.requests.iter())
-                .all(|(listed, shown)| listed.sps_id == shown.sps_id)
+                .all(|(listed, shown)| listed.id == shown.id)
     }
 
     /// `replace_keeping` for a list of the same requests in the same places (the usual
@@ -279,7 +282,7 @@ impl Dataset {
             let shown_from = self.fingerprints[at];
             if unread.get(at) == Some(&true) {
                 if shown_from != fingerprints[at] {
-                    forget.push(listed.sps_id);
+                    forget.push(listed.id);
                 }
                 continue;
             }
@@ -319,8 +322,7 @@ impl Dataset {
     /// `replace_keeping` can keep it. (Not so only if the poller's memory and the dataset
     /// went apart: then the list is read again whole.)
     pub fn can_take(&self, list: &ArrivedList) -> bool {
-        list.unread_ids()
-            .all(|sps_id| self.index.contains_key(&sps_id))
+        list.unread_ids().all(|id| self.index.contains_key(&id))
     }
 
     /// Each request of `list` that may say something new, with what is shown of it (`None`:
@@ -329,14 +331,14 @@ impl Dataset {
     pub fn changed_in<'a>(
         &'a self,
         list: &'a ArrivedList,
-    ) -> impl Iterator<Item = (Option<&'a SpsRequest>, &'a SpsRequest)> + 'a {
+    ) -> impl Iterator<Item = (Option<&'a CertRequest>, &'a CertRequest)> + 'a {
         list.requests
             .iter()
             .zip(&list.fingerprints)
             .enumerate()
             .filter(|(at, _)| !list.is_unread(*at))
             .filter_map(move |(_, (request, fingerprint))| {
-                let position = self.position(request.sps_id);
+                let position = self.position(request.id);
                 let shown_from = position.and_then(|at| self.fingerprints.get(at));
                 if fingerprint.is_some() && shown_from == Some(fingerprint) {
                     return None;
@@ -346,11 +348,11 @@ impl Dataset {
     }
 
     /// Updates (or adds) one request, e.g. from the detail poll; rebuilds only its row.
-    pub fn upsert(&mut self, mut request: SpsRequest) {
-        match self.position(request.sps_id) {
+    pub fn upsert(&mut self, mut request: CertRequest) {
+        match self.position(request.id) {
             Some(position) => {
-                if request.parameters.is_empty() {
-                    request.parameters = self.requests[position].parameters.clone();
+                if request.details.is_empty() {
+                    request.details = self.requests[position].details.clone();
                 }
                 self.rows[position] = Row::new(&self.shared_pair, &request);
                 // Read apart from any list: the next list compares it whole.
@@ -359,7 +361,7 @@ impl Dataset {
                 Arc::make_mut(&mut self.requests)[position] = request;
             }
             None => {
-                self.index.insert(request.sps_id, self.requests.len());
+                self.index.insert(request.id, self.requests.len());
                 self.rows.push(Row::new(&self.shared_pair, &request));
                 self.fingerprints.push(None);
                 Arc::make_mut(&mut self.requests).push(request);
@@ -378,17 +380,24 @@ impl Dataset {
     }
 }
 
-/// Gives `listed` the parameters of `known` (the shown copy) when the list brought none, or
-/// when it is `whole`, the open detail's request, and the list brought only the list's few
-/// of what the detail's read gave. Returns true in that last case: the request then holds
-/// more than the list said, and a later list must compare it whole (once the detail closes,
-/// the list's few replace the rest).
-fn takes_known_parameters(listed: &mut SpsRequest, known: &SpsRequest, whole: Option<u64>) -> bool {
-    let whole_known = Some(listed.sps_id) == whole
-        && listed.has_only_list_parameters()
-        && !known.has_only_list_parameters();
-    if listed.parameters.is_empty() || whole_known {
-        listed.parameters = known.parameters.clone();
+/// Gives `listed` the names of `known` (the shown copy) when the list brought none (an SPS
+/// list read without its parameters), and the details of `known` when `listed` is `whole`,
+/// the open detail's request, and the list brought none of what the detail's read gave.
+/// Returns true in that last case: the request then holds more than the list said, and a
+/// later list must compare it whole (once the detail closes, the list's form replaces it).
+fn takes_known_parameters(
+    listed: &mut CertRequest,
+    known: &CertRequest,
+    whole: Option<u64>,
+) -> bool {
+    let whole_known = Some(listed.id) == whole
+        && listed.has_only_list_details()
+        && !known.has_only_list_details();
+    if listed.is_unnamed() {
+        listed.take_names_of(known);
+    }
+    if whole_known {
+        listed.details = known.details.clone();
     }
     whole_known
 }
@@ -403,7 +412,7 @@ pub struct Replaced {
     pub moved: Vec<usize>,
     /// The requests no longer shown (the old versions of changed requests, the fresh copies
     /// of unchanged ones), for the caller to free where freeing them costs no key its frame.
-    pub discarded: Vec<SpsRequest>,
+    pub discarded: Vec<CertRequest>,
     /// Unread requests whose shown copy is not what the poller remembered (the detail read
     /// it since): the poller forgets them, so their next items are read.
     pub forget: Vec<u64>,
@@ -421,15 +430,15 @@ impl Replaced {
 /// still shared with the cache writer (what is kept is copied, as the writer may still read
 /// it).
 enum OldList {
-    Owned(Vec<SpsRequest>),
+    Owned(Vec<CertRequest>),
     Shared {
-        list: Arc<Vec<SpsRequest>>,
-        discarded: Vec<SpsRequest>,
+        list: Arc<Vec<CertRequest>>,
+        discarded: Vec<CertRequest>,
     },
 }
 
-impl From<Arc<Vec<SpsRequest>>> for OldList {
-    fn from(list: Arc<Vec<SpsRequest>>) -> Self {
+impl From<Arc<Vec<CertRequest>>> for OldList {
+    fn from(list: Arc<Vec<CertRequest>>) -> Self {
         match Arc::try_unwrap(list) {
             Ok(list) => OldList::Owned(list),
             Err(list) => OldList::Shared {
@@ -441,7 +450,7 @@ impl From<Arc<Vec<SpsRequest>>> for OldList {
 }
 
 impl OldList {
-    fn get(&self, position: usize) -> Option<&SpsRequest> {
+    fn get(&self, position: usize) -> Option<&CertRequest> {
         match self {
             OldList::Owned(list) => list.get(position),
             OldList::Shared { list, .. } => list.get(position),
@@ -451,7 +460,7 @@ impl OldList {
     /// `fresh` becomes the request at `position`, in its old allocation; the fresh copy
     /// takes its place in the old list, to be discarded with it. (A list naming an id twice
     /// finds the first one's fresh copy there the second time: the same content.)
-    fn keep(&mut self, position: usize, fresh: &mut SpsRequest) {
+    fn keep(&mut self, position: usize, fresh: &mut CertRequest) {
         match self {
             OldList::Owned(list) => {
                 if let Some(known) = list.get_mut(position) {
@@ -466,7 +475,7 @@ impl OldList {
         }
     }
 
-    fn into_discarded(self) -> Vec<SpsRequest> {
+    fn into_discarded(self) -> Vec<CertRequest> {
         match self {
             OldList::Owned(list) => list,
             OldList::Shared { discarded, .. } => discarded,

@@ -1,7 +1,7 @@
 //! Tests of `dataset.rs`: what a later list keeps, compares and frees.
 
 use super::*;
-use crate::sps::model::RequestState;
+use crate::model::RequestState;
 use chrono::TimeZone;
 
 #[test]
@@ -26,21 +26,24 @@ fn freshness_turns_late_past_twice_and_outdated_past_five_times_the_interval() {
 }
 
 fn dataset() -> Dataset {
-    Dataset::new(&NamedPair {
-        pair: GroupContract::new("C-1", "1"),
-        group_name: None,
+    Dataset::new(&NamedScope {
+        scope: Scope::pair("C-1", "1"),
+        name: None,
     })
 }
 
 #[test]
 fn a_list_without_parameters_keeps_the_known_names() {
     let mut dataset = dataset();
-    let with: SpsRequest = serde_json::from_str(
-        r#"{"spsId":1,"status":"Pending","parameters":[{"name":"cnameHostname","value":"x.example"}]}"#,
+    let with: CertRequest = crate::sps::neutral::from_json(
+        serde_json::from_str(
+        r#"{"spsId":1,"status":"Pending","parameters":[{"name":"cnameHostname","value":"x.example"}]}"#).expect("json"),
     )
     .expect("parses");
-    let without: SpsRequest =
-        serde_json::from_str(r#"{"spsId":1,"status":"CPS running"}"#).expect("parses");
+    let without: CertRequest = crate::sps::neutral::from_json(
+        serde_json::from_str(r#"{"spsId":1,"status":"CPS running"}"#).expect("json"),
+    )
+    .expect("parses");
     dataset.replace(vec![with]);
     dataset.replace(vec![without]);
     let shown = dataset.shown(0);
@@ -49,8 +52,8 @@ fn a_list_without_parameters_keeps_the_known_names() {
     assert_eq!(dataset.counts.in_progress, 1);
 }
 
-fn request(id: u64, status: &str) -> SpsRequest {
-    serde_json::from_value(serde_json::json!({
+fn request(id: u64, status: &str) -> CertRequest {
+    crate::sps::neutral::from_json(serde_json::json!({
         "spsId": id, "status": status, "workflowProgress": format!("step of {id}"),
         "parameters": [{"name": "cnameHostname", "value": format!("h{id}.example")},
                        {"name": "admin-contact.email", "value": "ann@example.com"}]
@@ -58,13 +61,13 @@ fn request(id: u64, status: &str) -> SpsRequest {
     .expect("parses")
 }
 
-fn arrived(requests: Vec<SpsRequest>) -> ArrivedList {
-    ArrivedList::new(&GroupContract::new("C-1", "1"), requests)
+fn arrived(requests: Vec<CertRequest>) -> ArrivedList {
+    ArrivedList::new(&Scope::pair("C-1", "1"), requests)
 }
 
 fn progress_at(dataset: &Dataset, position: usize) -> *const u8 {
     dataset.requests[position]
-        .workflow_progress
+        .progress
         .as_deref()
         .expect("progress")
         .as_ptr()
@@ -79,23 +82,20 @@ fn an_unchanged_request_keeps_its_allocation_and_its_row() {
     let writer = Arc::clone(&dataset.requests);
     dataset.replace(vec![request(1, "Pending"), request(2, "Pending")]);
     assert_ne!(progress_at(&dataset, 0), first);
-    assert_eq!(
-        writer[0].workflow_progress.as_deref().unwrap().as_ptr(),
-        first
-    );
+    assert_eq!(writer[0].progress.as_deref().unwrap().as_ptr(), first);
     drop(writer);
     let (first, second_copy) = (progress_at(&dataset, 0), progress_at(&dataset, 1));
     assert_ne!(second_copy, second);
     // Rows follow their requests.
-    assert_eq!(dataset.rows[0].sps_id, 1);
+    assert_eq!(dataset.rows[0].id, 1);
 
     // Owned now: the unchanged request and its row are moved, the changed one is new.
     dataset.replace(vec![request(2, "CPS running"), request(1, "Pending")]);
     assert_eq!(progress_at(&dataset, 1), first);
-    assert_eq!(dataset.rows[1].sps_id, 1);
+    assert_eq!(dataset.rows[1].id, 1);
     assert_ne!(progress_at(&dataset, 0), second_copy);
     assert_eq!(dataset.rows[0].state, RequestState::InProgress);
-    assert_eq!(dataset.get(1).expect("kept").sps_id, 1);
+    assert_eq!(dataset.get(1).expect("kept").id, 1);
     assert_eq!(dataset.position(2), Some(0));
     assert_eq!(
         (dataset.counts.awaiting, dataset.counts.in_progress),
@@ -107,20 +107,20 @@ fn an_unchanged_request_keeps_its_allocation_and_its_row() {
 fn the_open_detail_keeps_what_its_own_read_gave_when_the_list_is_compact() {
     let mut dataset = dataset();
     dataset.replace_keeping(arrived(vec![request(1, "Pending")]), Some(1));
-    assert_eq!(dataset.requests[0].parameters.len(), 2);
+    assert_eq!(dataset.requests[0].details.len(), 2);
     let mut compact = request(1, "Pending");
     compact.compact_for_list();
     dataset.replace_keeping(arrived(vec![compact.clone()]), Some(1));
     assert_eq!(
-        dataset.requests[0].parameter("admin-contact.email"),
+        dataset.requests[0].detail("admin-contact.email"),
         Some("ann@example.com")
     );
     // Closed: the list's few only.
     dataset.replace_keeping(arrived(vec![compact]), None);
-    assert_eq!(dataset.requests[0].parameter("admin-contact.email"), None);
+    assert_eq!(dataset.requests[0].detail("admin-contact.email"), None);
 }
 
-fn compact(id: u64, status: &str) -> SpsRequest {
+fn compact(id: u64, status: &str) -> CertRequest {
     let mut request = request(id, status);
     request.compact_for_list();
     request
@@ -137,7 +137,7 @@ fn only_requests_whose_fingerprint_moved_are_offered_for_the_history() {
     ]);
     let offered: Vec<(Option<u64>, u64)> = dataset
         .changed_in(&list)
-        .map(|(shown, new)| (shown.map(|shown| shown.sps_id), new.sps_id))
+        .map(|(shown, new)| (shown.map(|shown| shown.id), new.id))
         .collect();
     assert_eq!(offered, [(Some(2), 2), (None, 3)]);
     let replaced = dataset.replace_keeping(list, None);
@@ -145,7 +145,7 @@ fn only_requests_whose_fingerprint_moved_are_offered_for_the_history() {
     let mut gone: Vec<(u64, String)> = replaced
         .discarded
         .iter()
-        .map(|request| (request.sps_id, request.status.to_string()))
+        .map(|request| (request.id, request.status.to_string()))
         .collect();
     gone.sort();
     assert_eq!(
@@ -178,10 +178,7 @@ fn a_request_the_detail_read_is_compared_whole_by_the_next_list() {
     dataset.replace_keeping(list, None);
     assert_eq!(dataset.get(1).expect("kept").status.as_str(), "Pending");
     assert_eq!(
-        dataset
-            .get(1)
-            .expect("kept")
-            .parameter("admin-contact.email"),
+        dataset.get(1).expect("kept").detail("admin-contact.email"),
         None
     );
 }
@@ -204,8 +201,8 @@ fn round(round: u64, memory: &super::super::ListMemory) -> (ArrivedList, super::
             }
         })
         .collect();
-    let read = crate::sps::list_texts::ReadList::of_requests(requests, |text| memory.knows(text));
-    ArrivedList::read_against(&GroupContract::new("C-1", "1"), read.items, memory)
+    let read = crate::model::read_list::ReadList::of_requests(requests, |text| memory.knows(text));
+    ArrivedList::read_against(&Scope::pair("C-1", "1"), read.items, memory)
         .expect("made from the memory")
 }
 
@@ -237,7 +234,7 @@ fn a_list_in_the_same_places_changes_what_the_general_way_changes_and_moves_noth
         assert_eq!(in_place.index, general.index, "round {number}");
         let keys = |dataset: &Dataset| {
             let rows = dataset.rows.iter();
-            rows.map(|row| (row.sps_id, row.state, row.last_change, row.enrollment_id))
+            rows.map(|row| (row.id, row.state, row.last_change, row.enrollment_id))
                 .collect::<Vec<_>>()
         };
         assert_eq!(keys(&in_place), keys(&general), "round {number}");

@@ -29,8 +29,8 @@ impl App {
             .datasets
             .iter()
             .find(|dataset| dataset.pair == detail.pair)
-            .and_then(|dataset| dataset.get(detail.sps_id))
-            .and_then(|request| request.dv_status.get(detail.domain_cursor))
+            .and_then(|dataset| dataset.get(detail.id))
+            .and_then(|request| request.domains.get(detail.domain_cursor))
             .map(|record| record.domain.clone());
         let Some(domain) = domain else {
             self.flash("no domain row to serve".to_string(), Level::Info);

@@ -3,7 +3,7 @@
 
 use super::dataset::Freshness;
 use super::export_prompt::ExportPrompt;
-use crate::sps::model::GroupContract;
+use crate::model::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailSection {
@@ -16,8 +16,8 @@ pub enum DetailSection {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DetailView {
-    pub pair: GroupContract,
-    pub sps_id: u64,
+    pub pair: Scope,
+    pub id: u64,
     pub section: DetailSection,
     /// Focused domain row (its whole values show in the panel below the table).
     pub domain_cursor: usize,
@@ -30,11 +30,11 @@ pub struct DetailView {
 }
 
 impl DetailView {
-    /// The detail of `sps_id`, on its domains, nothing read yet.
-    pub fn open(pair: GroupContract, sps_id: u64) -> DetailView {
+    /// The detail of `id`, on its domains, nothing read yet.
+    pub fn open(pair: Scope, id: u64) -> DetailView {
         DetailView {
             pair,
-            sps_id,
+            id,
             section: DetailSection::Domains,
             domain_cursor: 0,
             scroll: 0,

@@ -41,21 +41,16 @@ pub struct DomainChecks {
 }
 
 impl DomainChecks {
-    pub fn get(&self, sps_id: u64, domain: &str) -> Option<&DomainCheck> {
-        self.by_domain.get(&(sps_id, domain.to_string()))
+    pub fn get(&self, id: u64, domain: &str) -> Option<&DomainCheck> {
+        self.by_domain.get(&(id, domain.to_string()))
     }
 
     /// Keeps `results` as the request's newest verdicts and returns the domains that turned
     /// ready: known before and not ready then. A first verdict that is ready is not news.
-    pub fn record(
-        &mut self,
-        sps_id: u64,
-        results: Vec<CheckResult>,
-        at: DateTime<Utc>,
-    ) -> Vec<String> {
+    pub fn record(&mut self, id: u64, results: Vec<CheckResult>, at: DateTime<Utc>) -> Vec<String> {
         let mut turned_ready = Vec::new();
         for result in results {
-            let key = (sps_id, result.domain.clone());
+            let key = (id, result.domain.clone());
             let was_not_ready = self
                 .by_domain
                 .get(&key)

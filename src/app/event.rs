@@ -11,9 +11,10 @@ use super::wizard::{WizardDraft, WizardSubmission};
 use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::CheckResult;
 use crate::edgegrid::ApiError;
-use crate::export::{Delivered, ExportFormat, Scope};
-use crate::sps::history::Transition;
-use crate::sps::model::{Accepted, GroupContract, NamedPair, SpsRequest};
+use crate::export::{Delivered, DomainScope, ExportFormat};
+use crate::model::transition::Transition;
+use crate::model::{CertRequest, NamedScope, Scope};
+use crate::sps::model::Accepted;
 use crate::sps::submission::Submission;
 
 /// Everything that can change the dashboard.
@@ -33,10 +34,10 @@ pub enum Event {
     /// real time, so "last change 5m ago" must be measured on its clock, not the wall's.
     ApiClock(DateTime<Utc>),
     /// The pairs PAPI says these credentials see.
-    PairsDiscovered(Vec<NamedPair>),
+    PairsDiscovered(Vec<NamedScope>),
     /// The pairs PAPI gave an earlier run of this account, shown until PAPI answers.
     PairsCached {
-        pairs: Vec<NamedPair>,
+        pairs: Vec<NamedScope>,
         fetched_at: DateTime<Utc>,
     },
     PairsFailed {
@@ -44,7 +45,7 @@ pub enum Event {
         failures: u32,
     },
     ListLoaded {
-        pair: GroupContract,
+        pair: Scope,
         at: DateTime<Utc>,
         /// Read, with its rows made on the reader's thread.
         outcome: Result<ArrivedList, ApiError>,
@@ -54,14 +55,14 @@ pub enum Event {
         skipped: Vec<String>,
     },
     DetailLoaded {
-        pair: GroupContract,
-        sps_id: u64,
+        pair: Scope,
+        id: u64,
         at: DateTime<Utc>,
-        outcome: Result<SpsRequest, ApiError>,
+        outcome: Result<CertRequest, ApiError>,
     },
     /// A pair's list as an earlier run cached it.
     CacheLoaded {
-        pair: GroupContract,
+        pair: Scope,
         fetched_at: DateTime<Utc>,
         list: ArrivedList,
     },
@@ -77,7 +78,7 @@ pub enum Event {
     /// it cannot switch to without a restart: what to tell the operator.
     CredentialsReread(String),
     Submitted {
-        pair: GroupContract,
+        pair: Scope,
         outcome: Result<Accepted, ApiError>,
     },
     /// A submission whose answer never came: reconciled against the next lists.
@@ -88,7 +89,7 @@ pub enum Event {
     Exported(Delivered),
     /// The readiness check of a request finished (or could not start).
     ChecksDone {
-        sps_id: u64,
+        id: u64,
         origin: CheckOrigin,
         outcome: Result<Vec<CheckResult>, String>,
     },
@@ -116,36 +117,36 @@ pub enum Effect {
     LoadCachedPairs,
     /// Remember the discovered pairs for the next start.
     SavePairs {
-        pairs: Vec<NamedPair>,
+        pairs: Vec<NamedScope>,
         fetched_at: DateTime<Utc>,
     },
     /// Read the cached lists of these pairs.
-    LoadCache(Vec<GroupContract>),
+    LoadCache(Vec<Scope>),
     /// Poll exactly these pairs.
-    Watch(Vec<GroupContract>),
+    Watch(Vec<Scope>),
     /// Poll this request with `information=true` too (the open detail), or stop.
-    WatchDetail(Option<(GroupContract, u64)>),
+    WatchDetail(Option<(Scope, u64)>),
     /// Poll every dataset now.
     RefreshNow,
     /// The poller forgets what it remembered of this pair's last list and reads it again
     /// now, every item (its memory and the dataset went apart, `app::list_memory`).
-    ReadListWhole(GroupContract),
+    ReadListWhole(Scope),
     /// The poller reads these requests' next items whatever their text (the dataset shows
     /// another copy of them than the one it remembered).
     ForgetListItems {
-        pair: GroupContract,
-        sps_ids: Vec<u64>,
+        pair: Scope,
+        ids: Vec<u64>,
     },
     SetPaused(bool),
     SaveCache {
-        pair: GroupContract,
+        pair: Scope,
         fetched_at: DateTime<Utc>,
-        requests: std::sync::Arc<Vec<SpsRequest>>,
+        requests: std::sync::Arc<Vec<CertRequest>>,
     },
     /// Requests no longer shown, to be freed off the loop thread: at 12,500 requests a
     /// list, freeing the fresh copies of the unchanged ones was ~4.5 ms of the loop's time
     /// (issue 12). Made by `Effect::free`, never empty.
-    Free(Vec<SpsRequest>),
+    Free(Vec<CertRequest>),
     AppendJournal(Vec<Transition>),
     /// Tell the operator through the `[notify]` sinks (terminal, command, webhook).
     Notify(Vec<crate::notify::NotifyEvent>),
@@ -161,7 +162,7 @@ pub enum Effect {
     /// `[check] auto`: check these requests' pending domains one request after another, each
     /// as `ChecksDone` from the background, then `BackgroundChecksDone`.
     CheckInBackground {
-        requests: Vec<SpsRequest>,
+        requests: Vec<CertRequest>,
         check: CheckConfig,
     },
     /// Read one enrollment from CPS (enrollment, deployments, its pending change).
@@ -185,7 +186,7 @@ pub enum Effect {
 
 impl Effect {
     /// `Free` for these requests, if there are any.
-    pub fn free(requests: Vec<SpsRequest>) -> Option<Effect> {
+    pub fn free(requests: Vec<CertRequest>) -> Option<Effect> {
         (!requests.is_empty()).then_some(Effect::Free(requests))
     }
 }
@@ -194,20 +195,20 @@ impl Effect {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportJob {
     Copy {
-        request: SpsRequest,
-        scope: Scope,
+        request: Box<CertRequest>,
+        scope: DomainScope,
         format: ExportFormat,
         clipboard: ClipboardConfig,
     },
     WriteRules {
-        request: SpsRequest,
-        scope: Scope,
+        request: Box<CertRequest>,
+        scope: DomainScope,
         format: ExportFormat,
         path: PathBuf,
     },
     WriteWebroot {
-        request: SpsRequest,
-        scope: Scope,
+        request: Box<CertRequest>,
+        scope: DomainScope,
         dir: PathBuf,
     },
     /// Copy text made by the reducer (the DNS-01 TXT records as a zone snippet); `what` names
@@ -220,8 +221,8 @@ pub enum ExportJob {
     /// Save `export.format` in the config file (the `--config` one, else the platform one).
     RememberFormat(ExportFormat),
     Check {
-        request: SpsRequest,
-        scope: Scope,
+        request: Box<CertRequest>,
+        scope: DomainScope,
         /// `[check]`: DNS server, timeout, concurrency.
         check: CheckConfig,
     },

@@ -6,8 +6,8 @@
 
 use super::export_prompt::{ExportPrompt, PathTarget, PromptOutcome, ScopeChoice};
 use super::{App, Effect, ExportJob, Level};
-use crate::export::{Delivered, ExportFormat, Scope};
-use crate::sps::model::SpsRequest;
+use crate::export::{Delivered, DomainScope, ExportFormat};
+use crate::model::CertRequest;
 
 /// The export keys of the detail view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +25,10 @@ impl App {
         self.config.export.format
     }
 
-    fn export_target(&self) -> Option<(SpsRequest, Option<String>)> {
+    fn export_target(&self) -> Option<(CertRequest, Option<String>)> {
         let (detail, request) = self.detail_request()?;
         let cursor_domain = request
-            .dv_status
+            .domains
             .get(detail.domain_cursor)
             .map(|domain| domain.domain.clone());
         Some((request.clone(), cursor_domain))
@@ -46,8 +46,8 @@ impl App {
         };
         match key {
             ExportKey::Copy => vec![Effect::Export(ExportJob::Copy {
-                request,
-                scope: Scope::Pending,
+                request: Box::new(request),
+                scope: DomainScope::Pending,
                 format: self.export_format(),
                 clipboard: self.config.clipboard.clone(),
             })],
@@ -57,7 +57,7 @@ impl App {
                 Vec::new()
             }
             ExportKey::WriteFile => {
-                let prompt = ExportPrompt::write_rules(request.sps_id, self.export_format());
+                let prompt = ExportPrompt::write_rules(request.id, self.export_format());
                 self.open_export_prompt(prompt);
                 Vec::new()
             }
@@ -66,18 +66,18 @@ impl App {
                 Vec::new()
             }
             ExportKey::Check => {
-                let pending = request.dv_status.iter().filter(|d| !d.is_valid()).count();
+                let pending = request.domains.iter().filter(|d| !d.is_valid()).count();
                 self.flash(
                     format!(
                         "checking {pending} domain{} of #{}…",
                         if pending == 1 { "" } else { "s" },
-                        request.sps_id
+                        request.id
                     ),
                     Level::Info,
                 );
                 vec![Effect::Export(ExportJob::Check {
-                    request,
-                    scope: Scope::Pending,
+                    request: Box::new(request),
+                    scope: DomainScope::Pending,
                     check: self.config.check.clone(),
                 })]
             }
@@ -110,7 +110,7 @@ impl App {
             }
             PromptOutcome::Write(PathTarget::Rules(format), choice, path) => {
                 vec![Effect::Export(ExportJob::WriteRules {
-                    request,
+                    request: Box::new(request),
                     scope: scope_of(choice),
                     format,
                     path,
@@ -118,7 +118,7 @@ impl App {
             }
             PromptOutcome::Write(PathTarget::Webroot, choice, dir) => {
                 vec![Effect::Export(ExportJob::WriteWebroot {
-                    request,
+                    request: Box::new(request),
                     scope: scope_of(choice),
                     dir,
                 })]
@@ -129,14 +129,14 @@ impl App {
     /// A format picked (with `Y`, or `:export`): copy in it and remember it.
     fn copy_picked(
         &mut self,
-        request: SpsRequest,
-        scope: Scope,
+        request: CertRequest,
+        scope: DomainScope,
         format: ExportFormat,
     ) -> Vec<Effect> {
         self.config.export.format = format;
         vec![
             Effect::Export(ExportJob::Copy {
-                request,
+                request: Box::new(request),
                 scope,
                 format,
                 clipboard: self.config.clipboard.clone(),

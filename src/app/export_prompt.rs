@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::export::{ExportFormat, Scope, default_file_name};
+use crate::export::{DomainScope, ExportFormat, default_file_name};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Which domains the prompt's action covers.
@@ -37,11 +37,11 @@ impl ScopeChoice {
     }
 
     /// The export scope, given the domain under the cursor.
-    pub fn scope(self, cursor_domain: Option<&str>) -> Scope {
+    pub fn scope(self, cursor_domain: Option<&str>) -> DomainScope {
         match (self, cursor_domain) {
-            (ScopeChoice::Cursor, Some(domain)) => Scope::Domains(vec![domain.to_string()]),
-            (ScopeChoice::All, _) => Scope::All,
-            _ => Scope::Pending,
+            (ScopeChoice::Cursor, Some(domain)) => DomainScope::Domains(vec![domain.to_string()]),
+            (ScopeChoice::All, _) => DomainScope::All,
+            _ => DomainScope::Pending,
         }
     }
 }
@@ -93,11 +93,11 @@ impl ExportPrompt {
     }
 
     /// `w`: `./spsdash-<spsId>-<format>.<ext>` prefilled.
-    pub fn write_rules(sps_id: u64, format: ExportFormat) -> ExportPrompt {
+    pub fn write_rules(id: u64, format: ExportFormat) -> ExportPrompt {
         ExportPrompt::Path {
             target: PathTarget::Rules(format),
             scope: ScopeChoice::Pending,
-            input: format!("./{}", default_file_name(sps_id, format)),
+            input: format!("./{}", default_file_name(id, format)),
         }
     }
 
@@ -256,10 +256,10 @@ mod tests {
     fn scope_choices_map_to_scopes() {
         assert_eq!(
             ScopeChoice::Cursor.scope(Some("a.example")),
-            Scope::Domains(vec!["a.example".into()])
+            DomainScope::Domains(vec!["a.example".into()])
         );
-        assert_eq!(ScopeChoice::Cursor.scope(None), Scope::Pending);
-        assert_eq!(ScopeChoice::All.scope(None), Scope::All);
+        assert_eq!(ScopeChoice::Cursor.scope(None), DomainScope::Pending);
+        assert_eq!(ScopeChoice::All.scope(None), DomainScope::All);
         assert_eq!(
             ExportPrompt::write_webroot(),
             ExportPrompt::Path {

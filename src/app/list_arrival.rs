@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use super::arrived_list::ArrivedList;
 use super::{App, Effect};
 use crate::edgegrid::ApiError;
-use crate::sps::history::diff_matched;
-use crate::sps::model::GroupContract;
+use crate::model::Scope;
+use crate::model::transition::diff_matched;
 
 /// How long a list that changed nothing may go unsaved: the cache's time then says when the
 /// data was last confirmed, at most this much too early (issue 12: at 100,000 requests,
@@ -24,7 +24,7 @@ fn dataset_cache_due(dataset: &super::Dataset, at: DateTime<Utc>) -> bool {
 impl App {
     pub(super) fn on_list(
         &mut self,
-        pair: GroupContract,
+        pair: Scope,
         at: DateTime<Utc>,
         outcome: Result<ArrivedList, ApiError>,
         failures: u32,
@@ -36,7 +36,7 @@ impl App {
         let open_detail = self
             .detail()
             .filter(|detail| detail.pair == pair)
-            .map(|detail| detail.sps_id);
+            .map(|detail| detail.id);
         match outcome {
             Ok(list) if !self.datasets[index].can_take(&list) => {
                 // Read against a memory of a list this dataset does not show: nothing
@@ -72,7 +72,7 @@ impl App {
                 if !replaced.forget.is_empty() {
                     effects.push(Effect::ForgetListItems {
                         pair: pair.clone(),
-                        sps_ids: replaced.forget,
+                        ids: replaced.forget,
                     });
                 }
                 if changed || dataset_cache_due(&self.datasets[index], at) {

@@ -11,9 +11,9 @@ use std::hash::BuildHasherDefault;
 
 use super::arrived_list::{ArrivedList, Building};
 use super::id_map::{IdHasher, IdSet};
-use crate::sps::fingerprint::Fingerprint;
-use crate::sps::list_texts::{ReadItem, TextHash};
-use crate::sps::model::{GroupContract, RequestState};
+use crate::model::fingerprint::Fingerprint;
+use crate::model::read_list::{ReadItem, TextHash};
+use crate::model::{RequestState, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct ListMemory {
@@ -23,7 +23,7 @@ pub struct ListMemory {
 
 #[derive(Debug, Clone, Copy)]
 struct Remembered {
-    sps_id: u64,
+    id: u64,
     fingerprint: Fingerprint,
     state: RequestState,
 }
@@ -43,9 +43,9 @@ impl ListMemory {
     }
 
     /// Forgets these requests: their next items are read whatever their text.
-    pub fn forget(&mut self, sps_ids: &[u64]) {
+    pub fn forget(&mut self, ids: &[u64]) {
         self.by_text
-            .retain(|_, remembered| !sps_ids.contains(&remembered.sps_id));
+            .retain(|_, remembered| !ids.contains(&remembered.id));
     }
 }
 
@@ -55,7 +55,7 @@ impl ArrivedList {
     /// the list cannot be made from `memory`: an unread item it does not know, or an unread
     /// request the list also names elsewhere; then read the list again against nothing.
     pub fn read_against(
-        pair: &GroupContract,
+        pair: &Scope,
         items: Vec<ReadItem>,
         memory: &ListMemory,
     ) -> Option<(ArrivedList, ListMemory)> {
@@ -71,32 +71,28 @@ impl ArrivedList {
                 }
                 ReadItem::Known(text) => {
                     let remembered = memory.by_text.get(&text)?;
-                    building.push_unread(
-                        remembered.sps_id,
-                        remembered.fingerprint,
-                        remembered.state,
-                    );
+                    building.push_unread(remembered.id, remembered.fingerprint, remembered.state);
                     texts.push(text);
                 }
             }
         }
         let list = building.finish();
         let twice = named_twice(&list);
-        if list.unread_ids().any(|sps_id| twice.contains(&sps_id)) {
+        if list.unread_ids().any(|id| twice.contains(&id)) {
             return None;
         }
         let mut by_text =
             HashMap::with_capacity_and_hasher(list.requests.len(), BuildHasherDefault::default());
         for (at, text) in texts.into_iter().enumerate() {
-            let sps_id = list.requests[at].sps_id;
+            let id = list.requests[at].id;
             if let Some(fingerprint) = list.fingerprints[at]
-                && !twice.contains(&sps_id)
+                && !twice.contains(&id)
             {
                 let state = list.rows[at].state;
                 by_text.insert(
                     text,
                     Remembered {
-                        sps_id,
+                        id,
                         fingerprint,
                         state,
                     },
@@ -116,8 +112,8 @@ fn named_twice(list: &ArrivedList) -> IdSet {
     }
     let mut seen = IdSet::default();
     for request in &list.requests {
-        if !seen.insert(request.sps_id) {
-            twice.insert(request.sps_id);
+        if !seen.insert(request.id) {
+            twice.insert(request.id);
         }
     }
     twice

@@ -2,22 +2,22 @@
 
 use super::*;
 use crate::app::Dataset;
-use crate::sps::list_texts::ReadList;
-use crate::sps::model::{NamedPair, SpsRequest};
+use crate::model::read_list::ReadList;
+use crate::model::{CertRequest, NamedScope};
 
-fn pair() -> GroupContract {
-    GroupContract::new("C-1", "1")
+fn pair() -> Scope {
+    Scope::pair("C-1", "1")
 }
 
 fn dataset() -> Dataset {
-    Dataset::new(&NamedPair {
-        pair: pair(),
-        group_name: None,
+    Dataset::new(&NamedScope {
+        scope: pair(),
+        name: None,
     })
 }
 
-fn request(id: u64, status: &str, step: &str) -> SpsRequest {
-    serde_json::from_value(serde_json::json!({
+fn request(id: u64, status: &str, step: &str) -> CertRequest {
+    crate::sps::neutral::from_json(serde_json::json!({
         "spsId": id, "status": status, "workflowProgress": step, "enrollmentId": 100 + id,
         "lastStatusChange": format!("2026-11-{:02}T10:00:00Z", 1 + id % 28),
         "parameters": [{"name": "cnameHostname", "value": format!("h{id}.example")},
@@ -36,18 +36,18 @@ fn statuses(id: u64) -> &'static str {
     ][id as usize % 4]
 }
 
-fn first_list() -> Vec<SpsRequest> {
+fn first_list() -> Vec<CertRequest> {
     (1..=40)
         .map(|id| request(id, statuses(id), "step 1"))
         .collect()
 }
 
 /// The first list with ids 5 and 9 changed, 12 and 30 gone, 41 and 42 new.
-fn second_list() -> Vec<SpsRequest> {
-    let mut list: Vec<SpsRequest> = first_list()
+fn second_list() -> Vec<CertRequest> {
+    let mut list: Vec<CertRequest> = first_list()
         .into_iter()
-        .filter(|request| request.sps_id != 12 && request.sps_id != 30)
-        .map(|request| match request.sps_id {
+        .filter(|request| request.id != 12 && request.id != 30)
+        .map(|request| match request.id {
             5 => self::request(5, "SPS Request Complete", "deployed"),
             9 => self::request(9, "Pending", "step 2"),
             _ => request,
@@ -59,7 +59,7 @@ fn second_list() -> Vec<SpsRequest> {
 }
 
 /// `requests` read as the client reads them against `memory`.
-fn read(requests: Vec<SpsRequest>, memory: &ListMemory) -> (ArrivedList, ListMemory) {
+fn read(requests: Vec<CertRequest>, memory: &ListMemory) -> (ArrivedList, ListMemory) {
     let read = ReadList::of_requests(requests, |text| memory.knows(text));
     ArrivedList::read_against(&pair(), read.items, memory).expect("made from the memory")
 }
@@ -81,7 +81,7 @@ fn a_list_read_against_the_last_one_shows_what_a_whole_read_shows() {
     assert!(!unread.contains(&5) && !unread.contains(&9) && !unread.contains(&41));
     let mut offered: Vec<u64> = shown
         .changed_in(&second)
-        .map(|(_, request)| request.sps_id)
+        .map(|(_, request)| request.id)
         .collect();
     offered.sort_unstable();
     assert_eq!(
@@ -121,7 +121,7 @@ fn a_request_read_apart_from_the_list_stays_shown_and_its_next_item_is_read() {
     drop(shown.replace_keeping(first, None));
     // The detail read request 7 since: more than the list says, and newer.
     let mut detail = request(7, "CPS running", "step 2 (detail)");
-    detail.parameters.push(crate::sps::model::Parameter {
+    detail.details.push(crate::model::Detail {
         name: "admin-contact.email".into(),
         value: Some("ann@example.com".into()),
     });
@@ -149,9 +149,7 @@ fn a_request_read_apart_from_the_list_stays_shown_and_its_next_item_is_read() {
         Some(statuses(7))
     );
     assert_eq!(
-        shown
-            .get(7)
-            .and_then(|request| request.workflow_progress.as_deref()),
+        shown.get(7).and_then(|request| request.progress.as_deref()),
         Some("step 1")
     );
 }

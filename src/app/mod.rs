@@ -59,8 +59,8 @@ pub use transition_history::TransitionHistory;
 pub use update::update;
 
 use crate::config::Config;
-use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, SpsRequest};
+use crate::model::transition::Transition;
+use crate::model::{CertRequest, Scope};
 use wizard::Wizard;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,11 +246,11 @@ impl App {
         vec![Effect::LoadCache(pairs.clone()), Effect::Watch(pairs)]
     }
 
-    pub fn pairs(&self) -> Vec<GroupContract> {
+    pub fn pairs(&self) -> Vec<Scope> {
         self.datasets.iter().map(|d| d.pair.clone()).collect()
     }
 
-    pub fn dataset_index(&self, pair: &GroupContract) -> Option<usize> {
+    pub fn dataset_index(&self, pair: &Scope) -> Option<usize> {
         self.datasets.iter().position(|d| &d.pair == pair)
     }
 
@@ -258,7 +258,7 @@ impl App {
         self.datasets.get(at.dataset)?.rows.get(at.row)
     }
 
-    pub fn request(&self, at: RowRef) -> Option<&SpsRequest> {
+    pub fn request(&self, at: RowRef) -> Option<&CertRequest> {
         self.datasets.get(at.dataset)?.requests.get(at.row)
     }
 
@@ -269,7 +269,7 @@ impl App {
     }
 
     /// The request under the cursor on the requests screen.
-    pub fn cursor_request(&self) -> Option<(&GroupContract, &SpsRequest)> {
+    pub fn cursor_request(&self) -> Option<(&Scope, &CertRequest)> {
         let at = *self.requests.view.get(self.requests.cursor)?;
         Some((&self.datasets.get(at.dataset)?.pair, self.request(at)?))
     }
@@ -290,12 +290,12 @@ impl App {
     }
 
     /// The request the detail screen shows.
-    pub fn detail_request(&self) -> Option<(&DetailView, &SpsRequest)> {
+    pub fn detail_request(&self) -> Option<(&DetailView, &CertRequest)> {
         let Screen::Detail(detail) = &self.screen else {
             return None;
         };
         let dataset = &self.datasets[self.dataset_index(&detail.pair)?];
-        Some((detail, dataset.get(detail.sps_id)?))
+        Some((detail, dataset.get(detail.id)?))
     }
 
     /// Poll interval that applies to a dataset now (fast while anything is in progress).
@@ -373,7 +373,7 @@ impl App {
         self.requests.moved.extend(moved);
     }
 
-    fn submission_pair(&self) -> Option<GroupContract> {
+    fn submission_pair(&self) -> Option<Scope> {
         if let Some(index) = self.requests.scope {
             return self.datasets.get(index).map(|d| d.pair.clone());
         }

@@ -95,8 +95,8 @@ impl App {
             .datasets
             .iter()
             .find(|d| d.pair == detail.pair)
-            .and_then(|d| d.get(detail.sps_id))
-            .map_or(0, |request| request.dv_status.len());
+            .and_then(|d| d.get(detail.id))
+            .map_or(0, |request| request.domains.len());
         if domains == 0 {
             return;
         }

@@ -91,7 +91,7 @@ impl Packed {
 fn summary_of<'a>(column: Column) -> Option<fn(ShownRow<'a>) -> u64> {
     match column {
         Column::Name | Column::Kind | Column::Validation => None,
-        Column::SpsId => Some(|shown| shown.row.sps_id),
+        Column::SpsId => Some(|shown| shown.row.id),
         Column::Status => Some(|shown| status_summary(shown.row)),
         Column::Domains => Some(|shown| {
             // Most domains left first, then the most domains.

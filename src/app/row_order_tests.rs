@@ -3,32 +3,32 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
-use crate::sps::model::{GroupContract, RequestStatus, SpsRequest, StatusChange};
+use crate::model::{CertRequest, Scope, StatusChange};
 
 /// Rows that tie in every way a column can: equal times, times a nanosecond apart, times
 /// before 1970 and at chrono's ends, none at all, the same spsId in two pairs, no domains.
-fn entries() -> Vec<(Row, SpsRequest)> {
+fn entries() -> Vec<(Row, CertRequest)> {
     let pairs = [
-        Arc::new(GroupContract::new("C-2", "2")),
-        Arc::new(GroupContract::new("C-1", "1")),
+        Arc::new(Scope::pair("C-2", "2")),
+        Arc::new(Scope::pair("C-1", "1")),
     ];
     let statuses = [
-        RequestStatus::AWAITING_USER,
-        RequestStatus::PENDING,
-        RequestStatus::COMPLETE,
-        RequestStatus::CANCELLED,
+        "Awaiting User",
+        "Pending",
+        "SPS Request Complete",
+        "CPS cancelled",
         "Brand new",
     ];
     let base = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
     (0..300u64)
         .map(|i| {
-            let mut request: SpsRequest = serde_json::from_value(serde_json::json!({
+            let mut request: CertRequest = crate::sps::neutral::from_json(serde_json::json!({
                 "spsId": i % 97, "status": statuses[(i % 5) as usize],
                 "dvStatus": [{"domain": "a.example.com", "status": "Valid"},
                              {"domain": "b.example.com", "status": "Pending"}]
             }))
             .expect("fixture parses");
-            request.last_status_change = match i % 6 {
+            request.last_change = match i % 6 {
                 0 => None,
                 1 => Some(StatusChange::At(base)),
                 2 => Some(StatusChange::from(format!(
@@ -44,7 +44,7 @@ fn entries() -> Vec<(Row, SpsRequest)> {
                 1 => Some(u64::MAX),
                 _ => Some(i % 11 * 1000),
             };
-            request.dv_status.truncate((i % 3) as usize);
+            request.domains.truncate((i % 3) as usize);
             let mut row = Row::new(&pairs[(i % 2) as usize], &request);
             row.expires = (i % 5 != 0).then(|| base + Duration::seconds((i % 7) as i64));
             (row, request)

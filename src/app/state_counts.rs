@@ -1,7 +1,7 @@
 //! How many requests of a pair are in each state: the sidebar's figures, and whether the
 //! poller may slow down.
 
-use crate::sps::model::RequestState;
+use crate::model::RequestState;
 
 /// How many requests of a pair are in each state (sidebar).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

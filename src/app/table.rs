@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::sps::model::{GroupContract, RequestState, SpsRequest, StatusChange};
+use crate::model::{CertRequest, RequestState, Scope, StatusChange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -76,8 +76,8 @@ impl Default for SortSpec {
 /// itself when the row is drawn or filtered ([`ShownRow`]), for the few rows on screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub pair: Arc<GroupContract>,
-    pub sps_id: u64,
+    pub pair: Arc<Scope>,
+    pub id: u64,
     pub state: RequestState,
     pub last_change: Option<DateTime<Utc>>,
     pub enrollment_id: Option<u64>,
@@ -86,12 +86,12 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(pair: &Arc<GroupContract>, request: &SpsRequest) -> Row {
+    pub fn new(pair: &Arc<Scope>, request: &CertRequest) -> Row {
         Row {
             pair: Arc::clone(pair),
-            sps_id: request.sps_id,
-            state: request.state(),
-            last_change: request.last_status_change_at(),
+            id: request.id,
+            state: request.state,
+            last_change: request.last_change_at(),
             enrollment_id: request.enrollment_id,
             expires: None,
         }
@@ -105,7 +105,7 @@ impl Row {
     }
 
     pub fn key(&self) -> RowKey {
-        (GroupContract::clone(&self.pair), self.sps_id)
+        (Scope::clone(&self.pair), self.id)
     }
 }
 
@@ -114,32 +114,21 @@ impl Row {
 #[derive(Debug, Clone, Copy)]
 pub struct ShownRow<'a> {
     pub row: &'a Row,
-    pub request: &'a SpsRequest,
+    pub request: &'a CertRequest,
 }
 
 impl<'a> ShownRow<'a> {
-    pub fn new(row: &'a Row, request: &'a SpsRequest) -> Self {
+    pub fn new(row: &'a Row, request: &'a CertRequest) -> Self {
         ShownRow { row, request }
     }
 
     /// The cname, else the certificate's CN, else the first domain.
     pub fn name(&self) -> Cow<'a, str> {
-        let request = self.request;
-        let name = request
-            .cname_hostname()
-            .or_else(|| request.common_name())
-            .or_else(|| {
-                request
-                    .dv_status
-                    .first()
-                    .map(|domain| domain.domain.as_str())
-            })
-            .unwrap_or("");
-        inert(name)
+        inert(self.request.name())
     }
 
     pub fn kind(&self) -> Cow<'a, str> {
-        inert(self.request.create_type().unwrap_or(""))
+        inert(self.request.kind.as_deref().unwrap_or(""))
     }
 
     /// (valid, total) domains: counted from `dvStatus` when needed, so a new list does
@@ -150,7 +139,7 @@ impl<'a> ShownRow<'a> {
 
     pub fn validation(&self) -> &'static str {
         self.request
-            .validation()
+            .validation
             .map_or("", |validation| validation.short())
     }
 
@@ -163,7 +152,7 @@ impl<'a> ShownRow<'a> {
     pub fn last_change_iso(&self) -> Cow<'a, str> {
         match self.row.last_change {
             Some(time) => Cow::Owned(time.to_rfc3339_opts(SecondsFormat::Secs, true)),
-            None => match &self.request.last_status_change {
+            None => match &self.request.last_change {
                 Some(StatusChange::Text(text)) => inert(text),
                 // A time that does not read cannot be `At`; nothing was sent.
                 Some(StatusChange::At(_)) | None => Cow::Borrowed(""),
@@ -179,7 +168,7 @@ impl<'a> ShownRow<'a> {
         let (valid, total) = self.domains();
         format!(
             "{} {} {} {} {} {} {}/{} {} {}",
-            row.sps_id,
+            row.id,
             self.name(),
             self.kind(),
             self.validation(),
@@ -199,7 +188,7 @@ impl<'a> ShownRow<'a> {
     }
 }
 
-pub type RowKey = (GroupContract, u64);
+pub type RowKey = (Scope, u64);
 
 /// Where a row lives: dataset index and row index inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,7 +202,7 @@ pub struct RowRef {
 pub fn compare(a: ShownRow, b: ShownRow, column: Column) -> Ordering {
     let (x, y) = (a.row, b.row);
     let primary = match column {
-        Column::SpsId => x.sps_id.cmp(&y.sps_id),
+        Column::SpsId => x.id.cmp(&y.id),
         Column::Name => a.name().cmp(&b.name()),
         Column::Kind => a.kind().cmp(&b.kind()),
         Column::Validation => a.validation().cmp(b.validation()),
@@ -236,7 +225,7 @@ pub fn compare(a: ShownRow, b: ShownRow, column: Column) -> Ordering {
         Column::Expires => (x.expires.is_none(), x.expires).cmp(&(y.expires.is_none(), y.expires)),
     };
     primary
-        .then_with(|| x.sps_id.cmp(&y.sps_id))
+        .then_with(|| x.id.cmp(&y.id))
         .then_with(|| x.pair.cmp(&y.pair))
 }
 
@@ -269,10 +258,9 @@ pub enum Recompute {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::model::RequestStatus;
 
-    fn request(id: u64, status: &str) -> SpsRequest {
-        serde_json::from_value(serde_json::json!({
+    fn request(id: u64, status: &str) -> CertRequest {
+        crate::sps::neutral::from_json(serde_json::json!({
             "spsId": id, "status": status, "enrollmentId": id * 10,
             "lastStatusChange": "2026-11-28T10:00:00Z",
             "parameters": [{"name": "cnameHostname", "value": format!("h{id}.example.com")},
@@ -286,8 +274,8 @@ mod tests {
 
     #[test]
     fn row_text_covers_every_visible_column() {
-        let pair = Arc::new(GroupContract::new("C-1", "1"));
-        let request = request(7, RequestStatus::AWAITING_USER);
+        let pair = Arc::new(Scope::pair("C-1", "1"));
+        let request = request(7, "Awaiting User");
         let row = Row::new(&pair, &request);
         let shown = ShownRow::new(&row, &request);
         assert_eq!(shown.name(), "h7.example.com");
@@ -310,10 +298,10 @@ mod tests {
 
     #[test]
     fn status_order_puts_awaiting_first() {
-        let pair = Arc::new(GroupContract::new("C-1", "1"));
+        let pair = Arc::new(Scope::pair("C-1", "1"));
         let (awaiting, done) = (
-            request(9, RequestStatus::AWAITING_USER),
-            request(1, RequestStatus::COMPLETE),
+            request(9, "Awaiting User"),
+            request(1, "SPS Request Complete"),
         );
         let (awaiting_row, done_row) = (Row::new(&pair, &awaiting), Row::new(&pair, &done));
         let awaiting = ShownRow::new(&awaiting_row, &awaiting);
@@ -327,8 +315,8 @@ mod tests {
 
     #[test]
     fn the_filter_text_is_made_on_demand_from_every_column_as_before() {
-        let pair = Arc::new(GroupContract::new("C-1", "1"));
-        let plain = request(7, RequestStatus::AWAITING_USER);
+        let pair = Arc::new(Scope::pair("C-1", "1"));
+        let plain = request(7, "Awaiting User");
         let row = Row::new(&pair, &plain);
         let shown = ShownRow::new(&row, &plain);
         // The text the row used to keep, column by column.
@@ -341,7 +329,7 @@ mod tests {
         }
         // A last change that does not read as a time is shown and found as sent, inert.
         let mut odd = request(8, "Brand \u{1b}[31mNew");
-        odd.last_status_change = Some(StatusChange::from("yesterday\u{7}"));
+        odd.last_change = Some(StatusChange::from("yesterday\u{7}"));
         odd.enrollment_id = None;
         let row = Row::new(&pair, &odd);
         let shown = ShownRow::new(&row, &odd);
@@ -359,10 +347,10 @@ mod tests {
 
     #[test]
     fn plain_texts_are_borrowed_and_rows_share_their_pair() {
-        let pair = Arc::new(GroupContract::new("C-1", "1"));
+        let pair = Arc::new(Scope::pair("C-1", "1"));
         let (first, second) = (
-            request(1, RequestStatus::COMPLETE),
-            request(2, RequestStatus::COMPLETE),
+            request(1, "SPS Request Complete"),
+            request(2, "SPS Request Complete"),
         );
         let (a, b) = (Row::new(&pair, &first), Row::new(&pair, &second));
         let shown = ShownRow::new(&a, &first);
@@ -370,7 +358,7 @@ mod tests {
         assert!(matches!(shown.kind(), Cow::Borrowed("san")));
         assert!(matches!(shown.name(), Cow::Borrowed("h1.example.com")));
         assert!(Arc::ptr_eq(&a.pair, &b.pair));
-        assert_eq!(a.key(), (GroupContract::new("C-1", "1"), 1));
+        assert_eq!(a.key(), (Scope::pair("C-1", "1"), 1));
     }
 
     #[test]
@@ -384,15 +372,15 @@ mod tests {
         );
     }
 
-    fn shown((row, request): &(Row, SpsRequest)) -> ShownRow<'_> {
+    fn shown((row, request): &(Row, CertRequest)) -> ShownRow<'_> {
         ShownRow::new(row, request)
     }
 
     #[test]
     fn enrollment_order_is_the_shown_digits_order() {
-        let pair = Arc::new(GroupContract::new("C-1", "1"));
+        let pair = Arc::new(Scope::pair("C-1", "1"));
         let with = |id: Option<u64>| {
-            let mut request = request(1, RequestStatus::PENDING);
+            let mut request = request(1, "Pending");
             request.enrollment_id = id;
             (Row::new(&pair, &request), request)
         };

@@ -9,23 +9,23 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::sps::history::Transition;
-use crate::sps::model::GroupContract;
+use crate::model::Scope;
+use crate::model::transition::Transition;
 
 use super::HISTORY_PER_REQUEST;
 
 #[derive(Debug, Default)]
 pub struct TransitionHistory {
     /// Keyed by the one copy of each pair that all its changes share.
-    by_pair: HashMap<Arc<GroupContract>, HashMap<u64, Vec<Transition>>>,
+    by_pair: HashMap<Arc<Scope>, HashMap<u64, Vec<Transition>>>,
 }
 
 impl TransitionHistory {
     /// The changes of one request, oldest first.
-    pub fn of(&self, pair: &GroupContract, sps_id: u64) -> &[Transition] {
+    pub fn of(&self, pair: &Scope, id: u64) -> &[Transition] {
         self.by_pair
             .get(pair)
-            .and_then(|requests| requests.get(&sps_id))
+            .and_then(|requests| requests.get(&id))
             .map_or(&[], Vec::as_slice)
     }
 
@@ -58,29 +58,25 @@ impl TransitionHistory {
     /// Records entries of earlier runs (the journal's), which may arrive after changes seen
     /// live: each history they join is put back in time order.
     pub fn record_earlier(&mut self, changes: Vec<Transition>) {
-        let joined: HashSet<(Arc<GroupContract>, u64)> = changes
+        let joined: HashSet<(Arc<Scope>, u64)> = changes
             .iter()
-            .map(|change| (Arc::clone(&change.pair), change.sps_id))
+            .map(|change| (Arc::clone(&change.pair), change.id))
             .collect();
         self.record(changes);
-        for (pair, sps_id) in joined {
+        for (pair, id) in joined {
             let entries = self.by_pair.get_mut(&*pair);
-            if let Some(entries) = entries.and_then(|requests| requests.get_mut(&sps_id)) {
+            if let Some(entries) = entries.and_then(|requests| requests.get_mut(&id)) {
                 entries.sort_by_key(|change| change.at);
             }
         }
     }
 }
 
-fn append(
-    requests: &mut HashMap<u64, Vec<Transition>>,
-    pair: &Arc<GroupContract>,
-    mut change: Transition,
-) {
+fn append(requests: &mut HashMap<u64, Vec<Transition>>, pair: &Arc<Scope>, mut change: Transition) {
     if !Arc::ptr_eq(&change.pair, pair) {
         change.pair = Arc::clone(pair);
     }
-    let entries = requests.entry(change.sps_id).or_default();
+    let entries = requests.entry(change.id).or_default();
     if entries.len() >= HISTORY_PER_REQUEST {
         entries.remove(0);
     }
@@ -93,24 +89,25 @@ mod tests {
 
     use super::*;
 
-    fn change(pair: &Arc<GroupContract>, sps_id: u64, second: u32, to: &str) -> Transition {
+    fn change(pair: &Arc<Scope>, id: u64, second: u32, to: &str) -> Transition {
         Transition {
             at: Utc
                 .with_ymd_and_hms(2026, 12, 1, 12, 0, second)
                 .single()
                 .expect("valid"),
             pair: Arc::clone(pair),
-            sps_id,
+            id,
             domain: None,
             from: None,
             to: to.to_string().into(),
+            to_state: None,
         }
     }
 
     #[test]
     fn each_request_keeps_its_own_changes_under_its_own_pair() {
-        let web = Arc::new(GroupContract::new("C-1", "1"));
-        let shop = Arc::new(GroupContract::new("C-2", "2"));
+        let web = Arc::new(Scope::pair("C-1", "1"));
+        let shop = Arc::new(Scope::pair("C-2", "2"));
         let mut history = TransitionHistory::default();
         assert!(history.is_empty());
         // Runs of one pair, then another, then the first again, and the same id in both.
@@ -120,7 +117,7 @@ mod tests {
             change(&shop, 1, 2, "c"),
             change(&web, 1, 3, "d"),
         ]);
-        let tos = |pair: &GroupContract, id: u64| -> Vec<String> {
+        let tos = |pair: &Scope, id: u64| -> Vec<String> {
             history
                 .of(pair, id)
                 .iter()
@@ -138,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_history_keeps_the_newest_up_to_its_limit() {
-        let web = Arc::new(GroupContract::new("C-1", "1"));
+        let web = Arc::new(Scope::pair("C-1", "1"));
         let mut history = TransitionHistory::default();
         let many = (0..HISTORY_PER_REQUEST + 3).map(|i| change(&web, 7, 0, &i.to_string()));
         history.record(many);
@@ -149,11 +146,11 @@ mod tests {
 
     #[test]
     fn earlier_entries_join_in_time_order_and_share_the_pair_kept() {
-        let web = Arc::new(GroupContract::new("C-1", "1"));
+        let web = Arc::new(Scope::pair("C-1", "1"));
         let mut history = TransitionHistory::default();
         history.record([change(&web, 7, 30, "live")]);
         // The journal's entries come later, each with its own copy of the pair.
-        let journal = Arc::new(GroupContract::new("C-1", "1"));
+        let journal = Arc::new(Scope::pair("C-1", "1"));
         history.record_earlier(vec![
             change(&journal, 7, 10, "earlier"),
             change(&journal, 8, 20, "other"),

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use super::dataset::Dataset;
 use super::{App, Effect, Event, Level, Screen};
 use crate::edgegrid::ApiError;
-use crate::sps::history::diff_one;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::model::transition::diff_one;
+use crate::model::{CertRequest, NamedScope, Scope};
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
     let is_tick = matches!(event, Event::Tick(_));
@@ -70,10 +70,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::DetailLoaded {
             pair,
-            sps_id,
+            id,
             at,
             outcome,
-        } => app.on_detail(pair, sps_id, at, outcome),
+        } => app.on_detail(pair, id, at, outcome),
         Event::CacheLoaded {
             pair,
             fetched_at,
@@ -122,10 +122,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::Exported(delivered) => app.on_exported(delivered),
         Event::ChecksDone {
-            sps_id,
+            id,
             origin,
             outcome,
-        } => app.on_checks_done(sps_id, origin, outcome),
+        } => app.on_checks_done(id, origin, outcome),
         Event::BackgroundChecksDone => app.on_background_round_done(),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
         Event::DemoServed(outcome) => app.on_demo_served(outcome),
@@ -156,12 +156,16 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
 impl App {
     /// An earlier run's pairs, while PAPI has not answered yet: shown with their cached lists
     /// and polled at once. PAPI's answer replaces them (an answer that came first wins).
-    fn on_cached_pairs(&mut self, pairs: Vec<NamedPair>, fetched_at: DateTime<Utc>) -> Vec<Effect> {
+    fn on_cached_pairs(
+        &mut self,
+        pairs: Vec<NamedScope>,
+        fetched_at: DateTime<Utc>,
+    ) -> Vec<Effect> {
         if !self.discovering || !self.datasets.is_empty() || pairs.is_empty() {
             return Vec::new();
         }
         for named in &pairs {
-            if self.dataset_index(&named.pair).is_none() {
+            if self.dataset_index(&named.scope).is_none() {
                 self.datasets.push(Dataset::new(named));
             }
         }
@@ -171,19 +175,19 @@ impl App {
         vec![Effect::LoadCache(pairs.clone()), Effect::Watch(pairs)]
     }
 
-    fn on_pairs(&mut self, pairs: Vec<NamedPair>) -> Vec<Effect> {
+    fn on_pairs(&mut self, pairs: Vec<NamedScope>) -> Vec<Effect> {
         self.discovering = false;
         self.discovery_error = None;
         self.pairs_cached_at = None;
         let mut datasets: Vec<Dataset> = Vec::with_capacity(pairs.len());
         for named in &pairs {
-            if datasets.iter().any(|d| d.pair == named.pair) {
+            if datasets.iter().any(|d| d.pair == named.scope) {
                 continue;
             }
-            match self.datasets.iter().position(|d| d.pair == named.pair) {
+            match self.datasets.iter().position(|d| d.pair == named.scope) {
                 Some(existing) => {
                     let mut dataset = self.datasets.swap_remove(existing);
-                    dataset.name.clone_from(&named.group_name);
+                    dataset.name.clone_from(&named.name);
                     datasets.push(dataset);
                 }
                 None => datasets.push(Dataset::new(named)),
@@ -220,7 +224,7 @@ impl App {
 
     /// Items a list left out are told once (an error line and a flash naming how many and
     /// why), not at every poll; a list that reads whole again clears them.
-    fn on_skipped(&mut self, pair: &GroupContract, at: DateTime<Utc>, skipped: Vec<String>) {
+    fn on_skipped(&mut self, pair: &Scope, at: DateTime<Utc>, skipped: Vec<String>) {
         let Some(index) = self.dataset_index(pair) else {
             return;
         };
@@ -248,10 +252,10 @@ impl App {
 
     fn on_detail(
         &mut self,
-        pair: GroupContract,
-        sps_id: u64,
+        pair: Scope,
+        id: u64,
         at: DateTime<Utc>,
-        outcome: Result<SpsRequest, ApiError>,
+        outcome: Result<CertRequest, ApiError>,
     ) -> Vec<Effect> {
         let Some(index) = self.dataset_index(&pair) else {
             return Vec::new();
@@ -259,11 +263,11 @@ impl App {
         match outcome {
             Ok(request) => {
                 let dataset = &mut self.datasets[index];
-                let changes = match dataset.get(sps_id) {
+                let changes = match dataset.get(id) {
                     Some(previous) => diff_one(dataset.shared_pair(), previous, &request, at),
                     None => Vec::new(),
                 };
-                if dataset.get(sps_id) != Some(&request) {
+                if dataset.get(id) != Some(&request) {
                     dataset.upsert(request);
                     self.bump_data();
                 }
@@ -279,7 +283,7 @@ impl App {
                     detail.freshness.failures += 1;
                     detail.freshness.last_error = Some(error.to_string());
                 }
-                self.record_error_at(at, format!("request #{sps_id}"), error.to_string());
+                self.record_error_at(at, format!("request #{id}"), error.to_string());
                 Vec::new()
             }
         }
@@ -287,32 +291,28 @@ impl App {
 
     /// A submission whose answer was lost, found in its pair's fresh list: say so, select it,
     /// and record it, instead of letting the operator submit it again.
-    pub(super) fn reconcile_lost(
-        &mut self,
-        pair: &GroupContract,
-        requests: &[SpsRequest],
-    ) -> Vec<Effect> {
+    pub(super) fn reconcile_lost(&mut self, pair: &Scope, requests: &[CertRequest]) -> Vec<Effect> {
         let found = super::wizard::reconcile::reconcile_list(
             &mut self.submissions.unresolved,
             pair,
             requests,
         );
-        let Some((submission, sps_id)) = found.first() else {
+        let Some((submission, id)) = found.first() else {
             return Vec::new();
         };
         self.flash(
             format!(
-                "the submission for {} that got no answer was created after all: request #{sps_id}",
+                "the submission for {} that got no answer was created after all: request #{id}",
                 submission.cname_hostname
             ),
             Level::Info,
         );
-        self.submissions.pending_select = Some((pair.clone(), *sps_id));
+        self.submissions.pending_select = Some((pair.clone(), *id));
         let accepted = self.reconciled_alert(pair, &found);
         let mut effects = vec![Effect::RecordReconciled(
             found
                 .iter()
-                .map(|(submission, sps_id)| (submission.id.clone(), *sps_id))
+                .map(|(submission, id)| (submission.id.clone(), *id))
                 .collect(),
         )];
         effects.extend(accepted);
@@ -321,7 +321,7 @@ impl App {
 
     fn on_submitted(
         &mut self,
-        pair: GroupContract,
+        pair: Scope,
         outcome: Result<crate::sps::model::Accepted, ApiError>,
     ) -> Vec<Effect> {
         match outcome {

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::cps::{CpsError, Deployment};
 use crate::model::Network;
+use crate::model::Scope;
 use crate::source::Backend;
-use crate::sps::model::GroupContract;
 
 use super::CommandError;
 
@@ -25,7 +25,7 @@ pub struct CertificateRow {
     pub contract_id: String,
     pub group_id: String,
     pub cname_hostname: Option<String>,
-    pub sps_ids: Vec<u64>,
+    pub ids: Vec<u64>,
     pub common_name: Option<String>,
     pub validation_type: Option<String>,
     pub sans_requested: Vec<String>,
@@ -78,26 +78,24 @@ impl Survey {
 /// deployments: two calls per certificate, whatever the number of requests sharing it).
 pub async fn survey(
     client: &Backend,
-    only: Option<&GroupContract>,
+    only: Option<&Scope>,
     now: DateTime<Utc>,
 ) -> Result<Survey, CommandError> {
     let pairs = match only {
         Some(pair) => vec![pair.clone()],
         None => client
-            .papi()
-            .groups()
+            .scopes()
             .await?
-            .pairs()
             .into_iter()
-            .map(|named| named.pair)
+            .map(|named| named.scope)
             .collect(),
     };
     let mut failures = Vec::new();
     let mut network_trouble = false;
     let mut found: BTreeMap<u64, CertificateRow> = BTreeMap::new();
     for pair in &pairs {
-        let requests = match client.sps().list(pair, None, true).await {
-            Ok(requests) => requests,
+        let requests = match client.list(pair, None).await {
+            Ok(listed) => listed.requests,
             Err(error) => {
                 network_trouble |= error.is_network();
                 failures.push(format!("{pair}: {error}"));
@@ -113,9 +111,9 @@ pub async fn survey(
                 .or_insert_with(|| CertificateRow {
                     enrollment_id,
                     contract_id: pair.contract_id.clone(),
-                    group_id: pair.group_id.clone(),
+                    group_id: pair.group_id.clone().unwrap_or_default(),
                     cname_hostname: None,
-                    sps_ids: Vec::new(),
+                    ids: Vec::new(),
                     common_name: None,
                     validation_type: None,
                     sans_requested: Vec::new(),
@@ -126,9 +124,9 @@ pub async fn survey(
                     unknown: false,
                     network: false,
                 });
-            row.sps_ids.push(request.sps_id);
+            row.ids.push(request.id);
             if row.cname_hostname.is_none() {
-                row.cname_hostname = request.cname_hostname().map(str::to_string);
+                row.cname_hostname = request.hostname.as_deref().map(str::to_string);
             }
         }
     }

@@ -8,8 +8,8 @@
 use chrono::{Duration, Utc};
 
 use crate::cli::{Command, GlobalArgs, PairFilter};
+use crate::model::Scope;
 use crate::model::describe_days_left;
-use crate::sps::model::GroupContract;
 
 use super::cert_survey::{CertificateRow, NetworkState, Survey, survey};
 use super::output::{Table, print, print_json};
@@ -29,16 +29,14 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             let context = Context::open(global).await?;
             expiring(&context, pair.as_ref(), window).await
         }
-        Command::DnsRecords {
-            sps_id,
-            pair,
-            format,
-        } => super::dns_records::run(global, &sps_id, &pair, &format).await,
+        Command::DnsRecords { id, pair, format } => {
+            super::dns_records::run(global, &id, &pair, &format).await
+        }
         _ => Err(CommandError::usage("not a certificate command")),
     }
 }
 
-fn filter(pair: &PairFilter) -> Result<Option<GroupContract>, CommandError> {
+fn filter(pair: &PairFilter) -> Result<Option<Scope>, CommandError> {
     match (&pair.contract, &pair.group) {
         (Some(contract), Some(group)) => group_contract(&crate::cli::PairArgs {
             contract: contract.clone(),
@@ -82,7 +80,7 @@ pub fn parse_window(text: &str) -> Result<Duration, CommandError> {
     })
 }
 
-async fn certs(context: &Context, only: Option<&GroupContract>) -> CommandResult {
+async fn certs(context: &Context, only: Option<&Scope>) -> CommandResult {
     let now = Utc::now();
     let survey = survey(&context.client, only, now).await?;
     if context.global.json {
@@ -121,7 +119,7 @@ async fn certs(context: &Context, only: Option<&GroupContract>) -> CommandResult
                     0 => "-".to_string(),
                     count => count.to_string(),
                 },
-                ids(&row.sps_ids),
+                ids(&row.ids),
             ]);
         }
         print(&table.render())?;
@@ -137,11 +135,7 @@ async fn certs(context: &Context, only: Option<&GroupContract>) -> CommandResult
     Ok(Exit::Success)
 }
 
-async fn expiring(
-    context: &Context,
-    only: Option<&GroupContract>,
-    window: Duration,
-) -> CommandResult {
+async fn expiring(context: &Context, only: Option<&Scope>, window: Duration) -> CommandResult {
     let now = Utc::now();
     // Whatever stopped the survey, the answer is "could not find out", never "found some".
     let survey = survey(&context.client, only, now)
@@ -191,7 +185,7 @@ async fn expiring(
                         .or_else(|| row.cname_hostname.clone())
                         .unwrap_or_else(|| "-".to_string()),
                     row.enrollment_id.to_string(),
-                    ids(&row.sps_ids),
+                    ids(&row.ids),
                 ]);
             }
         }

@@ -38,24 +38,19 @@ impl std::str::FromStr for RecordFormat {
     }
 }
 
-pub async fn run(
-    global: &GlobalArgs,
-    sps_id: &str,
-    pair: &PairArgs,
-    format: &str,
-) -> CommandResult {
+pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -> CommandResult {
     let pair = group_contract(pair)?;
-    let sps_id = parse_sps_id(sps_id)?;
+    let id = parse_sps_id(id)?;
     let format = if global.json {
         RecordFormat::Json
     } else {
         format.parse()?
     };
     let context = Context::open(global).await?;
-    let request = context.client.sps().get(&pair, sps_id).await?;
+    let request = context.client.sps().get(&pair, id).await?;
     let Some(enrollment_id) = request.enrollment_id else {
         return Err(CommandError::api(format!(
-            "request {sps_id} has no enrollmentId yet (status: {}); CPS has its challenges \
+            "request {id} has no enrollmentId yet (status: {}); CPS has its challenges \
              once SPS reports one",
             request.status
         )));
@@ -65,7 +60,7 @@ pub async fn run(
         .map_err(cps_failure)?;
     let Some(records) = records else {
         return Err(CommandError::api(format!(
-            "enrollment {enrollment_id} (request {sps_id}, status: {}) has no pending change \
+            "enrollment {enrollment_id} (request {id}, status: {}) has no pending change \
              with Let's Encrypt challenges: there is nothing to publish",
             request.status
         )));
@@ -73,7 +68,7 @@ pub async fn run(
     let waiting: Vec<&DnsTxtRecord> = records.iter().filter(|record| !is_valid(record)).collect();
     if waiting.is_empty() {
         eprintln!(
-            "spsdash: every domain of request {sps_id} is already validated; no DNS record is needed"
+            "spsdash: every domain of request {id} is already validated; no DNS record is needed"
         );
     }
     match format {
@@ -84,7 +79,7 @@ pub async fn run(
                 .collect::<Vec<_>>(),
         )?,
         RecordFormat::Zone if waiting.is_empty() => {}
-        RecordFormat::Zone => print(&zone_snippet(sps_id, enrollment_id, &waiting))?,
+        RecordFormat::Zone => print(&zone_snippet(id, enrollment_id, &waiting))?,
     }
     Ok(Exit::Success)
 }

@@ -12,9 +12,9 @@ use serde_json::json;
 use crate::cli::{AutomaticArgs, Command, DomainSelection, GlobalArgs, PairArgs};
 use crate::config::{CheckConfig, parse_nameserver};
 use crate::dvcheck::{self, CheckOptions, DnsMode, ResolveMap};
-use crate::export::{self, ExportFormat, Scope};
+use crate::export::{self, DomainScope, ExportFormat};
+use crate::model::{CertRequest, Scope};
 use crate::source::Backend;
-use crate::sps::model::{GroupContract, SpsRequest};
 
 use super::output::{eprint, one_line, print, print_json_text};
 use super::{CommandError, CommandResult, Context, Exit};
@@ -22,8 +22,8 @@ use super::{CommandError, CommandResult, Context, Exit};
 /// A domain-validation command with its arguments checked, before any network call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DvJob {
-    pub sps_id: u64,
-    pub pair: GroupContract,
+    pub id: u64,
+    pub pair: Scope,
     pub action: DvAction,
 }
 
@@ -31,17 +31,17 @@ pub struct DvJob {
 pub enum DvAction {
     Redirects {
         format: ExportFormat,
-        scope: Scope,
+        scope: DomainScope,
         /// `--skip-automatic`: the DNS to ask which domains Akamai completes itself.
         automatic: Option<DnsMode>,
     },
     Webroot {
         dir: PathBuf,
-        scope: Scope,
+        scope: DomainScope,
         automatic: Option<DnsMode>,
     },
     Check {
-        scope: Scope,
+        scope: DomainScope,
         resolve: ResolveMap,
         /// `--nameserver`; absent = `[check] nameserver`, else the system's.
         nameserver: Option<std::net::SocketAddr>,
@@ -78,9 +78,9 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
 
 /// Checks the arguments of `redirects`, `webroot` or `check`.
 pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
-    let (sps_id, pair, action) = match command {
+    let (id, pair, action) = match command {
         Command::Redirects {
-            sps_id,
+            id,
             pair,
             format,
             domains,
@@ -95,7 +95,7 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             let scope = scope(&domains);
             let automatic = automatic_dns(&automatic)?;
             (
-                sps_id,
+                id,
                 pair,
                 DvAction::Redirects {
                     format,
@@ -105,13 +105,13 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             )
         }
         Command::Webroot {
-            sps_id,
+            id,
             pair,
             dir,
             domains,
             automatic,
         } => (
-            sps_id,
+            id,
             pair,
             DvAction::Webroot {
                 dir,
@@ -120,7 +120,7 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
             },
         ),
         Command::Check {
-            sps_id,
+            id,
             pair,
             domains,
             resolve,
@@ -134,7 +134,7 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
                 .map_err(|error| CommandError::usage(format!("--nameserver {error}")))?;
             let scope = scope(&domains);
             (
-                sps_id,
+                id,
                 pair,
                 DvAction::Check {
                     scope,
@@ -147,7 +147,7 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
         _ => return Err(CommandError::usage("not a domain-validation command")),
     };
     Ok(DvJob {
-        sps_id: parse_sps_id(&sps_id)?,
+        id: parse_sps_id(&id)?,
         pair: pair_of(&pair),
         action,
     })
@@ -155,7 +155,7 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
 
 /// Reads the request and does the job: the rules, the files, or the check.
 pub async fn execute(client: &Backend, job: &DvJob, json: bool) -> Result<DvOutput, CommandError> {
-    let request = client.sps().get(&job.pair, job.sps_id).await?;
+    let request = client.get(&job.pair, job.id).await?;
     match &job.action {
         DvAction::Redirects {
             format,
@@ -204,7 +204,7 @@ pub async fn execute(client: &Backend, job: &DvJob, json: bool) -> Result<DvOutp
                 format!(
                     "spsdash: --resolve for {} matches no checked domain of request {}",
                     joined(unused),
-                    job.sps_id
+                    job.id
                 )
             });
             let exit = if dvcheck::all_ready(&results) {
@@ -214,15 +214,15 @@ pub async fn execute(client: &Backend, job: &DvJob, json: bool) -> Result<DvOutp
             };
             Ok(DvOutput {
                 exit,
-                stdout: super::dv_report::check_report(job.sps_id, &results, json),
+                stdout: super::dv_report::check_report(job.id, &results, json),
                 stderr,
             })
         }
     }
 }
 
-fn pair_of(pair: &PairArgs) -> GroupContract {
-    GroupContract::new(pair.contract.as_str(), pair.group.as_str())
+fn pair_of(pair: &PairArgs) -> Scope {
+    Scope::pair(pair.contract.as_str(), pair.group.as_str())
 }
 
 pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
@@ -233,8 +233,8 @@ pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
     })
 }
 
-fn scope(domains: &DomainSelection) -> Scope {
-    Scope::from_selection(domains.all, &domains.domain)
+fn scope(domains: &DomainSelection) -> DomainScope {
+    DomainScope::from_selection(domains.all, &domains.domain)
 }
 
 /// The DNS `--skip-automatic` asks (None: the flag is off).
@@ -253,8 +253,8 @@ fn automatic_dns(args: &AutomaticArgs) -> Result<Option<DnsMode>, CommandError> 
 /// The domains of `scope` Akamai completes itself (domain → edge hostname); empty when not
 /// asked. Export does not ask DNS itself: the set is passed in.
 async fn find_automatic(
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     dns: &Option<DnsMode>,
 ) -> BTreeMap<String, String> {
     let (Some(dns), Ok(targets)) = (dns, dvcheck::targets(request, scope)) else {
@@ -270,9 +270,9 @@ async fn find_automatic(
 /// What `redirects` prints: the rules (or, with `--json`, an object holding them) and a note
 /// for stderr naming the domains left out.
 pub fn redirects(
-    request: &SpsRequest,
+    request: &CertRequest,
     format: ExportFormat,
-    scope: &Scope,
+    scope: &DomainScope,
     json: bool,
     automatic: &BTreeMap<String, String>,
 ) -> Result<(String, Option<String>), CommandError> {
@@ -309,7 +309,7 @@ pub fn redirects(
     let note = (!notes.is_empty()).then(|| notes.join("\n"));
     if json {
         let document = json!({
-            "spsId": request.sps_id,
+            "spsId": request.id,
             "format": format.name(),
             "rules": rendered.rule_count,
             "notCovered": rendered.skipped,
@@ -322,9 +322,9 @@ pub fn redirects(
 
 /// Writes the challenge files and says what was written.
 pub fn webroot(
-    request: &SpsRequest,
+    request: &CertRequest,
     dir: &Path,
-    scope: &Scope,
+    scope: &DomainScope,
     json: bool,
     automatic: &BTreeMap<String, String>,
 ) -> Result<String, CommandError> {
@@ -337,7 +337,7 @@ pub fn webroot(
             .collect();
         return Ok(format!(
             "{:#}\n",
-            json!({"spsId": request.sps_id, "written": files, "leftToAkamai": automatic})
+            json!({"spsId": request.id, "written": files, "leftToAkamai": automatic})
         ));
     }
     let mut out: String = written

@@ -12,11 +12,11 @@ const UNDER: &str = "           ";
 
 /// One verdict line per domain with its chain and notes under it, then the count; or a
 /// JSON document.
-pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String {
+pub fn check_report(id: u64, results: &[CheckResult], json: bool) -> String {
     let ready = results.iter().filter(|result| result.is_ready()).count();
     if json {
         let document = json!({
-            "spsId": sps_id,
+            "spsId": id,
             "ready": ready,
             "checked": results.len(),
             "allReady": dvcheck::all_ready(results),
@@ -57,7 +57,7 @@ pub fn check_report(sps_id: u64, results: &[CheckResult], json: bool) -> String 
         }
     }
     out.push_str(&format!(
-        "{ready} of {} domains of request {sps_id} ready\n",
+        "{ready} of {} domains of request {id} ready\n",
         results.len()
     ));
     out

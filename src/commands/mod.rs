@@ -115,9 +115,7 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         }
         Command::Wait(args) => wait::run(&Context::open(global).await?, args).await,
         Command::Watch(args) => watch::run(&Context::open(global).await?, args).await,
-        Command::Show { sps_id, pair } => {
-            query::show(&Context::open(global).await?, &pair, &sps_id).await
-        }
+        Command::Show { id, pair } => query::show(&Context::open(global).await?, &pair, &id).await,
         command @ (Command::Create { .. } | Command::AddSans { .. } | Command::EdgeHost { .. }) => {
             submit::run(global, command).await
         }

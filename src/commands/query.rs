@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cli::PairArgs;
-use crate::sps::model::{GroupContract, ResourceUrl, SpsRequest, parse_time};
+use crate::model::{CertRequest, Scope, parse_time};
 
 use super::json_stream::JsonArrayOut;
 use super::output::{Table, one_line, print, print_json};
@@ -26,9 +26,9 @@ pub async fn groups(context: &Context) -> CommandResult {
     let mut table = Table::new(["CONTRACT", "GROUP", "NAME"]);
     for named in groups.pairs() {
         table.push([
-            named.pair.contract_id,
-            named.pair.group_id,
-            named.group_name.unwrap_or_default(),
+            named.scope.contract_id,
+            named.scope.group_id.unwrap_or_default(),
+            named.name.unwrap_or_default(),
         ]);
     }
     if table.is_empty() {
@@ -46,16 +46,12 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
     if context.global.json {
         return list_json(context, &pair, after).await;
     }
-    let listed = context
-        .client
-        .sps()
-        .list_reporting(&pair, after, true)
-        .await?;
+    let listed = context.client.list(&pair, after).await?;
     // One bad item costs only itself: the rest is shown, the bad one named on stderr.
     for skipped in &listed.skipped {
         super::output::eprint(&format!("spsdash: warning: {skipped}\n"));
     }
-    let mut requests = listed.request_list;
+    let mut requests = listed.requests;
     if requests.is_empty() {
         let since = after
             .map(|after| format!(" created after {}", after.format("%Y-%m-%dT%H:%M:%SZ")))
@@ -64,7 +60,7 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
         return Ok(Exit::Success);
     }
     // Newest first, as an operator scans them.
-    requests.sort_by_key(|request| std::cmp::Reverse(request.sps_id));
+    requests.sort_by_key(|request| std::cmp::Reverse(request.id));
     let mut table = Table::new([
         "SPS ID",
         "STATUS",
@@ -76,27 +72,27 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
     ]);
     for request in &requests {
         table.push([
-            request.sps_id.to_string(),
+            request.id.to_string(),
             request.status.to_string(),
-            request.cname_hostname().unwrap_or("-").to_string(),
+            request.hostname.as_deref().unwrap_or("-").to_string(),
             kind(request),
             domains_column(request),
             request
-                .last_status_change
+                .last_change
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            request.workflow_progress.clone().unwrap_or_default(),
+            request.progress.clone().unwrap_or_default(),
         ]);
     }
     print(&table.render())?;
     Ok(Exit::Success)
 }
 
-pub async fn show(context: &Context, pair: &PairArgs, sps_id: &str) -> CommandResult {
+pub async fn show(context: &Context, pair: &PairArgs, id: &str) -> CommandResult {
     let pair = group_contract(pair)?;
-    let id = parse_sps_id(sps_id)?;
-    let request = context.client.sps().get(&pair, id).await?;
+    let id = parse_sps_id(id)?;
+    let request = context.client.get(&pair, id).await?;
     if context.global.json {
         print_json(&request)?;
         return Ok(Exit::Success);
@@ -105,22 +101,27 @@ pub async fn show(context: &Context, pair: &PairArgs, sps_id: &str) -> CommandRe
     Ok(Exit::Success)
 }
 
-/// The human view of one request: its fields, the submitted parameters, each domain.
-pub fn render_request(request: &SpsRequest) -> String {
-    let mut out = format!("SPS request {}\n", request.sps_id);
+/// The human view of one request: its fields, the details the API gave, each domain.
+pub fn render_request(request: &CertRequest) -> String {
+    let heading = match request.api {
+        crate::model::Api::Sps => "SPS request",
+        crate::model::Api::Cps => "CPS enrollment",
+    };
+    let mut out = format!("{heading} {}\n", request.id);
     let mut field = |name: &str, value: Option<String>| {
         if let Some(value) = value.filter(|value| !value.is_empty()) {
             out.push_str(&format!("  {:<15} {}\n", one_line(name), one_line(&value)));
         }
     };
-    field(
-        "status",
-        Some(format!("{} ({})", request.status, request.state().label())),
-    );
-    field("progress", request.workflow_progress.clone());
+    let state = match &request.awaiting {
+        Some(awaiting) => format!("{}: {awaiting}", request.state.label()),
+        None => request.state.label().to_string(),
+    };
+    field("status", Some(format!("{} ({state})", request.status)));
+    field("progress", request.progress.clone());
     field(
         "last change",
-        request.last_status_change.as_ref().map(ToString::to_string),
+        request.last_change.as_ref().map(ToString::to_string),
     );
     field("type", Some(kind(request)).filter(|kind| kind != "-"));
     field("job id", request.job_id.map(|id| id.to_string()));
@@ -129,27 +130,28 @@ pub fn render_request(request: &SpsRequest) -> String {
         request.enrollment_id.map(|id| id.to_string()),
     );
     field(
-        "resource",
-        request.resource_url.as_ref().map(ResourceUrl::to_string),
+        "authority",
+        request.authority.as_deref().map(str::to_string),
     );
-    for (name, value) in &request.extra {
-        field(name, Some(value.to_string()));
+    if let Some(change) = &request.change {
+        let kind = change.change_type.as_deref().unwrap_or("change");
+        field("pending", Some(format!("{kind} {}", change.location)));
     }
-    if !request.parameters.is_empty() {
+    if !request.details.is_empty() {
         out.push_str("\nParameters\n");
         let mut table = Table::new(["  NAME", "VALUE"]);
-        for parameter in &request.parameters {
+        for detail in &request.details {
             table.push([
-                format!("  {}", parameter.name),
-                parameter.value.as_deref().unwrap_or_default().to_string(),
+                format!("  {}", detail.name),
+                detail.value.as_deref().unwrap_or_default().to_string(),
             ]);
         }
         out.push_str(&table.render());
     }
-    if !request.dv_status.is_empty() {
+    if !request.domains.is_empty() {
         let (valid, total) = request.domains_valid();
         out.push_str(&format!("\nDomain validation ({valid} of {total} valid)\n"));
-        for domain in &request.dv_status {
+        for domain in &request.domains {
             out.push_str(&format!(
                 "  {}  {}\n",
                 one_line(&domain.domain),
@@ -169,11 +171,16 @@ pub fn render_request(request: &SpsRequest) -> String {
                     out.push_str(&format!("    {name:<13} {}\n", one_line(value)));
                 }
             }
-            for (name, value) in &domain.extra {
+            if let Some(dns) = &domain.dns {
                 out.push_str(&format!(
                     "    {:<13} {}\n",
-                    one_line(name),
-                    one_line(&value.to_string())
+                    "dns-01 name",
+                    one_line(&dns.name)
+                ));
+                out.push_str(&format!(
+                    "    {:<13} {}\n",
+                    "dns-01 value",
+                    one_line(&dns.value)
                 ));
             }
         }
@@ -182,8 +189,8 @@ pub fn render_request(request: &SpsRequest) -> String {
 }
 
 /// `single`/`wildcard`/`san`/`modSan` and OV/DV, when the parameters say.
-fn kind(request: &SpsRequest) -> String {
-    match (request.create_type(), request.validation()) {
+fn kind(request: &CertRequest) -> String {
+    match (request.kind.as_deref(), request.validation) {
         (Some(kind), Some(validation)) => format!("{kind} {}", validation.short()),
         (Some(kind), None) => kind.to_string(),
         (None, Some(validation)) => validation.short().to_string(),
@@ -191,14 +198,14 @@ fn kind(request: &SpsRequest) -> String {
     }
 }
 
-fn domains_column(request: &SpsRequest) -> String {
+fn domains_column(request: &CertRequest) -> String {
     match request.domains_valid() {
         (_, 0) => "-".to_string(),
         (valid, total) => format!("{valid}/{total}"),
     }
 }
 
-pub fn group_contract(pair: &PairArgs) -> Result<GroupContract, CommandError> {
+pub fn group_contract(pair: &PairArgs) -> Result<Scope, CommandError> {
     let contract = pair.contract.trim();
     let group = pair.group.trim();
     if contract.is_empty() || group.is_empty() {
@@ -206,7 +213,7 @@ pub fn group_contract(pair: &PairArgs) -> Result<GroupContract, CommandError> {
             "--contract and --group must not be empty (see `spsdash groups`)",
         ));
     }
-    Ok(GroupContract::new(contract, group))
+    Ok(Scope::pair(contract, group))
 }
 
 pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
@@ -236,14 +243,10 @@ pub fn parse_after(text: &str) -> Result<DateTime<Utc>, CommandError> {
 
 /// `list --json`: each request printed as it is read (the answer is never held whole, so a
 /// pair of 100,000 requests costs one item's memory); a bad item is named on stderr.
-async fn list_json(
-    context: &Context,
-    pair: &GroupContract,
-    after: Option<DateTime<Utc>>,
-) -> CommandResult {
+async fn list_json(context: &Context, pair: &Scope, after: Option<DateTime<Utc>>) -> CommandResult {
     use std::sync::{Arc, Mutex, PoisonError};
 
-    use crate::sps::list_decode::Item;
+    use crate::source::ListItem;
 
     let out = Arc::new(Mutex::new(JsonArrayOut::new(std::io::BufWriter::new(
         std::io::stdout(),
@@ -251,25 +254,16 @@ async fn list_json(
     let writer = Arc::clone(&out);
     let listed = context
         .client
-        // Every item is printed: none is "known".
-        .sps()
-        .list_streaming(
-            pair,
-            after,
-            true,
-            |_| false,
-            move |item| match item {
-                Item::Request(request, _) => writer
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .item(&request),
-                Item::Skipped(why) => {
-                    super::output::eprint(&format!("spsdash: warning: {why}\n"));
-                    Ok(())
-                }
-                Item::Known(_) => Ok(()),
-            },
-        )
+        .list_each(pair, after, move |item| match item {
+            ListItem::Request(request) => writer
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .item(&request),
+            ListItem::Skipped(why) => {
+                super::output::eprint(&format!("spsdash: warning: {why}\n"));
+                Ok(())
+            }
+        })
         .await;
     let mut out = out.lock().unwrap_or_else(PoisonError::into_inner);
     if out.is_closed() {

@@ -12,9 +12,9 @@ use chrono::Utc;
 
 use crate::cli::{Command, GlobalArgs, PairArgs};
 use crate::edgegrid::ApiError;
-use crate::model::GroupContract;
+use crate::model::CertRequest;
+use crate::model::Scope;
 use crate::source::Backend;
-use crate::sps::SpsRequest;
 use crate::sps::request::{
     AddSans, CheckedRequest, EdgeHost, FieldProblem, IpVersion, NewCertificate, Validation,
 };
@@ -107,8 +107,8 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     }
 }
 
-fn pair_of(pair: &PairArgs) -> GroupContract {
-    GroupContract::new(pair.contract.as_str(), pair.group.as_str())
+fn pair_of(pair: &PairArgs) -> Scope {
+    Scope::pair(pair.contract.as_str(), pair.group.as_str())
 }
 
 fn read_request_file(path: &Path) -> Result<NewCertificate, CommandError> {
@@ -146,16 +146,17 @@ pub struct ExistingCertificate {
 /// and the names already on it. Reading is harmless, so `--dry-run` does it too.
 pub async fn find_certificate(
     client: &Backend,
-    pair: &GroupContract,
+    pair: &Scope,
     cname_hostname: &str,
     job_id: &str,
 ) -> Result<ExistingCertificate, CommandError> {
     let wanted_job: Option<u64> = job_id.trim().parse().ok();
     let wanted_cname = cname_hostname.trim().to_ascii_lowercase();
-    let requests = client.sps().list(pair, None, true).await?;
-    let mine = |request: &&SpsRequest| {
+    let requests = client.list(pair, None).await?.requests;
+    let mine = |request: &&CertRequest| {
         request
-            .cname_hostname()
+            .hostname
+            .as_deref()
             .is_some_and(|cname| cname.eq_ignore_ascii_case(&wanted_cname))
     };
     let Some(previous) = requests
@@ -169,16 +170,18 @@ pub async fn find_certificate(
         )));
     };
     let validation = previous
-        .parameter("issuer")
+        .authority
+        .as_deref()
         .and_then(Validation::from_issuer)
         .unwrap_or_default();
     // Every name that request of this certificate ever put on it.
     let mut names: Vec<String> = Vec::new();
     for request in requests.iter().filter(mine) {
         for name in request
-            .parameter_values("csr.sans")
-            .chain(request.parameter_values("add.sans"))
-            .chain(request.parameter("csr.cn"))
+            .sans
+            .iter()
+            .chain(&request.added_sans)
+            .chain(&request.common_name)
         {
             let name = name.to_ascii_lowercase();
             if !names.contains(&name) {
@@ -200,7 +203,7 @@ pub struct Delivery<'a> {
 
 async fn send_or_print(
     context: &Context,
-    pair: &GroupContract,
+    pair: &Scope,
     checked: &CheckedRequest,
     dry_run: bool,
 ) -> CommandResult {
@@ -219,7 +222,7 @@ async fn send_or_print(
 /// journal entry with the outcome and prints the spsId.
 pub async fn deliver(
     delivery: &Delivery<'_>,
-    pair: &GroupContract,
+    pair: &Scope,
     checked: &CheckedRequest,
     dry_run: bool,
     out: &mut dyn Write,
@@ -285,7 +288,7 @@ pub async fn deliver(
             failure.message.push_str(&format!(
                 "; the request may still have been created: run `spsdash list --contract {} --group {}` \
                  and look for {} before submitting again",
-                pair.contract_id, pair.group_id, checked.cname_hostname
+                pair.contract_id, pair.group().unwrap_or_default(), checked.cname_hostname
             ));
         }
         failure
@@ -306,7 +309,7 @@ pub async fn deliver(
             checked.cname_hostname,
             accepted.sps_id,
             pair.contract_id,
-            pair.group_id
+            pair.group().unwrap_or_default()
         )
         .map_err(printed)?;
     }

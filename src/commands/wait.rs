@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use crate::cli::WaitArgs;
 use crate::edgegrid::ApiError;
-use crate::sps::model::SpsRequest;
+use crate::model::CertRequest;
 
 mod condition;
 
@@ -80,12 +80,12 @@ struct Ending {
     exit: Exit,
     outcome: &'static str,
     message: String,
-    request: Option<SpsRequest>,
+    request: Option<CertRequest>,
 }
 
 pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     let pair = group_contract(&args.pair)?;
-    let sps_id = parse_sps_id(&args.sps_id)?;
+    let id = parse_sps_id(&args.id)?;
     let until = Until::parse(&args.until)?;
     let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
     let interval = Duration::from_secs(context.config.poll.active_secs.max(1));
@@ -96,16 +96,15 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     // has got an answer at all (a wait that never reached the API timed out on the network).
     let mut failing: Option<String> = None;
     let mut answered = false;
-    let mut last_seen: Option<SpsRequest> = None;
+    let mut last_seen: Option<CertRequest> = None;
     let ending = loop {
-        let sps = context.client.sps();
-        let call = sps.get(&pair, sps_id);
+        let call = context.client.get(&pair, id);
         let result = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, call).await.ok(),
             None => Some(call.await),
         };
         match result {
-            None => break timed_out(sps_id, &until, timeout, failing, answered, last_seen),
+            None => break timed_out(id, &until, timeout, failing, answered, last_seen),
             Some(Ok(request)) => {
                 answered = true;
                 failing = None;
@@ -116,7 +115,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
                         break Ending {
                             exit: Exit::Success,
                             outcome: "reached",
-                            message: format!("#{sps_id} is {}", until.label()),
+                            message: format!("#{id} is {}", until.label()),
                             request: Some(request),
                         };
                     }
@@ -134,7 +133,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
             Some(Err(error)) if is_transient(&error) => {
                 let message = one_line(&error.to_string());
                 progress.show(
-                    &format!("#{sps_id}: {message} (trying again)"),
+                    &format!("#{id}: {message} (trying again)"),
                     started.elapsed(),
                 );
                 failing = Some(message);
@@ -148,7 +147,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
         match deadline {
             Some(deadline) if wake >= deadline => {
                 tokio::time::sleep_until(deadline).await;
-                break timed_out(sps_id, &until, timeout, failing, answered, last_seen);
+                break timed_out(id, &until, timeout, failing, answered, last_seen);
             }
             _ => tokio::time::sleep_until(wake).await,
         }
@@ -158,7 +157,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     if context.global.json {
         let request = ending.request.as_ref();
         print_json(&json!({
-            "spsId": sps_id,
+            "spsId": id,
             "until": until.label(),
             "outcome": ending.outcome,
             "exitCode": ending.exit as u8,
@@ -173,12 +172,12 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
 
 /// The deadline passed: 3 when the network was failing (or never answered), else 124.
 fn timed_out(
-    sps_id: u64,
+    id: u64,
     until: &Until,
     timeout: Option<Duration>,
     failing: Option<String>,
     answered: bool,
-    last_seen: Option<SpsRequest>,
+    last_seen: Option<CertRequest>,
 ) -> Ending {
     let waited = timeout.map(humanize).unwrap_or_default();
     let (exit, outcome, message) = match failing {
@@ -195,7 +194,7 @@ fn timed_out(
         None => (
             Exit::Timeout,
             "timeout",
-            format!("#{sps_id} was not {} within {waited}", until.label()),
+            format!("#{id} was not {} within {waited}", until.label()),
         ),
     };
     Ending {

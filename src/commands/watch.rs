@@ -24,12 +24,12 @@ use serde_json::json;
 use std::time::Instant;
 
 use crate::cli::WatchArgs;
+use crate::model::transition::{Transition, diff};
+use crate::model::{CertRequest, Scope};
 use crate::notify::{
     ANNOUNCED_FILE, Notifier, OutageWatch, Outcome, TerminalCaps, TerminalWriter, events_for,
 };
 use crate::poll::{Cadence, Finished, PollState};
-use crate::sps::history::{Transition, diff};
-use crate::sps::model::{GroupContract, SpsRequest};
 use crate::store::cache::CacheRead;
 use crate::store::{Store, Stores};
 
@@ -43,11 +43,11 @@ use super::{CommandError, CommandResult, Context, Exit};
 
 /// One pair being watched: its schedule, what was seen last, and whether its calls fail.
 struct Watched {
-    pair: GroupContract,
+    pair: Scope,
     schedule: PollState,
     outage: OutageWatch,
     /// The last list (after the first poll); before it, the cached list is the baseline.
-    last: Option<Vec<SpsRequest>>,
+    last: Option<Vec<CertRequest>>,
 }
 
 pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
@@ -176,8 +176,8 @@ async fn poll(
         },
     };
     let now = Utc::now();
-    let requests = match context.client.sps().list(&pair, None, true).await {
-        Ok(requests) => requests,
+    let requests = match context.client.list(&pair, None).await {
+        Ok(listed) => listed.requests,
         Err(error) => {
             watched.last = Some(previous);
             if let Some(event) = watched.outage.failed(now, &error.to_string()) {
@@ -204,7 +204,7 @@ async fn poll(
         notifier.offer(events, now);
         warn_all(&problem.into_iter().collect::<Vec<_>>());
     }
-    let all_terminal = requests.iter().all(SpsRequest::is_terminal);
+    let all_terminal = requests.iter().all(CertRequest::is_terminal);
     watched.last = Some(requests);
     Ok(all_terminal)
 }
@@ -217,7 +217,7 @@ pub fn ndjson_line(transition: &Transition) -> String {
             "contractId": transition.pair.contract_id,
             "groupId": transition.pair.group_id,
         },
-        "spsId": transition.sps_id,
+        "spsId": transition.id,
         "from": transition.from,
         "to": transition.to,
     });
@@ -228,7 +228,7 @@ pub fn ndjson_line(transition: &Transition) -> String {
 }
 
 /// `--contract/--group`, else the config's pairs, else every pair the credentials see.
-async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<GroupContract>, CommandError> {
+async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<Scope>, CommandError> {
     if let (Some(contract), Some(group)) = (&args.contract, &args.group) {
         return Ok(vec![super::query::group_contract(&crate::cli::PairArgs {
             contract: contract.clone(),
@@ -240,11 +240,15 @@ async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<GroupContract>
             .config
             .pairs
             .iter()
-            .map(|pair| GroupContract::new(pair.contract.trim(), pair.group.trim()))
+            .map(|pair| Scope::pair(pair.contract.trim(), pair.group.trim()))
             .collect());
     }
     let groups = context.client.papi().groups().await?;
-    let pairs: Vec<GroupContract> = groups.pairs().into_iter().map(|named| named.pair).collect();
+    let pairs: Vec<Scope> = groups
+        .pairs()
+        .into_iter()
+        .map(|named| named.scope)
+        .collect();
     if pairs.is_empty() {
         return Err(CommandError::api(
             "these credentials see no group/contract pairs; nothing to watch",
@@ -314,17 +318,19 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
             .single()
             .expect("valid");
-        let pair = std::sync::Arc::new(GroupContract::new("C-1", "12345"));
-        let old: Vec<SpsRequest> = serde_json::from_value(json!([
-            {"spsId": 7, "status": "Pending", "dvStatus": [{"domain": "a.example.com", "status": "Pending"}]}
-        ]))
-        .expect("fixture");
-        let new: Vec<SpsRequest> = serde_json::from_value(json!([
-            {"spsId": 7, "status": "Awaiting User",
+        let pair = std::sync::Arc::new(Scope::pair("C-1", "12345"));
+        let old: Vec<CertRequest> = vec![
+            crate::sps::neutral::from_json(
+                json!({"spsId": 7, "status": "Pending", "dvStatus": [{"domain": "a.example.com", "status": "Pending"}]}),
+            )
+            .expect("fixture"),
+        ];
+        let new: Vec<CertRequest> = vec![crate::sps::neutral::from_json(
+            json!({"spsId": 7, "status": "Awaiting User",
              "parameters": [{"name": "cnameHostname", "value": "shop.example.com"}],
-             "dvStatus": [{"domain": "a.example.com", "status": "Invalid", "error": "DNS problem"}]}
-        ]))
-        .expect("fixture");
+             "dvStatus": [{"domain": "a.example.com", "status": "Invalid", "error": "DNS problem"}]}),
+        )
+        .expect("fixture")];
         let transitions = diff(&pair, &old, &new, at);
         let lines: Vec<String> = transitions.iter().map(ndjson_line).collect();
         assert_eq!(
@@ -337,7 +343,9 @@ mod tests {
         let events = events_for(&transitions, &new);
         assert_eq!(events.len(), 2);
         assert!(
-            events[0].message.contains("(shop.example.com) awaits you"),
+            events[0]
+                .message
+                .contains("(shop.example.com) waits for you: the Let's Encrypt challenges"),
             "{}",
             events[0].message
         );

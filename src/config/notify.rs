@@ -9,9 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::edgegrid::Secret;
 
 /// What `{…}` may stand for in `command` (see `notify::command`).
-pub const COMMAND_PLACEHOLDERS: [&str; 14] = [
-    "message", "event", "level", "sps_id", "domain", "domains", "count", "from", "to", "status",
-    "contract", "group", "name", "time",
+pub const COMMAND_PLACEHOLDERS: [&str; 15] = [
+    "message", "event", "level", "id", "sps_id", "domain", "domains", "count", "from", "to",
+    "status", "contract", "group", "name", "time",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

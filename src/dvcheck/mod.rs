@@ -26,8 +26,8 @@ use futures::StreamExt;
 
 use crate::config::{CheckConfig, parse_nameserver};
 use crate::export::rule::ExportError;
-use crate::export::{Scope, select};
-use crate::sps::model::SpsRequest;
+use crate::export::{DomainScope, select};
+use crate::model::CertRequest;
 
 pub use chain::{Hop, HopAnswer};
 pub use dns::{DnsFacts, DnsMode};
@@ -117,7 +117,7 @@ impl Default for CheckOptions {
 }
 
 /// The domains of `request` in `scope`, with their challenges checked like exported rules.
-pub fn targets(request: &SpsRequest, scope: &Scope) -> Result<Vec<Target>, ExportError> {
+pub fn targets(request: &CertRequest, scope: &DomainScope) -> Result<Vec<Target>, ExportError> {
     let selection = match select(request, scope) {
         Ok(selection) => selection,
         Err(ExportError::NoChallenge { domains, .. }) => {

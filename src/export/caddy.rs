@@ -10,7 +10,7 @@ pub fn render(header: &Header, rules: &[Rule]) -> String {
         "Paste inside the site block that serves these hosts over http (e.g. http:// { … }).",
     );
     for rule in rules {
-        let matcher = format!("@sps{}_{}", header.sps_id, rule.host.replace('.', "_"));
+        let matcher = format!("@sps{}_{}", header.id, rule.host.replace('.', "_"));
         out.push_str(&format!(
             "\n# {host}\n{matcher} {{\n    host {host}\n    path {path}\n}}\nredir {matcher} {target} 301\n",
             host = rule.host,

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::{ExportFormat, Rendered, Scope, render, write_webroot};
+use super::{DomainScope, ExportFormat, Rendered, render, write_webroot};
 use crate::clipboard::{self, Terminal};
 use crate::config::ClipboardConfig;
-use crate::sps::model::SpsRequest;
+use crate::model::CertRequest;
 
 /// The flash line: an outcome and its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +57,8 @@ fn not_covered(rendered: &Rendered) -> String {
 
 /// `y`: renders and copies through `out` (the terminal).
 pub fn copy_rules(
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     format: ExportFormat,
     config: &ClipboardConfig,
     terminal: Terminal,
@@ -83,8 +83,8 @@ pub fn copy_rules(
 
 /// `w`: renders and writes to `path` (the prompt's answer).
 pub fn write_rules(
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     format: ExportFormat,
     path: &Path,
     now: DateTime<Utc>,
@@ -109,7 +109,7 @@ pub fn write_rules(
 }
 
 /// `W`: writes the challenge files under `dir`.
-pub fn write_challenges(request: &SpsRequest, scope: &Scope, dir: &Path) -> Delivered {
+pub fn write_challenges(request: &CertRequest, scope: &DomainScope, dir: &Path) -> Delivered {
     match write_webroot(dir, request, scope) {
         Ok(written) => {
             let plural = if written.len() == 1 { "" } else { "s" };

@@ -9,7 +9,7 @@ pub fn render(header: &Header, rules: &[Rule]) -> String {
         header.hash_comment("Paste into the frontend (mode http) that listens on port 80.");
     for rule in rules {
         // ACL names allow letters, digits, '-', '_', '.' and ':': hosts are LDH.
-        let name = format!("sps{}_{}", header.sps_id, rule.host);
+        let name = format!("sps{}_{}", header.id, rule.host);
         out.push_str(&format!(
             "\n# {host}\nacl {name}_host hdr(host) -i {host} {host}:80\nacl {name}_path path {path}\nhttp-request redirect location {target} code 301 if {name}_host {name}_path\n",
             host = rule.host,

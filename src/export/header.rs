@@ -4,10 +4,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::ExportFormat;
 use super::rule::{Selection, check_host};
+use crate::model::Api;
 
 pub struct Header {
     pub format: ExportFormat,
-    pub sps_id: u64,
+    /// The API the request came from: it names the id (`SPS request 1856`, `CPS
+    /// enrollment 10018`).
+    pub api: Api,
+    pub id: u64,
     pub generated_at: String,
     /// One entry per rule: the host, with its Unicode form for an IDN.
     pub domains: Vec<String>,
@@ -18,13 +22,14 @@ pub struct Header {
 impl Header {
     pub fn new(
         format: ExportFormat,
-        sps_id: u64,
+        (api, id): (Api, u64),
         generated_at: DateTime<Utc>,
         selection: &Selection,
     ) -> Header {
         Header {
             format,
-            sps_id,
+            api,
+            id,
             generated_at: generated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             domains: selection
                 .rules
@@ -48,6 +53,14 @@ impl Header {
         }
     }
 
+    /// `SPS request 1856`, `CPS enrollment 10018`.
+    pub fn request(&self) -> String {
+        match self.api {
+            Api::Sps => format!("SPS request {}", self.id),
+            Api::Cps => format!("CPS enrollment {}", self.id),
+        }
+    }
+
     /// The header as plain lines, for a format to turn into its own comments.
     pub fn lines(&self, usage: &str) -> Vec<String> {
         let what = match self.format {
@@ -56,9 +69,9 @@ impl Header {
         };
         let mut lines = vec![
             format!(
-                "spsdash: {} {what} for SPS request {}",
+                "spsdash: {} {what} for {}",
                 self.format.name(),
-                self.sps_id
+                self.request()
             ),
             format!("generated {}", self.generated_at),
             format!("domains covered ({}):", self.domains.len()),

@@ -24,7 +24,7 @@ pub fn render(header: &Header, rules: &[Rule]) -> String {
                 "          <action type=\"Redirect\" url=\"{target}\" redirectType=\"Permanent\" appendQueryString=\"false\" />\n",
                 "        </rule>\n",
             ),
-            name = attribute_escape(&format!("spsdash {} {}", header.sps_id, rule.host)),
+            name = attribute_escape(&format!("spsdash {} {}", header.id, rule.host)),
             path = attribute_escape(&regex_escape(rule.path.trim_start_matches('/'))),
             host = attribute_escape(&regex_escape(&rule.host)),
             target = attribute_escape(&rule.redirect_path),

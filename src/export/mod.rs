@@ -23,7 +23,7 @@ pub mod zone;
 use chrono::{DateTime, Utc};
 
 pub use crate::config::ExportFormat;
-use crate::sps::model::SpsRequest;
+use crate::model::CertRequest;
 
 pub use deliver::{Delivered, copy_rules, write_challenges, write_rules};
 pub use remember::{remember_format, set_export_format};
@@ -32,7 +32,7 @@ pub use webroot::{WebrootError, WrittenFile, write_webroot, write_webroot_exclud
 
 /// Which domains of a request the rules cover.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Scope {
+pub enum DomainScope {
     /// Every domain not yet `Valid` (the default: what still needs the operator).
     #[default]
     Pending,
@@ -42,15 +42,15 @@ pub enum Scope {
     Domains(Vec<String>),
 }
 
-impl Scope {
+impl DomainScope {
     /// The scope the command line's `--all` / `--domain D…` ask for.
-    pub fn from_selection(all: bool, domains: &[String]) -> Scope {
+    pub fn from_selection(all: bool, domains: &[String]) -> DomainScope {
         if all {
-            Scope::All
+            DomainScope::All
         } else if domains.is_empty() {
-            Scope::Pending
+            DomainScope::Pending
         } else {
-            Scope::Domains(domains.to_vec())
+            DomainScope::Domains(domains.to_vec())
         }
     }
 }
@@ -75,8 +75,8 @@ impl Rendered {
 /// Renders `request`'s rules for the domains in `scope`, stamped with `generated_at`.
 pub fn render(
     format: ExportFormat,
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     generated_at: DateTime<Utc>,
 ) -> Result<Rendered, ExportError> {
     render_excluding(
@@ -92,13 +92,13 @@ pub fn render(
 /// edge hostname); the header names them and why.
 pub fn render_excluding(
     format: ExportFormat,
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     generated_at: DateTime<Utc>,
     automatic: &std::collections::BTreeMap<String, String>,
 ) -> Result<Rendered, ExportError> {
     let selection = rule::select_excluding(request, scope, automatic)?;
-    let header = header::Header::new(format, request.sps_id, generated_at, &selection);
+    let header = header::Header::new(format, (request.api, request.id), generated_at, &selection);
     let text = match format {
         ExportFormat::Nginx => nginx::render(&header, &selection.rules),
         ExportFormat::Apache => apache::render(&header, &selection.rules),
@@ -122,6 +122,6 @@ pub fn render_excluding(
 }
 
 /// `./spsdash-<spsId>-<format>.<ext>`: the file `w` offers by default.
-pub fn default_file_name(sps_id: u64, format: ExportFormat) -> String {
-    format!("spsdash-{sps_id}-{}.{}", format.name(), format.extension())
+pub fn default_file_name(id: u64, format: ExportFormat) -> String {
+    format!("spsdash-{id}-{}.{}", format.name(), format.extension())
 }

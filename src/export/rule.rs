@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use url::Url;
 
-use super::Scope;
-use crate::sps::model::{DvStatus, SpsRequest};
+use super::DomainScope;
+use crate::model::{CertRequest, DomainValidation};
 use crate::text::brief;
 
 /// Where HTTP-01 challenges live (RFC 8555 §8.3).
@@ -33,7 +33,7 @@ pub struct Rule {
     pub full_path: String,
     pub redirect_path: String,
     /// The whole record, for the data formats (csv, json).
-    pub record: DvStatus,
+    pub record: DomainValidation,
 }
 
 impl Rule {
@@ -55,18 +55,18 @@ pub struct Selection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportError {
     NoDomains {
-        sps_id: u64,
+        id: u64,
     },
     UnknownDomain {
-        sps_id: u64,
+        id: u64,
         domain: String,
         known: Vec<String>,
     },
     NothingPending {
-        sps_id: u64,
+        id: u64,
     },
     NoChallenge {
-        sps_id: u64,
+        id: u64,
         domains: Vec<String>,
     },
     /// A value that could inject configuration, or is not a challenge at all.
@@ -80,27 +80,23 @@ pub enum ExportError {
 impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ExportError::NoDomains { sps_id } => write!(
+            ExportError::NoDomains { id } => write!(
                 f,
-                "request {sps_id} has no domain validation records (not a DV request, or validation has not started)"
+                "request {id} has no domain validation records (not a DV request, or validation has not started)"
             ),
-            ExportError::UnknownDomain {
-                sps_id,
-                domain,
-                known,
-            } => write!(
+            ExportError::UnknownDomain { id, domain, known } => write!(
                 f,
-                "request {sps_id} has no domain \"{}\"; its domains are: {}",
+                "request {id} has no domain \"{}\"; its domains are: {}",
                 brief(domain),
                 joined(known)
             ),
-            ExportError::NothingPending { sps_id } => write!(
+            ExportError::NothingPending { id } => write!(
                 f,
-                "every domain of request {sps_id} is already Valid; use --all to export them anyway"
+                "every domain of request {id} is already Valid; use --all to export them anyway"
             ),
-            ExportError::NoChallenge { sps_id, domains } => write!(
+            ExportError::NoChallenge { id, domains } => write!(
                 f,
-                "SPS has no challenge yet for {} of request {sps_id}; try again once it shows a token",
+                "SPS has no challenge yet for {} of request {id}; try again once it shows a token",
                 joined(domains)
             ),
             ExportError::Unsafe {
@@ -129,7 +125,7 @@ fn joined(names: &[String]) -> String {
 }
 
 /// The domains of `request` that `scope` covers, each checked into a [`Rule`].
-pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportError> {
+pub fn select(request: &CertRequest, scope: &DomainScope) -> Result<Selection, ExportError> {
     select_excluding(request, scope, &BTreeMap::new())
 }
 
@@ -137,11 +133,11 @@ pub fn select(request: &SpsRequest, scope: &Scope) -> Result<Selection, ExportEr
 /// it is CNAMEd to): Akamai answers their challenge itself, so a rule would never be used.
 /// The caller finds them (export does not ask DNS).
 pub fn select_excluding(
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     automatic: &BTreeMap<String, String>,
 ) -> Result<Selection, ExportError> {
-    let sps_id = request.sps_id;
+    let id = request.id;
     let in_scope = scoped(request, scope)?;
     let mut rules = Vec::new();
     let mut skipped = Vec::new();
@@ -171,7 +167,7 @@ pub fn select_excluding(
     }
     if rules.is_empty() && left_to_akamai == 0 {
         return Err(ExportError::NoChallenge {
-            sps_id,
+            id,
             domains: skipped.into_iter().map(|(domain, _)| domain).collect(),
         });
     }
@@ -181,48 +177,40 @@ pub fn select_excluding(
 /// The records `scope` covers, in the request's order (a typed domain that the request does
 /// not have is an error listing the ones it has).
 pub fn scoped<'a>(
-    request: &'a SpsRequest,
-    scope: &Scope,
-) -> Result<Vec<&'a DvStatus>, ExportError> {
-    let sps_id = request.sps_id;
-    if request.dv_status.is_empty() {
-        return Err(ExportError::NoDomains { sps_id });
+    request: &'a CertRequest,
+    scope: &DomainScope,
+) -> Result<Vec<&'a DomainValidation>, ExportError> {
+    let id = request.id;
+    if request.domains.is_empty() {
+        return Err(ExportError::NoDomains { id });
     }
-    let in_scope: Vec<&DvStatus> = match scope {
-        Scope::All => request.dv_status.iter().collect(),
-        Scope::Pending => request
-            .dv_status
-            .iter()
-            .filter(|dv| !dv.is_valid())
-            .collect(),
-        Scope::Domains(wanted) => {
+    let in_scope: Vec<&DomainValidation> = match scope {
+        DomainScope::All => request.domains.iter().collect(),
+        DomainScope::Pending => request.domains.iter().filter(|dv| !dv.is_valid()).collect(),
+        DomainScope::Domains(wanted) => {
             let keys: Vec<String> = wanted.iter().map(|name| match_key(name)).collect();
             if let Some(missing) = wanted.iter().zip(&keys).find_map(|(name, key)| {
                 (!request
-                    .dv_status
+                    .domains
                     .iter()
                     .any(|dv| &match_key(&dv.domain) == key))
                 .then_some(name)
             }) {
                 return Err(ExportError::UnknownDomain {
-                    sps_id,
+                    id,
                     domain: missing.clone(),
-                    known: request
-                        .dv_status
-                        .iter()
-                        .map(|dv| dv.domain.clone())
-                        .collect(),
+                    known: request.domains.iter().map(|dv| dv.domain.clone()).collect(),
                 });
             }
             request
-                .dv_status
+                .domains
                 .iter()
                 .filter(|dv| keys.contains(&match_key(&dv.domain)))
                 .collect()
         }
     };
     if in_scope.is_empty() {
-        return Err(ExportError::NothingPending { sps_id });
+        return Err(ExportError::NothingPending { id });
     }
     Ok(in_scope)
 }
@@ -234,7 +222,7 @@ fn match_key(name: &str) -> String {
 }
 
 /// Checks one record with all three challenge fields present.
-pub fn check(dv: &DvStatus) -> Result<Rule, ExportError> {
+pub fn check(dv: &DomainValidation) -> Result<Rule, ExportError> {
     let unsafe_field = |field: &'static str, reason: String| ExportError::Unsafe {
         domain: dv.domain.clone(),
         field,

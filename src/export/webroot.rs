@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Scope;
+use super::DomainScope;
 use super::rule::{ExportError, check_token, scoped};
+use crate::model::CertRequest;
 use crate::private_fs;
-use crate::sps::model::SpsRequest;
 use crate::text::brief;
 
 /// Challenge files are public by design (the CA fetches them) and the web server must read them.
@@ -68,8 +68,8 @@ impl From<ExportError> for WebrootError {
 /// Every token is checked before the first file is written, so a bad one writes nothing.
 pub fn write_webroot(
     dir: &Path,
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
 ) -> Result<Vec<WrittenFile>, WebrootError> {
     write_webroot_excluding(dir, request, scope, &std::collections::BTreeMap::new())
 }
@@ -78,8 +78,8 @@ pub fn write_webroot(
 /// (`automatic`: domain → edge hostname).
 pub fn write_webroot_excluding(
     dir: &Path,
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     automatic: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<WrittenFile>, WebrootError> {
     let records = scoped(request, scope)?;
@@ -102,7 +102,7 @@ pub fn write_webroot_excluding(
     }
     if challenges.is_empty() && !left_to_akamai {
         return Err(ExportError::NoChallenge {
-            sps_id: request.sps_id,
+            id: request.id,
             domains: scoped(request, scope)?
                 .iter()
                 .map(|record| record.domain.clone())

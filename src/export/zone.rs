@@ -8,9 +8,9 @@ pub const TTL_SECONDS: u32 = 300;
 
 /// A zone-file snippet: `$ORIGIN` the domains' common parent, then one relative TXT line per
 /// domain (`_acme-challenge.www 300 IN TXT "…"`); absolute names when they share no zone.
-pub fn zone_snippet(sps_id: u64, enrollment_id: u64, records: &[&DnsTxtRecord]) -> String {
+pub fn zone_snippet(id: u64, enrollment_id: u64, records: &[&DnsTxtRecord]) -> String {
     let mut out = format!(
-        "; DNS-01 challenges of SPS request {sps_id} (CPS enrollment {enrollment_id}).\n\
+        "; DNS-01 challenges of SPS request {id} (CPS enrollment {enrollment_id}).\n\
          ; Publish these TXT records instead of serving the HTTP challenge files.\n"
     );
     if let Some(expires) = records

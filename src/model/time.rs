@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ISO 8601 as SPS sends it; tolerant of a missing zone (read as UTC).
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -72,6 +72,12 @@ impl From<&str> for StatusChange {
 impl fmt::Display for StatusChange {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(&self.as_text())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusChange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(StatusChange::from(String::deserialize(deserializer)?))
     }
 }
 

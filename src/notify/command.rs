@@ -20,14 +20,15 @@ pub fn placeholder(name: &str, event: &NotifyEvent) -> Option<String> {
         "message" => event.message.clone(),
         "event" => event.kind.name().to_string(),
         "level" => event.level().label().to_string(),
-        "sps_id" => event.sps_id.map(|id| id.to_string()).unwrap_or_default(),
+        // `sps_id` is what the placeholder was called before CPS; both name the request id.
+        "id" | "sps_id" => event.id.map(|id| id.to_string()).unwrap_or_default(),
         "domain" => text(event.domain()),
         "domains" => event.domains.join(","),
         "count" => event.domains.len().max(1).to_string(),
         "from" => text(event.from.as_deref()),
         "to" | "status" => text(event.to.as_deref()),
         "contract" => text(event.pair.as_ref().map(|pair| pair.contract_id.as_str())),
-        "group" => text(event.pair.as_ref().map(|pair| pair.group_id.as_str())),
+        "group" => text(event.pair.as_ref().and_then(|pair| pair.group())),
         "name" => text(event.name.as_deref()),
         "time" => event.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         _ => return None,
@@ -134,7 +135,7 @@ pub async fn run_command(argv: &[String], timeout: Duration) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::model::GroupContract;
+    use crate::model::Scope;
     use chrono::{TimeZone, Utc};
 
     fn event() -> NotifyEvent {
@@ -144,7 +145,7 @@ mod tests {
             .expect("valid");
         NotifyEvent::status_change(
             at,
-            &GroupContract::new("C-1", "12345"),
+            &Scope::pair("C-1", "12345"),
             1856,
             Some("www.example.com"),
             Some("Pending"),

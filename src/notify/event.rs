@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::ExpiryBand;
-use crate::sps::model::{DomainStatus, GroupContract, RequestStatus};
+use crate::model::{RequestState, Scope, domain_state};
 
 /// How loud an event is; each level goes to the sinks `[notify.route]` names for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -99,9 +99,10 @@ pub struct NotifyEvent {
     pub kind: EventKind,
     pub at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pair: Option<GroupContract>,
+    pub pair: Option<Scope>,
+    /// The request's id (its spsId for SPS, the enrollment's id for CPS).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sps_id: Option<u64>,
+    pub id: Option<u64>,
     /// The request's cname hostname or the certificate's name, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -125,55 +126,60 @@ pub struct NotifyEvent {
 }
 
 impl NotifyEvent {
-    /// A change of a request's status (`domain` None) or of one domain's, when it is worth
-    /// telling; `None` for changes that are not (e.g. `Pending` → `CPS running`).
+    /// A status change worth telling, from the API's own words alone (an SPS status says
+    /// what it means); `None` for changes that are not (e.g. `Pending` → `CPS running`).
     /// `detail` is the domain's error text, or the request's workflow progress (which is how
     /// a failed edge host shows itself).
     pub fn status_change(
         at: DateTime<Utc>,
-        pair: &GroupContract,
-        sps_id: u64,
+        pair: &Scope,
+        id: u64,
         domain: Option<&str>,
         from: Option<&str>,
         to: &str,
         detail: Option<&str>,
     ) -> Option<NotifyEvent> {
+        let moved = Moved {
+            domain,
+            from,
+            to,
+            to_state: None,
+            detail,
+        };
+        NotifyEvent::moved(at, pair, id, &moved)
+    }
+
+    /// A change worth telling, `None` for one that is not. A request's change is told by the
+    /// state it moved to when the transition knows it (a CPS status such as
+    /// `wait-review-pre-verification-safety-checks` says nothing by its text alone), else by
+    /// SPS's words.
+    pub fn moved(
+        at: DateTime<Utc>,
+        pair: &Scope,
+        id: u64,
+        moved: &Moved<'_>,
+    ) -> Option<NotifyEvent> {
+        let Moved {
+            domain,
+            from,
+            to,
+            to_state,
+            detail,
+        } = *moved;
         let detail = detail.map(str::trim).filter(|text| !text.is_empty());
         let kind = match domain {
-            Some(_) if to == DomainStatus::VALID => EventKind::DomainValid,
-            Some(_) if to == DomainStatus::INVALID || to == DomainStatus::EXPIRED => {
-                EventKind::DomainError
-            }
-            // An unknown status that carries an error text is an error too.
-            Some(_)
-                if detail.is_some()
-                    && to != DomainStatus::PENDING
-                    && to != DomainStatus::AWAITING_USER =>
-            {
-                EventKind::DomainError
-            }
-            Some(_) => return None,
-            None => match to {
-                RequestStatus::AWAITING_USER => EventKind::AwaitingUser,
-                RequestStatus::COMPLETE => EventKind::RequestComplete,
-                RequestStatus::CANCELLED => EventKind::RequestCancelled,
-                RequestStatus::EDGE_HOST_EXISTS
-                    if detail.is_some_and(|text| text.to_ascii_lowercase().contains("error")) =>
-                {
-                    EventKind::RequestFailed
-                }
-                _ => return None,
-            },
+            Some(_) => domain_event(to, detail)?,
+            None => request_event(to, to_state.unwrap_or_else(|| sps_state(to, detail)))?,
         };
         let mut event = NotifyEvent::bare(kind, at);
         event.pair = Some(pair.clone());
-        event.sps_id = Some(sps_id);
+        event.id = Some(id);
         event.domains = domain.map(str::to_string).into_iter().collect();
         event.from = from.map(str::to_string);
         event.to = Some(to.to_string());
         event.detail = detail.map(str::to_string);
         event.ids = vec![format!(
-            "{}|{}|{sps_id}|{}|{to}",
+            "{}|{}|{id}|{}|{to}",
             kind.name(),
             pair_key(pair),
             domain.unwrap_or("-")
@@ -184,15 +190,15 @@ impl NotifyEvent {
     /// A submission the API accepted (it has an `spsId` now).
     pub fn submission_accepted(
         at: DateTime<Utc>,
-        pair: &GroupContract,
-        sps_id: u64,
+        pair: &Scope,
+        id: u64,
         name: Option<&str>,
     ) -> NotifyEvent {
         let mut event = NotifyEvent::bare(EventKind::SubmissionAccepted, at);
         event.pair = Some(pair.clone());
-        event.sps_id = Some(sps_id);
+        event.id = Some(id);
         event.name = name.map(str::to_string);
-        event.ids = vec![format!("submission_accepted|{}|{sps_id}", pair_key(pair))];
+        event.ids = vec![format!("submission_accepted|{}|{id}", pair_key(pair))];
         event.rendered()
     }
 
@@ -200,7 +206,7 @@ impl NotifyEvent {
     /// journal, `why` says what is known.
     pub fn submission_lost(
         at: DateTime<Utc>,
-        pair: &GroupContract,
+        pair: &Scope,
         local_id: &str,
         name: Option<&str>,
         why: &str,
@@ -219,7 +225,7 @@ impl NotifyEvent {
     /// once per certificate, and a renewed certificate is told again when its turn comes.
     pub fn certificate_band(
         at: DateTime<Utc>,
-        pair: Option<&GroupContract>,
+        pair: Option<&Scope>,
         enrollment: u64,
         certificate: &str,
         expires: DateTime<Utc>,
@@ -247,7 +253,7 @@ impl NotifyEvent {
     /// The API has failed since `since`; `error` is the last failure's message.
     pub fn api_failing(
         at: DateTime<Utc>,
-        pair: Option<&GroupContract>,
+        pair: Option<&Scope>,
         since: DateTime<Utc>,
         error: &str,
     ) -> NotifyEvent {
@@ -266,7 +272,7 @@ impl NotifyEvent {
     /// The API answers again after the outage that began at `since` (and was told).
     pub fn api_recovered(
         at: DateTime<Utc>,
-        pair: Option<&GroupContract>,
+        pair: Option<&Scope>,
         since: DateTime<Utc>,
     ) -> NotifyEvent {
         let mut event = NotifyEvent::bare(EventKind::ApiRecovered, at);
@@ -315,7 +321,7 @@ impl NotifyEvent {
         self.kind.groups()
             && self.kind == other.kind
             && self.pair == other.pair
-            && self.sps_id == other.sps_id
+            && self.id == other.id
     }
 
     /// Takes `other`'s domains and identities into this event (see `groups_with`).
@@ -338,7 +344,7 @@ impl NotifyEvent {
             kind,
             at,
             pair: None,
-            sps_id: None,
+            id: None,
             name: None,
             domains: Vec::new(),
             from: None,
@@ -356,7 +362,7 @@ impl NotifyEvent {
     }
 
     fn render_message(&self) -> String {
-        let request = match (self.sps_id, self.name.as_deref()) {
+        let request = match (self.id, self.name.as_deref()) {
             (Some(id), Some(name)) => format!("SPS #{id} ({name})"),
             (Some(id), None) => format!("SPS #{id}"),
             (None, Some(name)) => name.to_string(),
@@ -365,7 +371,10 @@ impl NotifyEvent {
         let to = self.to.as_deref().unwrap_or_default();
         let detail = self.detail.as_deref().unwrap_or_default();
         let text = match self.kind {
-            EventKind::AwaitingUser => format!("{request} awaits you ({to})"),
+            EventKind::AwaitingUser => match self.detail.as_deref() {
+                Some(awaited) => format!("{request} waits for you: {awaited}"),
+                None => format!("{request} awaits you ({to})"),
+            },
             EventKind::DomainValid if self.domains.len() > 1 => format!(
                 "{request}: {} domains are Valid ({})",
                 self.domains.len(),
@@ -404,14 +413,78 @@ impl NotifyEvent {
             ),
         };
         match &self.pair {
-            Some(pair) => format!("{text} [{}/{}]", pair.contract_id, pair.group_id),
+            Some(pair) => format!("{text} [{}]", pair.short()),
             None => text,
         }
     }
 }
 
-fn pair_key(pair: &GroupContract) -> String {
-    format!("{}/{}", pair.contract_id, pair.group_id)
+/// What changed, as a transition says it.
+#[derive(Debug, Clone, Copy)]
+pub struct Moved<'a> {
+    /// The domain whose validation changed; `None` for the request's own status.
+    pub domain: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: &'a str,
+    /// The state the request moved to, when known.
+    pub to_state: Option<RequestState>,
+    /// The domain's error text, the request's progress, or what it waits for.
+    pub detail: Option<&'a str>,
+}
+
+/// A domain's change: valid, failed (its status or an error text says so), or nothing to tell.
+fn domain_event(to: &str, detail: Option<&str>) -> Option<EventKind> {
+    match domain_state(to) {
+        RequestState::Complete => Some(EventKind::DomainValid),
+        RequestState::Failed => Some(EventKind::DomainError),
+        // An unknown status that carries an error text is an error too.
+        _ if detail.is_some() && !is_waiting(to) => Some(EventKind::DomainError),
+        _ => None,
+    }
+}
+
+/// Statuses of a domain that is still on its way (an error text there is old news).
+fn is_waiting(status: &str) -> bool {
+    [
+        "pending",
+        "awaiting user",
+        "preparing",
+        "ready for validation",
+    ]
+    .iter()
+    .any(|waiting| status.trim().eq_ignore_ascii_case(waiting))
+}
+
+/// A request's change, by the state it moved to.
+fn request_event(to: &str, state: RequestState) -> Option<EventKind> {
+    match state {
+        RequestState::AwaitingUser => Some(EventKind::AwaitingUser),
+        RequestState::Complete => Some(EventKind::RequestComplete),
+        RequestState::Failed if to.to_ascii_lowercase().contains("cancel") => {
+            Some(EventKind::RequestCancelled)
+        }
+        RequestState::Failed => Some(EventKind::RequestFailed),
+        RequestState::InProgress => None,
+    }
+}
+
+/// What an SPS status means, for changes journaled before transitions kept their state.
+fn sps_state(to: &str, detail: Option<&str>) -> RequestState {
+    match to {
+        "Awaiting User" => RequestState::AwaitingUser,
+        "SPS Request Complete" => RequestState::Complete,
+        "CPS cancelled" => RequestState::Failed,
+        "edge host already created or pending"
+            if detail.is_some_and(|text| text.to_ascii_lowercase().contains("error")) =>
+        {
+            RequestState::Failed
+        }
+        _ => RequestState::InProgress,
+    }
+}
+
+fn pair_key(pair: &Scope) -> String {
+    pair.short()
 }
 
 /// Up to three names, then how many more: a 40-domain burst stays one readable line.

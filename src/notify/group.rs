@@ -71,8 +71,8 @@ impl Grouper {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Scope;
     use crate::notify::event::EventKind;
-    use crate::sps::model::GroupContract;
     use chrono::TimeZone;
 
     fn at(second: u32) -> DateTime<Utc> {
@@ -81,11 +81,11 @@ mod tests {
             .expect("valid")
     }
 
-    fn valid(sps_id: u64, domain: &str, second: u32) -> NotifyEvent {
+    fn valid(id: u64, domain: &str, second: u32) -> NotifyEvent {
         NotifyEvent::status_change(
             at(second),
-            &GroupContract::new("C-1", "1"),
-            sps_id,
+            &Scope::pair("C-1", "1"),
+            id,
             Some(domain),
             Some("Pending"),
             "Valid",
@@ -103,7 +103,7 @@ mod tests {
         grouper.push(valid(2, "other.example.com", 1), at(1));
         let completed = NotifyEvent::status_change(
             at(1),
-            &GroupContract::new("C-1", "1"),
+            &Scope::pair("C-1", "1"),
             1,
             None,
             Some("CPS running"),

@@ -20,7 +20,7 @@ pub mod webhook;
 
 pub use announced::Announced;
 pub use dispatch::{Delivery, Notifier, Outcome, TerminalWriter};
-pub use event::{EventKind, Level, NotifyEvent};
+pub use event::{EventKind, Level, Moved, NotifyEvent};
 pub use group::Grouper;
 pub use outage::OutageWatch;
 pub use terminal::{TerminalCaps, notification_bytes};

@@ -5,19 +5,19 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::event::NotifyEvent;
-use crate::sps::model::GroupContract;
+use crate::model::Scope;
 
 #[derive(Debug, Clone)]
 pub struct OutageWatch {
     after: Duration,
-    pair: Option<GroupContract>,
+    pair: Option<Scope>,
     failing_since: Option<DateTime<Utc>>,
     told: bool,
 }
 
 impl OutageWatch {
     /// Tells about an outage of `pair`'s calls (or of every call, `None`) after `after`.
-    pub fn new(after: std::time::Duration, pair: Option<GroupContract>) -> OutageWatch {
+    pub fn new(after: std::time::Duration, pair: Option<Scope>) -> OutageWatch {
         OutageWatch {
             after: Duration::from_std(after).unwrap_or(Duration::MAX),
             pair,

@@ -22,7 +22,7 @@ pub fn payload(event: &NotifyEvent, format: WebhookFormat) -> Value {
             "event": event.kind.name(),
             "level": event.level().label(),
             "id": event.id(),
-            "spsId": event.sps_id,
+            "spsId": event.id,
             "pair": event.pair.as_ref().map(|pair| json!({
                 "contractId": pair.contract_id,
                 "groupId": pair.group_id,
@@ -113,7 +113,7 @@ fn root_cause(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::model::GroupContract;
+    use crate::model::Scope;
     use chrono::{TimeZone, Utc};
 
     #[test]
@@ -124,7 +124,7 @@ mod tests {
             .expect("valid");
         let event = NotifyEvent::status_change(
             at,
-            &GroupContract::new("C-1", "12345"),
+            &Scope::pair("C-1", "12345"),
             1856,
             None,
             Some("Pending"),

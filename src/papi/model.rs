@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{GroupContract, NamedPair};
+use crate::model::{NamedScope, Scope};
 use crate::tolerant::{opt_string, vec_or_null};
 
 /// `GET /papi/v1/groups`.
@@ -39,17 +39,35 @@ pub struct Group {
 
 impl GroupsResponse {
     /// Every (group, contract) pair, prefixes stripped, in the order PAPI listed them.
-    pub fn pairs(&self) -> Vec<NamedPair> {
+    pub fn pairs(&self) -> Vec<NamedScope> {
         self.groups
             .items
             .iter()
             .flat_map(|group| {
-                group.contract_ids.iter().map(|contract| NamedPair {
-                    pair: GroupContract::new(contract.as_str(), group.group_id.as_str()),
-                    group_name: group.group_name.clone(),
+                group.contract_ids.iter().map(|contract| NamedScope {
+                    scope: Scope::pair(contract.as_str(), group.group_id.as_str()),
+                    name: group.group_name.clone(),
                 })
             })
             .collect()
+    }
+
+    /// Every contract any group may use, once each, prefix stripped, in the order PAPI first
+    /// names them (CPS lists enrollments per contract; groups share contracts).
+    pub fn contracts(&self) -> Vec<NamedScope> {
+        let mut contracts: Vec<NamedScope> = Vec::new();
+        for contract in self
+            .groups
+            .items
+            .iter()
+            .flat_map(|group| &group.contract_ids)
+        {
+            let scope = Scope::contract(contract.as_str());
+            if !contracts.iter().any(|known| known.scope == scope) {
+                contracts.push(NamedScope { scope, name: None });
+            }
+        }
+        contracts
     }
 }
 
@@ -60,10 +78,19 @@ mod tests {
     #[test]
     fn groups_become_prefixless_pairs() {
         let body = r#"{"accountId":"act_1","groups":{"items":[{"groupId":"grp_12345",
-            "groupName":"Web","contractIds":["ctr_C-1ABCDE","ctr_C-2"]}]}}"#;
+            "groupName":"Web","contractIds":["ctr_C-1ABCDE","ctr_C-2"]},
+            {"groupId":"grp_2","contractIds":["ctr_C-2"]}]}}"#;
         let groups: GroupsResponse = serde_json::from_str(body).expect("parses");
         let pairs = groups.pairs();
-        assert_eq!(pairs.len(), 2);
-        assert_eq!(pairs[0].pair, GroupContract::new("C-1ABCDE", "12345"));
+        assert_eq!(pairs.len(), 3);
+        assert_eq!(pairs[0].scope, Scope::pair("C-1ABCDE", "12345"));
+        let contracts = groups.contracts();
+        assert_eq!(
+            contracts
+                .iter()
+                .map(|named| named.scope.contract_id.as_str())
+                .collect::<Vec<_>>(),
+            ["C-1ABCDE", "C-2"]
+        );
     }
 }

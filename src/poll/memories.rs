@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::app::ListMemory;
-use crate::sps::model::GroupContract;
+use crate::model::Scope;
 
 #[derive(Debug, Clone, Default)]
-pub(super) struct Memories(Arc<Mutex<HashMap<GroupContract, PairMemory>>>);
+pub(super) struct Memories(Arc<Mutex<HashMap<Scope, PairMemory>>>);
 
 #[derive(Debug, Default)]
 struct PairMemory {
@@ -20,7 +20,7 @@ struct PairMemory {
 
 impl Memories {
     /// The pair's memory, to read its next list against, and its generation.
-    pub(super) fn current(&self, pair: &GroupContract) -> (Arc<ListMemory>, u64) {
+    pub(super) fn current(&self, pair: &Scope) -> (Arc<ListMemory>, u64) {
         let mut memories = self.lock();
         let entry = memories.entry(pair.clone()).or_default();
         (Arc::clone(&entry.memory), entry.generation)
@@ -28,7 +28,7 @@ impl Memories {
 
     /// What to remember of the list just read against the memory of `generation`. If
     /// something was forgotten since, nothing is remembered: the next list is read whole.
-    pub(super) fn remember(&self, pair: &GroupContract, generation: u64, memory: ListMemory) {
+    pub(super) fn remember(&self, pair: &Scope, generation: u64, memory: ListMemory) {
         let mut memories = self.lock();
         let entry = memories.entry(pair.clone()).or_default();
         entry.memory = if entry.generation == generation {
@@ -39,15 +39,15 @@ impl Memories {
     }
 
     /// These requests' next items are read whatever their text.
-    pub(super) fn forget_items(&self, pair: &GroupContract, sps_ids: &[u64]) {
+    pub(super) fn forget_items(&self, pair: &Scope, ids: &[u64]) {
         let mut memories = self.lock();
         let entry = memories.entry(pair.clone()).or_default();
         entry.generation += 1;
-        Arc::make_mut(&mut entry.memory).forget(sps_ids);
+        Arc::make_mut(&mut entry.memory).forget(ids);
     }
 
     /// The pair's next list is read whole.
-    pub(super) fn forget_all(&self, pair: &GroupContract) {
+    pub(super) fn forget_all(&self, pair: &Scope) {
         let mut memories = self.lock();
         let entry = memories.entry(pair.clone()).or_default();
         entry.generation += 1;
@@ -55,11 +55,11 @@ impl Memories {
     }
 
     /// The pair is no longer watched.
-    pub(super) fn drop_pair(&self, pair: &GroupContract) {
+    pub(super) fn drop_pair(&self, pair: &Scope) {
         self.lock().remove(pair);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<GroupContract, PairMemory>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Scope, PairMemory>> {
         // Every change here is one assignment: a panic elsewhere leaves nothing half done.
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -69,16 +69,20 @@ impl Memories {
 mod tests {
     use super::*;
     use crate::app::ArrivedList;
-    use crate::sps::list_texts::ReadList;
+    use crate::model::read_list::ReadList;
 
     fn memory_of(ids: &[u64]) -> ListMemory {
         let requests = ids
             .iter()
-            .map(|id| serde_json::from_value(serde_json::json!({"spsId": id, "status": "Pending"})))
+            .map(|id| {
+                crate::sps::neutral::from_json(
+                    serde_json::json!({"spsId": id, "status": "Pending"}),
+                )
+            })
             .collect::<Result<Vec<_>, _>>()
             .expect("requests");
         let read = ReadList::of_requests(requests, |_| false);
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         ArrivedList::read_against(&pair, read.items, &ListMemory::default())
             .expect("reads")
             .1
@@ -87,7 +91,7 @@ mod tests {
     #[test]
     fn a_list_read_before_a_forgetting_leaves_nothing_remembered() {
         let memories = Memories::default();
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         let (_, generation) = memories.current(&pair);
         memories.remember(&pair, generation, memory_of(&[1, 2, 3]));
         assert_eq!(memories.current(&pair).0.len(), 3);

@@ -11,7 +11,7 @@ use super::form::FormBody;
 use super::model::{Accepted, RequestList, SpsRequest};
 use crate::edgegrid::client::Planned;
 use crate::edgegrid::{ApiError, Client, PreparedRequest};
-use crate::model::GroupContract;
+use crate::model::Scope;
 
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
@@ -57,7 +57,7 @@ impl SpsClient {
     /// line for each item that did not read and was left out.
     pub async fn list_reporting(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         after: Option<DateTime<Utc>>,
         information: bool,
     ) -> Result<RequestList, ApiError> {
@@ -72,11 +72,11 @@ impl SpsClient {
     /// The list call of one pair, planned (each attempt signs it afresh).
     fn plan_list(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         after: Option<DateTime<Utc>>,
         information: bool,
     ) -> Result<Planned, ApiError> {
-        let mut query = pair_query(pair);
+        let mut query = pair_query(pair)?;
         if information {
             query.push(("information", "true".to_string()));
         }
@@ -92,7 +92,7 @@ impl SpsClient {
     /// logged; [`Self::list_reporting`] returns them too).
     pub async fn list(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         after: Option<DateTime<Utc>>,
         information: bool,
     ) -> Result<Vec<SpsRequest>, ApiError> {
@@ -103,8 +103,8 @@ impl SpsClient {
     }
 
     /// `GET /sps-requests/{spsId}?information=true`.
-    pub async fn get(&self, pair: &GroupContract, sps_id: u64) -> Result<SpsRequest, ApiError> {
-        let mut query = pair_query(pair);
+    pub async fn get(&self, pair: &Scope, sps_id: u64) -> Result<SpsRequest, ApiError> {
+        let mut query = pair_query(pair)?;
         query.push(("information", "true".to_string()));
         let path = format!("{SPS_BASE_PATH}/sps-requests/{sps_id}");
         let planned = self
@@ -133,7 +133,7 @@ impl SpsClient {
     /// A POST of a form body. Never retried: a create must not be sent twice.
     pub async fn submit(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         endpoint: PostEndpoint,
         form: &FormBody,
     ) -> Result<Accepted, ApiError> {
@@ -144,7 +144,7 @@ impl SpsClient {
     /// Builds and signs a POST of a form body without sending it (`--dry-run`).
     pub fn prepare_submit(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         endpoint: PostEndpoint,
         form: &FormBody,
     ) -> Result<PreparedRequest, ApiError> {
@@ -154,7 +154,7 @@ impl SpsClient {
 
     fn plan_submit(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         endpoint: PostEndpoint,
         form: &FormBody,
     ) -> Result<Planned, ApiError> {
@@ -162,16 +162,21 @@ impl SpsClient {
         self.http.plan(
             Method::POST,
             endpoint.path(),
-            &pair_query(pair),
+            &pair_query(pair)?,
             headers,
             form.encode().into_bytes(),
         )
     }
 }
 
-fn pair_query(pair: &GroupContract) -> Vec<(&'static str, String)> {
-    vec![
+/// SPS names a pair in every call: a contract alone (a CPS scope) is refused here, before
+/// anything is sent.
+fn pair_query(pair: &Scope) -> Result<Vec<(&'static str, String)>, ApiError> {
+    let group = pair.group().ok_or_else(|| ApiError::Request {
+        detail: format!("SPS needs a group as well as a contract ({pair}); pass --group"),
+    })?;
+    Ok(vec![
         ("contractId", pair.contract_id.clone()),
-        ("groupId", pair.group_id.clone()),
-    ]
+        ("groupId", group.to_string()),
+    ])
 }

@@ -1,23 +1,8 @@
-//! Texts SPS repeats in every request (statuses, parameter names, kinds, issuers): a request
-//! borrows the constant instead of holding its own copy (issue 12: at 10,000 requests the
-//! copies were ~60,000 small allocations, each costing its 32-byte heap chunk besides the
-//! text). Anything else is kept as sent, owned; a borrowed text reads, compares and prints
-//! exactly as the owned one would.
+//! Texts SPS repeats in every request's parameters (names, kinds, issuers): a request borrows
+//! the constant instead of holding its own copy (issue 12). Statuses are shared from the
+//! model's pool of usual texts (`model::known`), with the sharing itself.
 
-use std::borrow::Cow;
-
-/// Request statuses SPS sends.
-pub const STATUSES: &[&str] = &[
-    "Pending",
-    "Awaiting User",
-    "CPS running",
-    "edge host already created or pending",
-    "CPS cancelled",
-    "SPS Request Complete",
-];
-
-/// Domain validation statuses.
-pub const DOMAIN_STATUSES: &[&str] = &["Pending", "Awaiting User", "Valid", "Invalid", "Expired"];
+pub use crate::model::known::{DOMAIN_STATUSES, STATUSES, share};
 
 /// The parameters a list entry keeps (see `compact.rs`), and the detail's other usual ones.
 pub const PARAMETER_NAMES: &[&str] = &[
@@ -54,28 +39,3 @@ pub const PARAMETER_VALUES: &[&str] = &[
     "true",
     "false",
 ];
-
-/// `text` borrowed from `known` when it is one of them, else kept (owned, as sent).
-pub fn share(text: String, known: &[&'static str]) -> Cow<'static, str> {
-    match known.iter().find(|known| **known == text) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(text),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_known_text_is_borrowed_and_any_other_kept_as_sent() {
-        let known = share("Pending".to_string(), STATUSES);
-        assert!(matches!(known, Cow::Borrowed(_)));
-        // Every copy points to the one constant.
-        let again = share(String::from("Pending"), STATUSES);
-        assert_eq!(known.as_ptr(), again.as_ptr());
-        let other = share("pending".to_string(), STATUSES);
-        assert!(matches!(other, Cow::Owned(_)));
-        assert_eq!(other, "pending");
-    }
-}

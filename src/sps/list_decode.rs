@@ -16,8 +16,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::list_split::ItemSplitter;
-use super::list_texts::TextHash;
 use super::model::{RequestList, SpsRequest};
+use crate::model::TextHash;
 
 /// What happens to each item: a request that read, or why one was left out. An `Err` from
 /// the sink (say, stdout closed) stops the reading with that message.

@@ -4,15 +4,13 @@
 
 pub mod client;
 pub mod compact;
-pub mod fingerprint;
 pub mod form;
-pub mod history;
 pub mod known;
 mod lenient;
 pub mod list_decode;
 mod list_split;
-pub mod list_texts;
 pub mod model;
+pub mod neutral;
 
 pub use client::{PostEndpoint, SpsClient};
 pub use form::FormBody;

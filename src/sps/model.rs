@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::lenient;
 pub use super::resource_url::ResourceUrl;
 pub use super::validation::Validation;
-pub use crate::model::{GroupContract, NamedPair, StatusChange, parse_time};
+pub use crate::model::{RequestState, StatusChange, parse_time};
 
 /// `createType` of a SAN certificate.
 pub const CREATE_TYPE_SAN: &str = "san";
@@ -83,32 +83,6 @@ pub struct SpsRequest {
     /// Every member this model does not name, kept so nothing the API said is lost.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
-}
-
-/// Where a request stands, for sorting, counting and highlighting. Derived from the exact
-/// status text, which is always what is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RequestState {
-    /// The operator has to act (`Awaiting User`).
-    AwaitingUser,
-    InProgress,
-    Failed,
-    Complete,
-}
-
-impl RequestState {
-    pub fn is_terminal(self) -> bool {
-        matches!(self, RequestState::Failed | RequestState::Complete)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RequestState::AwaitingUser => "awaiting you",
-            RequestState::InProgress => "in progress",
-            RequestState::Failed => "failed",
-            RequestState::Complete => "complete",
-        }
-    }
 }
 
 impl SpsRequest {

@@ -6,9 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::edgegrid::ApiError;
-use crate::model::GroupContract;
+use crate::model::{CertRequest, Scope};
 use crate::sps::model::Accepted;
-use crate::sps::{FormBody, PostEndpoint, SpsRequest};
+use crate::sps::{FormBody, PostEndpoint};
 
 /// A request created this long before the submission was sent cannot be it (clock skew between
 /// this machine and SPS is allowed for).
@@ -46,7 +46,7 @@ pub enum SubmissionOutcome {
 pub struct Submission {
     pub id: String,
     pub sent_at: DateTime<Utc>,
-    pub pair: GroupContract,
+    pub pair: Scope,
     /// `sps-requests` or `secure-edge-hosts`.
     pub endpoint: String,
     pub cname_hostname: String,
@@ -106,7 +106,7 @@ pub fn outcome_of(result: &Result<Accepted, ApiError>) -> SubmissionOutcome {
 /// newest such request, the next newest the one before, and so on.
 pub fn match_lost(
     lost: &[Submission],
-    requests: &[SpsRequest],
+    requests: &[CertRequest],
     known_ids: &[u64],
 ) -> Vec<(Submission, u64)> {
     let mut claimed: Vec<u64> = known_ids.to_vec();
@@ -119,27 +119,28 @@ pub fn match_lost(
             .map(str::to_string);
         let candidate = requests
             .iter()
-            .filter(|request| !claimed.contains(&request.sps_id))
+            .filter(|request| !claimed.contains(&request.id))
             .filter(|request| {
                 request
-                    .parameter("cnameHostname")
+                    .hostname
+                    .as_deref()
                     .is_some_and(|cname| cname.eq_ignore_ascii_case(&submission.cname_hostname))
             })
             .filter(
-                |request| match (request.parameter("createType"), create_type.as_deref()) {
+                |request| match (request.kind.as_deref(), create_type.as_deref()) {
                     (Some(listed), Some(sent)) => listed.eq_ignore_ascii_case(sent),
                     _ => true,
                 },
             )
             .filter(|request| {
                 request
-                    .last_status_change_at()
+                    .last_change_at()
                     .is_none_or(|changed| changed >= submission.sent_at - CLOCK_SKEW)
             })
-            .max_by_key(|request| request.sps_id);
+            .max_by_key(|request| request.id);
         if let Some(request) = candidate {
-            claimed.push(request.sps_id);
-            matches.push((submission.clone(), request.sps_id));
+            claimed.push(request.id);
+            matches.push((submission.clone(), request.id));
         }
     }
     matches

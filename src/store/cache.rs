@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use crate::sps::model::{GroupContract, SpsRequest};
+use crate::model::{CertRequest, Scope};
 
 const FORMAT: &str = "spsdash-list-cache";
 const VERSION: u32 = 1;
@@ -17,9 +17,9 @@ const VERSION: u32 = 1;
 pub struct CachedList {
     pub format: String,
     pub version: u32,
-    pub pair: GroupContract,
+    pub pair: Scope,
     pub fetched_at: DateTime<Utc>,
-    pub requests: Vec<SpsRequest>,
+    pub requests: Vec<CertRequest>,
 }
 
 /// The same shape, borrowed, for writing without copying the list.
@@ -27,9 +27,9 @@ pub struct CachedList {
 struct CachedListRef<'a> {
     format: &'a str,
     version: u32,
-    pair: &'a GroupContract,
+    pair: &'a Scope,
     fetched_at: DateTime<Utc>,
-    requests: &'a [SpsRequest],
+    requests: &'a [CertRequest],
 }
 
 /// What reading a pair's cache gave.
@@ -42,7 +42,7 @@ pub enum CacheRead {
 }
 
 impl Store {
-    pub fn list_path(&self, pair: &GroupContract) -> PathBuf {
+    pub fn list_path(&self, pair: &Scope) -> PathBuf {
         let clean = |id: &str| -> String {
             id.chars()
                 .map(|c| {
@@ -54,14 +54,15 @@ impl Store {
                 })
                 .collect()
         };
-        self.lists_dir.join(format!(
-            "list-{}-{}.json",
-            clean(&pair.contract_id),
-            clean(&pair.group_id)
-        ))
+        // A contract alone (CPS) gets a name of its own, apart from every pair's.
+        let name = match pair.group() {
+            Some(group) => format!("list-{}-{}.json", clean(&pair.contract_id), clean(group)),
+            None => format!("contract-{}.json", clean(&pair.contract_id)),
+        };
+        self.lists_dir.join(name)
     }
 
-    pub fn load_list(&self, pair: &GroupContract) -> CacheRead {
+    pub fn load_list(&self, pair: &Scope) -> CacheRead {
         let path = self.list_path(pair);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
@@ -96,9 +97,9 @@ impl Store {
 
     pub fn save_list(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         fetched_at: DateTime<Utc>,
-        requests: &[SpsRequest],
+        requests: &[CertRequest],
     ) -> Result<(), String> {
         let list = CachedListRef {
             format: FORMAT,
@@ -118,12 +119,15 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn request() -> SpsRequest {
-        serde_json::from_str(
-            r#"{"spsId":5,"status":"Awaiting User","lastStatusChange":"2026-11-28T10:00:00Z",
+    fn request() -> CertRequest {
+        crate::sps::neutral::from_json(
+            serde_json::from_str(
+                r#"{"spsId":5,"status":"Awaiting User","lastStatusChange":"2026-11-28T10:00:00Z",
                 "parameters":[{"name":"cnameHostname","value":"a.example.com"}],
                 "dvStatus":[{"domain":"a.example.com","status":"Awaiting User",
                              "redirectFullPath":"http://dcv.akamai.com/x"}]}"#,
+            )
+            .expect("json"),
         )
         .expect("fixture parses")
     }
@@ -132,7 +136,7 @@ mod tests {
     fn a_saved_list_loads_back_whole() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::new(dir.path().join("nested"));
-        let pair = GroupContract::new("C-1ABCDE", "12345");
+        let pair = Scope::pair("C-1ABCDE", "12345");
         let at = Utc
             .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
             .single()
@@ -152,7 +156,7 @@ mod tests {
     fn corrupt_and_foreign_files_are_set_aside_with_a_warning() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::new(dir.path());
-        let pair = GroupContract::new("C-1", "1");
+        let pair = Scope::pair("C-1", "1");
         std::fs::write(store.list_path(&pair), b"{not json").expect("writes");
         match store.load_list(&pair) {
             CacheRead::SetAside(message) => {
@@ -167,7 +171,7 @@ mod tests {
             .any(|entry| entry.file_name().to_string_lossy().contains(".corrupt-"));
         assert!(aside, "the corrupt file is kept for inspection");
 
-        let other = GroupContract::new("C-2", "2");
+        let other = Scope::pair("C-2", "2");
         let at = Utc
             .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
             .single()

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Store, create_dir};
-use crate::sps::history::Transition;
+use crate::model::transition::Transition;
 
 /// Past this size the journal is rotated to `transitions.1.jsonl` (one generation kept).
 const ROTATE_BYTES: u64 = 8 * 1024 * 1024;
@@ -29,7 +29,7 @@ const RECENT_BYTES: u64 = 256 * 1024;
 
 /// What makes two transitions the same change (the time is compared separately).
 type ChangeKey<'a> = (
-    &'a crate::sps::model::GroupContract,
+    &'a crate::model::Scope,
     u64,
     Option<&'a str>,
     Option<&'a str>,
@@ -39,7 +39,7 @@ type ChangeKey<'a> = (
 fn change_key(transition: &Transition) -> ChangeKey<'_> {
     (
         &transition.pair,
-        transition.sps_id,
+        transition.id,
         transition.domain.as_deref(),
         transition.from.as_deref(),
         &transition.to,
@@ -167,7 +167,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::model::GroupContract;
+    use crate::model::Scope;
     use chrono::{TimeZone, Utc};
 
     #[test]
@@ -179,11 +179,12 @@ mod tests {
                 .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
                 .single()
                 .expect("valid"),
-            pair: GroupContract::new("C-1", "1").into(),
-            sps_id: 9,
+            pair: Scope::pair("C-1", "1").into(),
+            id: 9,
             domain: Some("www.example.com".into()),
             from: Some("Pending".into()),
             to: "Valid".into(),
+            to_state: None,
         };
         store
             .append_journal(std::slice::from_ref(&transition))
@@ -221,11 +222,12 @@ mod tests {
             .expect("valid");
         let seen = |seconds: i64| Transition {
             at: at + Duration::seconds(seconds),
-            pair: GroupContract::new("C-1", "1").into(),
-            sps_id: 9,
+            pair: Scope::pair("C-1", "1").into(),
+            id: 9,
             domain: None,
             from: Some("Awaiting User".into()),
             to: "SPS Request Complete".into(),
+            to_state: None,
         };
         first.append_journal(&[seen(0)]).expect("appends");
         second.append_journal(&[seen(7)]).expect("appends");

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use crate::sps::model::NamedPair;
+use crate::model::NamedScope;
 
 const FORMAT: &str = "spsdash-pairs-cache";
 const VERSION: u32 = 1;
@@ -65,7 +65,7 @@ pub struct CachedPairs {
     pub version: u32,
     pub account: CacheAccount,
     pub fetched_at: DateTime<Utc>,
-    pub pairs: Vec<NamedPair>,
+    pub pairs: Vec<NamedScope>,
 }
 
 impl Store {
@@ -126,7 +126,7 @@ impl Store {
         &self,
         account: &CacheAccount,
         fetched_at: DateTime<Utc>,
-        pairs: &[NamedPair],
+        pairs: &[NamedScope],
     ) -> Result<(), String> {
         let cached = CachedPairs {
             format: FORMAT.to_string(),
@@ -144,7 +144,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sps::model::GroupContract;
+    use crate::model::Scope;
     use chrono::TimeZone;
 
     fn account(section: &str, key: Option<&str>) -> CacheAccount {
@@ -154,10 +154,10 @@ mod tests {
         }
     }
 
-    fn pairs() -> Vec<NamedPair> {
-        vec![NamedPair {
-            pair: GroupContract::new("C-1ABCDE", "12345"),
-            group_name: Some("Web".to_string()),
+    fn pairs() -> Vec<NamedScope> {
+        vec![NamedScope {
+            scope: Scope::pair("C-1ABCDE", "12345"),
+            name: Some("Web".to_string()),
         }]
     }
 

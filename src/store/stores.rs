@@ -174,18 +174,19 @@ mod tests {
 
     #[test]
     fn what_one_account_writes_the_other_never_reads() {
-        use crate::sps::history::Transition;
+        use crate::model::transition::Transition;
         let dir = tempfile::tempdir().unwrap();
         let base = Stores::in_dirs(Some(&dir.path().join("c")), Some(&dir.path().join("d")));
         let prod = base.clone().for_account(&account("prod", None));
         let staging = base.clone().for_account(&account("staging", None));
         let transition = Transition {
             at: chrono::Utc::now(),
-            pair: crate::sps::model::GroupContract::new("C-1", "2").into(),
-            sps_id: 7,
+            pair: crate::model::Scope::pair("C-1", "2").into(),
+            id: 7,
             domain: None,
             from: None,
             to: "Awaiting User".into(),
+            to_state: None,
         };
         let prod_cache = prod.cache.as_ref().unwrap();
         prod_cache.append_journal(&[transition]).unwrap();

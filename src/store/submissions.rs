@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::GroupContract;
+use crate::model::CertRequest;
+use crate::model::Scope;
 use crate::sps::submission::{Submission, SubmissionOutcome, endpoint_name, match_lost};
-use crate::sps::{FormBody, PostEndpoint, SpsRequest};
+use crate::sps::{FormBody, PostEndpoint};
 
 const JOURNAL_FILE: &str = "submissions.jsonl";
 
@@ -62,7 +63,7 @@ impl SubmissionJournal {
     /// Records a submission about to be sent; returns its id for [`Self::complete`].
     pub fn begin(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         endpoint: PostEndpoint,
         form: &FormBody,
         cname_hostname: &str,
@@ -119,7 +120,7 @@ impl SubmissionJournal {
 
     /// Submissions of `pair` that may exist on the server without this machine knowing their
     /// spsId.
-    pub fn unresolved(&self, pair: &GroupContract) -> io::Result<Vec<Submission>> {
+    pub fn unresolved(&self, pair: &Scope) -> io::Result<Vec<Submission>> {
         Ok(self
             .entries()?
             .into_iter()
@@ -131,16 +132,16 @@ impl SubmissionJournal {
     /// `information=true`), records each match, and returns `(submission, spsId)` pairs.
     pub fn reconcile(
         &self,
-        pair: &GroupContract,
-        requests: &[SpsRequest],
+        pair: &Scope,
+        requests: &[CertRequest],
         now: DateTime<Utc>,
     ) -> io::Result<Vec<(Submission, u64)>> {
         let entries = self.entries()?;
         let known: Vec<u64> = entries
             .iter()
             .filter_map(|submission| match submission.outcome {
-                SubmissionOutcome::Accepted { sps_id }
-                | SubmissionOutcome::Reconciled { sps_id } => Some(sps_id),
+                SubmissionOutcome::Accepted { sps_id: id }
+                | SubmissionOutcome::Reconciled { sps_id: id } => Some(id),
                 _ => None,
             })
             .collect();
@@ -149,10 +150,10 @@ impl SubmissionJournal {
             .filter(|submission| submission.pair == *pair && submission.is_unresolved())
             .collect();
         let matches = match_lost(&lost, requests, &known);
-        for (submission, sps_id) in &matches {
+        for (submission, id) in &matches {
             self.complete(
                 &submission.id,
-                SubmissionOutcome::Reconciled { sps_id: *sps_id },
+                SubmissionOutcome::Reconciled { sps_id: *id },
                 now,
             )?;
         }

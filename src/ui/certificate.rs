@@ -12,8 +12,8 @@ use ratatui::text::{Line, Span};
 use super::format::age;
 use super::theme::Theme;
 use crate::app::{App, CertificateEntry, DetailView, Level};
+use crate::model::CertRequest;
 use crate::model::{CertificateFacts, ExpiryBand, days_left};
-use crate::sps::model::SpsRequest;
 use crate::text::inert;
 
 /// "3d CRIT", "20d warn", "200d", "EXPIRED": short enough for a table column.
@@ -69,7 +69,7 @@ pub fn render(
     area: Rect,
     app: &App,
     detail: &DetailView,
-    request: &SpsRequest,
+    request: &CertRequest,
     theme: Theme,
 ) {
     let lines = certificate_lines(app, request, theme);
@@ -87,7 +87,7 @@ fn field(name: &str, value: String) -> Line<'static> {
 }
 
 /// Everything the section shows, one line per fact.
-pub fn certificate_lines(app: &App, request: &SpsRequest, theme: Theme) -> Vec<Line<'static>> {
+pub fn certificate_lines(app: &App, request: &CertRequest, theme: Theme) -> Vec<Line<'static>> {
     let Some(enrollment_id) = request.enrollment_id else {
         return vec![Line::from(Span::styled(
             "no enrollmentId yet: the certificate shows once SPS reports one",

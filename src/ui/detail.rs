@@ -12,14 +12,14 @@ use super::format::{age, iso};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, DetailSection, DetailView, DomainCheck, FreshnessLevel};
-use crate::sps::model::{DvStatus, RequestState, SpsRequest};
+use crate::model::{CertRequest, DomainValidation, RequestState};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some((detail, request)) = app.detail_request() else {
         let message = match &app.screen {
             crate::app::Screen::Detail(detail) => format!(
                 "request #{} is not in the last list of {} (Esc goes back)",
-                detail.sps_id, detail.pair
+                detail.id, detail.pair
             ),
             crate::app::Screen::Requests => String::new(),
         };
@@ -48,14 +48,15 @@ fn render_summary(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    request: &SpsRequest,
+    request: &CertRequest,
     theme: Theme,
     compact: bool,
 ) {
-    let state = request.state();
+    let state = request.state;
     let name = request
-        .cname_hostname()
-        .or_else(|| request.common_name())
+        .hostname
+        .as_deref()
+        .or(request.common_name.as_deref())
         .map_or_else(|| "(name not known yet)".to_string(), shown);
     let mut status = vec![
         Span::raw("status "),
@@ -81,17 +82,17 @@ fn render_summary(
     );
     let more_ids = format!(
         "kind {}   validation {}   CN {}",
-        shown(request.create_type().unwrap_or("-")),
-        request.validation().map_or("-", |v| v.short()),
-        shown(request.common_name().unwrap_or("-")),
+        shown(request.kind.as_deref().unwrap_or("-")),
+        request.validation.map_or("-", |v| v.short()),
+        shown(request.common_name.as_deref().unwrap_or("-")),
     );
-    let change = match request.last_status_change_at() {
+    let change = match request.last_change_at() {
         Some(time) => format!("last change {} ({})", age(app.api_now(), time), iso(time)),
         None => format!(
             "last change {}",
             shown(
                 &request
-                    .last_status_change
+                    .last_change
                     .as_ref()
                     .map_or(Cow::Borrowed("-"), |change| change.as_text())
             )
@@ -114,7 +115,7 @@ fn render_summary(
             }
             None => "   reading details…".to_string(),
         };
-    let progress = shown(request.workflow_progress.as_deref().unwrap_or("-"));
+    let progress = shown(request.progress.as_deref().unwrap_or("-"));
     let lines = if compact {
         let mut first = status;
         first.push(Span::raw(format!("   {progress}")));
@@ -135,13 +136,13 @@ fn render_summary(
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" #{} {name} ", request.sps_id));
+        .title(format!(" #{} {name} ", request.id));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// "changed 5m ago": the age alone, the ISO time only when there is room (the wide layout).
-fn compact_change(app: &App, request: &SpsRequest) -> String {
-    match request.last_status_change_at() {
+fn compact_change(app: &App, request: &CertRequest) -> String {
+    match request.last_change_at() {
         Some(time) => format!("changed {}", age(app.api_now(), time)),
         None => "changed -".to_string(),
     }
@@ -156,20 +157,18 @@ fn render_tabs(
     area: Rect,
     app: &App,
     detail: &DetailView,
-    request: &SpsRequest,
+    request: &CertRequest,
     theme: Theme,
 ) {
-    let history = app
-        .transitions_of(&(detail.pair.clone(), detail.sps_id))
-        .len();
+    let history = app.transitions_of(&(detail.pair.clone(), detail.id)).len();
     let tabs = [
         (
             DetailSection::Domains,
-            format!("Domains {}", request.dv_status.len()),
+            format!("Domains {}", request.domains.len()),
         ),
         (
             DetailSection::Parameters,
-            format!("Parameters {}", request.parameters.len()),
+            format!("Parameters {}", parameter_rows(request).len()),
         ),
         (DetailSection::History, format!("History {history}")),
         (DetailSection::Certificate, "Certificate".to_string()),
@@ -192,13 +191,16 @@ fn render_domains(
     area: Rect,
     app: &App,
     detail: &DetailView,
-    request: &SpsRequest,
+    request: &CertRequest,
     theme: Theme,
 ) {
-    if request.dv_status.is_empty() {
-        let text = match request.validation() {
-            Some(crate::sps::model::Validation::Ov) => {
-                "OV request: no per-domain validation records (the CA validates the organization)"
+    if request.domains.is_empty() {
+        let text = match request.validation {
+            Some(crate::model::ValidationType::Ov | crate::model::ValidationType::Ev) => {
+                "OV/EV certificate: no per-domain validation records (the CA validates the organization)"
+            }
+            Some(crate::model::ValidationType::ThirdParty) => {
+                "third-party certificate: your own CA validates it; nothing to prove here"
             }
             _ => "no domain validation records (yet)",
         };
@@ -209,22 +211,22 @@ fn render_domains(
         return;
     }
     let checks: Vec<Option<&DomainCheck>> = request
-        .dv_status
+        .domains
         .iter()
-        .map(|domain| app.domain_checks.get(request.sps_id, &domain.domain))
+        .map(|domain| app.domain_checks.get(request.id, &domain.domain))
         .collect();
     let with_check = checks.iter().any(Option::is_some);
     let (table_area, panel_area, visible) =
-        crate::app::geometry::domain_split(area, request.dv_status.len());
-    let cursor = detail.domain_cursor.min(request.dv_status.len() - 1);
-    let offset = scroll_offset(0, cursor, visible, request.dv_status.len());
+        crate::app::geometry::domain_split(area, request.domains.len());
+    let cursor = detail.domain_cursor.min(request.domains.len() - 1);
+    let offset = scroll_offset(0, cursor, visible, request.domains.len());
     // Narrow screens keep the short columns; the panel below shows the paths whole. With
     // verdicts, `expires` (in the panel too) and an empty `error` column make room for them.
     let wide = area.width >= 100;
     let show_expires = !with_check;
-    let show_error = !with_check || request.dv_status.iter().any(|d| d.error.is_some());
+    let show_error = !with_check || request.domains.iter().any(|d| d.error.is_some());
     let rows: Vec<TableRow> = request
-        .dv_status
+        .domains
         .iter()
         .zip(&checks)
         .enumerate()
@@ -281,10 +283,10 @@ fn render_domains(
         .block(Block::default().borders(Borders::ALL).title(format!(
             " domain {} of {} (↑↓; whole values below) ",
             cursor + 1,
-            request.dv_status.len()
+            request.domains.len()
         )));
     frame.render_widget(table, table_area);
-    let focused = &request.dv_status[cursor];
+    let focused = &request.domains[cursor];
     // Domain and status are in the highlighted row and the title: the panel's lines go to the
     // long values, each cut into chunks under its label so nothing is pushed out of view.
     let inner_width = panel_area.width.saturating_sub(2) as usize;
@@ -348,15 +350,8 @@ fn check_lines(app: &App, check: &DomainCheck, width: usize) -> Vec<Line<'static
     lines
 }
 
-fn domain_style(domain: &DvStatus, theme: Theme) -> ratatui::style::Style {
-    use crate::sps::model::DomainStatus;
-    let state = match domain.status.as_str() {
-        DomainStatus::VALID => RequestState::Complete,
-        DomainStatus::AWAITING_USER => RequestState::AwaitingUser,
-        DomainStatus::INVALID | DomainStatus::EXPIRED => RequestState::Failed,
-        _ => RequestState::InProgress,
-    };
-    theme.state(state)
+fn domain_style(domain: &DomainValidation, theme: Theme) -> ratatui::style::Style {
+    theme.state(domain.state)
 }
 
 fn text(value: &Option<String>) -> String {
@@ -410,29 +405,52 @@ fn field_padded<'a>(name: &'a str, value: &'a str, width: usize) -> Line<'a> {
     ])
 }
 
-fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request: &SpsRequest) {
-    let lines: Vec<Line> = if request.parameters.is_empty() {
-        vec![Line::from(
-            "no parameters known (SPS sends them with information=true)",
-        )]
-    } else {
-        let width = request
-            .parameters
+/// What the Parameters tab lists: every detail the API's own read gave, else (a request as
+/// its list gave it) the names and kind the model knows.
+fn parameter_rows(request: &CertRequest) -> Vec<(&str, &str)> {
+    if !request.details.is_empty() {
+        return request
+            .details
             .iter()
-            .map(|parameter| parameter.name.chars().count())
+            .map(|detail| (detail.name.as_ref(), detail.value.as_deref().unwrap_or("")))
+            .collect();
+    }
+    let named: [(&str, Option<&str>); 5] = [
+        ("hostname", request.hostname.as_deref()),
+        ("common name", request.common_name.as_deref()),
+        ("kind", request.kind.as_deref()),
+        (
+            "validation",
+            request.validation.map(|validation| validation.short()),
+        ),
+        ("authority", request.authority.as_deref()),
+    ];
+    named
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .chain(request.sans.iter().map(|san| ("SAN", san.as_ref())))
+        .chain(
+            request
+                .added_sans
+                .iter()
+                .map(|san| ("added SAN", san.as_ref())),
+        )
+        .collect()
+}
+
+fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request: &CertRequest) {
+    let rows = parameter_rows(request);
+    let lines: Vec<Line> = if rows.is_empty() {
+        vec![Line::from("no parameters known yet")]
+    } else {
+        let width = rows
+            .iter()
+            .map(|(name, _)| name.chars().count())
             .max()
             .unwrap_or(0)
             .min(44);
-        request
-            .parameters
-            .iter()
-            .map(|parameter| {
-                field_padded(
-                    &parameter.name,
-                    parameter.value.as_deref().unwrap_or(""),
-                    width,
-                )
-            })
+        rows.iter()
+            .map(|(name, value)| field_padded(name, value, width))
             .collect()
     };
     super::section_box::render_scrolled(
@@ -445,7 +463,7 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request
 }
 
 fn render_history(frame: &mut Frame, area: Rect, app: &App, detail: &DetailView, theme: Theme) {
-    let transitions = app.transitions_of(&(detail.pair.clone(), detail.sps_id));
+    let transitions = app.transitions_of(&(detail.pair.clone(), detail.id));
     let lines: Vec<Line> = if transitions.is_empty() {
         vec![Line::from(Span::styled(
             "no status change seen yet (changes are recorded while spsdash runs)",

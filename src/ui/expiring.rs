@@ -59,7 +59,7 @@ pub fn expiring_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
                 format!(
                     "  enrollment {} · SPS #{} · {}",
                     row.enrollment_id,
-                    row.sps_id,
+                    row.id,
                     read_words(app, row.entry)
                 ),
                 theme.dim(),

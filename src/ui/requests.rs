@@ -261,7 +261,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .skip(offset)
         .take(height)
         .filter_map(|at| app.row(*at))
-        .map(|row| row.sps_id.to_string().len() as u16 + 1)
+        .map(|row| row.id.to_string().len() as u16 + 1)
         .max()
         .unwrap_or(0)
         .max(wanted_width(Column::SpsId));
@@ -323,7 +323,7 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
     let mut cells: Vec<Cell> = vec![Cell::from(state_glyph(row.state))];
     for column in &plan.columns {
         let text = match column {
-            Column::SpsId => row.sps_id.to_string(),
+            Column::SpsId => row.id.to_string(),
             Column::Name => shown.name().into_owned(),
             Column::Kind => shown.kind().into_owned(),
             Column::Validation => shown.validation().to_string(),

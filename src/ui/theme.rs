@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::{FreshnessLevel, Level};
 use crate::config::theme::{Palette, Role};
-use crate::sps::model::RequestState;
+use crate::model::RequestState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {

@@ -7,8 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 use spsdash::app::{App, Effect, Event, update};
 use spsdash::config::{Config, PairConfig};
-use spsdash::model::GroupContract;
-use spsdash::sps::model::SpsRequest;
+use spsdash::model::CertRequest;
+use spsdash::model::Scope;
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
@@ -20,12 +20,12 @@ pub fn at(seconds: i64) -> DateTime<Utc> {
     t0() + chrono::Duration::seconds(seconds)
 }
 
-pub fn web() -> GroupContract {
-    GroupContract::new("C-1ABCDE", "12345")
+pub fn web() -> Scope {
+    Scope::pair("C-1ABCDE", "12345")
 }
 
-pub fn shop() -> GroupContract {
-    GroupContract::new("C-2FGHIJ", "678")
+pub fn shop() -> Scope {
+    Scope::pair("C-2FGHIJ", "678")
 }
 
 pub fn config() -> Config {
@@ -50,6 +50,11 @@ pub fn app(width: u16, height: u16) -> App {
     App::new(config(), "DEMO".into(), t0(), (width, height))
 }
 
+/// A request as SPS writes it, as a list shows it (what the dashboard's lists hold).
+pub fn listed(wire: serde_json::Value) -> CertRequest {
+    spsdash::sps::neutral::list_item(serde_json::from_value(wire).expect("fixture parses"))
+}
+
 /// A DV SAN request with one record per domain, `(domain, status)`.
 pub fn dv_request(
     sps_id: u64,
@@ -57,7 +62,18 @@ pub fn dv_request(
     cname: &str,
     domains: &[(&str, &str)],
     minutes_ago: i64,
-) -> SpsRequest {
+) -> CertRequest {
+    listed(dv_request_json(sps_id, status, cname, domains, minutes_ago))
+}
+
+/// `dv_request` as SPS writes it.
+pub fn dv_request_json(
+    sps_id: u64,
+    status: &str,
+    cname: &str,
+    domains: &[(&str, &str)],
+    minutes_ago: i64,
+) -> serde_json::Value {
     let dv: Vec<_> = domains
         .iter()
         .map(|(domain, domain_status)| {
@@ -85,7 +101,7 @@ pub fn dv_request(
         parameters.push(json!({"name": "csr.sans", "value": domain}));
     }
     let changed = at(-minutes_ago * 60).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    serde_json::from_value(json!({
+    json!({
         "spsId": sps_id,
         "resourceUrl": format!("/config-secure-provisioning-service/v1/sps-requests/{sps_id}"),
         "jobId": sps_id + 40000,
@@ -95,8 +111,7 @@ pub fn dv_request(
         "lastStatusChange": changed,
         "parameters": parameters,
         "dvStatus": dv
-    }))
-    .expect("fixture parses")
+    })
 }
 
 /// An OV request of a given kind (single, wildcard, san).
@@ -106,9 +121,20 @@ pub fn ov_request(
     cname: &str,
     kind: &str,
     minutes_ago: i64,
-) -> SpsRequest {
+) -> CertRequest {
+    listed(ov_request_json(sps_id, status, cname, kind, minutes_ago))
+}
+
+/// `ov_request` as SPS writes it.
+pub fn ov_request_json(
+    sps_id: u64,
+    status: &str,
+    cname: &str,
+    kind: &str,
+    minutes_ago: i64,
+) -> serde_json::Value {
     let changed = at(-minutes_ago * 60).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    serde_json::from_value(json!({
+    json!({
         "spsId": sps_id,
         "jobId": sps_id + 40000,
         "status": status,
@@ -120,12 +146,11 @@ pub fn ov_request(
             {"name": "issuer", "value": "symantec"},
             {"name": "csr.cn", "value": cname}
         ]
-    }))
-    .expect("fixture parses")
+    })
 }
 
 /// The Web pair's usual list: one of each state.
-pub fn web_list() -> Vec<SpsRequest> {
+pub fn web_list() -> Vec<CertRequest> {
     vec![
         dv_request(
             1856,
@@ -158,7 +183,7 @@ pub fn web_list() -> Vec<SpsRequest> {
 
 /// The Web pair's usual list once a just-submitted request (3000, new.example.com, Pending)
 /// shows up in it.
-pub fn web_list_with_new_request() -> Vec<SpsRequest> {
+pub fn web_list_with_new_request() -> Vec<CertRequest> {
     let mut list = web_list();
     list.push(dv_request(
         3000,
@@ -170,7 +195,7 @@ pub fn web_list_with_new_request() -> Vec<SpsRequest> {
     list
 }
 
-pub fn shop_list() -> Vec<SpsRequest> {
+pub fn shop_list() -> Vec<CertRequest> {
     vec![
         dv_request(
             2001,
@@ -193,7 +218,7 @@ pub fn shop_list() -> Vec<SpsRequest> {
 }
 
 /// `requests` arriving for `pair`, their rows made as the poller makes them.
-pub fn loaded(pair: GroupContract, requests: Vec<SpsRequest>, seconds: i64) -> Event {
+pub fn loaded(pair: Scope, requests: Vec<CertRequest>, seconds: i64) -> Event {
     Event::ListLoaded {
         outcome: Ok(spsdash::app::ArrivedList::new(&pair, requests)),
         pair,
@@ -253,25 +278,30 @@ pub fn shown(app: &App) -> Vec<u64> {
         .view
         .iter()
         .filter_map(|at| app.row(*at))
-        .map(|row| row.sps_id)
+        .map(|row| row.id)
         .collect()
 }
 
 pub fn cursor_id(app: &App) -> Option<u64> {
-    app.cursor_request().map(|(_, request)| request.sps_id)
+    app.cursor_request().map(|(_, request)| request.id)
 }
 
 /// `requests` as the poller hands them to the reducer: compacted to what the list screens
-/// use (`sps::compact::compact_list`, called by the poller and the cache reader). `loaded`
+/// use (`model::compact_list`, called by the poller and the cache reader). `loaded`
 /// then makes their rows, as the poller does, outside what the caller times.
-pub fn as_polled(mut requests: Vec<SpsRequest>) -> Vec<SpsRequest> {
-    spsdash::sps::compact::compact_list(&mut requests);
+pub fn as_polled(mut requests: Vec<CertRequest>) -> Vec<CertRequest> {
+    spsdash::model::compact_list(&mut requests);
     requests
 }
 
 /// A large, varied world for the scaling tests and benchmarks: a third OV, the rest DV
 /// with two domains, statuses spread over every state.
-pub fn world(count: u64) -> Vec<SpsRequest> {
+pub fn world(count: u64) -> Vec<CertRequest> {
+    world_json(count).into_iter().map(listed).collect()
+}
+
+/// `world` as SPS writes it.
+pub fn world_json(count: u64) -> Vec<serde_json::Value> {
     let statuses = [
         "Awaiting User",
         "Pending",
@@ -285,10 +315,10 @@ pub fn world(count: u64) -> Vec<SpsRequest> {
             let status = statuses[(i % statuses.len() as u64) as usize];
             let name = format!("host{i}.zone{}.example.com", i % 97);
             if i % 3 == 0 {
-                ov_request(10_000 + i, status, &name, "single", (i % 5000) as i64)
+                ov_request_json(10_000 + i, status, &name, "single", (i % 5000) as i64)
             } else {
                 let www = format!("www.{name}");
-                dv_request(
+                dv_request_json(
                     10_000 + i,
                     status,
                     &name,

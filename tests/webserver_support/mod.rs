@@ -12,14 +12,16 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use spsdash::sps::model::SpsRequest;
+use spsdash::model::CertRequest;
 
 /// The golden fixture, minus the domain that has no challenge yet.
-pub fn request_with_challenges() -> SpsRequest {
+pub fn request_with_challenges() -> CertRequest {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/request.json");
     let text = std::fs::read_to_string(path).expect("fixture");
-    let mut request: SpsRequest = serde_json::from_str(&text).expect("fixture parses");
-    request.dv_status.retain(|dv| dv.token.is_some());
+    let mut request: CertRequest =
+        spsdash::sps::neutral::from_json(serde_json::from_str(&text).expect("json"))
+            .expect("fixture parses");
+    request.domains.retain(|dv| dv.token.is_some());
     request
 }
 
@@ -201,11 +203,11 @@ pub fn haproxy_conf(dir: &Path, listen: SocketAddr, rules: &str) -> PathBuf {
 /// path and query (exactly: a mangled escape is a 404) answers its responseBody. Every
 /// request line is kept in `seen`.
 pub async fn serve_dcv(
-    request: &SpsRequest,
+    request: &CertRequest,
 ) -> (SocketAddr, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use axum::http::{Response, Uri};
     let bodies: std::collections::HashMap<String, String> = request
-        .dv_status
+        .domains
         .iter()
         .filter_map(|dv| {
             let url = url::Url::parse(dv.redirect_path.as_deref()?).ok()?;

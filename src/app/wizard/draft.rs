@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::steps::{Flow, Step};
 use super::values::{SavedValues, Values};
-use crate::model::GroupContract;
+use crate::model::Scope;
 
 /// Bumped when the draft format changes incompatibly; an older draft is then not offered.
 const DRAFT_VERSION: u32 = 1;
@@ -12,14 +12,14 @@ const DRAFT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WizardDraft {
     pub version: u32,
-    pub pair: GroupContract,
+    pub pair: Scope,
     pub flow: Flow,
     pub step: Step,
     pub values: SavedValues,
 }
 
 impl WizardDraft {
-    pub(super) fn new(pair: GroupContract, flow: Flow, step: Step, values: SavedValues) -> Self {
+    pub(super) fn new(pair: Scope, flow: Flow, step: Step, values: SavedValues) -> Self {
         WizardDraft {
             version: DRAFT_VERSION,
             pair,

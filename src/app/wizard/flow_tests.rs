@@ -197,7 +197,7 @@ fn closing_from_the_first_screen_and_going_back_elsewhere() {
 fn the_pair_can_be_changed_on_the_first_screen() {
     let mut wizard = Wizard::new(pair(), &profile(), false);
     assert!(!wizard.can_switch_pair());
-    let other = GroupContract::new("C-2", "999");
+    let other = Scope::pair("C-2", "999");
     wizard.set_pairs(vec![pair(), other.clone()]);
     press(&mut wizard, KeyCode::Char('p'));
     assert_eq!(wizard.pair(), &other);

@@ -30,7 +30,7 @@ pub use view::{ApiTarget, FieldView, ListItemView, ReviewView};
 use super::Level;
 use crate::config::ProfileConfig;
 use crate::edgegrid::ApiError;
-use crate::model::GroupContract;
+use crate::model::Scope;
 use crate::sps::FormBody;
 use crate::sps::client::PostEndpoint;
 use crate::sps::request::{CheckedRequest, FieldProblem, Validation, field_for_wire_name};
@@ -52,7 +52,7 @@ pub enum WizardOutcome {
 /// A checked, ready-to-send request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WizardSubmission {
-    pub pair: GroupContract,
+    pub pair: Scope,
     pub endpoint: PostEndpoint,
     pub form: FormBody,
     /// The name the new request will be found by in the list (for selection and reconciling).
@@ -69,9 +69,9 @@ pub struct Notice {
 /// The wizard: which request it builds for which pair, and its state in named parts.
 #[derive(Debug, Clone)]
 pub struct Wizard {
-    pair: GroupContract,
+    pair: Scope,
     /// Pairs the operator may switch to on the first screen (`p`).
-    pairs: Vec<GroupContract>,
+    pairs: Vec<Scope>,
     read_only: bool,
     values: Values,
     notice: Option<Notice>,
@@ -94,7 +94,7 @@ impl Wizard {
         self
     }
 
-    fn blank(pair: GroupContract, values: Values, read_only: bool) -> Wizard {
+    fn blank(pair: Scope, values: Values, read_only: bool) -> Wizard {
         let mut wizard = Wizard {
             pair,
             pairs: Vec::new(),
@@ -119,13 +119,13 @@ impl Wizard {
 
     /// A new certificate (single, wildcard or SAN), or one of the other flows picked on the
     /// first screen.
-    pub fn new(pair: GroupContract, profile: &ProfileConfig, read_only: bool) -> Wizard {
+    pub fn new(pair: Scope, profile: &ProfileConfig, read_only: bool) -> Wizard {
         Wizard::blank(pair, Values::from_profile(profile), read_only)
     }
 
     /// Add domains to an existing SAN certificate (from a completed SAN request).
     pub fn add_domains(
-        pair: GroupContract,
+        pair: Scope,
         cname_hostname: &str,
         job_id: u64,
         names_on_certificate: Vec<String>,
@@ -146,7 +146,7 @@ impl Wizard {
 
     /// A secure edge hostname on an existing certificate (from a completed request).
     pub fn edge_host(
-        pair: GroupContract,
+        pair: Scope,
         cname_hostname: &str,
         enrollment_id: u64,
         read_only: bool,
@@ -172,7 +172,7 @@ impl Wizard {
     }
 
     /// The pairs the first screen may switch between with `p`.
-    pub fn set_pairs(&mut self, pairs: Vec<GroupContract>) {
+    pub fn set_pairs(&mut self, pairs: Vec<Scope>) {
         self.pairs = pairs;
     }
 
@@ -196,7 +196,7 @@ impl Wizard {
         wizard
     }
 
-    pub fn pair(&self) -> &GroupContract {
+    pub fn pair(&self) -> &Scope {
         &self.pair
     }
 

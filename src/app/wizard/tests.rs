@@ -35,8 +35,8 @@ pub(crate) fn profile() -> ProfileConfig {
     }
 }
 
-pub(super) fn pair() -> GroupContract {
-    GroupContract::new("C-1ABCDE", "12345")
+pub(super) fn pair() -> Scope {
+    Scope::pair("C-1ABCDE", "12345")
 }
 
 pub(super) fn key(code: KeyCode) -> KeyEvent {

@@ -244,7 +244,7 @@ impl Wizard {
         let path = checked.endpoint.path();
         let query = [
             ("contractId", self.pair.contract_id.clone()),
-            ("groupId", self.pair.group_id.clone()),
+            ("groupId", self.pair.group_id.clone().unwrap_or_default()),
         ];
         // The client's own URL builder, so the line is the URL sent, encoding included.
         let whole = self.api.as_ref().and_then(|api| {

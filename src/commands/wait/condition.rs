@@ -1,6 +1,6 @@
 //! What `wait` waits for, and how one answer of the API is judged against it (pure).
 
-use crate::sps::model::{RequestState, RequestStatus, SpsRequest};
+use crate::model::{CertRequest, RequestState};
 
 use crate::commands::CommandError;
 use crate::commands::output::one_line;
@@ -56,24 +56,30 @@ pub enum Verdict {
 }
 
 /// Judges one answer. An unknown domain is a usage error naming the request's domains.
-pub fn judge(request: &SpsRequest, until: &Until) -> Result<Verdict, CommandError> {
-    let state = request.state();
+pub fn judge(request: &CertRequest, until: &Until) -> Result<Verdict, CommandError> {
+    let state = request.state;
     let ended = |what: &str| {
         let progress = request
-            .workflow_progress
+            .progress
             .as_deref()
             .map(|progress| format!(": {}", one_line(progress)))
             .unwrap_or_default();
         Verdict::Ended(format!(
             "request {} {what} ({}){progress}",
-            request.sps_id,
+            request.id,
             one_line(request.status.as_str())
         ))
     };
     Ok(match until {
         Until::Complete => match state {
             RequestState::Complete => Verdict::Reached,
-            RequestState::Failed if request.status.as_str() == RequestStatus::CANCELLED => {
+            RequestState::Failed
+                if request
+                    .status
+                    .as_str()
+                    .to_ascii_lowercase()
+                    .contains("cancel") =>
+            {
                 ended("was cancelled")
             }
             RequestState::Failed => ended("failed"),
@@ -96,12 +102,12 @@ pub fn judge(request: &SpsRequest, until: &Until) -> Result<Verdict, CommandErro
                     if !known && (total > 0 || state.is_terminal()) {
                         return Err(CommandError::usage(format!(
                             "request {} has no domain {domain}; its domains: {}",
-                            request.sps_id,
+                            request.id,
                             one_line(&domain_names(request).join(", "))
                         )));
                     }
                     let shown_valid = request
-                        .dv_status
+                        .domains
                         .iter()
                         .any(|entry| entry.is_valid() && names_match(&entry.domain, domain));
                     shown_valid || state == RequestState::Complete
@@ -122,17 +128,18 @@ fn names_match(a: &str, b: &str) -> bool {
 }
 
 /// The domains the request covers: its validation records, else its submitted names.
-fn domain_names(request: &SpsRequest) -> Vec<String> {
+fn domain_names(request: &CertRequest) -> Vec<String> {
     let mut names: Vec<String> = request
-        .dv_status
+        .domains
         .iter()
         .map(|entry| entry.domain.trim_end_matches('.').to_string())
         .collect();
     let submitted = request
-        .common_name()
+        .common_name
+        .as_deref()
         .into_iter()
-        .chain(request.parameter_values("csr.sans"))
-        .chain(request.parameter_values("add.sans"));
+        .chain(request.sans.iter().map(|name| name.as_ref()))
+        .chain(request.added_sans.iter().map(|name| name.as_ref()));
     for name in submitted {
         let name = name.trim_end_matches('.').to_string();
         if !names.iter().any(|known| known.eq_ignore_ascii_case(&name)) {
@@ -143,13 +150,13 @@ fn domain_names(request: &SpsRequest) -> Vec<String> {
 }
 
 /// One line about where the request stands (API text made printable).
-pub fn describe(request: &SpsRequest) -> String {
-    let mut line = format!("#{} {}", request.sps_id, one_line(request.status.as_str()));
+pub fn describe(request: &CertRequest) -> String {
+    let mut line = format!("#{} {}", request.id, one_line(request.status.as_str()));
     let (valid, total) = request.domains_valid();
     if total > 0 {
         line.push_str(&format!(", {valid} of {total} domains valid"));
     }
-    if let Some(progress) = request.workflow_progress.as_deref() {
+    if let Some(progress) = request.progress.as_deref() {
         line.push_str(&format!(" — {}", one_line(progress)));
     }
     line
@@ -161,12 +168,12 @@ mod tests {
     use crate::commands::Exit;
     use serde_json::json;
 
-    fn request(status: &str, domains: &[(&str, &str)]) -> SpsRequest {
+    fn request(status: &str, domains: &[(&str, &str)]) -> CertRequest {
         let dv: Vec<serde_json::Value> = domains
             .iter()
             .map(|(domain, status)| json!({"domain": domain, "status": status}))
             .collect();
-        serde_json::from_value(json!({"spsId": 7, "status": status, "dvStatus": dv}))
+        crate::sps::neutral::from_json(json!({"spsId": 7, "status": status, "dvStatus": dv}))
             .expect("fixture parses")
     }
 
@@ -202,7 +209,7 @@ mod tests {
             &[("a.example.com", "Valid"), ("b.example.com", "Valid")],
         );
         let cancelled = request("CPS cancelled", &[("a.example.com", "Expired")]);
-        let judge = |request: &SpsRequest, until: &str| {
+        let judge = |request: &CertRequest, until: &str| {
             judge(request, &Until::parse(until).expect("parses")).expect("judged")
         };
         assert_eq!(judge(&awaiting, "complete"), Verdict::Waiting);

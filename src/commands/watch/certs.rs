@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use crate::commands::cert_survey::{CertificateRow, survey};
 use crate::config::Config;
 use crate::model::ExpiryBand;
+use crate::model::Scope;
 use crate::notify::NotifyEvent;
 use crate::source::Backend;
-use crate::sps::model::GroupContract;
 
 /// How often the loop reads the certificates again: an expiry moves in days, and a read costs
 /// two CPS calls per certificate.
@@ -46,7 +46,7 @@ pub(super) fn events(
         .filter_map(|row| {
             let expiry = row.production.as_ref()?.expiry;
             let band = ExpiryBand::classify(expiry, now, bands.warn_days, bands.critical_days);
-            let pair = GroupContract::new(row.contract_id.as_str(), row.group_id.as_str());
+            let pair = Scope::pair(row.contract_id.as_str(), row.group_id.as_str());
             let name = row
                 .common_name
                 .clone()
@@ -60,7 +60,7 @@ pub(super) fn events(
 /// Reads each pair's certificates; the events, and one line per thing that could not be read.
 pub(super) async fn read(
     client: &Backend,
-    pairs: &[GroupContract],
+    pairs: &[Scope],
     bands: Bands,
     now: DateTime<Utc>,
 ) -> (Vec<NotifyEvent>, Vec<String>) {
@@ -102,7 +102,7 @@ mod tests {
             contract_id: "C-1".into(),
             group_id: "10".into(),
             cname_hostname: Some(format!("e{enrollment_id}.example.com")),
-            sps_ids: vec![1],
+            ids: vec![1],
             common_name: None,
             validation_type: None,
             sans_requested: Vec::new(),

@@ -6,16 +6,16 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::model::{CertRequest, Scope};
 use crate::notify::NotifyEvent;
-use crate::sps::model::{GroupContract, SpsRequest};
 use crate::store::submissions::SubmissionJournal;
 
 /// The events of `pair`'s submissions after its list `requests`, read at `now`; a journal
 /// that cannot be read or written is a warning line.
 pub(super) fn events(
     journal: &SubmissionJournal,
-    pair: &GroupContract,
-    requests: &[SpsRequest],
+    pair: &Scope,
+    requests: &[CertRequest],
     now: DateTime<Utc>,
 ) -> (Vec<NotifyEvent>, Option<String>) {
     let problem = |error: std::io::Error| format!("{}: {error}", journal.path().display());
@@ -25,8 +25,8 @@ pub(super) fn events(
     };
     let mut told: Vec<NotifyEvent> = found
         .iter()
-        .map(|(submission, sps_id)| {
-            NotifyEvent::submission_accepted(now, pair, *sps_id, Some(&submission.cname_hostname))
+        .map(|(submission, id)| {
+            NotifyEvent::submission_accepted(now, pair, *id, Some(&submission.cname_hostname))
         })
         .collect();
     let unresolved = match journal.unresolved(pair) {

@@ -9,8 +9,8 @@ fn at() -> DateTime<Utc> {
         .expect("valid")
 }
 
-fn pair() -> GroupContract {
-    GroupContract::new("C-1", "12345")
+fn pair() -> Scope {
+    Scope::pair("C-1", "12345")
 }
 
 #[test]

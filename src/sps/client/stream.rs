@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 
 use super::SpsClient;
 use crate::edgegrid::ApiError;
-use crate::model::GroupContract;
+use crate::model::Scope;
+use crate::model::{ReadItem, ReadList, TextHash};
 use crate::sps::list_decode::{Item, stream_list_knowing};
-use crate::sps::list_texts::{ReadItem, ReadList, TextHash};
+use crate::sps::neutral;
 
 impl SpsClient {
     /// The dashboard's list of one pair (`information=true`): read as it arrives, each
@@ -19,7 +20,7 @@ impl SpsClient {
     /// (`sps::list_texts`). Items left out are logged and returned, as with `list_reporting`.
     pub async fn list_compacted(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         known: impl Fn(TextHash) -> bool + Send + Sync + 'static,
     ) -> Result<ReadList, ApiError> {
         let list = std::sync::Arc::new(std::sync::Mutex::new(ReadList::default()));
@@ -30,7 +31,8 @@ impl SpsClient {
             match item {
                 Item::Request(mut request, text) => {
                     request.compact_for_list();
-                    list.items.push(ReadItem::Read(request, text));
+                    let neutral = Box::new(neutral::list_item(*request));
+                    list.items.push(ReadItem::Read(neutral, text));
                 }
                 Item::Known(text) => list.items.push(ReadItem::Known(text)),
                 Item::Skipped(why) => list.skipped.push(why),
@@ -54,7 +56,7 @@ impl SpsClient {
     /// ends the call with a decode error.
     pub async fn list_streaming<F>(
         &self,
-        pair: &GroupContract,
+        pair: &Scope,
         after: Option<DateTime<Utc>>,
         information: bool,
         known: impl Fn(TextHash) -> bool + Send + Sync + 'static,

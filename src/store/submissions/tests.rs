@@ -10,8 +10,8 @@ fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 10, minute, 0).unwrap()
 }
 
-fn pair() -> GroupContract {
-    GroupContract::new("C-1ABCDE", "12345")
+fn pair() -> Scope {
+    Scope::pair("C-1ABCDE", "12345")
 }
 
 fn form(create_type: &str) -> FormBody {
@@ -34,9 +34,9 @@ fn begin_san(journal: &SubmissionJournal, now: DateTime<Utc>) -> String {
         .unwrap()
 }
 
-fn request(sps_id: u64, cname: &str, create_type: &str, changed: &str) -> SpsRequest {
-    serde_json::from_value(json!({
-        "spsId": sps_id,
+fn request(id: u64, cname: &str, create_type: &str, changed: &str) -> CertRequest {
+    crate::sps::neutral::from_json(json!({
+        "spsId": id,
         "status": "Pending",
         "lastStatusChange": changed,
         "parameters": [
@@ -138,7 +138,7 @@ fn a_lost_submission_is_reconciled_by_cname_type_and_time() {
             at(31),
         )
         .unwrap();
-    let other_pair = GroupContract::new("C-OTHER", "1");
+    let other_pair = Scope::pair("C-OTHER", "1");
     let list = vec![
         // Same name, but changed well before the submission: an older request.
         request(10, "shop.example.com", "san", "2026-11-28T10:00:00Z"),

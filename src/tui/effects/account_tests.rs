@@ -12,19 +12,19 @@ use super::*;
 use crate::app::account::AccountChoice;
 use crate::app::{App, update};
 use crate::config::Config;
-use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::model::transition::Transition;
+use crate::model::{CertRequest, NamedScope, Scope};
 
 const A_LABEL: &str = "section default @ a-host";
 const B_LABEL: &str = "section prod @ b-host";
 
-fn pair() -> GroupContract {
-    GroupContract::new("C-1ABCDE", "12345")
+fn pair() -> Scope {
+    Scope::pair("C-1ABCDE", "12345")
 }
 
-fn request(sps_id: u64, cname: &str) -> SpsRequest {
-    serde_json::from_value(serde_json::json!({
-        "spsId": sps_id,
+fn request(id: u64, cname: &str) -> CertRequest {
+    crate::sps::neutral::from_json(serde_json::json!({
+        "spsId": id,
         "status": "Awaiting User",
         "lastStatusChange": "2026-11-28T10:00:00Z",
         "parameters": [{"name": "cnameHostname", "value": cname}],
@@ -41,7 +41,7 @@ fn prod() -> CacheAccount {
 
 /// What an earlier run of `written_for` left: its pairs, one list (the same pair for both
 /// accounts, so a leak would land in the shown dataset) and one journaled change.
-fn prepare(dir: &std::path::Path, written_for: &CacheAccount, sps_id: u64, cname: &str) {
+fn prepare(dir: &std::path::Path, written_for: &CacheAccount, id: u64, cname: &str) {
     let stores =
         Stores::in_dirs(Some(&dir.join("cache")), Some(&dir.join("data"))).for_account(written_for);
     let store = stores.cache.expect("cache");
@@ -49,21 +49,22 @@ fn prepare(dir: &std::path::Path, written_for: &CacheAccount, sps_id: u64, cname
         .with_ymd_and_hms(2026, 11, 28, 11, 0, 0)
         .single()
         .expect("valid");
-    let named = NamedPair {
-        pair: pair(),
-        group_name: Some("Web".to_string()),
+    let named = NamedScope {
+        scope: pair(),
+        name: Some("Web".to_string()),
     };
     store.save_pairs(written_for, at, &[named]).expect("pairs");
     store
-        .save_list(&pair(), at, &[request(sps_id, cname)])
+        .save_list(&pair(), at, &[request(id, cname)])
         .expect("list");
     let transition = Transition {
         at,
         pair: pair().into(),
-        sps_id,
+        id,
         domain: None,
         from: Some("Pending".into()),
         to: "Awaiting User".into(),
+        to_state: None,
     };
     store.append_journal(&[transition]).expect("journal");
 }
@@ -173,10 +174,8 @@ impl Harness {
     }
 }
 
-fn loaded_with(app: &App, sps_id: u64) -> bool {
-    app.datasets
-        .iter()
-        .any(|dataset| dataset.get(sps_id).is_some())
+fn loaded_with(app: &App, id: u64) -> bool {
+    app.datasets.iter().any(|dataset| dataset.get(id).is_some())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

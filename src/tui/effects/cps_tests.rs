@@ -9,14 +9,17 @@ use super::start_tests::{account, client_for, screen_of, silent_server};
 use super::*;
 use crate::app::{App, update};
 use crate::config::Config;
+use crate::model::{CertRequest, NamedScope, Scope};
 use crate::model::{CertificateFacts, CertificateRecord, Network, NetworkFacts};
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
 
-fn request() -> SpsRequest {
-    serde_json::from_str(
-        r#"{"spsId":4343,"status":"SPS Request Complete","enrollmentId":77001,
+fn request() -> CertRequest {
+    crate::sps::neutral::from_json(
+        serde_json::from_str(
+            r#"{"spsId":4343,"status":"SPS Request Complete","enrollmentId":77001,
             "lastStatusChange":"2026-11-28T10:00:00Z",
             "parameters":[{"name":"cnameHostname","value":"www.cached.example.com"}]}"#,
+        )
+        .expect("json"),
     )
     .expect("fixture parses")
 }
@@ -28,10 +31,10 @@ fn prepare_cache(dir: &std::path::Path, written_for: &CacheAccount) {
             .single()
             .expect("valid")
     };
-    let pair = GroupContract::new("C-1ABCDE", "12345");
-    let named = NamedPair {
-        pair: pair.clone(),
-        group_name: Some("Web".to_string()),
+    let pair = Scope::pair("C-1ABCDE", "12345");
+    let named = NamedScope {
+        scope: pair.clone(),
+        name: Some("Web".to_string()),
     };
     store
         .save_pairs(written_for, at(11), &[named])

@@ -9,13 +9,13 @@ use crate::app::{CheckOrigin, Event};
 use crate::clipboard::Terminal;
 use crate::config::{CheckConfig, ClipboardConfig};
 use crate::dvcheck::{self, CheckOptions, ResolveMap};
-use crate::export::{Delivered, ExportFormat, Scope, copy_rules};
-use crate::sps::model::SpsRequest;
+use crate::export::{Delivered, DomainScope, ExportFormat, copy_rules};
+use crate::model::CertRequest;
 
 /// `y`/`Y`: renders the rules and copies them through the terminal.
 pub(super) fn copy(
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     format: ExportFormat,
     clipboard: &ClipboardConfig,
     results: &UnboundedSender<Event>,
@@ -57,18 +57,18 @@ pub(super) fn copy_text(
 /// `c`: checks the request's domains the way the CA would; the result comes back as
 /// `ChecksDone`.
 pub(super) fn check(
-    request: SpsRequest,
-    scope: Scope,
+    request: CertRequest,
+    scope: DomainScope,
     check: &CheckConfig,
     results: &UnboundedSender<Event>,
 ) {
     let results = results.clone();
     let options = CheckOptions::from_config(&ResolveMap::default(), None, check);
     tokio::spawn(async move {
-        let sps_id = request.sps_id;
+        let id = request.id;
         let outcome = check_one(&request, &scope, &options).await;
         let _ = results.send(Event::ChecksDone {
-            sps_id,
+            id,
             origin: CheckOrigin::Operator,
             outcome,
         });
@@ -78,7 +78,7 @@ pub(super) fn check(
 /// `[check] auto`: one request after another, so a round never asks more than
 /// `[check] concurrency` domains at once; each request's verdicts arrive as they are reached.
 pub(super) fn check_in_background(
-    requests: Vec<SpsRequest>,
+    requests: Vec<CertRequest>,
     check: &CheckConfig,
     results: &UnboundedSender<Event>,
 ) {
@@ -86,9 +86,9 @@ pub(super) fn check_in_background(
     let options = CheckOptions::from_config(&ResolveMap::default(), None, check);
     tokio::spawn(async move {
         for request in requests {
-            let outcome = check_one(&request, &Scope::Pending, &options).await;
+            let outcome = check_one(&request, &DomainScope::Pending, &options).await;
             let sent = results.send(Event::ChecksDone {
-                sps_id: request.sps_id,
+                id: request.id,
                 origin: CheckOrigin::Background,
                 outcome,
             });
@@ -102,8 +102,8 @@ pub(super) fn check_in_background(
 }
 
 async fn check_one(
-    request: &SpsRequest,
-    scope: &Scope,
+    request: &CertRequest,
+    scope: &DomainScope,
     options: &CheckOptions,
 ) -> Result<Vec<dvcheck::CheckResult>, String> {
     match dvcheck::targets(request, scope) {

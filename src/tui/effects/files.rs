@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 use crate::app::wizard::WizardDraft;
 use crate::app::{ArrivedList, Event, ExportJob, LocalState};
 use crate::export::{Delivered, remember_format, write_challenges, write_rules};
-use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::model::transition::Transition;
+use crate::model::{CertRequest, NamedScope, Scope};
 use crate::sps::submission::{Submission, SubmissionOutcome};
 use crate::store::cache::CacheRead;
 use crate::store::{CacheAccount, Stores};
@@ -23,18 +23,18 @@ use crate::store::{CacheAccount, Stores};
 pub(crate) enum FileJob {
     LoadHistory,
     LoadLocalState,
-    LoadCache(Vec<GroupContract>),
+    LoadCache(Vec<Scope>),
     /// The pairs an earlier run of this account discovered.
     LoadPairs(CacheAccount),
     SavePairs {
         account: CacheAccount,
-        pairs: Vec<NamedPair>,
+        pairs: Vec<NamedScope>,
         fetched_at: DateTime<Utc>,
     },
     SaveCache {
-        pair: GroupContract,
+        pair: Scope,
         fetched_at: DateTime<Utc>,
-        requests: std::sync::Arc<Vec<SpsRequest>>,
+        requests: std::sync::Arc<Vec<CertRequest>>,
     },
     AppendJournal(Vec<Transition>),
     SaveDraft(WizardDraft),
@@ -286,11 +286,11 @@ fn record_reconciled(stores: &Stores, matches: &[(String, u64)]) -> Result<(), S
         .submissions
         .as_ref()
         .ok_or_else(Stores::missing_data_warning)?;
-    for (id, sps_id) in matches {
+    for (journal_id, id) in matches {
         journal
             .complete(
-                id,
-                SubmissionOutcome::Reconciled { sps_id: *sps_id },
+                journal_id,
+                SubmissionOutcome::Reconciled { sps_id: *id },
                 Utc::now(),
             )
             .map_err(|error| format!("the submissions journal could not be written: {error}"))?;

@@ -171,9 +171,7 @@ impl Runner {
             Effect::WatchDetail(target) => self.poller.watch_detail(target),
             Effect::RefreshNow => self.poller.refresh_now(),
             Effect::ReadListWhole(pair) => self.poller.read_list_whole(&pair),
-            Effect::ForgetListItems { pair, sps_ids } => {
-                self.poller.forget_list_items(&pair, &sps_ids)
-            }
+            Effect::ForgetListItems { pair, ids } => self.poller.forget_list_items(&pair, &ids),
             Effect::SetPaused(paused) => self.poller.set_paused(paused),
             Effect::SaveCache {
                 pair,
@@ -263,7 +261,7 @@ impl Runner {
                 request,
                 scope,
                 check,
-            } => export::check(request, scope, &check, &self.results),
+            } => export::check(*request, scope, &check, &self.results),
             ExportJob::CopyText {
                 text,
                 what,

@@ -12,7 +12,7 @@ use crate::app::{App, update};
 use crate::config::Config;
 use crate::edgegrid::ClientOptions;
 use crate::edgegrid::{Credentials, Secret};
-use crate::sps::model::{GroupContract, NamedPair, SpsRequest};
+use crate::model::{CertRequest, NamedScope, Scope};
 
 /// A loopback server that accepts every connection and never answers (nor closes it).
 pub(super) fn silent_server() -> (String, std::thread::JoinHandle<()>) {
@@ -49,10 +49,13 @@ pub(super) fn account(key: &str) -> CacheAccount {
     }
 }
 
-fn request() -> SpsRequest {
-    serde_json::from_str(
-        r#"{"spsId":4242,"status":"Awaiting User","lastStatusChange":"2026-11-28T10:00:00Z",
+fn request() -> CertRequest {
+    crate::sps::neutral::from_json(
+        serde_json::from_str(
+            r#"{"spsId":4242,"status":"Awaiting User","lastStatusChange":"2026-11-28T10:00:00Z",
             "parameters":[{"name":"cnameHostname","value":"cached-before-papi.example.com"}]}"#,
+        )
+        .expect("json"),
     )
     .expect("fixture parses")
 }
@@ -64,10 +67,10 @@ fn prepare_cache(dir: &std::path::Path, written_for: &CacheAccount) {
         .with_ymd_and_hms(2026, 11, 28, 11, 0, 0)
         .single()
         .expect("valid");
-    let pair = GroupContract::new("C-1ABCDE", "12345");
-    let named = NamedPair {
-        pair: pair.clone(),
-        group_name: Some("Cached Web".to_string()),
+    let pair = Scope::pair("C-1ABCDE", "12345");
+    let named = NamedScope {
+        scope: pair.clone(),
+        name: Some("Cached Web".to_string()),
     };
     store.save_pairs(written_for, at, &[named]).expect("pairs");
     store.save_list(&pair, at, &[request()]).expect("list");

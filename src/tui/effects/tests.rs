@@ -5,8 +5,8 @@ use chrono::Utc;
 use super::*;
 use crate::edgegrid::ClientOptions;
 use crate::edgegrid::{Credentials, Secret};
-use crate::sps::history::Transition;
-use crate::sps::model::{GroupContract, SpsRequest};
+use crate::model::transition::Transition;
+use crate::model::{CertRequest, Scope};
 
 fn stores_in(dir: &std::path::Path) -> Stores {
     Stores::in_dirs(Some(&dir.join("cache")), Some(&dir.join("data")))
@@ -28,14 +28,15 @@ pub(super) fn offline_client() -> Backend {
     )
 }
 
-fn transition(sps_id: u64) -> Transition {
+fn transition(id: u64) -> Transition {
     Transition {
         at: Utc::now(),
-        pair: GroupContract::new("C-1", "1").into(),
-        sps_id,
+        pair: Scope::pair("C-1", "1").into(),
+        id,
         domain: None,
         from: Some("Awaiting User".into()),
         to: "SPS Request Complete".into(),
+        to_state: None,
     }
 }
 
@@ -43,12 +44,12 @@ fn transition(sps_id: u64) -> Transition {
 fn file_jobs_turn_files_into_events_and_bad_files_into_warnings() {
     let dir = tempfile::tempdir().expect("tempdir");
     let stores = stores_in(dir.path());
-    let pair = GroupContract::new("C-1", "1");
+    let pair = Scope::pair("C-1", "1");
     let at = Utc::now();
     let saved = FileJob::SaveCache {
         pair: pair.clone(),
         fetched_at: at,
-        requests: Arc::new(Vec::<SpsRequest>::new()),
+        requests: Arc::new(Vec::<CertRequest>::new()),
     }
     .run(&stores);
     assert!(saved.is_empty(), "a successful save says nothing");
@@ -108,10 +109,10 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
         CacheAccount::demo(),
         results,
     );
-    for sps_id in 0..200 {
-        runner.run(Effect::AppendJournal(vec![transition(sps_id)]));
+    for id in 0..200 {
+        runner.run(Effect::AppendJournal(vec![transition(id)]));
     }
-    let pair = GroupContract::new("C-1", "1");
+    let pair = Scope::pair("C-1", "1");
     runner.run(Effect::SaveCache {
         pair: pair.clone(),
         fetched_at: Utc::now(),
@@ -124,7 +125,7 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
     let lists = store.for_account(&CacheAccount::demo());
     let (journal, warning) = lists.load_journal();
     assert_eq!(warning, None);
-    let ids: Vec<u64> = journal.iter().map(|transition| transition.sps_id).collect();
+    let ids: Vec<u64> = journal.iter().map(|transition| transition.id).collect();
     assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every line, in order");
     assert!(lists.list_path(&pair).exists(), "the cache write finished");
 }
@@ -175,11 +176,11 @@ fn notify_runner_with_results(
     (runner, record, incoming)
 }
 
-fn awaiting_user(sps_id: u64) -> crate::notify::NotifyEvent {
+fn awaiting_user(id: u64) -> crate::notify::NotifyEvent {
     crate::notify::NotifyEvent::status_change(
         Utc::now(),
-        &GroupContract::new("C-1", "1"),
-        sps_id,
+        &Scope::pair("C-1", "1"),
+        id,
         None,
         Some("Pending"),
         "Awaiting User",
@@ -207,11 +208,11 @@ async fn a_notify_effect_reaches_the_command_sink_before_quit() {
 /// round can be scheduled. Domains without a challenge get their verdict without any traffic.
 #[tokio::test]
 async fn a_background_round_reports_each_request_then_its_end() {
-    let request = |sps_id: u64| -> SpsRequest {
-        serde_json::from_value(serde_json::json!({
-            "spsId": sps_id,
+    let request = |id: u64| -> CertRequest {
+        crate::sps::neutral::from_json(serde_json::json!({
+            "spsId": id,
             "status": "Awaiting User",
-            "dvStatus": [{"domain": format!("d{sps_id}.invalid"), "status": "Awaiting User"}],
+            "dvStatus": [{"domain": format!("d{id}.invalid"), "status": "Awaiting User"}],
         }))
         .expect("fixture parses")
     };
@@ -225,13 +226,13 @@ async fn a_background_round_reports_each_request_then_its_end() {
     while let Some(event) = receiver.recv().await {
         match event {
             Event::ChecksDone {
-                sps_id,
+                id,
                 origin: crate::app::CheckOrigin::Background,
                 outcome: Ok(results),
             } => {
                 assert_eq!(results.len(), 1);
                 assert!(!results[0].is_ready());
-                seen.push(sps_id);
+                seen.push(id);
             }
             Event::BackgroundChecksDone => break,
             other => panic!("unexpected {other:?}"),

@@ -1,4 +1,4 @@
-//! A list read against the one before it (issue 12). Between two polls of a pair most of its
+//! A list read against the one before it (issue 12). Between two polls of a scope most of its
 //! requests do not change, and the API writes an unchanged request with the same text. Each
 //! item's text is hashed as it is read; an item whose hash the reader already knows (from the
 //! pair's previous list) is not decoded at all, only named by its hash. At 100,000 requests
@@ -12,7 +12,7 @@
 
 use std::hash::{DefaultHasher, Hasher};
 
-use super::model::SpsRequest;
+use super::request::CertRequest;
 
 /// The hash of one list item's text, exactly as the API wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,12 +36,12 @@ impl TextHash {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadItem {
     /// Decoded (and compacted to what list screens use), with its text's hash.
-    Read(Box<SpsRequest>, TextHash),
+    Read(Box<CertRequest>, TextHash),
     /// Not decoded: its text is one the reader knew.
     Known(TextHash),
 }
 
-/// A pair's list as the dashboard's poller reads it.
+/// A scope's list as the dashboard's poller reads it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadList {
     pub items: Vec<ReadItem>,
@@ -51,8 +51,8 @@ pub struct ReadList {
 
 impl ReadList {
     /// What a client reads when the API writes `requests` as compact JSON, knowing the texts
-    /// `known` knows (fakes and tests, which have requests rather than an answer's text).
-    pub fn of_requests(requests: Vec<SpsRequest>, known: impl Fn(TextHash) -> bool) -> ReadList {
+    /// `known` knows (fakes, tests, and readers whose answers are not kept as text).
+    pub fn of_requests(requests: Vec<CertRequest>, known: impl Fn(TextHash) -> bool) -> ReadList {
         let items = requests
             .into_iter()
             .map(|request| {

@@ -8,19 +8,28 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::sps::model::{DomainStatus, GroupContract, RequestStatus, SpsRequest};
+use super::domain::DomainStatus;
+use super::request::CertRequest;
+use super::scope::Scope;
+use super::state::RequestState;
 
 /// A status as a transition keeps it: the known statuses are shared texts, not copies (a
 /// list of a 100,000-request account can bring thousands of changes, and the history keeps
 /// each; issue 12).
 pub type StatusText = Cow<'static, str>;
 
+/// SPS's request statuses that meant the operator's attention before transitions kept the
+/// state they moved to (journals written then have no `to_state`).
+const NOTABLE_BEFORE_STATES: &[&str] = &["Awaiting User", "SPS Request Complete", "CPS cancelled"];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
     pub at: DateTime<Utc>,
     /// Shared by every change found in one read of the pair.
-    pub pair: Arc<GroupContract>,
-    pub sps_id: u64,
+    pub pair: Arc<Scope>,
+    /// The request's id (an SPS request's spsId, a CPS enrollment's id).
+    #[serde(alias = "sps_id")]
+    pub id: u64,
     /// The domain whose validation changed; `None` for the request's own status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
@@ -28,15 +37,18 @@ pub struct Transition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<StatusText>,
     pub to: StatusText,
+    /// The state the request moved to (`None` for a domain's change, and in older journals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_state: Option<RequestState>,
 }
 
 impl Transition {
     /// One line for the flash bar and the history.
     pub fn describe(&self, name: &str) -> String {
         let subject = match &self.domain {
-            Some(domain) => format!("#{} {domain}", self.sps_id),
-            None if name.is_empty() => format!("#{}", self.sps_id),
-            None => format!("#{} {name}", self.sps_id),
+            Some(domain) => format!("#{} {domain}", self.id),
+            None if name.is_empty() => format!("#{}", self.id),
+            None => format!("#{} {name}", self.id),
         };
         match &self.from {
             Some(from) => format!("{subject}: {from} → {}", self.to),
@@ -44,28 +56,30 @@ impl Transition {
         }
     }
 
-    /// Worth the operator's attention (bell): waiting for them, done, or cancelled.
+    /// Worth the operator's attention (bell): waiting for them, done, or failed.
     pub fn is_notable(&self) -> bool {
-        self.domain.is_none()
-            && matches!(
-                self.to.as_ref(),
-                RequestStatus::AWAITING_USER | RequestStatus::COMPLETE | RequestStatus::CANCELLED
-            )
+        if self.domain.is_some() {
+            return false;
+        }
+        match self.to_state {
+            Some(state) => state != RequestState::InProgress,
+            None => NOTABLE_BEFORE_STATES.contains(&self.to.as_ref()),
+        }
     }
 }
 
 /// Every change between `old` (the data shown so far) and `new` for one pair. Requests absent
 /// before are reported as new only when there was data before (a first load is not news).
 pub fn diff(
-    pair: &Arc<GroupContract>,
-    old: &[SpsRequest],
-    new: &[SpsRequest],
+    pair: &Arc<Scope>,
+    old: &[CertRequest],
+    new: &[CertRequest],
     at: DateTime<Utc>,
 ) -> Vec<Transition> {
-    let before: HashMap<u64, &SpsRequest> = old.iter().map(|r| (r.sps_id, r)).collect();
+    let before: HashMap<u64, &CertRequest> = old.iter().map(|r| (r.id, r)).collect();
     let matched = new
         .iter()
-        .map(|request| (before.get(&request.sps_id).copied(), request));
+        .map(|request| (before.get(&request.id).copied(), request));
     diff_matched(pair, matched, !old.is_empty(), at)
 }
 
@@ -74,8 +88,8 @@ pub fn diff(
 /// leaves out those whose fingerprint is the same). New requests are news only when
 /// `had_data`.
 pub fn diff_matched<'a>(
-    pair: &Arc<GroupContract>,
-    matched: impl IntoIterator<Item = (Option<&'a SpsRequest>, &'a SpsRequest)>,
+    pair: &Arc<Scope>,
+    matched: impl IntoIterator<Item = (Option<&'a CertRequest>, &'a CertRequest)>,
     had_data: bool,
     at: DateTime<Utc>,
 ) -> Vec<Transition> {
@@ -86,10 +100,11 @@ pub fn diff_matched<'a>(
             None if had_data => changes.push(Transition {
                 at,
                 pair: Arc::clone(pair),
-                sps_id: request.sps_id,
+                id: request.id,
                 domain: None,
                 from: None,
                 to: request.status.0.clone(),
+                to_state: Some(request.state),
             }),
             None => {}
         }
@@ -99,9 +114,9 @@ pub fn diff_matched<'a>(
 
 /// Changes of one request: its status, then each domain's status.
 pub fn diff_one(
-    pair: &Arc<GroupContract>,
-    previous: &SpsRequest,
-    current: &SpsRequest,
+    pair: &Arc<Scope>,
+    previous: &CertRequest,
+    current: &CertRequest,
     at: DateTime<Utc>,
 ) -> Vec<Transition> {
     let mut changes = Vec::new();
@@ -109,23 +124,25 @@ pub fn diff_one(
         changes.push(Transition {
             at,
             pair: Arc::clone(pair),
-            sps_id: current.sps_id,
+            id: current.id,
             domain: None,
             from: Some(previous.status.0.clone()),
             to: current.status.0.clone(),
+            to_state: Some(current.state),
         });
     }
     let domains_before = DomainsBefore::of(previous);
-    for domain in &current.dv_status {
+    for domain in &current.domains {
         let from = domains_before.status_of(&domain.domain);
         if from.map(|status| status.as_str()) != Some(domain.status.as_str()) {
             changes.push(Transition {
                 at,
                 pair: Arc::clone(pair),
-                sps_id: current.sps_id,
+                id: current.id,
                 domain: Some(domain.domain.clone()),
                 from: from.map(|status| status.0.clone()),
                 to: domain.status.0.clone(),
+                to_state: None,
             });
         }
     }
@@ -137,20 +154,20 @@ pub fn diff_one(
 /// the changes of a list (issue 12: 12,500 maps a poll for one pair of a 100,000-request
 /// account): those few are searched in place, and only a large SAN gets a map.
 enum DomainsBefore<'a> {
-    Few(&'a SpsRequest),
+    Few(&'a CertRequest),
     Many(HashMap<&'a str, &'a DomainStatus>),
 }
 
 impl<'a> DomainsBefore<'a> {
     const FEW: usize = 16;
 
-    fn of(previous: &'a SpsRequest) -> Self {
-        if previous.dv_status.len() <= Self::FEW {
+    fn of(previous: &'a CertRequest) -> Self {
+        if previous.domains.len() <= Self::FEW {
             return DomainsBefore::Few(previous);
         }
         DomainsBefore::Many(
             previous
-                .dv_status
+                .domains
                 .iter()
                 .map(|domain| (domain.domain.as_str(), &domain.status))
                 .collect(),
@@ -160,7 +177,7 @@ impl<'a> DomainsBefore<'a> {
     fn status_of(&self, domain: &str) -> Option<&'a DomainStatus> {
         match self {
             DomainsBefore::Few(previous) => previous
-                .dv_status
+                .domains
                 .iter()
                 .rev()
                 .find(|before| before.domain == domain)
@@ -181,17 +198,37 @@ mod tests {
             .expect("valid")
     }
 
-    fn request(id: u64, status: &str, domain_status: &str) -> SpsRequest {
-        serde_json::from_value(serde_json::json!({
-            "spsId": id, "status": status,
-            "dvStatus": [{"domain": "www.example.com", "status": domain_status}]
-        }))
-        .expect("fixture parses")
+    fn state_of(status: &str) -> RequestState {
+        match status {
+            "Awaiting User" => RequestState::AwaitingUser,
+            "SPS Request Complete" => RequestState::Complete,
+            "CPS cancelled" => RequestState::Failed,
+            _ => RequestState::InProgress,
+        }
+    }
+
+    fn domain(name: &str, status: &str) -> crate::model::DomainValidation {
+        crate::model::DomainValidation {
+            domain: name.to_string(),
+            status: DomainStatus(status.to_string().into()),
+            state: crate::model::domain_state(status),
+            ..Default::default()
+        }
+    }
+
+    fn request(id: u64, status: &str, domain_status: &str) -> CertRequest {
+        CertRequest {
+            id,
+            status: crate::model::RequestStatus(status.to_string().into()),
+            state: state_of(status),
+            domains: vec![domain("www.example.com", domain_status)],
+            ..CertRequest::default()
+        }
     }
 
     #[test]
     fn finds_request_and_domain_changes_and_new_requests() {
-        let (pair, at) = (Arc::new(GroupContract::new("C-1", "1")), noon());
+        let (pair, at) = (Arc::new(Scope::pair("C-1", "1")), noon());
         let old = vec![
             request(1, "Pending", "Pending"),
             request(2, "CPS running", "Valid"),
@@ -220,18 +257,21 @@ mod tests {
         );
     }
 
-    fn with_domains(domains: &[(String, &str)]) -> SpsRequest {
-        let dv: Vec<_> = domains
-            .iter()
-            .map(|(domain, status)| serde_json::json!({"domain": domain, "status": status}))
-            .collect();
-        serde_json::from_value(serde_json::json!({"spsId": 1, "status": "Pending", "dvStatus": dv}))
-            .expect("fixture parses")
+    fn with_domains(domains: &[(String, &str)]) -> CertRequest {
+        CertRequest {
+            id: 1,
+            status: crate::model::RequestStatus("Pending".into()),
+            domains: domains
+                .iter()
+                .map(|(name, status)| domain(name, status))
+                .collect(),
+            ..CertRequest::default()
+        }
     }
 
     #[test]
     fn domain_changes_are_found_alike_for_a_few_domains_and_for_many() {
-        let (pair, at) = (Arc::new(GroupContract::new("C-1", "1")), noon());
+        let (pair, at) = (Arc::new(Scope::pair("C-1", "1")), noon());
         for count in [3, DomainsBefore::FEW, DomainsBefore::FEW + 1, 40] {
             let name = |i: usize| format!("d{i}.example.com");
             // Before: every domain pending, the first listed twice (the later entry counts).
@@ -268,20 +308,25 @@ mod tests {
 
     #[test]
     fn completion_and_failure_are_notable() {
-        let (pair, at) = (Arc::new(GroupContract::new("C-1", "1")), noon());
+        let (pair, at) = (Arc::new(Scope::pair("C-1", "1")), noon());
         let done = diff_one(
             &pair,
             &request(1, "CPS running", "Valid"),
-            &request(1, RequestStatus::COMPLETE, "Valid"),
+            &request(1, "SPS Request Complete", "Valid"),
             at,
         );
         assert!(done[0].is_notable());
         let cancelled = diff_one(
             &pair,
             &request(1, "CPS running", "Valid"),
-            &request(1, RequestStatus::CANCELLED, "Valid"),
+            &request(1, "CPS cancelled", "Valid"),
             at,
         );
         assert!(cancelled[0].is_notable());
+        let mut older = cancelled[0].clone();
+        older.to_state = None;
+        assert!(older.is_notable(), "a journal entry from before states");
+        older.to = "CPS running".into();
+        assert!(!older.is_notable());
     }
 }
