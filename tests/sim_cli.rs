@@ -116,11 +116,19 @@ fn sigterm_stops_it_cleanly() {
 }
 
 /// A GET signed with the credentials the simulator wrote, asking for `accept`.
-async fn signed_get(edgerc: &std::path::Path, base: &str, path: &str, accept: &str) -> (u16, String) {
+async fn signed_get(
+    edgerc: &std::path::Path,
+    base: &str,
+    path: &str,
+    accept: &str,
+) -> (u16, String) {
     use spsdash::edgegrid::edgerc::Edgerc;
     use spsdash::edgegrid::signer::{self, RequestToSign};
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let credentials = Edgerc::read(edgerc).unwrap().credentials("default").unwrap();
+    let credentials = Edgerc::read(edgerc)
+        .unwrap()
+        .credentials("default")
+        .unwrap();
     let host = base.trim_start_matches("http://");
     let request = RequestToSign {
         method: "GET",
@@ -173,7 +181,11 @@ async fn sps_gone_and_enrollments_reach_the_simulator() {
         .spawn()
         .unwrap();
     let first = first_line(&mut child);
-    let base = first.trim().strip_prefix("listening on ").unwrap().to_string();
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
     let sps = signed_get(
         &edgerc,
         &base,
@@ -193,5 +205,9 @@ async fn sps_gone_and_enrollments_reach_the_simulator() {
     assert_eq!(sps.0, 410, "{}", sps.1);
     assert_eq!(cps.0, 200, "{}", cps.1);
     let listed: serde_json::Value = serde_json::from_str(&cps.1).unwrap();
-    assert_eq!(listed["enrollments"].as_array().unwrap().len(), 2, "8 over 4 contracts");
+    assert_eq!(
+        listed["enrollments"].as_array().unwrap().len(),
+        2,
+        "8 over 4 contracts"
+    );
 }

@@ -147,7 +147,10 @@ fn contact() -> Shape {
         "region",
         "title",
     ];
-    null(object(&[], members.iter().map(|m| (*m, text_or_null())).collect()))
+    null(object(
+        &[],
+        members.iter().map(|m| (*m, text_or_null())).collect(),
+    ))
 }
 
 const GEOGRAPHY: &[&str] = &["core", "china+core", "russia+core"];
@@ -365,7 +368,12 @@ fn change_management_info() -> Shape {
         ],
     );
     let network = object(
-        &["mustHaveCiphers", "preferredCiphers", "quicEnabled", "sniOnly"],
+        &[
+            "mustHaveCiphers",
+            "preferredCiphers",
+            "quicEnabled",
+            "sniOnly",
+        ],
         vec![
             ("disallowedTlsVersions", list(Text)),
             (
@@ -595,7 +603,14 @@ async fn hold_the_world(sim: &RunningSim, problems: &mut Vec<String>) -> usize {
                 "application/vnd.akamai.cps.deployments.v7+json",
                 "application/vnd.akamai.cps.deployments.v8+json",
             ] {
-                held(sim, &format!("{base}/deployments"), media_type, &deployments(), problems).await;
+                held(
+                    sim,
+                    &format!("{base}/deployments"),
+                    media_type,
+                    &deployments(),
+                    problems,
+                )
+                .await;
             }
             for network in ["production", "staging"] {
                 held(
@@ -617,10 +632,11 @@ async fn hold_the_world(sim: &RunningSim, problems: &mut Vec<String>) -> usize {
             .await
             .unwrap();
             for pending in one["pendingChanges"].as_array().unwrap() {
-                let location = pending["location"]
-                    .as_str()
-                    .unwrap()
-                    .replacen("/cps-api/", "/cps/v2/", 1);
+                let location =
+                    pending["location"]
+                        .as_str()
+                        .unwrap()
+                        .replacen("/cps-api/", "/cps/v2/", 1);
                 let change = held(
                     sim,
                     &location,
@@ -685,6 +701,11 @@ fn the_shapes_refuse_what_the_definitions_do_not_allow() {
         assert!(!problems.is_empty(), "accepted: {bad}");
     }
     let mut problems = Vec::new();
-    check(&deployments(), &json!({ "production": null }), "d", &mut problems);
+    check(
+        &deployments(),
+        &json!({ "production": null }),
+        "d",
+        &mut problems,
+    );
     assert_eq!(problems, ["d: `staging` is required"]);
 }

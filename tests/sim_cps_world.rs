@@ -282,7 +282,19 @@ async fn a_new_certificate_moves_through_its_states_as_the_clock_advances() {
         names,
         serde_json::json!(["portal.example.com", "sso.portal.example.com"])
     );
-    assert!(deployed.json()["primaryCertificate"]["expiry"].is_string());
+    // One certificate on both networks, a Let's Encrypt one: 90 days.
+    let both = get_as(
+        &sim,
+        &format!("/cps/v2/enrollments/{id}/deployments"),
+        DEPLOYMENTS_V8,
+    )
+    .await;
+    let expiry = |network: &str| both.json()[network]["primaryCertificate"]["expiry"].clone();
+    assert_eq!(expiry("production"), expiry("staging"));
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(expiry("production").as_str().unwrap()).unwrap();
+    let days = (expires.with_timezone(&chrono::Utc) - sim.clock.now()).num_days();
+    assert!((88..=90).contains(&days), "{days} days");
 }
 
 #[tokio::test]

@@ -128,7 +128,9 @@ impl NativeEnrollment {
                 Network::Production => shown.completed,
                 Network::Staging => shown.staged,
             }?;
-            (reached <= now).then(|| self.issued_by(plan, reached, validity))
+            // One certificate on both networks: issued when staging got it.
+            let issued = shown.staged.unwrap_or(reached);
+            (reached <= now).then(|| self.issued_by(plan, issued, validity))
         });
         newest.last().or_else(|| self.initial.clone())
     }

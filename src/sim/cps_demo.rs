@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::SimError;
 use super::cps_book::{CpsBook, NativeEnrollment, Ra, Validity};
-use super::cps_stories::{self, CpsStory, Setting};
+use super::cps_stories::{self, CpsStory, Setting, Wanted};
 use super::world::{Group, World};
 use super::world_file::ContractFile;
 
@@ -96,17 +96,19 @@ impl Builder<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn enrollment(
         &mut self,
         id: u64,
         contract: &ContractFile,
-        ra: Ra,
-        certificate_type: &'static str,
-        names: Vec<String>,
-        story: CpsStory,
+        wanted: Wanted,
         picked: Option<&EnrollmentFile>,
     ) -> NativeEnrollment {
+        let Wanted {
+            ra,
+            certificate_type,
+            names,
+            story,
+        } = wanted;
         let created_by = format!(
             "{}{}",
             contract.admin[0].chars().next().unwrap_or('x'),
@@ -224,15 +226,13 @@ pub(super) fn add_demo(
                 .filter(|name| **name != picked.cn)
                 .cloned(),
         );
-        let enrollment = builder.enrollment(
-            first + index as u64,
-            &contract,
+        let wanted = Wanted {
             ra,
             certificate_type,
             names,
             story,
-            Some(picked),
-        );
+        };
+        let enrollment = builder.enrollment(first + index as u64, &contract, wanted, Some(picked));
         book.insert(enrollment);
     }
     world.cps = book;
@@ -295,16 +295,8 @@ pub(super) fn add_generated(
     let first = world.reserve_enrollment_ids(count);
     for index in 0..count {
         let contract = &chosen[index % chosen.len()];
-        let drawn = super::cps_scale::draw(&mut builder.rng, index);
-        let enrollment = builder.enrollment(
-            first + index as u64,
-            contract,
-            drawn.ra,
-            drawn.certificate_type,
-            drawn.names,
-            drawn.story,
-            None,
-        );
+        let wanted = super::cps_scale::draw(&mut builder.rng, index);
+        let enrollment = builder.enrollment(first + index as u64, contract, wanted, None);
         book.insert(enrollment);
     }
     world.cps = book;

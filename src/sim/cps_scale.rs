@@ -6,7 +6,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::cps_book::Ra;
-use super::cps_stories::CpsStory;
+use super::cps_stories::{CpsStory, Wanted};
 
 const BRANDS: &[&str] = &[
     "acme",
@@ -45,15 +45,8 @@ const PREFIXES: &[&str] = &[
     "www", "shop", "api", "cdn", "static", "img", "m", "blog", "login", "pay", "media", "app",
 ];
 
-pub(super) struct Drawn {
-    pub ra: Ra,
-    pub certificate_type: &'static str,
-    pub names: Vec<String>,
-    pub story: CpsStory,
-}
-
 /// The `index`th generated enrollment (its names are unique by index).
-pub(super) fn draw(rng: &mut StdRng, index: usize) -> Drawn {
+pub(super) fn draw(rng: &mut StdRng, index: usize) -> Wanted {
     let brand = BRANDS[index % BRANDS.len()];
     let zone = ZONES[(index / BRANDS.len()) % ZONES.len()];
     let round = index / (BRANDS.len() * ZONES.len());
@@ -111,7 +104,7 @@ pub(super) fn draw(rng: &mut StdRng, index: usize) -> Drawn {
         Ra::Symantec => CpsStory::OvValidating,
         _ => CpsStory::New,
     };
-    Drawn {
+    Wanted {
         ra,
         certificate_type,
         names,

@@ -74,6 +74,14 @@ impl CpsStory {
     }
 }
 
+/// One enrollment to place: who issues it, its type and names, and its story.
+pub struct Wanted {
+    pub ra: Ra,
+    pub certificate_type: &'static str,
+    pub names: Vec<String>,
+    pub story: CpsStory,
+}
+
 /// What a story needs besides the draw.
 pub struct Setting<'a> {
     pub ra: Ra,
