@@ -12,9 +12,11 @@
 //! - the other `statusInfo.status` codes (`coodinate-domain-validation` with the API's own
 //!   misspelling, `wait-review-pre-verification-safety-checks`, `wait-review-cert-warning`,
 //!   `wait-ack-change-management`, `pre-verification-safety-checks`, `complete`) and the input
-//!   types `lets-encrypt-challenges`, `pre-verification-warnings-acknowledgement`: Akamai's own
-//!   clients (`akamai/terraform-provider-akamai`, `pkg/providers/cps`), which test against
-//!   what CPS answers. The definitions link those codes to a web page rather than list them.
+//!   types `lets-encrypt-challenges`, `pre-verification-warnings-acknowledgement`: Akamai's
+//!   Terraform provider (`akamai/terraform-provider-akamai`, `pkg/providers/cps`), which tests
+//!   against what CPS answers; the input types `change-management` and
+//!   `post-verification-warnings-acknowledgement`: Akamai's CPS CLI (`akamai/cli-cps`,
+//!   `bin/akamai-cps`). The definitions link status codes to a web page rather than list them.
 //! - The statuses marked [ours] below: the published material names no code for those steps.
 
 /// `GET /cps/v2/enrollments?contractId=…`.
