@@ -308,6 +308,14 @@ pub struct SimArgs {
     /// Faults: error500=P,ratelimit=P,reset=P,malformed=P,latency-ms=N.
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
+    /// Generate N CPS enrollments over four contracts instead of the demo's (about a fifth
+    /// with a change under way).
+    #[arg(long, value_name = "N")]
+    pub enrollments: Option<usize>,
+    /// Answer every SPS call with 410 Gone, as Akamai has since it turned SPS off
+    /// (2023-01-03); CPS and PAPI keep answering.
+    #[arg(long)]
+    pub sps_gone: bool,
     /// Write an .edgerc with the simulator's credentials here (section: the global
     /// `--section`, default `default`).
     #[arg(long, value_name = "FILE")]

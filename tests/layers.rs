@@ -100,7 +100,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     // The simulator has its own parsers and constants, never the client's.
-    ("sim", &["sps", "cps", "model", "edgegrid", "text"]),
+    ("sim", &["edgegrid", "text"]),
     (
         "app",
         &[

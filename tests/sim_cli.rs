@@ -114,3 +114,100 @@ fn sigterm_stops_it_cleanly() {
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "{exit:?}");
 }
+
+/// A GET signed with the credentials the simulator wrote, asking for `accept`.
+async fn signed_get(
+    edgerc: &std::path::Path,
+    base: &str,
+    path: &str,
+    accept: &str,
+) -> (u16, String) {
+    use spsdash::edgegrid::edgerc::Edgerc;
+    use spsdash::edgegrid::signer::{self, RequestToSign};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let credentials = Edgerc::read(edgerc)
+        .unwrap()
+        .credentials("default")
+        .unwrap();
+    let host = base.trim_start_matches("http://");
+    let request = RequestToSign {
+        method: "GET",
+        scheme: "http",
+        host,
+        relative_url: path,
+        headers: &[],
+        body: b"",
+    };
+    let signed = signer::sign(
+        &credentials,
+        &request,
+        &signer::timestamp_now(),
+        &signer::new_nonce(),
+    );
+    let answer = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{base}{path}"))
+        .header("Authorization", signed.authorization)
+        .header("Accept", accept)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn sps_gone_and_enrollments_reach_the_simulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let edgerc = dir.path().join("sim.edgerc");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spsdash"))
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--speed",
+            "0",
+            "--sps-gone",
+            "--enrollments",
+            "8",
+        ])
+        .arg("--edgerc-out")
+        .arg(&edgerc)
+        .env("HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = first_line(&mut child);
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    let sps = signed_get(
+        &edgerc,
+        &base,
+        "/config-secure-provisioning-service/v1/sps-requests?contractId=C-1EXMPL&groupId=10010",
+        "application/json",
+    )
+    .await;
+    let cps = signed_get(
+        &edgerc,
+        &base,
+        "/cps/v2/enrollments?contractId=C-4EXLAB",
+        "application/vnd.akamai.cps.enrollments.v11+json",
+    )
+    .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(sps.0, 410, "{}", sps.1);
+    assert_eq!(cps.0, 200, "{}", cps.1);
+    let listed: serde_json::Value = serde_json::from_str(&cps.1).unwrap();
+    assert_eq!(
+        listed["enrollments"].as_array().unwrap().len(),
+        2,
+        "8 over 4 contracts"
+    );
+}

@@ -25,6 +25,8 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
         speed,
         requests: args.requests,
         faults: args.faults,
+        enrollments: args.enrollments,
+        sps_gone: args.sps_gone,
     };
     let running = sim::start(options)
         .await
@@ -54,9 +56,15 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> CommandResult {
         .map(|(contract, group)| format!("{contract}/{group}"))
         .collect();
     eprintln!(
-        "contract/group pairs: {}\ntest hooks (unsigned): GET {url}/_sim/stats, \
-         POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
+        "contract/group pairs: {}\nCPS contracts: {}{}\ntest hooks (unsigned): GET \
+         {url}/_sim/stats, POST {url}/_sim/advance?seconds=N, POST {url}/_sim/validate?domain=D",
         pairs.join(", "),
+        running.contracts().join(", "),
+        if args.sps_gone {
+            " (SPS answers 410 Gone)"
+        } else {
+            ""
+        },
         url = running.base_url
     );
     stop.await;

@@ -1,7 +1,9 @@
-//! The CPS endpoints spsdash reads, served from the SPS world (see `cps_world.rs`), behind the
-//! same layers as the SPS routes (signature check, faults, statistics). Each answers only
-//! the versioned media type CPS documents for it: any other `Accept` is a 406.
-//! The bodies are built in `cps_wire.rs`.
+//! The CPS v2 endpoints, behind the same layers as the SPS routes (signature check, faults,
+//! statistics): the enrollments of a contract, one enrollment, its changes and what they wait
+//! for, its deployments and its change history. Two kinds of enrollment answer: those the SPS
+//! world made (`cps_world.rs`, one world with SPS) and the CPS world's own (`cps_book.rs`).
+//! Each route answers only the versioned media types CPS documents for it: any other `Accept`
+//! is a 406 naming the type to send.
 
 use std::sync::Arc;
 
@@ -10,38 +12,52 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::answers::problem;
-use super::cps_wire::{challenges_json, change_json, deployment_json, enrollment_json};
-use super::cps_world::{self, SimEnrollment};
-use super::shared::Shared;
-use crate::cps::{
-    CHANGE_MEDIA_TYPE, DEPLOYMENT_MEDIA_TYPE, DEPLOYMENTS_MEDIA_TYPE, DV_CHALLENGES_MEDIA_TYPE,
-    ENROLLMENT_MEDIA_TYPE, LETS_ENCRYPT_CHALLENGES,
+use super::cps_book::NativeEnrollment;
+use super::cps_names::{
+    CHANGE_HISTORY_V5, CHANGE_V2, CPS_BASE, DEPLOYMENT, DEPLOYMENTS, ENROLLMENT_V11,
+    ENROLLMENTS_V11, InputKind, Network,
 };
-use crate::model::Network;
+use super::cps_world::{self, SimEnrollment};
+use super::handlers::Query;
+use super::shared::Shared;
+use super::world::World;
+use super::{cps_native_wire as own, cps_wire as made};
 
 type AppState = State<Arc<Shared>>;
 
 /// The CPS routes, to merge into the signed API router.
 pub(super) fn routes() -> Router<Arc<Shared>> {
-    let enrollment = "/cps/v2/enrollments/{enrollmentId}";
+    let enrollments = format!("{CPS_BASE}/enrollments");
+    let enrollment = format!("{enrollments}/{{enrollmentId}}");
+    let change = format!("{enrollment}/changes/{{changeId}}");
     Router::new()
-        .route(enrollment, get(read_enrollment))
+        .route(&enrollments, get(list))
+        .route(&enrollment, get(read_enrollment))
         .route(&format!("{enrollment}/deployments"), get(read_deployments))
         .route(
             &format!("{enrollment}/deployments/{{network}}"),
             get(read_deployment),
         )
-        .route(
-            &format!("{enrollment}/changes/{{changeId}}"),
-            get(read_change),
-        )
-        .route(
-            &format!("{enrollment}/changes/{{changeId}}/input/info/{LETS_ENCRYPT_CHALLENGES}"),
-            get(read_challenges),
-        )
+        .route(&format!("{enrollment}/history/changes"), get(read_history))
+        .route(&change, get(read_change))
+        .route(&format!("{change}/input/info/{{infoType}}"), get(read_info))
+}
+
+/// An enrollment as CPS knows it at one moment.
+enum Found<'a> {
+    Own(&'a NativeEnrollment),
+    Made(SimEnrollment<'a>),
+}
+
+fn find(world: &World, id: u64, now: DateTime<Utc>, origin: DateTime<Utc>) -> Option<Found<'_>> {
+    match world.cps.get(id) {
+        Some(own) => Some(Found::Own(own)),
+        None => cps_world::find(world, id, now, origin).map(Found::Made),
+    }
 }
 
 /// A CPS answer in its media type.
@@ -62,26 +78,38 @@ fn not_found(uri: &Uri, what: &str) -> Response {
     )
 }
 
-/// 406 unless `Accept` names `media_type` (parameters and case aside).
-fn refuse_unless_accepts(headers: &HeaderMap, uri: &Uri, media_type: &str) -> Option<Response> {
+/// The first of `offered` that `Accept` names (parameters and case aside), or a 406.
+fn negotiate(
+    headers: &HeaderMap,
+    uri: &Uri,
+    offered: &[&'static str],
+) -> Result<&'static str, Box<Response>> {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
-    let accepted = accept.split(',').any(|item| {
-        item.split(';')
-            .next()
-            .is_some_and(|kind| kind.trim().eq_ignore_ascii_case(media_type))
-    });
-    (!accepted).then(|| {
-        problem(
-            StatusCode::NOT_ACCEPTABLE,
-            "Not Acceptable",
-            &format!("This resource is served as {media_type}; send `Accept: {media_type}` (got `{accept}`)."),
-            "GET",
-            uri.path(),
-        )
-    })
+    let named: Vec<&str> = accept
+        .split(',')
+        .filter_map(|item| item.split(';').next())
+        .map(str::trim)
+        .collect();
+    offered
+        .iter()
+        .copied()
+        .find(|offer| named.iter().any(|kind| kind.eq_ignore_ascii_case(offer)))
+        .ok_or_else(|| {
+            let first = offered.first().copied().unwrap_or_default();
+            Box::new(problem(
+                StatusCode::NOT_ACCEPTABLE,
+                "Not Acceptable",
+                &format!(
+                    "This resource is served as {}; send `Accept: {first}` (got `{accept}`).",
+                    offered.join(" or ")
+                ),
+                "GET",
+                uri.path(),
+            ))
+        })
 }
 
 /// Runs `answer` on the enrollment named in the path, after the `Accept` check.
@@ -90,26 +118,81 @@ fn with_enrollment(
     headers: &HeaderMap,
     uri: &Uri,
     enrollment_id: &str,
-    media_type: &str,
-    answer: impl FnOnce(&SimEnrollment<'_>) -> Option<Value>,
+    offered: &[&'static str],
+    answer: impl FnOnce(&Found<'_>, &World, DateTime<Utc>) -> Option<Value>,
 ) -> Response {
-    if let Some(refusal) = refuse_unless_accepts(headers, uri, media_type) {
-        return refusal;
-    }
+    let media_type = match negotiate(headers, uri, offered) {
+        Ok(media_type) => media_type,
+        Err(refusal) => return *refusal,
+    };
     let now = shared.clock.now();
     let origin = shared.clock.origin();
     let world = shared.world_at(now);
     let found = enrollment_id
         .parse::<u64>()
         .ok()
-        .and_then(|id| cps_world::find(&world, id, now, origin));
+        .and_then(|id| find(&world, id, now, origin));
     let Some(enrollment) = found else {
         return not_found(uri, &format!("Enrollment {enrollment_id}"));
     };
-    match answer(&enrollment) {
+    match answer(&enrollment, &world, now) {
         Some(value) => cps_json(media_type, &value),
         None => not_found(uri, &format!("This resource of enrollment {enrollment_id}")),
     }
+}
+
+/// `GET /cps/v2/enrollments?contractId=C`: every enrollment of the contract (`ctr_` or not).
+async fn list(State(shared): AppState, headers: HeaderMap, uri: Uri) -> Response {
+    let media_type = match negotiate(&headers, &uri, &[ENROLLMENTS_V11]) {
+        Ok(media_type) => media_type,
+        Err(refusal) => return *refusal,
+    };
+    let query = Query::of(&uri);
+    let Some(asked) = query.get("contractId") else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            "contractId is required: the enrollments are listed per contract, like \
+             ?contractId=C-1EXMPL (GET /papi/v1/groups names the contracts).",
+            "GET",
+            uri.path(),
+        );
+    };
+    let contract = asked.strip_prefix("ctr_").unwrap_or(asked);
+    let now = shared.clock.now();
+    let origin = shared.clock.origin();
+    let world = shared.world_at(now);
+    if !world.contract_ids().iter().any(|id| id == contract) {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            &format!(
+                "These credentials are not granted contract {contract}; GET /papi/v1/groups \
+                 lists the contracts they may use."
+            ),
+            "GET",
+            uri.path(),
+        );
+    }
+    let mut listed: Vec<(u64, Value)> = world
+        .cps
+        .of_contract(contract)
+        .into_iter()
+        .map(|enrollment| {
+            (
+                enrollment.id,
+                own::enrollment_json(enrollment, &world.cps, now),
+            )
+        })
+        .collect();
+    listed.extend(
+        cps_world::of_contract(&world, contract, now, origin)
+            .iter()
+            .map(|enrollment| (enrollment.id, made::enrollment_json(enrollment))),
+    );
+    listed.sort_by_key(|(id, _)| *id);
+    let enrollments: Vec<Value> = listed.into_iter().map(|(_, value)| value).collect();
+    cps_json(media_type, &json!({ "enrollments": enrollments }))
 }
 
 async fn read_enrollment(
@@ -123,9 +206,29 @@ async fn read_enrollment(
         &headers,
         &uri,
         &enrollment_id,
-        ENROLLMENT_MEDIA_TYPE,
-        |enrollment| Some(enrollment_json(enrollment)),
+        &[ENROLLMENT_V11],
+        |found, world, now| {
+            Some(match found {
+                Found::Own(enrollment) => own::enrollment_json(enrollment, &world.cps, now),
+                Found::Made(enrollment) => made::enrollment_json(enrollment),
+            })
+        },
     )
+}
+
+/// One network's deployment, or `None` when nothing is deployed there.
+fn deployed(
+    found: &Found<'_>,
+    world: &World,
+    network: Network,
+    now: DateTime<Utc>,
+) -> Option<Value> {
+    match found {
+        Found::Own(enrollment) => own::deployed_json(enrollment, &world.cps, network, now),
+        Found::Made(enrollment) => enrollment
+            .deployed(network)
+            .map(|issued| made::deployment_json(enrollment, &issued)),
+    }
 }
 
 async fn read_deployments(
@@ -139,13 +242,9 @@ async fn read_deployments(
         &headers,
         &uri,
         &enrollment_id,
-        DEPLOYMENTS_MEDIA_TYPE,
-        |enrollment| {
-            let on = |network| {
-                enrollment
-                    .deployed(network)
-                    .map_or(Value::Null, |issued| deployment_json(enrollment, &issued))
-            };
+        &DEPLOYMENTS,
+        |found, world, now| {
+            let on = |network| deployed(found, world, network, now).unwrap_or(Value::Null);
             Some(json!({ "production": on(Network::Production), "staging": on(Network::Staging) }))
         },
     )
@@ -157,20 +256,36 @@ async fn read_deployment(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let network = match network.as_str() {
-        "production" => Network::Production,
-        "staging" => Network::Staging,
-        _ => return not_found(&uri, &format!("Network {network}")),
+    let Some(network) = Network::parse(&network) else {
+        return not_found(&uri, &format!("Network {network}"));
     };
     with_enrollment(
         &shared,
         &headers,
         &uri,
         &enrollment_id,
-        DEPLOYMENT_MEDIA_TYPE,
-        |enrollment| {
-            let issued = enrollment.deployed(network)?;
-            Some(deployment_json(enrollment, &issued))
+        &DEPLOYMENT,
+        |found, world, now| deployed(found, world, network, now),
+    )
+}
+
+async fn read_history(
+    State(shared): AppState,
+    Path(enrollment_id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    with_enrollment(
+        &shared,
+        &headers,
+        &uri,
+        &enrollment_id,
+        &[CHANGE_HISTORY_V5],
+        |found, world, now| {
+            Some(match found {
+                Found::Own(enrollment) => own::history_json(enrollment, &world.cps, now),
+                Found::Made(enrollment) => made::history_json(enrollment),
+            })
         },
     )
 }
@@ -181,59 +296,55 @@ async fn read_change(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
+    let change_id = change_id.parse::<u64>().ok();
     with_enrollment(
         &shared,
         &headers,
         &uri,
         &enrollment_id,
-        CHANGE_MEDIA_TYPE,
-        |enrollment| {
-            let request = enrollment.change(change_id.parse().ok()?)?;
-            Some(change_json(enrollment, request))
+        &[CHANGE_V2],
+        |found, _, now| match found {
+            Found::Own(enrollment) => {
+                let plan = enrollment.change(change_id?, now)?;
+                Some(own::change_json(enrollment, plan, now))
+            }
+            Found::Made(enrollment) => {
+                let request = enrollment.change(change_id?)?;
+                Some(made::change_json(enrollment, request))
+            }
         },
     )
 }
 
-async fn read_challenges(
+/// `…/changes/{c}/input/info/{name}`: what the change waits for, while it waits for it.
+async fn read_info(
     State(shared): AppState,
-    Path((enrollment_id, change_id)): Path<(String, String)>,
+    Path((enrollment_id, change_id, info)): Path<(String, String, String)>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
+    let Some(kind) = InputKind::from_info_name(&info) else {
+        return not_found(&uri, &format!("Input information '{info}'"));
+    };
+    let change_id = change_id.parse::<u64>().ok();
     let thumbprint = shared.world().thumbprint.clone();
     with_enrollment(
         &shared,
         &headers,
         &uri,
         &enrollment_id,
-        DV_CHALLENGES_MEDIA_TYPE,
-        |enrollment| {
-            let request = enrollment.change(change_id.parse().ok()?)?;
-            challenges_json(request, enrollment.now, &thumbprint)
+        &[kind.info_media_type()],
+        |found, world, now| match found {
+            Found::Own(enrollment) => {
+                let plan = enrollment.change(change_id?, now)?;
+                own::info_json(enrollment, &world.cps, plan, kind, now, &thumbprint)
+            }
+            Found::Made(enrollment) => {
+                let request = enrollment.change(change_id?)?;
+                (kind == InputKind::LetsEncryptChallenges)
+                    .then(|| made::challenges_json(request, now, &thumbprint))
+                    .flatten()
+            }
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::sim::cps_wire::route_template;
-
-    #[test]
-    fn cps_paths_are_counted_by_route() {
-        let template = |path: &str| route_template(path).unwrap_or_default();
-        assert_eq!(
-            template("/cps/v2/enrollments/10002"),
-            "/cps/v2/enrollments/{enrollmentId}"
-        );
-        assert_eq!(
-            template("/cps/v2/enrollments/10002/deployments/staging"),
-            "/cps/v2/enrollments/{enrollmentId}/deployments/staging"
-        );
-        assert_eq!(
-            template("/cps/v2/enrollments/1/changes/44434/input/info/lets-encrypt-challenges"),
-            "/cps/v2/enrollments/{enrollmentId}/changes/{changeId}/input/info/lets-encrypt-challenges"
-        );
-        assert_eq!(route_template("/cps/v2/enrollments/x"), None);
-        assert_eq!(route_template("/cps/v2/enrollments/1/elsewhere"), None);
-    }
 }

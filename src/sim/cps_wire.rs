@@ -1,20 +1,16 @@
-//! The JSON bodies of the simulated CPS endpoints, shaped as Akamai's CPS reference shows them
-//! (Enrollment v11, Deployment v8, Change v2, DvChallenges v2).
-//!
-//! Status words of a change (`statusInfo.status`/`state`) are [ours]: CPS documents the
-//! fields, not every value.
+//! The JSON bodies of the CPS enrollments SPS made (see `cps_world.rs`), in the shapes of
+//! Akamai's published CPS v2 definitions: enrollment v11, deployment v7, change v2,
+//! dv-challenges v2, change-history v5. A request of the SPS world is a change of its
+//! enrollment; its SPS status says which CPS status the change shows.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
+use super::cps_json::{self, Casing};
+use super::cps_names::{InputKind, change_type, enrollment_path, state, status};
 use super::cps_world::{Issued, SimEnrollment};
 use super::lifecycle::{self, CertKind, Issuer};
 use super::wire::iso;
 use super::world::SimRequest;
-use crate::cps::{LETS_ENCRYPT_CHALLENGES, enrollment_path};
 
 fn change_location(enrollment_id: u64, request: &SimRequest) -> String {
     format!(
@@ -22,6 +18,13 @@ fn change_location(enrollment_id: u64, request: &SimRequest) -> String {
         enrollment_path(enrollment_id),
         request.job_id
     )
+}
+
+fn change_type_of(request: &SimRequest) -> &'static str {
+    match request.kind {
+        CertKind::ModSan => change_type::MODIFY_SAN,
+        _ => change_type::NEW_CERTIFICATE,
+    }
 }
 
 pub(super) fn enrollment_json(enrollment: &SimEnrollment<'_>) -> Value {
@@ -33,7 +36,7 @@ pub(super) fn enrollment_json(enrollment: &SimEnrollment<'_>) -> Value {
         .map(|request| {
             json!({
                 "location": change_location(enrollment.id, request),
-                "changeType": "new-certificate",
+                "changeType": change_type_of(request),
             })
         })
         .collect();
@@ -43,6 +46,7 @@ pub(super) fn enrollment_json(enrollment: &SimEnrollment<'_>) -> Value {
         _ => "san",
     };
     let parameter = |name: &str| enrollment.parameter(name).unwrap_or_default();
+    let sni_only = enrollment.parameter("sni-only") != Some("false");
     json!({
         "id": enrollment.id,
         "location": enrollment_path(enrollment.id),
@@ -53,13 +57,14 @@ pub(super) fn enrollment_json(enrollment: &SimEnrollment<'_>) -> Value {
         "changeManagement": false,
         "signatureAlgorithm": enrollment.parameter("signature-algorithm").unwrap_or("SHA-256"),
         "enableMultiStackedCertificates": false,
+        "autoRenewalStartTime": null,
         "csr": {
             "cn": names.first().cloned().unwrap_or_else(|| base.cname_hostname.clone()),
             "sans": names,
             "c": parameter("csr.c"), "st": parameter("csr.st"), "l": parameter("csr.l"),
             "o": parameter("csr.o"), "ou": parameter("csr.ou"),
         },
-        "networkConfiguration": network_json(enrollment, None),
+        "networkConfiguration": cps_json::network(sni_only, Some(&names), None),
         "org": {
             "name": parameter("organization-information.organization-name"),
             "city": parameter("organization-information.city"),
@@ -72,67 +77,46 @@ pub(super) fn enrollment_json(enrollment: &SimEnrollment<'_>) -> Value {
     })
 }
 
-/// The enrollment's network settings; a deployment lists the names it serves as `dnsNames`.
-fn network_json(enrollment: &SimEnrollment<'_>, deployed_names: Option<&[String]>) -> Value {
-    let sni_only = enrollment.parameter("sni-only") != Some("false");
-    let mut network = json!({
-        "geography": "core",
-        "secureNetwork": "enhanced-tls",
-        "sniOnly": sni_only,
-        "quicEnabled": false,
-        "disallowedTlsVersions": ["TLSv1", "TLSv1_1"],
-        "mustHaveCiphers": "ak-akamai-2020q1",
-        "preferredCiphers": "ak-akamai-2020q1",
-        "ocspStapling": "on",
-    });
-    if let Some(object) = network.as_object_mut() {
-        match deployed_names {
-            Some(names) => object.insert("dnsNames".into(), json!(names)),
-            None => object.insert(
-                "dnsNameSettings".into(),
-                json!({ "cloneDnsNames": true, "dnsNames": enrollment.requested_names() }),
-            ),
-        };
-    }
-    network
-}
-
 pub(super) fn deployment_json(enrollment: &SimEnrollment<'_>, issued: &Issued<'_>) -> Value {
-    let pem = |what: &str| {
-        format!(
-            "-----BEGIN CERTIFICATE-----\nU0lNVUxBVEVE {what} for {} issued {}\n-----END CERTIFICATE-----",
-            issued.request.cname_hostname,
-            iso(issued.issued)
-        )
-    };
+    let cn = &issued.request.cname_hostname;
+    let sni_only = enrollment.parameter("sni-only") != Some("false");
     json!({
         "ocspStapled": true,
         "ocspUris": [],
-        "networkConfiguration": network_json(enrollment, Some(&issued.names)),
+        "networkConfiguration": cps_json::network(sni_only, None, Some(&issued.names)),
         "primaryCertificate": {
-            "certificate": pem("certificate"),
+            "certificate": cps_json::pem("CERTIFICATE", "certificate", cn, issued.issued),
             "expiry": iso(issued.expires),
             "keyAlgorithm": "RSA",
             "signatureAlgorithm": enrollment.parameter("signature-algorithm").unwrap_or("SHA-256"),
-            "trustChain": pem("trust chain"),
+            "trustChain": cps_json::pem("CERTIFICATE", "trust chain", cn, issued.issued),
         },
         "multiStackedCertificates": [],
     })
 }
 
+/// The CPS side of an SPS request's status.
+fn status_of(enrollment: &SimEnrollment<'_>, request: &SimRequest) -> (&'static str, &'static str) {
+    let snapshot = request.snapshot(enrollment.now);
+    match snapshot.status {
+        lifecycle::PENDING => (status::PRE_VERIFICATION, state::RUNNING),
+        lifecycle::AWAITING_USER => (status::DOMAIN_VALIDATION, state::AWAITING_INPUT),
+        lifecycle::CPS_RUNNING if enrollment.on_staging(request) => {
+            (status::DEPLOY_PRODUCTION, state::RUNNING)
+        }
+        lifecycle::CPS_RUNNING if request.issuer == Issuer::Symantec => {
+            (status::CA_VALIDATION, state::RUNNING)
+        }
+        lifecycle::CPS_RUNNING => (status::DEPLOY_STAGING, state::RUNNING),
+        lifecycle::COMPLETE => (status::COMPLETE, state::COMPLETED),
+        lifecycle::CANCELLED => (status::CANCELLED, state::CANCELLED),
+        _ => (status::PRE_VERIFICATION, state::RUNNING),
+    }
+}
+
 pub(super) fn change_json(enrollment: &SimEnrollment<'_>, request: &SimRequest) -> Value {
     let snapshot = request.snapshot(enrollment.now);
-    let (status, state) = match snapshot.status {
-        lifecycle::PENDING => ("pre-verification-safety-checks", "running"),
-        lifecycle::AWAITING_USER => ("coordinate-domain-validation", "awaiting-input"),
-        lifecycle::CPS_RUNNING if request.issuer == Issuer::Symantec => {
-            ("wait-ca-validation", "running")
-        }
-        lifecycle::CPS_RUNNING => ("deploy-cert", "running"),
-        lifecycle::COMPLETE => ("complete", "completed"),
-        lifecycle::CANCELLED => ("cancelled", "cancelled"),
-        _ => ("running", "running"),
-    };
+    let (status, state) = status_of(enrollment, request);
     let error = (snapshot.status == lifecycle::CANCELLED).then(|| {
         json!({
             "code": "change-cancelled",
@@ -141,18 +125,12 @@ pub(super) fn change_json(enrollment: &SimEnrollment<'_>, request: &SimRequest) 
         })
     });
     let location = change_location(enrollment.id, request);
+    // CPS offers the challenges while it coordinates domain validation, not after.
     let challenges_open = request.issuer == Issuer::LetsEncrypt
         && !snapshot.domains.is_empty()
-        && !super::world::is_terminal(&snapshot);
+        && snapshot.status == lifecycle::AWAITING_USER;
     let allowed: Vec<Value> = challenges_open
-        .then(|| {
-            json!({
-                "type": LETS_ENCRYPT_CHALLENGES,
-                "requiredToProceed": false,
-                "info": format!("{location}/input/info/{LETS_ENCRYPT_CHALLENGES}"),
-                "update": format!("{location}/input/update/lets-encrypt-challenges-completed"),
-            })
-        })
+        .then(|| cps_json::allowed_input(&location, InputKind::LetsEncryptChallenges))
         .into_iter()
         .collect();
     json!({
@@ -167,83 +145,78 @@ pub(super) fn change_json(enrollment: &SimEnrollment<'_>, request: &SimRequest) 
     })
 }
 
-/// Every domain's http-01 and dns-01 challenge; `None` for a change without challenges.
+/// Every domain's http-01 and dns-01 challenge while the change waits for them; `None`
+/// otherwise.
+/// Written the way Akamai's own example writes them (challenge statuses in lower case).
 pub(super) fn challenges_json(
     request: &SimRequest,
-    now: DateTime<Utc>,
+    now: chrono::DateTime<chrono::Utc>,
     thumbprint: &str,
 ) -> Option<Value> {
     let snapshot = request.snapshot(now);
-    if request.issuer != Issuer::LetsEncrypt || snapshot.domains.is_empty() {
+    if request.issuer != Issuer::LetsEncrypt
+        || snapshot.domains.is_empty()
+        || snapshot.status != lifecycle::AWAITING_USER
+    {
         return None;
     }
     let dv: Vec<Value> = snapshot
         .domains
         .iter()
         .map(|domain| {
-            let key_authorization = format!("{}.{thumbprint}", domain.token);
-            let (challenge_status, validation_status) = match domain.status {
-                lifecycle::DOMAIN_VALID => ("valid", "VALIDATED"),
-                lifecycle::DOMAIN_INVALID => ("invalid", "RESPONSE_ERROR"),
-                lifecycle::DOMAIN_EXPIRED => ("invalid", "EXPIRED"),
-                _ => ("pending", "PENDING"),
-            };
-            json!({
-                "domain": domain.domain,
-                "status": domain.status,
-                "error": domain.error,
-                "expires": iso(domain.expires),
-                "requestTimestamp": iso(domain.expires - lifecycle::challenge_lifetime()),
-                "validatedTimestamp": domain.validated.map(iso),
-                "validationStatus": validation_status,
-                "challenges": [
-                    {
-                        "type": "http-01",
-                        "status": challenge_status,
-                        "error": domain.error,
-                        "token": domain.token,
-                        "responseBody": key_authorization,
-                        "fullPath": format!("http://{}/.well-known/acme-challenge/{}", domain.domain, domain.token),
-                        "redirectFullPath": format!("http://dcv.akamai.com/.well-known/acme-challenge/{}", domain.token),
-                        "validationRecords": [],
-                    },
-                    {
-                        "type": "dns-01",
-                        "status": challenge_status,
-                        "error": domain.error,
-                        "token": domain.token,
-                        // RFC 8555 §8.4: the TXT value is the digest of the key authorization.
-                        "responseBody": URL_SAFE_NO_PAD.encode(Sha256::digest(key_authorization.as_bytes())),
-                        "fullPath": format!("_acme-challenge.{}.", domain.domain.trim_start_matches("*.")),
-                        "redirectFullPath": "",
-                        "validationRecords": [],
-                    },
-                ],
-            })
+            let opened = domain.expires - lifecycle::challenge_lifetime();
+            cps_json::dv_entry(domain, opened, thumbprint, Casing::Example)
         })
         .collect();
     Some(json!({ "dv": dv }))
 }
 
-/// The route template of a CPS path, for `/_sim/stats` (`…/enrollments/{enrollmentId}/…`).
-pub(super) fn route_template(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/cps/v2/enrollments/")?;
-    let segments: Vec<&str> = rest.split('/').collect();
-    let numeric =
-        |segment: &str| !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
-    let template = match segments.as_slice() {
-        [id] if numeric(id) => "{enrollmentId}".to_string(),
-        [id, "deployments"] if numeric(id) => "{enrollmentId}/deployments".to_string(),
-        [id, "deployments", network @ ("production" | "staging")] if numeric(id) => {
-            format!("{{enrollmentId}}/deployments/{network}")
-        }
-        [id, "changes", change] if numeric(id) && numeric(change) => {
-            "{enrollmentId}/changes/{changeId}".to_string()
-        }
-        [id, "changes", change, "input", "info", kind] if numeric(id) && numeric(change) => {
-            format!("{{enrollmentId}}/changes/{{changeId}}/input/info/{kind}")
-        }
-        _ => return None,
-    };
-    Some(format!("/cps/v2/enrollments/{template}"))
+/// `history/changes`: one change per SPS request of the enrollment, newest first.
+pub(super) fn history_json(enrollment: &SimEnrollment<'_>) -> Value {
+    let changes: Vec<Value> = enrollment
+        .requests
+        .iter()
+        .rev()
+        .map(|request| {
+            let snapshot = request.snapshot(enrollment.now);
+            let (status, action, description) = (
+                match snapshot.status {
+                    lifecycle::COMPLETE => "completed",
+                    lifecycle::CANCELLED => "cancelled",
+                    _ => "incomplete",
+                },
+                match request.kind {
+                    CertKind::ModSan => "modify-san",
+                    _ => "new-certificate",
+                },
+                match request.kind {
+                    CertKind::ModSan => "Modify SAN names",
+                    _ => "Create New Certificate",
+                },
+            );
+            let certificate = (snapshot.status == lifecycle::COMPLETE).then(|| {
+                let cn = &request.cname_hostname;
+                json!({
+                    "certificate": cps_json::pem("CERTIFICATE", "certificate", cn, snapshot.last_change),
+                    "csr": cps_json::pem("CERTIFICATE REQUEST", "CSR", cn, request.plan.created),
+                    "keyAlgorithm": "RSA",
+                    "trustChain": cps_json::pem("CERTIFICATE", "trust chain", cn, snapshot.last_change),
+                })
+            });
+            json!({
+                "action": action,
+                "actionDescription": description,
+                "businessCaseId": null,
+                "createdBy": "sps",
+                "createdOn": iso(request.plan.created),
+                "lastUpdated": iso(snapshot.last_change),
+                "ra": request.issuer.token(),
+                "status": status,
+                "primaryCertificate": certificate,
+                "primaryCertificateOrderDetails": null,
+                "multiStackedCertificates": [],
+            })
+        })
+        .collect();
+    json!({ "changes": changes })
 }

@@ -5,14 +5,15 @@
 //! `assets/cps-world.toml`, which also holds the demo's hand-picked expiries and the one
 //! enrollment that was deleted since.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Months, Timelike, Utc};
 use serde::Deserialize;
 
+use super::cps_names::Network;
 use super::lifecycle::{self, CertKind, Issuer};
 use super::world::{self, SimRequest, World};
-use crate::model::Network;
 
 const CPS_WORLD: &str = include_str!("../../assets/cps-world.toml");
 
@@ -89,13 +90,49 @@ pub(super) fn find(
     now: DateTime<Utc>,
     origin: DateTime<Utc>,
 ) -> Option<SimEnrollment<'_>> {
-    let mut requests: Vec<&SimRequest> = world
+    let requests: Vec<&SimRequest> = world
         .pairs()
         .iter()
         .flat_map(|(contract, group)| world.list(contract, group, None, now))
         .filter(|request| request.enrollment_id == enrollment_id)
-        .filter(|request| request.kind != CertKind::EdgeHost)
         .collect();
+    assemble(enrollment_id, requests, now, origin)
+}
+
+/// Every enrollment SPS made in `contract_id` that CPS knows at `now`, by id: one pass over
+/// the contract's requests.
+pub(super) fn of_contract<'a>(
+    world: &'a World,
+    contract_id: &str,
+    now: DateTime<Utc>,
+    origin: DateTime<Utc>,
+) -> Vec<SimEnrollment<'a>> {
+    let mut by_enrollment: BTreeMap<u64, Vec<&SimRequest>> = BTreeMap::new();
+    for (contract, group) in world.pairs() {
+        if contract != contract_id {
+            continue;
+        }
+        for request in world.list(&contract, &group, None, now) {
+            by_enrollment
+                .entry(request.enrollment_id)
+                .or_default()
+                .push(request);
+        }
+    }
+    by_enrollment
+        .into_iter()
+        .filter_map(|(id, requests)| assemble(id, requests, now, origin))
+        .filter(|enrollment| enrollment.base.contract_id == contract_id)
+        .collect()
+}
+
+fn assemble<'a>(
+    enrollment_id: u64,
+    mut requests: Vec<&'a SimRequest>,
+    now: DateTime<Utc>,
+    origin: DateTime<Utc>,
+) -> Option<SimEnrollment<'a>> {
+    requests.retain(|request| request.kind != CertKind::EdgeHost);
     requests.sort_by_key(|request| request.sps_id);
     let base = requests
         .iter()
@@ -148,6 +185,13 @@ impl<'a> SimEnrollment<'a> {
             .iter()
             .copied()
             .find(|request| request.job_id == change_id)
+    }
+
+    /// Whether staging already serves what `request` issues (it gets it
+    /// `staging_lead_minutes` before production, where SPS then says complete).
+    pub fn on_staging(&self, request: &SimRequest) -> bool {
+        let lead = Duration::minutes(self.settings.staging_lead_minutes);
+        request.snapshot(self.now + lead).status == lifecycle::COMPLETE
     }
 
     /// What `network` serves at `now`: the newest certificate completed (production), or

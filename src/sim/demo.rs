@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
 use super::SimError;
+use super::cps_demo;
 use super::generator::{Generator, parameters};
 use super::lifecycle::{CertKind, Issuer};
 use super::stories::{self, Story};
@@ -19,11 +20,28 @@ const DEMO_WORLD: &str = include_str!("../../assets/demo-world.toml");
 /// How many requests arrive after the start of a demo (one every few world minutes).
 const DEMO_ARRIVALS: usize = 200;
 
-/// The demo world, anchored at `now`.
+/// The demo world, anchored at `now`: the SPS requests and the CPS world's own enrollments.
 pub fn demo_world(seed: u64, now: DateTime<Utc>) -> Result<World, SimError> {
     let file: WorldFile = toml::from_str(DEMO_WORLD)
         .map_err(|error| SimError::World(format!("assets/demo-world.toml: {error}")))?;
-    build(file, seed, now, true)
+    let mut world = build(file, seed, now, true)?;
+    cps_demo::add_demo(&mut world, demo_contracts()?, seed, now)?;
+    Ok(world)
+}
+
+/// `count` generated CPS enrollments over four contracts, added to `world`.
+pub fn add_generated_enrollments(
+    world: &mut World,
+    seed: u64,
+    count: usize,
+    now: DateTime<Utc>,
+) -> Result<(), SimError> {
+    cps_demo::add_generated(world, demo_contracts()?, seed, count, now)
+}
+
+/// The organization and contacts of every contract of the demo account.
+fn demo_contracts() -> Result<HashMap<String, ContractFile>, SimError> {
+    contracts_of(DEMO_WORLD)
 }
 
 /// A world of `count` generated requests over the demo account's groups.

@@ -12,8 +12,8 @@ use super::form::ReceivedForm;
 use super::shared::Shared;
 use super::validate::{self, InvalidItem, NewRequest};
 use super::wire;
+use super::wire::parse_time;
 use super::world::World;
-use crate::sps::model::parse_time;
 
 type AppState = State<Arc<Shared>>;
 

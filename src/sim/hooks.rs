@@ -58,9 +58,8 @@ pub(super) async fn sim_validate(State(shared): AppState, uri: Uri) -> Response 
             "domain is required, like /_sim/validate?domain=www.example.com.",
         );
     };
-    let now = shared.clock.now();
-    let touched = shared.world_at(now).fix_domain(&domain, now);
-    if touched.is_empty() {
+    let served = shared.serve_domain(&domain);
+    if served.is_empty() {
         return sps_error(
             StatusCode::NOT_FOUND,
             vec![InvalidItem::invalid(
@@ -71,6 +70,10 @@ pub(super) async fn sim_validate(State(shared): AppState, uri: Uri) -> Response 
     }
     json(
         StatusCode::OK,
-        &serde_json::json!({ "domain": domain, "spsIds": touched }),
+        &serde_json::json!({
+            "domain": domain,
+            "spsIds": served.sps_ids,
+            "enrollmentIds": served.enrollment_ids,
+        }),
     )
 }

@@ -324,7 +324,7 @@ fn edge_host(
 }
 
 /// When a domain's challenge passes, if it ever does (ignoring expiry).
-fn valid_at(domain: &DomainPlan, opened: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub(super) fn valid_at(domain: &DomainPlan, opened: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let fixed = domain
         .fixed_at
         .map(|fixed| fixed.max(opened) + recheck_delay());
@@ -337,7 +337,13 @@ fn valid_at(domain: &DomainPlan, opened: DateTime<Utc>) -> Option<DateTime<Utc>>
     }
 }
 
-fn domain_at(domain: &DomainPlan, opened: DateTime<Utc>, now: DateTime<Utc>) -> DomainSnapshot {
+/// Where one domain's challenge stands at `now`, its challenge opened at `opened` (shared by the
+/// SPS requests and the CPS world's own changes).
+pub(super) fn domain_at(
+    domain: &DomainPlan,
+    opened: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DomainSnapshot {
     let expires = opened + challenge_lifetime();
     let valid = valid_at(domain, opened).filter(|time| *time <= now && *time < expires);
     let rechecking = domain.fixed_at.is_some_and(|fixed| fixed <= now);

@@ -1,7 +1,9 @@
-//! The embedded SPS simulator: real HTTP on loopback, real EdgeGrid checks, a world with a clock.
+//! The embedded simulator: real HTTP on loopback, real EdgeGrid checks, a world with a clock.
+//! It serves SPS v1 (optionally as Akamai does today: 410 Gone), CPS v2 reads and PAPI groups.
 //!
 //! `start` binds a loopback port, builds the world (the demo world, or `--requests N`
-//! generated ones) and serves it until the returned `RunningSim` is dropped. Each start has its
+//! generated requests and/or `--enrollments N` generated CPS enrollments) and serves it until
+//! the returned `RunningSim` is dropped. Each start has its
 //! own random credentials; they are in `RunningSim::credentials` (and, for `spsdash sim`, the
 //! `.edgerc` it writes).
 //!
@@ -9,7 +11,8 @@
 //! - `GET /_sim/stats`: `{"calls":[{"method","route","status","count"}]}`, every API call since
 //!   start by route template; a connection dropped by the `reset` fault counts as status 0.
 //! - `POST /_sim/advance?seconds=N`: moves the world's clock forward.
-//! - `POST /_sim/validate?domain=D`: the operator fixed D; its open challenges pass shortly after.
+//! - `POST /_sim/validate?domain=D`: the operator fixed D; its open challenges (SPS requests and
+//!   CPS changes) pass shortly after.
 //! - `GET /_sim/clock`: the world's time and speed.
 
 mod answers;
@@ -18,6 +21,14 @@ pub mod clock;
 mod connection;
 pub mod control;
 mod cps;
+mod cps_book;
+mod cps_change;
+mod cps_demo;
+mod cps_json;
+mod cps_names;
+mod cps_native_wire;
+mod cps_scale;
+mod cps_stories;
 mod cps_wire;
 mod cps_world;
 mod demo;
@@ -50,6 +61,7 @@ use crate::edgegrid::{Credentials, DEFAULT_MAX_BODY, Secret};
 pub use clock::WorldClock;
 use connection::{ConnectionSwitch, KillableListener};
 use faults::{FaultDice, Faults};
+pub use shared::Served;
 use shared::Shared;
 pub use stats::CallCount;
 
@@ -64,6 +76,11 @@ pub struct SimOptions {
     pub requests: Option<usize>,
     /// `error500=P,ratelimit=P,reset=P,malformed=P,latency-ms=N`.
     pub faults: Option<String>,
+    /// Generate this many CPS enrollments, spread evenly over four contracts, instead of the
+    /// demo's hand-picked ones (the SPS side then holds only `requests`, if given).
+    pub enrollments: Option<usize>,
+    /// Every SPS route answers 410 Gone, as Akamai's has since SPS was turned off.
+    pub sps_gone: bool,
 }
 
 impl Default for SimOptions {
@@ -74,6 +91,8 @@ impl Default for SimOptions {
             speed: 60.0,
             requests: None,
             faults: None,
+            enrollments: None,
+            sps_gone: false,
         }
     }
 }
@@ -149,10 +168,10 @@ impl RunningSim {
         self.clock.advance(chrono::Duration::seconds(seconds));
     }
 
-    /// The operator fixed `domain`; returns the spsIds whose challenge for it reopens.
-    pub fn validate_domain(&self, domain: &str) -> Vec<u64> {
-        let now = self.clock.now();
-        self.shared.world_at(now).fix_domain(domain, now)
+    /// The operator fixed `domain` (as `POST /_sim/validate` says): the SPS requests and CPS
+    /// changes waiting for its challenge check it again shortly.
+    pub fn validate_domain(&self, domain: &str) -> Served {
+        self.shared.serve_domain(domain)
     }
 
     /// The calls counted so far (what `GET /_sim/stats` shows).
@@ -163,6 +182,11 @@ impl RunningSim {
     /// The (contract, group) pairs the credentials are granted.
     pub fn pairs(&self) -> Vec<(String, String)> {
         self.shared.world().pairs()
+    }
+
+    /// The contracts of the account's groups (without `ctr_`), each once: the scopes of CPS.
+    pub fn contracts(&self) -> Vec<String> {
+        self.shared.world().contract_ids()
     }
 
     /// Stops accepting, lets requests in flight finish, and waits for the server to end.
@@ -193,10 +217,15 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, SimError> {
         None => Faults::default(),
     };
     let now = Utc::now();
-    let world = match options.requests {
-        Some(count) => demo::generated_world(options.seed, count, now)?,
-        None => demo::demo_world(options.seed, now)?,
+    let mut world = match (options.requests, options.enrollments) {
+        (Some(count), _) => demo::generated_world(options.seed, count, now)?,
+        // A CPS-only account at scale: the groups of the demo, no SPS requests.
+        (None, Some(_)) => demo::generated_world(options.seed, 0, now)?,
+        (None, None) => demo::demo_world(options.seed, now)?,
     };
+    if let Some(count) = options.enrollments {
+        demo::add_generated_enrollments(&mut world, options.seed, count, now)?;
+    }
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|source| SimError::Bind {
@@ -218,6 +247,7 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, SimError> {
         stats: stats::Stats::default(),
         dice: FaultDice::new(faults, options.seed),
         addr,
+        sps_gone: options.sps_gone,
     });
     let app =
         server::router(shared.clone()).into_make_service_with_connect_info::<ConnectionSwitch>();

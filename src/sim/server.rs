@@ -1,6 +1,7 @@
-//! The HTTP face of the simulator: axum routes for every SPS endpoint and PAPI groups, behind
-//! three layers (outermost first): call statistics, injected faults, EdgeGrid verification.
-//! The `/_sim/` test hooks sit outside all three.
+//! The HTTP face of the simulator: axum routes for every SPS endpoint, the CPS v2 reads and
+//! PAPI groups, behind four layers (outermost first): call statistics, injected faults,
+//! EdgeGrid verification and, with `--sps-gone`, the 410 Akamai answers SPS calls with today.
+//! The `/_sim/` test hooks sit outside all of them.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError};
@@ -52,6 +53,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(super::cps::routes())
         // Unknown paths are signed and counted too, like any call to the gateway.
         .fallback(answers::not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), answer_gone))
         .layer(middleware::from_fn_with_state(
             shared.clone(),
             verify_signature,
@@ -149,6 +151,25 @@ async fn inject_faults(State(shared): AppState, request: Request, next: Next) ->
             Response::from_parts(parts, Body::from(cut))
         }
     }
+}
+
+/// `--sps-gone`: Akamai turned SPS off on 2023-01-03, and its gateway has answered every SPS
+/// call with 410 Gone since (after checking the signature, like any call).
+async fn answer_gone(State(shared): AppState, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let sps = path == BASE_PATH || path.starts_with(&format!("{BASE_PATH}/"));
+    if !(shared.sps_gone && sps) {
+        return next.run(request).await;
+    }
+    problem(
+        StatusCode::GONE,
+        "Gone",
+        "Akamai decommissioned the Secure Provisioning Service (SPS) API on 2023-01-03. Use \
+         the Certificate Provisioning System API instead (CPS v2: GET \
+         /cps/v2/enrollments?contractId=C) and PAPI for edge hostnames.",
+        request.method().as_str(),
+        path,
+    )
 }
 
 async fn verify_signature(State(shared): AppState, request: Request, next: Next) -> Response {

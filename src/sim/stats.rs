@@ -47,7 +47,7 @@ impl Stats {
 /// the old singular spelling count as the route they alias.
 pub fn route_template(path: &str) -> String {
     let trimmed = path.trim_end_matches('/');
-    if let Some(cps) = super::cps_wire::route_template(trimmed) {
+    if let Some(cps) = super::cps_names::route_template(trimmed) {
         return cps;
     }
     let requests = format!("{BASE_PATH}/sps-requests");

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::cps_book::CpsBook;
 use super::lifecycle::{self, CertKind, Issuer, Plan, PlannedEnd, Snapshot};
 use super::stories::{self, Story};
 use super::validate::{InvalidItem, NewRequest};
@@ -91,6 +92,8 @@ pub struct World {
     rng: StdRng,
     /// The ACME account thumbprint every `responseBody` ends with.
     pub thumbprint: String,
+    /// The CPS enrollments no SPS request made (those SPS made are computed from `requests`).
+    pub cps: CpsBook,
 }
 
 impl World {
@@ -110,7 +113,29 @@ impl World {
             next_enrollment_id: 10001,
             rng,
             thumbprint,
+            cps: CpsBook::default(),
         }
+    }
+
+    /// Hands out `count` enrollment ids in a row (for the CPS world's own enrollments); later
+    /// SPS requests get ids after them.
+    pub fn reserve_enrollment_ids(&mut self, count: usize) -> u64 {
+        let first = self.next_enrollment_id;
+        self.next_enrollment_id += count as u64;
+        first
+    }
+
+    /// Every contract of the account's groups (without `ctr_`), once each, in group order.
+    pub fn contract_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for group in &self.groups {
+            for contract in &group.contract_ids {
+                if !ids.contains(contract) {
+                    ids.push(contract.clone());
+                }
+            }
+        }
+        ids
     }
 
     pub fn rng(&mut self) -> &mut StdRng {

@@ -83,6 +83,8 @@ pub struct Call {
     /// Sign this instead of `body` (tampering).
     pub signed_body: Option<String>,
     pub authorization: Option<String>,
+    /// The `Accept` header to send (CPS routes check it).
+    pub accept: Option<String>,
 }
 
 impl Call {
@@ -96,6 +98,15 @@ impl Call {
             signed_path: None,
             signed_body: None,
             authorization: None,
+            accept: None,
+        }
+    }
+
+    /// A GET asking for `media_type`.
+    pub fn get_as(path_and_query: impl Into<String>, media_type: &str) -> Call {
+        Call {
+            accept: Some(media_type.to_string()),
+            ..Call::get(path_and_query)
         }
     }
 
@@ -150,6 +161,9 @@ impl Call {
         };
         if let Some(authorization) = authorization {
             request = request.header("Authorization", authorization);
+        }
+        if let Some(accept) = &self.accept {
+            request = request.header("Accept", accept);
         }
         answer_of(request.send().await.expect("the simulator answers")).await
     }
