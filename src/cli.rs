@@ -40,6 +40,16 @@ pub struct GlobalArgs {
     /// Run against the embedded simulator even if credentials exist.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// The API to speak: cps (CPS v2 + PAPI, the default: what Akamai answers today) or sps
+    /// (SPS v1, turned off by Akamai on 2023-01-03; for endpoints that still serve it).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "API",
+        env = "SPSDASH_BACKEND"
+    )]
+    pub backend: Option<BackendArg>,
     /// Never submit anything.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -55,6 +65,15 @@ pub struct GlobalArgs {
     /// Log filter, e.g. `debug` or `spsdash=trace` (overrides SPSDASH_LOG; default `info`).
     #[arg(long, global = true, value_name = "FILTER")]
     pub log_level: Option<String>,
+}
+
+/// `--backend`: which API an account's requests come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendArg {
+    /// CPS v2 (certificates, changes, challenges) and PAPI (contracts, edge hostnames).
+    Cps,
+    /// SPS v1.
+    Sps,
 }
 
 /// `--color`: whether the dashboard draws colours.
@@ -80,23 +99,26 @@ impl ColorWhen {
     }
 }
 
-#[derive(Debug, Clone, Args)]
+/// Where a request lives: SPS needs both (a group/contract pair); CPS needs the contract only
+/// to list (an enrollment id alone names an enrollment).
+#[derive(Debug, Clone, Args, Default, PartialEq, Eq)]
 pub struct PairArgs {
     /// Contract id (with or without `ctr_`).
     #[arg(long, value_name = "C")]
-    pub contract: String,
-    /// Group id (with or without `grp_`).
+    pub contract: Option<String>,
+    /// Group id (with or without `grp_`); SPS only.
     #[arg(long, value_name = "G")]
-    pub group: String,
+    pub group: Option<String>,
 }
 
-/// An optional group/contract pair: without it, a command covers every pair PAPI lists.
+/// An optional scope: without it, a command covers every contract (or, for SPS, every pair)
+/// PAPI lists.
 #[derive(Debug, Clone, Args, Default)]
 pub struct PairFilter {
-    /// Contract id (with or without `ctr_`); needs --group.
-    #[arg(long, value_name = "C", requires = "group")]
+    /// Contract id (with or without `ctr_`).
+    #[arg(long, value_name = "C")]
     pub contract: Option<String>,
-    /// Group id (with or without `grp_`); needs --contract.
+    /// Group id (with or without `grp_`); SPS only, with --contract.
     #[arg(long, value_name = "G", requires = "contract")]
     pub group: Option<String>,
 }
@@ -126,9 +148,9 @@ pub struct AutomaticArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Group/contract pairs these credentials see (PAPI groups).
+    /// Contracts (CPS) or group/contract pairs (SPS) these credentials see (PAPI groups).
     Groups,
-    /// Requests of one group/contract pair.
+    /// Requests of one contract (CPS enrollments) or group/contract pair (SPS).
     List {
         #[command(flatten)]
         pair: PairArgs,
@@ -138,6 +160,7 @@ pub enum Command {
     },
     /// One request, with its parameters and each domain's validation.
     Show {
+        /// The request: an enrollment id (CPS) or an spsId (SPS).
         id: String,
         #[command(flatten)]
         pair: PairArgs,
@@ -198,6 +221,7 @@ pub enum Command {
     },
     /// The DNS-01 TXT records of a DV request's open challenges (reads CPS).
     DnsRecords {
+        /// The request: an enrollment id (CPS) or an spsId (SPS).
         id: String,
         #[command(flatten)]
         pair: PairArgs,
@@ -211,6 +235,7 @@ pub enum Command {
     Sim(SimArgs),
     /// Redirect rules for a web server, for a request's domains.
     Redirects {
+        /// The request: an enrollment id (CPS) or an spsId (SPS).
         id: String,
         #[command(flatten)]
         pair: PairArgs,
@@ -224,6 +249,7 @@ pub enum Command {
     },
     /// Write each domain's challenge file under DIR (webroot mode).
     Webroot {
+        /// The request: an enrollment id (CPS) or an spsId (SPS).
         id: String,
         #[command(flatten)]
         pair: PairArgs,
@@ -240,6 +266,7 @@ pub enum Command {
     Watch(WatchArgs),
     /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
     Check {
+        /// The request: an enrollment id (CPS) or an spsId (SPS).
         id: String,
         #[command(flatten)]
         pair: PairArgs,
@@ -329,6 +356,7 @@ pub struct SimArgs {
                         the timeout; 124 timed out. Polls every poll.active_secs of the config."
 )]
 pub struct WaitArgs {
+    /// The request: an enrollment id (CPS) or an spsId (SPS).
     pub id: String,
     #[command(flatten)]
     pub pair: PairArgs,
@@ -345,11 +373,11 @@ pub struct WatchArgs {
     /// Poll once, print the changes since the last run, send their notifications, exit.
     #[arg(long)]
     pub once: bool,
-    /// Only this contract (with --group); default: the config's pairs, else every pair the
+    /// Only this contract; default: the config's pairs, else every contract (or pair) the
     /// credentials see.
-    #[arg(long, value_name = "C", requires = "group")]
+    #[arg(long, value_name = "C")]
     pub contract: Option<String>,
-    /// Only this group (with --contract).
+    /// Only this group (with --contract); SPS only.
     #[arg(long, value_name = "G", requires = "contract")]
     pub group: Option<String>,
 }

@@ -14,6 +14,7 @@ pub mod theme;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::{Api, Scope};
 use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 
 pub use check::{CheckConfig, parse_nameserver};
@@ -58,18 +59,22 @@ pub struct Config {
 pub struct AccountConfig {
     /// Never submit anything with this section's credentials, whatever `--read-only` says.
     pub read_only: bool,
+    /// The API this section's account speaks (`"cps"` or `"sps"`), over `[api] backend`.
+    pub backend: Option<Api>,
 }
 
 impl Config {
     /// Read-only for the section in use when its `[accounts.<section>]` says so (on top of
     /// `--read-only` and the top-level `read_only`, which stay as they are).
     pub fn apply_account(&mut self, section: &str) {
-        if self
-            .accounts
-            .get(section)
-            .is_some_and(|account| account.read_only)
-        {
+        let Some(account) = self.accounts.get(section) else {
+            return;
+        };
+        if account.read_only {
             self.read_only = true;
+        }
+        if let Some(backend) = account.backend {
+            self.api.backend = Some(backend);
         }
     }
 }
@@ -84,6 +89,9 @@ pub struct ApiConfig {
     /// Largest answer read, in MB: a larger one fails instead of filling memory (one pair of
     /// 100,000 requests answers about 90 MB).
     pub max_answer_mb: u64,
+    /// `"cps"` (CPS v2 + PAPI, what Akamai answers since SPS was turned off on 2023-01-03)
+    /// or `"sps"`; unset means CPS. `--backend` wins over it.
+    pub backend: Option<Api>,
 }
 
 impl Default for ApiConfig {
@@ -92,6 +100,7 @@ impl Default for ApiConfig {
             timeout_secs: 20,
             retries: 3,
             max_answer_mb: 256,
+            backend: None,
         }
     }
 }
@@ -176,10 +185,28 @@ pub struct ExportConfig {
 #[serde(deny_unknown_fields)]
 pub struct PairConfig {
     pub contract: String,
-    pub group: String,
+    /// SPS lists per group and contract; CPS per contract (a group given is not used).
+    #[serde(default)]
+    pub group: Option<String>,
     /// A name to show instead of the ids.
     #[serde(default)]
     pub name: Option<String>,
+}
+
+impl PairConfig {
+    /// The scope this entry names for `api`: a contract for CPS, a group/contract pair for
+    /// SPS (which must have its group).
+    pub fn scope(&self, api: Api) -> Result<Scope, String> {
+        match (api, self.group.as_deref()) {
+            (Api::Cps, _) => Ok(Scope::contract(self.contract.trim())),
+            (Api::Sps, Some(group)) => Ok(Scope::pair(self.contract.trim(), group.trim())),
+            (Api::Sps, None) => Err(format!(
+                "[[pairs]] contract = \"{}\" has no `group`: SPS lists per group and contract; \
+                 add group = \"…\" (see `spsdash --backend sps groups`)",
+                crate::text::inert(&self.contract)
+            )),
+        }
+    }
 }
 
 /// What the wizard pre-fills: the same subject, organization and contacts a certificate

@@ -7,6 +7,7 @@
 //! task around it only waits and fetches. Calls per cycle are one per pair plus one for the
 //! open detail, whatever the number of requests.
 
+mod changes;
 mod memories;
 mod schedule;
 
@@ -23,13 +24,13 @@ use crate::app::{ArrivedList, Event, ListMemory};
 use crate::config::PollConfig;
 use crate::edgegrid::ApiError;
 use crate::model::read_list::ReadList;
-use crate::model::{CertRequest, Scope};
+use crate::model::{Api, CertRequest, Scope};
 use crate::source::Backend;
 use memories::Memories;
 
 pub use schedule::{Cadence, Finished, PollState};
 
-/// Where the poller gets its data: the SPS client, or a fake in tests.
+/// Where the poller gets its data: the account's backend, or a fake in tests.
 pub trait Source: Clone + Send + Sync + 'static {
     /// The list, with a line for each item that did not read and was left out. Items whose
     /// text `memory` knows (the pair's last list had them) may come unread.
@@ -43,6 +44,23 @@ pub trait Source: Clone + Send + Sync + 'static {
         pair: &Scope,
         id: u64,
     ) -> impl Future<Output = Result<CertRequest, ApiError>> + Send;
+
+    /// True when requests carry a part their list does not (a CPS change): the poller then
+    /// keeps one more task reading those parts, as `read_next_change` paces them.
+    fn reads_changes(&self) -> bool {
+        false
+    }
+
+    /// Reads the change that is due next (paced by the source) and hands back its request
+    /// as a list shows it; `None` when none is due.
+    fn read_next_change(
+        &self,
+    ) -> impl Future<Output = Option<(Scope, u64, Result<CertRequest, ApiError>)>> + Send {
+        async { None }
+    }
+
+    /// The open detail shows this request (its change goes first), or none.
+    fn focus(&self, _id: Option<u64>) {}
 }
 
 impl Source for Backend {
@@ -53,7 +71,19 @@ impl Source for Backend {
     }
 
     async fn get(&self, pair: &Scope, id: u64) -> Result<CertRequest, ApiError> {
-        Backend::get(self, pair, id).await
+        Backend::get(self, Some(pair), id).await
+    }
+
+    fn reads_changes(&self) -> bool {
+        self.api() == Api::Cps
+    }
+
+    async fn read_next_change(&self) -> Option<(Scope, u64, Result<CertRequest, ApiError>)> {
+        self.cps_reads().read_next_change(&self.cps()).await
+    }
+
+    fn focus(&self, id: Option<u64>) {
+        self.cps_reads().focus(id);
     }
 }
 
@@ -80,12 +110,22 @@ pub struct Poller<S: Source> {
     /// Each pair's task, and what wakes it for a list read again at once.
     lists: HashMap<Scope, (JoinHandle<()>, Arc<Notify>)>,
     detail: Option<((Scope, u64), JoinHandle<()>)>,
+    /// Reads what lists do not say (CPS changes), at the source's pace; `None` when the
+    /// source has no such part.
+    changes: Option<JoinHandle<()>>,
     memories: Memories,
 }
 
 impl<S: Source> Poller<S> {
     pub fn new(source: S, config: PollConfig, events: mpsc::UnboundedSender<Event>) -> Self {
         let (control, _) = watch::channel(Control::default());
+        let changes = source.reads_changes().then(|| {
+            tokio::spawn(changes::read_changes(
+                source.clone(),
+                events.clone(),
+                control.subscribe(),
+            ))
+        });
         Poller {
             source,
             config,
@@ -93,6 +133,7 @@ impl<S: Source> Poller<S> {
             control,
             lists: HashMap::new(),
             detail: None,
+            changes,
             memories: Memories::default(),
         }
     }
@@ -129,6 +170,7 @@ impl<S: Source> Poller<S> {
         if let Some((_, task)) = self.detail.take() {
             task.abort();
         }
+        self.source.focus(target.as_ref().map(|(_, id)| *id));
         if let Some((pair, id)) = target {
             let task = self.spawn(
                 Job::Detail(pair.clone(), id),
@@ -183,6 +225,9 @@ impl<S: Source> Drop for Poller<S> {
         if let Some((_, task)) = &self.detail {
             task.abort();
         }
+        if let Some(task) = &self.changes {
+            task.abort();
+        }
     }
 }
 
@@ -208,7 +253,7 @@ async fn run_job<S: Source>(
             state.start();
             let (event, finished) = fetch(&task, state.failures()).await;
             state.finish(Instant::now(), finished, rand::random::<f64>());
-            if task.events.send(event).is_err() {
+            if task.events.send(event).is_err() || state.is_gone() {
                 return;
             }
             continue;
@@ -255,6 +300,16 @@ async fn read_list<S: Source>(
     Ok((list, read.skipped))
 }
 
+/// A failure, or the API saying it is gone for good (410: SPS since 2023-01-03), after
+/// which asking again only adds calls.
+fn failed(error: &ApiError) -> Finished {
+    if error.http_status() == Some(410) {
+        Finished::Gone
+    } else {
+        Finished::Failed
+    }
+}
+
 async fn sleep_until(wake: Option<tokio::time::Instant>) {
     match wake {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -275,10 +330,10 @@ async fn fetch<S: Source>(task: &Task<S>, failures_before: u32) -> (Event, Finis
                 Ok(list) => Finished::Ok {
                     all_terminal: list.all_terminal(),
                 },
-                Err(_) => Finished::Failed,
+                Err(error) => failed(error),
             };
             let failures = match finished {
-                Finished::Failed => failures_before + 1,
+                Finished::Failed | Finished::Gone => failures_before + 1,
                 Finished::Ok { .. } => 0,
             };
             let event = Event::ListLoaded {
@@ -296,7 +351,7 @@ async fn fetch<S: Source>(task: &Task<S>, failures_before: u32) -> (Event, Finis
                 Ok(_) => Finished::Ok {
                     all_terminal: false,
                 },
-                Err(_) => Finished::Failed,
+                Err(error) => failed(error),
             };
             let event = Event::DetailLoaded {
                 pair: pair.clone(),

@@ -29,6 +29,7 @@ fn opened(section: &str, key: Option<&str>) -> Event {
             account_switch_key: key.map(str::to_string),
         },
         warnings: Vec::new(),
+        api: spsdash::model::Api::Sps,
     }))
 }
 
@@ -187,9 +188,13 @@ fn on_failure_the_shown_account_stays_as_it_was() {
 fn accounts_config(base_read_only: bool) -> Config {
     let mut config = config();
     config.read_only = base_read_only;
-    config
-        .accounts
-        .insert("prod".to_string(), AccountConfig { read_only: true });
+    config.accounts.insert(
+        "prod".to_string(),
+        AccountConfig {
+            read_only: true,
+            backend: None,
+        },
+    );
     config
 }
 

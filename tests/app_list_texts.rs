@@ -34,8 +34,10 @@ async fn the_simulators_unchanged_requests_come_unread_and_show_what_a_whole_rea
         ..Default::default()
     })
     .await;
-    let client =
-        Backend::new(Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap());
+    let client = Backend::new(
+        Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap(),
+        spsdash::model::Api::Sps,
+    );
     let (contract, group) = sim.pairs()[0].clone();
     let pair = Scope::pair(contract, group);
     let named = NamedScope {

@@ -78,7 +78,7 @@ async fn ten_thousand_requests_fit_the_memory_budget() {
             .iter()
             .map(|(pair, _)| PairConfig {
                 contract: pair.contract_id.clone(),
-                group: pair.group_id.clone().unwrap_or_default(),
+                group: pair.group_id.clone(),
                 name: None,
             })
             .collect(),

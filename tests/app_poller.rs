@@ -38,6 +38,7 @@ fn client(server: &TestServer) -> Backend {
             },
         )
         .expect("a client for loopback"),
+        spsdash::model::Api::Sps,
     )
 }
 

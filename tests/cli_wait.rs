@@ -44,6 +44,7 @@ impl World {
     async fn request(&self, contract: &str, group: &str, cname: &str) -> String {
         let client = Backend::new(
             Client::new(self.sim.credentials.clone(), ClientOptions::default()).expect("client"),
+            spsdash::model::Api::Sps,
         );
         let list = client
             .sps()

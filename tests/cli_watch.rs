@@ -265,6 +265,7 @@ fn spawn_watch(home: &Path) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_spsdash"))
         .args(["watch", PAIR[0], PAIR[1], PAIR[2], PAIR[3]])
         .env_clear()
+        .env("SPSDASH_BACKEND", "sps")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_STATE_HOME", home.join(".local/state"))

@@ -41,7 +41,10 @@ fn fast_options() -> ClientOptions {
 }
 
 fn client(server: &TestServer, options: ClientOptions) -> Backend {
-    Backend::new(Client::new(server.credentials(), options).expect("loopback http is allowed"))
+    Backend::new(
+        Client::new(server.credentials(), options).expect("loopback http is allowed"),
+        spsdash::model::Api::Sps,
+    )
 }
 
 fn pair() -> Scope {
@@ -78,7 +81,10 @@ async fn list_sends_pair_information_after_and_account_key_in_the_signed_url() {
     let server = ok_server().await;
     let mut credentials: Credentials = server.credentials();
     credentials.account_key = Some("1-ABC:1".to_string());
-    let client = Backend::new(Client::new(credentials, fast_options()).expect("client"));
+    let client = Backend::new(
+        Client::new(credentials, fast_options()).expect("client"),
+        spsdash::model::Api::Sps,
+    );
     let after = spsdash::sps::model::parse_time("2016-12-12T10:15:00Z");
     let requests = client.sps().list(&pair(), after, true).await.expect("list");
     assert_eq!(requests.len(), 2);
@@ -432,7 +438,10 @@ async fn connection_refused_is_a_network_error_after_retries() {
     let closed = support::closed_port();
     let port = closed.port;
     let credentials = support::credentials(&format!("http://127.0.0.1:{port}"));
-    let client = Backend::new(Client::new(credentials, fast_options()).expect("client"));
+    let client = Backend::new(
+        Client::new(credentials, fast_options()).expect("client"),
+        spsdash::model::Api::Sps,
+    );
     let error = client
         .sps()
         .list(&pair(), None, false)
@@ -536,8 +545,10 @@ async fn flaky_server(
 #[tokio::test]
 async fn get_retries_a_dropped_connection() {
     let (base_url, accepted) = flaky_server(r#"{"requestList":[{"spsId":5}]}"#).await;
-    let client =
-        Backend::new(Client::new(support::credentials(&base_url), fast_options()).expect("client"));
+    let client = Backend::new(
+        Client::new(support::credentials(&base_url), fast_options()).expect("client"),
+        spsdash::model::Api::Sps,
+    );
     let requests = client
         .sps()
         .list(&pair(), None, false)
@@ -550,8 +561,10 @@ async fn get_retries_a_dropped_connection() {
 #[tokio::test]
 async fn post_is_not_retried_after_a_dropped_connection() {
     let (base_url, accepted) = flaky_server(ACCEPTED_BODY).await;
-    let client =
-        Backend::new(Client::new(support::credentials(&base_url), fast_options()).expect("client"));
+    let client = Backend::new(
+        Client::new(support::credentials(&base_url), fast_options()).expect("client"),
+        spsdash::model::Api::Sps,
+    );
     let error = client
         .sps()
         .submit(&pair(), PostEndpoint::SpsRequests, &create_form())
@@ -565,8 +578,10 @@ async fn post_is_not_retried_after_a_dropped_connection() {
 async fn an_akamai_host_means_https_with_system_roots() {
     let mut credentials = support::credentials("unused");
     credentials.host = "akab-abc.luna.akamaiapis.net".to_string();
-    let client =
-        Backend::new(Client::new(credentials, fast_options()).expect("https client builds"));
+    let client = Backend::new(
+        Client::new(credentials, fast_options()).expect("https client builds"),
+        spsdash::model::Api::Sps,
+    );
     assert_eq!(
         client.http().base_url(),
         "https://akab-abc.luna.akamaiapis.net"

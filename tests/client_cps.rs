@@ -52,6 +52,7 @@ fn fast_options() -> ClientOptions {
 fn client(server: &TestServer) -> Backend {
     Backend::new(
         Client::new(server.credentials(), fast_options()).expect("loopback http is allowed"),
+        spsdash::model::Api::Sps,
     )
 }
 
@@ -60,7 +61,10 @@ async fn enrollment_is_read_with_its_media_type_and_the_account_key() {
     let server = TestServer::start(Scripted::json(200, ENROLLMENT)).await;
     let mut credentials = server.credentials();
     credentials.account_key = Some("1-ABC:1".to_string());
-    let client = Backend::new(Client::new(credentials, fast_options()).expect("client"));
+    let client = Backend::new(
+        Client::new(credentials, fast_options()).expect("client"),
+        spsdash::model::Api::Sps,
+    );
     let enrollment = client.cps().enrollment(10002).await.expect("enrollment");
     assert_eq!(enrollment.common_name(), Some("shop.example.com"));
     assert!(enrollment.is_dv());
@@ -113,7 +117,7 @@ async fn a_pending_change_leads_to_its_lets_encrypt_challenges() {
     let client = client(&server);
     let change = client
         .cps()
-        .change_status("/cps/v2/enrollments/10002/changes/44434")
+        .change_status("/cps/v2/enrollments/10002/changes/44434", 10002)
         .await
         .expect("change");
     let info = change
@@ -123,7 +127,7 @@ async fn a_pending_change_leads_to_its_lets_encrypt_challenges() {
     server.script([Scripted::json(200, CHALLENGES)]);
     let challenges = client
         .cps()
-        .lets_encrypt_challenges(&info)
+        .lets_encrypt_challenges("/cps/v2/enrollments/10002/changes/44434", &info)
         .await
         .expect("challenges");
     let records = challenges.dns_records();
@@ -156,7 +160,7 @@ async fn locations_outside_cps_are_not_followed() {
     ] {
         let error = client
             .cps()
-            .change_status(location)
+            .change_status(location, 10002)
             .await
             .expect_err("not a CPS location");
         assert!(
@@ -266,19 +270,20 @@ async fn a_malformed_body_is_an_error_of_that_read() {
 
 #[test]
 fn media_types_are_the_documented_versions() {
-    // Akamai's CPS reference: Enrollment v11, Deployments/Deployment v8, Change v2,
-    // DvChallenges v2. A typo here would be a 406 from the real API.
+    // Akamai's published CPS v2 definitions: Enrollment(s) v11, Deployments/Deployment v7,
+    // Change v2, DvChallenges v2. A typo here would be a 406 from the real API (every request
+    // sent is also held to the published table in tests/cps_reference_requests.rs).
     assert_eq!(
         ENROLLMENT_MEDIA_TYPE,
         "application/vnd.akamai.cps.enrollment.v11+json"
     );
     assert_eq!(
         DEPLOYMENTS_MEDIA_TYPE,
-        "application/vnd.akamai.cps.deployments.v8+json"
+        "application/vnd.akamai.cps.deployments.v7+json"
     );
     assert_eq!(
         DEPLOYMENT_MEDIA_TYPE,
-        "application/vnd.akamai.cps.deployment.v8+json"
+        "application/vnd.akamai.cps.deployment.v7+json"
     );
     assert_eq!(
         CHANGE_MEDIA_TYPE,

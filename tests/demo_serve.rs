@@ -56,8 +56,10 @@ fn in_the_demo_v_asks_for_the_focused_domain() {
 #[tokio::test]
 async fn the_simulator_turns_the_served_domain_valid() {
     let sim = sim_support::stopped_sim().await;
-    let client =
-        Backend::new(Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap());
+    let client = Backend::new(
+        Client::new(sim.credentials.clone(), ClientOptions::default()).unwrap(),
+        spsdash::model::Api::Sps,
+    );
     let pair = Scope {
         contract_id: "C-1EXMPL".into(),
         group_id: Some("10010".into()),

@@ -33,6 +33,7 @@ fn spsdash(home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_spsdash"));
     command
         .env_clear()
+        .env("SPSDASH_BACKEND", "sps")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_STATE_HOME", home.join(".local/state"))

@@ -76,15 +76,17 @@ async fn web_server() -> SocketAddr {
 
 async fn sps() -> (TestServer, Backend) {
     let server = TestServer::start(Scripted::json(200, &request_json())).await;
-    let client =
-        Backend::new(Client::new(server.credentials(), ClientOptions::default()).expect("client"));
+    let client = Backend::new(
+        Client::new(server.credentials(), ClientOptions::default()).expect("client"),
+        spsdash::model::Api::Sps,
+    );
     (server, client)
 }
 
 fn pair() -> PairArgs {
     PairArgs {
-        contract: "ctr_C-1ABCDE".to_string(),
-        group: "grp_12345".to_string(),
+        contract: Some("ctr_C-1ABCDE".to_string()),
+        group: Some("grp_12345".to_string()),
     }
 }
 
@@ -253,7 +255,7 @@ fn bad_arguments_are_usage_errors_before_any_call() {
     let error = prepare(bad_id).expect_err("id");
     assert_eq!(error.exit, Exit::Usage);
     assert!(
-        error.message.contains("not an SPS request id"),
+        error.message.contains("is not a request id"),
         "{}",
         error.message
     );

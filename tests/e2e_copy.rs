@@ -101,7 +101,7 @@ fn the_dashboard_copies_picks_and_writes_from_the_detail_view() {
     let command = format!(
         "env -i HOME='{home_dir}' XDG_CONFIG_HOME='{home_dir}/config' XDG_CACHE_HOME='{home_dir}/cache' \
          XDG_DATA_HOME='{home_dir}/data' XDG_STATE_HOME='{home_dir}/state' \
-         SPSDASH_CACHE_DIR='{home_dir}/cache/spsdash' TERM=xterm-256color TMUX=\"$TMUX\" \
+         SPSDASH_CACHE_DIR='{home_dir}/cache/spsdash' SPSDASH_BACKEND=sps TERM=xterm-256color TMUX=\"$TMUX\" \
          '{binary}' --demo; sleep 30"
     );
     let started = clipboard_on(&dashboard)

@@ -47,7 +47,10 @@ fn client(base_url: &str) -> Backend {
         retries: 0,
         ..ClientOptions::default()
     };
-    Backend::new(Client::new(support::credentials(base_url), options).expect("client"))
+    Backend::new(
+        Client::new(support::credentials(base_url), options).expect("client"),
+        spsdash::model::Api::Sps,
+    )
 }
 
 /// Resident and peak memory of this process, in MB.
@@ -111,6 +114,7 @@ async fn a_smaller_cap_set_on_the_client_applies_and_a_long_content_length_fails
             .http()
             .clone()
             .with_max_body_bytes(2 * 1024 * 1024),
+        spsdash::model::Api::Sps,
     );
     let error = small
         .sps()

@@ -221,6 +221,7 @@ async fn run_with_open_umask(env: &CliEnv, args: &[&str]) -> std::process::Outpu
         .arg(binary)
         .args(args)
         .env_clear()
+        .env("SPSDASH_BACKEND", "sps")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_STATE_HOME", home.join(".local/state"))

@@ -92,6 +92,7 @@ async fn the_poller_reports_what_a_hostile_list_left_out() {
             },
         )
         .unwrap(),
+        spsdash::model::Api::Sps,
     );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let config = PollConfig {

@@ -109,6 +109,7 @@ async fn list_json(items: usize) -> (u64, u64) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_spsdash"))
         .args(["list", "--contract", "C-1", "--group", "1", "--json"])
         .env_clear()
+        .env("SPSDASH_BACKEND", "sps")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_STATE_HOME", home.join(".local/state"))

@@ -29,6 +29,7 @@ fn client_of(sim: &spsdash::sim::RunningSim) -> Backend {
             },
         )
         .expect("client"),
+        spsdash::model::Api::Sps,
     )
 }
 
@@ -99,14 +100,18 @@ async fn every_cps_route_wants_its_media_type_and_a_signature() {
         .next()
         .expect("a pending change")
         .to_string();
-    let status = client.cps().change_status(&change).await.expect("change");
+    let status = client
+        .cps()
+        .change_status(&change, id)
+        .await
+        .expect("change");
     let challenges = status
         .lets_encrypt_challenges_info()
         .expect("challenges")
         .to_string();
     let dv = client
         .cps()
-        .lets_encrypt_challenges(&challenges)
+        .lets_encrypt_challenges(&change, &challenges)
         .await
         .expect("dv");
     assert!(!dv.dns_records().is_empty());
@@ -172,14 +177,18 @@ async fn a_new_dv_certificate_enrolls_then_deploys_to_staging_then_production() 
         .next()
         .expect("pending")
         .to_string();
-    let status = client.cps().change_status(&change).await.expect("change");
+    let status = client
+        .cps()
+        .change_status(&change, id)
+        .await
+        .expect("change");
     let info = status
         .lets_encrypt_challenges_info()
         .expect("challenges")
         .to_string();
     let dv = client
         .cps()
-        .lets_encrypt_challenges(&info)
+        .lets_encrypt_challenges(&change, &info)
         .await
         .expect("dv");
     let request = client.sps().get(&pair, sps_id).await.expect("get");

@@ -28,6 +28,7 @@ fn client_for(sim: &RunningSim) -> Backend {
             },
         )
         .expect("a client for the simulator"),
+        spsdash::model::Api::Sps,
     )
 }
 
@@ -271,7 +272,10 @@ async fn refusals_arrive_as_typed_errors() {
 }
 
 fn client_for_credentials(credentials: spsdash::edgegrid::Credentials) -> Backend {
-    Backend::new(Client::new(credentials, ClientOptions::default()).unwrap())
+    Backend::new(
+        Client::new(credentials, ClientOptions::default()).unwrap(),
+        spsdash::model::Api::Sps,
+    )
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("SPSDASH_DATA_DIR", home.join("spsdash-data"))
+            .env("SPSDASH_BACKEND", "sps")
             .env_remove("AKAMAI_HOST")
             .env_remove("AKAMAI_CLIENT_SECRET")
             .env_remove("AKAMAI_CLIENT_TOKEN")
@@ -312,7 +313,10 @@ fn client(server: &TestServer, timeout: Duration) -> Backend {
         retries: 0,
         backoff: Duration::from_millis(10),
     };
-    Backend::new(Client::new(server.credentials(), options).unwrap())
+    Backend::new(
+        Client::new(server.credentials(), options).unwrap(),
+        spsdash::model::Api::Sps,
+    )
 }
 
 fn sps_pair() -> Scope {

@@ -271,6 +271,7 @@ fn the_review_shows_the_whole_url_dry_run_prints() {
     let client = spsdash::source::Backend::new(
         spsdash::edgegrid::Client::new(credentials, spsdash::edgegrid::ClientOptions::default())
             .unwrap(),
+        spsdash::model::Api::Sps,
     );
     let prepared = client
         .sps()

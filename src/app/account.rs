@@ -8,7 +8,7 @@ use super::wizard::ApiTarget;
 use super::{
     App, Certificates, Dataset, DomainChecks, Effect, Level, RequestsView, Screen, SubmissionState,
 };
-use crate::model::{NamedScope, Scope};
+use crate::model::{Api, NamedScope};
 
 /// The account asked for: an `.edgerc` section and, optionally, an account switch key
 /// (`None`: the section's own, if it names one).
@@ -39,6 +39,8 @@ pub struct AccountShown {
     pub api_target: ApiTarget,
     /// What the operator should know about the credentials (a world-readable `.edgerc`).
     pub warnings: Vec<String>,
+    /// The API the account speaks (its section's `backend`, unless `--backend` said).
+    pub api: Api,
 }
 
 /// What came of `Effect::OpenAccount`.
@@ -131,8 +133,15 @@ impl App {
         // writable section after a read-only one is writable again.
         self.config.read_only = self.accounts.base_read_only;
         self.config.apply_account(&shown.choice.section);
+        self.config.api.backend = Some(shown.api);
 
-        self.datasets = self.config.pairs.iter().map(configured_dataset).collect();
+        let api = self.api();
+        self.datasets = self
+            .config
+            .pairs
+            .iter()
+            .filter_map(|pair| configured_dataset(pair, api))
+            .collect();
         self.discovering = self.datasets.is_empty();
         self.discovery_error = None;
         self.pairs_cached_at = None;
@@ -166,10 +175,11 @@ impl App {
     }
 }
 
-/// An empty dataset for a pair of the config.
-pub(super) fn configured_dataset(pair: &crate::config::PairConfig) -> Dataset {
-    Dataset::new(&NamedScope {
-        scope: Scope::pair(pair.contract.as_str(), pair.group.as_str()),
+/// An empty dataset for a scope of the config (`None` for an SPS pair without its group,
+/// which the command line refused before the dashboard opened).
+pub(super) fn configured_dataset(pair: &crate::config::PairConfig, api: Api) -> Option<Dataset> {
+    Some(Dataset::new(&NamedScope {
+        scope: pair.scope(api).ok()?,
         name: pair.name.clone(),
-    })
+    }))
 }

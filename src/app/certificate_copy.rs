@@ -11,24 +11,30 @@ impl App {
             return Vec::new();
         };
         let id = request.id;
-        let Some(enrollment_id) = request.enrollment_id else {
-            self.flash(
-                format!("#{id} has no enrollmentId yet: CPS has no DNS records for it"),
-                Level::Warning,
-            );
-            return Vec::new();
-        };
-        let Some(facts) = self.certificates.facts(enrollment_id) else {
-            self.flash(
-                format!("the certificate of #{id} has not been read from CPS yet"),
-                Level::Warning,
-            );
-            return Vec::new();
+        // A CPS request carries its challenges; an SPS one's are in its certificate's facts.
+        let own = request.dns_records();
+        let known: &[DnsTxtRecord] = if own.is_empty() {
+            let Some(enrollment_id) = request.enrollment_id else {
+                self.flash(
+                    format!("#{id} has no enrollmentId yet: CPS has no DNS records for it"),
+                    Level::Warning,
+                );
+                return Vec::new();
+            };
+            let Some(facts) = self.certificates.facts(enrollment_id) else {
+                self.flash(
+                    format!("the certificate of #{id} has not been read from CPS yet"),
+                    Level::Warning,
+                );
+                return Vec::new();
+            };
+            &facts.dns_records
+        } else {
+            &own
         };
         // A name or value with spaces or control characters would change the zone file, not
         // just add a record: such records are left out.
-        let records: Vec<&DnsTxtRecord> = facts
-            .dns_records
+        let records: Vec<&DnsTxtRecord> = known
             .iter()
             .filter(|record| !is_valid(record) && is_plain(&record.name) && is_plain(&record.value))
             .collect();
@@ -40,7 +46,7 @@ impl App {
             return Vec::new();
         }
         let count = records.len();
-        let text = crate::export::zone::zone_snippet(id, enrollment_id, &records);
+        let text = crate::export::zone::zone_snippet(&request.title(), &records);
         vec![Effect::Export(ExportJob::CopyText {
             text,
             what: format!(

@@ -60,6 +60,14 @@ pub enum Event {
         at: DateTime<Utc>,
         outcome: Result<CertRequest, ApiError>,
     },
+    /// A request read again apart from its list, as its list would show it: a CPS change
+    /// (its status, what it waits for, its challenges) read when due.
+    RequestRead {
+        pair: Scope,
+        id: u64,
+        at: DateTime<Utc>,
+        outcome: Result<CertRequest, ApiError>,
+    },
     /// A pair's list as an earlier run cached it.
     CacheLoaded {
         pair: Scope,

@@ -150,6 +150,12 @@ pub struct App {
 }
 
 impl App {
+    /// The API the account speaks, as the command line resolved it into the config (the
+    /// model's default, SPS, when nothing did: tests that build an app by hand).
+    pub fn api(&self) -> crate::model::Api {
+        self.config.api.backend.unwrap_or_default()
+    }
+
     /// "Now" for times the API stamped (a request's last change): the API's clock in demo
     /// mode, else ours.
     pub fn api_now(&self) -> DateTime<Utc> {
@@ -160,10 +166,11 @@ impl App {
 impl App {
     /// `pairs` from the config; empty means discover them through PAPI.
     pub fn new(config: Config, label: String, now: DateTime<Utc>, size: (u16, u16)) -> App {
+        let api = config.api.backend.unwrap_or_default();
         let datasets: Vec<Dataset> = config
             .pairs
             .iter()
-            .map(account::configured_dataset)
+            .filter_map(|pair| account::configured_dataset(pair, api))
             .collect();
         let discovering = datasets.is_empty();
         let (keymap, key_warnings) = keymap::Keymap::with_overrides(&config.keys);
@@ -322,7 +329,15 @@ impl App {
             .and_then(|index| self.datasets.get(index))
         {
             Some(dataset) => dataset.label(),
-            None => "all pairs".to_string(),
+            None => format!("all {}", self.scope_noun().1),
+        }
+    }
+
+    /// What a scope is called, one and many: SPS's group/contract pairs, CPS's contracts.
+    pub fn scope_noun(&self) -> (&'static str, &'static str) {
+        match self.api() {
+            crate::model::Api::Sps => ("pair", "pairs"),
+            crate::model::Api::Cps => ("contract", "contracts"),
         }
     }
 

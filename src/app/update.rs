@@ -74,6 +74,12 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             at,
             outcome,
         } => app.on_detail(pair, id, at, outcome),
+        Event::RequestRead {
+            pair,
+            id,
+            at,
+            outcome,
+        } => app.on_request_read(pair, id, at, outcome),
         Event::CacheLoaded {
             pair,
             fetched_at,
@@ -250,6 +256,39 @@ impl App {
         );
     }
 
+    /// A request read apart from its list (a CPS change): its changes told, the request
+    /// shown as read (the open detail keeps its whole read's details).
+    fn on_request_read(
+        &mut self,
+        pair: Scope,
+        id: u64,
+        at: DateTime<Utc>,
+        outcome: Result<CertRequest, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(index) = self.dataset_index(&pair) else {
+            return Vec::new();
+        };
+        match outcome {
+            Ok(request) => {
+                let dataset = &mut self.datasets[index];
+                let Some(previous) = dataset.get(id) else {
+                    // Not in the list any more (or not yet): the next list says.
+                    return Vec::new();
+                };
+                let changes = diff_one(dataset.shared_pair(), previous, &request, at);
+                if dataset.get(id) != Some(&request) {
+                    dataset.upsert(request);
+                    self.bump_data();
+                }
+                self.announce(changes)
+            }
+            Err(error) => {
+                self.record_error_at(at, format!("request #{id}"), error.to_string());
+                Vec::new()
+            }
+        }
+    }
+
     fn on_detail(
         &mut self,
         pair: Scope,
@@ -271,7 +310,7 @@ impl App {
                     dataset.upsert(request);
                     self.bump_data();
                 }
-                if let Some(detail) = self.detail_mut() {
+                if let Some(detail) = self.detail_mut().filter(|detail| detail.id == id) {
                     detail.freshness.fetched_at = Some(at);
                     detail.freshness.failures = 0;
                     detail.freshness.last_error = None;
@@ -279,7 +318,7 @@ impl App {
                 self.announce(changes)
             }
             Err(error) => {
-                if let Some(detail) = self.detail_mut() {
+                if let Some(detail) = self.detail_mut().filter(|detail| detail.id == id) {
                     detail.freshness.failures += 1;
                     detail.freshness.last_error = Some(error.to_string());
                 }

@@ -9,7 +9,9 @@ use crate::edgegrid::edgerc::Edgerc;
 use crate::source::Backend;
 use crate::store::CacheAccount;
 
-use super::context::{Found, cache_account, client_for, default_edgerc_path, find_credentials};
+use super::context::{
+    Found, backend_of, cache_account, client_for, default_edgerc_path, find_credentials,
+};
 
 /// The credentials of one account, opened.
 #[derive(Debug)]
@@ -46,8 +48,12 @@ pub fn open_account(
             warnings,
             reread,
         } => {
-            let client =
-                client_for(config, *credentials, reread).map_err(|error| error.to_string())?;
+            // The section's own `[accounts.<section>] backend`, unless `--backend` said.
+            let mut config = config.clone();
+            config.apply_account(section);
+            let api = backend_of(&global, &config);
+            let client = client_for(&config, *credentials, reread, api)
+                .map_err(|error| error.to_string())?;
             let account = cache_account(section, &client);
             Ok(OpenedCredentials {
                 client,

@@ -1,5 +1,7 @@
-//! The certificates behind the SPS requests: every pair's requests listed once, then each
-//! enrollment read once from CPS (enrollment and deployments), a few at a time.
+//! Every certificate of the account and what each network serves. With CPS, the contracts'
+//! enrollments are listed (one call each) and each enrollment's deployments read once; with
+//! SPS, the certificates are found behind the requests (their `enrollmentId`) and each
+//! enrollment read once (enrollment and deployments). A few reads at a time.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
@@ -8,9 +10,8 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::cps::{CpsError, Deployment};
-use crate::model::Network;
-use crate::model::Scope;
+use crate::cps::{CpsError, Deployment, Enrollment};
+use crate::model::{Api, Network, Scope};
 use crate::source::Backend;
 
 use super::CommandError;
@@ -18,13 +19,17 @@ use super::CommandError;
 /// CPS reads in flight at once: gentle on the API, quick enough for a few hundred enrollments.
 const CONCURRENT_READS: usize = 4;
 
-/// One certificate (enrollment) and the SPS requests that lead to it.
+/// One certificate (enrollment) and, with SPS, the requests that lead to it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CertificateRow {
     pub enrollment_id: u64,
     pub contract_id: String,
-    pub group_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     pub cname_hostname: Option<String>,
+    /// The SPS requests that name the enrollment (none with CPS: the enrollment is the
+    /// request).
+    #[serde(rename = "spsIds", skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<u64>,
     pub common_name: Option<String>,
     pub validation_type: Option<String>,
@@ -74,15 +79,15 @@ impl Survey {
     }
 }
 
-/// Lists the requests of each pair, then reads each enrollment once (enrollment and
-/// deployments: two calls per certificate, whatever the number of requests sharing it).
+/// Every certificate of the scopes (`only`, else every one PAPI lists), soonest production
+/// expiry first.
 pub async fn survey(
     client: &Backend,
     only: Option<&Scope>,
     now: DateTime<Utc>,
 ) -> Result<Survey, CommandError> {
-    let pairs = match only {
-        Some(pair) => vec![pair.clone()],
+    let scopes = match only {
+        Some(scope) => vec![scope.clone()],
         None => client
             .scopes()
             .await?
@@ -90,54 +95,19 @@ pub async fn survey(
             .map(|named| named.scope)
             .collect(),
     };
-    let mut failures = Vec::new();
-    let mut network_trouble = false;
-    let mut found: BTreeMap<u64, CertificateRow> = BTreeMap::new();
-    for pair in &pairs {
-        let requests = match client.list(pair, None).await {
-            Ok(listed) => listed.requests,
-            Err(error) => {
-                network_trouble |= error.is_network();
-                failures.push(format!("{pair}: {error}"));
-                continue;
-            }
-        };
-        for request in requests {
-            let Some(enrollment_id) = request.enrollment_id else {
-                continue;
-            };
-            let row = found
-                .entry(enrollment_id)
-                .or_insert_with(|| CertificateRow {
-                    enrollment_id,
-                    contract_id: pair.contract_id.clone(),
-                    group_id: pair.group_id.clone().unwrap_or_default(),
-                    cname_hostname: None,
-                    ids: Vec::new(),
-                    common_name: None,
-                    validation_type: None,
-                    sans_requested: Vec::new(),
-                    production: None,
-                    staging: None,
-                    pending_changes: 0,
-                    note: None,
-                    unknown: false,
-                    network: false,
-                });
-            row.ids.push(request.id);
-            if row.cname_hostname.is_none() {
-                row.cname_hostname = request.hostname.as_deref().map(str::to_string);
-            }
-        }
-    }
+    let (found, mut failures, mut network_trouble) = match client.api() {
+        Api::Cps => enrollments_of(client, &scopes).await,
+        Api::Sps => enrollments_behind_requests(client, &scopes).await,
+    };
     // Once CPS says these credentials are not granted, it says so for every enrollment: the
     // rest are not asked (their rows repeat the refusal).
     let refused: Mutex<Option<String>> = Mutex::new(None);
-    let reads = futures::stream::iter(found.into_values())
-        .map(|row| read_certificate(client, row, now, &refused))
+    let reads = futures::stream::iter(found)
+        .map(|(row, enrollment)| read_certificate(client, row, enrollment, now, &refused))
         .buffered(CONCURRENT_READS);
     let mut rows: Vec<CertificateRow> = reads.collect().await;
     network_trouble |= rows.iter().any(|row| row.network);
+    failures.dedup();
     rows.sort_by_key(|row| {
         (
             row.production.as_ref().map(|state| state.expiry),
@@ -153,9 +123,112 @@ pub async fn survey(
     })
 }
 
+/// What is found before any enrollment is read: its row, and the enrollment when the list
+/// gave it whole (CPS).
+type Found = (Vec<(CertificateRow, Option<Enrollment>)>, Vec<String>, bool);
+
+/// Each contract's enrollments (one call per contract).
+async fn enrollments_of(client: &Backend, scopes: &[Scope]) -> Found {
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    let mut network_trouble = false;
+    let mut contracts: Vec<&str> = scopes
+        .iter()
+        .map(|scope| scope.contract_id.as_str())
+        .collect();
+    contracts.dedup();
+    for contract in contracts {
+        match client.cps().enrollments(contract).await {
+            Ok(list) => {
+                failures.extend(
+                    list.skipped
+                        .iter()
+                        .map(|why| format!("contract {contract}: {why}")),
+                );
+                for enrollment in list.enrollments {
+                    let Some(enrollment_id) = enrollment.enrollment_id() else {
+                        continue;
+                    };
+                    let mut row = CertificateRow::new(enrollment_id, contract, None);
+                    row.describe(&enrollment);
+                    found.push((row, Some(enrollment)));
+                }
+            }
+            Err(error) => {
+                network_trouble |= error.is_network();
+                failures.push(format!("contract {contract}: {error}"));
+            }
+        }
+    }
+    (found, failures, network_trouble)
+}
+
+/// Lists the requests of each pair, the enrollment each names (once, whatever the number of
+/// requests sharing it).
+async fn enrollments_behind_requests(client: &Backend, pairs: &[Scope]) -> Found {
+    let mut failures = Vec::new();
+    let mut network_trouble = false;
+    let mut found: BTreeMap<u64, CertificateRow> = BTreeMap::new();
+    for pair in pairs {
+        let requests = match client.list(pair, None).await {
+            Ok(listed) => listed.requests,
+            Err(error) => {
+                network_trouble |= error.is_network();
+                failures.push(format!("{pair}: {error}"));
+                continue;
+            }
+        };
+        for request in requests {
+            let Some(enrollment_id) = request.enrollment_id else {
+                continue;
+            };
+            let row = found.entry(enrollment_id).or_insert_with(|| {
+                CertificateRow::new(enrollment_id, &pair.contract_id, pair.group())
+            });
+            row.ids.push(request.id);
+            if row.cname_hostname.is_none() {
+                row.cname_hostname = request.hostname.as_deref().map(str::to_string);
+            }
+        }
+    }
+    let found = found.into_values().map(|row| (row, None)).collect();
+    (found, failures, network_trouble)
+}
+
+impl CertificateRow {
+    fn new(enrollment_id: u64, contract_id: &str, group_id: Option<&str>) -> CertificateRow {
+        CertificateRow {
+            enrollment_id,
+            contract_id: contract_id.to_string(),
+            group_id: group_id.map(str::to_string),
+            cname_hostname: None,
+            ids: Vec::new(),
+            common_name: None,
+            validation_type: None,
+            sans_requested: Vec::new(),
+            production: None,
+            staging: None,
+            pending_changes: 0,
+            note: None,
+            unknown: false,
+            network: false,
+        }
+    }
+
+    /// What the enrollment says of the certificate: its names, validation, pending changes.
+    fn describe(&mut self, enrollment: &Enrollment) {
+        self.common_name = enrollment.common_name().map(str::to_string);
+        self.validation_type = enrollment.validation_type.clone();
+        self.sans_requested = enrollment.sans().to_vec();
+        self.pending_changes = enrollment.pending_changes.len();
+    }
+}
+
+/// The row's deployments, and its enrollment unless the list gave it.
 async fn read_certificate(
     client: &Backend,
     mut row: CertificateRow,
+    listed: Option<Enrollment>,
     now: DateTime<Utc>,
     refused: &Mutex<Option<String>>,
 ) -> CertificateRow {
@@ -169,17 +242,17 @@ async fn read_certificate(
         return row;
     }
     let outcome = async {
-        let enrollment = client.cps().enrollment(row.enrollment_id).await?;
+        let enrollment = match listed {
+            Some(enrollment) => enrollment,
+            None => client.cps().enrollment(row.enrollment_id).await?,
+        };
         let deployments = client.cps().deployments(row.enrollment_id).await?;
         Ok::<_, CpsError>((enrollment, deployments))
     }
     .await;
     match outcome {
         Ok((enrollment, deployments)) => {
-            row.common_name = enrollment.common_name().map(str::to_string);
-            row.validation_type = enrollment.validation_type.clone();
-            row.sans_requested = enrollment.sans().to_vec();
-            row.pending_changes = enrollment.pending_changes.len();
+            row.describe(&enrollment);
             row.production = NetworkState::of(deployments.network(Network::Production), now);
             row.staging = NetworkState::of(deployments.network(Network::Staging), now);
         }

@@ -7,46 +7,31 @@
 
 use chrono::{Duration, Utc};
 
-use crate::cli::{Command, GlobalArgs, PairFilter};
-use crate::model::Scope;
-use crate::model::describe_days_left;
+use crate::cli::{Command, GlobalArgs};
+use crate::model::{Api, Scope, describe_days_left};
 
 use super::cert_survey::{CertificateRow, NetworkState, Survey, survey};
 use super::output::{Table, print, print_json};
-use super::query::group_contract;
+use super::scope_args::filter_of;
 use super::{CommandError, CommandResult, Context, Exit};
 
 pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     match command {
         Command::Certs { pair } => {
-            let pair = filter(&pair)?;
             let context = Context::open(global).await?;
+            let pair = filter_of(context.api(), &pair)?;
             certs(&context, pair.as_ref()).await
         }
         Command::Expiring { within, pair } => {
             let window = parse_window(&within)?;
-            let pair = filter(&pair)?;
             let context = Context::open(global).await?;
+            let pair = filter_of(context.api(), &pair)?;
             expiring(&context, pair.as_ref(), window).await
         }
         Command::DnsRecords { id, pair, format } => {
             super::dns_records::run(global, &id, &pair, &format).await
         }
         _ => Err(CommandError::usage("not a certificate command")),
-    }
-}
-
-fn filter(pair: &PairFilter) -> Result<Option<Scope>, CommandError> {
-    match (&pair.contract, &pair.group) {
-        (Some(contract), Some(group)) => group_contract(&crate::cli::PairArgs {
-            contract: contract.clone(),
-            group: group.clone(),
-        })
-        .map(Some),
-        (None, None) => Ok(None),
-        _ => Err(CommandError::usage(
-            "give --contract and --group together, or neither for every pair",
-        )),
     }
 }
 
@@ -86,9 +71,13 @@ async fn certs(context: &Context, only: Option<&Scope>) -> CommandResult {
     if context.global.json {
         print_json(&survey.rows)?;
     } else if survey.rows.is_empty() {
-        print("No SPS request of these credentials has a CPS enrollment yet.\n")?;
+        print(match context.api() {
+            Api::Cps => "These credentials see no CPS enrollment.\n",
+            Api::Sps => "No SPS request of these credentials has a CPS enrollment yet.\n",
+        })?;
     } else {
-        let mut table = Table::new([
+        let sps = context.api() == Api::Sps;
+        let mut headers = vec![
             "ENROLLMENT",
             "CERTIFICATE",
             "TYPE",
@@ -97,10 +86,13 @@ async fn certs(context: &Context, only: Option<&Scope>) -> CommandResult {
             "STAGING EXPIRES",
             "NAMES",
             "PENDING",
-            "SPS IDS",
-        ]);
+        ];
+        if sps {
+            headers.push("SPS IDS");
+        }
+        let mut table = Table::new(headers);
         for row in &survey.rows {
-            table.push([
+            let mut cells = vec![
                 row.enrollment_id.to_string(),
                 row.common_name
                     .clone()
@@ -119,8 +111,11 @@ async fn certs(context: &Context, only: Option<&Scope>) -> CommandResult {
                     0 => "-".to_string(),
                     count => count.to_string(),
                 },
-                ids(&row.ids),
-            ]);
+            ];
+            if sps {
+                cells.push(ids(&row.ids));
+            }
+            table.push(cells);
         }
         print(&table.render())?;
     }
@@ -174,10 +169,15 @@ async fn expiring(context: &Context, only: Option<&Scope>, window: Duration) -> 
             "No certificate expires within {window_words} ({checked} deployed certificates checked).\n"
         ))?;
     } else {
-        let mut table = Table::new(["EXPIRES", "LEFT", "CERTIFICATE", "ENROLLMENT", "SPS IDS"]);
+        let sps = context.api() == Api::Sps;
+        let mut headers = vec!["EXPIRES", "LEFT", "CERTIFICATE", "ENROLLMENT"];
+        if sps {
+            headers.push("SPS IDS");
+        }
+        let mut table = Table::new(headers);
         for row in &soon {
             if let Some(state) = &row.production {
-                table.push([
+                let mut cells = vec![
                     state.expiry.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
                     describe_days_left(state.expiry, now),
                     row.common_name
@@ -185,8 +185,11 @@ async fn expiring(context: &Context, only: Option<&Scope>, window: Duration) -> 
                         .or_else(|| row.cname_hostname.clone())
                         .unwrap_or_else(|| "-".to_string()),
                     row.enrollment_id.to_string(),
-                    ids(&row.ids),
-                ]);
+                ];
+                if sps {
+                    cells.push(ids(&row.ids));
+                }
+                table.push(cells);
             }
         }
         print(&table.render())?;

@@ -11,10 +11,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{BackendArg, GlobalArgs};
 use crate::config::Config;
 use crate::edgegrid::{Client, ClientOptions};
 use crate::edgegrid::{Credentials, CredentialsError, edgerc, env};
+use crate::model::Api;
 use crate::sim::{RunningSim, SimOptions};
 use crate::source::Backend;
 
@@ -25,6 +26,7 @@ pub const DEMO_LABEL: &str = "DEMO";
 
 pub struct Context {
     pub config: Config,
+    /// The account's client, speaking the API chosen (`--backend`, `[api] backend`, CPS).
     pub client: Backend,
     /// The in-process simulator, when running on it; dropping it stops it.
     pub demo: Option<RunningSim>,
@@ -105,13 +107,19 @@ impl Context {
                 )
             }
         };
-        let client = client_for(&config, credentials, reread)
+        let api = backend_of(global, &config);
+        // Everything downstream (the dashboard's app, `watch`) reads the API from here.
+        config.api.backend = Some(api);
+        for pair in &config.pairs {
+            pair.scope(api).map_err(CommandError::usage)?;
+        }
+        let client = client_for(&config, credentials, reread, api)
             .map_err(|error| CommandError::usage(error.to_string()))?;
         for warning in &warnings {
             tracing::warn!("{warning}");
             super::output::eprint(&format!("spsdash: {warning}\n"));
         }
-        tracing::info!(%label, "credentials chosen");
+        tracing::info!(%label, api = api.name(), "credentials chosen");
         Ok(Context {
             config,
             client,
@@ -127,10 +135,15 @@ impl Context {
         self.demo.is_some()
     }
 
+    /// The API this account's requests come from.
+    pub fn api(&self) -> Api {
+        self.client.api()
+    }
+
     /// Whose files these are: the section and account switch key in use, or the demo's own.
     pub fn cache_account(&self) -> crate::store::CacheAccount {
         if self.is_demo() {
-            return crate::store::CacheAccount::demo();
+            return crate::store::CacheAccount::demo(self.api());
         }
         cache_account(section_in_use(&self.global), &self.client)
     }
@@ -152,17 +165,28 @@ pub fn client_options(config: &Config) -> ClientOptions {
 
 /// The client for `credentials` with the config's limits, reading them again after a 401
 /// when they came from a file.
+/// The API to speak: `--backend`, else the config's (`[accounts.<section>]`, then `[api]`),
+/// else CPS, which is what Akamai answers since it turned SPS off on 2023-01-03.
+pub fn backend_of(global: &GlobalArgs, config: &Config) -> Api {
+    match global.backend {
+        Some(BackendArg::Cps) => Api::Cps,
+        Some(BackendArg::Sps) => Api::Sps,
+        None => config.api.backend.unwrap_or(Api::Cps),
+    }
+}
+
 pub(super) fn client_for(
     config: &Config,
     credentials: Credentials,
     reread: Option<(String, crate::edgegrid::client::Reread)>,
+    api: Api,
 ) -> Result<Backend, crate::edgegrid::ApiError> {
     let mut client = Client::new(credentials, client_options(config))?
         .with_max_body_bytes(config.api.max_answer_mb.saturating_mul(1024 * 1024));
     if let Some((source, reread)) = reread {
         client = client.with_credentials_reread(source, reread);
     }
-    Ok(Backend::new(client))
+    Ok(Backend::new(client, api))
 }
 
 /// Whose files spsdash uses for `section` with `client`'s account switch key.
@@ -170,6 +194,7 @@ pub fn cache_account(section: &str, client: &Backend) -> crate::store::CacheAcco
     crate::store::CacheAccount {
         section: section.to_string(),
         account_switch_key: client.http().credentials().account_key,
+        backend: client.api(),
     }
 }
 

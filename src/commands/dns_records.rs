@@ -1,6 +1,7 @@
-//! `dns-records SPS_ID`: the DNS-01 alternative to the HTTP challenge files, for operators who
-//! can edit a DNS zone but not a web server. SPS shows only the HTTP challenges; CPS (through
-//! the request's `enrollmentId`) has the `_acme-challenge` TXT record of each domain.
+//! `dns-records ID`: the DNS-01 alternative to the HTTP challenge files, for operators who
+//! can edit a DNS zone but not a web server. A CPS enrollment's Let's Encrypt challenges carry
+//! the `_acme-challenge` TXT record of each domain; SPS shows only the HTTP challenges, so an
+//! SPS request's records are read from CPS through its `enrollmentId`.
 //!
 //! Exit codes: 0 printed (or nothing left to publish), 1 nothing to read (no enrollment or no
 //! open challenge) or an API error, 2 usage, 3 network.
@@ -9,11 +10,11 @@ use serde::Serialize;
 
 use crate::cli::{GlobalArgs, PairArgs};
 use crate::cps::CpsError;
-use crate::model::DnsTxtRecord;
+use crate::model::{Api, DnsTxtRecord};
 use crate::source::Backend;
 
 use super::output::{print, print_json};
-use super::query::{group_contract, parse_sps_id};
+use super::scope_args::{Purpose, request_id, scope_of};
 use super::{CommandError, CommandResult, Context, Exit};
 
 pub use crate::export::zone::{TTL_SECONDS, zone_snippet};
@@ -39,37 +40,50 @@ impl std::str::FromStr for RecordFormat {
 }
 
 pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -> CommandResult {
-    let pair = group_contract(pair)?;
-    let id = parse_sps_id(id)?;
     let format = if global.json {
         RecordFormat::Json
     } else {
         format.parse()?
     };
     let context = Context::open(global).await?;
-    let request = context.client.sps().get(&pair, id).await?;
-    let Some(enrollment_id) = request.enrollment_id else {
+    let scope = scope_of(context.api(), pair, Purpose::Request)?;
+    let id = request_id(context.api(), id)?;
+    let request = context.client.get(scope.as_ref(), id).await?;
+    let title = request.title();
+    // A CPS enrollment read whole carries its challenges; an SPS request's are in CPS,
+    // through its enrollment.
+    let own = request.dns_records();
+    let records = if !own.is_empty() {
+        own
+    } else if request.api == Api::Cps {
         return Err(CommandError::api(format!(
-            "request {id} has no enrollmentId yet (status: {}); CPS has its challenges \
-             once SPS reports one",
+            "{title} (status: {}) has no pending change with Let's Encrypt challenges: there is \
+             nothing to publish",
             request.status
         )));
-    };
-    let records = open_records(&context.client, enrollment_id)
-        .await
-        .map_err(cps_failure)?;
-    let Some(records) = records else {
-        return Err(CommandError::api(format!(
-            "enrollment {enrollment_id} (request {id}, status: {}) has no pending change \
-             with Let's Encrypt challenges: there is nothing to publish",
-            request.status
-        )));
+    } else {
+        let Some(enrollment_id) = request.enrollment_id else {
+            return Err(CommandError::api(format!(
+                "request {id} has no enrollmentId yet (status: {}); CPS has its challenges \
+                 once SPS reports one",
+                request.status
+            )));
+        };
+        let records = open_records(&context.client, enrollment_id)
+            .await
+            .map_err(cps_failure)?;
+        let Some(records) = records else {
+            return Err(CommandError::api(format!(
+                "{title} (status: {}) has no pending change with Let's Encrypt challenges: \
+                 there is nothing to publish",
+                request.status
+            )));
+        };
+        records
     };
     let waiting: Vec<&DnsTxtRecord> = records.iter().filter(|record| !is_valid(record)).collect();
     if waiting.is_empty() {
-        eprintln!(
-            "spsdash: every domain of request {id} is already validated; no DNS record is needed"
-        );
+        eprintln!("spsdash: every domain of {title} is already validated; no DNS record is needed");
     }
     match format {
         RecordFormat::Json => print_json(
@@ -79,7 +93,7 @@ pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -
                 .collect::<Vec<_>>(),
         )?,
         RecordFormat::Zone if waiting.is_empty() => {}
-        RecordFormat::Zone => print(&zone_snippet(id, enrollment_id, &waiting))?,
+        RecordFormat::Zone => print(&zone_snippet(&title, &waiting))?,
     }
     Ok(Exit::Success)
 }
@@ -91,9 +105,8 @@ async fn open_records(
 ) -> Result<Option<Vec<DnsTxtRecord>>, CpsError> {
     let enrollment = client.cps().enrollment(enrollment_id).await?;
     for location in enrollment.change_locations() {
-        let change = client.cps().change_status(location).await?;
-        if let Some(info) = change.lets_encrypt_challenges_info() {
-            let challenges = client.cps().lets_encrypt_challenges(info).await?;
+        let (_, change) = client.cps().read_change(enrollment_id, location).await;
+        if let Some(challenges) = change?.challenges {
             return Ok(Some(challenges.dns_records()));
         }
     }

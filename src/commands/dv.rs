@@ -13,17 +13,19 @@ use crate::cli::{AutomaticArgs, Command, DomainSelection, GlobalArgs, PairArgs};
 use crate::config::{CheckConfig, parse_nameserver};
 use crate::dvcheck::{self, CheckOptions, DnsMode, ResolveMap};
 use crate::export::{self, DomainScope, ExportFormat};
-use crate::model::{CertRequest, Scope};
+use crate::model::CertRequest;
 use crate::source::Backend;
 
 use super::output::{eprint, one_line, print, print_json_text};
+use super::scope_args::{Purpose, scope_of};
 use super::{CommandError, CommandResult, Context, Exit};
 
 /// A domain-validation command with its arguments checked, before any network call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DvJob {
     pub id: u64,
-    pub pair: Scope,
+    /// As given: which of it the account's API needs is decided with the context.
+    pub pair: PairArgs,
     pub action: DvAction,
 }
 
@@ -147,15 +149,16 @@ pub fn prepare(command: Command) -> Result<DvJob, CommandError> {
         _ => return Err(CommandError::usage("not a domain-validation command")),
     };
     Ok(DvJob {
-        id: parse_sps_id(&id)?,
-        pair: pair_of(&pair),
+        id: parse_request_id(&id)?,
+        pair,
         action,
     })
 }
 
 /// Reads the request and does the job: the rules, the files, or the check.
 pub async fn execute(client: &Backend, job: &DvJob, json: bool) -> Result<DvOutput, CommandError> {
-    let request = client.get(&job.pair, job.id).await?;
+    let scope = scope_of(client.api(), &job.pair, Purpose::Request)?;
+    let request = client.get(scope.as_ref(), job.id).await?;
     match &job.action {
         DvAction::Redirects {
             format,
@@ -221,14 +224,12 @@ pub async fn execute(client: &Backend, job: &DvJob, json: bool) -> Result<DvOutp
     }
 }
 
-fn pair_of(pair: &PairArgs) -> Scope {
-    Scope::pair(pair.contract.as_str(), pair.group.as_str())
-}
-
-pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
+/// A request id, before the account (and so its API) is known: a number either way.
+pub fn parse_request_id(text: &str) -> Result<u64, CommandError> {
     text.trim().parse().map_err(|_| {
         CommandError::usage(format!(
-            "{text:?} is not an SPS request id: give the number `spsdash list` shows, e.g. 1856"
+            "{text:?} is not a request id: give the number `spsdash list` shows (a CPS \
+             enrollment id such as 10018, or an SPS request id such as 1856)"
         ))
     })
 }

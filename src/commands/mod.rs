@@ -13,6 +13,7 @@ pub mod json_stream;
 pub mod output;
 pub mod paths;
 pub mod query;
+pub mod scope_args;
 pub mod shell;
 pub mod sim;
 pub mod submit;

@@ -36,9 +36,14 @@ pub fn locations(global: &GlobalArgs, stores: &Stores) -> Vec<Location> {
         .as_ref()
         .and_then(|drafts| drafts.path().parent())
         .map(Path::to_path_buf);
+    // A config that does not load is the config command's to report: the default backend here.
+    let settings = Config::load(global.config.as_deref())
+        .map(|(settings, _)| settings)
+        .unwrap_or_default();
     let account = crate::store::CacheAccount {
         section: super::context::section_in_use(global).to_string(),
         account_switch_key: global.account_key.clone(),
+        backend: super::context::backend_of(global, &settings),
     };
     let stores = stores.clone().for_account(&account);
     let journal = stores.cache.as_ref().map(|store| store.journal_path());

@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cli::PairArgs;
-use crate::model::{CertRequest, Scope, parse_time};
+use crate::model::{Api, CertRequest, Scope, parse_time};
+
+use super::scope_args::{Purpose, request_id, scope_of};
 
 use super::json_stream::JsonArrayOut;
 use super::output::{Table, one_line, print, print_json};
@@ -23,16 +25,38 @@ pub async fn groups(context: &Context) -> CommandResult {
     {
         out.push_str(&format!("Account {}\n\n", one_line(name)));
     }
-    let mut table = Table::new(["CONTRACT", "GROUP", "NAME"]);
-    for named in groups.pairs() {
-        table.push([
-            named.scope.contract_id,
-            named.scope.group_id.unwrap_or_default(),
-            named.name.unwrap_or_default(),
-        ]);
-    }
+    let table = match context.api() {
+        Api::Sps => {
+            let mut table = Table::new(["CONTRACT", "GROUP", "NAME"]);
+            for named in groups.pairs() {
+                table.push([
+                    named.scope.contract_id,
+                    named.scope.group_id.unwrap_or_default(),
+                    named.name.unwrap_or_default(),
+                ]);
+            }
+            table
+        }
+        // CPS lists enrollments per contract: each contract once, with the groups using it.
+        Api::Cps => {
+            let mut table = Table::new(["CONTRACT", "GROUPS"]);
+            for named in groups.contracts() {
+                let using: Vec<String> = groups
+                    .pairs()
+                    .into_iter()
+                    .filter(|pair| pair.scope.contract_id == named.scope.contract_id)
+                    .map(|pair| match pair.name {
+                        Some(name) => name,
+                        None => pair.scope.group_id.unwrap_or_default(),
+                    })
+                    .collect();
+                table.push([named.scope.contract_id, using.join(", ")]);
+            }
+            table
+        }
+    };
     if table.is_empty() {
-        out.push_str("These credentials see no group/contract pairs.\n");
+        out.push_str("These credentials see no contracts.\n");
     } else {
         out.push_str(&table.render());
     }
@@ -41,8 +65,17 @@ pub async fn groups(context: &Context) -> CommandResult {
 }
 
 pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> CommandResult {
-    let pair = group_contract(pair)?;
+    let Some(pair) = scope_of(context.api(), pair, Purpose::List)? else {
+        return Err(CommandError::usage(
+            "pass --contract C (see `spsdash groups`)",
+        ));
+    };
     let after = after.map(parse_after).transpose()?;
+    if after.is_some() && context.api() == Api::Cps {
+        return Err(CommandError::usage(
+            "--after is SPS's (its list filters by creation time); CPS lists every enrollment",
+        ));
+    }
     if context.global.json {
         return list_json(context, &pair, after).await;
     }
@@ -61,20 +94,20 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
     }
     // Newest first, as an operator scans them.
     requests.sort_by_key(|request| std::cmp::Reverse(request.id));
-    let mut table = Table::new([
-        "SPS ID",
-        "STATUS",
-        "CNAME HOSTNAME",
-        "TYPE",
-        "DV",
-        "LAST CHANGE",
-        "PROGRESS",
-    ]);
+    let (id, name) = match context.api() {
+        Api::Sps => ("SPS ID", "CNAME HOSTNAME"),
+        Api::Cps => ("ENROLLMENT", "COMMON NAME"),
+    };
+    let mut table = Table::new([id, "STATUS", name, "TYPE", "DV", "LAST CHANGE", "PROGRESS"]);
     for request in &requests {
+        let name = match request.name() {
+            "" => "-",
+            name => name,
+        };
         table.push([
             request.id.to_string(),
             request.status.to_string(),
-            request.hostname.as_deref().unwrap_or("-").to_string(),
+            name.to_string(),
             kind(request),
             domains_column(request),
             request
@@ -90,9 +123,9 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
 }
 
 pub async fn show(context: &Context, pair: &PairArgs, id: &str) -> CommandResult {
-    let pair = group_contract(pair)?;
-    let id = parse_sps_id(id)?;
-    let request = context.client.get(&pair, id).await?;
+    let scope = scope_of(context.api(), pair, Purpose::Request)?;
+    let id = request_id(context.api(), id)?;
+    let request = context.client.get(scope.as_ref(), id).await?;
     if context.global.json {
         print_json(&request)?;
         return Ok(Exit::Success);
@@ -203,25 +236,6 @@ fn domains_column(request: &CertRequest) -> String {
         (_, 0) => "-".to_string(),
         (valid, total) => format!("{valid}/{total}"),
     }
-}
-
-pub fn group_contract(pair: &PairArgs) -> Result<Scope, CommandError> {
-    let contract = pair.contract.trim();
-    let group = pair.group.trim();
-    if contract.is_empty() || group.is_empty() {
-        return Err(CommandError::usage(
-            "--contract and --group must not be empty (see `spsdash groups`)",
-        ));
-    }
-    Ok(Scope::pair(contract, group))
-}
-
-pub fn parse_sps_id(text: &str) -> Result<u64, CommandError> {
-    text.trim().parse().map_err(|_| {
-        CommandError::usage(format!(
-            "`{text}` is not an SPS request id (a number such as 1856; see `spsdash list`)"
-        ))
-    })
 }
 
 /// ISO 8601 (`2016-12-12T10:15:00Z`), or a bare date meaning its midnight UTC.

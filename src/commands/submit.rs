@@ -12,8 +12,7 @@ use chrono::Utc;
 
 use crate::cli::{Command, GlobalArgs, PairArgs};
 use crate::edgegrid::ApiError;
-use crate::model::CertRequest;
-use crate::model::Scope;
+use crate::model::{Api, CertRequest, Scope};
 use crate::source::Backend;
 use crate::sps::request::{
     AddSans, CheckedRequest, EdgeHost, FieldProblem, IpVersion, NewCertificate, Validation,
@@ -22,6 +21,7 @@ use crate::sps::submission::outcome_of;
 use crate::store::submissions::SubmissionJournal;
 use crate::{private_fs, text};
 
+use super::scope_args::{Purpose, scope_of};
 use super::{CommandError, CommandResult, Context, Exit};
 
 pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
@@ -36,7 +36,8 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
                 .check()
                 .map_err(|problems| refused(&file.display().to_string(), &problems))?;
             let context = Context::open(global).await?;
-            send_or_print(&context, &pair_of(&pair), &checked, dry_run).await
+            let pair = sps_pair(&context, &pair)?;
+            send_or_print(&context, &pair, &checked, dry_run).await
         }
         Command::AddSans {
             cname_hostname,
@@ -45,7 +46,6 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             pair,
             dry_run,
         } => {
-            let pair = pair_of(&pair);
             let mut request = AddSans {
                 cname_hostname,
                 job_id,
@@ -57,6 +57,7 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
                 .check(&[])
                 .map_err(|problems| refused("add-sans", &problems))?;
             let context = Context::open(global).await?;
+            let pair = sps_pair(&context, &pair)?;
             let certificate = find_certificate(
                 &context.client,
                 &pair,
@@ -101,14 +102,26 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
                 }
             };
             let context = Context::open(global).await?;
-            send_or_print(&context, &pair_of(&pair), &checked, dry_run).await
+            let pair = sps_pair(&context, &pair)?;
+            send_or_print(&context, &pair, &checked, dry_run).await
         }
         _ => Err(CommandError::usage("not a submitting command")),
     }
 }
 
-fn pair_of(pair: &PairArgs) -> Scope {
-    Scope::pair(pair.contract.as_str(), pair.group.as_str())
+/// The pair an SPS submission goes to. Submissions are SPS's: with the CPS backend they are
+/// refused before anything is read or sent, saying what to do instead.
+fn sps_pair(context: &Context, pair: &PairArgs) -> Result<Scope, CommandError> {
+    if context.api() == Api::Cps {
+        return Err(CommandError::usage(
+            "this command submits to SPS, which Akamai turned off on 2023-01-03, and this \
+             spsdash does not create or change CPS enrollments yet: use Akamai Control Center \
+             (or Akamai's CLI `cps`) for now, or --backend sps against an endpoint that still \
+             serves SPS (such as `spsdash sim`)",
+        ));
+    }
+    scope_of(Api::Sps, pair, Purpose::Request)?
+        .ok_or_else(|| CommandError::usage("SPS needs --contract C and --group G"))
 }
 
 fn read_request_file(path: &Path) -> Result<NewCertificate, CommandError> {

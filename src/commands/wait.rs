@@ -23,7 +23,7 @@ mod condition;
 pub use condition::{Until, Verdict, describe, judge};
 
 use super::output::{one_line, print_json};
-use super::query::{group_contract, parse_sps_id};
+use super::scope_args::{Purpose, request_id, scope_of};
 use super::{CommandError, CommandResult, Context, Exit};
 
 /// `90`, `90s`, `30m`, `2h`, `1d`, `1h30m`.
@@ -84,8 +84,8 @@ struct Ending {
 }
 
 pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
-    let pair = group_contract(&args.pair)?;
-    let id = parse_sps_id(&args.id)?;
+    let scope = scope_of(context.api(), &args.pair, Purpose::Request)?;
+    let id = request_id(context.api(), &args.id)?;
     let until = Until::parse(&args.until)?;
     let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
     let interval = Duration::from_secs(context.config.poll.active_secs.max(1));
@@ -98,7 +98,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     let mut answered = false;
     let mut last_seen: Option<CertRequest> = None;
     let ending = loop {
-        let call = context.client.get(&pair, id);
+        let call = context.client.get(scope.as_ref(), id);
         let result = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, call).await.ok(),
             None => Some(call.await),

@@ -213,14 +213,17 @@ async fn poll(
 pub fn ndjson_line(transition: &Transition) -> String {
     let mut line = json!({
         "time": transition.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        "pair": {
-            "contractId": transition.pair.contract_id,
-            "groupId": transition.pair.group_id,
-        },
-        "spsId": transition.id,
+        "pair": {"contractId": transition.pair.contract_id},
+        "id": transition.id,
         "from": transition.from,
         "to": transition.to,
     });
+    // SPS's pairs have a group, CPS's contracts none: an SPS change keeps the `groupId` and
+    // `spsId` lines always had.
+    if let Some(group) = transition.pair.group() {
+        line["pair"]["groupId"] = json!(group);
+        line["spsId"] = json!(transition.id);
+    }
     if let (Some(domain), Some(object)) = (&transition.domain, line.as_object_mut()) {
         object.insert("domain".to_string(), json!(domain));
     }
@@ -229,29 +232,32 @@ pub fn ndjson_line(transition: &Transition) -> String {
 
 /// `--contract/--group`, else the config's pairs, else every pair the credentials see.
 async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<Scope>, CommandError> {
-    if let (Some(contract), Some(group)) = (&args.contract, &args.group) {
-        return Ok(vec![super::query::group_contract(&crate::cli::PairArgs {
-            contract: contract.clone(),
-            group: group.clone(),
-        })?]);
+    let filter = crate::cli::PairFilter {
+        contract: args.contract.clone(),
+        group: args.group.clone(),
+    };
+    if let Some(scope) = super::scope_args::filter_of(context.api(), &filter)? {
+        return Ok(vec![scope]);
     }
     if !context.config.pairs.is_empty() {
-        return Ok(context
+        return context
             .config
             .pairs
             .iter()
-            .map(|pair| Scope::pair(pair.contract.trim(), pair.group.trim()))
-            .collect());
+            .map(|pair| pair.scope(context.api()).map_err(CommandError::usage))
+            .collect();
     }
-    let groups = context.client.papi().groups().await?;
-    let pairs: Vec<Scope> = groups
-        .pairs()
+    let pairs: Vec<Scope> = context
+        .client
+        .scopes()
+        .await?
         .into_iter()
         .map(|named| named.scope)
         .collect();
     if pairs.is_empty() {
         return Err(CommandError::api(
-            "these credentials see no group/contract pairs; nothing to watch",
+            "these credentials see no contracts (or, for SPS, group/contract pairs); nothing \
+             to watch",
         ));
     }
     Ok(pairs)
@@ -336,8 +342,8 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                r#"{"from":"Pending","pair":{"contractId":"C-1","groupId":"12345"},"spsId":7,"time":"2026-11-28T12:00:00Z","to":"Awaiting User"}"#,
-                r#"{"domain":"a.example.com","from":"Pending","pair":{"contractId":"C-1","groupId":"12345"},"spsId":7,"time":"2026-11-28T12:00:00Z","to":"Invalid"}"#,
+                r#"{"from":"Pending","id":7,"pair":{"contractId":"C-1","groupId":"12345"},"spsId":7,"time":"2026-11-28T12:00:00Z","to":"Awaiting User"}"#,
+                r#"{"domain":"a.example.com","from":"Pending","id":7,"pair":{"contractId":"C-1","groupId":"12345"},"spsId":7,"time":"2026-11-28T12:00:00Z","to":"Invalid"}"#,
             ]
         );
         let events = events_for(&transitions, &new);

@@ -101,9 +101,14 @@ impl Config {
             return Err("`clipboard.max_bytes` = 0; allowed: 1 or more bytes".to_string());
         }
         for (index, pair) in self.pairs.iter().enumerate() {
-            if pair.contract.trim().is_empty() || pair.group.trim().is_empty() {
+            let empty_group = pair
+                .group
+                .as_deref()
+                .is_some_and(|group| group.trim().is_empty());
+            if pair.contract.trim().is_empty() || empty_group {
                 return Err(format!(
-                    "`pairs[{index}]` needs both `contract` and `group` (e.g. contract = \"C-1ABCDE\", group = \"12345\")"
+                    "`pairs[{index}]` needs a `contract` (and, for SPS, a `group`) that is not \
+                     empty (e.g. contract = \"C-1ABCDE\", group = \"12345\")"
                 ));
             }
         }

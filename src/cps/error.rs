@@ -99,6 +99,20 @@ impl std::fmt::Display for CpsError {
 
 impl std::error::Error for CpsError {}
 
+/// For callers that handle every API's errors alike: network trouble stays what it was (so
+/// it is still told apart, exit 3), anything else keeps CPS's own sentence.
+impl From<CpsError> for ApiError {
+    fn from(error: CpsError) -> ApiError {
+        match error {
+            CpsError::Api { error, .. } if error.is_network() => error,
+            other => ApiError::Said {
+                status: other.http_status(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,7 +50,57 @@ pub struct Enrollment {
     pub extra: BTreeMap<String, Value>,
 }
 
+/// `GET /cps/v2/enrollments?contractId=C`: the contract's enrollments. One that does not
+/// read is left out and described in `skipped`; the others are kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnrollmentList {
+    pub enrollments: Vec<Enrollment>,
+    /// One line per enrollment left out: its position and why.
+    pub skipped: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for EnrollmentList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            #[serde(default, deserialize_with = "lenient::vec_or_null")]
+            enrollments: Vec<Value>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        let mut list = EnrollmentList::default();
+        for (at, item) in wire.enrollments.into_iter().enumerate() {
+            match serde_json::from_value::<Enrollment>(item) {
+                Ok(enrollment) if enrollment.enrollment_id().is_some() => {
+                    list.enrollments.push(enrollment);
+                }
+                Ok(_) => list
+                    .skipped
+                    .push(format!("enrollment {} left out: it has no id", at + 1)),
+                Err(error) => list.skipped.push(crate::text::brief(&format!(
+                    "enrollment {} left out: {error}",
+                    at + 1
+                ))),
+            }
+        }
+        Ok(list)
+    }
+}
+
 impl Enrollment {
+    /// Its `id`, else the last segment of its `location` (an id written as a string, or
+    /// only in the location, as Akamai's examples do).
+    pub fn enrollment_id(&self) -> Option<u64> {
+        self.id.or_else(|| {
+            self.location
+                .as_deref()?
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()?
+                .parse()
+                .ok()
+        })
+    }
+
     pub fn common_name(&self) -> Option<&str> {
         self.csr.cn.as_deref()
     }

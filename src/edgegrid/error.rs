@@ -77,6 +77,12 @@ pub enum ApiError {
     Decode { detail: String },
     /// Could not even build the request (bad base URL, bad header).
     Request { detail: String },
+    /// Already said in words by the API module that met it (its operation named, what to do
+    /// next); `status` kept for callers that sort errors by it.
+    Said {
+        status: Option<u16>,
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -96,6 +102,7 @@ impl ApiError {
             ApiError::Sps { status, .. }
             | ApiError::Problem { status, .. }
             | ApiError::Status { status, .. } => Some(*status),
+            ApiError::Said { status, .. } => *status,
             _ => None,
         }
     }
@@ -192,6 +199,7 @@ impl std::fmt::Display for ApiError {
             ApiError::Request { detail } => {
                 write!(f, "could not build the request: {}", brief(detail))
             }
+            ApiError::Said { message, .. } => f.write_str(message),
         }
     }
 }

@@ -8,10 +8,12 @@ pub const TTL_SECONDS: u32 = 300;
 
 /// A zone-file snippet: `$ORIGIN` the domains' common parent, then one relative TXT line per
 /// domain (`_acme-challenge.www 300 IN TXT "…"`); absolute names when they share no zone.
-pub fn zone_snippet(id: u64, enrollment_id: u64, records: &[&DnsTxtRecord]) -> String {
+/// `title` names the request (`CertRequest::title`).
+pub fn zone_snippet(title: &str, records: &[&DnsTxtRecord]) -> String {
     let mut out = format!(
-        "; DNS-01 challenges of SPS request {id} (CPS enrollment {enrollment_id}).\n\
-         ; Publish these TXT records instead of serving the HTTP challenge files.\n"
+        "; DNS-01 challenges of {}.\n\
+         ; Publish these TXT records instead of serving the HTTP challenge files.\n",
+        crate::text::inert(title)
     );
     if let Some(expires) = records
         .iter()
@@ -85,7 +87,7 @@ mod tests {
     fn a_zone_snippet_is_relative_to_the_common_parent() {
         let www = record("_acme-challenge.www.shop.example.com", "v1");
         let apex = record("_acme-challenge.shop.example.com", "v\"2");
-        let snippet = zone_snippet(1856, 10002, &[&www, &apex]);
+        let snippet = zone_snippet("SPS request 1856 (CPS enrollment 10002)", &[&www, &apex]);
         assert!(snippet.contains("$ORIGIN example.com.\n"), "{snippet}");
         assert!(
             snippet.contains("\n_acme-challenge.www.shop 300 IN TXT \"v1\"\n"),
@@ -97,15 +99,17 @@ mod tests {
         );
         assert!(snippet.contains("expire at 2026-12-07T10:15:00Z"));
 
-        let single = zone_snippet(1, 2, &[&record("_acme-challenge.www.example.com", "x")]);
+        let single = zone_snippet(
+            "SPS request 1 (CPS enrollment 2)",
+            &[&record("_acme-challenge.www.example.com", "x")],
+        );
         assert!(
             single.contains("$ORIGIN example.com.\n_acme-challenge.www 300 IN TXT \"x\"\n"),
             "{single}"
         );
 
         let apart = zone_snippet(
-            1,
-            2,
+            "SPS request 1 (CPS enrollment 2)",
             &[
                 &record("_acme-challenge.a.example.com", "x"),
                 &record("_acme-challenge.b.example.net", "y"),

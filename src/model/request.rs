@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::certificate::DnsTxtRecord;
 use super::domain::DomainValidation;
 use super::kind::{Awaiting, ValidationType};
 use super::known::{self, Text};
@@ -193,6 +194,35 @@ impl CertRequest {
             }
         }
         names
+    }
+
+    /// `SPS request 1856 (CPS enrollment 10002)`, `CPS enrollment 10002`: the request as its
+    /// API names it, for headers and messages.
+    pub fn title(&self) -> String {
+        match (self.api, self.enrollment_id) {
+            (Api::Cps, _) => format!("CPS enrollment {}", self.id),
+            (Api::Sps, Some(enrollment)) => {
+                format!("SPS request {} (CPS enrollment {enrollment})", self.id)
+            }
+            (Api::Sps, None) => format!("SPS request {}", self.id),
+        }
+    }
+
+    /// The DNS-01 TXT record of every domain that has one (absolute names, no trailing dot).
+    pub fn dns_records(&self) -> Vec<DnsTxtRecord> {
+        self.domains
+            .iter()
+            .filter_map(|domain| {
+                let dns = domain.dns.as_deref()?;
+                Some(DnsTxtRecord {
+                    domain: domain.domain.clone(),
+                    name: dns.name.trim_end_matches('.').to_string(),
+                    value: dns.value.clone(),
+                    status: Some(domain.status.as_str().to_string()),
+                    expires: domain.expires.clone(),
+                })
+            })
+            .collect()
     }
 
     /// The value of a detail (what the API said beyond the model's own members).

@@ -120,6 +120,11 @@ pub fn diff_one(
     at: DateTime<Utc>,
 ) -> Vec<Transition> {
     let mut changes = Vec::new();
+    if first_read_of_its_change(previous, current) {
+        // Where the change stood when first read, not a move: the status before was only the
+        // kind of change the enrollment's list named.
+        return changes;
+    }
     if previous.status != current.status {
         changes.push(Transition {
             at,
@@ -147,6 +152,14 @@ pub fn diff_one(
         }
     }
     changes
+}
+
+/// `current` is the first read of the change `previous` only named (CPS).
+fn first_read_of_its_change(previous: &CertRequest, current: &CertRequest) -> bool {
+    match (&previous.change, &current.change) {
+        (Some(before), Some(now)) => !before.read && now.read && before.location == now.location,
+        _ => false,
+    }
 }
 
 /// Each domain's status in the previous read; when a domain is listed twice, the later entry.
@@ -304,6 +317,40 @@ mod tests {
                 .collect();
             assert_eq!(found, expected, "{count} domains");
         }
+    }
+
+    #[test]
+    fn the_first_read_of_a_change_is_not_a_move_but_the_next_ones_are() {
+        let (pair, at) = (Arc::new(Scope::contract("C-1")), noon());
+        let pending = |read: bool, status: &str, state: RequestState| CertRequest {
+            id: 10018,
+            api: crate::model::Api::Cps,
+            status: crate::model::RequestStatus(status.to_string().into()),
+            state,
+            change: Some(Box::new(crate::model::PendingChange {
+                location: "/cps/v2/enrollments/10018/changes/7".into(),
+                change_type: Some("new-certificate".into()),
+                read,
+            })),
+            ..CertRequest::default()
+        };
+        let listed = pending(false, "new-certificate", RequestState::InProgress);
+        let first = pending(
+            true,
+            "coodinate-domain-validation",
+            RequestState::AwaitingUser,
+        );
+        assert!(diff_one(&pair, &listed, &first, at).is_empty());
+        let later = pending(
+            true,
+            "wait-ack-change-management",
+            RequestState::AwaitingUser,
+        );
+        let moved = diff_one(&pair, &first, &later, at);
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].to, "wait-ack-change-management");
+        assert_eq!(moved[0].to_state, Some(RequestState::AwaitingUser));
+        assert!(moved[0].is_notable());
     }
 
     #[test]

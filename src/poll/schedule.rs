@@ -58,6 +58,8 @@ pub enum Finished {
         all_terminal: bool,
     },
     Failed,
+    /// The API said this will never work (SPS's 410 Gone): no call is made again.
+    Gone,
 }
 
 /// The pure scheduling state of one dataset.
@@ -69,6 +71,8 @@ pub struct PollState {
     wanted: bool,
     paused: bool,
     failures: u32,
+    /// The API answered for good: nothing is ever called again (not even on a refresh).
+    gone: bool,
 }
 
 impl PollState {
@@ -81,13 +85,14 @@ impl PollState {
             wanted: false,
             paused,
             failures: 0,
+            gone: false,
         }
     }
 
     /// Whether a call should start now. A refresh wish runs even while paused (the operator
     /// asked for it); the schedule does not.
     pub fn should_start(&self, now: Instant) -> bool {
-        !self.in_flight && (self.wanted || (!self.paused && now >= self.due))
+        !self.gone && !self.in_flight && (self.wanted || (!self.paused && now >= self.due))
     }
 
     pub fn start(&mut self) {
@@ -120,6 +125,11 @@ impl PollState {
                 self.failures += 1;
                 self.cadence.backoff(self.failures, jitter)
             }
+            Finished::Gone => {
+                self.failures += 1;
+                self.gone = true;
+                return Duration::MAX;
+            }
         };
         self.due = now + wait;
         wait
@@ -128,7 +138,7 @@ impl PollState {
     /// When the task must wake up by itself; `None` while a call runs or when paused (a
     /// refresh wish is served by `should_start` before the task sleeps).
     pub fn next_wake(&self) -> Option<Instant> {
-        if self.in_flight || self.paused {
+        if self.in_flight || self.paused || self.gone {
             None
         } else {
             Some(self.due)
@@ -141,6 +151,11 @@ impl PollState {
 
     pub fn in_flight(&self) -> bool {
         self.in_flight
+    }
+
+    /// The API answered for good: the task has nothing more to do.
+    pub fn is_gone(&self) -> bool {
+        self.gone
     }
 }
 
@@ -210,6 +225,18 @@ mod tests {
         state.finish(start, NOT_ALL_TERMINAL, 0.5);
         state.set_paused(false);
         assert!(state.should_start(start + Duration::from_secs(15)));
+    }
+
+    #[test]
+    fn an_api_that_is_gone_is_never_called_again() {
+        let start = Instant::now();
+        let mut state = PollState::new(cadence(), start, false);
+        state.start();
+        state.finish(start, Finished::Gone, 0.5);
+        assert!(state.is_gone());
+        assert_eq!(state.next_wake(), None);
+        state.request_refresh();
+        assert!(!state.should_start(start + Duration::from_secs(86_400)));
     }
 
     #[test]

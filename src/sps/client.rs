@@ -62,7 +62,7 @@ impl SpsClient {
         information: bool,
     ) -> Result<RequestList, ApiError> {
         let planned = self.plan_list(pair, after, information)?;
-        let list: RequestList = self.http.call_json(planned).await?;
+        let list: RequestList = self.http.call_json(planned).await.map_err(gone)?;
         for skipped in &list.skipped {
             tracing::warn!(%pair, "{skipped}");
         }
@@ -110,7 +110,7 @@ impl SpsClient {
         let planned = self
             .http
             .plan(Method::GET, &path, &query, Vec::new(), Vec::new())?;
-        let mut list: RequestList = self.http.call_json(planned).await?;
+        let mut list: RequestList = self.http.call_json(planned).await.map_err(gone)?;
         // Always a list, even for one id; prefer the entry with the id asked for.
         let mut items = std::mem::take(&mut list.request_list);
         let position = items
@@ -138,7 +138,7 @@ impl SpsClient {
         form: &FormBody,
     ) -> Result<Accepted, ApiError> {
         let planned = self.plan_submit(pair, endpoint, form)?;
-        self.http.call_json(planned).await
+        self.http.call_json(planned).await.map_err(gone)
     }
 
     /// Builds and signs a POST of a form body without sending it (`--dry-run`).
@@ -166,6 +166,23 @@ impl SpsClient {
             headers,
             form.encode().into_bytes(),
         )
+    }
+}
+
+/// What Akamai answers every SPS call with since it turned SPS off.
+pub const GONE_STATUS: u16 = 410;
+
+/// A 410 said plainly: SPS is off, and what to do instead. Anything else as it was.
+pub fn gone(error: ApiError) -> ApiError {
+    if error.http_status() != Some(GONE_STATUS) {
+        return error;
+    }
+    ApiError::Said {
+        status: Some(GONE_STATUS),
+        message: "SPS answered 410 Gone: Akamai turned the SPS API off on 2023-01-03 and its \
+                  work is done through CPS now; run with --backend cps (or set [api] backend = \
+                  \"cps\")"
+            .to_string(),
     }
 }
 

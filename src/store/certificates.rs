@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn records_load_back_for_their_account_only_from_a_private_file() {
         let dir = tempfile::tempdir().unwrap();
-        let ours = CacheAccount::demo();
+        let ours = CacheAccount::demo(crate::model::Api::Sps);
         let store = Store::new(dir.path()).for_account(&ours);
         assert_eq!(store.load_certificates(&ours), Ok(Vec::new()));
         store.save_certificates(&ours, &[record(7)]).unwrap();
@@ -122,6 +122,7 @@ mod tests {
         let other = CacheAccount {
             section: "prod".into(),
             account_switch_key: None,
+            backend: crate::model::Api::Sps,
         };
         assert_eq!(store.load_certificates(&other), Ok(Vec::new()));
     }
@@ -129,7 +130,7 @@ mod tests {
     #[test]
     fn a_corrupt_file_is_set_aside_with_a_message() {
         let dir = tempfile::tempdir().unwrap();
-        let ours = CacheAccount::demo();
+        let ours = CacheAccount::demo(crate::model::Api::Sps);
         let store = Store::new(dir.path()).for_account(&ours);
         std::fs::create_dir_all(store.certificates_path().parent().unwrap()).unwrap();
         std::fs::write(store.certificates_path(), b"[1,").unwrap();

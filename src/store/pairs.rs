@@ -9,24 +9,29 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use crate::model::NamedScope;
+use crate::model::{Api, NamedScope};
 
 const FORMAT: &str = "spsdash-pairs-cache";
 const VERSION: u32 = 1;
 
-/// Whose data a cache holds: the credentials section (or the demo) and the account switch key.
+/// Whose data a cache holds: the credentials section (or the demo), the account switch key,
+/// and the API spoken (an SPS pair's list and a CPS contract's are never mixed up, nor their
+/// history and drafts).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CacheAccount {
     pub section: String,
     pub account_switch_key: Option<String>,
+    #[serde(default)]
+    pub backend: Api,
 }
 
 impl CacheAccount {
     /// The embedded simulator's world: never mixed with a real account's.
-    pub fn demo() -> CacheAccount {
+    pub fn demo(backend: Api) -> CacheAccount {
         CacheAccount {
             section: "(demo)".to_string(),
             account_switch_key: None,
+            backend,
         }
     }
 
@@ -34,7 +39,7 @@ impl CacheAccount {
     /// `[default]` section without an account switch key): it keeps using them, so its
     /// journal and draft are still found, and the one-shot commands keep sharing them.
     pub fn keeps_shared_files(&self) -> bool {
-        self.section == "default" && self.account_switch_key.is_none()
+        self.section == "default" && self.account_switch_key.is_none() && self.backend == Api::Sps
     }
 
     /// A directory name that differs for every account: letters, digits and `-` are kept,
@@ -52,9 +57,14 @@ impl CacheAccount {
                 })
                 .collect()
         };
-        match &self.account_switch_key {
+        let account = match &self.account_switch_key {
             Some(key) => format!("{}~{}", encode(&self.section), encode(key)),
             None => encode(&self.section),
+        };
+        // SPS keeps the names of the versions before CPS; `+` is never in an encoded part.
+        match self.backend {
+            Api::Sps => account,
+            Api::Cps => format!("{account}+cps"),
         }
     }
 }
@@ -151,6 +161,7 @@ mod tests {
         CacheAccount {
             section: section.to_string(),
             account_switch_key: key.map(str::to_string),
+            backend: Api::Sps,
         }
     }
 

@@ -122,6 +122,7 @@ mod tests {
         crate::store::CacheAccount {
             section: section.to_string(),
             account_switch_key: key.map(str::to_string),
+            backend: crate::model::Api::Sps,
         }
     }
 
@@ -133,7 +134,7 @@ mod tests {
             account("default", None),
             account("default", Some("1-AB")),
             account("prod", None),
-            crate::store::CacheAccount::demo(),
+            crate::store::CacheAccount::demo(crate::model::Api::Sps),
         ];
         let paths: Vec<_> = accounts
             .iter()

@@ -25,9 +25,15 @@ pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         );
         return;
     }
+    // Which API the data comes from, first: CPS (today's Akamai) or SPS.
     let mut spans = vec![
         Span::styled(" spsdash ", theme.header()),
-        Span::raw(format!("│ {} │ {}", app.label, app.scope_label())),
+        Span::raw(format!(
+            "│ {} │ {} │ {}",
+            app.api().name(),
+            app.label,
+            app.scope_label()
+        )),
     ];
     if app.config.read_only {
         spans.push(Span::styled(" │ READ-ONLY", theme.level(Level::Warning)));
@@ -89,7 +95,7 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if let Some((_, _, dataset, level)) = stalest {
         let mut text = freshness_text(app, dataset, level);
         if scoped.len() > 1 {
-            text = format!("{} pairs, oldest {text}", scoped.len());
+            text = format!("{} {}, oldest {text}", scoped.len(), app.scope_noun().1);
         }
         spans.push(Span::raw(" "));
         spans.push(Span::styled(text, theme.freshness(level)));

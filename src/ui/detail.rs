@@ -12,7 +12,7 @@ use super::format::{age, iso};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, DetailSection, DetailView, DomainCheck, FreshnessLevel};
-use crate::model::{CertRequest, DomainValidation, RequestState};
+use crate::model::{Api, Awaiting, CertRequest, DomainValidation, RequestState};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some((detail, request)) = app.detail_request() else {
@@ -66,20 +66,32 @@ fn render_summary(
         ),
     ];
     if state == RequestState::AwaitingUser {
-        let hint = if compact {
-            "  ← awaiting you"
-        } else {
-            "  ← awaiting you: prove control of the domains below"
+        let hint = match (&request.awaiting, compact) {
+            (Some(Awaiting::Challenges) | None, true) => "  ← awaiting you".to_string(),
+            (Some(Awaiting::Challenges) | None, false) => {
+                "  ← awaiting you: prove control of the domains below".to_string()
+            }
+            (Some(awaiting), _) => format!("  ← awaiting you: {}", shown(awaiting.label())),
         };
         status.push(Span::styled(hint, theme.state(state)));
     }
     // The ids come first: on a narrow screen the line is cut at its end, and an id cut to one
     // letter is worse than a kind or a CN the table shows anyway.
-    let key_ids = format!(
-        "jobId {}   enrollmentId {}",
-        opt(request.job_id),
-        opt(request.enrollment_id),
-    );
+    let key_ids = match request.api {
+        Api::Sps => format!(
+            "jobId {}   enrollmentId {}",
+            opt(request.job_id),
+            opt(request.enrollment_id),
+        ),
+        Api::Cps => match &request.change {
+            Some(change) => format!(
+                "enrollment {}   change {}",
+                request.id,
+                shown(change.change_type.as_deref().unwrap_or("-"))
+            ),
+            None => format!("enrollment {}   no pending change", request.id),
+        },
+    };
     let more_ids = format!(
         "kind {}   validation {}   CN {}",
         shown(request.kind.as_deref().unwrap_or("-")),

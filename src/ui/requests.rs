@@ -12,6 +12,7 @@ use super::layout;
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, Column, Dataset, FreshnessLevel, ShownRow, StateCounts};
+use crate::model::Api;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (sidebar, table) = layout::requests_split(area);
@@ -20,7 +21,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 }
 
 fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let block = Block::default().borders(Borders::ALL).title(" pairs ");
+    let (_, many) = app.scope_noun();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {many} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -31,7 +35,7 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     // Entry 0 is "all pairs"; each entry is a title line and a counts line (+ age for pairs).
     let mut entries: Vec<Vec<Line>> = Vec::new();
     entries.push(vec![
-        Line::from("all pairs"),
+        Line::from(format!("all {many}")),
         Line::from(counts_text(&total, width.saturating_sub(2))),
     ]);
     for dataset in &app.datasets {
@@ -50,9 +54,9 @@ fn render_sidebar(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     if app.discovering {
         let text = match (&app.discovery_error, app.pairs_cached_at) {
-            (Some(error), _) => format!("finding pairs failed: {error}"),
+            (Some(error), _) => format!("finding {many} failed: {error}"),
             (None, Some(cached_at)) => {
-                format!("pairs cached {}; asking PAPI…", age(app.now, cached_at))
+                format!("{many} cached {}; asking PAPI…", age(app.now, cached_at))
             }
             (None, None) => "finding your groups…".to_string(),
         };
@@ -167,13 +171,15 @@ const PRIORITY: [Column; 9] = [
     Column::Expires,
 ];
 
-/// Width each column wants; the name takes what is left.
-fn wanted_width(column: Column) -> u16 {
+/// Width each column wants; the name takes what is left. CPS's statuses are codes, longer
+/// than SPS's words (`wait-review-pre-verification-safety-checks`).
+fn wanted_width(column: Column, api: Api) -> u16 {
     match column {
         Column::SpsId => 6,
         Column::Name => 12,
         Column::Kind => 8,
         Column::Validation => 3,
+        Column::Status if api == Api::Cps => 27,
         Column::Status => 16,
         Column::Domains => 5,
         Column::LastChange => 11,
@@ -184,8 +190,8 @@ fn wanted_width(column: Column) -> u16 {
 
 /// Width a column gets: the sorted one also fits its title and the sort arrow, which a
 /// column exactly as wide as its title ("last change", "val") would otherwise cut.
-fn column_width(column: Column, sorted: Column) -> u16 {
-    let wanted = wanted_width(column);
+fn column_width(column: Column, sorted: Column, api: Api) -> u16 {
+    let wanted = wanted_width(column, api);
     if column == sorted {
         wanted.max(column.title().chars().count() as u16 + 1)
     } else {
@@ -205,18 +211,24 @@ struct Plan {
 
 /// Which columns fit in `width` (the `sorted` one with its arrow), by priority; the ISO time
 /// goes last.
-fn plan(width: u16, sorted: Column, with_expires: bool) -> Plan {
+fn plan(width: u16, sorted: Column, with_expires: bool, api: Api) -> Plan {
     // Glyph column + separators.
     let mut used = 2u16;
     let mut chosen = Vec::new();
-    // `expires` only once CPS told anything: without a CPS grant it would stay empty.
-    for column in PRIORITY
+    // `expires` only once CPS told anything: without a CPS grant it would stay empty. A CPS
+    // request is its enrollment (the id says it already), and CPS stamps no time on a change.
+    let wanted: Vec<Column> = PRIORITY
         .into_iter()
         .filter(|column| with_expires || *column != Column::Expires)
-    {
-        let need = column_width(column, sorted) + 1;
+        .filter(|column| {
+            api == Api::Sps || !matches!(column, Column::Enrollment | Column::LastChange)
+        })
+        .collect();
+    let count = wanted.len();
+    for column in wanted {
+        let need = column_width(column, sorted, api) + 1;
         // `expires` is narrower than some columns before it, yet goes first: only when all fit.
-        let others_fit = chosen.len() == PRIORITY.len() - 1;
+        let others_fit = chosen.len() == count - 1;
         if used + need <= width && (column != Column::Expires || others_fit) {
             used += need;
             chosen.push(column);
@@ -238,6 +250,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         inner.width,
         app.requests.sort.column,
         !app.certificates.entries.is_empty(),
+        app.api(),
     );
     let height = inner.height.saturating_sub(1) as usize;
     let offset = scroll_offset(
@@ -264,7 +277,8 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .map(|row| row.id.to_string().len() as u16 + 1)
         .max()
         .unwrap_or(0)
-        .max(wanted_width(Column::SpsId));
+        .max(wanted_width(Column::SpsId, app.api()))
+        .max(column_title(app, Column::SpsId).chars().count() as u16);
     let rows: Vec<TableRow> = visible
         .filter_map(|(position, at)| {
             let shown = app.shown_row(*at)?;
@@ -278,7 +292,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut header: Vec<String> = vec![String::new()];
     let mut widths: Vec<Constraint> = vec![Constraint::Length(1)];
     for column in &plan.columns {
-        let mut title = column.title().to_string();
+        let mut title = column_title(app, *column).to_string();
         if app.requests.sort.column == *column {
             title.push(if app.requests.sort.descending {
                 '▼'
@@ -288,12 +302,12 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         }
         header.push(title);
         widths.push(match column {
-            Column::Name => Constraint::Min(wanted_width(*column)),
+            Column::Name => Constraint::Min(wanted_width(*column, app.api())),
             Column::SpsId => Constraint::Length(id_width),
             Column::LastChange if plan.with_iso => {
-                Constraint::Length(wanted_width(*column) + ISO_WIDTH)
+                Constraint::Length(wanted_width(*column, app.api()) + ISO_WIDTH)
             }
-            other => Constraint::Length(column_width(*other, app.requests.sort.column)),
+            other => Constraint::Length(column_width(*other, app.requests.sort.column, app.api())),
         });
     }
     let table = Table::new(rows, widths)
@@ -318,6 +332,15 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
+/// A column's title in the words of the account's API.
+fn column_title(app: &App, column: Column) -> &'static str {
+    match (app.api(), column) {
+        (Api::Cps, Column::SpsId) => "enrollment",
+        (Api::Cps, Column::Name) => "CN",
+        _ => column.title(),
+    }
+}
+
 fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> TableRow<'a> {
     let row = shown.row;
     let mut cells: Vec<Cell> = vec![Cell::from(state_glyph(row.state))];
@@ -327,7 +350,10 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
             Column::Name => shown.name().into_owned(),
             Column::Kind => shown.kind().into_owned(),
             Column::Validation => shown.validation().to_string(),
-            Column::Status => fit(&shown.status(), wanted_width(Column::Status) as usize),
+            Column::Status => fit(
+                &shown.status(),
+                wanted_width(Column::Status, app.api()) as usize,
+            ),
             Column::Domains => match shown.domains() {
                 (_, 0) => "-".to_string(),
                 (valid, total) => format!("{valid}/{total}"),
@@ -419,38 +445,57 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_columns_by_priority() {
-        let narrow = plan(40, Column::LastChange, true);
+        let narrow = plan(40, Column::LastChange, true, Api::Sps);
         assert_eq!(
             narrow.columns,
             vec![Column::SpsId, Column::Name, Column::Status]
         );
-        let wide = plan(120, Column::LastChange, false);
+        let wide = plan(120, Column::LastChange, false, Api::Sps);
         assert_eq!(wide.columns.len(), 8);
         assert!(wide.with_iso);
         assert!(
-            plan(120, Column::LastChange, true)
+            plan(120, Column::LastChange, true, Api::Sps)
                 .columns
                 .contains(&Column::Expires)
         );
         // `expires` is the first to go: whenever it shows, every other column does too.
         for width in 20..200 {
-            let plan = plan(width, Column::LastChange, true);
+            let plan = plan(width, Column::LastChange, true, Api::Sps);
             if plan.columns.contains(&Column::Expires) {
                 assert_eq!(plan.columns.len(), Column::ALL.len(), "at {width}");
             }
         }
-        let medium = plan(60, Column::LastChange, true);
+        let medium = plan(60, Column::LastChange, true, Api::Sps);
         assert!(medium.columns.contains(&Column::LastChange));
         assert!(!medium.columns.contains(&Column::Enrollment));
+        // A CPS request is its enrollment, and its changes carry no time: neither column,
+        // whatever the width.
+        let cps = plan(200, Column::LastChange, true, Api::Cps).columns;
+        assert!(!cps.contains(&Column::Enrollment) && !cps.contains(&Column::LastChange));
+        assert!(
+            plan(200, Column::LastChange, true, Api::Cps)
+                .columns
+                .contains(&Column::Expires),
+            "expires still shows once the others fit"
+        );
         assert!(!medium.with_iso);
     }
 
     #[test]
     fn the_sorted_column_keeps_room_for_its_arrow() {
         // "last change" and "val" are as wide as their titles: sorted, they grow by one.
-        assert_eq!(column_width(Column::LastChange, Column::LastChange), 12);
-        assert_eq!(column_width(Column::LastChange, Column::SpsId), 11);
-        assert_eq!(column_width(Column::Validation, Column::Validation), 4);
-        assert_eq!(column_width(Column::Name, Column::Name), 12);
+        assert_eq!(
+            column_width(Column::LastChange, Column::LastChange, Api::Sps),
+            12
+        );
+        assert_eq!(
+            column_width(Column::LastChange, Column::SpsId, Api::Sps),
+            11
+        );
+        assert_eq!(
+            column_width(Column::Validation, Column::Validation, Api::Sps),
+            4
+        );
+        assert_eq!(column_width(Column::Name, Column::Name, Api::Sps), 12);
     }
 }

@@ -33,12 +33,12 @@ pub fn config() -> Config {
         pairs: vec![
             PairConfig {
                 contract: "C-1ABCDE".into(),
-                group: "12345".into(),
+                group: Some("12345".into()),
                 name: Some("Web".into()),
             },
             PairConfig {
                 contract: "C-2FGHIJ".into(),
-                group: "678".into(),
+                group: Some("678".into()),
                 name: Some("Shop".into()),
             },
         ],

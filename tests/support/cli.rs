@@ -81,6 +81,8 @@ impl CliEnv {
             .env("XDG_CACHE_HOME", home.join(".cache"))
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("NO_COLOR", "1")
+            // SPS's world unless a test asks for CPS (`--backend cps`, or `extra_env`).
+            .env("SPSDASH_BACKEND", "sps")
             .kill_on_drop(true);
         for (name, value) in &self.extra_env {
             command.env(name, value);

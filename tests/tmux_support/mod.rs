@@ -58,6 +58,8 @@ pub fn home_environment(home: &Path) -> Vec<String> {
         format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
         "TERM=xterm-256color".to_string(),
         "PS1=$ ".to_string(),
+        // These runs drive the SPS world; a run of the CPS world says --backend cps.
+        "SPSDASH_BACKEND=sps".to_string(),
     ]
 }
 

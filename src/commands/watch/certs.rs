@@ -46,7 +46,10 @@ pub(super) fn events(
         .filter_map(|row| {
             let expiry = row.production.as_ref()?.expiry;
             let band = ExpiryBand::classify(expiry, now, bands.warn_days, bands.critical_days);
-            let pair = Scope::pair(row.contract_id.as_str(), row.group_id.as_str());
+            let pair = match row.group_id.as_deref() {
+                Some(group) => Scope::pair(row.contract_id.as_str(), group),
+                None => Scope::contract(row.contract_id.as_str()),
+            };
             let name = row
                 .common_name
                 .clone()
@@ -100,7 +103,7 @@ mod tests {
         CertificateRow {
             enrollment_id,
             contract_id: "C-1".into(),
-            group_id: "10".into(),
+            group_id: Some("10".into()),
             cname_hostname: Some(format!("e{enrollment_id}.example.com")),
             ids: vec![1],
             common_name: None,

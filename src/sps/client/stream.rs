@@ -71,5 +71,6 @@ impl SpsClient {
                 stream_list_knowing(reader, &known, &mut sink)
             })
             .await
+            .map_err(super::gone)
     }
 }

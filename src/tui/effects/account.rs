@@ -95,6 +95,7 @@ impl Gate {
             label: opened.label.clone(),
             api_target: api_target(&opened.client),
             warnings: opened.warnings.clone(),
+            api: opened.client.api(),
         };
         let mut state = self.lock();
         state.generation += 1;

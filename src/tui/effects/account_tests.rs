@@ -36,6 +36,7 @@ fn prod() -> CacheAccount {
     CacheAccount {
         section: "prod".to_string(),
         account_switch_key: None,
+        backend: crate::model::Api::Sps,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::source::Backend;
 
 pub(super) fn read(client: Backend, enrollment_id: u64, results: UnboundedSender<Event>) {
     tokio::spawn(async move {
-        let (calls, outcome) = client.cps().read_certificate(enrollment_id).await;
+        let (calls, outcome) = client.read_certificate(enrollment_id).await;
         let _ = results.send(Event::CertificateRead {
             enrollment_id,
             at: Utc::now(),

@@ -18,9 +18,9 @@ pub(super) async fn discover_pairs(client: Backend, results: mpsc::UnboundedSend
     };
     let mut failures = 0u32;
     loop {
-        match client.papi().groups().await {
-            Ok(groups) => {
-                let _ = results.send(Event::PairsDiscovered(groups.pairs()));
+        match client.scopes().await {
+            Ok(scopes) => {
+                let _ = results.send(Event::PairsDiscovered(scopes));
                 return;
             }
             Err(error) => {

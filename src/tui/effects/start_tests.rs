@@ -39,6 +39,7 @@ pub(super) fn client_for(host: String) -> Backend {
     };
     Backend::new(
         crate::edgegrid::Client::new(credentials, ClientOptions::default()).expect("client"),
+        crate::model::Api::Sps,
     )
 }
 
@@ -46,6 +47,7 @@ pub(super) fn account(key: &str) -> CacheAccount {
     CacheAccount {
         section: "default".to_string(),
         account_switch_key: Some(key.to_string()),
+        backend: crate::model::Api::Sps,
     }
 }
 

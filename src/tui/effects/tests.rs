@@ -25,6 +25,7 @@ pub(super) fn offline_client() -> Backend {
     };
     Backend::new(
         crate::edgegrid::Client::new(credentials, ClientOptions::default()).expect("client"),
+        crate::model::Api::Sps,
     )
 }
 
@@ -106,7 +107,7 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
         PollConfig::default(),
         stores.clone(),
         None,
-        CacheAccount::demo(),
+        CacheAccount::demo(crate::model::Api::Sps),
         results,
     );
     for id in 0..200 {
@@ -122,7 +123,7 @@ async fn writes_queued_just_before_quit_are_on_disk_after_finish() {
 
     let store = stores.cache.as_ref().expect("a cache store");
     // The demo's journal is its own, beside its lists.
-    let lists = store.for_account(&CacheAccount::demo());
+    let lists = store.for_account(&CacheAccount::demo(crate::model::Api::Sps));
     let (journal, warning) = lists.load_journal();
     assert_eq!(warning, None);
     let ids: Vec<u64> = journal.iter().map(|transition| transition.id).collect();
@@ -169,7 +170,7 @@ fn notify_runner_with_results(
         PollConfig::default(),
         stores,
         None,
-        CacheAccount::demo(),
+        CacheAccount::demo(crate::model::Api::Sps),
         results,
     );
     runner.start_notifications(&config);
