@@ -9,9 +9,18 @@
 #     Akamai's Python client (edgegrid-python, if installed: `.ci/install-test-tools`).
 # Slow (a few minutes) and needs tmux, curl, python3: NOT run by CI. Build first:
 #   cargo build --release && benches/harness.sh [REQUESTS]
+# HARNESS_BACKEND=cps measures the CPS world instead: REQUESTS enrollments (`sim
+# --enrollments`, over 4 contracts) with the dashboard on `--backend cps`, and counts the
+# contract lists and the change/challenge reads of the 60 s apart (issue 25's poll economy).
 set -euo pipefail
 
 requests=${1:-10000}
+backend=${HARNESS_BACKEND:-sps}
+case "$backend" in
+    sps) world="--requests" ;;
+    cps) world="--enrollments" ;;
+    *) echo "HARNESS_BACKEND is sps or cps, not $backend" >&2; exit 2 ;;
+esac
 bin=${SPSDASH_BIN:-$(dirname "$0")/../target/release/spsdash}
 bin=$(realpath "$bin")
 work=$(mktemp -d)
@@ -43,7 +52,7 @@ wait_for() {
 }
 start_sim() { # start_sim [FAULTS]
     rm -f "$work/edgerc"
-    "$bin" sim --seed 7 --requests "$requests" --edgerc-out "$work/edgerc" ${1:+--faults "$1"} \
+    "$bin" sim --seed 7 "$world" "$requests" --edgerc-out "$work/edgerc" ${1:+--faults "$1"} \
         >"$work/sim.log" 2>&1 &
     sim_pid=$!
     for _ in $(seq 200); do [ -s "$work/edgerc" ] && break; sleep 0.05; done
@@ -69,7 +78,7 @@ dashboard() { # the dashboard in a fresh 120x40 tmux session; sets $pid
     launched=$(now_ms)
     tmux -L "$socket" new-session -d -s harness -x 120 -y 40 \
         "env HOME=$work SPSDASH_CACHE_DIR=$work/cache SPSDASH_DATA_DIR=$work/data \
-         TERM=xterm-256color $bin --edgerc $work/edgerc; sleep 600"
+         TERM=xterm-256color $bin --backend $backend --edgerc $work/edgerc; sleep 600"
     # The pane runs sh, whose child (env, exec'ing the binary, whatever its file name) is
     # the dashboard. Never fall back to the shell: its memory would pass for ours.
     pid=""
@@ -83,7 +92,7 @@ dashboard() { # the dashboard in a fresh 120x40 tmux session; sets $pid
 }
 kib() { awk -v key="$1:" '$1 == key { print int($2 / 1024) " MB" }' "/proc/$pid/status"; }
 
-echo "spsdash harness, $(date -u +%Y-%m-%dT%H:%MZ), $requests requests, $(nproc) cores"
+echo "spsdash harness, $(date -u +%Y-%m-%dT%H:%MZ), $requests ${world#--} ($backend), $(nproc) cores"
 start_sim ""
 dashboard
 since_launch() { wait_for "$1" "$2" >/dev/null; echo $(($(now_ms) - launched)); }
@@ -92,6 +101,17 @@ before=$(calls)
 sleep 60
 after=$(calls)
 echo "API calls in 60 s:                           $(calls_between "$before" "$after")"
+if [ "$backend" = cps ]; then
+    python3 - "$before" "$after" <<'PY'
+import json, sys
+before, after = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+grown = lambda keep: sum(n - before.get(r, 0) for r, n in after.items() if keep(r))
+lists = grown(lambda route: route == "/cps/v2/enrollments")
+changes = grown(lambda route: "/changes/" in route)
+print(f"contract lists in 60 s:                      {lists} (4 contracts)")
+print(f"change/challenge reads in 60 s:              {changes} (at most 60)")
+PY
+fi
 echo "dashboard memory, peak (VmHWM):              $(kib VmHWM)"
 echo "dashboard memory, steady after 60 s (VmRSS): $(kib VmRSS)"
 # The first output of the dashboard after each of twenty keys (End, Home, ...), while the
@@ -142,7 +162,8 @@ screen | grep -qF "cached" || { echo "the rows did not come from the cache" >&2;
 tmux -L "$socket" send-keys -t harness q
 sleep 1
 
-pair=$("$bin" --edgerc "$work/edgerc" groups --json 2>/dev/null | python3 -c '
+[ "$backend" = cps ] && { stop_sim; exit 0; }
+pair=$("$bin" --backend sps --edgerc "$work/edgerc" groups --json 2>/dev/null | python3 -c '
 import json, sys
 group = json.load(sys.stdin)["groups"]["items"][0]
 print(group["contractIds"][0].removeprefix("ctr_"), group["groupId"].removeprefix("grp_"))' || true)
@@ -151,7 +172,7 @@ start_sim ""
 if [ -n "$pair" ]; then
     set -- $pair
     /usr/bin/time -o "$work/ours" -f "%e %M" \
-        "$bin" --edgerc "$work/edgerc" list --json --contract "$1" --group "$2" >/dev/null
+        "$bin" --backend sps --edgerc "$work/edgerc" list --json --contract "$1" --group "$2" >/dev/null
     read -r ours_s ours_kb <"$work/ours"
     echo "list --json, one pair:                      $ours_s s, peak $ours_kb KB"
     # The same call through Akamai's own Python client (edgegrid-python, as its users write
