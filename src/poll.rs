@@ -71,7 +71,7 @@ impl Source for Backend {
     }
 
     async fn get(&self, pair: &Scope, id: u64) -> Result<CertRequest, ApiError> {
-        Backend::get(self, Some(pair), id).await
+        Backend::detail(self, Some(pair), id).await
     }
 
     fn reads_changes(&self) -> bool {

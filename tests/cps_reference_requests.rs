@@ -159,7 +159,14 @@ fn every_command_works_on_enrollment_ids_and_sends_only_published_requests() {
 
     let show = expect(&operator, &["show", "72001"], 0);
     assert!(show.starts_with("CPS enrollment 72001"), "{show}");
-    for wanted in ["fullPath", "redirectPath", "token", "dns-01 name", "csr."] {
+    for wanted in [
+        "fullPath",
+        "redirectPath",
+        "token",
+        "dns-01 name",
+        "csr.",
+        "Change history",
+    ] {
         assert!(show.contains(wanted), "`{wanted}` in:\n{show}");
     }
     let warnings = expect(&operator, &["show", "72002"], 0);

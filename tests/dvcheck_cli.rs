@@ -308,3 +308,107 @@ fn webroot_files_served_as_a_document_root_pass_the_check() {
         explain(&output)
     );
 }
+
+/// The same simulator's CPS world, read by enrollment id alone: an enrollment whose change
+/// waits for the Let's Encrypt challenges of at least one domain.
+fn find_dv_enrollment(home: &Path) -> CertRequest {
+    let groups = run(home, &["--backend", "cps", "groups", "--json"]);
+    assert!(groups.status.success(), "{}", explain(&groups));
+    let groups: GroupsResponse = serde_json::from_slice(&groups.stdout).expect("groups json");
+    for contract in groups.contracts() {
+        let list = run(
+            home,
+            &[
+                "--backend",
+                "cps",
+                "list",
+                "--contract",
+                &contract.scope.contract_id,
+                "--json",
+            ],
+        );
+        assert!(list.status.success(), "{}", explain(&list));
+        let requests: Vec<CertRequest> = serde_json::from_slice(&list.stdout).expect("list json");
+        if let Some(request) = requests.into_iter().find(|request| {
+            request.state == RequestState::AwaitingUser
+                && !pending_hosts(request).is_empty()
+                && request
+                    .domains
+                    .iter()
+                    .all(|dv| dv.is_valid() || dv.token.is_some())
+        }) {
+            return request;
+        }
+    }
+    panic!("the demo's CPS world has no enrollment awaiting its challenges");
+}
+
+fn check_enrollment(
+    home: &Path,
+    id: &str,
+    hosts: &[String],
+    at: SocketAddr,
+    dcv: SocketAddr,
+) -> Output {
+    let mut args = vec!["--backend", "cps", "check", id];
+    let mut resolves: Vec<String> = hosts.iter().map(|host| format!("{host}={at}")).collect();
+    resolves.push(format!("dcv.akamai.com={dcv}"));
+    for resolve in &resolves {
+        args.extend(["--resolve", resolve.as_str()]);
+    }
+    run(home, &args)
+}
+
+#[test]
+fn an_enrollments_redirects_and_webroot_files_served_by_nginx_pass_the_check() {
+    let Some(nginx) = find_program(&["nginx"]) else {
+        return absent("nginx");
+    };
+    let home = tempfile::tempdir().expect("home");
+    let _sim = start_sim(home.path());
+    let request = find_dv_enrollment(home.path());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (dcv, _) = runtime.block_on(serve_dcv(&request));
+    let id = request.id.to_string();
+    let hosts = pending_hosts(&request);
+
+    let rules = run(
+        home.path(),
+        &["--backend", "cps", "redirects", &id, "--format", "nginx"],
+    );
+    assert!(rules.status.success(), "{}", explain(&rules));
+    let rules = stdout(&rules);
+    assert!(rules.contains(&format!("CPS enrollment {id}")), "{rules}");
+    assert_eq!(rules.matches("return 301").count(), hosts.len(), "{rules}");
+    let output = with_nginx(&nginx, &rules, |address| {
+        check_enrollment(home.path(), &id, &hosts, address, dcv)
+    });
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert_eq!(
+        stdout(&output).matches("READY  ").count(),
+        hosts.len(),
+        "{}",
+        explain(&output)
+    );
+
+    let root = tempfile::tempdir().expect("web root");
+    let root_arg = root.path().to_string_lossy().into_owned();
+    let written = run(
+        home.path(),
+        &["--backend", "cps", "webroot", &id, "--dir", &root_arg],
+    );
+    assert!(written.status.success(), "{}", explain(&written));
+    let config = format!("root {};\n", root.path().display());
+    let output = with_nginx(&nginx, &config, |address| {
+        check_enrollment(home.path(), &id, &hosts, address, dcv)
+    });
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert_eq!(
+        stdout(&output)
+            .matches("200 serves the key authorization")
+            .count(),
+        hosts.len(),
+        "{}",
+        explain(&output)
+    );
+}

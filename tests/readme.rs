@@ -122,3 +122,27 @@ fn every_default_key_is_in_the_readme_dashboard_section() {
         "keys of assets/keymap.toml that README's dashboard section never names: {missing:?}"
     );
 }
+
+#[test]
+fn every_file_the_readme_names_is_there() {
+    // A path in backquotes under src/, tests/, benches/ or assets/ is a file or folder of the
+    // repository (a re-layering that moves a file moves its mention too).
+    let readme = readme();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let missing: Vec<&str> = readme
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|quoted| {
+            ["src/", "tests/", "benches/", "assets/"]
+                .iter()
+                .any(|top| quoted.starts_with(top))
+        })
+        .filter(|path| !path.contains(char::is_whitespace) && !path.contains('*'))
+        .filter(|path| !root.join(path).exists())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README names files that are not there: {missing:?}"
+    );
+}

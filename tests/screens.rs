@@ -15,6 +15,18 @@ use std::path::{Path, PathBuf};
 /// size), and what it shows (the README's caption).
 const SCREENS: &[(&str, &str, &str)] = &[
     (
+        "cps-requests",
+        "ui_cps_snapshots__cps_requests",
+        "On CPS (the default with real credentials): the enrollments of every contract, one row \
+         each with its SAN count, validation, CA and where its pending change stands.",
+    ),
+    (
+        "cps-detail",
+        "ui_cps_snapshots__cps_detail",
+        "A Let's Encrypt enrollment whose change waits for its challenges: each domain's \
+         http-01 fullPath, redirect path and token, and its DNS-01 record.",
+    ),
+    (
         "requests",
         "ui_snapshots__requests",
         "The requests of every group and contract, live: pairs on the left with their counts \

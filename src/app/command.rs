@@ -16,8 +16,10 @@ pub const COMMANDS: &[&str] = &[
 pub const COLUMNS: &[(&str, Column)] = &[
     ("id", Column::SpsId),
     ("name", Column::Name),
+    ("sans", Column::Sans),
     ("kind", Column::Kind),
     ("validation", Column::Validation),
+    ("ca", Column::Authority),
     ("status", Column::Status),
     ("domains", Column::Domains),
     ("changed", Column::LastChange),

@@ -90,8 +90,9 @@ impl Packed {
 /// text columns have none.
 fn summary_of<'a>(column: Column) -> Option<fn(ShownRow<'a>) -> u64> {
     match column {
-        Column::Name | Column::Kind | Column::Validation => None,
+        Column::Name | Column::Kind | Column::Validation | Column::Authority => None,
         Column::SpsId => Some(|shown| shown.row.id),
+        Column::Sans => Some(|shown| capped(shown.san_count())),
         Column::Status => Some(|shown| status_summary(shown.row)),
         Column::Domains => Some(|shown| {
             // Most domains left first, then the most domains.

@@ -10,14 +10,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::model::{CertRequest, RequestState, Scope, StatusChange};
+use crate::model::{Api, CertRequest, RequestState, Scope, StatusChange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
     SpsId,
     Name,
+    /// How many names the certificate carries (CPS).
+    Sans,
     Kind,
     Validation,
+    /// The certificate authority (CPS).
+    Authority,
     Status,
     Domains,
     LastChange,
@@ -27,11 +31,13 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 11] = [
         Column::SpsId,
         Column::Name,
+        Column::Sans,
         Column::Kind,
         Column::Validation,
+        Column::Authority,
         Column::Status,
         Column::Domains,
         Column::LastChange,
@@ -43,8 +49,10 @@ impl Column {
         match self {
             Column::SpsId => "spsId",
             Column::Name => "cname / CN",
+            Column::Sans => "SANs",
             Column::Kind => "kind",
             Column::Validation => "val",
+            Column::Authority => "CA",
             Column::Status => "status",
             Column::Domains => "valid",
             Column::LastChange => "last change",
@@ -137,6 +145,15 @@ impl<'a> ShownRow<'a> {
         self.request.domains_valid()
     }
 
+    /// How many names the certificate carries (its CN and SANs, each once).
+    pub fn san_count(&self) -> usize {
+        self.request.names().len()
+    }
+
+    pub fn authority(&self) -> Cow<'a, str> {
+        inert(self.request.authority.as_deref().unwrap_or(""))
+    }
+
     pub fn validation(&self) -> &'static str {
         self.request
             .validation
@@ -166,7 +183,7 @@ impl<'a> ShownRow<'a> {
     pub fn haystack(&self) -> String {
         let row = self.row;
         let (valid, total) = self.domains();
-        format!(
+        let mut haystack = format!(
             "{} {} {} {} {} {} {}/{} {} {}",
             row.id,
             self.name(),
@@ -178,8 +195,13 @@ impl<'a> ShownRow<'a> {
             total,
             self.last_change_iso(),
             row.enrollment(),
-        )
-        .to_lowercase()
+        );
+        // CPS rows show their authority; SPS rows keep the text they always had.
+        if self.request.api == Api::Cps {
+            haystack.push(' ');
+            haystack.push_str(&self.authority());
+        }
+        haystack.to_lowercase()
     }
 
     /// `needle` must already be lowercase.
@@ -204,8 +226,10 @@ pub fn compare(a: ShownRow, b: ShownRow, column: Column) -> Ordering {
     let primary = match column {
         Column::SpsId => x.id.cmp(&y.id),
         Column::Name => a.name().cmp(&b.name()),
+        Column::Sans => a.san_count().cmp(&b.san_count()),
         Column::Kind => a.kind().cmp(&b.kind()),
         Column::Validation => a.validation().cmp(b.validation()),
+        Column::Authority => a.authority().cmp(&b.authority()),
         Column::Status => x
             .state
             .cmp(&y.state)

@@ -125,7 +125,7 @@ pub async fn list(context: &Context, pair: &PairArgs, after: Option<&str>) -> Co
 pub async fn show(context: &Context, pair: &PairArgs, id: &str) -> CommandResult {
     let scope = scope_of(context.api(), pair, Purpose::Request)?;
     let id = request_id(context.api(), id)?;
-    let request = context.client.get(scope.as_ref(), id).await?;
+    let request = context.client.detail(scope.as_ref(), id).await?;
     if context.global.json {
         print_json(&request)?;
         return Ok(Exit::Success);
@@ -216,6 +216,12 @@ pub fn render_request(request: &CertRequest) -> String {
                     one_line(&dns.value)
                 ));
             }
+        }
+    }
+    if !request.change_history().is_empty() {
+        out.push_str("\nChange history (newest first)\n");
+        for line in request.change_history() {
+            out.push_str(&format!("  {}\n", one_line(line)));
         }
     }
     out

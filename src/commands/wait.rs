@@ -156,8 +156,8 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     eprintln!("spsdash: {}", ending.message);
     if context.global.json {
         let request = ending.request.as_ref();
-        print_json(&json!({
-            "spsId": id,
+        let mut document = json!({
+            "id": id,
             "until": until.label(),
             "outcome": ending.outcome,
             "exitCode": ending.exit as u8,
@@ -165,7 +165,12 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
             "message": ending.message,
             "elapsedSecs": started.elapsed().as_secs(),
             "request": request,
-        }))?;
+        });
+        // An SPS request keeps the `spsId` its documents always had.
+        if context.api() == crate::model::Api::Sps {
+            document["spsId"] = json!(id);
+        }
+        print_json(&document)?;
     }
     Ok(ending.exit)
 }

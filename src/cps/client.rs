@@ -11,7 +11,7 @@ use super::{
     CHANGE_HISTORY_MEDIA_TYPE, CHANGE_MEDIA_TYPE, CPS_BASE_PATH, ChangeHistory, ChangeStatus,
     CpsError, DEPLOYMENT_MEDIA_TYPE, DEPLOYMENTS_MEDIA_TYPE, DV_CHALLENGES_MEDIA_TYPE, Deployment,
     Deployments, DvChallenges, ENROLLMENT_MEDIA_TYPE, ENROLLMENTS_MEDIA_TYPE, Enrollment,
-    EnrollmentList, enrollment_path,
+    EnrollmentList, Enrollments, ListedEnrollments, enrollment_path,
 };
 use crate::edgegrid::{ApiError, Client};
 use crate::model::Network;
@@ -35,12 +35,40 @@ impl CpsClient {
     /// `GET /cps/v2/enrollments?contractId=C`: every enrollment of the contract, each with
     /// its pending changes (one call, whatever the number of enrollments).
     pub async fn enrollments(&self, contract_id: &str) -> Result<EnrollmentList, CpsError> {
+        self.enrollments_as(contract_id).await
+    }
+
+    /// The same call, each enrollment kept as the dashboard keeps it between lists.
+    pub async fn listed_enrollments(
+        &self,
+        contract_id: &str,
+    ) -> Result<ListedEnrollments, CpsError> {
+        self.enrollments_as(contract_id).await
+    }
+
+    async fn enrollments_as<const LISTED: bool>(
+        &self,
+        contract_id: &str,
+    ) -> Result<Enrollments<LISTED>, CpsError> {
         let what = format!("the enrollments of contract {contract_id}");
         let path = format!("{CPS_BASE_PATH}/enrollments");
         let query = [("contractId", contract_id.to_string())];
-        let list: EnrollmentList = self
-            .get_json(&path, &query, ENROLLMENTS_MEDIA_TYPE, &what)
-            .await?;
+        let failed = |error: ApiError| CpsError::from_api(error, &what, ENROLLMENTS_MEDIA_TYPE);
+        let headers = vec![("Accept".to_string(), ENROLLMENTS_MEDIA_TYPE.to_string())];
+        let planned = self
+            .http
+            .plan(Method::GET, &path, &query, headers, Vec::new())
+            .map_err(failed)?;
+        // Read as it arrives, one enrollment at a time: a contract's answer (megabytes) is
+        // never held whole.
+        let list: Enrollments<LISTED> = self
+            .http
+            .stream_decoded(&planned, |reader| {
+                serde_json::from_reader(std::io::BufReader::new(reader))
+                    .map_err(|error| error.to_string())
+            })
+            .await
+            .map_err(failed)?;
         for skipped in &list.skipped {
             tracing::warn!(contract = contract_id, "{skipped}");
         }

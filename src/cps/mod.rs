@@ -8,10 +8,12 @@
 mod certificate_read;
 pub mod change;
 pub mod client;
+mod enrollment_list;
 pub mod error;
 pub mod expiry;
 pub mod facts;
 pub mod history;
+mod listed;
 pub mod location;
 pub mod model;
 pub mod neutral;
@@ -20,12 +22,12 @@ pub use change::{
     AllowedInput, Challenge, ChangeStatus, DomainChallenges, DvChallenges, StatusInfo,
 };
 pub use client::CpsClient;
+pub use enrollment_list::{EnrollmentList, Enrollments, ListedEnrollments};
 pub use error::CpsError;
 pub use facts::{certificate_facts, with_challenges, with_change};
 pub use history::{ChangeHistory, ChangeRecord};
-pub use model::{
-    DeployedCertificate, Deployment, Deployments, Enrollment, EnrollmentList, PendingChange,
-};
+pub use listed::ListedEnrollment;
+pub use model::{DeployedCertificate, Deployment, Deployments, Enrollment, PendingChange};
 pub use neutral::ChangeRead;
 
 /// Every CPS path starts here.

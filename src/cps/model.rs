@@ -50,42 +50,6 @@ pub struct Enrollment {
     pub extra: BTreeMap<String, Value>,
 }
 
-/// `GET /cps/v2/enrollments?contractId=C`: the contract's enrollments. One that does not
-/// read is left out and described in `skipped`; the others are kept.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EnrollmentList {
-    pub enrollments: Vec<Enrollment>,
-    /// One line per enrollment left out: its position and why.
-    pub skipped: Vec<String>,
-}
-
-impl<'de> Deserialize<'de> for EnrollmentList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Wire {
-            #[serde(default, deserialize_with = "lenient::vec_or_null")]
-            enrollments: Vec<Value>,
-        }
-        let wire = Wire::deserialize(deserializer)?;
-        let mut list = EnrollmentList::default();
-        for (at, item) in wire.enrollments.into_iter().enumerate() {
-            match serde_json::from_value::<Enrollment>(item) {
-                Ok(enrollment) if enrollment.enrollment_id().is_some() => {
-                    list.enrollments.push(enrollment);
-                }
-                Ok(_) => list
-                    .skipped
-                    .push(format!("enrollment {} left out: it has no id", at + 1)),
-                Err(error) => list.skipped.push(crate::text::brief(&format!(
-                    "enrollment {} left out: {error}",
-                    at + 1
-                ))),
-            }
-        }
-        Ok(list)
-    }
-}
-
 impl Enrollment {
     /// Its `id`, else the last segment of its `location` (an id written as a string, or
     /// only in the location, as Akamai's examples do).
@@ -118,6 +82,33 @@ impl Enrollment {
         self.validation_type
             .as_deref()
             .is_some_and(|kind| kind.eq_ignore_ascii_case("dv"))
+    }
+
+    /// What the dashboard keeps of a listed enrollment between lists (its row, the change to
+    /// read, the certificate's facts): the names, kind, validation, authority, SNI and pending
+    /// changes. The rest (contacts, CSR subject, network settings, unknown members) is for the
+    /// detail, which reads the enrollment whole; at 10,000 enrollments it was most of the
+    /// dashboard's memory.
+    pub fn listed(&self) -> Enrollment {
+        let mut sans = self.csr.sans.clone();
+        sans.shrink_to_fit();
+        Enrollment {
+            id: self.enrollment_id(),
+            ra: self.ra.clone(),
+            validation_type: self.validation_type.clone(),
+            certificate_type: self.certificate_type.clone(),
+            csr: Csr {
+                cn: self.csr.cn.clone(),
+                sans,
+                extra: BTreeMap::new(),
+            },
+            network_configuration: NetworkConfiguration {
+                sni_only: self.network_configuration.sni_only,
+                ..NetworkConfiguration::default()
+            },
+            pending_changes: self.pending_changes.clone(),
+            ..Enrollment::default()
+        }
     }
 
     /// Where each pending change can be read (`GET` with the change media type).

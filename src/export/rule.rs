@@ -96,7 +96,7 @@ impl std::fmt::Display for ExportError {
             ),
             ExportError::NoChallenge { id, domains } => write!(
                 f,
-                "SPS has no challenge yet for {} of request {id}; try again once it shows a token",
+                "no challenge yet for {} of request {id} (the API has not given its token); try again once it shows a token",
                 joined(domains)
             ),
             ExportError::Unsafe {

@@ -104,6 +104,9 @@ mod tests {
             ("hostname", |r| r.hostname = Some("www2.example.com".into())),
             ("sans", |r| r.sans.push("b.example.com".into())),
             ("job", |r| r.job_id = None),
+            ("change history", |r| {
+                r.change_history = Some(Box::new(vec!["2026-11-30T10:00:00Z renew".into()]))
+            }),
             ("domain", |r| r.domains[0].domain = "x.example.com".into()),
             ("domain status", |r| {
                 r.domains[0].status = DomainStatus("Valid".into())

@@ -144,6 +144,11 @@ pub struct CertRequest {
     /// CPS: the first pending change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Box<PendingChange>>,
+    /// CPS: every change the enrollment went through as its change history tells it, newest
+    /// first, one line each (the detail and `show` only; a list keeps none, and a request
+    /// without one pays a pointer for it, not a vector).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_history: Option<Box<Vec<String>>>,
 }
 
 /// Kinds that carry several names and can take more.
@@ -225,6 +230,11 @@ impl CertRequest {
             .collect()
     }
 
+    /// The enrollment's change history, one line a change, newest first (CPS, read whole).
+    pub fn change_history(&self) -> &[String] {
+        self.change_history.as_deref().map_or(&[], Vec::as_slice)
+    }
+
     /// The value of a detail (what the API said beyond the model's own members).
     pub fn detail(&self, name: &str) -> Option<&str> {
         self.details
@@ -258,6 +268,7 @@ impl CertRequest {
     /// Drops what no list screen shows, and the spare capacity reading left.
     pub fn compact_for_list(&mut self) {
         self.details = Vec::new();
+        self.change_history = None;
         self.sans.shrink_to_fit();
         self.added_sans.shrink_to_fit();
         self.domains.shrink_to_fit();
@@ -265,7 +276,7 @@ impl CertRequest {
 
     /// True when the request holds only what a list keeps (the detail reads the rest).
     pub fn has_only_list_details(&self) -> bool {
-        self.details.is_empty()
+        self.details.is_empty() && self.change_history.is_none()
     }
 
     /// What an item the poller did not read stands in for: its id, nothing allocated (the

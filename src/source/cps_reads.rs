@@ -4,6 +4,7 @@
 //! change again only when it is due (`change_book`), and paces those reads with the open
 //! detail's at one call a second (`pacer`).
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -22,10 +23,23 @@ use crate::model::{CertRequest, CertificateFacts, ReadList, Scope};
 /// Changes a command reads at once.
 const CONCURRENT_CHANGE_READS: usize = 4;
 
+/// Change histories kept for details opened again (a few: one detail is open at a time).
+const HISTORIES_KEPT: usize = 16;
+
 #[derive(Debug, Default)]
 pub struct CpsReads {
     book: Mutex<ChangeBook>,
     pacer: Pacer,
+    histories: Mutex<HashMap<u64, KeptHistory>>,
+}
+
+/// An enrollment's change history as last read, and the pending change it was read under:
+/// the history gains a line only when a change ends or begins, so the open detail reads it
+/// again only then.
+#[derive(Debug, Clone)]
+struct KeptHistory {
+    pending: Option<String>,
+    lines: Vec<String>,
 }
 
 impl CpsReads {
@@ -71,7 +85,7 @@ impl CpsReads {
         cps: &CpsClient,
         scope: &Scope,
     ) -> Result<ReadList, ApiError> {
-        let list = cps.enrollments(&scope.contract_id).await?;
+        let list = cps.listed_enrollments(&scope.contract_id).await?;
         let requests: Vec<CertRequest> = {
             let mut book = self.book();
             book.listed(scope, &list.enrollments);
@@ -105,6 +119,53 @@ impl CpsReads {
         Ok(neutral::whole(&enrollment, Some(&read)))
     }
 
+    /// One enrollment read whole as the detail shows it: `get`, and the change history (read
+    /// in the enrollment's slot, again only when its pending change is another than when it
+    /// was read). A history that does not read leaves a line saying so, not a failed detail.
+    pub async fn detail(&self, cps: &CpsClient, id: u64) -> Result<CertRequest, ApiError> {
+        let mut request = self.get(cps, id).await?;
+        let pending = request
+            .change
+            .as_ref()
+            .map(|change| change.location.to_string());
+        let kept = self.histories().get(&id).cloned();
+        let lines = match kept {
+            Some(kept) if kept.pending == pending => kept.lines,
+            _ => {
+                self.pacer.slot_first().await;
+                let lines = match cps.change_history(id).await {
+                    Ok(history) => history
+                        .changes
+                        .iter()
+                        .map(|change| change.describe())
+                        .collect(),
+                    Err(error) => vec![format!("the change history was not read: {error}")],
+                };
+                let mut histories = self.histories();
+                if histories.len() >= HISTORIES_KEPT {
+                    histories.clear();
+                }
+                histories.insert(
+                    id,
+                    KeptHistory {
+                        pending,
+                        lines: lines.clone(),
+                    },
+                );
+                lines
+            }
+        };
+        request.change_history = Some(Box::new(lines));
+        Ok(request)
+    }
+
+    fn histories(&self) -> MutexGuard<'_, HashMap<u64, KeptHistory>> {
+        // A map of answers: a panic elsewhere leaves nothing half-written in it.
+        self.histories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The open detail shows this enrollment (its change is read first), or none.
     pub fn focus(&self, enrollment_id: Option<u64>) {
         self.book().focus(enrollment_id);
@@ -127,9 +188,8 @@ impl CpsReads {
         let outcome = match read {
             Ok(read) => {
                 book.record(id, read, Instant::now());
-                let enrollment: Option<Enrollment> = book
-                    .enrollment(id)
-                    .map(|(_, enrollment)| enrollment.clone());
+                let enrollment: Option<Enrollment> =
+                    book.enrollment(id).map(|(_, enrollment)| enrollment);
                 match enrollment {
                     Some(enrollment) => Ok(neutral::list_item(&enrollment, book.change_of(id))),
                     None => return None,
@@ -154,7 +214,7 @@ impl CpsReads {
         let known = self
             .book()
             .enrollment(enrollment_id)
-            .map(|(_, enrollment)| enrollment.clone());
+            .map(|(_, enrollment)| enrollment);
         let (mut calls, enrollment) = match known {
             Some(enrollment) => (0, enrollment),
             None => match cps.enrollment(enrollment_id).await {

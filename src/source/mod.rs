@@ -185,6 +185,15 @@ impl Backend {
         }
     }
 
+    /// One request read whole as the detail and `show` present it: with CPS, also the
+    /// enrollment's change history.
+    pub async fn detail(&self, scope: Option<&Scope>, id: u64) -> Result<CertRequest, ApiError> {
+        match self.api {
+            Api::Cps => self.cps.detail(&self.cps(), id).await,
+            Api::Sps => self.get(scope, id).await,
+        }
+    }
+
     /// One request, read whole. CPS needs no scope (an enrollment id is the account's own).
     pub async fn get(&self, scope: Option<&Scope>, id: u64) -> Result<CertRequest, ApiError> {
         match (self.api, scope) {

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row as TableRow, Table};
 
-use super::format::{age, iso};
+use super::format::{age, iso, shown};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, DetailSection, DetailView, DomainCheck, FreshnessLevel};
@@ -37,7 +37,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     match detail.section {
         DetailSection::Domains => render_domains(frame, body, app, detail, request, theme),
         DetailSection::Parameters => render_parameters(frame, body, detail, request),
-        DetailSection::History => render_history(frame, body, app, detail, theme),
+        DetailSection::History => {
+            super::detail_history::render(frame, body, app, detail, request, theme)
+        }
         DetailSection::Certificate => {
             super::certificate::render(frame, body, app, detail, request, theme)
         }
@@ -99,6 +101,12 @@ fn render_summary(
         shown(request.common_name.as_deref().unwrap_or("-")),
     );
     let change = match request.last_change_at() {
+        // CPS stamps no time on a change: the certificate's authority and names instead.
+        _ if request.api == Api::Cps => format!(
+            "CA {}   names {}",
+            shown(request.authority.as_deref().unwrap_or("-")),
+            request.names().len()
+        ),
         Some(time) => format!("last change {} ({})", age(app.api_now(), time), iso(time)),
         None => format!(
             "last change {}",
@@ -155,6 +163,9 @@ fn render_summary(
 /// "changed 5m ago": the age alone, the ISO time only when there is room (the wide layout).
 fn compact_change(app: &App, request: &CertRequest) -> String {
     match request.last_change_at() {
+        _ if request.api == Api::Cps => {
+            format!("CA {}", shown(request.authority.as_deref().unwrap_or("-")))
+        }
         Some(time) => format!("changed {}", age(app.api_now(), time)),
         None => "changed -".to_string(),
     }
@@ -172,7 +183,8 @@ fn render_tabs(
     request: &CertRequest,
     theme: Theme,
 ) {
-    let history = app.transitions_of(&(detail.pair.clone(), detail.id)).len();
+    let history = app.transitions_of(&(detail.pair.clone(), detail.id)).len()
+        + request.change_history().len();
     let tabs = [
         (
             DetailSection::Domains,
@@ -320,6 +332,11 @@ fn render_domains(
             .into_iter()
             .flat_map(|(name, value)| wrapped_field(name, value.unwrap_or("-"), inner_width)),
     );
+    // The DNS-01 alternative, where the API gave one (CPS's Let's Encrypt challenges).
+    if let Some(dns) = focused.dns.as_deref() {
+        lines.extend(wrapped_field("dns-01 name", &dns.name, inner_width));
+        lines.extend(wrapped_field("dns-01 value", &dns.value, inner_width));
+    }
     let title = format!(
         " focused domain: {} ({}) ",
         shown(&focused.domain),
@@ -368,11 +385,6 @@ fn domain_style(domain: &DomainValidation, theme: Theme) -> ratatui::style::Styl
 
 fn text(value: &Option<String>) -> String {
     value.as_deref().map_or_else(|| "-".to_string(), shown)
-}
-
-/// Text from the API, inert for the terminal (control and bidi characters shown as escapes).
-fn shown(value: &str) -> String {
-    crate::text::inert(value).into_owned()
 }
 
 /// Width of a field's label column (the longest label, "redirectPath", and a space).
@@ -471,38 +483,5 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request
         lines,
         detail.scroll,
         " parameters (↑↓ scroll) ",
-    );
-}
-
-fn render_history(frame: &mut Frame, area: Rect, app: &App, detail: &DetailView, theme: Theme) {
-    let transitions = app.transitions_of(&(detail.pair.clone(), detail.id));
-    let lines: Vec<Line> = if transitions.is_empty() {
-        vec![Line::from(Span::styled(
-            "no status change seen yet (changes are recorded while spsdash runs)",
-            theme.dim(),
-        ))]
-    } else {
-        transitions
-            .iter()
-            .rev()
-            .map(|transition| {
-                Line::from(format!(
-                    "{}  {:>8}  {}",
-                    iso(transition.at),
-                    age(app.now, transition.at),
-                    transition.describe("")
-                ))
-            })
-            .collect()
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" history, newest first (↑↓ scroll) "),
-            ),
-        area,
     );
 }

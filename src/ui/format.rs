@@ -49,6 +49,11 @@ pub fn fit(text: &str, width: usize) -> String {
     cut
 }
 
+/// Text from the API, inert for the terminal (control and bidi characters shown as escapes).
+pub fn shown(value: &str) -> String {
+    crate::text::inert(value).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

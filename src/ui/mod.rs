@@ -5,6 +5,7 @@ pub mod certificate;
 pub mod chrome;
 pub mod command_line;
 pub mod detail;
+mod detail_history;
 pub mod expiring;
 pub mod export_prompt;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod layout;
 pub mod overlays;
 pub mod requests;
 pub mod section_box;
+mod table_plan;
 pub mod theme;
 pub mod wizard;
 

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 
 use super::format::{age, fit};
 use super::layout;
+use super::table_plan::{ISO_WIDTH, Plan, column_width, plan, wanted_width};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, Column, Dataset, FreshnessLevel, ShownRow, StateCounts};
@@ -158,90 +159,6 @@ pub fn freshness_text(app: &App, dataset: &Dataset, level: FreshnessLevel) -> St
     text
 }
 
-/// Columns in the order they are dropped last-to-first when space runs out.
-const PRIORITY: [Column; 9] = [
-    Column::SpsId,
-    Column::Status,
-    Column::Name,
-    Column::Domains,
-    Column::LastChange,
-    Column::Validation,
-    Column::Kind,
-    Column::Enrollment,
-    Column::Expires,
-];
-
-/// Width each column wants; the name takes what is left. CPS's statuses are codes, longer
-/// than SPS's words (`wait-review-pre-verification-safety-checks`).
-fn wanted_width(column: Column, api: Api) -> u16 {
-    match column {
-        Column::SpsId => 6,
-        Column::Name => 12,
-        Column::Kind => 8,
-        Column::Validation => 3,
-        Column::Status if api == Api::Cps => 27,
-        Column::Status => 16,
-        Column::Domains => 5,
-        Column::LastChange => 11,
-        Column::Enrollment => 10,
-        Column::Expires => 9,
-    }
-}
-
-/// Width a column gets: the sorted one also fits its title and the sort arrow, which a
-/// column exactly as wide as its title ("last change", "val") would otherwise cut.
-fn column_width(column: Column, sorted: Column, api: Api) -> u16 {
-    let wanted = wanted_width(column, api);
-    if column == sorted {
-        wanted.max(column.title().chars().count() as u16 + 1)
-    } else {
-        wanted
-    }
-}
-
-/// Extra width of the last-change column when the ISO time follows the relative one
-/// ("5m ago  2026-11-28T11:55Z" is 25 wide instead of 11). The table shows minutes; the
-/// detail view shows seconds.
-const ISO_WIDTH: u16 = 14;
-
-struct Plan {
-    columns: Vec<Column>,
-    with_iso: bool,
-}
-
-/// Which columns fit in `width` (the `sorted` one with its arrow), by priority; the ISO time
-/// goes last.
-fn plan(width: u16, sorted: Column, with_expires: bool, api: Api) -> Plan {
-    // Glyph column + separators.
-    let mut used = 2u16;
-    let mut chosen = Vec::new();
-    // `expires` only once CPS told anything: without a CPS grant it would stay empty. A CPS
-    // request is its enrollment (the id says it already), and CPS stamps no time on a change.
-    let wanted: Vec<Column> = PRIORITY
-        .into_iter()
-        .filter(|column| with_expires || *column != Column::Expires)
-        .filter(|column| {
-            api == Api::Sps || !matches!(column, Column::Enrollment | Column::LastChange)
-        })
-        .collect();
-    let count = wanted.len();
-    for column in wanted {
-        let need = column_width(column, sorted, api) + 1;
-        // `expires` is narrower than some columns before it, yet goes first: only when all fit.
-        let others_fit = chosen.len() == count - 1;
-        if used + need <= width && (column != Column::Expires || others_fit) {
-            used += need;
-            chosen.push(column);
-        }
-    }
-    let with_iso = chosen.contains(&Column::LastChange) && used + ISO_WIDTH <= width;
-    let columns = Column::ALL
-        .into_iter()
-        .filter(|column| chosen.contains(column))
-        .collect();
-    Plan { columns, with_iso }
-}
-
 fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let title = table_title(app);
     let block = Block::default().borders(Borders::ALL).title(title);
@@ -348,8 +265,13 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
         let text = match column {
             Column::SpsId => row.id.to_string(),
             Column::Name => shown.name().into_owned(),
+            Column::Sans => match shown.san_count() {
+                0 => "-".to_string(),
+                count => count.to_string(),
+            },
             Column::Kind => shown.kind().into_owned(),
             Column::Validation => shown.validation().to_string(),
+            Column::Authority => shown.authority().into_owned(),
             Column::Status => fit(
                 &shown.status(),
                 wanted_width(Column::Status, app.api()) as usize,
@@ -441,61 +363,5 @@ mod tests {
         assert_eq!(counts_text(&counts, 14), "⚑847 …1.4k ✗97");
         assert_eq!(counts_text(&counts, 9), "⚑847 ✗97");
         assert_eq!(compact(12_345), "12k");
-    }
-
-    #[test]
-    fn narrow_tables_drop_columns_by_priority() {
-        let narrow = plan(40, Column::LastChange, true, Api::Sps);
-        assert_eq!(
-            narrow.columns,
-            vec![Column::SpsId, Column::Name, Column::Status]
-        );
-        let wide = plan(120, Column::LastChange, false, Api::Sps);
-        assert_eq!(wide.columns.len(), 8);
-        assert!(wide.with_iso);
-        assert!(
-            plan(120, Column::LastChange, true, Api::Sps)
-                .columns
-                .contains(&Column::Expires)
-        );
-        // `expires` is the first to go: whenever it shows, every other column does too.
-        for width in 20..200 {
-            let plan = plan(width, Column::LastChange, true, Api::Sps);
-            if plan.columns.contains(&Column::Expires) {
-                assert_eq!(plan.columns.len(), Column::ALL.len(), "at {width}");
-            }
-        }
-        let medium = plan(60, Column::LastChange, true, Api::Sps);
-        assert!(medium.columns.contains(&Column::LastChange));
-        assert!(!medium.columns.contains(&Column::Enrollment));
-        // A CPS request is its enrollment, and its changes carry no time: neither column,
-        // whatever the width.
-        let cps = plan(200, Column::LastChange, true, Api::Cps).columns;
-        assert!(!cps.contains(&Column::Enrollment) && !cps.contains(&Column::LastChange));
-        assert!(
-            plan(200, Column::LastChange, true, Api::Cps)
-                .columns
-                .contains(&Column::Expires),
-            "expires still shows once the others fit"
-        );
-        assert!(!medium.with_iso);
-    }
-
-    #[test]
-    fn the_sorted_column_keeps_room_for_its_arrow() {
-        // "last change" and "val" are as wide as their titles: sorted, they grow by one.
-        assert_eq!(
-            column_width(Column::LastChange, Column::LastChange, Api::Sps),
-            12
-        );
-        assert_eq!(
-            column_width(Column::LastChange, Column::SpsId, Api::Sps),
-            11
-        );
-        assert_eq!(
-            column_width(Column::Validation, Column::Validation, Api::Sps),
-            4
-        );
-        assert_eq!(column_width(Column::Name, Column::Name, Api::Sps), 12);
     }
 }
