@@ -226,6 +226,10 @@ fn render_domains(
             Some(crate::model::ValidationType::ThirdParty) => {
                 "third-party certificate: your own CA validates it; nothing to prove here"
             }
+            // CPS gives the challenges only while the change waits for them.
+            _ if request.api == Api::Cps && request.awaiting != Some(Awaiting::Challenges) => {
+                "no Let's Encrypt challenges: the change does not wait for domain validation now"
+            }
             _ => "no domain validation records (yet)",
         };
         frame.render_widget(
