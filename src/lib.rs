@@ -1,12 +1,13 @@
-//! spsdash: a terminal dashboard for Akamai's Secure Provisioning Service.
+//! spsdash: a terminal dashboard for Akamai certificate operators (CPS v2 and PAPI; SPS v1).
 //!
 //! Data flows one way: terminal input, poller results and a clock tick become events; the
 //! reducer (`app`) changes state and returns effects; effects run on tasks whose results come
 //! back as events; rendering (`ui`) only reads.
 //!
 //! Modules import downward only (`tests/layers.rs` holds the exact table):
-//! `edgegrid → sps → config → {store, export, dvcheck, notify, sim} → app → {ui, poll} →
-//! {tui, commands} → main`, with the leaves `text` and `private_fs` below whatever uses them.
+//! `edgegrid, model → {sps, cps, papi} → source → config → {store, export, dvcheck, notify,
+//! sim} → orders → app → {ui, poll} → {tui, commands} → main`, with the leaves `text`,
+//! `private_fs` and `tolerant` below whatever uses them.
 //! `app` is state and reducer only: no I/O, no clock, nothing from `ui`, `store` or `tui`; all
 //! of the dashboard's I/O runs in `tui::effects`.
 
@@ -23,6 +24,7 @@ pub mod logging;
 pub mod memory;
 pub mod model;
 pub mod notify;
+pub mod orders;
 pub mod papi;
 pub mod poll;
 pub mod private_fs;

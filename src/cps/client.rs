@@ -83,6 +83,14 @@ impl CpsClient {
             .await
     }
 
+    /// `GET /cps/v2/enrollments/{enrollmentId}` as CPS wrote it, every member kept: what an
+    /// update sends back (`name_update`).
+    pub async fn enrollment_json(&self, enrollment_id: u64) -> Result<serde_json::Value, CpsError> {
+        let what = format!("enrollment {enrollment_id}");
+        self.get_json(&enrollment_path(enrollment_id), &[], ENROLLMENT_MEDIA_TYPE, &what)
+            .await
+    }
+
     /// `GET /cps/v2/enrollments/{enrollmentId}/deployments`: both networks in one call.
     pub async fn deployments(&self, enrollment_id: u64) -> Result<Deployments, CpsError> {
         let path = format!("{}/deployments", enrollment_path(enrollment_id));

@@ -13,10 +13,14 @@ pub mod error;
 pub mod expiry;
 pub mod facts;
 pub mod history;
+pub mod input;
 mod listed;
 pub mod location;
 pub mod model;
+pub mod name_update;
 pub mod neutral;
+pub mod order;
+pub mod writes;
 
 pub use change::{
     AllowedInput, Challenge, ChangeStatus, DomainChallenges, DvChallenges, StatusInfo,

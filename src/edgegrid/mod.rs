@@ -11,7 +11,9 @@ pub mod signer;
 
 use std::path::PathBuf;
 
-pub use client::{Client, ClientOptions, PreparedRequest, RawResponse, install_crypto_provider};
+pub use client::{
+    Client, ClientOptions, Planned, PreparedRequest, RawResponse, install_crypto_provider,
+};
 pub use error::ApiError;
 pub use secret::Secret;
 pub use signer::{RequestToSign, Signature, sign};

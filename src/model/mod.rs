@@ -6,6 +6,7 @@
 pub mod certificate;
 pub mod domain;
 pub mod expiry;
+pub mod field_problem;
 pub mod fingerprint;
 pub mod kind;
 pub mod known;
@@ -13,6 +14,7 @@ pub mod read_list;
 pub mod request;
 pub mod scope;
 pub mod state;
+pub mod submission;
 pub mod time;
 pub mod transition;
 
@@ -20,6 +22,7 @@ pub use certificate::{
     CertificateFacts, CertificateRecord, DnsTxtRecord, NetworkFacts, PendingFacts,
 };
 pub use domain::{DnsChallenge, DomainStatus, DomainValidation, domain_state};
+pub use field_problem::FieldProblem;
 pub use expiry::{CertificateExpiry, ExpiryBand, Network, days_left, describe_days_left};
 pub use fingerprint::Fingerprint;
 pub use kind::{Awaiting, ValidationType};

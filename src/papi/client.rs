@@ -17,6 +17,10 @@ impl PapiClient {
         PapiClient { http }
     }
 
+    pub(super) fn http(&self) -> &Client {
+        &self.http
+    }
+
     /// `GET /papi/v1/groups`: every group with the contracts it may use.
     pub async fn groups(&self) -> Result<GroupsResponse, ApiError> {
         let planned = self

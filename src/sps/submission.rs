@@ -2,11 +2,10 @@
 //! (no answer came) is recognised later in a list (issue 5). Pure data and matching; the
 //! journal file that keeps these records is `store::submissions`.
 
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Duration;
 
 use crate::edgegrid::ApiError;
-use crate::model::{CertRequest, Scope};
+use crate::model::CertRequest;
 use crate::sps::model::Accepted;
 use crate::sps::{FormBody, PostEndpoint};
 
@@ -14,64 +13,7 @@ use crate::sps::{FormBody, PostEndpoint};
 /// this machine and SPS is allowed for).
 const CLOCK_SKEW: Duration = Duration::minutes(5);
 
-/// How long a lost submission may take to show in its pair's list (the server may finish the
-/// create after the answer was lost); a list read later that does not show it decides it was
-/// not created.
-pub const GIVE_UP_AFTER: Duration = Duration::minutes(5);
-
-/// How a submission ended, as far as this machine knows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum SubmissionOutcome {
-    /// Sent, no answer yet.
-    InFlight,
-    Accepted {
-        sps_id: u64,
-    },
-    /// The API answered with an error: nothing was created.
-    Refused {
-        message: String,
-    },
-    /// No usable answer (timeout, dropped connection, unreadable body): it may have been created.
-    Lost {
-        message: String,
-    },
-    /// A lost submission later found in the list.
-    Reconciled {
-        sps_id: u64,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Submission {
-    pub id: String,
-    pub sent_at: DateTime<Utc>,
-    pub pair: Scope,
-    /// `sps-requests` or `secure-edge-hosts`.
-    pub endpoint: String,
-    pub cname_hostname: String,
-    /// The form body exactly as sent.
-    pub form: String,
-    pub outcome: SubmissionOutcome,
-}
-
-impl Submission {
-    /// Lost, or left in flight by a process that is gone: may exist on the server.
-    pub fn is_unresolved(&self) -> bool {
-        matches!(
-            self.outcome,
-            SubmissionOutcome::Lost { .. } | SubmissionOutcome::InFlight
-        )
-    }
-}
-
-impl Submission {
-    /// Unresolved, and a list read at `listed_at` (not showing it) came long enough after it
-    /// was sent: it was not created (a later list may still find it: then it is reconciled).
-    pub fn given_up(&self, listed_at: DateTime<Utc>) -> bool {
-        self.is_unresolved() && listed_at >= self.sent_at + GIVE_UP_AFTER
-    }
-}
+pub use crate::model::submission::{GIVE_UP_AFTER, Submission, SubmissionOutcome};
 
 /// How the journal names an endpoint.
 pub fn endpoint_name(endpoint: PostEndpoint) -> &'static str {
@@ -111,7 +53,7 @@ pub fn match_lost(
 ) -> Vec<(Submission, u64)> {
     let mut claimed: Vec<u64> = known_ids.to_vec();
     let mut matches = Vec::new();
-    let mut lost: Vec<&Submission> = lost.iter().collect();
+    let mut lost: Vec<&Submission> = lost.iter().filter(|lost| lost.is_create()).collect();
     lost.sort_by_key(|submission| std::cmp::Reverse(submission.sent_at));
     for submission in lost {
         let create_type = FormBody::decode(&submission.form)
@@ -121,9 +63,11 @@ pub fn match_lost(
             .iter()
             .filter(|request| !claimed.contains(&request.id))
             .filter(|request| {
+                // SPS lists a request by its cnameHostname, CPS an enrollment by its CN.
                 request
                     .hostname
                     .as_deref()
+                    .or(request.common_name.as_deref())
                     .is_some_and(|cname| cname.eq_ignore_ascii_case(&submission.cname_hostname))
             })
             .filter(

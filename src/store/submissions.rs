@@ -82,6 +82,29 @@ impl SubmissionJournal {
         Ok(id)
     }
 
+    /// Records a CPS or PAPI write about to be sent (`endpoint`: `model::submission`'s
+    /// names), its JSON body as sent; returns its id for [`Self::complete`].
+    pub fn begin_write(
+        &self,
+        scope: &Scope,
+        endpoint: &str,
+        body: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> io::Result<String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.append(&Line::Sent(Submission {
+            id: id.clone(),
+            sent_at: now,
+            pair: scope.clone(),
+            endpoint: endpoint.to_string(),
+            cname_hostname: name.to_string(),
+            form: body.to_string(),
+            outcome: SubmissionOutcome::InFlight,
+        }))?;
+        Ok(id)
+    }
+
     pub fn complete(
         &self,
         id: &str,

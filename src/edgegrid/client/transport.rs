@@ -40,17 +40,21 @@ impl Client {
     }
 
     /// Sends a planned call. A GET is tried again on connection failures, 429 and 5xx, after
-    /// an exponential backoff with jitter or the server's `Retry-After`; other methods once.
+    /// an exponential backoff with jitter or the server's `Retry-After`. Any other method only
+    /// after a 429: the API refused it before doing anything, so sending it again cannot make
+    /// a second certificate; after a 5xx or a broken connection it may have been done.
     async fn execute_retrying(&self, planned: &Planned) -> Result<RawResponse, ApiError> {
-        let retries = self.retries_for(planned);
+        let retries = self.options.retries;
+        let is_get = planned.method == Method::GET;
         let mut attempt = 0;
         loop {
             let outcome = self.attempt(planned).await;
             let retry_after = match &outcome {
-                Ok(answer) if retry::is_retryable_status(answer.response.status) => {
+                Ok(answer) if answer.response.status == 429 => answer.retry_after,
+                Ok(answer) if is_get && retry::is_retryable_status(answer.response.status) => {
                     answer.retry_after
                 }
-                Err(ApiError::Connection { .. }) => None,
+                Err(ApiError::Connection { .. }) if is_get => None,
                 _ => return outcome.map(|answer| answer.response),
             };
             if attempt >= retries {
