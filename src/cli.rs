@@ -175,17 +175,54 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Add domains to an existing SAN certificate (modSan).
+    /// Add domains to an existing SAN certificate: a CPS enrollment (`add-sans ENROLLMENT
+    /// --domain D`), or on SPS the certificate of a request (`--cname-hostname H --job-id J`).
     AddSans {
+        /// CPS: the enrollment id.
+        enrollment: Option<String>,
+        /// SPS: the certificate's cnameHostname.
         #[arg(long, value_name = "H")]
-        cname_hostname: String,
+        cname_hostname: Option<String>,
+        /// SPS: the jobId of the certificate's previous request.
         #[arg(long, value_name = "J")]
-        job_id: String,
+        job_id: Option<String>,
         /// A hostname to add (repeatable).
         #[arg(long = "domain", value_name = "D", required = true)]
         domains: Vec<String>,
+        /// CPS: replace a pending change of the enrollment (otherwise refused while one waits).
+        #[arg(long)]
+        cancel_pending: bool,
         #[command(flatten)]
         pair: PairArgs,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Answer what a CPS change waits for: acknowledge (or --deny) its warnings or change
+    /// management, tell CPS the Let's Encrypt challenges are served, or upload a third-party
+    /// certificate. Shows what CPS says first and asks, unless --yes.
+    Proceed {
+        /// The enrollment id.
+        enrollment: String,
+        /// Deny instead of acknowledging (CPS cancels the change).
+        #[arg(long)]
+        deny: bool,
+        /// Answer without asking (for scripts); without a terminal it is required.
+        #[arg(long)]
+        yes: bool,
+        /// Third-party certificate: the PEM file the customer's CA issued for the CSR.
+        #[arg(long, value_name = "FILE")]
+        certificate: Option<PathBuf>,
+        /// Third-party certificate: the PEM trust chain (intermediates), optional.
+        #[arg(long, value_name = "FILE")]
+        trust_chain: Option<PathBuf>,
+        /// Challenges: tell CPS they are complete even if the readiness check says a domain
+        /// is not ready.
+        #[arg(long)]
+        skip_check: bool,
+        /// Challenges: check a domain at this address instead of its DNS answer
+        /// (`host=ip[:port]`, repeatable).
+        #[arg(long, value_name = "HOST=IP[:PORT]")]
+        resolve: Vec<String>,
         #[arg(long)]
         dry_run: bool,
     },

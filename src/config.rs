@@ -5,6 +5,7 @@
 //! Loading and validation live in `config/load.rs`.
 
 mod check;
+mod cps;
 mod expiry;
 mod export_format;
 mod keys;
@@ -18,6 +19,7 @@ use crate::model::{Api, Scope};
 use crate::sps::request::{Contact, NewCertificate, Organization, Subject};
 
 pub use check::{CheckConfig, parse_nameserver};
+pub use cps::CpsConfig;
 pub use expiry::ExpiryConfig;
 pub use export_format::{ExportFormat, UnknownExportFormat};
 pub use keys::KeyList;
@@ -47,6 +49,8 @@ pub struct Config {
     pub check: CheckConfig,
     /// `[expiry]`: warning and critical thresholds, and how often CPS is read again.
     pub expiry: ExpiryConfig,
+    /// `[cps]`: warnings acknowledged without asking.
+    pub cps: CpsConfig,
     /// Keymap overrides by action name (see `assets/keymap.toml`).
     pub keys: std::collections::BTreeMap<String, KeyList>,
     /// Settings of one `.edgerc` section: `[accounts.production] read_only = true`.

@@ -6,12 +6,14 @@ pub mod api;
 pub mod cert_survey;
 pub mod certs;
 pub mod context;
+pub mod cps_submit;
 pub mod dns_records;
 pub mod dv;
 pub mod dv_report;
 pub mod json_stream;
 pub mod output;
 pub mod paths;
+pub mod proceed;
 pub mod query;
 pub mod scope_args;
 pub mod shell;
@@ -119,6 +121,28 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         Command::Show { id, pair } => query::show(&Context::open(global).await?, &pair, &id).await,
         command @ (Command::Create { .. } | Command::AddSans { .. } | Command::EdgeHost { .. }) => {
             submit::run(global, command).await
+        }
+        Command::Proceed {
+            enrollment,
+            deny,
+            yes,
+            certificate,
+            trust_chain,
+            skip_check,
+            resolve,
+            dry_run,
+        } => {
+            let args = proceed::ProceedArgs {
+                enrollment,
+                deny,
+                yes,
+                certificate,
+                trust_chain,
+                skip_check,
+                resolve,
+                dry_run,
+            };
+            proceed::run(&Context::open(global).await?, args).await
         }
         command @ (Command::Certs { .. }
         | Command::Expiring { .. }

@@ -21,6 +21,7 @@ use crate::sps::submission::outcome_of;
 use crate::store::submissions::SubmissionJournal;
 use crate::{private_fs, text};
 
+use super::cps_submit::refused;
 use super::scope_args::{Purpose, scope_of};
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -32,20 +33,51 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             dry_run,
         } => {
             let request = read_request_file(&file)?;
+            let source = file.display().to_string();
             let checked = request
                 .check()
-                .map_err(|problems| refused(&file.display().to_string(), &problems))?;
+                .map_err(|problems| refused(&source, &problems))?;
             let context = Context::open(global).await?;
+            if context.api() == Api::Cps {
+                return super::cps_submit::create(&context, &pair, &request, &source, dry_run)
+                    .await;
+            }
             let pair = sps_pair(&context, &pair)?;
             send_or_print(&context, &pair, &checked, dry_run).await
         }
         Command::AddSans {
+            enrollment,
             cname_hostname,
             job_id,
             domains,
+            cancel_pending,
             pair,
             dry_run,
         } => {
+            let context = Context::open(global).await?;
+            if context.api() == Api::Cps {
+                let enrollment = enrollment.ok_or_else(|| {
+                    CommandError::usage(
+                        "name the enrollment: `spsdash add-sans ENROLLMENT --domain D` \
+                         (`spsdash list --contract C` shows the ids)",
+                    )
+                })?;
+                return super::cps_submit::add_sans(
+                    &context,
+                    &pair,
+                    &enrollment,
+                    &domains,
+                    cancel_pending,
+                    dry_run,
+                )
+                .await;
+            }
+            let (Some(cname_hostname), Some(job_id)) = (cname_hostname, job_id) else {
+                return Err(CommandError::usage(
+                    "SPS names the certificate by its request: pass --cname-hostname H and \
+                     --job-id J (with --contract C --group G)",
+                ));
+            };
             let mut request = AddSans {
                 cname_hostname,
                 job_id,
@@ -56,7 +88,6 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             request
                 .check(&[])
                 .map_err(|problems| refused("add-sans", &problems))?;
-            let context = Context::open(global).await?;
             let pair = sps_pair(&context, &pair)?;
             let certificate = find_certificate(
                 &context.client,
@@ -79,6 +110,19 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             pair,
             dry_run,
         } => {
+            let context = Context::open(global).await?;
+            if context.api() == Api::Cps {
+                return super::cps_submit::edge_host(
+                    &context,
+                    &pair,
+                    &cname_hostname,
+                    &enrollment_id,
+                    ip_version.as_deref(),
+                    product.as_deref(),
+                    dry_run,
+                )
+                .await;
+            }
             let mut problems = Vec::new();
             let ip_version = match ip_version.map(IpVersion::try_from).transpose() {
                 Ok(version) => version,
@@ -101,7 +145,6 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
                     return Err(refused("edge-host", &more));
                 }
             };
-            let context = Context::open(global).await?;
             let pair = sps_pair(&context, &pair)?;
             send_or_print(&context, &pair, &checked, dry_run).await
         }
@@ -109,17 +152,8 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
     }
 }
 
-/// The pair an SPS submission goes to. Submissions are SPS's: with the CPS backend they are
-/// refused before anything is read or sent, saying what to do instead.
-fn sps_pair(context: &Context, pair: &PairArgs) -> Result<Scope, CommandError> {
-    if context.api() == Api::Cps {
-        return Err(CommandError::usage(
-            "this command submits to SPS, which Akamai turned off on 2023-01-03, and this \
-             spsdash does not create or change CPS enrollments yet: use Akamai Control Center \
-             (or Akamai's CLI `cps`) for now, or --backend sps against an endpoint that still \
-             serves SPS (such as `spsdash sim`)",
-        ));
-    }
+/// The pair an SPS submission goes to.
+fn sps_pair(_context: &Context, pair: &PairArgs) -> Result<Scope, CommandError> {
     scope_of(Api::Sps, pair, Purpose::Request)?
         .ok_or_else(|| CommandError::usage("SPS needs --contract C and --group G"))
 }
@@ -133,19 +167,6 @@ fn read_request_file(path: &Path) -> Result<NewCertificate, CommandError> {
     })?;
     NewCertificate::from_toml(&text)
         .map_err(|message| CommandError::usage(format!("{}: {message}", path.display())))
-}
-
-/// Exit 2 with one line per problem, each starting with its field.
-fn refused(source: &str, problems: &[FieldProblem]) -> CommandError {
-    let count = problems.len();
-    let noun = if count == 1 { "problem" } else { "problems" };
-    let mut message = format!("{source}: {count} {noun}, nothing was sent:");
-    for problem in problems {
-        message.push('\n');
-        // A problem may quote the value: a pasted megabyte is echoed cut, and inert.
-        message.push_str(&text::brief(&problem.to_string()));
-    }
-    CommandError::usage(message)
 }
 
 /// What `add-sans` needs to know about the certificate it adds to.

@@ -87,8 +87,13 @@ impl CpsClient {
     /// update sends back (`name_update`).
     pub async fn enrollment_json(&self, enrollment_id: u64) -> Result<serde_json::Value, CpsError> {
         let what = format!("enrollment {enrollment_id}");
-        self.get_json(&enrollment_path(enrollment_id), &[], ENROLLMENT_MEDIA_TYPE, &what)
-            .await
+        self.get_json(
+            &enrollment_path(enrollment_id),
+            &[],
+            ENROLLMENT_MEDIA_TYPE,
+            &what,
+        )
+        .await
     }
 
     /// `GET /cps/v2/enrollments/{enrollmentId}/deployments`: both networks in one call.

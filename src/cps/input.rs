@@ -197,7 +197,12 @@ impl ChangeManagementInfo {
             return lines;
         };
         for (kind, key) in [("error", "errors"), ("warning", "warnings")] {
-            for item in result.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for item in result
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let message = item.get("message").and_then(Value::as_str).unwrap_or("");
                 lines.push(format!("{kind}: {message}"));
             }

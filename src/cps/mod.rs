@@ -20,6 +20,7 @@ pub mod model;
 pub mod name_update;
 pub mod neutral;
 pub mod order;
+pub mod upload_check;
 pub mod writes;
 
 pub use change::{

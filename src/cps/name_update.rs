@@ -26,7 +26,16 @@ const ENROLLMENT_MEMBERS: &[&str] = &[
     "thirdParty",
     "validationType",
 ];
-const CSR_MEMBERS: &[&str] = &["c", "cn", "l", "o", "ou", "preferredTrustChain", "sans", "st"];
+const CSR_MEMBERS: &[&str] = &[
+    "c",
+    "cn",
+    "l",
+    "o",
+    "ou",
+    "preferredTrustChain",
+    "sans",
+    "st",
+];
 const NETWORK_MEMBERS: &[&str] = &[
     "clientMutualAuthentication",
     "disallowedTlsVersions",
@@ -221,7 +230,14 @@ mod tests {
             body["networkConfiguration"]["dnsNameSettings"]["dnsNames"],
             json!(["a.example.com", "b.example.com", "c.example.com"])
         );
-        for gone in ["id", "location", "pendingChanges", "maxAllowedSanNames", "assignedSlots", "surprise"] {
+        for gone in [
+            "id",
+            "location",
+            "pendingChanges",
+            "maxAllowedSanNames",
+            "assignedSlots",
+            "surprise",
+        ] {
             assert!(body.get(gone).is_none(), "{gone} left out");
         }
         assert!(body["csr"].get("o").is_none(), "no nulls");

@@ -45,16 +45,29 @@ fn the_body_names_its_members_as_the_published_schema_does() {
     assert_eq!(body["ra"], "lets-encrypt");
     assert_eq!(body["validationType"], "dv");
     assert_eq!(body["certificateType"], "san");
-    assert_eq!(body["csr"]["sans"], serde_json::json!(["a.example.com", "b.example.com"]));
-    assert_eq!(body["networkConfiguration"]["secureNetwork"], "enhanced-tls");
+    assert_eq!(
+        body["csr"]["sans"],
+        serde_json::json!(["a.example.com", "b.example.com"])
+    );
+    assert_eq!(
+        body["networkConfiguration"]["secureNetwork"],
+        "enhanced-tls"
+    );
     assert_eq!(body["networkConfiguration"]["quicEnabled"], false);
     assert_eq!(
         body["networkConfiguration"]["dnsNameSettings"]["cloneDnsNames"],
         true
     );
     assert_eq!(body["enableMultiStackedCertificates"], false);
-    assert!(body.get("org").is_none() && body["csr"].get("st").is_none(), "no nulls");
-    assert!(order(Authority::LetsEncrypt, "san", &["a.example.com"]).problems().is_empty());
+    assert!(
+        body.get("org").is_none() && body["csr"].get("st").is_none(),
+        "no nulls"
+    );
+    assert!(
+        order(Authority::LetsEncrypt, "san", &["a.example.com"])
+            .problems()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -68,19 +81,34 @@ fn a_kind_with_a_wildcard_name_is_a_wildcard_san() {
 
 #[test]
 fn what_cps_refuses_is_refused_first_one_line_per_field() {
-    let wildcard = order(Authority::LetsEncrypt, "san", &["a.example.com", "*.b.example.com"]);
+    let wildcard = order(
+        Authority::LetsEncrypt,
+        "san",
+        &["a.example.com", "*.b.example.com"],
+    );
     let problems = wildcard.problems();
-    assert!(problems.iter().any(|problem| problem.field == "kind"), "{problems:?}");
+    assert!(
+        problems.iter().any(|problem| problem.field == "kind"),
+        "{problems:?}"
+    );
     assert!(
         problems
             .iter()
             .any(|problem| problem.field == "sans" && problem.message.contains("*.b.example.com")),
         "{problems:?}"
     );
-    assert!(order(Authority::Symantec, "san", &["a.example.com", "*.b.example.com"])
+    assert!(
+        order(
+            Authority::Symantec,
+            "san",
+            &["a.example.com", "*.b.example.com"]
+        )
         .problems()
-        .is_empty());
-    let many: Vec<String> = (0..=MAX_NAMES).map(|at| format!("n{at}.example.com")).collect();
+        .is_empty()
+    );
+    let many: Vec<String> = (0..=MAX_NAMES)
+        .map(|at| format!("n{at}.example.com"))
+        .collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
     let problems = order(Authority::Symantec, "san", &many).problems();
     assert_eq!(problems.len(), 1);

@@ -85,7 +85,14 @@ impl CpsClient {
         let what = format!("the new enrollment in contract {contract_id}");
         let path = format!("{CPS_BASE_PATH}/enrollments");
         let query = [("contractId", contract_id.to_string())];
-        self.plan_write(Method::POST, &path, &query, ENROLLMENT_MEDIA_TYPE, body, what)
+        self.plan_write(
+            Method::POST,
+            &path,
+            &query,
+            ENROLLMENT_MEDIA_TYPE,
+            body,
+            what,
+        )
     }
 
     /// `PUT /cps/v2/enrollments/{id}` with the whole enrollment as it is to be.
@@ -101,7 +108,14 @@ impl CpsClient {
             query.push(("allow-cancel-pending-changes", "true".to_string()));
         }
         let path = enrollment_path(enrollment_id);
-        self.plan_write(Method::PUT, &path, &query, ENROLLMENT_MEDIA_TYPE, body, what)
+        self.plan_write(
+            Method::PUT,
+            &path,
+            &query,
+            ENROLLMENT_MEDIA_TYPE,
+            body,
+            what,
+        )
     }
 
     /// `POST` to the `update` link of an input of the change at `change` (its

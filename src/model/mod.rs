@@ -22,8 +22,8 @@ pub use certificate::{
     CertificateFacts, CertificateRecord, DnsTxtRecord, NetworkFacts, PendingFacts,
 };
 pub use domain::{DnsChallenge, DomainStatus, DomainValidation, domain_state};
-pub use field_problem::FieldProblem;
 pub use expiry::{CertificateExpiry, ExpiryBand, Network, days_left, describe_days_left};
+pub use field_problem::FieldProblem;
 pub use fingerprint::Fingerprint;
 pub use kind::{Awaiting, ValidationType};
 pub use known::Text;

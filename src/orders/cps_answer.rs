@@ -72,7 +72,10 @@ impl AnswerError {
 }
 
 /// Reads what enrollment `enrollment_id`'s pending change waits for.
-pub async fn read_waiting(backend: &Backend, enrollment_id: u64) -> Result<WaitingInput, AnswerError> {
+pub async fn read_waiting(
+    backend: &Backend,
+    enrollment_id: u64,
+) -> Result<WaitingInput, AnswerError> {
     let cps = backend.cps();
     let read = |error: crate::cps::CpsError| AnswerError::Read(error.to_string());
     let enrollment = cps.enrollment(enrollment_id).await.map_err(read)?;
@@ -162,7 +165,12 @@ pub fn plan_answer(
 ) -> Result<PlannedWrite, String> {
     backend
         .cps()
-        .plan_answer(waiting.enrollment_id, &waiting.change, &waiting.update, answer)
+        .plan_answer(
+            waiting.enrollment_id,
+            &waiting.change,
+            &waiting.update,
+            answer,
+        )
         .map_err(|error| error.to_string())
 }
 

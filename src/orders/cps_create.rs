@@ -265,7 +265,9 @@ fn same_order(enrollments: &[Enrollment], order: &CpsOrder, known: &[u64]) -> Op
                 .common_name()
                 .is_some_and(|cn| cn.eq_ignore_ascii_case(order.common_name()))
         })
-        .filter(|enrollment| enrollment.sans().is_empty() || sorted_lower(enrollment.sans()) == wanted)
+        .filter(|enrollment| {
+            enrollment.sans().is_empty() || sorted_lower(enrollment.sans()) == wanted
+        })
         .filter_map(Enrollment::enrollment_id)
         .max()
 }

@@ -62,7 +62,11 @@ pub fn cps_order_of(
         }
     };
     let form = &checked.form;
-    let names: Vec<String> = checked.names.iter().map(|name| name.ascii.clone()).collect();
+    let names: Vec<String> = checked
+        .names
+        .iter()
+        .map(|name| name.ascii.clone())
+        .collect();
     let authority = match request.validation {
         Validation::Dv => Authority::LetsEncrypt,
         Validation::Ov => Authority::Symantec,

@@ -17,12 +17,19 @@ fn the_example_request_becomes_an_enrollment_and_its_edge_hostname() {
     assert_eq!(body["csr"]["cn"], "shop.example.com");
     assert_eq!(
         body["csr"]["sans"],
-        serde_json::json!(["shop.example.com", "www.shop.example.com", "api.shop.example.com"])
+        serde_json::json!([
+            "shop.example.com",
+            "www.shop.example.com",
+            "api.shop.example.com"
+        ])
     );
     assert_eq!(body["csr"]["c"], "US");
     assert_eq!(body["org"]["name"], "Example Corp");
     assert_eq!(body["org"]["country"], "US");
-    assert!(body["org"].get("addressLineTwo").is_none(), "empty is left out");
+    assert!(
+        body["org"].get("addressLineTwo").is_none(),
+        "empty is left out"
+    );
     assert_eq!(body["adminContact"]["firstName"], "Ann");
     assert_eq!(body["techContact"]["organizationName"], "Example Corp");
     assert_eq!(body["changeManagement"], false);
@@ -40,11 +47,17 @@ fn every_problem_is_said_at_once_cps_rules_too() {
     request.admin_contact.email = "not an address".to_string();
     request.sans.push("*.shop.example.com".to_string());
     let problems = cps_order_of(&request, false).unwrap_err();
-    let fields: Vec<&str> = problems.iter().map(|problem| problem.field.as_str()).collect();
+    let fields: Vec<&str> = problems
+        .iter()
+        .map(|problem| problem.field.as_str())
+        .collect();
     assert!(fields.contains(&"product"), "{problems:?}");
     assert!(fields.contains(&"admin_contact.email"), "{problems:?}");
     // The SPS checks refuse the wildcard SAN first (SPS, like CPS, allows none on DV).
-    assert!(fields.iter().any(|field| field.starts_with("sans")), "{problems:?}");
+    assert!(
+        fields.iter().any(|field| field.starts_with("sans")),
+        "{problems:?}"
+    );
 
     let mut ov = example();
     ov.validation = Validation::Ov;

@@ -112,10 +112,13 @@ where
 /// Records a later outcome of the journal entry `id` (a lost create found in the list).
 pub async fn complete(journal: &SubmissionJournal, id: &str, outcome: SubmissionOutcome) {
     let (journal, id) = (journal.clone(), id.to_string());
-    let done = tokio::task::spawn_blocking(move || journal.complete(&id, outcome, Utc::now())).await;
+    let done =
+        tokio::task::spawn_blocking(move || journal.complete(&id, outcome, Utc::now())).await;
     match done {
         Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::warn!(%error, "could not complete the submissions journal entry"),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "could not complete the submissions journal entry")
+        }
         Err(error) => tracing::warn!(%error, "the journal task failed"),
     }
 }

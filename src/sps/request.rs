@@ -209,6 +209,10 @@ pub struct NewCertificate {
     pub admin_contact: Contact,
     #[serde(default)]
     pub technical_contact: Contact,
+    /// CPS: stop after staging until the operator acknowledges the certificate there (the
+    /// detail's `A`, `spsdash proceed`). SPS has no such step and ignores it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub change_management: bool,
 }
 
 fn default_sni_only() -> bool {
