@@ -9,27 +9,47 @@ including the odd ones a client must survive (an id written as a string, a /cps-
 location, a lower-case challenge status, null members, a member the schema does not list).
 
     python3 tests/cps_reference/server.py [--port 0] [--sps-live] [--strict-contract-ids]
+        [--drop-first-create] [--conflict-first-updates N] [--throttle-first-write]
 
 prints `listening on 127.0.0.1:PORT` once ready. Test hooks (no Authorization needed):
 GET /_reference/requests lists every API request so far; POST /_reference/reset clears it.
+
+Writes are served too (creating and replacing enrollments, answering what a change waits
+for, cancelling, PAPI edge hostnames). Every body is held to the JSON Schema the operations
+table names for its operation and Content-Type (tests/data/cps_reference/schemas/, written
+by hand from the published request schemas; bodies.py); a body that does not fit is answered
+400 with a problem+json naming each member at fault. Each recorded request carries, beside
+method, path, query, accept, content_type, body and status:
+
+    "schema":     the schema file the body was held to ("schemas/enrollment.v11.json"), or null
+    "violations": one line per fault, "field: what" ("csr.cn: required member missing",
+                  "networkConfiguration.geography: \"mars\" is not one of ..."), or a marker
+                  line: "(not JSON) ...", "(no body) ...", "(no schema) ...", "(not checked) ...";
+                  [] when the body is valid or there is none to check
+    "dropped":    true when --drop-first-create swallowed this request's answer
+
+The world (world.py): contract C-0REF01 holds 72001 (Let's Encrypt DV, new-certificate change
+88001 awaiting lets-encrypt-challenges), 72002 (OV renewal 88002 awaiting pre-verification
+warnings), 72003 (no change, expired); C-0REF02 holds 72101 (no change, expires in 12 days),
+72102 (third party, 88102 awaiting the certificate upload), 72103 (OV renewal 88103 awaiting
+post-verification warnings), 72104 (DV renewal 88104 under change management, awaiting its
+acknowledgement with the info's validationResultHash). New enrollments get ids from 72201,
+new changes from 88201.
 """
 
 import argparse
-import base64
-import hashlib
 import json
 import re
 import sys
 import threading
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-
-def cps(name):
-    return f"application/vnd.akamai.cps.{name}+json"
-
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources in the work tree
+from bodies import NOT_CHECKED, Bodies  # noqa: E402 (after the bytecode switch)
+from world import Problem, World, bad, cps, pem  # noqa: E402
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -54,516 +74,7 @@ UPDATE_CONTENT = {
     "pre-verification-warnings-ack": [ACK],
     "third-party-cert-and-trust-chain": [CHAIN_V2, CHAIN_V1],
 }
-# allowedInput[].type, and the info/update names it links to.
-INPUTS = {
-    "lets-encrypt-challenges": ("lets-encrypt-challenges", "lets-encrypt-challenges-completed"),
-    "pre-verification-warnings-acknowledgement": (
-        "pre-verification-warnings",
-        "pre-verification-warnings-ack",
-    ),
-    "third-party-certificate": ("third-party-csr", "third-party-cert-and-trust-chain"),
-}
-
-# enrollment.v11: every member the schema names (additionalProperties: false), required
-# members and enums, at the top level and in csr / networkConfiguration.
-ENROLLMENT = {
-    "allowed": "adminContact assignedSlots autoRenewalStartTime certificateChainType "
-    "certificateType changeManagement csr enableMultiStackedCertificates id location "
-    "maxAllowedSanNames maxAllowedWildcardSanNames networkConfiguration org orgId "
-    "pendingChanges productionSlots ra signatureAlgorithm stagingSlots techContact "
-    "thirdParty validationType".split(),
-    "required": "certificateType changeManagement csr enableMultiStackedCertificates "
-    "networkConfiguration ra validationType".split(),
-    "enums": {
-        "certificateType": ["san", "single", "wildcard", "wildcard-san", "third-party"],
-        "certificateChainType": ["default", "symantec1kroot"],
-        "ra": ["symantec", "lets-encrypt", "third-party"],
-        "signatureAlgorithm": ["SHA-1", "SHA-256"],
-        "validationType": ["dv", "ev", "ov", "third-party"],
-    },
-    "booleans": ["changeManagement", "enableMultiStackedCertificates"],
-}
-CSR = {"allowed": "c cn l o ou preferredTrustChain sans st".split(), "required": ["cn"]}
-NETWORK = {
-    "allowed": "clientMutualAuthentication disallowedTlsVersions dnsNameSettings geography "
-    "mustHaveCiphers ocspStapling preferredCiphers quicEnabled secureNetwork sniOnly".split(),
-    "required": ["geography", "quicEnabled", "secureNetwork", "sniOnly"],
-    "enums": {
-        "geography": ["core", "china+core", "russia+core"],
-        "ocspStapling": ["on", "off", "not-set"],
-        "secureNetwork": ["enhanced-tls", "standard-tls"],
-    },
-    "booleans": ["quicEnabled", "sniOnly"],
-}
-
-
-class Problem(Exception):
-    def __init__(self, status, title, detail, headers=None):
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.headers = status, title, detail, headers or {}
-
-
-def bad(detail):
-    return Problem(400, "Bad Request", detail)
-
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def token(seed):
-    """43 characters of base64url, stable per seed, like an ACME token."""
-    return b64url(hashlib.sha256(seed.encode()).digest())
-
-
-def iso(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def pem(label, text):
-    body = base64.b64encode(text.encode()).decode()
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])
-
-
-THUMBPRINT = token("reference ACME account key")
-
-
-class World:
-    """Everything the server knows; every method runs under the server's one lock."""
-
-    def __init__(self, now):
-        self.now = now
-        self.contracts = {"C-0REF01": [], "C-0REF02": []}
-        self.enrollments = {}  # id -> {"doc", "contract", "certs", "history", "dv_history"}
-        self.changes = {}  # id -> {"enrollment", "statusInfo", "allowedInput", "info"}
-        self.edge_hostnames = []
-        self.next_enrollment, self.next_change, self.next_edge = 72201, 88201, 5100002
-        self._seed()
-
-    # ---- the world at start ----
-
-    def _seed(self):
-        now, day = self.now, timedelta(days=1)
-        one = ["www.judge-one.example", "judge-one.example", "static.judge-one.example"]
-        a = self._add("C-0REF01", 72001, "lets-encrypt", "dv", "san", one)
-        self._open_change(a, 88001, "new-certificate", "lets-encrypt-challenges")
-        self._dv(a, 88001, one, valid={"static.judge-one.example"}, lower={"judge-one.example"})
-
-        shop = ["shop.judge-one.example", "checkout.judge-one.example"]
-        b = self._add("C-0REF01", 72002, "symantec", "ov", "san", shop, cps_api=True)
-        self._issue(b, now - 340 * day, now + 25 * day)
-        self._start(b, 88002, "renewal")
-        self.changes[88002]["info"]["pre-verification-warnings"][cps("warnings.v1")]["warnings"] = (
-            "checkout.judge-one.example is also on a certificate of another account.\n"
-            "The renewed certificate drops old-shop.judge-one.example, which the current one covers."
-        )
-
-        c = self._add("C-0REF01", 72003, "lets-encrypt", "dv", "single", ["legacy.judge-one.example"])
-        c["doc"]["slots"] = [31003]  # not in enrollment.v11: a client must keep going
-        self._issue(c, now - 99 * day, now - 9 * day)
-        c["dv_history"] = self._dv_entries(["legacy.judge-one.example"], "72003", valid_all=True, at=now - 100 * day)
-
-        d = self._add("C-0REF02", 72101, "symantec", "ov", "single", ["media.judge-two.example"])
-        d["doc"]["id"] = "72101"  # written as a string, as the published example does
-        d["doc"]["pendingChanges"] = None
-        d["doc"]["orgId"] = "4711"
-        self._issue(d, now - 353 * day, now + 12 * day)
-
-        api = ["api.judge-two.example", "api-eu.judge-two.example"]
-        e = self._add("C-0REF02", 72102, "third-party", "third-party", "third-party", api)
-        e["doc"]["thirdParty"] = {"excludeSans": False}
-        e["doc"]["signatureAlgorithm"] = None
-        self._start(e, 88102, "new-certificate")
-
-        self.edge_hostnames.append(
-            {
-                "edgeHostnameId": "ehn_5100001",
-                "edgeHostnameDomain": "shop.judge-one.example.edgekey.net",
-                "productId": "prd_SPM",
-                "domainPrefix": "shop.judge-one.example",
-                "domainSuffix": "edgekey.net",
-                "secure": True,
-                "ipVersionBehavior": "IPV6_COMPLIANCE",
-                "contract": "C-0REF01",
-                "group": "30101",
-            }
-        )
-
-    def _add(self, contract, eid, ra, validation, cert_type, names, cps_api=False):
-        root = "/cps-api" if cps_api else "/cps/v2"
-        contact = {
-            "firstName": "Ada",
-            "lastName": "Reviewer",
-            "email": "ada.reviewer@judge-one.example",
-            "phone": "+44 20 7946 0011",
-            "title": None,
-            "organizationName": "Reference Widgets Ltd",
-            "addressLineOne": "1 Judge Lane",
-            "addressLineTwo": None,
-            "city": "Testbury",
-            "region": "Kent",
-            "postalCode": "TB1 1AA",
-            "country": "GB",
-        }
-        doc = {
-            "id": eid,
-            "location": f"{root}/enrollments/{eid}",
-            "ra": ra,
-            "validationType": validation,
-            "certificateType": cert_type,
-            "certificateChainType": "default",
-            "signatureAlgorithm": "SHA-256",
-            "changeManagement": False,
-            "enableMultiStackedCertificates": False,
-            "autoRenewalStartTime": None,
-            "orgId": 4711,
-            "maxAllowedSanNames": 100,
-            "maxAllowedWildcardSanNames": 100,
-            "networkConfiguration": {
-                "geography": "core",
-                "secureNetwork": "enhanced-tls",
-                "sniOnly": True,
-                "quicEnabled": False,
-                "mustHaveCiphers": "ak-akamai-2020q1",
-                "preferredCiphers": "ak-akamai-2020q1",
-                "ocspStapling": "on",
-                "disallowedTlsVersions": ["TLSv1", "TLSv1_1"],
-                "dnsNameSettings": {"cloneDnsNames": True, "dnsNames": None},
-                "clientMutualAuthentication": None,
-            },
-            "csr": {
-                "cn": names[0],
-                "sans": names,
-                "c": "GB",
-                "st": "Kent",
-                "l": "Testbury",
-                "o": "Reference Widgets Ltd",
-                "ou": None,
-            },
-            "org": {
-                "name": "Reference Widgets Ltd",
-                "addressLineOne": "1 Judge Lane",
-                "addressLineTwo": None,
-                "city": "Testbury",
-                "region": "Kent",
-                "postalCode": "TB1 1AA",
-                "country": "GB",
-                "phone": "+44 20 7946 0000",
-            },
-            "adminContact": contact,
-            "techContact": dict(contact, firstName="Tom", lastName="Operator", email="tom.operator@judge-one.example"),
-            "pendingChanges": [],
-        }
-        entry = {"doc": doc, "contract": contract, "certs": [], "history": [], "dv_history": []}
-        self.enrollments[eid] = entry
-        self.contracts[contract].append(eid)
-        return entry
-
-    def _history(self, entry, action, status, created, with_cert):
-        cn = entry["doc"]["csr"]["cn"]
-        entry["history"].insert(
-            0,
-            {
-                "action": action,
-                "actionDescription": {
-                    "new-certificate": "New certificate",
-                    "renew": "Renew certificate",
-                    "modify-san": "Change the SANs",
-                }.get(action, action),
-                "businessCaseId": None,
-                "createdBy": "ada.reviewer",
-                "createdOn": iso(created),
-                "lastUpdated": iso(created + timedelta(hours=2)),
-                "ra": entry["doc"]["ra"],
-                "status": status,
-                "primaryCertificate": {
-                    "certificate": pem("CERTIFICATE", f"reference certificate for {cn}") if with_cert else None,
-                    "csr": pem("CERTIFICATE REQUEST", f"reference CSR for {cn}"),
-                    "keyAlgorithm": "RSA",
-                    "trustChain": pem("CERTIFICATE", "reference intermediate") if with_cert else None,
-                },
-                "multiStackedCertificates": [],
-            },
-        )
-
-    def _issue(self, entry, issued, expiry):
-        """A certificate deployed on both networks; the one before it goes inactive."""
-        for cert in entry["certs"]:
-            cert["active"] = False
-        entry["certs"].append({"issued": iso(issued), "expiry": iso(expiry), "active": True})
-        action = "new-certificate" if len(entry["certs"]) == 1 else "renew"
-        self._history(entry, action, "completed", issued - timedelta(days=1), True)
-
-    def _open_change(self, entry, cid, change_type, input_type):
-        eid = entry["doc"]["id"]
-        root = entry["doc"]["location"].rsplit("/enrollments/", 1)[0]
-        entry["doc"]["pendingChanges"] = [
-            {"location": f"{root}/enrollments/{eid}/changes/{cid}", "changeType": change_type}
-        ]
-        info, update = INPUTS[input_type]
-        base = f"/cps/v2/enrollments/{eid}/changes/{cid}/input"
-        status, description = {
-            # sic: the API's own spelling of "coordinate"
-            "lets-encrypt-challenges": (
-                "coodinate-domain-validation",
-                "Waiting for the Let's Encrypt challenges to be answered.",
-            ),
-            "pre-verification-warnings-acknowledgement": (
-                "wait-review-pre-verification-safety-checks",
-                "Waiting for the pre-verification warnings to be acknowledged.",
-            ),
-            "third-party-certificate": (
-                "wait-upload-third-party",
-                "Waiting for the third-party certificate and its trust chain.",
-            ),
-        }[input_type]
-        self.changes[cid] = {
-            "enrollment": int(eid),
-            "changeType": change_type,
-            "statusInfo": {
-                "state": "awaiting-input",
-                "status": status,
-                "description": description,
-                "error": None,
-                "deploymentSchedule": {"notBefore": None, "notAfter": None},
-            },
-            "allowedInput": [
-                {
-                    "type": input_type,
-                    "requiredToProceed": True,
-                    "info": f"{base}/info/{info}",
-                    "update": f"{base}/update/{update}",
-                }
-            ],
-            "info": {},
-        }
-        action = "renew" if change_type == "renewal" else change_type
-        self._history(entry, action, "incomplete", self.now - timedelta(hours=20), False)
-
-    def _dv_entries(self, names, seed, valid=(), lower=(), valid_all=False, at=None):
-        now = at or self.now
-        out = []
-        for name in names:
-            http, dns = token(f"{seed} http {name}"), token(f"{seed} dns {name}")
-            ok = valid_all or name in valid
-            http_status = "Valid" if ok else ("pending" if name in lower else "Pending")
-            challenges = [
-                {
-                    "type": "http-01",
-                    "status": http_status,
-                    "error": None,
-                    "token": http,
-                    "fullPath": f"http://{name}/.well-known/acme-challenge/{http}",
-                    "redirectFullPath": f"http://dcv.akamai.com/.well-known/acme-challenge/{http}",
-                    "responseBody": f"{http}.{THUMBPRINT}",
-                    "validationRecords": [
-                        {
-                            "hostname": name,
-                            "port": "80",
-                            "url": f"http://{name}/.well-known/acme-challenge/{http}",
-                            "resolvedIp": ["192.0.2.41", "2001:db8::41"],
-                            "usedIp": "192.0.2.41",
-                        }
-                    ]
-                    if ok
-                    else [],
-                },
-                {
-                    "type": "dns-01",
-                    "status": "Pending",
-                    "error": None,
-                    "token": dns,
-                    "fullPath": f"_acme-challenge.{name}.",
-                    "redirectFullPath": "",
-                    # RFC 8555 8.4: the TXT value is the digest of the key authorization.
-                    "responseBody": b64url(hashlib.sha256(f"{dns}.{THUMBPRINT}".encode()).digest()),
-                    "validationRecords": [],
-                },
-            ]
-            entry = {
-                "domain": name,
-                "status": "Valid" if ok else ("Pending" if name in lower else "Awaiting user"),
-                "validationStatus": "VALIDATED" if ok else "AWAITING_TOKENS",
-                "error": "Let's Encrypt could not fetch the HTTP token yet." if name in lower else None,
-                "requestTimestamp": iso(now - timedelta(hours=20)),
-                "expires": iso(now + timedelta(days=6)),
-                "challenges": challenges,
-            }
-            if ok:
-                entry["validatedTimestamp"] = iso(now - timedelta(hours=19))
-            out.append(entry)
-        return out
-
-    def _dv(self, entry, cid, names, valid=(), lower=()):
-        dv = self._dv_entries(names, str(cid), valid, lower)
-        flat = []
-        for domain in dv:
-            http = domain["challenges"][0]
-            flat.append(
-                {
-                    "domain": domain["domain"],
-                    "status": domain["status"],
-                    "error": domain["error"],
-                    "token": http["token"],
-                    "fullPath": http["fullPath"],
-                    "redirectFullPath": http["redirectFullPath"],
-                    "responseBody": http["responseBody"],
-                    "requestTimestamp": domain["requestTimestamp"],
-                    "expires": domain["expires"],
-                }
-            )
-        self.changes[cid]["info"]["lets-encrypt-challenges"] = {
-            cps("dv-challenges.v2"): {"dv": dv},
-            cps("dv-challenges.v1"): {"challenges": flat},
-        }
-        entry["dv_history"] = dv
-
-    # ---- lookups and views ----
-
-    def contract(self, raw, strict):
-        if raw.startswith("ctr_") and not strict:
-            raw = raw[4:]
-        return raw if raw in self.contracts else None
-
-    def enrollment(self, raw):
-        if not raw.isdigit():
-            raise bad(f"enrollmentId must be an integer, not {raw!r}")
-        entry = self.enrollments.get(int(raw))
-        if entry is None:
-            raise Problem(404, "Not Found", f"No enrollment {raw}.")
-        return entry
-
-    def change(self, raw_enrollment, raw_change):
-        entry = self.enrollment(raw_enrollment)
-        if not raw_change.isdigit():
-            raise bad(f"changeId must be an integer, not {raw_change!r}")
-        change = self.changes.get(int(raw_change))
-        if change is None or change["enrollment"] != int(entry["doc"]["id"]):
-            raise Problem(404, "Not Found", f"No change {raw_change} on enrollment {raw_enrollment}.")
-        return entry, change
-
-    def deployment(self, entry):
-        doc, active = entry["doc"], [c for c in entry["certs"] if c["active"]]
-        net = doc["networkConfiguration"]
-        cn = doc["csr"]["cn"]
-        primary = None
-        if active:
-            primary = {
-                "certificate": pem("CERTIFICATE", f"reference certificate for {cn}, not after {active[-1]['expiry']}"),
-                "expiry": active[-1]["expiry"],
-                "keyAlgorithm": "RSA",
-                "signatureAlgorithm": doc.get("signatureAlgorithm") or "SHA-256",
-                "trustChain": pem("CERTIFICATE", "reference intermediate"),
-            }
-        return {
-            "ocspStapled": False,
-            "ocspUris": [],
-            "networkConfiguration": {
-                "geography": net["geography"],
-                "secureNetwork": net["secureNetwork"],
-                "sniOnly": net["sniOnly"],
-                "quicEnabled": net["quicEnabled"],
-                "mustHaveCiphers": net.get("mustHaveCiphers") or "ak-akamai-2020q1",
-                "preferredCiphers": net.get("preferredCiphers") or "ak-akamai-2020q1",
-                "ocspStapling": net.get("ocspStapling") or "on",
-                "disallowedTlsVersions": net.get("disallowedTlsVersions") or [],
-                "dnsNames": doc["csr"].get("sans") or [cn],
-            },
-            "primaryCertificate": primary,
-            "multiStackedCertificates": [],
-        }
-
-    # ---- writes ----
-
-    def create(self, contract, body):
-        eid, cid = self.next_enrollment, self.next_change
-        self.next_enrollment, self.next_change = eid + 1, cid + 1
-        names = body["csr"].get("sans") or [body["csr"]["cn"]]
-        entry = self._add(contract, eid, body["ra"], body["validationType"], body["certificateType"], names)
-        entry["doc"].update({k: v for k, v in body.items() if k not in ("id", "location", "pendingChanges")})
-        self._start(entry, cid, "new-certificate")
-        return eid, cid
-
-    def update(self, entry, body, cancel_pending):
-        doc = entry["doc"]
-        if self._pending(entry) and not cancel_pending:
-            raise Problem(
-                409,
-                "Conflict",
-                "The enrollment has a pending change; repeat with allow-cancel-pending-changes=true to cancel it.",
-            )
-        for change in self._pending(entry):
-            self.cancel(entry, change)
-        old_names = doc["csr"].get("sans")
-        doc.update({k: v for k, v in body.items() if k not in ("id", "location", "pendingChanges")})
-        change_type = "modify-san" if body["csr"].get("sans") != old_names else "modify-certificate"
-        cid = self.next_change
-        self.next_change += 1
-        self._start(entry, cid, change_type)
-        return cid
-
-    def _start(self, entry, cid, change_type):
-        ra = entry["doc"]["ra"]
-        input_type = {
-            "lets-encrypt": "lets-encrypt-challenges",
-            "third-party": "third-party-certificate",
-        }.get(ra, "pre-verification-warnings-acknowledgement")
-        self._open_change(entry, cid, change_type, input_type)
-        info = self.changes[cid]["info"]
-        names = entry["doc"]["csr"].get("sans") or [entry["doc"]["csr"]["cn"]]
-        if input_type == "lets-encrypt-challenges":
-            self._dv(entry, cid, names)
-        elif input_type == "third-party-certificate":
-            csr = pem("CERTIFICATE REQUEST", f"reference CSR for {names[0]} (RSA)")
-            info["third-party-csr"] = {
-                cps("csr.v2"): {"csrs": [{"csr": csr, "keyAlgorithm": "RSA"}]},
-                cps("csr.v1"): {"csr": csr},
-            }
-        else:
-            info["pre-verification-warnings"] = {cps("warnings.v1"): {"warnings": "No overlapping names were found."}}
-
-    def _pending(self, entry):
-        eid = int(entry["doc"]["id"])
-        return [
-            change
-            for change in self.changes.values()
-            if change["enrollment"] == eid and change["statusInfo"]["state"] not in ("completed", "cancelled")
-        ]
-
-    def _close(self, entry, change, state, status, description):
-        change["statusInfo"].update(state=state, status=status, description=description)
-        change["allowedInput"] = []
-        cid = next(k for k, v in self.changes.items() if v is change)
-        pending = entry["doc"].get("pendingChanges") or []
-        entry["doc"]["pendingChanges"] = [p for p in pending if not p["location"].endswith(f"/changes/{cid}")]
-        for record in entry["history"]:
-            if record["status"] == "incomplete":
-                record["status"] = "completed" if state == "completed" else "cancelled"
-                record["lastUpdated"] = iso(datetime.now(timezone.utc))
-                break
-
-    def cancel(self, entry, change):
-        self._close(entry, change, "cancelled", "cancelled", "The change was cancelled.")
-
-    def answer(self, entry, change, update_type, body):
-        """An answer to the input a change waits for moves it on, one plausible step."""
-        if body.get("acknowledgement") == "deny":
-            self.cancel(entry, change)
-            return
-        info = change["statusInfo"]
-        if update_type == "lets-encrypt-challenges-completed":
-            change["allowedInput"] = []
-            info.update(state="running", description="Let's Encrypt is validating the domains.")
-        elif update_type == "third-party-cert-and-trust-chain":
-            change["allowedInput"] = []
-            info.update(state="running", status="verify-third-party-cert", description="Checking the uploaded certificate.")
-        else:
-            now = datetime.now(timezone.utc)
-            self._close(entry, change, "completed", "complete", "The certificate is deployed.")
-            for cert in entry["certs"]:
-                cert["active"] = False
-            entry["certs"].append({"issued": iso(now), "expiry": iso(now + timedelta(days=365)), "active": True})
+WRITES = ("POST", "PUT", "DELETE", "PATCH")
 
 
 class Server(ThreadingHTTPServer):
@@ -574,8 +85,13 @@ class Server(ThreadingHTTPServer):
         self.options = options
         self.lock = threading.Lock()
         self.world = World(datetime.now(timezone.utc).replace(microsecond=0))
+        self.bodies = Bodies()
         self.log = []
         self.sequence = 0
+        # What is left of the failure modes the options ask for (see main()).
+        self.drop_left = 1 if options.drop_first_create else 0
+        self.conflicts_left = options.conflict_first_updates
+        self.throttle_left = 1 if options.throttle_first_write else 0
 
 
 ROUTES = []
@@ -650,6 +166,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.url_path.startswith("/_reference/") and not unreadable:
             self.hook()
             return
+        # Every body is held to its published schema whatever the answer, so a test can
+        # assert that each body a client sent was valid, not only the accepted ones.
+        self.check = self.server.bodies.check(self.command, self.url_path, self.headers.get("Content-Type"), self.body)
+        self.drop_answer = False
         with self.server.lock:
             self.server.sequence += 1
             status, payload, content_type, headers = self.problem(unreadable) if unreadable else self.answer()
@@ -662,8 +182,16 @@ class Handler(BaseHTTPRequestHandler):
                     "content_type": self.headers.get("Content-Type"),
                     "body": self.body.decode("utf-8", "replace") if self.body else None,
                     "status": status,
+                    "schema": self.check.schema,
+                    "violations": self.check.violations,
+                    "dropped": self.drop_answer,
                 }
             )
+        if self.drop_answer:
+            # The work is done, the answer is lost: close without a byte, as a connection
+            # cut after the request reached the server looks to a client.
+            self.close_connection = True
+            return
         self.send(status, payload, content_type, headers)
 
     def answer(self):
@@ -685,6 +213,8 @@ class Handler(BaseHTTPRequestHandler):
             "detail": problem.detail,
             "instance": f"{self.url_path}#ref{self.server.sequence:06d}",
         }
+        if problem.errors or problem.field:
+            payload["errors"] = problem.errors or [{"field": problem.field, "detail": problem.detail}]
         return problem.status, payload, PROBLEM, problem.headers
 
     def hook(self):
@@ -706,6 +236,10 @@ class Handler(BaseHTTPRequestHandler):
             raise Problem(410, "Gone", "SPS (Secure Provisioning Service) was decommissioned on 2023-01-03; use CPS v2.")
         if not self.headers.get("Authorization", "").startswith("EG1-HMAC-SHA256 "):
             raise Problem(401, "Unauthorized", "The request requires EdgeGrid authentication (EG1-HMAC-SHA256).")
+        if self.command in WRITES and self.server.throttle_left:
+            # --throttle-first-write: the gateway refuses before anything is looked at.
+            self.server.throttle_left -= 1
+            raise Problem(429, "Too Many Requests", "Rate limit exceeded; retry after 1 second.", {"Retry-After": "1"})
         for pattern, methods, function in ROUTES:
             match = pattern.match(self.url_path)
             if match:
@@ -740,14 +274,39 @@ class Handler(BaseHTTPRequestHandler):
             raise Problem(415, "Unsupported Media Type", detail)
         return compare
 
-    def json_body(self):
-        try:
-            value = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise bad(f"The body is not JSON: {error}")
-        if not isinstance(value, dict):
-            raise bad("The body must be a JSON object.")
-        return value
+    def valid_body(self):
+        """The body, parsed, once it fits its published schema; else 400 naming each member
+        at fault (503 when the schemas cannot be checked here)."""
+        violations = self.check.violations
+        if violations and violations[0].startswith(NOT_CHECKED):
+            raise Problem(503, "Service Unavailable", f"The reference server cannot check bodies: {violations[0]}")
+        if violations:
+            errors = []
+            for line in violations:
+                where, _, what = line.partition(": ") if not line.startswith("(") else ("(body)", "", line)
+                errors.append({"field": where, "detail": what})
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            detail = f"The body does not fit {self.check.schema or 'any published schema'}: {violations[0]}{more}"
+            raise Problem(400, "Bad Request", detail, errors=errors)
+        if not isinstance(self.check.value, dict):
+            raise bad("The request needs a JSON body.")
+        return self.check.value
+
+    def flag(self, name):
+        """A published boolean query flag: true or false, absent is false."""
+        value = self.param(name)
+        if value not in (None, "true", "false"):
+            raise bad(f"The query parameter {name} must be true or false, not {value!r}.")
+        return value == "true"
+
+    def schedule(self):
+        return {"notBefore": self.param("deploy-not-before"), "notAfter": self.param("deploy-not-after")}
+
+    def drop_if_asked(self):
+        """--drop-first-create: the first create that succeeds loses its answer."""
+        if self.server.drop_left:
+            self.server.drop_left -= 1
+            self.drop_answer = True
 
     def param(self, name, required=False):
         values = self.query.get(name)
@@ -772,31 +331,6 @@ class Handler(BaseHTTPRequestHandler):
         return contract
 
 
-def check_object(value, where, schema):
-    if not isinstance(value, dict):
-        raise bad(f"{where} must be a JSON object.")
-    unknown = sorted(set(value) - set(schema["allowed"]))
-    if unknown:
-        raise bad(f"{where}: member(s) {', '.join(unknown)} are not in the schema, which allows no others.")
-    missing = [name for name in schema["required"] if value.get(name) is None]
-    if missing:
-        raise bad(f"{where}: required member(s) {', '.join(missing)} missing.")
-    for name, options in schema.get("enums", {}).items():
-        if value.get(name) is not None and value[name] not in options:
-            raise bad(f"{where}.{name}: {value[name]!r} is not one of {', '.join(options)}.")
-    for name in schema.get("booleans", []):
-        if name in value and not isinstance(value[name], bool):
-            raise bad(f"{where}.{name} must be true or false.")
-
-
-def check_enrollment(body):
-    check_object(body, "enrollment", ENROLLMENT)
-    check_object(body["csr"], "enrollment.csr", CSR)
-    if not isinstance(body["csr"]["cn"], str) or not body["csr"]["cn"]:
-        raise bad("enrollment.csr.cn must be a non-empty string.")
-    check_object(body["networkConfiguration"], "enrollment.networkConfiguration", NETWORK)
-
-
 # ---- CPS ----
 
 
@@ -811,9 +345,9 @@ def enrollments(h):
     media = h.accept_exactly(cps("enrollment-status.v1"))
     h.content_type(cps("enrollment.v11"))
     contract = h.cps_contract(status_unknown=403)
-    body = h.json_body()
-    check_enrollment(body)
-    eid, cid = world.create(contract, body)
+    body = h.valid_body()
+    eid, cid = world.create(contract, body, h.schedule())
+    h.drop_if_asked()
     link = f"/cps/v2/enrollments/{eid}"
     return 202, {"enrollment": link, "changes": [f"{link}/changes/{cid}"]}, media, None
 
@@ -825,7 +359,7 @@ def enrollment(h, e):
         media = h.accept_exactly(cps("enrollment.v11"))
         return 200, world.enrollment(e)["doc"], media, None
     media = h.accept_exactly(cps("enrollment-status.v1"))
-    cancel = h.param("allow-cancel-pending-changes") == "true"
+    cancel = h.flag("allow-cancel-pending-changes")
     if h.command == "DELETE":
         entry = world.enrollment(e)
         if world._pending(entry) and not cancel:
@@ -837,11 +371,17 @@ def enrollment(h, e):
         return 202, {"enrollment": f"/cps/v2/enrollments/{e}", "changes": []}, media, None
     h.content_type(cps("enrollment.v11"))
     entry = world.enrollment(e)
-    body = h.json_body()
-    check_enrollment(body)
-    cid = world.update(entry, body, cancel)
+    body = h.valid_body()
+    names = [
+        "allow-cancel-pending-changes",
+        "allow-staging-bypass",
+        "force-renewal",
+        "renewal-date-check-override",
+        "allow-missing-certificate-addition",
+    ]
+    status, ids = world.update(entry, body, {name: h.flag(name) for name in names}, h.schedule())
     link = f"/cps/v2/enrollments/{e}"
-    return 202, {"enrollment": link, "changes": [f"{link}/changes/{cid}"]}, media, None
+    return status, {"enrollment": link, "changes": [f"{link}/changes/{cid}" for cid in ids]}, media, None
 
 
 @route(E + C, "GET", "DELETE")
@@ -867,8 +407,7 @@ def schedule(h, e, c):
         return 200, found["statusInfo"]["deploymentSchedule"], media, None
     media = h.accept_exactly(cps("change-id.v1"))
     h.content_type(cps("deployment-schedule.v1"))
-    body = h.json_body()
-    check_object(body, "deployment-schedule", {"allowed": ["notAfter", "notBefore"], "required": []})
+    body = h.valid_body()
     found["statusInfo"]["deploymentSchedule"] = {"notBefore": body.get("notBefore"), "notAfter": body.get("notAfter")}
     return 200, {"change": f"/cps/v2/enrollments/{e}/changes/{c}"}, media, None
 
@@ -889,43 +428,23 @@ def input_info(h, e, c, t):
     return 200, representation, media, None
 
 
-ACK_SCHEMA = {
-    "allowed": ["acknowledgement"],
-    "required": ["acknowledgement"],
-    "enums": {"acknowledgement": ["acknowledge", "deny"]},
-}
-BODY_SCHEMAS = {
-    ACK: ACK_SCHEMA,
-    ACK_HASH: dict(ACK_SCHEMA, allowed=["acknowledgement", "hash"], required=["acknowledgement", "hash"]),
-    CHAIN_V1: {"allowed": ["certificate", "trustChain"], "required": ["certificate"]},
-    CHAIN_V2: {"allowed": ["certificatesAndTrustChains"], "required": ["certificatesAndTrustChains"]},
-}
-CHAIN_ITEM = {
-    "allowed": ["certificate", "keyAlgorithm", "trustChain"],
-    "required": ["certificate", "keyAlgorithm"],
-    "enums": {"keyAlgorithm": ["ECDSA", "RSA"]},
-}
-
-
 @route(E + C + r"/input/update/(?P<t>[^/]+)", "POST")
 def input_update(h, e, c, t):
     entry, found = h.server.world.change(e, c)
     if t not in UPDATE_CONTENT:
         raise Problem(404, "Not Found", f"{t} is not an input update type; use one of {', '.join(UPDATE_CONTENT)}.")
     media = h.accept_exactly(cps("change-id.v1"))
-    content = h.content_type(*UPDATE_CONTENT[t])
+    h.content_type(*UPDATE_CONTENT[t])
+    body = h.valid_body()
+    if h.server.conflicts_left:
+        # --conflict-first-updates N: a well-formed answer is told the change moved, and
+        # the change is left as it was (a client reads it again and finds it unchanged).
+        h.server.conflicts_left -= 1
+        raise Problem(409, "Conflict", f"Change {c} changed while you answered it; read it again.")
     offered = [i["update"].rsplit("/", 1)[-1] for i in found["allowedInput"]]
     if t not in offered:
         waits = ", ".join(offered) or "nothing"
         raise Problem(409, "Conflict", f"Change {c} does not wait for {t} now (it waits for: {waits}); read it again.")
-    body = h.json_body()
-    check_object(body, t, BODY_SCHEMAS[content])
-    if content == CHAIN_V2:
-        items = body["certificatesAndTrustChains"]
-        if not isinstance(items, list) or not items:
-            raise bad("certificatesAndTrustChains must be a non-empty array.")
-        for item in items:
-            check_object(item, "certificatesAndTrustChains[]", CHAIN_ITEM)
     h.server.world.answer(entry, found, t, body)
     return 200, {"change": f"/cps/v2/enrollments/{e}/changes/{c}"}, media, None
 
@@ -1009,6 +528,8 @@ PRODUCTS = {
     "C-0REF02": [{"productId": "prd_Fresca", "productName": "Ion Standard"}],
 }
 ACCOUNT = {"accountId": "act_A-0REF", "accountName": "Reference Judge Account"}
+# secureNetwork -> the domainSuffix the edge hostname create request's descriptions pair it with.
+SUFFIXES = {"ENHANCED_TLS": "edgekey.net", "STANDARD_TLS": "edgesuite.net", "SHARED_CERT": "akamaized.net"}
 
 
 @route(r"/papi/v1/groups", "GET")
@@ -1052,23 +573,22 @@ def edge_hostnames(h):
         ids = {"contractId": f"ctr_{contract}", "groupId": f"grp_{group}"}
         return 200, {"accountId": ACCOUNT["accountId"], **ids, "edgeHostnames": {"items": items}}, JSON, None
     h.content_type(JSON, exact=False)
-    body = h.json_body()
-    missing = [m for m in ("productId", "domainPrefix", "domainSuffix", "ipVersionBehavior") if body.get(m) is None]
-    if missing:
-        raise bad(f"Required member(s) {', '.join(missing)} missing.")
-    if body["ipVersionBehavior"] not in ("IPV4", "IPV6_COMPLIANCE"):
-        raise bad("ipVersionBehavior must be IPV4 or IPV6_COMPLIANCE.")
+    body = h.valid_body()
+    # The schema leaves these pairings to its descriptions: each secureNetwork takes one
+    # suffix, and ENHANCED_TLS names the CPS enrollment whose certificate it serves.
     network = body.get("secureNetwork")
-    if network is not None and network not in ("ENHANCED_TLS", "STANDARD_TLS", "SHARED_CERT"):
-        raise bad("secureNetwork must be ENHANCED_TLS, STANDARD_TLS or SHARED_CERT.")
+    suffix = SUFFIXES.get(network)
+    if suffix and body["domainSuffix"] != suffix:
+        detail = f"A {network} edge hostname takes the domainSuffix {suffix}."
+        raise Problem(400, "Bad Request", detail, field="domainSuffix")
     if network == "ENHANCED_TLS":
-        if body["domainSuffix"] != "edgekey.net":
-            raise bad("An ENHANCED_TLS edge hostname takes the domainSuffix edgekey.net.")
         enrollment_id = body.get("certEnrollmentId")
-        if not isinstance(enrollment_id, int) or isinstance(enrollment_id, bool):
-            raise bad("An ENHANCED_TLS edge hostname needs certEnrollmentId, an integer.")
+        if enrollment_id is None:
+            detail = "An ENHANCED_TLS edge hostname needs certEnrollmentId."
+            raise Problem(400, "Bad Request", detail, field="certEnrollmentId")
         if enrollment_id not in world.contracts[contract]:
-            raise bad(f"certEnrollmentId {enrollment_id} is not an enrollment of ctr_{contract}.")
+            detail = f"certEnrollmentId {enrollment_id} is not an enrollment of ctr_{contract}."
+            raise Problem(400, "Bad Request", detail, field="certEnrollmentId")
     product = str(body["productId"])
     product = product if product.startswith("prd_") else f"prd_{product}"
     if product not in [p["productId"] for p in PRODUCTS[contract]]:
@@ -1089,6 +609,7 @@ def edge_hostnames(h):
             "group": group,
         }
     )
+    h.drop_if_asked()
     link = f"/papi/v1/edgehostnames/{ehn}?contractId=ctr_{contract}&groupId=grp_{group}"
     return 201, {"edgeHostnameLink": link}, JSON, {"Location": link}
 
@@ -1101,6 +622,25 @@ def main():
         "--strict-contract-ids",
         action="store_true",
         help="CPS treats a ctr_-prefixed contractId as unknown (Akamai's own clients strip the prefix for CPS)",
+    )
+    # Failure modes a client must survive; each one happens only as often as asked.
+    parser.add_argument(
+        "--drop-first-create",
+        action="store_true",
+        help="the first create that succeeds (an enrollment or an edge hostname) is done, "
+        "but its answer is never sent: the connection closes without a byte",
+    )
+    parser.add_argument(
+        "--conflict-first-updates",
+        type=int,
+        default=0,
+        metavar="N",
+        help="answer the first N well-formed POSTs to a change's input/update link 409 Conflict, changing nothing",
+    )
+    parser.add_argument(
+        "--throttle-first-write",
+        action="store_true",
+        help="answer the first write (POST, PUT or DELETE) 429 with Retry-After: 1, changing nothing",
     )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     options = parser.parse_args()

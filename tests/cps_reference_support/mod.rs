@@ -3,37 +3,70 @@
 //! published operations (`tests/data/cps_reference/operations.json`). Both are written from
 //! Akamai's own API definitions (github.com/akamai/akamai-apis), never from spsdash's
 //! simulator, so a mistake the two share cannot hide.
+//!
+//! The server also holds every request body to the JSON Schema the table names for it
+//! (`tests/data/cps_reference/schemas/`) and records what does not fit
+//! ([`RecordedRequest::violations`]); [`body_problems`] lists them for a test to assert on.
 #![allow(dead_code)]
+
+mod conformance;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::sync::{OnceLock, mpsc};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
 
-// Compiled in: the checker needs no file at run time and cannot read a stale copy.
-const OPERATIONS: &str = include_str!("../data/cps_reference/operations.json");
+#[allow(unused_imports)] // each test crate uses its own part
+pub use conformance::{conformance_problems, operations, source};
+
+/// How a violation line starts when it is not about one member of a JSON body.
+pub const NOT_JSON: &str = "(not JSON)";
+pub const NO_BODY: &str = "(no body)";
+pub const NO_SCHEMA: &str = "(no schema)";
+pub const NOT_CHECKED: &str = "(not checked)";
+
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cps_reference/server.py");
 
 /// Whether `python3` runs here. Under `CI=true` (or `1`) a missing python3 is a failure, not
 /// a skip: CI must run the judge. Elsewhere it says SKIP and the caller returns.
 pub fn available() -> bool {
-    let runs = Command::new("python3")
-        .arg("--version")
+    python_runs(&["--version"])
+        || not_here(
+            "python3 not found: CI must run the CPS reference server",
+            "python3 not found: the CPS reference server checks did not run",
+        )
+}
+
+/// Whether the server can judge write bodies: `python3` with the `jsonschema` module
+/// (`.ci/install-test-tools` installs it). Missing under CI: a failure; elsewhere a SKIP.
+/// Without it the server still answers reads, but refuses writes (503).
+pub fn writes_available() -> bool {
+    available()
+        && (python_runs(&["-c", "import jsonschema"])
+            || not_here(
+                "python3 has no jsonschema module: CI must judge write bodies (pip install jsonschema)",
+                "python3 has no jsonschema module: the CPS reference server's write checks did not run",
+            ))
+}
+
+fn python_runs(args: &[&str]) -> bool {
+    Command::new("python3")
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|status| status.success());
-    if runs {
-        return true;
-    }
+        .is_ok_and(|status| status.success())
+}
+
+/// Panics under CI; elsewhere says SKIP (and logs it) and returns false.
+fn not_here(in_ci: &str, message: &str) -> bool {
     if std::env::var("CI").is_ok_and(|value| value == "true" || value == "1") {
-        panic!("python3 not found: CI must run the CPS reference server");
+        panic!("{in_ci}");
     }
-    let message = "python3 not found: the CPS reference server checks did not run";
     eprintln!("SKIP: {message}");
     if let Some(path) = std::env::var_os("SPSDASH_SKIP_LOG") {
         let _ = std::fs::OpenOptions::new()
@@ -45,6 +78,21 @@ pub fn available() -> bool {
     false
 }
 
+/// Every body violation in `requests`, one line each (`METHOD /path: violation`); empty when
+/// every body a client sent fitted its published schema.
+pub fn body_problems(requests: &[RecordedRequest]) -> Vec<String> {
+    requests
+        .iter()
+        .flat_map(|request| {
+            let name = request.describe();
+            request
+                .violations
+                .iter()
+                .map(move |violation| format!("{name}: {violation}"))
+        })
+        .collect()
+}
+
 /// The reference server, running until dropped.
 pub struct ReferenceServer {
     pub base_url: String,
@@ -54,6 +102,11 @@ pub struct ReferenceServer {
 
 impl ReferenceServer {
     /// Starts `server.py --port 0` with `args` and waits for its `listening on` line.
+    /// Options (see server.py's docstring): `--sps-live`, `--strict-contract-ids`, and the
+    /// failure modes of writes: `--drop-first-create` (the first create that succeeds, an
+    /// enrollment or an edge hostname, is done but never answered), `--conflict-first-updates
+    /// N` (the first N well-formed input/update POSTs are answered 409, changing nothing),
+    /// `--throttle-first-write` (the first POST/PUT/DELETE is answered 429, Retry-After: 1).
     pub fn start(args: &[&str]) -> ReferenceServer {
         let mut child = Command::new("python3")
             .arg(SCRIPT)
@@ -102,6 +155,19 @@ impl ReferenceServer {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> Response {
+        exchange(&self.address, method, target, headers, body)
+            .unwrap_or_else(|error| panic!("{method} {target}: {error}"))
+    }
+
+    /// Like [`send`](Self::send), but an answer that never comes (the connection closed
+    /// first, as under `--drop-first-create`) is an `Err` saying so, not a panic.
+    pub fn try_send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Result<Response, String> {
         exchange(&self.address, method, target, headers, body)
     }
 
@@ -163,7 +229,7 @@ fn exchange(
     target: &str,
     headers: &[(&str, &str)],
     body: Option<&str>,
-) -> Response {
+) -> Result<Response, String> {
     let mut stream = TcpStream::connect(address)
         .unwrap_or_else(|error| panic!("cannot connect to {address}: {error}"));
     let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
@@ -182,11 +248,11 @@ fn exchange(
         .write_all(request.as_bytes())
         .and_then(|()| stream.read_to_end(&mut raw))
     {
-        panic!("{method} {target} to {address} failed: {error}");
+        return Err(format!("the exchange with {address} failed: {error}"));
     }
     let text = String::from_utf8_lossy(&raw);
     let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        panic!("{method} {target}: no complete HTTP answer: {text:?}");
+        return Err(format!("no complete HTTP answer: {text:?}"));
     };
     let mut lines = head.split("\r\n");
     let status = lines
@@ -198,11 +264,11 @@ fn exchange(
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
         .collect();
-    Response {
+    Ok(Response {
         status,
         headers,
         body: body.to_string(),
-    }
+    })
 }
 
 /// One request as the reference server recorded it (or as a test writes it, status 0).
@@ -215,8 +281,16 @@ pub struct RecordedRequest {
     pub accept: Option<String>,
     pub content_type: Option<String>,
     pub body: Option<String>,
-    /// What the server answered.
+    /// What the server answered (also when `dropped`: what it would have answered).
     pub status: u16,
+    /// The schema file the body was held to (`schemas/enrollment.v11.json`), if any.
+    pub schema: Option<String>,
+    /// What in the body does not fit that schema, one line each: `field: what`
+    /// (`csr.cn: required member missing`) or a line starting with a marker ([`NOT_JSON`],
+    /// [`NO_BODY`], [`NO_SCHEMA`], [`NOT_CHECKED`]). Empty when valid or bodiless.
+    pub violations: Vec<String>,
+    /// The server did the work but never sent the answer (`--drop-first-create`).
+    pub dropped: bool,
 }
 
 impl RecordedRequest {
@@ -231,6 +305,9 @@ impl RecordedRequest {
             content_type: None,
             body: None,
             status: 0,
+            schema: None,
+            violations: Vec::new(),
+            dropped: false,
         }
     }
 
@@ -258,6 +335,17 @@ impl RecordedRequest {
                 .as_u64()
                 .and_then(|status| u16::try_from(status).ok())
                 .unwrap_or(0),
+            schema: text("schema"),
+            violations: item["violations"]
+                .as_array()
+                .map(|lines| {
+                    lines
+                        .iter()
+                        .filter_map(|line| line.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            dropped: item["dropped"].as_bool().unwrap_or(false),
         }
     }
 
@@ -268,245 +356,5 @@ impl RecordedRequest {
         } else {
             format!("{} {}?{}", self.method, self.path, self.query)
         }
-    }
-}
-
-/// The published operations (`tests/data/cps_reference/operations.json`).
-pub fn operations() -> &'static [Value] {
-    static TABLE: OnceLock<Vec<Value>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let table: Value = serde_json::from_str(OPERATIONS)
-            .unwrap_or_else(|error| panic!("operations.json is not JSON: {error}"));
-        table["operations"].as_array().cloned().unwrap_or_default()
-    })
-}
-
-/// The table's `source` member: where its operations were read from.
-pub fn source() -> Value {
-    serde_json::from_str::<Value>(OPERATIONS).map_or(Value::Null, |table| table["source"].clone())
-}
-
-fn strings(value: &Value) -> Vec<&str> {
-    value
-        .as_array()
-        .map(|items| items.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-/// The template's `{name}` values when `path` fits it segment for segment.
-fn match_template<'a>(template: &'a str, path: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
-    let wanted: Vec<&str> = template.split('/').collect();
-    let given: Vec<&str> = path.split('/').collect();
-    if wanted.len() != given.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (want, give) in wanted.iter().zip(&given) {
-        match want
-            .strip_prefix('{')
-            .and_then(|rest| rest.strip_suffix('}'))
-        {
-            Some(name) if !give.is_empty() => params.push((name, *give)),
-            None if want == give => {}
-            _ => return None,
-        }
-    }
-    Some(params)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = bytes
-            .get(index + 1..index + 3)
-            .and_then(|pair| std::str::from_utf8(pair).ok())
-            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        match (bytes[index], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                index += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                index += 1;
-            }
-            (byte, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// What in `request` the published definitions do not allow, one readable line each; empty
-/// when it conforms.
-pub fn conformance_problems(request: &RecordedRequest) -> Vec<String> {
-    let name = request.describe();
-    let on_path: Vec<(&Value, Vec<(&str, &str)>)> = operations()
-        .iter()
-        .filter_map(|op| {
-            let params = match_template(op["path"].as_str()?, &request.path)?;
-            Some((op, params))
-        })
-        .collect();
-    if on_path.is_empty() {
-        return vec![format!("{name}: no published operation has this path")];
-    }
-    let chosen: Vec<&(&Value, Vec<(&str, &str)>)> = on_path
-        .iter()
-        .filter(|(op, _)| op["method"].as_str() == Some(request.method.as_str()))
-        .collect();
-    let (op, params) = match chosen.as_slice() {
-        [one] => (one.0, &one.1),
-        [] => {
-            let methods: Vec<&str> = on_path
-                .iter()
-                .filter_map(|(op, _)| op["method"].as_str())
-                .collect();
-            return vec![format!(
-                "{name}: {} is not published for this path (published: {})",
-                request.method,
-                methods.join(", ")
-            )];
-        }
-        _ => return vec![format!("{name}: matches more than one published operation")],
-    };
-    let mut problems = Vec::new();
-    check_path(op, params, &mut problems);
-    check_query(op, &request.query, &mut problems);
-    check_accept(op, params, request, &mut problems);
-    check_body(op, params, request, &mut problems);
-    problems
-        .into_iter()
-        .map(|problem| format!("{name}: {problem}"))
-        .collect()
-}
-
-fn check_path(op: &Value, params: &[(&str, &str)], problems: &mut Vec<String>) {
-    for (param, value) in params {
-        let spec = &op["path_params"][*param];
-        if spec["type"] == "integer" && !value.bytes().all(|byte| byte.is_ascii_digit()) {
-            problems.push(format!(
-                "path parameter {param} is {value:?}, not an integer"
-            ));
-        }
-        let allowed = strings(&spec["enum"]);
-        if !allowed.is_empty() && !allowed.contains(value) {
-            problems.push(format!(
-                "path parameter {param} is {value:?}, not one of {}",
-                allowed.join(", ")
-            ));
-        }
-    }
-}
-
-fn check_query(op: &Value, query: &str, problems: &mut Vec<String>) {
-    let given: Vec<(String, String)> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
-        .collect();
-    let allowed = strings(&op["query_allowed"]);
-    for (index, (key, _)) in given.iter().enumerate() {
-        if given[..index].iter().any(|(earlier, _)| earlier == key) {
-            continue; // said once, at its first appearance
-        }
-        if !allowed.contains(&key.as_str()) {
-            problems.push(format!(
-                "query parameter {key} is not published here (allowed: {})",
-                allowed.join(", ")
-            ));
-        }
-        if given.iter().filter(|(other, _)| other == key).count() > 1 {
-            problems.push(format!("query parameter {key} is given more than once"));
-        }
-    }
-    for required in strings(&op["query_required"]) {
-        match given.iter().find(|(key, _)| key == required) {
-            None => problems.push(format!("required query parameter {required} is missing")),
-            Some((_, value)) if value.is_empty() => {
-                problems.push(format!("required query parameter {required} is empty"));
-            }
-            Some(_) => {}
-        }
-    }
-}
-
-/// The media types allowed for this request: per path parameter where the table says so.
-fn allowed_for<'a>(op: &'a Value, key: &str, params: &[(&str, &str)]) -> Vec<&'a str> {
-    let by = &op[format!("{key}_by_path_param")];
-    let chosen = by["param"]
-        .as_str()
-        .and_then(|param| params.iter().find(|(name, _)| *name == param))
-        .map(|(_, value)| &by["map"][*value]);
-    match chosen {
-        Some(list) if list.is_array() => strings(list),
-        _ => strings(&op[key]),
-    }
-}
-
-fn check_accept(
-    op: &Value,
-    params: &[(&str, &str)],
-    request: &RecordedRequest,
-    problems: &mut Vec<String>,
-) {
-    let allowed = allowed_for(op, "accept", params);
-    let optional = op["accept_optional"].as_bool().unwrap_or(false);
-    match request.accept.as_deref() {
-        None | Some("*/*") if optional => {}
-        None => problems.push(format!(
-            "no Accept header; expected one of {}",
-            allowed.join(", ")
-        )),
-        Some(accept) if allowed.contains(&accept) => {}
-        Some(accept) => problems.push(format!(
-            "Accept {accept} is not published here; expected one of {}",
-            allowed.join(", ")
-        )),
-    }
-}
-
-fn check_body(
-    op: &Value,
-    params: &[(&str, &str)],
-    request: &RecordedRequest,
-    problems: &mut Vec<String>,
-) {
-    let has_body = request.body.as_deref().is_some_and(|body| !body.is_empty());
-    let allowed = allowed_for(op, "content_type", params);
-    if !has_body {
-        if op["body_required"].as_bool().unwrap_or(false) {
-            problems.push("no body, but the operation requires one".to_string());
-        } else if op["content_type_required"].as_bool().unwrap_or(false)
-            && request.content_type.is_none()
-        {
-            problems.push(format!(
-                "no Content-Type, which the operation requires (one of {})",
-                allowed.join(", ")
-            ));
-        }
-        return;
-    }
-    if strings(&op["content_type"]).is_empty() {
-        problems.push("sends a body, but the operation takes none".to_string());
-        return;
-    }
-    match request.content_type.as_deref() {
-        Some(content_type) if allowed.contains(&content_type) => {}
-        Some(content_type) => problems.push(format!(
-            "Content-Type {content_type} is not published here; expected one of {}",
-            allowed.join(", ")
-        )),
-        None => problems.push(format!(
-            "a body without Content-Type; expected one of {}",
-            allowed.join(", ")
-        )),
     }
 }
