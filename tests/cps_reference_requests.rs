@@ -9,54 +9,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cps_reference_support;
-mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use cps_reference_support::operator::Operator;
 use cps_reference_support::{RecordedRequest, ReferenceServer, available, conformance_problems};
 
 const SPS_PATH: &str = "/config-secure-provisioning-service/";
-
-/// `spsdash` in a sealed home whose `~/.edgerc` points at the reference server, with no
-/// `SPSDASH_BACKEND` and no flag: what a new user with real credentials runs.
-struct Operator {
-    home: tempfile::TempDir,
-}
-
-impl Operator {
-    fn new(server: &ReferenceServer) -> Operator {
-        let home = tempfile::tempdir().expect("a temp home");
-        let edgerc = home.path().join(".edgerc");
-        std::fs::write(&edgerc, support::edgerc_text("default", &server.base_url)).expect("edgerc");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&edgerc, std::fs::Permissions::from_mode(0o600))
-                .expect("chmod");
-        }
-        Operator { home }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let home = self.home.path();
-        Command::new(env!("CARGO_BIN_EXE_spsdash"))
-            .args(args)
-            .env_clear()
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_STATE_HOME", home.join(".local/state"))
-            .env("XDG_CACHE_HOME", home.join(".cache"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("spsdash runs")
-    }
-
-    fn home(&self) -> &Path {
-        self.home.path()
-    }
-}
 
 fn text(output: &Output) -> (String, String) {
     (
@@ -67,15 +26,7 @@ fn text(output: &Output) -> (String, String) {
 
 /// Runs `args`, expects `code`, returns stdout.
 fn expect(operator: &Operator, args: &[&str], code: i32) -> String {
-    let output = operator.run(args);
-    let (stdout, stderr) = text(&output);
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "spsdash {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        args.join(" ")
-    );
-    stdout
+    operator.expect(args, code).0
 }
 
 /// Every request recorded: none to SPS, each one a published operation as published.

@@ -220,6 +220,12 @@ pub async fn add_sans(
     dry_run: bool,
 ) -> CommandResult {
     let enrollment_id = super::scope_args::request_id(context.api(), enrollment)?;
+    // Read-only says so before anything is read.
+    let journal = if dry_run {
+        None
+    } else {
+        Some(writable(context)?)
+    };
     let mut problems = Vec::new();
     let mut names = Vec::new();
     for (at, domain) in domains.iter().enumerate() {
@@ -234,10 +240,9 @@ pub async fn add_sans(
     let planned = cps_names::plan_names(&context.client, enrollment_id, &names, cancel_pending)
         .await
         .map_err(CommandError::usage)?;
-    if dry_run {
+    let Some(journal) = journal else {
         return print_requests(&[Shown::of_write(&planned.write)], &[], context.global.json);
-    }
-    let journal = writable(context)?;
+    };
     // The journal keeps the contract when it was given (CPS's enrollment does not name it).
     let scope = Scope::contract(pair.contract.as_deref().unwrap_or_default());
     let status = cps_names::add_names(&context.client, &journal, &scope, &planned)

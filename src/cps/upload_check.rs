@@ -14,6 +14,8 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 pub struct CheckedUpload {
     /// `RSA` or `ECDSA`, as `certificate-and-trust-chain.v2` names the key algorithm.
     pub key_algorithm: &'static str,
+    /// What could not be checked, to be said (CPS's CSR that does not read).
+    pub notes: Vec<String>,
 }
 
 /// Every problem of the upload, or what it needs to say.
@@ -51,7 +53,14 @@ pub fn check_upload(
                 .map(|(_, csr)| csr.certification_request_info.subject_pki.raw.to_vec())
         })
         .collect();
-    if !csrs.is_empty()
+    let mut notes = Vec::new();
+    if !csrs.is_empty() && csr_keys.is_empty() {
+        notes.push(
+            "CPS's CSR does not read as a PEM certificate request: the certificate's key was \
+             not compared with it"
+                .to_string(),
+        );
+    } else if !csrs.is_empty()
         && !csr_keys
             .iter()
             .any(|key| key.as_slice() == leaf.public_key().raw)
@@ -95,7 +104,10 @@ pub fn check_upload(
         previous = certificate;
     }
     if problems.is_empty() {
-        Ok(CheckedUpload { key_algorithm })
+        Ok(CheckedUpload {
+            key_algorithm,
+            notes,
+        })
     } else {
         Err(problems)
     }

@@ -54,8 +54,13 @@ fn day(days: i64) -> (i32, u8, u8) {
 #[test]
 fn a_certificate_for_the_csr_with_its_chain_in_order_is_ready_to_upload() {
     let made = made(90);
-    let checked = check_upload(&made.leaf, Some(&made.ca), &[made.csr.clone()], Utc::now())
-        .expect("a good upload");
+    let checked = check_upload(
+        &made.leaf,
+        Some(&made.ca),
+        std::slice::from_ref(&made.csr),
+        Utc::now(),
+    )
+    .expect("a good upload");
     assert_eq!(checked.key_algorithm, "ECDSA");
     assert!(summary(&made.leaf).unwrap().contains("www.example.com"));
 }
@@ -64,16 +69,26 @@ fn a_certificate_for_the_csr_with_its_chain_in_order_is_ready_to_upload() {
 fn each_problem_is_said_before_anything_is_uploaded() {
     let made = made(90);
     let other = made_by("Another Test CA", 90);
-    let problems =
-        check_upload(&made.leaf, Some(&made.ca), &[other.csr.clone()], Utc::now()).unwrap_err();
+    let problems = check_upload(
+        &made.leaf,
+        Some(&made.ca),
+        std::slice::from_ref(&other.csr),
+        Utc::now(),
+    )
+    .unwrap_err();
     assert!(
         problems
             .iter()
             .any(|problem| problem.contains("key of the CSR")),
         "{problems:?}"
     );
-    let problems =
-        check_upload(&made.leaf, Some(&other.ca), &[made.csr.clone()], Utc::now()).unwrap_err();
+    let problems = check_upload(
+        &made.leaf,
+        Some(&other.ca),
+        std::slice::from_ref(&made.csr),
+        Utc::now(),
+    )
+    .unwrap_err();
     assert!(
         problems
             .iter()
@@ -81,12 +96,27 @@ fn each_problem_is_said_before_anything_is_uploaded() {
         "{problems:?}"
     );
     let expired = self::made(-1);
-    let problems =
-        check_upload(&expired.leaf, None, &[expired.csr.clone()], Utc::now()).unwrap_err();
+    let problems = check_upload(
+        &expired.leaf,
+        None,
+        std::slice::from_ref(&expired.csr),
+        Utc::now(),
+    )
+    .unwrap_err();
     assert!(
         problems.iter().any(|problem| problem.contains("expired")),
         "{problems:?}"
     );
+    let stand_in =
+        "-----BEGIN CERTIFICATE REQUEST-----\nbm90IGEgQ1NS\n-----END CERTIFICATE REQUEST-----\n";
+    let unread = check_upload(
+        &made.leaf,
+        Some(&made.ca),
+        &[stand_in.to_string()],
+        Utc::now(),
+    )
+    .expect("a CSR that does not read is said, not refused");
+    assert_eq!(unread.notes.len(), 1, "{unread:?}");
     let problems = check_upload("not a certificate", None, &[], Utc::now()).unwrap_err();
     assert!(problems[0].contains("no PEM certificate"), "{problems:?}");
 }

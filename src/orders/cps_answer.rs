@@ -6,6 +6,7 @@
 use crate::cps::input::{
     Answer, ChangeId, ChangeManagementInfo, InputKind, ThirdPartyCsrs, Warnings,
 };
+use crate::cps::location::change_path;
 use crate::cps::writes::PlannedWrite;
 use crate::cps::{AllowedInput, DvChallenges};
 use crate::model::Scope;
@@ -79,11 +80,15 @@ pub async fn read_waiting(
     let cps = backend.cps();
     let read = |error: crate::cps::CpsError| AnswerError::Read(error.to_string());
     let enrollment = cps.enrollment(enrollment_id).await.map_err(read)?;
-    let Some(change) = enrollment.change_locations().next().map(str::to_string) else {
+    let Some(listed) = enrollment.change_locations().next() else {
         return Err(AnswerError::Nothing(format!(
             "enrollment {enrollment_id} has no pending change: nothing waits for you"
         )));
     };
+    // The path as every link of the change is checked against (`/cps-api/…` written
+    // `/cps/v2/…`).
+    let change = change_path(listed, Some(enrollment_id))
+        .map_err(|error| AnswerError::Read(error.to_string()))?;
     let status = cps
         .change_status(&change, enrollment_id)
         .await

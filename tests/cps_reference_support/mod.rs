@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 mod conformance;
+pub mod operator;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
