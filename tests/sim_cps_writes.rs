@@ -906,3 +906,155 @@ async fn writes_are_counted_by_route_template() {
     );
     assert_eq!(counted("POST", "/papi/v1/edgehostnames", 201), 1);
 }
+
+/// The first enrollment of `contract` that `pick` chooses, and its first pending change (on
+/// `/cps/v2/`, where its links point).
+async fn demo_enrollment(
+    sim: &RunningSim,
+    contract: &str,
+    pick: impl Fn(&Value) -> bool,
+) -> (Value, String) {
+    let list = read(
+        sim,
+        &format!("/cps/v2/enrollments?contractId={contract}"),
+        ENROLLMENTS,
+    )
+    .await;
+    let enrollment = list["enrollments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|enrollment| pick(enrollment))
+        .cloned()
+        .unwrap_or_else(|| panic!("no such enrollment in {contract}: {list}"));
+    let change = enrollment["pendingChanges"][0]["location"]
+        .as_str()
+        .unwrap()
+        .replacen("/cps-api/", "/cps/v2/", 1);
+    (enrollment, change)
+}
+
+#[tokio::test]
+async fn the_demo_worlds_waiting_changes_take_their_input() {
+    let sim = stopped_sim().await;
+    let named = |cn: &'static str| move |enrollment: &Value| enrollment["csr"]["cn"] == cn;
+    let (_, post) = demo_enrollment(&sim, "C-3EXNEWS", named("press.tv.example")).await;
+    let input = offered(&sim, &post, "post-verification-warnings-acknowledgement").await;
+    let answer = give(
+        &sim,
+        input["update"].as_str().unwrap(),
+        ACKNOWLEDGEMENT,
+        &acknowledge(),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(where_is(&sim, &post).await.1, "deploy-to-staging");
+
+    // Change management also takes a plain acknowledgement.
+    let (_, managed) = demo_enrollment(&sim, "C-2EXSHP", named("loyalty.example.net")).await;
+    let input = offered(&sim, &managed, "change-management").await;
+    let answer = give(
+        &sim,
+        input["update"].as_str().unwrap(),
+        ACKNOWLEDGEMENT,
+        &acknowledge(),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(where_is(&sim, &managed).await.1, "deploy-to-production");
+
+    // Written the way Akamai's example writes it (`/cps-api/`, a string id), still answered.
+    let (legacy, third) =
+        demo_enrollment(&sim, "C-2EXSHP", named("partners-b2b.example.net")).await;
+    assert!(legacy["id"].is_string(), "{legacy}");
+    let input = offered(&sim, &third, "third-party-certificate").await;
+    let upload = json!({ "certificate": "-----BEGIN CERTIFICATE-----\nU0lN\n-----END CERTIFICATE-----",
+                         "trustChain": null });
+    let answer = give(
+        &sim,
+        input["update"].as_str().unwrap(),
+        "application/vnd.akamai.cps.certificate-and-trust-chain.v1+json",
+        &upload,
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(where_is(&sim, &third).await.1, "deploy-to-staging");
+}
+
+#[tokio::test]
+async fn enrollments_the_sps_world_made_take_only_a_challenge_acknowledgement() {
+    let sim = stopped_sim().await;
+    // Changes of SPS-made enrollments are SPS job ids, below the CPS world's own 70001.
+    let made = |enrollment: &Value| {
+        enrollment["pendingChanges"][0]["location"]
+            .as_str()
+            .and_then(|location| location.rsplit('/').next())
+            .and_then(|id| id.parse::<u64>().ok())
+            .is_some_and(|id| id < 70_001)
+    };
+    let (enrollment, change) = demo_enrollment(&sim, CONTRACT, made).await;
+    let path = format!("/cps/v2/enrollments/{}", enrollment["id"]);
+    let replaced = put(&sim, &path, &enrollment).await;
+    assert_eq!(replaced.status, 409, "{}", replaced.body);
+    let state = read(&sim, &change, CHANGE).await;
+    let Some(input) = state["allowedInput"].as_array().unwrap().first().cloned() else {
+        panic!("the SPS-made change waits for nothing: {state}");
+    };
+    let update = input["update"].as_str().unwrap();
+    let taken = give(&sim, update, ACKNOWLEDGEMENT, &acknowledge()).await;
+    assert_eq!(taken.status, 200, "{}", taken.body);
+    let denied = give(
+        &sim,
+        update,
+        ACKNOWLEDGEMENT,
+        &json!({ "acknowledgement": "deny" }),
+    )
+    .await;
+    assert_eq!(denied.status, 409, "{}", denied.body);
+}
+
+#[tokio::test]
+async fn query_parameters_are_checked_and_the_deployment_schedule_kept() {
+    let sim = stopped_sim().await;
+    let body = enrollment_body("lets-encrypt", "dv", &["q.example.com"]).to_string();
+    let post = |query: &str| {
+        Call::write(
+            "POST",
+            format!("/cps/v2/enrollments{query}"),
+            body.clone(),
+            ENROLLMENT,
+            ENROLLMENT_STATUS,
+        )
+    };
+    let no_contract = post("").send(&sim).await;
+    assert_eq!(no_contract.status, 400, "{}", no_contract.body);
+    assert_eq!(error_fields(&no_contract), ["contractId"]);
+    let not_granted = post("?contractId=C-9OTHER").send(&sim).await;
+    assert_eq!(not_granted.status, 403, "{}", not_granted.body);
+    let bad_date = post(&format!("?contractId={CONTRACT}&deploy-not-after=soon"))
+        .send(&sim)
+        .await;
+    assert_eq!(bad_date.status, 400, "{}", bad_date.body);
+    assert_eq!(error_fields(&bad_date), ["deploy-not-after"]);
+    let scheduled = post(&format!(
+        "?contractId=ctr_{CONTRACT}&deploy-not-before=2026-12-24&deploy-not-after=2026-12-31"
+    ))
+    .send(&sim)
+    .await;
+    assert_eq!(scheduled.status, 202, "{}", scheduled.body);
+    let change = scheduled.json()["changes"][0].as_str().unwrap().to_string();
+    let read_change = read(&sim, &change, CHANGE).await;
+    assert_eq!(
+        read_change["statusInfo"]["deploymentSchedule"],
+        json!({ "notBefore": "2026-12-24", "notAfter": "2026-12-31" })
+    );
+    let enrollment = scheduled.json()["enrollment"].as_str().unwrap().to_string();
+    let flag = put(
+        &sim,
+        &format!("{enrollment}?allow-cancel-pending-changes=yes"),
+        &read(&sim, &enrollment, ENROLLMENT).await,
+    )
+    .await;
+    assert_eq!(flag.status, 400, "{}", flag.body);
+    assert_eq!(error_fields(&flag), ["allow-cancel-pending-changes"]);
+}

@@ -146,6 +146,15 @@ pub(super) fn cps_problem(
 /// 400 for a body that breaks its schema (or the simulator's checks of its meaning): the first
 /// violation in `detail`, every one in `errors[]`.
 pub(super) fn refused_body(what: &str, violations: &[Violation]) -> Response {
+    refused(&format!("The body is not a valid {what}: "), violations)
+}
+
+/// 400 for a query parameter: `why` says what it must be.
+pub(super) fn refused_query(name: &str, why: &str) -> Response {
+    refused("", &[Violation::refused(name, why)])
+}
+
+fn refused(lead: &str, violations: &[Violation]) -> Response {
     let errors = violations
         .iter()
         .map(|violation| {
@@ -165,7 +174,7 @@ pub(super) fn refused_body(what: &str, violations: &[Violation]) -> Response {
         StatusCode::BAD_REQUEST,
         "bad-request",
         "Bad Request",
-        &format!("The body is not a valid {what}: {first}"),
+        &format!("{lead}{first}"),
         errors,
     )
 }

@@ -17,13 +17,12 @@ use serde_json::json;
 use super::answers::problem;
 use super::cps_change::ChangeKind;
 use super::cps_http::{
-    body_type, conflict, cps_json, negotiate, not_found, parse_json, refused_body,
+    body_type, conflict, cps_json, negotiate, not_found, parse_json, refused_body, refused_query,
 };
 use super::cps_names::{CPS_BASE, ENROLLMENT_STATUS_V1, ENROLLMENT_V11, enrollment_path};
 use super::cps_submit::{self, Refused, UpdateFlags};
 use super::cps_world;
 use super::handlers::Query;
-use super::json_shape::Violation;
 use super::shared::Shared;
 
 type AppState = State<Arc<Shared>>;
@@ -76,7 +75,7 @@ fn date_flag(query: &Query, name: &str) -> Result<Option<String>, Box<Response>>
         Ok(_) => Ok(Some(text.to_string())),
         Err(_) => Err(Box::new(refused_query(
             name,
-            &format!("{name} must be a date like 2026-01-31, not '{text}'."),
+            &format!("must be a date like 2026-01-31, not '{text}'."),
         ))),
     }
 }
@@ -89,13 +88,9 @@ fn bool_flag(query: &Query, name: &str) -> Result<bool, Box<Response>> {
         Some(text) if text.eq_ignore_ascii_case("false") => Ok(false),
         Some(text) => Err(Box::new(refused_query(
             name,
-            &format!("{name} must be true or false, not '{text}'."),
+            &format!("must be true or false, not '{text}'."),
         ))),
     }
-}
-
-fn refused_query(name: &str, why: &str) -> Response {
-    refused_body("request", &[Violation::refused(name, why)])
 }
 
 /// `POST /cps/v2/enrollments?contractId=C`.
@@ -108,8 +103,8 @@ async fn create(State(shared): AppState, headers: HeaderMap, uri: Uri, body: Byt
     let Some(asked) = query.get("contractId") else {
         return refused_query(
             "contractId",
-            "contractId is required: an enrollment is created in a contract, like \
-             ?contractId=C-1EXMPL (GET /papi/v1/groups names the contracts).",
+            "required; an enrollment is created in a contract, like ?contractId=C-1EXMPL \
+             (GET /papi/v1/groups names the contracts).",
         );
     };
     let schedule = match (

@@ -93,7 +93,7 @@ pub(super) async fn create_edge_hostname(
         Err(refusal) => return *refusal,
     };
     let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-        return bad_request(&uri, &[Violation::refused("", "the body is not JSON.")]);
+        return bad_request(&uri, &[Violation::refused("", "not JSON.")]);
     };
     let mut violations = json_shape::check(&value, &CREATE_REQUEST);
     if violations.is_empty() {

@@ -118,10 +118,7 @@ pub(super) fn scope(
     let missing = |name: &str| {
         Box::new(bad_request(
             uri,
-            &[Violation::refused(
-                name,
-                format!("{name} is required as a query parameter."),
-            )],
+            &[Violation::refused(name, "required as a query parameter.")],
         ))
     };
     let contract = query
