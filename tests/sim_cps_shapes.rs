@@ -673,6 +673,48 @@ async fn every_cps_answer_of_the_demo_holds_to_the_published_shapes() {
     assert!(infos >= 20, "{infos} infos read");
 }
 
+#[tokio::test]
+async fn enrollments_clients_write_hold_to_the_published_shapes_too() {
+    let sim = stopped_sim().await;
+    for (ra, validation, certificate_type, name) in [
+        ("lets-encrypt", "dv", "san", "written-dv.example.com"),
+        ("symantec", "ov", "san", "written-ov.example.com"),
+        (
+            "third-party",
+            "third-party",
+            "third-party",
+            "written-3p.example.com",
+        ),
+    ] {
+        let body = json!({
+            "ra": ra, "validationType": validation, "certificateType": certificate_type,
+            "changeManagement": true, "enableMultiStackedCertificates": false,
+            "csr": { "cn": name, "sans": [name] },
+            "networkConfiguration": { "geography": "core", "secureNetwork": "enhanced-tls",
+                                      "sniOnly": true, "quicEnabled": false },
+        });
+        let answer = Call::write(
+            "POST",
+            "/cps/v2/enrollments?contractId=C-2EXSHP",
+            body.to_string(),
+            "application/vnd.akamai.cps.enrollment.v11+json",
+            "application/vnd.akamai.cps.enrollment-status.v1+json",
+        )
+        .send(&sim)
+        .await;
+        assert_eq!(answer.status, 202, "{}", answer.body);
+    }
+    let mut problems = Vec::new();
+    sim.advance(5 * 60);
+    let mut infos = hold_the_world(&sim, &mut problems).await;
+    sim.validate_domain("written-dv.example.com");
+    // Staged, waiting for change management.
+    sim.advance(25 * 60);
+    infos += hold_the_world(&sim, &mut problems).await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(infos >= 20, "{infos} infos read");
+}
+
 #[test]
 fn the_shapes_refuse_what_the_definitions_do_not_allow() {
     let good = json!({

@@ -1,22 +1,24 @@
-//! The CPS v2 endpoints, behind the same layers as the SPS routes (signature check, faults,
+//! The CPS v2 reads, behind the same layers as the SPS routes (signature check, faults,
 //! statistics): the enrollments of a contract, one enrollment, its changes and what they wait
-//! for, its deployments and its change history. Two kinds of enrollment answer: those the SPS
-//! world made (`cps_world.rs`, one world with SPS) and the CPS world's own (`cps_book.rs`).
-//! Each route answers only the versioned media types CPS documents for it: any other `Accept`
-//! is a 406 naming the type to send.
+//! for, its deployments and its change history (the writes: `cps_writes.rs`, `cps_input.rs`).
+//! Two kinds of enrollment answer: those the SPS world made (`cps_world.rs`, one world with
+//! SPS) and the CPS world's own (`cps_book.rs`). Each route answers only the versioned media
+//! types CPS documents for it: any other `Accept` is a 406 naming the type to send.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::answers::problem;
 use super::cps_book::NativeEnrollment;
+use super::cps_http::{cps_json, negotiate, not_found};
+use super::cps_info;
 use super::cps_names::{
     CHANGE_HISTORY_V5, CHANGE_V2, CPS_BASE, DEPLOYMENT, DEPLOYMENTS, ENROLLMENT_V11,
     ENROLLMENTS_V11, InputKind, Network,
@@ -60,58 +62,6 @@ fn find(world: &World, id: u64, now: DateTime<Utc>, origin: DateTime<Utc>) -> Op
     }
 }
 
-/// A CPS answer in its media type.
-fn cps_json(media_type: &str, value: &Value) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => (StatusCode::OK, [(header::CONTENT_TYPE, media_type)], bytes).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-fn not_found(uri: &Uri, what: &str) -> Response {
-    problem(
-        StatusCode::NOT_FOUND,
-        "Not Found",
-        &format!("{what} does not exist."),
-        "GET",
-        uri.path(),
-    )
-}
-
-/// The first of `offered` that `Accept` names (parameters and case aside), or a 406.
-fn negotiate(
-    headers: &HeaderMap,
-    uri: &Uri,
-    offered: &[&'static str],
-) -> Result<&'static str, Box<Response>> {
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("");
-    let named: Vec<&str> = accept
-        .split(',')
-        .filter_map(|item| item.split(';').next())
-        .map(str::trim)
-        .collect();
-    offered
-        .iter()
-        .copied()
-        .find(|offer| named.iter().any(|kind| kind.eq_ignore_ascii_case(offer)))
-        .ok_or_else(|| {
-            let first = offered.first().copied().unwrap_or_default();
-            Box::new(problem(
-                StatusCode::NOT_ACCEPTABLE,
-                "Not Acceptable",
-                &format!(
-                    "This resource is served as {}; send `Accept: {first}` (got `{accept}`).",
-                    offered.join(" or ")
-                ),
-                "GET",
-                uri.path(),
-            ))
-        })
-}
-
 /// Runs `answer` on the enrollment named in the path, after the `Accept` check.
 fn with_enrollment(
     shared: &Shared,
@@ -119,9 +69,9 @@ fn with_enrollment(
     uri: &Uri,
     enrollment_id: &str,
     offered: &[&'static str],
-    answer: impl FnOnce(&Found<'_>, &World, DateTime<Utc>) -> Option<Value>,
+    answer: impl FnOnce(&Found<'_>, &World, DateTime<Utc>, &'static str) -> Option<Value>,
 ) -> Response {
-    let media_type = match negotiate(headers, uri, offered) {
+    let media_type = match negotiate(headers, "GET", uri, offered) {
         Ok(media_type) => media_type,
         Err(refusal) => return *refusal,
     };
@@ -133,17 +83,21 @@ fn with_enrollment(
         .ok()
         .and_then(|id| find(&world, id, now, origin));
     let Some(enrollment) = found else {
-        return not_found(uri, &format!("Enrollment {enrollment_id}"));
+        return not_found("GET", uri, &format!("Enrollment {enrollment_id}"));
     };
-    match answer(&enrollment, &world, now) {
-        Some(value) => cps_json(media_type, &value),
-        None => not_found(uri, &format!("This resource of enrollment {enrollment_id}")),
+    match answer(&enrollment, &world, now, media_type) {
+        Some(value) => cps_json(StatusCode::OK, media_type, &value),
+        None => not_found(
+            "GET",
+            uri,
+            &format!("This resource of enrollment {enrollment_id}"),
+        ),
     }
 }
 
 /// `GET /cps/v2/enrollments?contractId=C`: every enrollment of the contract (`ctr_` or not).
 async fn list(State(shared): AppState, headers: HeaderMap, uri: Uri) -> Response {
-    let media_type = match negotiate(&headers, &uri, &[ENROLLMENTS_V11]) {
+    let media_type = match negotiate(&headers, "GET", &uri, &[ENROLLMENTS_V11]) {
         Ok(media_type) => media_type,
         Err(refusal) => return *refusal,
     };
@@ -192,7 +146,11 @@ async fn list(State(shared): AppState, headers: HeaderMap, uri: Uri) -> Response
     );
     listed.sort_by_key(|(id, _)| *id);
     let enrollments: Vec<Value> = listed.into_iter().map(|(_, value)| value).collect();
-    cps_json(media_type, &json!({ "enrollments": enrollments }))
+    cps_json(
+        StatusCode::OK,
+        media_type,
+        &json!({ "enrollments": enrollments }),
+    )
 }
 
 async fn read_enrollment(
@@ -207,7 +165,7 @@ async fn read_enrollment(
         &uri,
         &enrollment_id,
         &[ENROLLMENT_V11],
-        |found, world, now| {
+        |found, world, now, _| {
             Some(match found {
                 Found::Own(enrollment) => own::enrollment_json(enrollment, &world.cps, now),
                 Found::Made(enrollment) => made::enrollment_json(enrollment),
@@ -243,7 +201,7 @@ async fn read_deployments(
         &uri,
         &enrollment_id,
         &DEPLOYMENTS,
-        |found, world, now| {
+        |found, world, now, _| {
             let on = |network| deployed(found, world, network, now).unwrap_or(Value::Null);
             Some(json!({ "production": on(Network::Production), "staging": on(Network::Staging) }))
         },
@@ -257,7 +215,7 @@ async fn read_deployment(
     uri: Uri,
 ) -> Response {
     let Some(network) = Network::parse(&network) else {
-        return not_found(&uri, &format!("Network {network}"));
+        return not_found("GET", &uri, &format!("Network {network}"));
     };
     with_enrollment(
         &shared,
@@ -265,7 +223,7 @@ async fn read_deployment(
         &uri,
         &enrollment_id,
         &DEPLOYMENT,
-        |found, world, now| deployed(found, world, network, now),
+        |found, world, now, _| deployed(found, world, network, now),
     )
 }
 
@@ -281,7 +239,7 @@ async fn read_history(
         &uri,
         &enrollment_id,
         &[CHANGE_HISTORY_V5],
-        |found, world, now| {
+        |found, world, now, _| {
             Some(match found {
                 Found::Own(enrollment) => own::history_json(enrollment, &world.cps, now),
                 Found::Made(enrollment) => made::history_json(enrollment),
@@ -303,7 +261,7 @@ async fn read_change(
         &uri,
         &enrollment_id,
         &[CHANGE_V2],
-        |found, _, now| match found {
+        |found, _, now, _| match found {
             Found::Own(enrollment) => {
                 let plan = enrollment.change(change_id?, now)?;
                 Some(own::change_json(enrollment, plan, now))
@@ -324,7 +282,7 @@ async fn read_info(
     uri: Uri,
 ) -> Response {
     let Some(kind) = InputKind::from_info_name(&info) else {
-        return not_found(&uri, &format!("Input information '{info}'"));
+        return not_found("GET", &uri, &format!("Input information '{info}'"));
     };
     let change_id = change_id.parse::<u64>().ok();
     let thumbprint = shared.world().thumbprint.clone();
@@ -333,11 +291,16 @@ async fn read_info(
         &headers,
         &uri,
         &enrollment_id,
-        &[kind.info_media_type()],
-        |found, world, now| match found {
+        kind.info_media_types(),
+        |found, world, now, media_type| match found {
             Found::Own(enrollment) => {
                 let plan = enrollment.change(change_id?, now)?;
-                own::info_json(enrollment, &world.cps, plan, kind, now, &thumbprint)
+                let asked = cps_info::Asked {
+                    kind,
+                    media_type,
+                    thumbprint: &thumbprint,
+                };
+                cps_info::info_json(enrollment, &world.cps, plan, &asked, now)
             }
             Found::Made(enrollment) => {
                 let request = enrollment.change(change_id?)?;

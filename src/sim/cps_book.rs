@@ -1,11 +1,15 @@
 //! The CPS world's own enrollments: certificates an account has in CPS that no SPS request
-//! made (the demo's hand-picked ones from `assets/cps-demo-world.toml`, or `--enrollments N`
-//! generated ones). Like the rest of the simulator nothing here ticks: each enrollment keeps
-//! its changes' plans and every read computes where they stand (see `cps_change.rs`).
+//! made (the demo's hand-picked ones from `assets/cps-demo-world.toml`, `--enrollments N`
+//! generated ones, and those clients create with `POST /cps/v2/enrollments`). Like the rest of
+//! the simulator nothing here ticks: each enrollment keeps its changes' plans and every read
+//! computes where they stand (see `cps_change.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::Value;
 
 use super::cps_change::{self, ChangePlan, ChangeSnapshot};
 use super::cps_names::Network;
@@ -75,6 +79,9 @@ pub struct NativeEnrollment {
     /// Oldest first.
     pub changes: Vec<ChangePlan>,
     pub auto_renewal_start: Option<DateTime<Utc>>,
+    /// The body a client created or last updated it with (`enrollment.v11`), which its reads
+    /// then echo; `None` for the enrollments the world began with.
+    pub written: Option<Value>,
 }
 
 /// How long certificates last once a change issues them.
@@ -155,6 +162,9 @@ impl NativeEnrollment {
     }
 }
 
+/// Change ids of the CPS world's own enrollments start here (SPS-made ones use job ids).
+pub const FIRST_CHANGE_ID: u64 = 70_001;
+
 /// Every enrollment of the CPS world's own, by id and by contract.
 #[derive(Debug, Clone)]
 pub struct CpsBook {
@@ -163,6 +173,9 @@ pub struct CpsBook {
     /// Organization and contacts per contract (the enrollments' `org`, `adminContact`, …).
     pub(super) contracts: HashMap<String, ContractFile>,
     pub validity: Validity,
+    /// Draws the plans of the changes clients cause: an RNG of its own, so writes never
+    /// disturb what the SPS world or the CPS world's start draw.
+    pub(super) rng: StdRng,
 }
 
 impl Default for CpsBook {
@@ -176,15 +189,21 @@ impl Default for CpsBook {
                 ov_days: 365,
                 third_party_days: 365,
             },
+            rng: StdRng::seed_from_u64(0),
         }
     }
 }
 
 impl CpsBook {
-    pub(super) fn new(contracts: HashMap<String, ContractFile>, validity: Validity) -> Self {
+    pub(super) fn new(
+        contracts: HashMap<String, ContractFile>,
+        validity: Validity,
+        seed: u64,
+    ) -> Self {
         CpsBook {
             contracts,
             validity,
+            rng: StdRng::seed_from_u64(seed),
             ..CpsBook::default()
         }
     }
@@ -201,6 +220,29 @@ impl CpsBook {
 
     pub fn get(&self, enrollment_id: u64) -> Option<&NativeEnrollment> {
         self.enrollments.get(&enrollment_id)
+    }
+
+    pub fn get_mut(&mut self, enrollment_id: u64) -> Option<&mut NativeEnrollment> {
+        self.enrollments.get_mut(&enrollment_id)
+    }
+
+    /// An enrollment to change, with the RNG its new change draws from.
+    pub fn get_mut_with_rng(
+        &mut self,
+        enrollment_id: u64,
+    ) -> Option<(&mut NativeEnrollment, &mut StdRng)> {
+        let enrollment = self.enrollments.get_mut(&enrollment_id)?;
+        Some((enrollment, &mut self.rng))
+    }
+
+    /// The id the next change gets: after every change id handed out so far.
+    pub fn next_change_id(&self) -> u64 {
+        self.enrollments
+            .values()
+            .flat_map(|enrollment| enrollment.changes.iter().map(|plan| plan.id + 1))
+            .max()
+            .unwrap_or(FIRST_CHANGE_ID)
+            .max(FIRST_CHANGE_ID)
     }
 
     pub fn len(&self) -> usize {

@@ -1,8 +1,9 @@
 //! One change of the CPS world's own enrollments, as a pure function of its plan and the clock
 //! (the same idea as `lifecycle.rs` for SPS requests): a change is a row of steps, each ending
-//! after a planned time, when its domains are valid, or never (it waits for input that only a
-//! write could give, and the simulator takes no CPS writes yet). The only outside input is the
-//! operator serving a domain's challenge (`DomainPlan::fixed_at`).
+//! after a planned time, when its domains are valid, or when the customer gives the input it
+//! waits for. The outside inputs are the operator serving a domain's challenge
+//! (`DomainPlan::fixed_at`) and what clients wrote (`ChangePlan::answers`: acknowledgements,
+//! uploads, a cancellation), each kept with the moment it arrived.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -82,6 +83,32 @@ pub struct ChangePlan {
     pub domains: Vec<DomainPlan>,
     /// The names on the certificate this change issues.
     pub names: Vec<String>,
+    pub answers: Answers,
+}
+
+/// What clients wrote to a change, with when: none for a change nobody touched.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    /// Each input given (`…/input/update/…` acknowledged or uploaded): the step waiting for
+    /// that kind of input ends at that moment.
+    pub given: Vec<(InputKind, DateTime<Utc>)>,
+    /// Cancelled (a `deny`, `DELETE …/changes/{c}`, or a newer change that replaced it).
+    pub cancelled: Option<DateTime<Utc>>,
+    /// `deploy-not-before` / `deploy-not-after` as the client gave them (`statusInfo`'s
+    /// `deploymentSchedule`).
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+}
+
+impl Answers {
+    /// When the step of `kind` that began at `began` got its input, if it has.
+    fn given_for(&self, kind: InputKind, began: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.given
+            .iter()
+            .filter(|(given, at)| *given == kind && *at >= began)
+            .map(|(_, at)| *at)
+            .min()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +148,28 @@ pub const CHALLENGES_EXPIRED: &str = "lets-encrypt-challenges-expired";
 
 /// The change at `now` (which should not be before `plan.created`).
 pub fn snapshot(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
+    match plan.answers.cancelled {
+        Some(cancelled) if cancelled <= now => {
+            // Where it stood when it was cancelled, and that it stops there.
+            let before = running(plan, cancelled);
+            ChangeSnapshot {
+                state: state::CANCELLED,
+                status: status::CANCELLED,
+                description: "The change was cancelled.".to_string(),
+                error: None,
+                waits_for: None,
+                since: cancelled,
+                staged: before.staged,
+                completed: None,
+                domains: before.domains,
+            }
+        }
+        _ => running(plan, now),
+    }
+}
+
+/// The change at `now` as its steps and the inputs given make it.
+fn running(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
     let mut at = plan.created;
     let mut staged = None;
     let mut domains = Vec::new();
@@ -138,6 +187,7 @@ pub fn snapshot(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
             domains: Vec::new(),
         };
         let timed = |length: Duration| Some(at + length);
+        let given = |kind| plan.answers.given_for(kind, at);
         let (ends, shown) = match step {
             Step::Checks(length) => (
                 timed(*length),
@@ -149,7 +199,7 @@ pub fn snapshot(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
                 ),
             ),
             Step::PreVerificationWarnings => (
-                None,
+                given(InputKind::PreVerificationWarnings),
                 current(
                     state::AWAITING_INPUT,
                     status::REVIEW_PRE_VERIFICATION,
@@ -178,7 +228,7 @@ pub fn snapshot(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
                 ),
             ),
             Step::PostVerificationWarnings => (
-                None,
+                given(InputKind::PostVerificationWarnings),
                 current(
                     state::AWAITING_INPUT,
                     status::REVIEW_CERT_WARNING,
@@ -189,7 +239,7 @@ pub fn snapshot(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
                 ),
             ),
             Step::ThirdPartyUpload => (
-                None,
+                given(InputKind::ThirdPartyCertificate),
                 current(
                     state::AWAITING_INPUT,
                     status::UPLOAD_THIRD_PARTY,
@@ -209,7 +259,13 @@ pub fn snapshot(plan: &ChangePlan, now: DateTime<Utc>) -> ChangeSnapshot {
                 ),
             ),
             Step::ChangeManagement { acknowledged_after } => (
-                acknowledged_after.map(|length| at + length),
+                match (
+                    acknowledged_after.map(|length| at + length),
+                    given(InputKind::ChangeManagement),
+                ) {
+                    (Some(planned), Some(given)) => Some(planned.min(given)),
+                    (planned, given) => planned.or(given),
+                },
                 current(
                     state::AWAITING_INPUT,
                     status::ACK_CHANGE_MANAGEMENT,

@@ -27,6 +27,7 @@ fn dv_change(domains: Vec<DomainPlan>, steps: Vec<Step>) -> ChangePlan {
         steps,
         names: domains.iter().map(|d| d.domain.clone()).collect(),
         domains,
+        answers: Answers::default(),
     }
 }
 
@@ -189,4 +190,70 @@ fn inputs_without_an_end_wait_for_ever() {
         assert_eq!((shown.state, shown.status), ("awaiting-input", status));
         assert_eq!(shown.waits_for, Some(kind));
     }
+}
+
+#[test]
+fn an_input_given_ends_the_step_waiting_for_it_then_and_not_before() {
+    let mut plan = dv_change(
+        Vec::new(),
+        vec![
+            Step::Checks(Duration::minutes(1)),
+            Step::PreVerificationWarnings,
+            Step::Staging(Duration::minutes(5)),
+            Step::ChangeManagement {
+                acknowledged_after: None,
+            },
+            Step::Production(Duration::minutes(5)),
+        ],
+    );
+    // An acknowledgement of another kind, or one given before the step began, moves nothing.
+    plan.answers
+        .given
+        .push((InputKind::ChangeManagement, t0() + Duration::seconds(30)));
+    assert_eq!(
+        at(&plan, 30).status,
+        "wait-review-pre-verification-safety-checks"
+    );
+    plan.answers.given.push((
+        InputKind::PreVerificationWarnings,
+        t0() + Duration::minutes(10),
+    ));
+    assert_eq!(
+        at(&plan, 9).status,
+        "wait-review-pre-verification-safety-checks"
+    );
+    assert_eq!(at(&plan, 12).status, "deploy-to-staging");
+    assert_eq!(at(&plan, 16).waits_for, Some(InputKind::ChangeManagement));
+    plan.answers
+        .given
+        .push((InputKind::ChangeManagement, t0() + Duration::minutes(20)));
+    assert_eq!(at(&plan, 21).status, "deploy-to-production");
+    assert_eq!(at(&plan, 26).state, "completed");
+}
+
+#[test]
+fn a_cancelled_change_stops_where_it_stood_and_is_no_longer_pending() {
+    let mut plan = dv_change(
+        vec![domain("a.example.com", DomainFate::NeedsUser)],
+        vec![
+            Step::Checks(Duration::minutes(1)),
+            Step::DomainValidation,
+            Step::Staging(Duration::minutes(5)),
+        ],
+    );
+    plan.answers.cancelled = Some(t0() + Duration::minutes(5));
+    assert!(at(&plan, 4).is_pending());
+    let cancelled = at(&plan, 6);
+    assert_eq!(
+        (cancelled.state, cancelled.status),
+        ("cancelled", "cancelled")
+    );
+    assert_eq!(cancelled.waits_for, None);
+    assert!(!cancelled.is_pending());
+    assert_eq!(cancelled.domains.len(), 1, "its challenges are still shown");
+    assert!(!fix_domain(
+        &mut plan,
+        "a.example.com",
+        t0() + Duration::minutes(7)
+    ));
 }

@@ -11,7 +11,7 @@ use rand::rngs::StdRng;
 use serde::Deserialize;
 
 use super::SimError;
-use super::cps_book::{CpsBook, NativeEnrollment, Ra, Validity};
+use super::cps_book::{CpsBook, FIRST_CHANGE_ID, NativeEnrollment, Ra, Validity};
 use super::cps_stories::{self, CpsStory, Setting, Wanted};
 use super::world::{Group, World};
 use super::world_file::ContractFile;
@@ -20,8 +20,8 @@ const CPS_DEMO_WORLD: &str = include_str!("../../assets/cps-demo-world.toml");
 
 /// Mixed into the seed so CPS draws never disturb the SPS world's.
 const CPS_SEED: u64 = 0x4350_5357_4f52_4c44;
-/// Change ids of the CPS world's own enrollments start here (SPS-made ones use job ids).
-const FIRST_CHANGE_ID: u64 = 70_001;
+/// Mixed in once more for the plans of the changes clients cause.
+const WRITES_SEED: u64 = 0x5752_4954_4553;
 /// How many contracts `--enrollments N` spreads over.
 pub const SCALE_CONTRACTS: usize = 4;
 
@@ -159,11 +159,12 @@ impl Builder<'_> {
             initial: planned.initial,
             changes: planned.changes,
             auto_renewal_start: planned.auto_renewal_start,
+            written: None,
         }
     }
 }
 
-fn default_warnings(names: &[String]) -> String {
+pub(super) fn default_warnings(names: &[String]) -> String {
     format!(
         "Some of the names being provisioned ({}) are already on another certificate of this \
          account.",
@@ -171,7 +172,7 @@ fn default_warnings(names: &[String]) -> String {
     )
 }
 
-fn new_book(file: &CpsWorldFile, contracts: HashMap<String, ContractFile>) -> CpsBook {
+fn new_book(file: &CpsWorldFile, contracts: HashMap<String, ContractFile>, seed: u64) -> CpsBook {
     CpsBook::new(
         contracts,
         Validity {
@@ -179,6 +180,8 @@ fn new_book(file: &CpsWorldFile, contracts: HashMap<String, ContractFile>) -> Cp
             ov_days: file.ov_validity_days,
             third_party_days: file.third_party_validity_days,
         },
+        // Its own stream again: the writes' draws must not follow the start's.
+        seed ^ CPS_SEED ^ WRITES_SEED,
     )
 }
 
@@ -190,7 +193,7 @@ pub(super) fn add_demo(
     now: DateTime<Utc>,
 ) -> Result<(), SimError> {
     let file = shipped()?;
-    let mut book = new_book(&file, contracts);
+    let mut book = new_book(&file, contracts, seed);
     let mut builder = Builder {
         file: &file,
         rng: StdRng::seed_from_u64(seed ^ CPS_SEED),
@@ -285,7 +288,7 @@ pub(super) fn add_generated(
             })
         })
         .collect::<Result<_, _>>()?;
-    let mut book = new_book(&file, contracts);
+    let mut book = new_book(&file, contracts, seed);
     let mut builder = Builder {
         file: &file,
         rng: StdRng::seed_from_u64(seed ^ CPS_SEED),

@@ -17,6 +17,10 @@
 //!   against what CPS answers; the input types `change-management` and
 //!   `post-verification-warnings-acknowledgement`: Akamai's CPS CLI (`akamai/cli-cps`,
 //!   `bin/akamai-cps`). The definitions link status codes to a web page rather than list them.
+//! - the media types of the writes (`enrollment-status.v1`, `change-id.v1`,
+//!   `acknowledgement.v1`, `acknowledgement-with-hash.v1`, `certificate-and-trust-chain.v1`/
+//!   `.v2`) and which `update` link takes which: the same definitions (the update operation's
+//!   `Content-Type` enum) and Akamai's page "Change input content type mapping";
 //! - The statuses marked [ours] below: the published material names no code for those steps.
 
 /// `GET /cps/v2/enrollments?contractId=…`.
@@ -27,18 +31,32 @@ pub const DV_CHALLENGES_V2: &str = "application/vnd.akamai.cps.dv-challenges.v2+
 pub const WARNINGS_V1: &str = "application/vnd.akamai.cps.warnings.v1+json";
 pub const CHANGE_MANAGEMENT_INFO_V5: &str =
     "application/vnd.akamai.cps.change-management-info.v5+json";
+/// The version Akamai's page on change input media types names for change management.
+pub const CHANGE_MANAGEMENT_INFO_V4: &str =
+    "application/vnd.akamai.cps.change-management-info.v4+json";
 pub const CSR_V2: &str = "application/vnd.akamai.cps.csr.v2+json";
+pub const CSR_V1: &str = "application/vnd.akamai.cps.csr.v1+json";
 pub const CHANGE_HISTORY_V5: &str = "application/vnd.akamai.cps.change-history.v5+json";
+/// The answer to a create or update of an enrollment (`POST`/`PUT`, 200 or 202).
+pub const ENROLLMENT_STATUS_V1: &str = "application/vnd.akamai.cps.enrollment-status.v1+json";
+/// The answer to an input given to a change, and to a cancelled change.
+pub const CHANGE_ID_V1: &str = "application/vnd.akamai.cps.change-id.v1+json";
+pub const ACKNOWLEDGEMENT_V1: &str = "application/vnd.akamai.cps.acknowledgement.v1+json";
+pub const ACKNOWLEDGEMENT_WITH_HASH_V1: &str =
+    "application/vnd.akamai.cps.acknowledgement-with-hash.v1+json";
+pub const CERTIFICATE_AND_TRUST_CHAIN_V1: &str =
+    "application/vnd.akamai.cps.certificate-and-trust-chain.v1+json";
+pub const CERTIFICATE_AND_TRUST_CHAIN_V2: &str =
+    "application/vnd.akamai.cps.certificate-and-trust-chain.v2+json";
 /// The published version of the deployments answers is v7; Akamai's Go and PowerShell
 /// clients (and spsdash today) send v8. The simulator answers either, in the shape of v7.
 pub const DEPLOYMENTS: [&str; 2] = [
     "application/vnd.akamai.cps.deployments.v7+json",
     "application/vnd.akamai.cps.deployments.v8+json",
 ];
-pub const DEPLOYMENT: [&str; 2] = [
-    "application/vnd.akamai.cps.deployment.v7+json",
-    "application/vnd.akamai.cps.deployment.v8+json",
-];
+pub const DEPLOYMENT_V7: &str = "application/vnd.akamai.cps.deployment.v7+json";
+pub const DEPLOYMENT_V8: &str = "application/vnd.akamai.cps.deployment.v8+json";
+pub const DEPLOYMENT: [&str; 2] = [DEPLOYMENT_V7, DEPLOYMENT_V8];
 
 pub const CPS_BASE: &str = "/cps/v2";
 
@@ -158,12 +176,40 @@ impl InputKind {
         }
     }
 
-    pub fn info_media_type(self) -> &'static str {
+    /// The `Content-Type`s its `update` link takes, the one Akamai's mapping page names first
+    /// (`change-management-ack` also takes a plain acknowledgement, which the update
+    /// operation's published header enum allows).
+    pub fn update_media_types(self) -> &'static [&'static str] {
         match self {
-            InputKind::LetsEncryptChallenges => DV_CHALLENGES_V2,
-            InputKind::PreVerificationWarnings | InputKind::PostVerificationWarnings => WARNINGS_V1,
-            InputKind::ChangeManagement => CHANGE_MANAGEMENT_INFO_V5,
-            InputKind::ThirdPartyCertificate => CSR_V2,
+            InputKind::LetsEncryptChallenges
+            | InputKind::PreVerificationWarnings
+            | InputKind::PostVerificationWarnings => &[ACKNOWLEDGEMENT_V1],
+            InputKind::ChangeManagement => &[ACKNOWLEDGEMENT_WITH_HASH_V1, ACKNOWLEDGEMENT_V1],
+            InputKind::ThirdPartyCertificate => &[
+                CERTIFICATE_AND_TRUST_CHAIN_V2,
+                CERTIFICATE_AND_TRUST_CHAIN_V1,
+            ],
+        }
+    }
+
+    /// The media types its info is served in, the newest first. Change management's info is
+    /// its validation (change-management-info v5 or v4: the published definitions list
+    /// v1/v2/v4/v5, Akamai's mapping page names v4) or the deployment staging has (deployment
+    /// v7, or v8 as the mapping page and Akamai's clients ask). dv-challenges v1 (a flat list
+    /// before the http-01/dns-01 split) and the older versions are not served.
+    pub fn info_media_types(self) -> &'static [&'static str] {
+        match self {
+            InputKind::LetsEncryptChallenges => &[DV_CHALLENGES_V2],
+            InputKind::PreVerificationWarnings | InputKind::PostVerificationWarnings => {
+                &[WARNINGS_V1]
+            }
+            InputKind::ChangeManagement => &[
+                CHANGE_MANAGEMENT_INFO_V5,
+                CHANGE_MANAGEMENT_INFO_V4,
+                DEPLOYMENT_V7,
+                DEPLOYMENT_V8,
+            ],
+            InputKind::ThirdPartyCertificate => &[CSR_V2, CSR_V1],
         }
     }
 
@@ -177,6 +223,12 @@ impl InputKind {
         InputKind::ALL
             .into_iter()
             .find(|kind| kind.info_name() == name)
+    }
+
+    pub fn from_update_name(name: &str) -> Option<InputKind> {
+        InputKind::ALL
+            .into_iter()
+            .find(|kind| kind.update_name() == name)
     }
 }
 
@@ -208,6 +260,14 @@ pub(super) fn route_template(path: &str) -> Option<String> {
                 "{type}"
             };
             format!("{{enrollmentId}}/changes/{{changeId}}/input/info/{kind}")
+        }
+        [id, "changes", change, "input", "update", kind] if numeric(id) && numeric(change) => {
+            let kind = if InputKind::from_update_name(kind).is_some() {
+                kind
+            } else {
+                "{type}"
+            };
+            format!("{{enrollmentId}}/changes/{{changeId}}/input/update/{kind}")
         }
         _ => return None,
     };
@@ -246,6 +306,14 @@ mod tests {
             template("/cps/v2/enrollments/1/changes/44434/input/info/nonsense"),
             "/cps/v2/enrollments/{enrollmentId}/changes/{changeId}/input/info/{type}"
         );
+        assert_eq!(
+            template("/cps/v2/enrollments/1/changes/44434/input/update/change-management-ack"),
+            "/cps/v2/enrollments/{enrollmentId}/changes/{changeId}/input/update/change-management-ack"
+        );
+        assert_eq!(
+            template("/cps/v2/enrollments/1/changes/44434/input/update/change-management-info"),
+            "/cps/v2/enrollments/{enrollmentId}/changes/{changeId}/input/update/{type}"
+        );
         assert_eq!(route_template("/cps/v2/enrollments/x"), None);
         assert_eq!(route_template("/cps/v2/enrollments/1/elsewhere"), None);
     }
@@ -254,9 +322,11 @@ mod tests {
     fn every_input_kind_has_its_own_names() {
         for kind in InputKind::ALL {
             assert_eq!(InputKind::from_info_name(kind.info_name()), Some(kind));
+            assert_eq!(InputKind::from_update_name(kind.update_name()), Some(kind));
+            assert!(!kind.update_media_types().is_empty());
         }
         assert_eq!(
-            InputKind::ChangeManagement.info_media_type(),
+            InputKind::ChangeManagement.info_media_types()[0],
             "application/vnd.akamai.cps.change-management-info.v5+json"
         );
         assert_eq!(InputKind::from_info_name("change-management"), None);

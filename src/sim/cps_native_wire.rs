@@ -1,16 +1,14 @@
 //! The JSON bodies of the CPS world's own enrollments (`cps_book.rs`), in the shapes of
-//! Akamai's published CPS v2 definitions: enrollment v11, change v2, the infos a change offers
-//! (dv-challenges v2, warnings v1, change-management-info v5, csr v2), deployment v7 and
-//! change-history v5.
+//! Akamai's published CPS v2 definitions: enrollment v11, change v2, deployment v7 and
+//! change-history v5 (what a waiting change offers is `cps_info.rs`).
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::cps_book::{Certificate, CpsBook, NativeEnrollment, Ra};
 use super::cps_change::ChangePlan;
-use super::cps_json::{self, Casing};
-use super::cps_names::{InputKind, Network, enrollment_path, legacy_enrollment_path};
+use super::cps_json;
+use super::cps_names::{Network, enrollment_path, legacy_enrollment_path};
 use super::wire::iso;
 
 fn location(enrollment: &NativeEnrollment) -> String {
@@ -42,6 +40,9 @@ pub(super) fn enrollment_json(
             })
         })
         .collect();
+    if let Some(written) = &enrollment.written {
+        return written_json(enrollment, written, pending);
+    }
     let contract = book.contracts.get(&enrollment.contract_id);
     let field = |pick: fn(&super::world_file::ContractFile) -> &str| {
         contract.map_or_else(String::new, |contract| pick(contract).to_string())
@@ -89,6 +90,48 @@ pub(super) fn enrollment_json(
     body
 }
 
+/// An enrollment a client wrote: what it sent, with what CPS keeps itself (id, location,
+/// pending changes, slots, limits) and the names as CPS read them.
+fn written_json(enrollment: &NativeEnrollment, written: &Value, pending: Vec<Value>) -> Value {
+    let mut body = written.clone();
+    let Some(object) = body.as_object_mut() else {
+        return body;
+    };
+    for (name, value) in [
+        ("id", json!(enrollment.id)),
+        ("location", json!(location(enrollment))),
+        ("pendingChanges", json!(pending)),
+        ("maxAllowedSanNames", json!(super::cps_submit::MAX_NAMES)),
+        (
+            "maxAllowedWildcardSanNames",
+            json!(super::cps_submit::MAX_NAMES),
+        ),
+        ("productionSlots", json!([])),
+        ("stagingSlots", json!([])),
+        ("assignedSlots", json!([])),
+        (
+            "autoRenewalStartTime",
+            json!(enrollment.auto_renewal_start.map(iso)),
+        ),
+    ] {
+        object.insert(name.to_string(), value);
+    }
+    for (name, value) in [
+        ("certificateChainType", json!("default")),
+        ("signatureAlgorithm", Value::Null),
+        ("org", Value::Null),
+        ("adminContact", Value::Null),
+        ("techContact", Value::Null),
+    ] {
+        object.entry(name).or_insert(value);
+    }
+    if let Some(csr) = object.get_mut("csr").and_then(Value::as_object_mut) {
+        csr.insert("cn".into(), json!(enrollment.common_name()));
+        csr.insert("sans".into(), json!(enrollment.names));
+    }
+    body
+}
+
 pub(super) fn change_json(
     enrollment: &NativeEnrollment,
     plan: &ChangePlan,
@@ -114,87 +157,13 @@ pub(super) fn change_json(
             "status": shown.status,
             "description": shown.description,
             "error": error,
-            "deploymentSchedule": { "notBefore": null, "notAfter": null },
+            "deploymentSchedule": {
+                "notBefore": plan.answers.not_before,
+                "notAfter": plan.answers.not_after,
+            },
         },
         "allowedInput": allowed,
     })
-}
-
-/// The info of `kind` while the change waits for it; `None` otherwise (CPS answers 404).
-pub(super) fn info_json(
-    enrollment: &NativeEnrollment,
-    book: &CpsBook,
-    plan: &ChangePlan,
-    kind: InputKind,
-    now: DateTime<Utc>,
-    thumbprint: &str,
-) -> Option<Value> {
-    let shown = super::cps_change::snapshot(plan, now);
-    if shown.waits_for != Some(kind) {
-        return None;
-    }
-    let cn = enrollment.common_name();
-    Some(match kind {
-        InputKind::LetsEncryptChallenges => {
-            let dv: Vec<Value> = shown
-                .domains
-                .iter()
-                .map(|domain| cps_json::dv_entry(domain, shown.since, thumbprint, Casing::Schema))
-                .collect();
-            json!({ "dv": dv })
-        }
-        InputKind::PreVerificationWarnings | InputKind::PostVerificationWarnings => {
-            json!({ "warnings": enrollment.warnings.clone().unwrap_or_default() })
-        }
-        InputKind::ThirdPartyCertificate => json!({
-            "csrs": [{
-                "csr": cps_json::pem("CERTIFICATE REQUEST", "CSR", cn, plan.created),
-                "keyAlgorithm": "RSA",
-            }],
-        }),
-        InputKind::ChangeManagement => {
-            let staged = shown.staged.unwrap_or(shown.since);
-            let pending = enrollment.issued_by(plan, staged, book.validity);
-            let warnings = [json!({
-                "message": format!(
-                    "The certificate for {cn} is on the staging network; test it there before you acknowledge."
-                ),
-                "messageCode": "no-code",
-            })];
-            let result = json!({ "errors": null, "warnings": warnings });
-            let hash = hex(&Sha256::digest(result.to_string().as_bytes()));
-            json!({
-                // [ours] CPS gives a deadline; the simulator's is a week after staging.
-                "acknowledgementDeadline": iso(staged + Duration::days(7)),
-                "validationResultHash": hash,
-                "validationResult": result,
-                "pendingState": {
-                    "pendingCertificates": [{
-                        "certificateType": enrollment.certificate_type,
-                        "fullCertificate": cps_json::pem("CERTIFICATE", "certificate", cn, pending.issued),
-                        "keyAlgorithm": "RSA",
-                        "ocspStapled": false,
-                        "ocspUris": null,
-                        "signatureAlgorithm": "SHA-256",
-                    }],
-                    "pendingNetworkConfiguration": {
-                        "dnsNameSettings": { "cloneDnsNames": true, "dnsNames": pending.names },
-                        "mustHaveCiphers": "ak-akamai-2020q1",
-                        "preferredCiphers": "ak-akamai-2020q1",
-                        "networkType": null,
-                        "ocspStapling": "on",
-                        "quicEnabled": false,
-                        "sniOnly": enrollment.sni_only,
-                        "disallowedTlsVersions": ["TLSv1", "TLSv1_1"],
-                    },
-                },
-            })
-        }
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 pub(super) fn deployment_json(enrollment: &NativeEnrollment, certificate: &Certificate) -> Value {

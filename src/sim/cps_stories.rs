@@ -8,7 +8,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::cps_book::{Certificate, Ra, Validity};
-use super::cps_change::{ChangeKind, ChangePlan, Step};
+use super::cps_change::{Answers, ChangeKind, ChangePlan, Step};
 use super::lifecycle::{DomainFate, DomainPlan};
 use super::stories::token;
 
@@ -170,6 +170,7 @@ pub fn plan(
             steps: Vec::new(),
             domains,
             names: setting.names.to_vec(),
+            answers: Answers::default(),
         }
     };
     let ack = |rng: &mut StdRng| {
@@ -327,7 +328,7 @@ pub fn plan(
 }
 
 /// The usual row of steps for a certificate from `ra`.
-fn pipeline(
+pub(super) fn pipeline(
     ra: Ra,
     change_management: bool,
     acknowledged_after: Option<Duration>,

@@ -1,5 +1,8 @@
 //! The embedded simulator: real HTTP on loopback, real EdgeGrid checks, a world with a clock.
-//! It serves SPS v1 (optionally as Akamai does today: 410 Gone), CPS v2 reads and PAPI groups.
+//! It serves SPS v1 (optionally as Akamai does today: 410 Gone), CPS v2 (reads, and the writes
+//! spsdash sends: enrollments created and updated, the input a change waits for, changes
+//! cancelled) and PAPI (groups, products, edge hostnames), each body checked against its
+//! published schema by the simulator's own code (`json_shape.rs`).
 //!
 //! `start` binds a loopback port, builds the world (the demo world, or `--requests N`
 //! generated requests and/or `--enrollments N` generated CPS enrollments) and serves it until
@@ -24,20 +27,31 @@ mod cps;
 mod cps_book;
 mod cps_change;
 mod cps_demo;
+mod cps_http;
+mod cps_info;
+mod cps_input;
 mod cps_json;
 mod cps_names;
 mod cps_native_wire;
 mod cps_scale;
+mod cps_shapes;
 mod cps_stories;
+mod cps_submit;
 mod cps_wire;
 mod cps_world;
+mod cps_writes;
 mod demo;
 pub mod faults;
 pub mod form;
 mod generator;
 mod handlers;
 mod hooks;
+mod json_shape;
 pub mod lifecycle;
+mod papi;
+mod papi_book;
+mod papi_create;
+mod papi_http;
 mod server;
 mod shared;
 mod signature;

@@ -1,5 +1,6 @@
-//! The HTTP face of the simulator: axum routes for every SPS endpoint, the CPS v2 reads and
-//! PAPI groups, behind four layers (outermost first): call statistics, injected faults,
+//! The HTTP face of the simulator: axum routes for every SPS endpoint, CPS v2 (reads in
+//! `cps.rs`, enrollment writes in `cps_writes.rs`, change input in `cps_input.rs`) and PAPI
+//! (groups here, the rest in `papi.rs`), behind four layers (outermost first): call statistics, injected faults,
 //! EdgeGrid verification and, with `--sps-gone`, the 410 Akamai answers SPS calls with today.
 //! The `/_sim/` test hooks sit outside all of them.
 
@@ -51,6 +52,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/papi/v1/groups", get(handlers::groups))
         .route("/papi/v1/groups/", get(handlers::groups))
         .merge(super::cps::routes())
+        .merge(super::cps_writes::routes())
+        .merge(super::cps_input::routes())
+        .merge(super::papi::routes())
         // Unknown paths are signed and counted too, like any call to the gateway.
         .fallback(answers::not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), answer_gone))

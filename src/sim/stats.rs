@@ -43,6 +43,13 @@ impl Stats {
     }
 }
 
+/// The PAPI routes the simulator serves whose path is their template.
+const PAPI_ROUTES: [&str; 3] = [
+    "/papi/v1/groups",
+    "/papi/v1/products",
+    "/papi/v1/edgehostnames",
+];
+
 /// The route template a path is filed under (`…/sps-requests/{spsId}`); trailing slashes and
 /// the old singular spelling count as the route they alias.
 pub fn route_template(path: &str) -> String {
@@ -58,9 +65,15 @@ pub fn route_template(path: &str) -> String {
         Some(id) if !id.is_empty() && !id.contains('/') => format!("{requests}/{{spsId}}"),
         _ if trimmed == requests
             || trimmed == format!("{BASE_PATH}/secure-edge-hosts")
-            || trimmed == "/papi/v1/groups" =>
+            || PAPI_ROUTES.contains(&trimmed) =>
         {
             trimmed.to_string()
+        }
+        _ if trimmed
+            .strip_prefix("/papi/v1/edgehostnames/")
+            .is_some_and(|id| !id.is_empty() && !id.contains('/')) =>
+        {
+            "/papi/v1/edgehostnames/{edgeHostnameId}".to_string()
         }
         _ => "(unmatched)".to_string(),
     }
@@ -82,6 +95,12 @@ mod tests {
             format!("{base}/sps-requests")
         );
         assert_eq!(route_template("/papi/v1/groups"), "/papi/v1/groups");
+        assert_eq!(route_template("/papi/v1/products"), "/papi/v1/products");
+        assert_eq!(
+            route_template("/papi/v1/edgehostnames/ehn_5100001"),
+            "/papi/v1/edgehostnames/{edgeHostnameId}"
+        );
+        assert_eq!(route_template("/papi/v1/edgehostnames/a/b"), "(unmatched)");
         assert_eq!(route_template("/elsewhere"), "(unmatched)");
     }
 

@@ -10,6 +10,7 @@ use rand::rngs::StdRng;
 
 use super::cps_book::CpsBook;
 use super::lifecycle::{self, CertKind, Issuer, Plan, PlannedEnd, Snapshot};
+use super::papi_book::PapiBook;
 use super::stories::{self, Story};
 use super::validate::{InvalidItem, NewRequest};
 
@@ -94,6 +95,8 @@ pub struct World {
     pub thumbprint: String,
     /// The CPS enrollments no SPS request made (those SPS made are computed from `requests`).
     pub cps: CpsBook,
+    /// PAPI's edge hostnames clients created.
+    pub papi: PapiBook,
 }
 
 impl World {
@@ -114,6 +117,7 @@ impl World {
             rng,
             thumbprint,
             cps: CpsBook::default(),
+            papi: PapiBook::default(),
         }
     }
 

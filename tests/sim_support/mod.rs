@@ -85,6 +85,8 @@ pub struct Call {
     pub authorization: Option<String>,
     /// The `Accept` header to send (CPS routes check it).
     pub accept: Option<String>,
+    /// The body's `Content-Type` (a POST without one sends an SPS form).
+    pub content_type: Option<String>,
 }
 
 impl Call {
@@ -99,6 +101,7 @@ impl Call {
             signed_body: None,
             authorization: None,
             accept: None,
+            content_type: None,
         }
     }
 
@@ -114,6 +117,23 @@ impl Call {
         Call {
             method: "POST",
             body: Some(body.into()),
+            ..Call::get(path_and_query)
+        }
+    }
+
+    /// A CPS or PAPI write: `method` with `body` in `content_type`, asking for `accept`.
+    pub fn write(
+        method: &'static str,
+        path_and_query: impl Into<String>,
+        body: impl Into<String>,
+        content_type: &str,
+        accept: &str,
+    ) -> Call {
+        Call {
+            method,
+            body: Some(body.into()),
+            content_type: Some(content_type.to_string()),
+            accept: Some(accept.to_string()),
             ..Call::get(path_and_query)
         }
     }
@@ -152,13 +172,17 @@ impl Call {
 
     async fn send_with(&self, sim: &RunningSim, authorization: Option<&str>) -> Answer {
         let url = format!("{}{}", sim.base_url, self.path_and_query);
-        let mut request = match self.method {
-            "POST" => client()
-                .post(&url)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(self.body.clone().unwrap_or_default()),
-            _ => client().get(&url),
-        };
+        let method = reqwest::Method::from_bytes(self.method.as_bytes()).expect("a method");
+        let mut request = client().request(method, &url);
+        if self.body.is_some() || self.method == "POST" {
+            let content_type = self
+                .content_type
+                .as_deref()
+                .unwrap_or("application/x-www-form-urlencoded");
+            request = request
+                .header("Content-Type", content_type)
+                .body(self.body.clone().unwrap_or_default());
+        }
         if let Some(authorization) = authorization {
             request = request.header("Authorization", authorization);
         }
