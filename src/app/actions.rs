@@ -3,11 +3,12 @@
 use crate::config::READ_ONLY_REFUSAL;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::cps_prompt::CpsPromptKind;
 use super::keymap::Action;
 use super::table::{Column, SortSpec};
 use super::wizard::{Wizard, WizardOutcome};
 use super::{App, DetailSection, DetailView, Effect, Level, Overlay, Screen};
-use crate::model::RequestState;
+use crate::model::{Api, RequestState};
 
 impl App {
     pub(crate) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -43,7 +44,7 @@ impl App {
                 WizardOutcome::Continue => {}
                 WizardOutcome::Closed => self.wizard = None,
                 // The wizard knows read-only mode too; this is the belt to its braces.
-                WizardOutcome::Submit(_) if self.config.read_only => {
+                WizardOutcome::Submit(_) | WizardOutcome::SubmitCps(_) if self.config.read_only => {
                     if let Some(wizard) = self.wizard.as_mut() {
                         wizard.submit_failed(&crate::edgegrid::ApiError::Request {
                             detail: format!(
@@ -53,8 +54,13 @@ impl App {
                     }
                 }
                 WizardOutcome::Submit(submission) => effects.push(Effect::Submit(submission)),
+                WizardOutcome::SubmitCps(create) => effects.push(Effect::CreateCps(create)),
             }
+            effects.extend(self.wizard_cps_plan());
             return effects;
+        }
+        if self.cps_prompt.is_some() && !ctrl_c {
+            return self.on_cps_prompt_key(key);
         }
         if self
             .detail()
@@ -154,6 +160,13 @@ impl App {
                 }
             }
             Action::NewRequest => self.open_wizard_new(),
+            Action::AddDomains if self.api() == Api::Cps => {
+                return self.open_cps_prompt(CpsPromptKind::AddNames);
+            }
+            Action::EdgeHost if self.api() == Api::Cps => {
+                return self.open_cps_prompt(CpsPromptKind::EdgeHost);
+            }
+            Action::AnswerChange => return self.open_cps_prompt(CpsPromptKind::Answer),
             Action::AddDomains => self.open_wizard_add_domains(),
             Action::EdgeHost => self.open_wizard_edge_host(),
             Action::Export(key) => return self.on_export_key(key),
@@ -286,7 +299,9 @@ impl App {
     }
 
     /// The request an action applies to: the open detail, else the cursor's row.
-    fn target_request(&self) -> Option<(crate::model::Scope, crate::model::CertRequest)> {
+    pub(crate) fn target_request(
+        &self,
+    ) -> Option<(crate::model::Scope, crate::model::CertRequest)> {
         if let Some((detail, request)) = self.detail_request() {
             return Some((detail.pair.clone(), request.clone()));
         }
@@ -329,7 +344,8 @@ impl App {
         match self.submission_pair() {
             Some(pair) => {
                 let mut wizard = Wizard::new(pair, &self.config.profile, self.config.read_only)
-                    .with_api_target(self.api_target.clone());
+                    .with_api_target(self.api_target.clone())
+                    .with_backend(self.api());
                 wizard.set_pairs(self.pairs());
                 if let Some(draft) = &self.submissions.stored_draft {
                     wizard.offer_draft(draft.clone());

@@ -114,6 +114,36 @@ pub enum Event {
     CertificatesLoaded(Vec<crate::model::CertificateRecord>),
     /// What came of `OpenAccount`: the account now shown, or why the old one still is.
     Account(super::account::AccountOutcome),
+    /// The wizard's CPS order, planned by the client: the enrollment's request, then the edge
+    /// hostname's (or why they could not be planned).
+    CpsCreatePlanned {
+        create: super::wizard::CpsCreate,
+        result: Result<Vec<crate::orders::shown::Shown>, String>,
+    },
+    /// The wizard's CPS order was sent: what came of it in words, or why it failed.
+    CpsCreated {
+        scope: Scope,
+        result: Result<CpsCreatedNote, String>,
+    },
+    /// `a`/`e`/`A` read and planned: the review, or why there is nothing to send.
+    CpsPlanned {
+        enrollment_id: u64,
+        result: Result<super::cps_prompt::CpsReview, String>,
+    },
+    /// `a`/`e`/`A` sent.
+    CpsSent {
+        enrollment_id: u64,
+        sent: super::cps_prompt::CpsSent,
+    },
+}
+
+/// A CPS order made: the enrollment and what to tell the operator (a warning when the edge
+/// hostname was not made).
+#[derive(Debug, Clone)]
+pub struct CpsCreatedNote {
+    pub enrollment_id: u64,
+    pub text: String,
+    pub edge_hostname_failed: bool,
 }
 
 /// What the loop should do for the reducer; results come back as events.
@@ -159,6 +189,14 @@ pub enum Effect {
     /// Tell the operator through the `[notify]` sinks (terminal, command, webhook).
     Notify(Vec<crate::notify::NotifyEvent>),
     Submit(WizardSubmission),
+    /// Plan the wizard's CPS order (no I/O beyond building the requests).
+    PlanCpsCreate(super::wizard::CpsCreate),
+    /// Send the wizard's CPS order: the enrollment, then its edge hostname.
+    CreateCps(super::wizard::CpsCreate),
+    /// `a`/`e`/`A`: read what is needed and plan the request(s).
+    PlanCps(super::cps_prompt::CpsPlanJob),
+    /// `a`/`e`/`A`: send the reviewed request.
+    SendCps(super::cps_prompt::CpsSend),
     /// The wizard's draft changed step (or the operator quits with it open).
     SaveDraft(WizardDraft),
     /// The draft was submitted: forget it.

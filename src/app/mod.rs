@@ -14,6 +14,8 @@ pub mod certificates;
 mod checks;
 pub mod command;
 pub mod command_line;
+pub mod cps_orders;
+pub mod cps_prompt;
 pub mod dataset;
 mod demo;
 mod detail_view;
@@ -48,7 +50,7 @@ pub use checks::CheckOrigin;
 pub use dataset::{Dataset, Freshness, FreshnessLevel};
 pub use detail_view::{DetailSection, DetailView};
 pub use domain_checks::{DomainCheck, DomainChecks};
-pub use event::{Effect, Event, ExportJob, LocalState};
+pub use event::{CpsCreatedNote, Effect, Event, ExportJob, LocalState};
 pub use list_memory::ListMemory;
 pub use notices::{ERROR_HISTORY, ErrorEntry, Flash, Level, Notices};
 pub use requests_view::RequestsView;
@@ -131,6 +133,8 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub wizard: Option<Wizard>,
+    /// `a`/`e`/`A` on a CPS enrollment: the popup and where its order stands.
+    pub cps_prompt: Option<cps_prompt::CpsPrompt>,
     /// The wizard's saved draft and the submissions still to reconcile.
     pub submissions: SubmissionState,
     /// The flash line and the error history.
@@ -198,6 +202,7 @@ impl App {
             screen: Screen::Requests,
             overlay: None,
             wizard: None,
+            cps_prompt: None,
             submissions: SubmissionState::default(),
             notices: Notices::default(),
             alerts: alerts::Alerts::default(),

@@ -134,6 +134,16 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         } => app.on_checks_done(id, origin, outcome),
         Event::BackgroundChecksDone => app.on_background_round_done(),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
+        Event::CpsCreatePlanned { create, result } => app.on_cps_create_planned(create, result),
+        Event::CpsCreated { scope, result } => app.on_cps_created(scope, result),
+        Event::CpsPlanned {
+            enrollment_id,
+            result,
+        } => app.on_cps_planned(enrollment_id, result),
+        Event::CpsSent {
+            enrollment_id,
+            sent,
+        } => app.on_cps_sent(enrollment_id, sent),
         Event::DemoServed(outcome) => app.on_demo_served(outcome),
         Event::SubmissionUnresolved(submission) => {
             app.submissions.unresolved.push(submission);

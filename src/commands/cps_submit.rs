@@ -7,8 +7,6 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use crate::cli::PairArgs;
-use crate::cps::writes::PlannedWrite;
-use crate::edgegrid::Planned;
 use crate::model::submission::PAPI_EDGE_HOSTNAME;
 use crate::model::{FieldProblem, Scope};
 use crate::orders::cps_create::{self, CreateError};
@@ -23,37 +21,7 @@ use crate::text;
 
 use super::{CommandError, CommandResult, Context, Exit};
 
-/// One request as `--dry-run` prints it.
-pub struct Shown {
-    pub method: String,
-    pub url: String,
-    pub content_type: String,
-    pub accept: String,
-    pub body: String,
-}
-
-impl Shown {
-    pub fn of_write(write: &PlannedWrite) -> Shown {
-        Shown::of(&write.planned)
-    }
-
-    pub fn of(planned: &Planned) -> Shown {
-        let header = |name: &str| {
-            planned
-                .headers
-                .iter()
-                .find(|(header, _)| header.eq_ignore_ascii_case(name))
-                .map_or(String::new(), |(_, value)| value.clone())
-        };
-        Shown {
-            method: planned.method.to_string(),
-            url: planned.url.to_string(),
-            content_type: header("Content-Type"),
-            accept: header("Accept"),
-            body: String::from_utf8_lossy(&planned.body).into_owned(),
-        }
-    }
-}
+pub use crate::orders::shown::Shown;
 
 /// Prints requests exactly as they would be sent: method and URL, the media types, the body
 /// (JSON, pretty); `--json`: one document listing them.

@@ -103,63 +103,9 @@ pub async fn run(context: &Context, args: ProceedArgs) -> CommandResult {
 
 /// What CPS says of the input, on stderr (stdout keeps the outcome).
 fn describe(waiting: &WaitingInput) {
-    let mut lines = vec![format!(
-        "enrollment {} ({}) waits for {} ({})",
-        waiting.enrollment_id,
-        waiting.common_name,
-        waiting.kind.awaiting().label(),
-        waiting.status
-    )];
-    match &waiting.info {
-        InputInfo::Warnings(warnings) => {
-            lines.extend(
-                warnings
-                    .lines()
-                    .into_iter()
-                    .map(|line| format!("  warning: {line}")),
-            );
-        }
-        InputInfo::ChangeManagement(info) => {
-            if let Some(deadline) = &info.acknowledgement_deadline {
-                lines.push(format!(
-                    "  acknowledge before {deadline}, or CPS goes on by itself"
-                ));
-            }
-            lines.extend(info.findings().into_iter().map(|line| format!("  {line}")));
-            for certificate in info.pending_certificates() {
-                lines.push(format!(
-                    "  pending certificate: {}",
-                    describe_pem(&certificate)
-                ));
-            }
-        }
-        InputInfo::ThirdPartyCsr(csrs) => {
-            for csr in &csrs.csrs {
-                lines.push(format!(
-                    "  CSR ({}):\n{}",
-                    csr.key_algorithm.as_deref().unwrap_or("?"),
-                    csr.csr.as_deref().unwrap_or("")
-                ));
-            }
-        }
-        InputInfo::Challenges(challenges) => {
-            for domain in &challenges.dv {
-                lines.push(format!(
-                    "  {}: {}",
-                    domain.domain,
-                    domain.status.as_deref().unwrap_or("?")
-                ));
-            }
-        }
-    }
-    for line in lines {
+    for line in crate::orders::cps_answer_text::describe(waiting) {
         eprintln!("{}", text::inert(&line));
     }
-}
-
-fn describe_pem(pem: &str) -> String {
-    crate::cps::upload_check::summary(pem)
-        .unwrap_or_else(|| "(not a certificate spsdash can read)".to_string())
 }
 
 /// The answer to send, after the checks its kind needs.

@@ -11,13 +11,13 @@ use crate::cps::Enrollment;
 use crate::cps::writes::{EnrollmentStatus, PlannedWrite};
 use crate::edgegrid::{ApiError, Planned};
 use crate::model::Scope;
-use crate::model::submission::{CPS_CREATE, PAPI_EDGE_HOSTNAME, SubmissionOutcome};
-use crate::papi::EdgeHostnameCreated;
+use crate::model::submission::{CPS_CREATE, SubmissionOutcome};
 use crate::source::Backend;
 use crate::store::submissions::SubmissionJournal;
 
 use super::cps_order::CpsOrder;
 use super::journaled::{Entry, WriteFailure, complete, send_journaled};
+use super::papi_edge::{plan_edge_hostname, send_edge_hostname};
 
 /// How often, and how far apart, the contract is listed again to find an enrollment whose
 /// create answer was lost (CPS may finish the create a moment after the connection broke).
@@ -84,30 +84,11 @@ pub fn plan_create(
         .cps()
         .plan_create(&scope.contract_id, &body)
         .map_err(|error| error.to_string())?;
-    let edge_hostname = plan_edge_hostname(backend, scope, order, 0)?;
+    let edge_hostname = plan_edge_hostname(backend, scope, &order.edge_hostname(0))?.planned;
     Ok(PlannedCreate {
         enrollment,
         edge_hostname,
     })
-}
-
-fn plan_edge_hostname(
-    backend: &Backend,
-    scope: &Scope,
-    order: &CpsOrder,
-    enrollment_id: u64,
-) -> Result<Planned, String> {
-    let group = scope.group().ok_or_else(|| {
-        "the edge hostname needs a group: pass --group G (`spsdash groups` lists them)".to_string()
-    })?;
-    backend
-        .papi()
-        .plan_edge_hostname(
-            &scope.contract_id,
-            group,
-            &order.edge_hostname(enrollment_id),
-        )
-        .map_err(|error| error.to_string())
 }
 
 /// Orders the certificate and its edge hostname (`scope`: the contract, and the group the
@@ -199,31 +180,17 @@ pub async fn make_edge_hostname(
         scope.contract_id,
         scope.group().unwrap_or("G")
     );
-    let planned = plan_edge_hostname(backend, scope, order, enrollment_id)
+    let edge = plan_edge_hostname(backend, scope, &order.edge_hostname(enrollment_id))
         .map_err(|error| format!("{error}; then {retry}"))?;
-    let body = String::from_utf8_lossy(&planned.body).into_owned();
-    let name = order.edge_hostname(enrollment_id).hostname();
-    let papi = backend.papi();
-    let entry = Entry {
-        scope,
-        endpoint: PAPI_EDGE_HOSTNAME,
-        name: &name,
-        body: &body,
-    };
-    match send_journaled(
-        journal,
-        entry,
-        || papi.create_edge_hostname(&planned),
-        |created: &EdgeHostnameCreated| created.edge_hostname_link.clone().unwrap_or_default(),
-    )
-    .await
-    {
-        Ok((created, _)) => Ok(created.edge_hostname_link.unwrap_or(name)),
-        Err((failure, _)) => Err(format!(
-            "the edge hostname {name} was not made: {}; the enrollment stands: {retry}",
-            failure.message()
-        )),
-    }
+    send_edge_hostname(backend, journal, scope, &edge)
+        .await
+        .map_err(|failure| {
+            format!(
+                "the edge hostname {} was not made: {}; the enrollment stands: {retry}",
+                edge.name,
+                failure.message()
+            )
+        })
 }
 
 /// Lists the contract again (a few times) for the enrollment a lost create made.

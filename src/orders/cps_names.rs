@@ -12,6 +12,7 @@ use crate::store::submissions::SubmissionJournal;
 use super::journaled::{Entry, WriteFailure, send_journaled};
 
 /// The update, planned: what `--dry-run` prints and the review shows.
+#[derive(Debug, Clone)]
 pub struct PlannedNames {
     pub enrollment_id: u64,
     pub common_name: String,

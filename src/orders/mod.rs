@@ -4,7 +4,10 @@
 //! requests. Above the API clients and the store, below the app.
 
 pub mod cps_answer;
+pub mod cps_answer_text;
 pub mod cps_create;
 pub mod cps_names;
 pub mod cps_order;
 pub mod journaled;
+pub mod papi_edge;
+pub mod shown;

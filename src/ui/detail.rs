@@ -73,7 +73,10 @@ fn render_summary(
             (Some(Awaiting::Challenges) | None, false) => {
                 "  ← awaiting you: prove control of the domains below".to_string()
             }
-            (Some(awaiting), _) => format!("  ← awaiting you: {}", shown(awaiting.label())),
+            // CPS's other inputs are answered from here: say which key does it.
+            (Some(awaiting), _) => {
+                format!("  ← awaiting you: {} (A answers)", shown(awaiting.label()))
+            }
         };
         status.push(Span::styled(hint, theme.state(state)));
     }

@@ -4,6 +4,7 @@
 pub mod certificate;
 pub mod chrome;
 pub mod command_line;
+pub mod cps_prompt;
 pub mod detail;
 mod detail_history;
 pub mod expiring;
@@ -55,6 +56,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         .and_then(|detail| detail.export_prompt.as_ref())
     {
         export_prompt::render(frame, areas.main, prompt, theme.selected(), theme.key());
+    }
+    if let Some(prompt) = &app.cps_prompt {
+        cps_prompt::render(frame, areas.main, prompt, theme);
     }
     if let Some(overlay) = app.overlay {
         overlays::render(frame, areas.main, app, overlay, theme);

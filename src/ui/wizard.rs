@@ -326,7 +326,7 @@ fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
         Style::default().add_modifier(Modifier::BOLD),
     ));
     lines.push(Line::raw(review.request_line));
-    lines.push(Line::raw(review.body));
+    lines.extend(review.body.lines().map(|line| Line::raw(line.to_string())));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

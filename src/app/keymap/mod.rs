@@ -38,6 +38,8 @@ pub enum Action {
     NewRequest,
     AddDomains,
     EdgeHost,
+    /// `A` in the detail: answer what the enrollment's CPS change waits for.
+    AnswerChange,
     NextSection,
     /// y, Y, w, W, c in the detail view (see `crate::export::dashboard`).
     Export(super::export::ExportKey),

@@ -37,6 +37,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("new_request", Action::NewRequest),
     ("add_domains", Action::AddDomains),
     ("edge_hostname", Action::EdgeHost),
+    ("answer_change", Action::AnswerChange),
     ("next_section", Action::NextSection),
     ("copy_rules", Action::Export(ExportKey::Copy)),
     ("copy_rules_as", Action::Export(ExportKey::PickFormat)),

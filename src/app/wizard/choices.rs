@@ -33,7 +33,8 @@ impl Wizard {
     pub fn choices(&self) -> Vec<ChoiceOption> {
         let values = &self.values;
         match self.nav.step {
-            Step::Flow => Flow::ALL
+            Step::Flow => self
+                .flows()
                 .iter()
                 .map(|flow| option(flow.label(), *flow == self.nav.flow))
                 .collect(),
@@ -137,7 +138,7 @@ impl Wizard {
         let values = &mut self.values;
         match self.nav.step {
             Step::Flow => {
-                if let Some(flow) = Flow::ALL.get(index) {
+                if let Some(flow) = self.flows().get(index) {
                     self.nav.flow = *flow;
                 }
             }

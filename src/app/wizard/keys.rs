@@ -26,7 +26,9 @@ pub(super) fn handle_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
             && let Some(draft) = draft
         {
             let pairs = std::mem::take(&mut wizard.pairs);
-            *wizard = Wizard::from_draft(&draft, wizard.read_only);
+            *wizard = Wizard::from_draft(&draft, wizard.read_only)
+                .with_api_target(wizard.api.clone())
+                .with_backend(wizard.backend);
             wizard.pairs = pairs;
             wizard.set_notice(Level::Info, "Draft resumed.");
         } else {
@@ -246,6 +248,19 @@ fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
         return WizardOutcome::Continue;
     }
     wizard.refresh();
+    if wizard.backend == crate::model::Api::Cps {
+        let Some(create) = wizard.cps_create() else {
+            advance(wizard);
+            return WizardOutcome::Continue;
+        };
+        wizard.sending.in_flight = true;
+        wizard.sending.lost_submission = false;
+        wizard.set_notice(
+            Level::Info,
+            "Ordering… waiting for CPS (the enrollment), then PAPI (the edge hostname).",
+        );
+        return WizardOutcome::SubmitCps(create);
+    }
     let Some(checked) = wizard.checks.checked.clone() else {
         advance(wizard);
         return WizardOutcome::Continue;

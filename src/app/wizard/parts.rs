@@ -42,6 +42,8 @@ pub(super) struct Checks {
     pub(super) attempted: BTreeSet<Step>,
     /// What SPS said about fields in its last 400.
     pub(super) server_problems: Vec<FieldProblem>,
+    /// On CPS: the enrollment order, once CPS's own rules hold too.
+    pub(super) cps_order: Option<crate::orders::cps_order::CpsOrder>,
 }
 
 /// The submission in flight, or the memory of one whose answer never came.

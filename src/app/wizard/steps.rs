@@ -186,9 +186,11 @@ const NAMES: [FieldSpec; 2] = [
     names("sans", "Other names"),
 ];
 /// The product is optional: left empty, SPS uses the contract's default product.
-const EDGE_HOSTNAME: [FieldSpec; 2] = [
+/// `group_id` only on CPS, where the edge hostname is PAPI's and needs its group.
+const EDGE_HOSTNAME: [FieldSpec; 3] = [
     text("cname_hostname", "cnameHostname"),
     optional("product", "Product"),
+    optional("group_id", "Group (PAPI)"),
 ];
 const SUBJECT: [FieldSpec; 5] = [
     text("subject.country", "Country"),

@@ -241,6 +241,10 @@ impl Wizard {
                 rows.push(("Product".into(), product_shown(values.get("product"))));
             }
         }
+        if self.backend == crate::model::Api::Cps {
+            rows.push(("Group (PAPI)".into(), values.get("group_id").trim().into()));
+            return Some(self.cps_review(rows));
+        }
         let path = checked.endpoint.path();
         let query = [
             ("contractId", self.pair.contract_id.clone()),
@@ -265,6 +269,42 @@ impl Wizard {
             absolute: whole.is_some(),
             body: checked.form.encode(),
         })
+    }
+
+    /// CPS's review: the enrollment's request and the edge hostname's, as the client planned
+    /// them (the host plans them when the review opens).
+    fn cps_review(&self, values: Vec<(String, String)>) -> ReviewView {
+        let (request_line, body) = match self.cps_requests() {
+            None => ("(planning the requests…)".to_string(), String::new()),
+            Some(Err(why)) => (
+                format!("The requests cannot be planned: {why}"),
+                String::new(),
+            ),
+            Some(Ok(requests)) => {
+                let mut lines: Vec<String> = Vec::new();
+                for (at, shown) in requests.iter().enumerate() {
+                    if at > 0 {
+                        lines.push(String::new());
+                        lines.push(
+                            "then, with the new enrollment's id as certEnrollmentId:".to_string(),
+                        );
+                    }
+                    lines.extend(shown.lines());
+                }
+                let first = if lines.is_empty() {
+                    String::new()
+                } else {
+                    lines.remove(0)
+                };
+                (first, lines.join("\n"))
+            }
+        };
+        ReviewView {
+            values,
+            request_line,
+            absolute: matches!(self.cps_requests(), Some(Ok(_))),
+            body,
+        }
     }
 
     /// Server problems for the review, with the label of the field they name.

@@ -7,6 +7,9 @@
 
 mod account;
 mod cps;
+mod cps_orders;
+#[cfg(test)]
+mod cps_orders_tests;
 mod export;
 mod files;
 mod notify;
@@ -210,6 +213,24 @@ impl Runner {
                 self.files.queue(FileJob::RecordReconciled(matches))
             }
             Effect::Export(job) => self.run_export(job),
+            Effect::PlanCpsCreate(create) => {
+                cps_orders::plan_create(&self.client, create, &self.results)
+            }
+            Effect::CreateCps(create) => cps_orders::create(
+                self.client.clone(),
+                self.stores.submissions.clone(),
+                create,
+                self.results.clone(),
+            ),
+            Effect::PlanCps(job) => {
+                cps_orders::plan(self.client.clone(), job, self.results.clone())
+            }
+            Effect::SendCps(send) => cps_orders::send(
+                self.client.clone(),
+                self.stores.submissions.clone(),
+                send,
+                self.results.clone(),
+            ),
             Effect::CheckInBackground { requests, check } => {
                 export::check_in_background(requests, &check, &self.results)
             }

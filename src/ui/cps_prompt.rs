@@ -1,0 +1,93 @@
+//! The popup of `a`/`e`/`A` on a CPS enrollment (state and keys: `app::cps_prompt`): what to
+//! type, what is under way, or what CPS said with each answer's exact request and its key.
+//! Text from CPS is made inert before it reaches the terminal.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use crate::app::cps_prompt::{CpsPrompt, CpsPromptStage};
+use crate::text::inert;
+
+pub fn render(frame: &mut Frame, area: Rect, prompt: &CpsPrompt, theme: Theme) {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut keys: Vec<(String, String)> = Vec::new();
+    match &prompt.stage {
+        CpsPromptStage::Typing { input, problem } => {
+            lines.push(Line::raw(prompt.typing_label()));
+            lines.push(Line::from(vec![
+                Span::raw("> "),
+                Span::styled(format!("{}█", inert(input.value())), theme.selected()),
+            ]));
+            if let Some(problem) = problem {
+                lines.push(Line::styled(
+                    format!("✗ {}", inert(problem)),
+                    theme.problem(),
+                ));
+            }
+            keys.push(("Enter".into(), "read and review".into()));
+        }
+        CpsPromptStage::Working(what) => lines.push(Line::styled(what.clone(), theme.dim())),
+        CpsPromptStage::Review(review) => {
+            for line in &review.lines {
+                lines.push(Line::raw(inert(line).into_owned()));
+            }
+            for option in &review.options {
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{} ", option.key), theme.key()),
+                    Span::styled(
+                        format!("{}: exactly what is sent", option.label),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                ]));
+                for line in option.request.lines() {
+                    lines.push(Line::raw(format!("  {}", inert(&line))));
+                }
+                // The hint takes the first word ("acknowledge", "deny"): the whole label is
+                // above, and the hint must fit at 80 columns.
+                let short = option.label.split_whitespace().next().unwrap_or("send");
+                keys.push((option.key.to_string(), short.to_string()));
+            }
+            if review.options.is_empty() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("Nothing to send from here.", theme.dim()));
+            }
+            keys.push(("j/k".into(), "scroll".into()));
+        }
+    }
+    keys.push(("Esc".into(), "close".into()));
+    let mut hint: Vec<Span> = Vec::new();
+    for (key, what) in keys {
+        hint.push(Span::styled(key, theme.key()));
+        hint.push(Span::raw(format!(" {what}  ")));
+    }
+    let width = area.width.min(100);
+    // A review wraps its long lines (URLs, warnings): it takes the height there is.
+    let height = match prompt.stage {
+        CpsPromptStage::Review(_) => area.height.saturating_sub(2),
+        _ => lines.len() as u16 + 4,
+    }
+    .clamp(6.min(area.height), area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", inert(&prompt.title())))
+        .title_bottom(Line::from(hint));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((prompt.scroll, 0))
+            .block(block),
+        popup,
+    );
+}
