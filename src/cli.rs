@@ -297,7 +297,8 @@ pub enum Command {
         #[command(flatten)]
         automatic: AutomaticArgs,
     },
-    /// Wait until a request is complete, awaits you, or its domains are valid; for scripts.
+    /// Wait until a request is complete, awaits you, is deployed, or its domains are valid; for
+    /// scripts.
     Wait(WaitArgs),
     /// Poll without the dashboard: one JSON line per status change, and notifications.
     Watch(WatchArgs),
@@ -397,7 +398,9 @@ pub struct WaitArgs {
     pub id: String,
     #[command(flatten)]
     pub pair: PairArgs,
-    /// complete, awaiting-user, valid (every domain) or valid:DOMAIN.
+    /// complete; awaiting-user or awaiting-input (the same: the request waits for you, CPS's
+    /// change for its input); deployed (on production: on CPS no change pending, so not while
+    /// one waits for change management); valid (every domain) or valid:DOMAIN.
     #[arg(long, value_name = "CONDITION")]
     pub until: String,
     /// Give up after this long: 90s, 30m, 2h, 1d, 1h30m (default: wait for ever).

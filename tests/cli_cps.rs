@@ -1,8 +1,8 @@
 //! The one-shot commands on the simulator's CPS world, by enrollment id: the built binary
-//! against an in-process simulator whose clock the test moves (so the world holds still
-//! between commands, and moves when the test says). `list`, `show` (with the change history),
-//! `redirects`, `webroot`, `check`, `dns-records`, `certs`, `expiring`, `wait` and `watch`,
-//! with their exit codes and `--json`. The same commands against the CPS reference server
+//! against an in-process simulator whose clock the test moves (`support::cps_sim`). `list`,
+//! `show` (with the change history), `redirects`, `webroot`, `check`, `dns-records`, `certs`,
+//! `expiring`, `wait` and `watch`, with their exit codes and `--json`. The writes (`create`,
+//! `add-sans`, `edge-host`, `proceed`) are in `cli_cps_writes.rs`. The same commands against the CPS reference server
 //! written from Akamai's published definitions are in `cps_reference_requests.rs`; nginx
 //! serving an enrollment's rules and files is in `dvcheck_cli.rs`.
 
@@ -16,70 +16,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
-use spsdash::sim::{self, RunningSim, SimOptions};
-use support::cli::{CliEnv, CliOutput};
+use support::cps_sim::{CONTRACT, json, world};
 
 /// members.example.com: a Let's Encrypt SAN certificate whose new-certificate change waits
 /// for one domain's challenges (login.members.example.com).
 const MEMBERS: &str = "10041";
 const MEMBERS_ID: u64 = 10041;
 const MEMBERS_WAITING: &str = "login.members.example.com";
-const CONTRACT: &str = "C-1EXMPL";
-
-struct World {
-    sim: RunningSim,
-    env: CliEnv,
-}
-
-/// A stopped simulator, its credentials in the home's `.edgerc`, CPS as the backend (as a
-/// new user's account is) and the poll intervals `wait` and `watch` use at one second.
-async fn world() -> World {
-    spsdash::edgegrid::install_crypto_provider();
-    let sim = sim::start(SimOptions {
-        speed: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let mut env = CliEnv::new();
-    env.env("SPSDASH_BACKEND", "cps");
-    let home = env.home().to_path_buf();
-    spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
-        .expect("edgerc");
-    env.write_private(
-        &home.join(".config/spsdash/config.toml"),
-        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 5\n",
-    );
-    World { sim, env }
-}
-
-impl World {
-    async fn expect(&self, args: &[&str], code: i32) -> CliOutput {
-        let output = self.env.run(args).await;
-        assert_eq!(
-            output.code,
-            Some(code),
-            "spsdash {}\n{output:?}",
-            args.join(" ")
-        );
-        output.assert_no_secrets();
-        output
-    }
-
-    /// What the simulator was asked, by route: the SPS side must never be.
-    fn sps_calls(&self) -> u64 {
-        self.sim
-            .calls()
-            .iter()
-            .filter(|call| call.route.contains("secure-provisioning"))
-            .map(|call| call.count)
-            .sum()
-    }
-}
-
-fn json(output: &CliOutput) -> Value {
-    serde_json::from_str(&output.stdout).unwrap_or_else(|_| panic!("only JSON: {output:?}"))
-}
 
 #[tokio::test]
 async fn list_and_show_read_enrollments_with_their_challenges_and_history() {
@@ -314,6 +257,61 @@ async fn wait_follows_an_enrollment_until_its_change_completes() {
     );
     assert_eq!(document["request"]["state"], "complete", "{document}");
     assert_eq!(document["request"]["api"], "cps", "{document}");
+    assert_eq!(world.sps_calls(), 0);
+}
+
+#[tokio::test]
+async fn wait_for_input_names_what_the_change_waits_for_and_deployed_waits_longer() {
+    let world = world().await;
+    let output = world
+        .expect(
+            &[
+                "--json",
+                "wait",
+                MEMBERS,
+                "--until",
+                "awaiting-input",
+                "--timeout",
+                "20s",
+            ],
+            0,
+        )
+        .await;
+    let document = json(&output);
+    assert_eq!(document["outcome"], "reached", "{document}");
+    assert_eq!(document["until"], "awaiting-input", "{document}");
+    assert_eq!(
+        document["awaiting"], "the Let's Encrypt challenges",
+        "{document}"
+    );
+    assert!(
+        output.stderr.contains(
+            "enrollment 10041 is awaiting-input: it waits for the Let's Encrypt challenges"
+        ),
+        "{output:?}"
+    );
+    // The change has not deployed anything: the timeout's own exit code.
+    let waited = world
+        .expect(
+            &[
+                "--json",
+                "wait",
+                MEMBERS,
+                "--until",
+                "deployed",
+                "--timeout",
+                "3s",
+            ],
+            124,
+        )
+        .await;
+    let document = json(&waited);
+    assert_eq!(document["outcome"], "timeout", "{document}");
+    assert_eq!(document["request"]["state"], "awaiting-user", "{document}");
+    assert!(
+        waited.stderr.contains("was not deployed within 3s"),
+        "{waited:?}"
+    );
     assert_eq!(world.sps_calls(), 0);
 }
 

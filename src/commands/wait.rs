@@ -1,5 +1,8 @@
-//! `spsdash wait SPS_ID --contract C --group G --until complete|awaiting-user|valid[:DOMAIN]
-//! [--timeout 2h] [--json]`, for pipelines (like `kubectl wait`, `gh run watch`).
+//! `spsdash wait ID [--contract C --group G] --until CONDITION [--timeout 2h] [--json]`, for
+//! pipelines (like `kubectl wait`, `gh run watch`). CONDITION: `complete`; `awaiting-user` or
+//! its CPS spelling `awaiting-input` (the message and `--json` name what a CPS change waits
+//! for); `deployed` (on production: on CPS no change pending, so a change waiting for change
+//! management, on staging only, is not yet); `valid` (every domain) or `valid:DOMAIN`.
 //!
 //! Exit codes: 0 the condition holds; 1 the request ended otherwise (cancelled, failed, or it
 //! can no longer get there) or the API refused the call (403, 404…); 2 usage; 3 the network
@@ -20,7 +23,7 @@ use crate::model::CertRequest;
 
 mod condition;
 
-pub use condition::{Until, Verdict, describe, judge};
+pub use condition::{Until, Verdict, describe, judge, reached};
 
 use super::output::{one_line, print_json};
 use super::scope_args::{Purpose, request_id, scope_of};
@@ -115,7 +118,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
                         break Ending {
                             exit: Exit::Success,
                             outcome: "reached",
-                            message: format!("#{id} is {}", until.label()),
+                            message: reached(&request, &until),
                             request: Some(request),
                         };
                     }
@@ -162,6 +165,11 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
             "outcome": ending.outcome,
             "exitCode": ending.exit as u8,
             "status": request.map(|request| request.status.as_str()),
+            // What a change waits for, in words ("pre-verification warnings"), when it does.
+            "awaiting": request
+                .filter(|request| request.state == crate::model::RequestState::AwaitingUser)
+                .and_then(|request| request.awaiting.as_ref())
+                .map(|awaiting| awaiting.label()),
             "message": ending.message,
             "elapsedSecs": started.elapsed().as_secs(),
             "request": request,

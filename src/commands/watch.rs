@@ -180,13 +180,15 @@ async fn poll(
         Ok(listed) => listed.requests,
         Err(error) => {
             watched.last = Some(previous);
+            // "The CPS API has failed…" on a CPS account.
             if let Some(event) = watched.outage.failed(now, &error.to_string()) {
-                notifier.offer([event], now);
+                notifier.offer([event.with_api(context.api())], now);
             }
             return Err(error.into());
         }
     };
-    notifier.offer(watched.outage.succeeded(now), now);
+    let recovered = watched.outage.succeeded(now);
+    notifier.offer(recovered.map(|event| event.with_api(context.api())), now);
     let transitions = diff(&pair, &previous, &requests, now);
     let mut problems: Vec<String> = Vec::new();
     problems.extend(store.append_journal(&transitions).err());

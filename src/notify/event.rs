@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::ExpiryBand;
-use crate::model::{RequestState, Scope, domain_state};
+use crate::model::{Api, RequestState, Scope, domain_state};
+
+mod message;
 
 /// How loud an event is; each level goes to the sinks `[notify.route]` names for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -103,6 +105,11 @@ pub struct NotifyEvent {
     /// The request's id (its spsId for SPS, the enrollment's id for CPS).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
+    /// The API the request (or the failing API) belongs to: it names the request in the
+    /// message ("SPS #7", "enrollment 10041"). Written out for CPS only, so SPS documents keep
+    /// the shape they always had.
+    #[serde(skip_serializing_if = "is_sps")]
+    pub api: Api,
     /// The request's cname hostname or the certificate's name, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -286,6 +293,12 @@ impl NotifyEvent {
         event.rendered()
     }
 
+    /// The same event, told in the words of `api` (the request's own API).
+    pub fn with_api(mut self, api: Api) -> NotifyEvent {
+        self.api = api;
+        self.rendered()
+    }
+
     /// The same event, naming its request (e.g. its cname hostname).
     pub fn with_name(mut self, name: &str) -> NotifyEvent {
         self.name = Some(name.to_string()).filter(|name| !name.is_empty());
@@ -345,6 +358,7 @@ impl NotifyEvent {
             at,
             pair: None,
             id: None,
+            api: Api::Sps,
             name: None,
             domains: Vec::new(),
             from: None,
@@ -359,63 +373,6 @@ impl NotifyEvent {
     fn rendered(mut self) -> NotifyEvent {
         self.message = self.render_message();
         self
-    }
-
-    fn render_message(&self) -> String {
-        let request = match (self.id, self.name.as_deref()) {
-            (Some(id), Some(name)) => format!("SPS #{id} ({name})"),
-            (Some(id), None) => format!("SPS #{id}"),
-            (None, Some(name)) => name.to_string(),
-            (None, None) => "a submission".to_string(),
-        };
-        let to = self.to.as_deref().unwrap_or_default();
-        let detail = self.detail.as_deref().unwrap_or_default();
-        let text = match self.kind {
-            EventKind::AwaitingUser => match self.detail.as_deref() {
-                Some(awaited) => format!("{request} waits for you: {awaited}"),
-                None => format!("{request} awaits you ({to})"),
-            },
-            EventKind::DomainValid if self.domains.len() > 1 => format!(
-                "{request}: {} domains are Valid ({})",
-                self.domains.len(),
-                list_some(&self.domains)
-            ),
-            EventKind::DomainValid => format!("{request}: {} is Valid", list_some(&self.domains)),
-            EventKind::DomainError => {
-                let which = if self.domains.len() > 1 {
-                    format!("{} domains failed validation", self.domains.len())
-                } else {
-                    format!("{} failed validation", list_some(&self.domains))
-                };
-                let list = if self.domains.len() > 1 {
-                    format!(" ({})", list_some(&self.domains))
-                } else {
-                    String::new()
-                };
-                let why = if detail.is_empty() { to } else { detail };
-                format!("{request}: {which}{list}: {why}")
-            }
-            EventKind::RequestComplete => format!("{request} is complete"),
-            EventKind::RequestCancelled => format!("{request} was cancelled ({to})"),
-            EventKind::RequestFailed => format!("{request} failed: {detail}"),
-            EventKind::SubmissionAccepted => format!("Submission accepted: {request}"),
-            EventKind::SubmissionLost => format!("Submission lost: {request}: {detail}"),
-            EventKind::CertificateExpiring | EventKind::CertificateCritical => {
-                format!("Certificate {request}: {detail} (expires {to})")
-            }
-            EventKind::ApiFailing => format!(
-                "The SPS API has failed since {}: {detail}",
-                self.from.as_deref().unwrap_or_default()
-            ),
-            EventKind::ApiRecovered => format!(
-                "The SPS API is answering again (it failed from {})",
-                self.from.as_deref().unwrap_or_default()
-            ),
-        };
-        match &self.pair {
-            Some(pair) => format!("{text} [{}]", pair.short()),
-            None => text,
-        }
     }
 }
 
@@ -481,6 +438,10 @@ fn sps_state(to: &str, detail: Option<&str>) -> RequestState {
         }
         _ => RequestState::InProgress,
     }
+}
+
+fn is_sps(api: &Api) -> bool {
+    *api == Api::Sps
 }
 
 fn pair_key(pair: &Scope) -> String {

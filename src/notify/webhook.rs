@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::event::NotifyEvent;
 use crate::config::notify::{WebhookFormat, WebhookUrl};
+use crate::model::Api;
 
 /// First pause before a retry; doubles each attempt, capped.
 const FIRST_BACKOFF: Duration = Duration::from_millis(300);
@@ -18,7 +19,14 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 pub fn payload(event: &NotifyEvent, format: WebhookFormat) -> Value {
     match format {
         WebhookFormat::Slack => json!({ "text": event.message }),
-        WebhookFormat::Json => json!({
+        WebhookFormat::Json => json_document(event),
+    }
+}
+
+/// The JSON form. An SPS event keeps the `spsId` its documents always had; a CPS event says
+/// `"api": "cps"` and names its `enrollmentId` instead (an enrollment is no spsId).
+fn json_document(event: &NotifyEvent) -> Value {
+    let mut document = json!({
             "event": event.kind.name(),
             "level": event.level().label(),
             "id": event.id(),
@@ -35,8 +43,15 @@ pub fn payload(event: &NotifyEvent, format: WebhookFormat) -> Value {
             "detail": event.detail,
             "message": event.message,
             "time": event.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        }),
+    });
+    if event.api == Api::Cps
+        && let Some(fields) = document.as_object_mut()
+    {
+        fields.remove("spsId");
+        fields.insert("api".to_string(), json!("cps"));
+        fields.insert("enrollmentId".to_string(), json!(event.id));
     }
+    document
 }
 
 /// An HTTP client for webhooks: a timeout per attempt, no redirects (a redirect could carry

@@ -75,6 +75,7 @@ use crate::edgegrid::{Credentials, DEFAULT_MAX_BODY, Secret};
 pub use clock::WorldClock;
 use connection::{ConnectionSwitch, KillableListener};
 use faults::{FaultDice, Faults};
+pub use papi_book::EdgeHostname;
 pub use shared::Served;
 use shared::Shared;
 pub use stats::CallCount;
@@ -191,6 +192,12 @@ impl RunningSim {
     /// The calls counted so far (what `GET /_sim/stats` shows).
     pub fn calls(&self) -> Vec<CallCount> {
         self.shared.stats.calls()
+    }
+
+    /// The edge hostnames PAPI holds, with what their create request said (`certEnrollmentId`
+    /// among it, which PAPI's own answers do not repeat).
+    pub fn edge_hostnames(&self) -> Vec<EdgeHostname> {
+        self.shared.world().papi.all().to_vec()
     }
 
     /// The (contract, group) pairs the credentials are granted.

@@ -74,6 +74,11 @@ impl PapiBook {
             .collect()
     }
 
+    /// Every edge hostname made so far, oldest first.
+    pub fn all(&self) -> &[EdgeHostname] {
+        &self.edge_hostnames
+    }
+
     pub fn get(&self, id: u64) -> Option<&EdgeHostname> {
         self.edge_hostnames.iter().find(|edge| edge.id == id)
     }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod cps_sim;
 pub mod recorder;
 
 use std::collections::VecDeque;

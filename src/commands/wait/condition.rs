@@ -1,6 +1,10 @@
 //! What `wait` waits for, and how one answer of the API is judged against it (pure).
+//!
+//! `awaiting-user` (SPS's words) and `awaiting-input` (CPS's) are one condition spelled two
+//! ways; `deployed` is the certificate on production, which on CPS is later than a change
+//! waiting for change management (that change has reached staging only).
 
-use crate::model::{CertRequest, RequestState};
+use crate::model::{Api, CertRequest, RequestState};
 
 use crate::commands::CommandError;
 use crate::commands::output::one_line;
@@ -9,10 +13,19 @@ use crate::commands::output::one_line;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Until {
     Complete,
+    /// Waits for the operator, as SPS says it (`awaiting-user`).
     AwaitingUser,
+    /// The same condition as CPS says it (`awaiting-input`): kept apart only for the label.
+    AwaitingInput,
+    /// The certificate serves on production: on CPS no change is pending any more.
+    Deployed,
     /// Every domain valid (`None`), or this one.
     Valid(Option<String>),
 }
+
+/// The conditions as the usage message lists them.
+const CHOICES: &str = "complete, awaiting-user (or awaiting-input), deployed, valid (every \
+                       domain) or valid:DOMAIN";
 
 impl Until {
     pub fn parse(text: &str) -> Result<Until, CommandError> {
@@ -21,6 +34,8 @@ impl Until {
         match lower.as_str() {
             "complete" => return Ok(Until::Complete),
             "awaiting-user" => return Ok(Until::AwaitingUser),
+            "awaiting-input" => return Ok(Until::AwaitingInput),
+            "deployed" => return Ok(Until::Deployed),
             "valid" => return Ok(Until::Valid(None)),
             _ => {}
         }
@@ -31,8 +46,7 @@ impl Until {
             }
         }
         Err(CommandError::usage(format!(
-            "--until `{text}` is not a condition; use complete, awaiting-user, valid \
-             (every domain) or valid:DOMAIN"
+            "--until `{text}` is not a condition; use {CHOICES}"
         )))
     }
 
@@ -40,6 +54,8 @@ impl Until {
         match self {
             Until::Complete => "complete".to_string(),
             Until::AwaitingUser => "awaiting-user".to_string(),
+            Until::AwaitingInput => "awaiting-input".to_string(),
+            Until::Deployed => "deployed".to_string(),
             Until::Valid(None) => "valid".to_string(),
             Until::Valid(Some(domain)) => format!("valid:{domain}"),
         }
@@ -85,11 +101,25 @@ pub fn judge(request: &CertRequest, until: &Until) -> Result<Verdict, CommandErr
             RequestState::Failed => ended("failed"),
             _ => Verdict::Waiting,
         },
-        Until::AwaitingUser => match state {
+        Until::AwaitingUser | Until::AwaitingInput => match state {
             RequestState::AwaitingUser => Verdict::Reached,
             RequestState::Complete => ended("completed without awaiting you"),
             RequestState::Failed => ended("ended without awaiting you"),
             RequestState::InProgress => Verdict::Waiting,
+        },
+        Until::Deployed => match state {
+            RequestState::Complete if is_deployed(request) => Verdict::Reached,
+            RequestState::Failed
+                if request
+                    .status
+                    .as_str()
+                    .to_ascii_lowercase()
+                    .contains("cancel") =>
+            {
+                ended("was cancelled before it was deployed")
+            }
+            RequestState::Failed => ended("failed before it was deployed"),
+            _ => Verdict::Waiting,
         },
         Until::Valid(domain) => {
             let (valid, total) = request.domains_valid();
@@ -120,6 +150,30 @@ pub fn judge(request: &CertRequest, until: &Until) -> Result<Verdict, CommandErr
             }
         }
     })
+}
+
+/// On production: for CPS, no change is pending (a completed change read while CPS still
+/// lists it has not finished); SPS says "complete" only once the certificate is deployed.
+fn is_deployed(request: &CertRequest) -> bool {
+    match request.api {
+        Api::Cps => request.change.is_none(),
+        Api::Sps => true,
+    }
+}
+
+/// What `wait` says when the condition holds: what a waiting change waits for, by name.
+pub fn reached(request: &CertRequest, until: &Until) -> String {
+    let subject = match request.api {
+        Api::Sps => format!("#{}", request.id),
+        Api::Cps => format!("enrollment {}", request.id),
+    };
+    let awaited = request
+        .awaiting
+        .as_ref()
+        .filter(|_| matches!(until, Until::AwaitingUser | Until::AwaitingInput))
+        .map(|awaiting| format!(": it waits for {}", one_line(awaiting.label())))
+        .unwrap_or_default();
+    format!("{subject} is {}{awaited}", until.label())
 }
 
 fn names_match(a: &str, b: &str) -> bool {
@@ -166,6 +220,7 @@ pub fn describe(request: &CertRequest) -> String {
 mod tests {
     use super::*;
     use crate::commands::Exit;
+    use crate::model::{Awaiting, PendingChange};
     use serde_json::json;
 
     fn request(status: &str, domains: &[(&str, &str)]) -> CertRequest {
@@ -191,8 +246,123 @@ mod tests {
         );
         let error = Until::parse("done").expect_err("unknown");
         assert_eq!(error.exit, Exit::Usage);
-        assert!(error.message.contains("valid:DOMAIN"));
+        for choice in [
+            "complete",
+            "awaiting-user",
+            "awaiting-input",
+            "deployed",
+            "valid:DOMAIN",
+        ] {
+            assert!(
+                error.message.contains(choice),
+                "{choice}: {}",
+                error.message
+            );
+        }
         assert!(Until::parse("valid:").is_err());
+    }
+
+    #[test]
+    fn each_spelling_parses_to_its_condition_and_keeps_its_label() {
+        for (typed, until, label) in [
+            ("awaiting-user", Until::AwaitingUser, "awaiting-user"),
+            ("Awaiting-Input", Until::AwaitingInput, "awaiting-input"),
+            (" deployed ", Until::Deployed, "deployed"),
+            ("COMPLETE", Until::Complete, "complete"),
+        ] {
+            let parsed = Until::parse(typed).expect("parses");
+            assert_eq!(parsed, until, "{typed}");
+            assert_eq!(parsed.label(), label, "{typed}");
+        }
+    }
+
+    /// A CPS enrollment: its pending change waits for `awaiting` (state AwaitingUser), or
+    /// no change is pending (`None`: complete, deployed).
+    fn enrollment(awaiting: Option<Awaiting>) -> CertRequest {
+        let change = awaiting.as_ref().map(|_| {
+            Box::new(PendingChange {
+                location: "/cps/v2/enrollments/10041/changes/3".into(),
+                change_type: None,
+                read: true,
+            })
+        });
+        let (status, state) = match awaiting {
+            Some(_) => ("wait-ack-change-management", RequestState::AwaitingUser),
+            None => ("no pending change", RequestState::Complete),
+        };
+        CertRequest {
+            id: 10041,
+            api: Api::Cps,
+            status: crate::model::RequestStatus(status.to_string().into()),
+            state,
+            awaiting,
+            change,
+            ..CertRequest::default()
+        }
+    }
+
+    #[test]
+    fn both_spellings_of_awaiting_hold_for_a_cps_change_and_name_what_it_waits_for() {
+        let warnings = enrollment(Some(Awaiting::PreVerificationWarnings));
+        for until in [Until::AwaitingUser, Until::AwaitingInput] {
+            assert_eq!(judge(&warnings, &until).expect("judged"), Verdict::Reached);
+        }
+        assert_eq!(
+            reached(&warnings, &Until::AwaitingInput),
+            "enrollment 10041 is awaiting-input: it waits for pre-verification warnings"
+        );
+        assert_eq!(
+            reached(&warnings, &Until::Complete),
+            "enrollment 10041 is complete",
+            "only the awaiting condition names the input"
+        );
+        let done = enrollment(None);
+        assert!(matches!(
+            judge(&done, &Until::AwaitingInput).expect("judged"),
+            Verdict::Ended(_)
+        ));
+    }
+
+    #[test]
+    fn deployed_is_not_reached_while_a_change_waits_for_change_management() {
+        let staged = enrollment(Some(Awaiting::ChangeManagement));
+        assert_eq!(
+            judge(&staged, &Until::Deployed).expect("judged"),
+            Verdict::Waiting
+        );
+        // Even were the change read as completed while CPS still lists it as pending.
+        let mut listed = staged.clone();
+        listed.state = RequestState::Complete;
+        assert_eq!(
+            judge(&listed, &Until::Deployed).expect("judged"),
+            Verdict::Waiting
+        );
+        assert_eq!(
+            judge(&enrollment(None), &Until::Deployed).expect("judged"),
+            Verdict::Reached
+        );
+        let mut cancelled = staged;
+        cancelled.state = RequestState::Failed;
+        cancelled.status = crate::model::RequestStatus("cancelled".to_string().into());
+        assert!(matches!(
+            judge(&cancelled, &Until::Deployed).expect("judged"),
+            Verdict::Ended(why) if why.contains("cancelled")
+        ));
+    }
+
+    #[test]
+    fn deployed_on_sps_is_complete() {
+        let complete = request("SPS Request Complete", &[("a.example.com", "Valid")]);
+        let awaiting = request("Awaiting User", &[("a.example.com", "Awaiting User")]);
+        assert_eq!(
+            judge(&complete, &Until::Deployed).expect("judged"),
+            Verdict::Reached
+        );
+        assert_eq!(
+            judge(&awaiting, &Until::Deployed).expect("judged"),
+            Verdict::Waiting
+        );
+        assert_eq!(reached(&complete, &Until::Deployed), "#7 is deployed");
     }
 
     #[test]

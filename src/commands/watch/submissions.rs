@@ -26,7 +26,13 @@ pub(super) fn events(
     let mut told: Vec<NotifyEvent> = found
         .iter()
         .map(|(submission, id)| {
-            NotifyEvent::submission_accepted(now, pair, *id, Some(&submission.cname_hostname))
+            let event =
+                NotifyEvent::submission_accepted(now, pair, *id, Some(&submission.cname_hostname));
+            // Named as its API names it: a CPS create is an enrollment, not "SPS #".
+            match requests.iter().find(|request| request.id == *id) {
+                Some(request) => event.with_api(request.api),
+                None => event,
+            }
         })
         .collect();
     let unresolved = match journal.unresolved(pair) {
