@@ -34,7 +34,7 @@ impl App {
             .wizard
             .as_ref()
             .and_then(|wizard| wizard.checked_name());
-        let event = NotifyEvent::submission_accepted(self.now, pair, id, name);
+        let event = NotifyEvent::submission_accepted(self.now, pair, id, name).with_api(self.api());
         self.notify_effect(vec![event])
     }
 
@@ -53,6 +53,7 @@ impl App {
                     *id,
                     Some(&submission.cname_hostname),
                 )
+                .with_api(self.api())
             })
             .collect();
         self.notify_effect(events)
@@ -69,8 +70,9 @@ impl App {
     /// told once it has lasted long enough. One watch for the whole dashboard: the API is
     /// failing when nothing it is asked works (a refusal of one pair is that pair's error).
     pub(super) fn api_failed_alert(&mut self, at: DateTime<Utc>, error: &str) -> Option<Effect> {
+        let api = self.api();
         let event = self.outage().failed(at, error);
-        self.notify_effect(event.into_iter().collect())
+        self.notify_effect(event.map(|event| event.with_api(api)).into_iter().collect())
     }
 
     /// A call worked at `at`: "answering again" when it ends an outage that was told.
@@ -79,7 +81,8 @@ impl App {
             .alerts
             .outage
             .as_mut()
-            .and_then(|watch| watch.succeeded(at));
+            .and_then(|watch| watch.succeeded(at))
+            .map(|event| event.with_api(self.api()));
         self.notify_effect(event.into_iter().collect())
     }
 
@@ -103,7 +106,8 @@ impl App {
                     &submission.id,
                     Some(&submission.cname_hostname),
                     &why,
-                );
+                )
+                .with_api(self.api());
                 (submission.id.clone(), event)
             })
             .collect();

@@ -151,11 +151,11 @@ impl App {
 
     pub(crate) fn on_cps_create_planned(
         &mut self,
-        create: CpsCreate,
+        create: Box<CpsCreate>,
         result: Result<Vec<Shown>, String>,
     ) -> Vec<Effect> {
         if let Some(wizard) = self.wizard.as_mut() {
-            wizard.cps_planned(create, result);
+            wizard.cps_planned(*create, result);
         }
         Vec::new()
     }
@@ -167,6 +167,9 @@ impl App {
     ) -> Vec<Effect> {
         match result {
             Ok(note) => {
+                let contract = Scope::contract(&scope.contract_id);
+                // Told while the wizard is open: it knows the name.
+                let told = self.accepted_alert(&contract, note.enrollment_id);
                 self.wizard = None;
                 self.submissions.stored_draft = None;
                 let level = if note.edge_hostname_failed {
@@ -176,13 +179,14 @@ impl App {
                     Level::Info
                 };
                 self.flash(note.text, level);
-                let contract = Scope::contract(&scope.contract_id);
                 if let Some(index) = self.dataset_index(&contract) {
                     self.requests.scope = Some(index);
                 }
                 self.submissions.pending_select = Some((contract, note.enrollment_id));
                 self.screen = Screen::Requests;
-                vec![Effect::RefreshNow, Effect::DiscardDraft]
+                let mut effects = vec![Effect::RefreshNow, Effect::DiscardDraft];
+                effects.extend(told);
+                effects
             }
             Err(why) => {
                 self.record_error("create".to_string(), why.clone());

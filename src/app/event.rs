@@ -117,7 +117,7 @@ pub enum Event {
     /// The wizard's CPS order, planned by the client: the enrollment's request, then the edge
     /// hostname's (or why they could not be planned).
     CpsCreatePlanned {
-        create: super::wizard::CpsCreate,
+        create: Box<super::wizard::CpsCreate>,
         result: Result<Vec<crate::orders::shown::Shown>, String>,
     },
     /// The wizard's CPS order was sent: what came of it in words, or why it failed.
@@ -190,9 +190,9 @@ pub enum Effect {
     Notify(Vec<crate::notify::NotifyEvent>),
     Submit(WizardSubmission),
     /// Plan the wizard's CPS order (no I/O beyond building the requests).
-    PlanCpsCreate(super::wizard::CpsCreate),
+    PlanCpsCreate(Box<super::wizard::CpsCreate>),
     /// Send the wizard's CPS order: the enrollment, then its edge hostname.
-    CreateCps(super::wizard::CpsCreate),
+    CreateCps(Box<super::wizard::CpsCreate>),
     /// `a`/`e`/`A`: read what is needed and plan the request(s).
     PlanCps(super::cps_prompt::CpsPlanJob),
     /// `a`/`e`/`A`: send the reviewed request.

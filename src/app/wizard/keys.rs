@@ -259,7 +259,7 @@ fn review_key(wizard: &mut Wizard, key: KeyEvent) -> WizardOutcome {
             Level::Info,
             "Ordering… waiting for CPS (the enrollment), then PAPI (the edge hostname).",
         );
-        return WizardOutcome::SubmitCps(create);
+        return WizardOutcome::SubmitCps(Box::new(create));
     }
     let Some(checked) = wizard.checks.checked.clone() else {
         advance(wizard);

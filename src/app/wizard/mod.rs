@@ -50,7 +50,7 @@ pub enum WizardOutcome {
     /// submission is in flight, until the host reports the result.
     Submit(WizardSubmission),
     /// The same on CPS: the enrollment, then its edge hostname (`orders::cps_create`).
-    SubmitCps(CpsCreate),
+    SubmitCps(Box<CpsCreate>),
 }
 
 /// A checked CPS order and where it goes: the enrollment to the scope's contract, the edge
@@ -117,10 +117,11 @@ impl Wizard {
     /// edge hostname, the pair's own when it has one).
     pub fn with_backend(mut self, backend: Api) -> Wizard {
         self.backend = backend;
-        if backend == Api::Cps && self.values.get("group_id").trim().is_empty() {
-            if let Some(group) = self.pair.group_id.clone() {
-                self.values.set("group_id", &group);
-            }
+        if backend == Api::Cps
+            && self.values.get("group_id").trim().is_empty()
+            && let Some(group) = self.pair.group_id.clone()
+        {
+            self.values.set("group_id", &group);
         }
         self.refresh();
         self
@@ -132,7 +133,7 @@ impl Wizard {
 
     /// On CPS's review: the order whose exact requests the host should plan (the client builds
     /// them, so the review shows what is sent), once per order.
-    pub fn cps_plan_wanted(&mut self) -> Option<CpsCreate> {
+    pub fn cps_plan_wanted(&mut self) -> Option<Box<CpsCreate>> {
         if self.backend != Api::Cps || self.nav.step != Step::Review {
             return None;
         }
@@ -145,7 +146,7 @@ impl Wizard {
             return None;
         }
         self.cps_plan_asked = Some(create.clone());
-        Some(create)
+        Some(Box::new(create))
     }
 
     /// The host planned `create`: the enrollment's request, then the edge hostname's.

@@ -73,6 +73,13 @@ impl Wizard {
                     self.shown_problem(spec.key)
                         .map(|problem| problem.message.clone())
                 };
+                // On CPS the edge hostname needs its product and PAPI group.
+                let mut spec = spec;
+                if self.backend == crate::model::Api::Cps
+                    && matches!(spec.key, "product" | "group_id")
+                {
+                    spec.optional = false;
+                }
                 FieldView {
                     spec,
                     input: self.values.inputs.get(spec.key),

@@ -29,7 +29,11 @@ const NO_JOURNAL: &str =
     "no data directory for the submissions journal (set SPSDASH_DATA_DIR); nothing was sent";
 
 /// The wizard's review: the enrollment's request, then the edge hostname's.
-pub(super) fn plan_create(backend: &Backend, create: CpsCreate, results: &UnboundedSender<Event>) {
+pub(super) fn plan_create(
+    backend: &Backend,
+    create: Box<CpsCreate>,
+    results: &UnboundedSender<Event>,
+) {
     let result = cps_create::plan_create(backend, &create.scope, &create.order).map(|planned| {
         vec![
             Shown::of_write(&planned.enrollment),
@@ -42,7 +46,7 @@ pub(super) fn plan_create(backend: &Backend, create: CpsCreate, results: &Unboun
 pub(super) fn create(
     backend: Backend,
     journal: Option<SubmissionJournal>,
-    create: CpsCreate,
+    create: Box<CpsCreate>,
     results: UnboundedSender<Event>,
 ) {
     tokio::spawn(async move {

@@ -340,10 +340,10 @@ async fn the_wizards_order_is_planned_then_made_once() {
     request.cname_hostname = None;
     request.product = Some("prd_SPM".to_string());
     let order = crate::orders::cps_order::cps_order_of(&request, false).expect("a valid order");
-    let create = CpsCreate {
+    let create = Box::new(CpsCreate {
         scope: Scope::pair("C-1EXMPL", group),
         order,
-    };
+    });
     let (results, mut incoming) = mpsc::unbounded_channel();
     cps_orders::plan_create(&world.backend, create.clone(), &results);
     let planned = match next(&mut incoming).await {
