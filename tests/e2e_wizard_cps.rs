@@ -14,51 +14,9 @@
 mod tmux_support;
 
 use std::path::Path;
-use std::time::Duration;
 
+use tmux_support::wizard::{PROFILE_CONFIG, enter_until};
 use tmux_support::{Tmux, home_environment, shell_quote, temp_home, tmux_or_skip};
-
-const CONFIG: &str = r#"
-[profile.subject]
-country = "US"
-state = "MA"
-locality = "Cambridge"
-organization = "Example Corp"
-unit = "Web"
-
-[profile.organization]
-name = "Example Corp"
-address_line_one = "1 Main St"
-city = "Cambridge"
-region = "MA"
-postal_code = "02142"
-country = "US"
-phone = "+1 617 555 0100"
-
-[profile.admin_contact]
-first_name = "Ann"
-last_name = "Lee"
-phone = "+1 617 555 0101"
-email = "ann@example.com"
-
-[profile.technical_contact]
-first_name = "Tom"
-last_name = "Ng"
-phone = "+1 617 555 0102"
-email = "tom@example.com"
-"#;
-
-/// Enter until the wizard shows `title` (Enter walks a step's fields, then the next step).
-fn enter_until(tmux: &Tmux, title: &str) {
-    for _ in 0..40 {
-        if tmux.screen().contains(title) {
-            return;
-        }
-        tmux.send(&["Enter"]);
-        std::thread::sleep(Duration::from_millis(60));
-    }
-    tmux.wait_for(title, |screen| screen.contains(title));
-}
 
 #[test]
 fn a_lets_encrypt_certificate_and_its_edge_hostname_ordered_by_keystrokes_on_cps() {
@@ -68,7 +26,7 @@ fn a_lets_encrypt_certificate_and_its_edge_hostname_ordered_by_keystrokes_on_cps
     let home = temp_home();
     std::fs::create_dir_all(home.path().join("config/spsdash")).expect("xdg dir");
     let config = home.path().join("config/spsdash/config.toml");
-    std::fs::write(&config, CONFIG).expect("config");
+    std::fs::write(&config, PROFILE_CONFIG).expect("config");
     let binary = Path::new(env!("CARGO_BIN_EXE_spsdash"));
     let tmux = Tmux::new("e2e-wizard-cps", "e2e");
     // A new user's shell: no SPSDASH_BACKEND, so the demo shows CPS.

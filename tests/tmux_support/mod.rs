@@ -5,6 +5,7 @@
 
 #[path = "../skip_support/mod.rs"]
 mod skip_support;
+pub mod wizard;
 
 use std::path::Path;
 use std::process::{Command, Output};

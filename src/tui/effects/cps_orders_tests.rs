@@ -409,3 +409,63 @@ async fn the_wizards_order_is_planned_then_made_once() {
         vec!["cps-enrollments", "papi-edgehostnames"]
     );
 }
+
+/// members.example.com (10041) waits for login.members.example.com's challenge.
+const CHALLENGES: u64 = 10041;
+/// partners-b2b.example.net waits for its third-party certificate.
+const THIRD_PARTY_CONTRACT: &str = "C-2EXSHP";
+const THIRD_PARTY_NAME: &str = "partners-b2b.example.net";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn challenges_not_served_are_checked_first_and_told_only_on_purpose() {
+    let world = world().await;
+    let review = world
+        .plan(world.answer_job("C-1EXMPL", CHALLENGES).await)
+        .await
+        .expect("a review");
+    let text = review.lines.join("\n");
+    assert!(
+        text.contains("waits for the Let's Encrypt challenges"),
+        "{text}"
+    );
+    // The readiness check ran (example names resolve nowhere here): not ready, so the only
+    // answer is the deliberate one.
+    assert!(text.contains("readiness: "), "{text}");
+    assert!(text.contains("Not every domain is ready"), "{text}");
+    let keys: Vec<char> = review.options.iter().map(|option| option.key).collect();
+    assert_eq!(keys, vec!['S']);
+    let told = request_of(&review, 'S');
+    assert!(
+        told.url
+            .ends_with("/input/update/lets-encrypt-challenges-completed"),
+        "{}",
+        told.url
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&told.body).expect("json"),
+        serde_json::json!({"acknowledgement": "acknowledge"})
+    );
+    done(world.send(&review, 'S').await);
+    assert_eq!(world.journaled(), vec!["cps-change-input"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_party_change_shows_its_csr_and_offers_nothing_to_send_here() {
+    let world = world().await;
+    let id = world
+        .enrollment_named(THIRD_PARTY_CONTRACT, THIRD_PARTY_NAME)
+        .await;
+    let review = world
+        .plan(world.answer_job(THIRD_PARTY_CONTRACT, id).await)
+        .await
+        .expect("a review");
+    let text = review.lines.join("\n");
+    assert!(text.contains("CSR ("), "{text}");
+    assert!(text.contains("BEGIN CERTIFICATE REQUEST"), "{text}");
+    assert!(
+        text.contains(&format!("spsdash proceed {id} --certificate FILE")),
+        "{text}"
+    );
+    assert!(review.options.is_empty(), "{review:?}");
+    assert!(world.journaled().is_empty());
+}
