@@ -40,6 +40,29 @@ async fn hostile_server(head: String, endless: bool) -> String {
     format!("http://{address}")
 }
 
+/// Serves `head` and then zeros endlessly, a chunk a millisecond: answers that arrive side by
+/// side, as they do from a real server, rather than each at once over loopback.
+async fn paced_endless_server(head: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 16 * 1024];
+                let _ = socket.read(&mut request).await;
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'0'; 256 * 1024];
+                while socket.write_all(&chunk).await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
 fn client(base_url: &str) -> Backend {
     spsdash::edgegrid::install_crypto_provider();
     let options = ClientOptions {
@@ -183,4 +206,50 @@ async fn hostile_error_bodies_reach_the_message_inert() {
             message.len()
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_answers_read_at_once_share_one_cap() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    // Four endless answers at once, as `certs` reads four enrollments at a time: each alone
+    // stops at the cap, so without a shared budget they held four caps together (1 GB at the
+    // default 256 MB, issue 27).
+    let base = paced_endless_server(ENDLESS_HEAD).await;
+    let cap: u64 = 64 * 1024 * 1024;
+    let http = client(&base).http().clone().with_max_body_bytes(cap);
+    let planned = http
+        .plan(
+            reqwest::Method::GET,
+            "/cps/v2/enrollments",
+            &[],
+            Vec::new(),
+            Vec::new(),
+        )
+        .expect("a plan");
+    // The peak of this test alone: another test of this file may have raised it before.
+    std::fs::write("/proc/self/clear_refs", "5").expect("the peak resets");
+    let (before, _) = memory_mb();
+    let reads = (0..4).map(|_| {
+        let http = http.clone();
+        let planned = planned.clone();
+        tokio::spawn(async move { http.execute(&planned).await })
+    });
+    // All four under way before any is awaited.
+    let reads: Vec<_> = reads.collect();
+    let mut together = 0;
+    for read in reads {
+        let error = read
+            .await
+            .expect("the task ends")
+            .expect_err("an endless body cannot succeed");
+        if error.to_string().contains("read at once") {
+            together += 1;
+        }
+    }
+    let (_, peak) = memory_mb();
+    println!("four endless answers at once: peak {peak} MB from {before} MB");
+    assert!(together >= 1, "the shared budget stopped some of them");
+    // One cap (64 MB, a Vec doubling to it can hold 96) and the chunks in flight; four caps
+    // would be 256 MB and more.
+    assert!(peak < before + 180, "peak {peak} MB from {before} MB");
 }

@@ -87,6 +87,9 @@ pub enum Overlay {
 }
 
 pub const HISTORY_PER_REQUEST: usize = 200;
+/// The whole account's history at most (estimated bytes): 20,000 requests changing every
+/// second once grew it past 400 MB in a minute under the per-request cap alone (issue 27).
+pub const HISTORY_BYTES: usize = 16 * 1024 * 1024;
 
 /// The dashboard's whole state, in named parts: what the API said (`datasets`, `history`),
 /// each screen's own state (`requests`, `screen`), what is layered over them (`overlay`,

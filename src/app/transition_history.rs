@@ -1,5 +1,7 @@
 //! The status changes of each request seen so far (live and from the journal), newest last,
-//! at most `HISTORY_PER_REQUEST` each: what the detail's History shows.
+//! at most `HISTORY_PER_REQUEST` each and `HISTORY_BYTES` in all: what the detail's History
+//! shows. Past the byte budget the oldest changes of the whole account go first (down to three
+//! quarters of it, so trimming is rare), each request keeping at least its newest change.
 //!
 //! Kept per pair, then per request: a list of a 100,000-request account can bring thousands
 //! of changes of one pair at once (issue 12), and keying each by a copy of its pair cost an
@@ -12,15 +14,38 @@ use std::sync::Arc;
 use crate::model::Scope;
 use crate::model::transition::Transition;
 
-use super::HISTORY_PER_REQUEST;
+use super::{HISTORY_BYTES, HISTORY_PER_REQUEST};
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TransitionHistory {
     /// Keyed by the one copy of each pair that all its changes share.
     by_pair: HashMap<Arc<Scope>, HashMap<u64, Vec<Transition>>>,
+    /// What the changes kept take, estimated (`weight`).
+    bytes: usize,
+    budget: usize,
+}
+
+impl Default for TransitionHistory {
+    fn default() -> TransitionHistory {
+        TransitionHistory::with_budget(HISTORY_BYTES)
+    }
 }
 
 impl TransitionHistory {
+    /// A history that keeps at most `budget` bytes (estimated) of changes.
+    pub fn with_budget(budget: usize) -> TransitionHistory {
+        TransitionHistory {
+            by_pair: HashMap::new(),
+            bytes: 0,
+            budget,
+        }
+    }
+
+    /// What the changes kept take, estimated.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     /// The changes of one request, oldest first.
     pub fn of(&self, pair: &Scope, id: u64) -> &[Transition] {
         self.by_pair
@@ -35,6 +60,7 @@ impl TransitionHistory {
 
     pub fn clear(&mut self) {
         self.by_pair.clear();
+        self.bytes = 0;
     }
 
     /// Appends each change to its request's history, dropping the oldest beyond the limit.
@@ -47,12 +73,54 @@ impl TransitionHistory {
                 None => Arc::clone(&first.pair),
             };
             let requests = self.by_pair.entry(Arc::clone(&pair)).or_default();
-            append(requests, &pair, first);
+            let mut bytes = self.bytes;
+            append(requests, &pair, first, &mut bytes);
             // The changes that follow of the same pair (one read's, usually all) use its map.
             while let Some(change) = changes.next_if(|next| *next.pair == *pair) {
-                append(requests, &pair, change);
+                append(requests, &pair, change, &mut bytes);
             }
+            self.bytes = bytes;
         }
+        if self.bytes > self.budget {
+            self.trim(self.budget / 4 * 3);
+        }
+    }
+
+    /// Drops the account's oldest changes until they take at most `target` bytes; each
+    /// request keeps its newest change whatever its age.
+    fn trim(&mut self, target: usize) {
+        let mut droppable: Vec<(chrono::DateTime<chrono::Utc>, usize)> = self
+            .by_pair
+            .values()
+            .flat_map(HashMap::values)
+            .flat_map(|entries| entries.iter().rev().skip(1))
+            .map(|change| (change.at, weight(change)))
+            .collect();
+        droppable.sort_unstable_by_key(|(at, _)| *at);
+        let mut excess = self.bytes.saturating_sub(target);
+        let mut cutoff = None;
+        for (at, bytes) in droppable {
+            if excess == 0 {
+                break;
+            }
+            excess = excess.saturating_sub(bytes);
+            cutoff = Some(at);
+        }
+        let Some(cutoff) = cutoff else {
+            return;
+        };
+        let mut bytes = 0;
+        for entries in self.by_pair.values_mut().flat_map(HashMap::values_mut) {
+            let newest = entries.len().saturating_sub(1);
+            let mut index = 0;
+            entries.retain(|change| {
+                let keep = index == newest || change.at > cutoff;
+                index += 1;
+                keep
+            });
+            bytes += entries.iter().map(weight).sum::<usize>();
+        }
+        self.bytes = bytes;
     }
 
     /// Records entries of earlier runs (the journal's), which may arrive after changes seen
@@ -72,15 +140,34 @@ impl TransitionHistory {
     }
 }
 
-fn append(requests: &mut HashMap<u64, Vec<Transition>>, pair: &Arc<Scope>, mut change: Transition) {
+fn append(
+    requests: &mut HashMap<u64, Vec<Transition>>,
+    pair: &Arc<Scope>,
+    mut change: Transition,
+    bytes: &mut usize,
+) {
     if !Arc::ptr_eq(&change.pair, pair) {
         change.pair = Arc::clone(pair);
     }
     let entries = requests.entry(change.id).or_default();
     if entries.len() >= HISTORY_PER_REQUEST {
-        entries.remove(0);
+        let dropped = entries.remove(0);
+        *bytes = bytes.saturating_sub(weight(&dropped));
     }
+    *bytes += weight(&change);
     entries.push(change);
+}
+
+/// What one change takes, estimated: the record and the text it owns.
+fn weight(change: &Transition) -> usize {
+    let owned = |text: &std::borrow::Cow<'static, str>| match text {
+        std::borrow::Cow::Owned(text) => text.capacity(),
+        std::borrow::Cow::Borrowed(_) => 0,
+    };
+    std::mem::size_of::<Transition>()
+        + change.domain.as_ref().map_or(0, String::capacity)
+        + change.from.as_ref().map_or(0, owned)
+        + owned(&change.to)
 }
 
 #[cfg(test)]
@@ -142,6 +229,41 @@ mod tests {
         let kept = history.of(&web, 7);
         assert_eq!(kept.len(), HISTORY_PER_REQUEST);
         assert_eq!(kept[0].to, "3");
+    }
+
+    #[test]
+    fn the_whole_history_stays_within_its_bytes_keeping_each_requests_newest() {
+        let web = Arc::new(Scope::pair("C-1", "1"));
+        let budget = 256 * 1024;
+        let mut history = TransitionHistory::with_budget(budget);
+        // 2,000 requests changing 60 times each: far past the budget under the per-request
+        // cap alone (the issue's 20,000 requests a second, scaled down).
+        for second in 0..60u32 {
+            history.record(
+                (0..2_000).map(|id| change(&web, id, second, &format!("status {second} of {id}"))),
+            );
+            assert!(
+                history.bytes() <= budget,
+                "second {second}: {}",
+                history.bytes()
+            );
+        }
+        for id in 0..2_000 {
+            let kept = history.of(&web, id);
+            assert_eq!(
+                kept.last().map(|c| c.to.to_string()),
+                Some(format!("status 59 of {id}")),
+                "request {id} keeps its newest change"
+            );
+        }
+        // The control: without the byte budget the same changes take far more.
+        let mut unbounded = TransitionHistory::with_budget(usize::MAX);
+        for second in 0..60u32 {
+            unbounded.record(
+                (0..2_000).map(|id| change(&web, id, second, &format!("status {second} of {id}"))),
+            );
+        }
+        assert!(unbounded.bytes() > 10 * budget, "{}", unbounded.bytes());
     }
 
     #[test]

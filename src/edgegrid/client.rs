@@ -6,6 +6,7 @@
 //!
 //! Each attempt is signed afresh (new timestamp and nonce: the gateway refuses a reused nonce).
 
+mod budget;
 mod endpoint;
 mod reread;
 mod response;
@@ -76,6 +77,8 @@ pub struct RawResponse {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// The body's bytes of the client's budget, given back when the answer is dropped.
+    pub(crate) _held: budget::Held,
 }
 
 impl RawResponse {
@@ -110,6 +113,8 @@ pub struct Client {
     http: reqwest::Client,
     /// Answers longer than this fail instead of filling memory.
     max_body_bytes: u64,
+    /// What the answers being read and held take together: one answer's cap for all.
+    budget: Arc<budget::AnswerBudget>,
 }
 
 impl std::fmt::Debug for Client {
@@ -144,12 +149,14 @@ impl Client {
             endpoint,
             http,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            budget: budget::AnswerBudget::new(DEFAULT_MAX_BODY_BYTES),
         })
     }
 
     /// The same client with another cap on the size of an answer (default 256 MB).
     pub fn with_max_body_bytes(mut self, limit: u64) -> Self {
         self.max_body_bytes = limit.max(1);
+        self.budget = budget::AnswerBudget::new(self.max_body_bytes);
         self
     }
 

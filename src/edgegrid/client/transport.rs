@@ -6,6 +6,9 @@ use chrono::Utc;
 use reqwest::Method;
 use url::Url;
 
+use std::sync::Arc;
+
+use super::budget::{AnswerBudget, Held};
 use super::{Client, MAX_RETRY_AFTER, RawResponse, response, retry};
 use crate::edgegrid::ApiError;
 
@@ -103,7 +106,7 @@ impl Client {
             let retryable = retry::is_retryable_status(head.status);
             let retry_after = head.retry_after;
             let whole = head
-                .read_whole(self.max_body_bytes, self.options.timeout)
+                .read_whole(self.max_body_bytes, &self.budget, self.options.timeout)
                 .await?;
             if !retryable || attempt >= retries {
                 return Ok(Streamed::Whole(whole.response));
@@ -153,7 +156,7 @@ impl Client {
     /// One signed attempt, nothing retried, its body read whole (up to the cap).
     async fn attempt(&self, planned: &Planned) -> Result<Answer, ApiError> {
         let head = self.attempt_head(planned).await?;
-        head.read_whole(self.max_body_bytes, self.options.timeout)
+        head.read_whole(self.max_body_bytes, &self.budget, self.options.timeout)
             .await
     }
 
@@ -212,13 +215,19 @@ struct Head {
 }
 
 impl Head {
-    async fn read_whole(self, limit: u64, timeout: Duration) -> Result<Answer, ApiError> {
-        let body = read_capped(self.response, limit, timeout).await?;
+    async fn read_whole(
+        self,
+        limit: u64,
+        budget: &Arc<AnswerBudget>,
+        timeout: Duration,
+    ) -> Result<Answer, ApiError> {
+        let (body, held) = read_capped(self.response, limit, budget, timeout).await?;
         Ok(Answer {
             response: RawResponse {
                 status: self.status,
                 content_type: self.content_type,
                 body,
+                _held: held,
             },
             retry_after: self.retry_after,
         })
@@ -233,13 +242,15 @@ pub enum Streamed {
     Whole(RawResponse),
 }
 
-/// The body, read a chunk at a time and given up as soon as it passes `limit`: an endless or
-/// huge answer costs at most `limit` bytes of memory, never the whole stream.
+/// The body, read a chunk at a time and given up as soon as it passes `limit`, or the
+/// client's budget for every answer held at once: an endless or huge answer costs at most
+/// `limit` bytes of memory, never the whole stream, and so do all of them together.
 async fn read_capped(
     mut response: reqwest::Response,
     limit: u64,
+    budget: &Arc<AnswerBudget>,
     timeout: Duration,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<(Vec<u8>, Held), ApiError> {
     let too_large = || ApiError::Decode {
         detail: super::too_large_message(limit),
     };
@@ -250,6 +261,8 @@ async fn read_capped(
         return Err(too_large());
     }
     let mut body = Vec::new();
+    // Given back at once if the read fails, with the answer otherwise.
+    let mut held = Held::default();
     while let Some(chunk) = response
         .chunk()
         .await
@@ -258,7 +271,8 @@ async fn read_capped(
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(too_large());
         }
+        budget.take(&mut held, chunk.len() as u64)?;
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok((body, held))
 }
