@@ -61,7 +61,7 @@ fn facts(id: u64, expires_in_days: i64) -> CertificateFacts {
         dns_records: vec![DnsTxtRecord {
             domain: "www.shop.example.com".into(),
             name: "_acme-challenge.www.shop.example.com".into(),
-            value: "txt-value-1".into(),
+            value: "ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs".into(),
             status: Some("pending".into()),
             expires: None,
         }],
@@ -462,7 +462,7 @@ fn d_copies_the_dns_records_as_a_zone_snippet() {
         panic!("{effects:?}");
     };
     assert!(
-        text.contains("$ORIGIN shop.example.com.\n_acme-challenge.www 300 IN TXT \"txt-value-1\""),
+        text.contains("$ORIGIN shop.example.com.\n_acme-challenge.www 300 IN TXT \"ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs\""),
         "{text}"
     );
     assert!(what.contains("1 DNS-01 TXT record"), "{what}");
