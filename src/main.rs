@@ -50,7 +50,7 @@ async fn run(cli: Cli) -> ExitCode {
     let context = match spsdash::commands::Context::open(&cli.global).await {
         Ok(context) => context,
         Err(error) => {
-            eprintln!("spsdash: {}", error.message);
+            spsdash::commands::output::eprint(&format!("spsdash: {}\n", error.message));
             return error.exit.into();
         }
     };

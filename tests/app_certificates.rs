@@ -61,7 +61,7 @@ fn facts(id: u64, expires_in_days: i64) -> CertificateFacts {
         dns_records: vec![DnsTxtRecord {
             domain: "www.shop.example.com".into(),
             name: "_acme-challenge.www.shop.example.com".into(),
-            value: "txt-value-1".into(),
+            value: "ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs".into(),
             status: Some("pending".into()),
             expires: None,
         }],
@@ -462,10 +462,71 @@ fn d_copies_the_dns_records_as_a_zone_snippet() {
         panic!("{effects:?}");
     };
     assert!(
-        text.contains("$ORIGIN shop.example.com.\n_acme-challenge.www 300 IN TXT \"txt-value-1\""),
+        text.contains("$ORIGIN shop.example.com.\n_acme-challenge.www 300 IN TXT \"ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs\""),
         "{text}"
     );
     assert!(what.contains("1 DNS-01 TXT record"), "{what}");
+}
+
+/// Issue 27, defect 1: `d` checked only the name and the value, so an `expires` with a
+/// newline broke out of its comment onto the clipboard. `d` now renders through the same
+/// DNS-01 rules as `dns-records`: what they refuse is an error line, never copied.
+#[test]
+fn d_copies_only_what_dns_01_allows_and_lists_what_it_refused() {
+    let mut app = loaded_app(120, 40);
+    press(&mut app, [key(KeyCode::Enter)]);
+    let mut hostile = facts(SHOP_ENROLLMENT, 3);
+    let good = hostile.dns_records[0].clone();
+    hostile.dns_records[0].expires =
+        Some("2026-12-01T00:00:00Z\n$ORIGIN attacker.test.\nevil 60 IN A 192.0.2.66".into());
+    for (name, value) in [
+        (
+            "_acme-challenge.www.shop.example.com\n@ 60 IN NS ns.attacker.test.",
+            good.value.as_str(),
+        ),
+        (
+            "evil 60 IN A 192.0.2.66 ; _acme-challenge.www.shop.example.com",
+            good.value.as_str(),
+        ),
+        ("_acme-challenge.attacker.test", good.value.as_str()),
+        (
+            "_acme-challenge.www.shop.example.com",
+            "x\n$INCLUDE /etc/shadow",
+        ),
+    ] {
+        hostile.dns_records.push(DnsTxtRecord {
+            name: name.into(),
+            value: value.into(),
+            ..good.clone()
+        });
+    }
+    answer(&mut app, SHOP_ENROLLMENT, at(1), 4, Ok(hostile));
+    let errors_before = app.notices.errors.len();
+    let effects = press(&mut app, [char('d')]);
+    let Some(Effect::Export(ExportJob::CopyText { text, what, .. })) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    for planted in ["attacker", "INCLUDE", "evil", "192.0.2.66"] {
+        assert!(!text.contains(planted), "`{planted}` copied:\n{text}");
+    }
+    assert_eq!(text.matches(" IN TXT ").count(), 1, "{text}");
+    assert!(what.contains("4 refused"), "{what}");
+    let errors: Vec<String> = app
+        .notices
+        .errors
+        .iter()
+        .skip(errors_before)
+        .map(|error| error.message.clone())
+        .collect();
+    assert_eq!(
+        errors.len(),
+        5,
+        "4 records refused, 1 expiry left out: {errors:?}"
+    );
+    assert!(
+        errors.iter().all(|error| !error.contains('\n')),
+        "{errors:?}"
+    );
 }
 
 #[test]

@@ -194,3 +194,39 @@ async fn check_refuses_an_ip_literal_domain_with_a_named_verdict() {
     );
     assert_eq!(server.recorded().len(), 1, "one call to SPS, nothing else");
 }
+
+/// Issue 27, defect 2: `certs`, `expiring` and `watch` on both backends against a 403 whose
+/// problem `detail` retitles the terminal (OSC 0 ended by BEL) and erases it (CSI 2J): the
+/// process's stderr holds no ESC or BEL byte, and the detail is still there to read.
+#[tokio::test]
+async fn a_hostile_403_detail_reaches_stderr_inert_in_certs_expiring_and_watch() {
+    let problem = r#"{"type":"https://problems.example/forbidden","title":"Forbidden",
+        "status":403,"detail":"no grant \u001b]0;PWNED-TITLE\u0007 for you \u001b[2J\u009b2J"}"#;
+    let server = TestServer::start(Scripted::problem(403, problem)).await;
+    for backend in ["sps", "cps"] {
+        let mut env = CliEnv::new();
+        env.write_edgerc(&edgerc_text("default", &server.base_url));
+        env.env("SPSDASH_BACKEND", backend);
+        for command in [
+            vec!["certs"],
+            vec!["expiring", "--within", "30d"],
+            vec!["watch", "--once"],
+            vec!["watch", "--once", "--contract", "C-1", "--group", "1"],
+        ] {
+            let out = env.run(&command).await;
+            let what = format!("{backend} {command:?}");
+            assert_ne!(out.code, Some(0), "{what}: {out:?}");
+            assert!(
+                !out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{7}'),
+                "{what}: raw ESC or BEL on stderr: {:?}",
+                out.stderr
+            );
+            assert_inert(&out, &what);
+            assert!(
+                out.stderr.contains("PWNED-TITLE") || out.stderr.contains("Forbidden"),
+                "{what}: the error is still readable: {:?}",
+                out.stderr
+            );
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! server. Goes through the same copy effect as `y`.
 
 use super::{App, Effect, ExportJob, Level};
+use crate::export::zone::{domains_of, zone_snippet};
 use crate::model::DnsTxtRecord;
 
 impl App {
@@ -32,27 +33,42 @@ impl App {
         } else {
             &own
         };
-        // A name or value with spaces or control characters would change the zone file, not
-        // just add a record: such records are left out.
-        let records: Vec<&DnsTxtRecord> = known
-            .iter()
-            .filter(|record| !is_valid(record) && is_plain(&record.name) && is_plain(&record.value))
-            .collect();
-        if records.is_empty() {
+        let waiting: Vec<&DnsTxtRecord> = known.iter().filter(|record| !is_valid(record)).collect();
+        if waiting.is_empty() {
             self.flash(
                 format!("#{id}: no DNS-01 challenge is waiting in CPS"),
                 Level::Info,
             );
             return Vec::new();
         }
-        let count = records.len();
-        let text = crate::export::zone::zone_snippet(&request.title(), &records);
+        // The one zone-file renderer: only what DNS-01 allows reaches the clipboard; each
+        // record it refuses (and each expiry it leaves out) is an error line saying why.
+        let snippet = zone_snippet(&request.title(), &domains_of(request), &waiting);
+        for problem in snippet.refused.iter().chain(&snippet.notes) {
+            self.record_error(format!("#{id} DNS-01"), problem.clone());
+        }
+        let refused = snippet.refused.len();
+        if snippet.written == 0 {
+            self.flash(
+                format!(
+                    "#{id}: {refused} DNS-01 record{} refused, nothing copied (E lists why)",
+                    plural(refused)
+                ),
+                Level::Warning,
+            );
+            return Vec::new();
+        }
+        let mut what = format!(
+            "{} DNS-01 TXT record{} (zone file)",
+            snippet.written,
+            plural(snippet.written)
+        );
+        if refused > 0 {
+            what.push_str(&format!("; {refused} refused (E lists why)"));
+        }
         vec![Effect::Export(ExportJob::CopyText {
-            text,
-            what: format!(
-                "{count} DNS-01 TXT record{} (zone file)",
-                if count == 1 { "" } else { "s" }
-            ),
+            text: snippet.text,
+            what,
             clipboard: self.config.clipboard.clone(),
         })]
     }
@@ -65,6 +81,6 @@ fn is_valid(record: &DnsTxtRecord) -> bool {
         .is_some_and(|status| status.eq_ignore_ascii_case("valid"))
 }
 
-fn is_plain(text: &str) -> bool {
-    !text.is_empty() && !text.chars().any(|c| c.is_control() || c.is_whitespace())
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }

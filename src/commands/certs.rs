@@ -11,7 +11,7 @@ use crate::cli::{Command, GlobalArgs};
 use crate::model::{Api, Scope, describe_days_left};
 
 use super::cert_survey::{CertificateRow, NetworkState, Survey, survey};
-use super::output::{Table, print, print_json};
+use super::output::{Table, print, print_json, warn};
 use super::scope_args::filter_of;
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -209,7 +209,7 @@ async fn expiring(context: &Context, only: Option<&Scope>, window: Duration) -> 
 /// cron job mails only when something is wrong.
 fn report_problems(survey: &Survey, only_unknowns: bool) {
     for failure in &survey.failures {
-        eprintln!("spsdash: {failure}");
+        warn(&failure.to_string());
     }
     let mut refused = 0;
     for row in &survey.rows {
@@ -222,13 +222,13 @@ fn report_problems(survey: &Survey, only_unknowns: bool) {
                 continue;
             }
         }
-        eprintln!("spsdash: enrollment {}: {note}", row.enrollment_id);
+        warn(&format!("enrollment {}: {note}", row.enrollment_id));
     }
     if refused > 1 {
-        eprintln!(
-            "spsdash: ({} more enrollments refused the same way)",
+        warn(&format!(
+            "({} more enrollments refused the same way)",
             refused - 1
-        );
+        ));
     }
 }
 

@@ -13,11 +13,11 @@ use crate::cps::CpsError;
 use crate::model::{Api, DnsTxtRecord};
 use crate::source::Backend;
 
-use super::output::{print, print_json};
+use super::output::{print, print_json, warn};
 use super::scope_args::{Purpose, request_id, scope_of};
 use super::{CommandError, CommandResult, Context, Exit};
 
-pub use crate::export::zone::{TTL_SECONDS, zone_snippet};
+pub use crate::export::zone::{TTL_SECONDS, domains_of, zone_snippet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordFormat {
@@ -83,7 +83,9 @@ pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -
     };
     let waiting: Vec<&DnsTxtRecord> = records.iter().filter(|record| !is_valid(record)).collect();
     if waiting.is_empty() {
-        eprintln!("spsdash: every domain of {title} is already validated; no DNS record is needed");
+        warn(&format!(
+            "every domain of {title} is already validated; no DNS record is needed"
+        ));
     }
     match format {
         RecordFormat::Json => print_json(
@@ -93,7 +95,24 @@ pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -
                 .collect::<Vec<_>>(),
         )?,
         RecordFormat::Zone if waiting.is_empty() => {}
-        RecordFormat::Zone => print(&zone_snippet(&title, &waiting))?,
+        RecordFormat::Zone => {
+            // The one zone-file renderer: what it refuses is said on stderr, never printed
+            // into the zone, and the exit code says that something was left out.
+            let snippet = zone_snippet(&title, &domains_of(&request), &waiting);
+            for problem in snippet.refused.iter().chain(&snippet.notes) {
+                warn(problem);
+            }
+            print(&snippet.text)?;
+            if !snippet.refused.is_empty() {
+                return Err(CommandError::api(format!(
+                    "{} of the {} DNS-01 records of {title} refused (named above); the zone \
+                     snippet holds only the {} that DNS-01 allows",
+                    snippet.refused.len(),
+                    waiting.len(),
+                    snippet.written
+                )));
+            }
+        }
     }
     Ok(Exit::Success)
 }

@@ -22,6 +22,38 @@ pub fn eprint(text: &str) {
     let _ = stderr.write_all(text::inert_lines(text).as_bytes());
 }
 
+/// One line for the operator on stderr, `spsdash: ` first: the one way a command says
+/// something beside its output (an error, a refusal, a note). The line is made inert whole
+/// (a newline too), since it may quote the API: a problem `detail` with OSC or CSI must not
+/// retitle or erase the terminal.
+pub fn warn(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    // Nothing better to do when stderr itself is gone.
+    let _ = stderr.write_all(format!("spsdash: {}\n", text::inert(line)).as_bytes());
+}
+
+/// One line on stderr as it is (no `spsdash: `), made inert whole: text quoted from the API
+/// under a line that introduced it.
+pub fn eprint_line(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(format!("{}\n", text::inert(line)).as_bytes());
+}
+
+/// NDJSON on stdout: each of `lines` is one value as serde_json wrote it (no newline inside),
+/// written with DEL, C1 and bidi characters as JSON's own `\u009b` escapes, so every line
+/// stays JSON for any parser and is inert for a terminal. Nothing is written for no lines.
+pub fn print_json_lines(lines: &[String]) -> Result<(), CommandError> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&text::json_inert(line));
+        out.push('\n');
+    }
+    write_stdout(&out)
+}
+
 /// Writes to stdout; a closed pipe is not an error worth a message.
 fn write_stdout(text: &str) -> Result<(), CommandError> {
     let mut stdout = std::io::stdout().lock();
@@ -121,6 +153,50 @@ pub fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 27, defect 2: stderr lines quoting the API went out with `eprintln!`, raw. Every
+    /// line a command writes to stderr goes through this module; the `eprintln!` left print
+    /// only our own words (the simulator's address, a progress line's end).
+    #[test]
+    fn commands_write_stderr_only_through_this_module() {
+        let allowed = [
+            ("sim.rs", 2),
+            ("wait.rs", 1),
+            ("proceed.rs", 1),
+            ("output.rs", 1),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+        let mut files = vec![dir.clone()];
+        let mut found = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let count = text.matches("eprintln!(").count();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let allowance = allowed
+                .iter()
+                .find(|(file, _)| *file == name)
+                .map_or(0, |(_, count)| *count);
+            if count > allowance {
+                found.push(format!("{}: {count}", path.display()));
+            }
+        }
+        assert!(found.is_empty(), "use output::warn: {found:?}");
+    }
+
+    #[test]
+    fn json_lines_stay_json_and_inert() {
+        let value = serde_json::json!({"to": "a\u{9b}b\u{202e}\u{1b}]0;x\u{7}"});
+        let line = value.to_string();
+        let inert = text::json_inert(&line);
+        assert!(!inert.chars().any(text::is_active), "{inert}");
+        assert!(inert.contains("\\u009b"), "{inert}");
+        let back: serde_json::Value = serde_json::from_str(&inert).unwrap();
+        assert_eq!(back, value);
+    }
 
     #[test]
     fn columns_line_up() {

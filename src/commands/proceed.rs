@@ -91,7 +91,7 @@ pub async fn run(context: &Context, args: ProceedArgs) -> CommandResult {
                 return Ok(Exit::Success);
             }
             Err(AnswerError::Moved(message)) if round + 1 < ROUNDS => {
-                eprintln!("spsdash: {message}");
+                super::output::warn(&message);
             }
             Err(error) => return Err(CommandError::api(error.message().to_string())),
         }
@@ -104,7 +104,7 @@ pub async fn run(context: &Context, args: ProceedArgs) -> CommandResult {
 /// What CPS says of the input, on stderr (stdout keeps the outcome).
 fn describe(waiting: &WaitingInput) {
     for line in crate::orders::cps_answer_text::describe(waiting) {
-        eprintln!("{}", text::inert(&line));
+        super::output::eprint_line(&line);
     }
 }
 

@@ -156,7 +156,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
         }
     };
     progress.end();
-    eprintln!("spsdash: {}", ending.message);
+    super::output::warn(&ending.message);
     if context.global.json {
         let request = ending.request.as_ref();
         let mut document = json!({

@@ -38,7 +38,7 @@ use crate::store::submissions::SubmissionJournal;
 mod certs;
 mod submissions;
 
-use super::output::print;
+use super::output::{print_json_lines, warn};
 use super::{CommandError, CommandResult, Context, Exit};
 
 /// One pair being watched: its schedule, what was seen last, and whether its calls fail.
@@ -98,7 +98,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         for pair in &mut watched {
             if let Err(error) = poll(context, (&store, journal.as_ref()), pair, &mut notifier).await
             {
-                eprintln!("spsdash: {}: {}", pair.pair, error.message);
+                warn(&format!("{}: {}", pair.pair, error.message));
                 exit = worse(exit, error.exit);
             }
         }
@@ -127,7 +127,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 match poll(context, (&store, journal.as_ref()), pair, &mut notifier).await {
                     Ok(all_terminal) => Finished::Ok { all_terminal },
                     Err(error) => {
-                        eprintln!("spsdash: {}: {}", pair.pair, error.message);
+                        warn(&format!("{}: {}", pair.pair, error.message));
                         Finished::Failed
                     }
                 };
@@ -194,12 +194,8 @@ async fn poll(
     problems.extend(store.append_journal(&transitions).err());
     problems.extend(store.save_list(&pair, now, &requests).err());
     warn_all(&problems);
-    let mut lines = String::new();
-    for transition in &transitions {
-        lines.push_str(&ndjson_line(transition));
-        lines.push('\n');
-    }
-    print(&lines)?;
+    let lines: Vec<String> = transitions.iter().map(ndjson_line).collect();
+    print_json_lines(&lines)?;
     notifier.offer(events_for(&transitions, &requests), now);
     if let Some(journal) = journal {
         let (events, problem) = submissions::events(journal, &pair, &requests, now);
@@ -283,7 +279,7 @@ fn report(outcome: &Outcome) {
 fn warn_all(lines: &[String]) {
     for line in lines {
         tracing::warn!("{line}");
-        eprintln!("spsdash: {line}");
+        warn(line);
     }
 }
 

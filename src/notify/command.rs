@@ -55,7 +55,7 @@ fn render_one(argument: &str, event: &NotifyEvent) -> String {
             .and_then(|close| Some((close, placeholder(&after[..close], event)?)));
         match value {
             Some((close, value)) => {
-                out.push_str(&value);
+                out.push_str(&argument_text(&value));
                 rest = &after[close + 1..];
             }
             None => {
@@ -66,6 +66,18 @@ fn render_one(argument: &str, event: &NotifyEvent) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A placeholder's value as argument text: every character a terminal or a text renderer acts
+/// on (ESC, BEL, newlines, C1, bidi and zero-width; `text::is_active`) becomes a space, as the
+/// terminal sink does, so a program that shows or logs its arguments cannot be steered. A value
+/// that looks like an option (`-rf --output=…`) is left as it is: the README tells to put
+/// `--` before placeholders for a program that takes options.
+pub fn argument_text(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if crate::text::is_active(c) { ' ' } else { c })
+        .collect()
 }
 
 /// Runs `argv` to its end, within `timeout`. stdin and stdout are closed; stderr is kept for
@@ -177,6 +189,39 @@ mod tests {
             argv[5],
             "$(rm -rf /) SPS #1856: www.example.com is Valid [C-1/12345]"
         );
+    }
+
+    #[test]
+    fn placeholders_carry_no_control_characters() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let hostile = "www.example.com\u{1b}]0;PWNED\u{7}\nline\r\u{9b}2J\u{202e}";
+        let event = NotifyEvent::status_change(
+            at,
+            &Scope::pair("C-1", "12345"),
+            1856,
+            Some(hostile),
+            Some("-rf --output=/tmp/x\u{7}"),
+            "Valid",
+            None,
+        )
+        .expect("an event");
+        let template: Vec<String> = ["notify", "--", "{domain}", "{message}", "{from}>{to}"]
+            .map(String::from)
+            .to_vec();
+        let argv = render_argv(&template, &event);
+        for argument in &argv {
+            assert!(
+                !argument.chars().any(crate::text::is_active),
+                "{argument:?}"
+            );
+        }
+        assert_eq!(argv[2], "www.example.com ]0;PWNED  line  2J ");
+        assert_eq!(argv[4], "-rf --output=/tmp/x >Valid");
+        // What the template says itself is kept as written.
+        assert_eq!(argv[1], "--");
     }
 
     #[tokio::test]
