@@ -101,7 +101,8 @@ impl Store {
     /// another account, which is never shown); `Err` says why a file was set aside.
     pub fn load_pairs(&self, account: &CacheAccount) -> Result<Option<CachedPairs>, String> {
         let path = self.pairs_path();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::private_fs::read_bytes(&path, crate::private_fs::cap::PAIRS_CACHE)
+        {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => {
