@@ -86,11 +86,11 @@ impl Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiConfig {
-    /// Seconds one attempt of one call may take.
+    /// Seconds one attempt of one call may take (1 to 600).
     pub timeout_secs: u64,
-    /// Extra attempts for GETs on connection errors, 429 and 5xx.
+    /// Extra attempts for GETs on connection errors, 429 and 5xx (0 to 10).
     pub retries: u32,
-    /// Largest answer read, in MB: a larger one fails instead of filling memory (one pair of
+    /// Largest answer read, in MB (1 to 4096): a larger one fails instead of filling memory (one pair of
     /// 100,000 requests answers about 90 MB).
     pub max_answer_mb: u64,
     /// `"cps"` (CPS v2 + PAPI, what Akamai answers since SPS was turned off on 2023-01-03)
@@ -112,11 +112,11 @@ impl Default for ApiConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PollConfig {
-    /// Seconds between list calls while a pair has requests in progress.
+    /// Seconds between list calls while a pair has requests in progress (1 to 86400).
     pub active_secs: u64,
-    /// Seconds between list calls when every request of a pair is terminal.
+    /// Seconds between list calls when every request of a pair is terminal (1 to 86400).
     pub idle_secs: u64,
-    /// Seconds between reads of the request open in the detail view.
+    /// Seconds between reads of the request open in the detail view (1 to 3600).
     pub detail_secs: u64,
 }
 
@@ -165,7 +165,7 @@ pub enum ClipboardMode {
 #[serde(default, deny_unknown_fields)]
 pub struct ClipboardConfig {
     pub mode: ClipboardMode,
-    /// Largest payload sent by OSC 52, in bytes (many terminals drop larger ones).
+    /// Largest payload sent by OSC 52, in bytes (1 to 10,000,000; many terminals drop larger ones).
     pub max_bytes: usize,
 }
 

@@ -89,6 +89,31 @@ pub fn replace(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
 /// Largest hand-written input file read (REQ.toml, a request body): far above any real one.
 pub const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 
+/// The most spsdash reads back of each of its own files, far above any it writes: a file
+/// larger than that was not written by spsdash (or has gone wrong) and is skipped with a
+/// warning rather than read whole (issue 27: a 600 MB list cache was).
+pub mod cap {
+    const MB: u64 = 1024 * 1024;
+    /// A cached list: 100,000 requests are about 90 MB as the API sends them.
+    pub const LIST_CACHE: u64 = 256 * MB;
+    /// The cached group/contract pairs of an account.
+    pub const PAIRS_CACHE: u64 = 4 * MB;
+    /// The cached certificates (about 1 KB each; 20,000 enrollments are 20 MB).
+    pub const CERTIFICATES_CACHE: u64 = 64 * MB;
+    /// The transition journal (the history of state changes).
+    pub const TRANSITION_JOURNAL: u64 = 64 * MB;
+    /// A wizard draft.
+    pub const DRAFT: u64 = 4 * MB;
+    /// The submissions journal (each create sent, and its outcome).
+    pub const SUBMISSIONS_JOURNAL: u64 = 64 * MB;
+    /// The record of notifications already announced.
+    pub const ANNOUNCED: u64 = 16 * MB;
+    /// An `.edgerc`: a few sections of a few lines.
+    pub const EDGERC: u64 = MB;
+    /// A theme file.
+    pub const THEME: u64 = 64 * 1024;
+}
+
 /// An input file as text, refused when it is not a regular file (a FIFO would block,
 /// `/dev/zero` never ends) or when it is longer than `limit` bytes (read no further).
 pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
@@ -96,23 +121,51 @@ pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|_| io::Error::other("not UTF-8 text"))
 }
 
-/// Like [`read_text`], for bytes.
+/// Like [`read_text`], for bytes. The one way spsdash reads a file back.
 pub fn read_bytes(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(io::Error::other(
-            "not a regular file (a pipe or a device?); give the path of a file",
-        ));
-    }
+    let file = open_regular(path, limit)?;
     let mut bytes = Vec::new();
-    File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(io::Error::other(format!(
-            "larger than {} KB; spsdash reads no further",
-            limit / 1024
-        )));
+        return Err(too_large(limit));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading only if it is a regular file no longer than `limit` bytes, for a
+/// caller that streams it. Never blocks: the type is checked before opening (a device is
+/// never opened), the open is non-blocking (a FIFO swapped in meanwhile opens at once) and
+/// the opened file is checked again. A symlink is followed, to a regular file only.
+pub fn open_regular(path: &Path, limit: u64) -> io::Result<File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > limit {
+        return Err(too_large(limit));
+    }
+    Ok(file)
+}
+
+fn not_regular() -> io::Error {
+    io::Error::other("not a regular file (a pipe or a device?); give the path of a file")
+}
+
+fn too_large(limit: u64) -> io::Error {
+    let size = if limit >= 1024 * 1024 {
+        format!("{} MB", limit / (1024 * 1024))
+    } else {
+        format!("{} KB", limit / 1024)
+    };
+    io::Error::other(format!("larger than {size}; spsdash reads no further"))
 }
 
 /// A name beside `path` that no other writer uses.

@@ -44,11 +44,13 @@ fn facts(id: u64, expires_in_days: i64) -> CertificateFacts {
             NetworkFacts {
                 network: Network::Production,
                 expiry: Some(expiry),
+                expiry_unreadable: None,
                 dns_names: vec![format!("cert{id}.example.com")],
             },
             NetworkFacts {
                 network: Network::Staging,
                 expiry: Some(expiry),
+                expiry_unreadable: None,
                 dns_names: vec![format!("cert{id}.example.com")],
             },
         ],

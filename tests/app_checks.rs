@@ -100,6 +100,19 @@ fn a_round_checks_the_requests_awaiting_the_operator_then_waits_for_the_interval
 }
 
 #[test]
+fn an_absurd_interval_that_slipped_past_the_config_check_never_panics() {
+    // `[check] interval = 1000000000000000` is refused at load (issue 27); the arithmetic
+    // saturates as well, so an App given one directly waits "forever" instead of exiting 101.
+    let mut app = auto_app();
+    app.config.check.interval = 1_000_000_000_000_000;
+    assert_eq!(rounds(&update(&mut app, Event::Tick(at(10)))).len(), 1);
+    update(&mut app, Event::BackgroundChecksDone);
+    assert!(rounds(&update(&mut app, Event::Tick(at(86_400)))).is_empty());
+    app.config.check.interval = u64::MAX;
+    update(&mut app, Event::Tick(at(86_400)));
+}
+
+#[test]
 fn a_round_waits_for_the_lists_and_carries_the_check_config() {
     let mut app = app(120, 40);
     app.config.check.auto = true;

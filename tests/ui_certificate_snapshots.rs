@@ -38,11 +38,13 @@ fn facts(id: u64, cn: &str, days: i64, pending: bool) -> CertificateFacts {
             NetworkFacts {
                 network: Network::Production,
                 expiry: Some(expiry),
+                expiry_unreadable: None,
                 dns_names: vec![cn.into()],
             },
             NetworkFacts {
                 network: Network::Staging,
                 expiry: Some(expiry + Duration::days(30)),
+                expiry_unreadable: None,
                 dns_names: vec![cn.into(), format!("www.{cn}")],
             },
         ],

@@ -32,8 +32,13 @@ impl App {
             // Nothing to look at yet: try again on the next tick, not in `interval`.
             return Vec::new();
         }
-        let interval = i64::try_from(check.interval).unwrap_or(i64::MAX);
-        self.domain_checks.next_round = Some(now + Duration::seconds(interval));
+        // Bounded at load; saturating all the same, so that no value can panic the dashboard.
+        let next_round = i64::try_from(check.interval)
+            .ok()
+            .and_then(Duration::try_seconds)
+            .and_then(|interval| now.checked_add_signed(interval))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        self.domain_checks.next_round = Some(next_round);
         let requests: Vec<CertRequest> = self
             .datasets
             .iter()

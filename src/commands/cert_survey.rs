@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::cps::{CpsError, Deployment, Enrollment};
+use crate::cps::{CpsError, Deployment, Deployments, Enrollment};
 use crate::model::{Api, Network, Scope};
 use crate::source::Backend;
 
@@ -37,6 +37,9 @@ pub struct CertificateRow {
     pub production: Option<NetworkState>,
     pub staging: Option<NetworkState>,
     pub pending_changes: usize,
+    /// The networks serving a certificate whose expiry could not be read (shown as unknown).
+    #[serde(skip)]
+    pub unreadable_expiry: Vec<Network>,
     /// Why CPS could not tell (or that the enrollment is gone).
     pub note: Option<String>,
     #[serde(skip)]
@@ -209,6 +212,7 @@ impl CertificateRow {
             production: None,
             staging: None,
             pending_changes: 0,
+            unreadable_expiry: Vec::new(),
             note: None,
             unknown: false,
             network: false,
@@ -221,6 +225,29 @@ impl CertificateRow {
         self.validation_type = enrollment.validation_type.clone();
         self.sans_requested = enrollment.sans().to_vec();
         self.pending_changes = enrollment.pending_changes.len();
+    }
+}
+
+impl CertificateRow {
+    /// A served certificate whose expiry cannot be read is never "not expiring": on production
+    /// it makes the row unknown (`expiring` exits 3); on staging it is only shown.
+    fn note_unreadable_expiries(&mut self, deployments: &Deployments) {
+        for network in Network::ALL {
+            let Some(why) = deployments
+                .network(network)
+                .and_then(Deployment::unreadable_expiry)
+            else {
+                continue;
+            };
+            self.unreadable_expiry.push(network);
+            if network == Network::Production {
+                self.unknown = true;
+                self.production = None;
+                self.note = Some(format!(
+                    "production certificate: {why}; its expiry is unknown"
+                ));
+            }
+        }
     }
 }
 
@@ -255,6 +282,7 @@ async fn read_certificate(
             row.describe(&enrollment);
             row.production = NetworkState::of(deployments.network(Network::Production), now);
             row.staging = NetworkState::of(deployments.network(Network::Staging), now);
+            row.note_unreadable_expiries(&deployments);
         }
         Err(error @ CpsError::NotFound { .. }) => row.note = Some(error.to_string()),
         Err(error) => {

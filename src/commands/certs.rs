@@ -8,7 +8,7 @@
 use chrono::{Duration, Utc};
 
 use crate::cli::{Command, GlobalArgs};
-use crate::model::{Api, Scope, describe_days_left};
+use crate::model::{Api, Network, Scope, describe_days_left};
 
 use super::cert_survey::{CertificateRow, NetworkState, Survey, survey};
 use super::output::{Table, print, print_json, warn};
@@ -101,11 +101,15 @@ async fn certs(context: &Context, only: Option<&Scope>) -> CommandResult {
                 row.validation_type
                     .as_deref()
                     .map_or("-".to_string(), str::to_ascii_uppercase),
-                expiry_cell(row.production.as_ref(), row),
-                row.production.as_ref().map_or("-".to_string(), |state| {
-                    describe_days_left(state.expiry, now)
-                }),
-                expiry_cell(row.staging.as_ref(), row),
+                expiry_cell(row.production.as_ref(), row, Network::Production),
+                match &row.production {
+                    Some(state) => describe_days_left(state.expiry, now),
+                    None if row.unreadable_expiry.contains(&Network::Production) => {
+                        "unknown".to_string()
+                    }
+                    None => "-".to_string(),
+                },
+                expiry_cell(row.staging.as_ref(), row, Network::Staging),
                 names_cell(row),
                 match row.pending_changes {
                     0 => "-".to_string(),
@@ -165,9 +169,19 @@ async fn expiring(context: &Context, only: Option<&Scope>, window: Duration) -> 
             .iter()
             .filter(|row| row.production.is_some())
             .count();
-        print(&format!(
-            "No certificate expires within {window_words} ({checked} deployed certificates checked).\n"
-        ))?;
+        // With an unknown, "none expires" would be a guess: say what was and was not found.
+        let unknown = survey.rows.iter().filter(|row| row.unknown).count() + survey.failures.len();
+        print(&if survey.has_unknowns() {
+            format!(
+                "No readable certificate expires within {window_words} ({checked} deployed \
+                 certificates checked), but {unknown} could not be found out (see below).\n"
+            )
+        } else {
+            format!(
+                "No certificate expires within {window_words} ({checked} deployed certificates \
+                 checked).\n"
+            )
+        })?;
     } else {
         let sps = context.api() == Api::Sps;
         let mut headers = vec!["EXPIRES", "LEFT", "CERTIFICATE", "ENROLLMENT"];
@@ -232,9 +246,10 @@ fn report_problems(survey: &Survey, only_unknowns: bool) {
     }
 }
 
-fn expiry_cell(state: Option<&NetworkState>, row: &CertificateRow) -> String {
+fn expiry_cell(state: Option<&NetworkState>, row: &CertificateRow, network: Network) -> String {
     match state {
         Some(state) => state.expiry.format("%Y-%m-%d").to_string(),
+        None if row.unreadable_expiry.contains(&network) => "unknown".to_string(),
         None if row.unknown => "?".to_string(),
         None => "-".to_string(),
     }

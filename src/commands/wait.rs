@@ -146,7 +146,11 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
                 return Err(error.into());
             }
         }
-        let wake = Instant::now() + interval;
+        let now = Instant::now();
+        // Bounded at load; saturating all the same (the deadline, if any, wins below).
+        let wake = now
+            .checked_add(interval)
+            .unwrap_or(now + Duration::from_secs(86_400));
         match deadline {
             Some(deadline) if wake >= deadline => {
                 tokio::time::sleep_until(deadline).await;

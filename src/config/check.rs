@@ -4,6 +4,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::{Deserialize, Serialize};
 
+use super::load::within;
+
 /// Port a nameserver is asked on when none is given.
 pub const DNS_PORT: u16 = 53;
 
@@ -18,7 +20,7 @@ pub struct CheckConfig {
     pub timeout_s: u64,
     /// Check the domains of requests awaiting you in the background (dashboard).
     pub auto: bool,
-    /// Seconds between background checks (at least 60).
+    /// Seconds between background checks (60 to 86400).
     pub interval: u64,
 }
 
@@ -40,25 +42,11 @@ impl CheckConfig {
         if let Some(nameserver) = &self.nameserver {
             parse_nameserver(nameserver).map_err(|error| format!("`check.nameserver`: {error}"))?;
         }
-        if !(1..=64).contains(&self.concurrency) {
-            return Err(format!(
-                "`check.concurrency` = {}; allowed: 1 to 64",
-                self.concurrency
-            ));
-        }
-        if !(1..=300).contains(&self.timeout_s) {
-            return Err(format!(
-                "`check.timeout_s` = {}; allowed: 1 to 300 seconds",
-                self.timeout_s
-            ));
-        }
-        if self.interval < 60 {
-            return Err(format!(
-                "`check.interval` = {}; allowed: 60 seconds or more (checks reach real web servers)",
-                self.interval
-            ));
-        }
-        Ok(())
+        let concurrency = u64::try_from(self.concurrency).unwrap_or(u64::MAX);
+        within("check.concurrency", concurrency, 1..=64, "domains at once")?;
+        within("check.timeout_s", self.timeout_s, 1..=300, "seconds")?;
+        // At least a minute: checks reach real web servers. At most a day.
+        within("check.interval", self.interval, 60..=86_400, "seconds")
     }
 }
 

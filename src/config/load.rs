@@ -1,7 +1,7 @@
 //! Reading the config file: `--config PATH`, else `<platform config dir>/config.toml`, else the
 //! defaults. Every failure names the file, the key and what is allowed.
 
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 
 use super::Config;
@@ -68,38 +68,44 @@ impl Config {
         Ok(config)
     }
 
-    /// Values that parse but make no sense: `Err("`key` …: allowed …")`.
+    /// Values that parse but make no sense: `Err("`key` …: allowed …")`. Every duration and
+    /// size has an upper bound as well as a lower one, so that no value can overflow the
+    /// arithmetic that adds it to a clock (issue 27) or ask for absurd memory.
     pub fn validate(&self) -> Result<(), String> {
-        let at_least_one = |key: &str, value: u64| {
-            if value == 0 {
-                Err(format!(
-                    "`{key}` = 0; allowed: a whole number of seconds, 1 or more"
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        if !(1..=600).contains(&self.api.timeout_secs) {
-            return Err(format!(
-                "`api.timeout_secs` = {}; allowed: 1 to 600 seconds",
-                self.api.timeout_secs
-            ));
-        }
-        if self.api.retries > 10 {
-            return Err(format!(
-                "`api.retries` = {}; allowed: 0 to 10",
-                self.api.retries
-            ));
-        }
-        at_least_one("api.max_answer_mb", self.api.max_answer_mb)?;
-        at_least_one("poll.active_secs", self.poll.active_secs)?;
-        at_least_one("poll.idle_secs", self.poll.idle_secs)?;
-        at_least_one("poll.detail_secs", self.poll.detail_secs)?;
+        within(
+            "api.timeout_secs",
+            self.api.timeout_secs,
+            1..=600,
+            "seconds",
+        )?;
+        within(
+            "api.retries",
+            u64::from(self.api.retries),
+            0..=10,
+            "extra attempts",
+        )?;
+        within("api.max_answer_mb", self.api.max_answer_mb, 1..=4096, "MB")?;
+        within(
+            "poll.active_secs",
+            self.poll.active_secs,
+            1..=86_400,
+            "seconds",
+        )?;
+        within("poll.idle_secs", self.poll.idle_secs, 1..=86_400, "seconds")?;
+        within(
+            "poll.detail_secs",
+            self.poll.detail_secs,
+            1..=3_600,
+            "seconds",
+        )?;
+        within(
+            "clipboard.max_bytes",
+            u64::try_from(self.clipboard.max_bytes).unwrap_or(u64::MAX),
+            1..=10_000_000,
+            "bytes",
+        )?;
         self.check.validate()?;
         self.expiry.validate()?;
-        if self.clipboard.max_bytes == 0 {
-            return Err("`clipboard.max_bytes` = 0; allowed: 1 or more bytes".to_string());
-        }
         for (index, pair) in self.pairs.iter().enumerate() {
             let empty_group = pair
                 .group
@@ -143,6 +149,23 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// `Err("`key` = value; allowed: low to high unit")` when `value` is out of `range`.
+pub(super) fn within(
+    key: &str,
+    value: u64,
+    range: RangeInclusive<u64>,
+    unit: &str,
+) -> Result<(), String> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(format!(
+        "`{key}` = {value}; allowed: {} to {} {unit}",
+        range.start(),
+        range.end()
+    ))
 }
 
 /// toml's message, on one line, with the line number and the dotted key it concerns.

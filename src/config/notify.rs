@@ -216,18 +216,20 @@ fn command_template<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<St
     Ok(argv)
 }
 
+/// A whole number within `low..=high`; read as any integer first, so that a value too big
+/// for the field still gets the range in its message rather than the type's.
 fn in_range<'de, D, T>(deserializer: D, low: T, high: T, unit: &str) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de> + PartialOrd + std::fmt::Display + Copy,
+    T: Into<i128> + TryFrom<i128> + std::fmt::Display + Copy,
 {
-    let value = T::deserialize(deserializer)?;
-    if value < low || value > high {
-        return Err(serde::de::Error::custom(format!(
+    let value = i128::deserialize(deserializer)?;
+    match T::try_from(value) {
+        Ok(fits) if value >= low.into() && value <= high.into() => Ok(fits),
+        _ => Err(serde::de::Error::custom(format!(
             "{value} is out of range; allowed: {low} to {high} {unit}"
-        )));
+        ))),
     }
-    Ok(value)
 }
 
 fn timeout_secs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {

@@ -107,7 +107,7 @@ pub fn load(name: &str, config_dir: Option<&Path>) -> Result<Option<Palette>, St
     }
     if let Some(dir) = config_dir {
         let path = dir.join("themes").join(format!("{name}.toml"));
-        match crate::private_fs::read_text(&path, 64 * 1024) {
+        match crate::private_fs::read_text(&path, crate::private_fs::cap::THEME) {
             Ok(text) => {
                 return parse(&text).map(Some).map_err(|fault| {
                     format!("{}: {fault}; using the default theme", path.display())

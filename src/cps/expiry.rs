@@ -51,10 +51,7 @@ mod tests {
         let deployments = Deployments {
             production: Some(Deployment {
                 primary_certificate: Some(certificate("2027-03-01T00:00:00Z")),
-                multi_stacked_certificates: vec![
-                    certificate("2027-02-01T00:00:00Z"),
-                    certificate("not a date"),
-                ],
+                multi_stacked_certificates: vec![certificate("2027-02-01T00:00:00.000+0000")],
                 ..Deployment::default()
             }),
             staging: Some(Deployment {
@@ -72,5 +69,31 @@ mod tests {
         assert_eq!(expiries[0].network, Network::Production);
         assert_eq!(expiries[1].expiry, at("2027-01-01T00:00:00Z"));
         assert_eq!(Deployments::default().production_expiry(), None);
+    }
+
+    #[test]
+    fn an_unreadable_expiry_beside_readable_ones_makes_the_soonest_unknown() {
+        let production = Deployment {
+            primary_certificate: Some(certificate("2027-03-01T00:00:00Z")),
+            multi_stacked_certificates: vec![certificate("not a date")],
+            ..Deployment::default()
+        };
+        assert_eq!(
+            production.expiry(),
+            None,
+            "the unreadable one may be sooner"
+        );
+        let why = production.unreadable_expiry().expect("unknown");
+        assert!(why.contains("not a date"), "{why}");
+        let without = Deployment {
+            primary_certificate: Some(DeployedCertificate::default()),
+            ..Deployment::default()
+        };
+        assert!(without.unreadable_expiry().is_some());
+        assert_eq!(
+            Deployment::default().unreadable_expiry(),
+            None,
+            "nothing served"
+        );
     }
 }

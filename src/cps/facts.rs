@@ -20,6 +20,7 @@ pub fn certificate_facts(
             Some(NetworkFacts {
                 network,
                 expiry: deployment.expiry(),
+                expiry_unreadable: deployment.unreadable_expiry(),
                 dns_names: deployment.dns_names().to_vec(),
             })
         })

@@ -223,11 +223,30 @@ impl Deployment {
             .chain(&self.multi_stacked_certificates)
     }
 
-    /// The soonest expiry of any certificate this network serves.
+    /// The soonest expiry of any certificate this network serves; `None` when one of them has
+    /// an expiry that cannot be read (it may be the soonest: see `unreadable_expiry`).
     pub fn expiry(&self) -> Option<DateTime<Utc>> {
+        if self.unreadable_expiry().is_some() {
+            return None;
+        }
         self.certificates()
             .filter_map(DeployedCertificate::expiry_at)
             .min()
+    }
+
+    /// Why the soonest expiry here cannot be known: a certificate served with an expiry that
+    /// `parse_time` does not read (quoted as sent), or with none at all. A readable expiry of
+    /// another certificate here is then no answer: the unreadable one may be sooner.
+    pub fn unreadable_expiry(&self) -> Option<String> {
+        self.certificates()
+            .find(|certificate| certificate.expiry_at().is_none())
+            .map(|certificate| match &certificate.expiry {
+                Some(text) => format!(
+                    "expiry `{}` is not a time spsdash can read",
+                    crate::text::brief(text)
+                ),
+                None => "a certificate is served without an expiry".to_string(),
+            })
     }
 
     /// The names as deployed.

@@ -20,7 +20,7 @@ pub struct Edgerc {
 }
 
 /// Largest `.edgerc` read: real ones are a few hundred bytes per section.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = crate::private_fs::cap::EDGERC;
 
 /// Credentials read from a file, with what the operator should hear about the file itself.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub struct Loaded {
 impl Edgerc {
     /// Reads and parses the file. A missing or unreadable file is an error naming it.
     pub fn read(path: &Path) -> Result<Edgerc, CredentialsError> {
-        let text = read_bounded(path, MAX_FILE_BYTES).map_err(|error| {
+        let text = crate::private_fs::read_text(path, MAX_FILE_BYTES).map_err(|error| {
             if error.kind() == std::io::ErrorKind::NotFound {
                 CredentialsError::FileMissing {
                     path: path.to_path_buf(),
@@ -271,29 +271,6 @@ pub fn normalize_host(host: &str) -> String {
         _ => host,
     };
     host.trim_end_matches('/').to_string()
-}
-
-/// The file as text, refused when it is not a regular file (a FIFO would block, `/dev/zero`
-/// never ends) and read no further than `limit` bytes.
-fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other(
-            "not a regular file (a pipe or a device?); give the path of an .edgerc file",
-        ));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > limit {
-        return Err(std::io::Error::other(format!(
-            "larger than {} KB, which no .edgerc is",
-            limit / 1024
-        )));
-    }
-    Ok(text)
 }
 
 fn normalize_key(name: &str) -> String {

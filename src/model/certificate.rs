@@ -33,6 +33,9 @@ pub struct NetworkFacts {
     pub network: Network,
     /// The soonest expiry of the certificates served there.
     pub expiry: Option<DateTime<Utc>>,
+    /// Why `expiry` is unknown although a certificate is served (its expiry unreadable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_unreadable: Option<String>,
     /// The names as deployed.
     pub dns_names: Vec<String>,
 }

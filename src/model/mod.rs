@@ -3,6 +3,7 @@
 //! into it in its own module (`sps::neutral`, `cps::neutral`); nothing here knows a path, a
 //! media type or a wire name.
 
+pub mod api_time;
 pub mod certificate;
 pub mod domain;
 pub mod expiry;

@@ -11,17 +11,7 @@ use std::fmt;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// ISO 8601 as SPS sends it; tolerant of a missing zone (read as UTC).
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|time| time.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-                .ok()
-                .map(|naive| naive.and_utc())
-        })
-}
+pub use super::api_time::parse_time;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatusChange {

@@ -30,7 +30,7 @@ impl Announced {
             known: HashSet::new(),
             lines_on_disk: 0,
         };
-        let warning = match std::fs::read_to_string(path) {
+        let warning = match crate::private_fs::read_text(path, crate::private_fs::cap::ANNOUNCED) {
             Ok(text) => {
                 for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
                     announced.lines_on_disk += 1;

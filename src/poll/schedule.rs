@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::PollConfig;
 
+/// Stands for "never again in this run" when a wait is too long for the clock to add.
+const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 86_400);
+
 /// How often to call, and how to back off.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cadence {
@@ -131,7 +134,8 @@ impl PollState {
                 return Duration::MAX;
             }
         };
-        self.due = now + wait;
+        // Saturating: a wait too long for the clock means "not again in this run".
+        self.due = now.checked_add(wait).unwrap_or(now + FAR_FUTURE);
         wait
     }
 
@@ -175,6 +179,19 @@ mod tests {
             error_base: Duration::from_secs(2),
             error_cap: Duration::from_secs(120),
         }
+    }
+
+    #[test]
+    fn a_wait_too_long_for_the_clock_saturates_instead_of_panicking() {
+        let start = Instant::now();
+        let endless = Cadence {
+            active: Duration::MAX,
+            ..cadence()
+        };
+        let mut state = PollState::new(endless, start, false);
+        state.start();
+        assert_eq!(state.finish(start, NOT_ALL_TERMINAL, 0.5), Duration::MAX);
+        assert!(!state.should_start(start + Duration::from_secs(86_400 * 365)));
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl Store {
 
     pub fn load_list(&self, pair: &Scope) -> CacheRead {
         let path = self.list_path(pair);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::private_fs::read_bytes(&path, crate::private_fs::cap::LIST_CACHE) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return CacheRead::Missing;

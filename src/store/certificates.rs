@@ -32,7 +32,10 @@ impl Store {
         account: &CacheAccount,
     ) -> Result<Vec<CertificateRecord>, String> {
         let path = self.certificates_path();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::private_fs::read_bytes(
+            &path,
+            crate::private_fs::cap::CERTIFICATES_CACHE,
+        ) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(error) => {

@@ -41,7 +41,7 @@ impl DraftStore {
     /// The saved draft. No file is `Ok(None)`; a file that no longer reads (an older format)
     /// is an error naming the file, so the caller can say so and move on.
     pub fn load<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
-        let text = match std::fs::read_to_string(&self.path) {
+        let text = match crate::private_fs::read_text(&self.path, crate::private_fs::cap::DRAFT) {
             Ok(text) => text,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(format!("{}: {error}", self.path.display())),

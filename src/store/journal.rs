@@ -65,7 +65,8 @@ fn without_repeats(transitions: Vec<Transition>) -> Vec<Transition> {
 
 /// The transitions in the last [`RECENT_BYTES`] of the journal (a torn first line skipped).
 fn recent_transitions(path: &Path) -> Vec<Transition> {
-    let Ok(mut file) = std::fs::File::open(path) else {
+    // Only the tail is read, so a long journal is no reason to refuse it here.
+    let Ok(mut file) = crate::private_fs::open_regular(path, u64::MAX) else {
         return Vec::new();
     };
     let length = file.metadata().map(|meta| meta.len()).unwrap_or(0);
@@ -123,21 +124,22 @@ impl Store {
     /// The most recent transitions (oldest first), and a warning if lines were skipped.
     pub fn load_journal(&self) -> (Vec<Transition>, Option<String>) {
         let path = self.journal_path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return (Vec::new(), None);
-            }
-            Err(error) => {
-                return (
-                    Vec::new(),
-                    Some(format!(
-                        "cannot read the history journal {}: {error}",
-                        path.display()
-                    )),
-                );
-            }
-        };
+        let text =
+            match crate::private_fs::read_text(&path, crate::private_fs::cap::TRANSITION_JOURNAL) {
+                Ok(text) => text,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    return (Vec::new(), None);
+                }
+                Err(error) => {
+                    return (
+                        Vec::new(),
+                        Some(format!(
+                            "cannot read the history journal {}: {error}",
+                            path.display()
+                        )),
+                    );
+                }
+            };
         let mut skipped = 0usize;
         let transitions: Vec<Transition> = text
             .lines()

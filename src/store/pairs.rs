@@ -61,12 +61,35 @@ impl CacheAccount {
             Some(key) => format!("{}~{}", encode(&self.section), encode(key)),
             None => encode(&self.section),
         };
+        let account = shortened(account);
         // SPS keeps the names of the versions before CPS; `+` is never in an encoded part.
         match self.backend {
             Api::Sps => account,
             Api::Cps => format!("{account}+cps"),
         }
     }
+}
+
+/// Longest account part of a directory name kept as it is; every name of that length or
+/// less is the one earlier versions used.
+const LONGEST_READABLE_NAME: usize = 96;
+
+/// A name short enough for any file system (255 bytes): a longer one keeps a readable
+/// beginning and ends with `=` and a hash of the whole (`=` is never in an encoded name, so a
+/// shortened name meets no short one). A section of 85 characters encoded `_XX` each was
+/// "File name too long", and that account got no cache and no drafts (issue 27).
+fn shortened(name: String) -> String {
+    use sha2::Digest;
+    if name.len() <= LONGEST_READABLE_NAME {
+        return name;
+    }
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let hash: String = digest[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    // The encoded name is ASCII, so any byte index is a character boundary.
+    format!("{}={hash}", &name[..48])
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,7 +124,8 @@ impl Store {
     /// another account, which is never shown); `Err` says why a file was set aside.
     pub fn load_pairs(&self, account: &CacheAccount) -> Result<Option<CachedPairs>, String> {
         let path = self.pairs_path();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::private_fs::read_bytes(&path, crate::private_fs::cap::PAIRS_CACHE)
+        {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => {
@@ -216,6 +240,19 @@ mod tests {
             names
                 .iter()
                 .all(|name| !name.contains('/') && !name.contains('.'))
+        );
+        // A long name is cut to a readable beginning and a hash of the whole.
+        let long = account(&"a".repeat(200), None).dir_name();
+        assert!(
+            long.len() < 100 && long.starts_with("aaaa") && long.contains('='),
+            "{long}"
+        );
+        assert_ne!(long, account(&"a".repeat(201), None).dir_name());
+        let short = "b".repeat(LONGEST_READABLE_NAME);
+        assert_eq!(
+            account(&short, None).dir_name(),
+            short,
+            "as earlier versions named it"
         );
     }
 

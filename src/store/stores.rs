@@ -127,6 +127,42 @@ mod tests {
     }
 
     #[test]
+    fn a_long_section_name_still_gets_its_cache_and_drafts() {
+        // 85 characters that are each written `_XX` made a 255-byte name: "File name too
+        // long", and that account had no cache and no drafts (issue 27).
+        let dir = tempfile::tempdir().unwrap();
+        let base = Stores::in_dirs(Some(&dir.path().join("c")), Some(&dir.path().join("d")));
+        let long = ".".repeat(85);
+        let longer = format!("{}x", "production-".repeat(40));
+        let sibling = format!("{}y", "production-".repeat(40));
+        let mut dirs = Vec::new();
+        for section in [long.as_str(), longer.as_str(), sibling.as_str()] {
+            let account = account(section, Some(&"k".repeat(200)));
+            let stores = base.clone().for_account(&account);
+            let cache = stores.cache.unwrap();
+            cache
+                .save_pairs(&account, chrono::Utc::now(), &[])
+                .unwrap_or_else(|error| panic!("{section}: {error}"));
+            assert!(cache.load_pairs(&account).unwrap().is_some());
+            let drafts = stores.drafts.unwrap();
+            drafts.save(&serde_json::json!({"draft": section})).unwrap();
+            assert!(drafts.load::<serde_json::Value>().unwrap().is_some());
+            let name = cache.pairs_path().parent().unwrap().to_path_buf();
+            let name = name.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(name.len() <= 120, "{name}");
+            assert!(
+                name.starts_with("production-") || name.starts_with("_2E"),
+                "{name}"
+            );
+            dirs.push(name);
+        }
+        assert_ne!(
+            dirs[1], dirs[2],
+            "a shared beginning is not a shared directory"
+        );
+    }
+
+    #[test]
     fn each_account_has_its_own_journal_drafts_and_submissions() {
         let dir = tempfile::tempdir().unwrap();
         let base = Stores::in_dirs(Some(&dir.path().join("c")), Some(&dir.path().join("d")));

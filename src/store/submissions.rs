@@ -121,7 +121,10 @@ impl SubmissionJournal {
     /// Every submission with its latest outcome, oldest first. Lines that do not read (a torn
     /// last line after a crash) are skipped.
     pub fn entries(&self) -> io::Result<Vec<Submission>> {
-        let file = match std::fs::File::open(&self.path) {
+        let file = match crate::private_fs::open_regular(
+            &self.path,
+            crate::private_fs::cap::SUBMISSIONS_JOURNAL,
+        ) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(error) => return Err(error),

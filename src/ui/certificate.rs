@@ -160,7 +160,13 @@ fn facts_lines(app: &App, facts: &CertificateFacts, theme: Theme) -> Vec<Line<'s
                 format!("expires {}", expiry_long(app, expiry)),
                 band_style(theme, app.expiry_band(expiry)),
             ),
-            None => ("expiry unknown".to_string(), Style::new()),
+            None => match &network.expiry_unreadable {
+                Some(why) => (
+                    format!("expiry unknown: {}", inert(why)),
+                    theme.level(Level::Warning),
+                ),
+                None => ("expiry unknown".to_string(), Style::new()),
+            },
         };
         lines.push(Line::from(vec![
             Span::raw(format!("{label:<10}{:<11} ", network.network.as_str())),

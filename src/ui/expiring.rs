@@ -45,6 +45,9 @@ pub fn expiring_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     for row in &rows {
         let (days, style) = match (row.expiry, row.band) {
             (Some(expiry), Some(band)) => (expiry_short(app, expiry), band_style(theme, band)),
+            _ if unreadable_expiry(row.entry.facts.as_ref()) => {
+                ("unknown".to_string(), theme.level(Level::Warning))
+            }
             _ => ("-".to_string(), Style::new()),
         };
         let facts = row.entry.facts.as_ref();
@@ -83,6 +86,9 @@ pub fn expiring_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             .iter()
             .map(|network| match network.expiry {
                 Some(expiry) => format!("{} {}", network.network, expiry.format("%Y-%m-%d")),
+                None if network.expiry_unreadable.is_some() => {
+                    format!("{} expiry unknown", network.network)
+                }
                 None => network.network.to_string(),
             })
             .collect();
@@ -127,4 +133,11 @@ pub fn expiring_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         )));
     }
     lines
+}
+
+/// A production certificate is served but its expiry could not be read.
+fn unreadable_expiry(facts: Option<&crate::model::CertificateFacts>) -> bool {
+    facts
+        .and_then(|facts| facts.network(crate::model::Network::Production))
+        .is_some_and(|network| network.expiry_unreadable.is_some())
 }

@@ -116,6 +116,7 @@ mod tests {
             }),
             staging: None,
             pending_changes: 0,
+            unreadable_expiry: Vec::new(),
             note: None,
             unknown: false,
             network: false,

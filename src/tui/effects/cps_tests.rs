@@ -46,6 +46,7 @@ fn prepare_cache(dir: &std::path::Path, written_for: &CacheAccount) {
         networks: vec![NetworkFacts {
             network: Network::Production,
             expiry: Some(at(13) + chrono::Duration::days(5)),
+            expiry_unreadable: None,
             dns_names: vec!["www.cached.example.com".to_string()],
         }],
         ..CertificateFacts::default()
