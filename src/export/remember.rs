@@ -72,7 +72,8 @@ pub fn set_export_format(text: &str, format: ExportFormat) -> Result<String, Str
 
 /// Saves `format` as `export.format` in the config file at `path` (created if missing).
 pub fn remember_format(path: &Path, format: ExportFormat) -> Result<(), String> {
-    let text = match std::fs::read_to_string(path) {
+    // The config file, read like every file spsdash reads back: a regular file, capped.
+    let text = match crate::private_fs::read_text(path, crate::private_fs::MAX_INPUT_BYTES) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
