@@ -265,6 +265,10 @@ pub enum Command {
         /// zone (a zone-file snippet) or json.
         #[arg(long, value_name = "FMT", default_value = "zone")]
         format: String,
+        /// How many of the enrollment's pending changes to read at most (one call each).
+        #[arg(long, value_name = "N", default_value_t = 50,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        max_changes: u32,
     },
     /// Send one signed request and print the answer (like `gh api`).
     Api(ApiArgs),
