@@ -174,6 +174,10 @@ pub enum Command {
         /// Print the exact request instead of sending it.
         #[arg(long)]
         dry_run: bool,
+        /// CPS: send the create although an earlier create of this certificate got no answer
+        /// and the contract does not list what it made (after checking `spsdash list`).
+        #[arg(long)]
+        resend_unresolved: bool,
     },
     /// Add domains to an existing SAN certificate: a CPS enrollment (`add-sans ENROLLMENT
     /// --domain D`), or on SPS the certificate of a request (`--cname-hostname H --job-id J`).
