@@ -192,7 +192,21 @@ async fn poll(
     };
     let now = Utc::now();
     let requests = match context.client.list(&pair, None).await {
-        Ok(listed) => listed.requests,
+        Ok(listed) => {
+            // Already inert and cut ("item 2 of the list (spsId -5) left out: …").
+            warn_all(&listed.skipped);
+            if listed.requests.is_empty() && !listed.skipped.is_empty() {
+                // Nothing to compare: an empty list saved as "seen" would make every
+                // request a first sight, never news, once it reads again.
+                watched.last = Some(previous);
+                return Err(CommandError::api(format!(
+                    "all {} items of the list were left out (they did not read); nothing was \
+                     compared or saved",
+                    listed.skipped.len()
+                )));
+            }
+            listed.requests
+        }
         Err(error) => {
             watched.last = Some(previous);
             // "The CPS API has failed…" on a CPS account.
