@@ -174,6 +174,10 @@ pub enum Command {
         /// Print the exact request instead of sending it.
         #[arg(long)]
         dry_run: bool,
+        /// CPS: send the create although an earlier create of this certificate got no answer
+        /// and the contract does not list what it made (after checking `spsdash list`).
+        #[arg(long)]
+        resend_unresolved: bool,
     },
     /// Add domains to an existing SAN certificate: a CPS enrollment (`add-sans ENROLLMENT
     /// --domain D`), or on SPS the certificate of a request (`--cname-hostname H --job-id J`).
@@ -265,6 +269,10 @@ pub enum Command {
         /// zone (a zone-file snippet) or json.
         #[arg(long, value_name = "FMT", default_value = "zone")]
         format: String,
+        /// How many of the enrollment's pending changes to read at most (one call each).
+        #[arg(long, value_name = "N", default_value_t = 50,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        max_changes: u32,
     },
     /// Send one signed request and print the answer (like `gh api`).
     Api(ApiArgs),

@@ -70,6 +70,7 @@ fn verdicts() -> Vec<CheckResult> {
             ipv6: Vec::new(),
             ipv4: vec!["192.0.2.10".parse().unwrap()],
             caa: None,
+            caa_lookup_failed: None,
         }),
     };
     let apex = CheckResult {

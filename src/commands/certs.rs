@@ -28,9 +28,12 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             let pair = filter_of(context.api(), &pair)?;
             expiring(&context, pair.as_ref(), window).await
         }
-        Command::DnsRecords { id, pair, format } => {
-            super::dns_records::run(global, &id, &pair, &format).await
-        }
+        Command::DnsRecords {
+            id,
+            pair,
+            format,
+            max_changes,
+        } => super::dns_records::run(global, &id, &pair, &format, max_changes).await,
         _ => Err(CommandError::usage("not a certificate command")),
     }
 }

@@ -107,13 +107,25 @@ fn contract_and_group(pair: &PairArgs) -> Result<Scope, CommandError> {
     }
 }
 
+/// How `create` runs: the request file's name (for messages), `--dry-run`,
+/// `--resend-unresolved`.
+pub struct CreateRun<'a> {
+    pub source: &'a str,
+    pub dry_run: bool,
+    pub resend_unresolved: bool,
+}
+
 pub async fn create(
     context: &Context,
     pair: &PairArgs,
     request: &NewCertificate,
-    source: &str,
-    dry_run: bool,
+    run: CreateRun<'_>,
 ) -> CommandResult {
+    let CreateRun {
+        source,
+        dry_run,
+        resend_unresolved,
+    } = run;
     let order = cps_order_of(request, request.change_management)
         .map_err(|problems| refused(source, &problems))?;
     let scope = contract_and_group(pair)?;
@@ -134,7 +146,7 @@ pub async fn create(
         );
     }
     let journal = writable(context)?;
-    let created = cps_create::create(client, &journal, &scope, &order)
+    let created = cps_create::create(client, &journal, &scope, &order, resend_unresolved)
         .await
         .map_err(|error| create_failure(&error, &scope, order.common_name()))?;
     let id = created.enrollment_id;
@@ -170,7 +182,9 @@ pub async fn create(
 fn create_failure(error: &CreateError, scope: &Scope, common_name: &str) -> CommandError {
     let message = error.message(scope, common_name);
     match error {
-        CreateError::Exists { .. } => CommandError::usage(message),
+        CreateError::Exists { .. } | CreateError::EarlierFound { .. } => {
+            CommandError::usage(message)
+        }
         CreateError::Failed(crate::orders::journaled::WriteFailure::Lost(_)) => CommandError {
             exit: Exit::Network,
             message,

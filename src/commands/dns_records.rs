@@ -39,7 +39,13 @@ impl std::str::FromStr for RecordFormat {
     }
 }
 
-pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -> CommandResult {
+pub async fn run(
+    global: &GlobalArgs,
+    id: &str,
+    pair: &PairArgs,
+    format: &str,
+    max_changes: u32,
+) -> CommandResult {
     let format = if global.json {
         RecordFormat::Json
     } else {
@@ -69,7 +75,7 @@ pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -
                 request.status
             )));
         };
-        let records = open_records(&context.client, enrollment_id)
+        let records = open_records(&context.client, enrollment_id, max_changes)
             .await
             .map_err(cps_failure)?;
         let Some(records) = records else {
@@ -117,17 +123,30 @@ pub async fn run(global: &GlobalArgs, id: &str, pair: &PairArgs, format: &str) -
     Ok(Exit::Success)
 }
 
-/// The TXT records of the first pending change that has Let's Encrypt challenges.
+/// The TXT records of the first pending change that has Let's Encrypt challenges, among the
+/// first `max_changes` (one call each: an enrollment listing thousands must not make
+/// thousands of calls); the ones left unread are said on stderr.
 async fn open_records(
     client: &Backend,
     enrollment_id: u64,
+    max_changes: u32,
 ) -> Result<Option<Vec<DnsTxtRecord>>, CpsError> {
     let enrollment = client.cps().enrollment(enrollment_id).await?;
-    for location in enrollment.change_locations() {
+    let pending = enrollment.change_locations().count();
+    let cap = usize::try_from(max_changes).unwrap_or(usize::MAX);
+    for location in enrollment.change_locations().take(cap) {
         let (_, change) = client.cps().read_change(enrollment_id, location).await;
         if let Some(challenges) = change?.challenges {
             return Ok(Some(challenges.dns_records()));
         }
+    }
+    if pending > cap {
+        eprintln!(
+            "spsdash: read {cap} of enrollment {enrollment_id}'s pending changes; the other {} \
+             of its {pending} pending changes were not read (pass --max-changes {pending} to \
+             read them all)",
+            pending - cap
+        );
     }
     Ok(None)
 }

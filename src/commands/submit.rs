@@ -31,6 +31,7 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
             file,
             pair,
             dry_run,
+            resend_unresolved,
         } => {
             let request = read_request_file(&file)?;
             let source = file.display().to_string();
@@ -39,8 +40,12 @@ pub async fn run(global: &GlobalArgs, command: Command) -> CommandResult {
                 .map_err(|problems| refused(&source, &problems))?;
             let context = Context::open(global).await?;
             if context.api() == Api::Cps {
-                return super::cps_submit::create(&context, &pair, &request, &source, dry_run)
-                    .await;
+                let run = super::cps_submit::CreateRun {
+                    source: &source,
+                    dry_run,
+                    resend_unresolved,
+                };
+                return super::cps_submit::create(&context, &pair, &request, run).await;
             }
             let pair = sps_pair(&context, &pair)?;
             send_or_print(&context, &pair, &checked, dry_run).await

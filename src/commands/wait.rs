@@ -70,9 +70,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, CommandError> {
     Ok(Duration::from_secs(total))
 }
 
-/// Transient: worth trying again until the timeout (the network, 429, 5xx).
+/// Transient: worth trying again until the timeout (the network, 429, 5xx, an answer that
+/// arrived truncated or otherwise did not decode).
 fn is_transient(error: &ApiError) -> bool {
     error.is_network()
+        || matches!(error, ApiError::Decode { .. })
         || error
             .http_status()
             .is_some_and(|status| status == 429 || status >= 500)

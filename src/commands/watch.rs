@@ -106,10 +106,13 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         notifier.offer(events, Utc::now());
         warn_all(&problems);
         report(&notifier.send_all().await);
+        // This run ends here: what a sink did not take is not tried again.
+        warn_all(&notifier.unsent());
         return Ok(exit);
     }
 
-    let mut stop = StopSignal::new();
+    let mut stop = stop_signal();
+    notifier.stop_on(stop.clone());
     let mut certificates_due = Instant::now();
     loop {
         if Instant::now() >= certificates_due {
@@ -147,10 +150,22 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         }
         tokio::select! {
             () = tokio::time::sleep_until(wake.into()) => {}
-            () = stop.recv() => break,
+            _ = stop.wait_for(|stopping| *stopping) => break,
         }
     }
+    // One last attempt for what is queued, briefly: systemd's stop must not wait for every
+    // retry of every event. What did not go is named on stderr.
+    notifier.last_call(LAST_CALL);
     report(&notifier.send_all().await);
+    let unsent = notifier.unsent();
+    if !unsent.is_empty() {
+        warn_all(&[format!(
+            "stopping with {} notification{} not sent:",
+            unsent.len(),
+            if unsent.len() == 1 { "" } else { "s" }
+        )]);
+        warn_all(&unsent);
+    }
     Ok(Exit::Success)
 }
 
@@ -177,7 +192,21 @@ async fn poll(
     };
     let now = Utc::now();
     let requests = match context.client.list(&pair, None).await {
-        Ok(listed) => listed.requests,
+        Ok(listed) => {
+            // Already inert and cut ("item 2 of the list (spsId -5) left out: …").
+            warn_all(&listed.skipped);
+            if listed.requests.is_empty() && !listed.skipped.is_empty() {
+                // Nothing to compare: an empty list saved as "seen" would make every
+                // request a first sight, never news, once it reads again.
+                watched.last = Some(previous);
+                return Err(CommandError::api(format!(
+                    "all {} items of the list were left out (they did not read); nothing was \
+                     compared or saved",
+                    listed.skipped.len()
+                )));
+            }
+            listed.requests
+        }
         Err(error) => {
             watched.last = Some(previous);
             // "The CPS API has failed…" on a CPS account.
@@ -283,32 +312,29 @@ fn warn_all(lines: &[String]) {
     }
 }
 
-/// SIGTERM (systemd's stop) or Ctrl-C.
-struct StopSignal {
-    #[cfg(unix)]
-    terminate: Option<tokio::signal::unix::Signal>,
-}
+/// How long the last flush after SIGTERM may take, all sinks and events together.
+const LAST_CALL: Duration = Duration::from_secs(2);
 
-impl StopSignal {
-    fn new() -> StopSignal {
-        StopSignal {
-            #[cfg(unix)]
-            terminate: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .ok(),
-        }
-    }
-
-    async fn recv(&mut self) {
+/// Turns true on SIGTERM (systemd's stop) or Ctrl-C; the notifier stops retrying then.
+fn stop_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (stopped, stop) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
         #[cfg(unix)]
-        if let Some(terminate) = self.terminate.as_mut() {
+        let terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        #[cfg(unix)]
+        if let Some(mut terminate) = terminate {
             tokio::select! {
                 _ = terminate.recv() => {}
                 _ = tokio::signal::ctrl_c() => {}
             }
+            let _ = stopped.send(true);
             return;
         }
         let _ = tokio::signal::ctrl_c().await;
-    }
+        let _ = stopped.send(true);
+    });
+    stop
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ impl CpsClient {
         location: &str,
     ) -> (u32, Result<ChangeRead, CpsError>) {
         let what = format!("change {location}");
-        let path = match change_path(location, Some(enrollment_id)) {
+        let path = match change_path(&self.origin(), location, Some(enrollment_id)) {
             Ok(path) => path,
             Err(error) => return (0, Err(CpsError::from_api(error, &what, CHANGE_MEDIA_TYPE))),
         };

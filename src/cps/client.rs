@@ -27,6 +27,11 @@ impl CpsClient {
         CpsClient { http }
     }
 
+    /// Where calls go (`https://host`): the only host a link from an answer may name.
+    pub fn origin(&self) -> String {
+        self.http.base_url()
+    }
+
     /// The signed client underneath.
     pub fn http(&self) -> &Client {
         &self.http
@@ -132,7 +137,7 @@ impl CpsClient {
         enrollment_id: u64,
     ) -> Result<ChangeStatus, CpsError> {
         let what = format!("change {location}");
-        let path = change_path(location, Some(enrollment_id))
+        let path = change_path(&self.origin(), location, Some(enrollment_id))
             .map_err(|error| CpsError::from_api(error, &what, CHANGE_MEDIA_TYPE))?;
         self.get_json(&path, &[], CHANGE_MEDIA_TYPE, &what).await
     }
@@ -162,7 +167,7 @@ impl CpsClient {
         what: &str,
     ) -> Result<T, CpsError> {
         let what = format!("{what} at {info}");
-        let path = input_path(info, change, "info")
+        let path = input_path(&self.origin(), info, change, "info")
             .map_err(|error| CpsError::from_api(error, &what, media_type))?;
         self.get_json(&path, &[], media_type, &what).await
     }

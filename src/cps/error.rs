@@ -105,6 +105,14 @@ impl From<CpsError> for ApiError {
     fn from(error: CpsError) -> ApiError {
         match error {
             CpsError::Api { error, .. } if error.is_network() => error,
+            // Still an answer that did not read (cut short by a proxy, say): a caller that
+            // retries transient failures (`wait`) must be able to tell it from a refusal.
+            CpsError::Api {
+                what,
+                error: ApiError::Decode { detail },
+            } => ApiError::Decode {
+                detail: format!("reading {what} from CPS: {detail}"),
+            },
             other => ApiError::Said {
                 status: other.http_status(),
                 message: other.to_string(),

@@ -1,6 +1,6 @@
 //! Links CPS hands out (a pending change's `location`, an input's `info` and `update` links),
 //! checked before one is signed and followed. A link is data from an answer: it is
-//! normalised (a full URL loses its host, for calls only ever go to the configured host;
+//! normalised (a full URL must name the configured host, `origin`, and then loses it;
 //! `/cps-api/…`, as Akamai's own examples write locations, is `/cps/v2/…`), percent-escapes
 //! are read before judging (`%2e%2e` is `..`), and the result must be exactly the kind of
 //! path its operation has: a change of this enrollment, an input of this change.
@@ -14,8 +14,12 @@ const OLD_PREFIX: &str = "/cps-api/";
 
 /// `/cps/v2/enrollments/{e}/changes/{c}`: the change `location` names, of `enrollment`
 /// when it is known.
-pub fn change_path(location: &str, enrollment: Option<u64>) -> Result<String, ApiError> {
-    let segments = segments(location)?;
+pub fn change_path(
+    origin: &str,
+    location: &str,
+    enrollment: Option<u64>,
+) -> Result<String, ApiError> {
+    let segments = segments(origin, location)?;
     let names: Vec<&str> = segments.iter().map(String::as_str).collect();
     match names.as_slice() {
         ["enrollments", e, "changes", c] if is_id(e) && is_id(c) => {
@@ -35,8 +39,13 @@ pub fn change_path(location: &str, enrollment: Option<u64>) -> Result<String, Ap
 
 /// `…/changes/{c}/input/{info|update}/{type}`: an input link of the change at `change`
 /// (a path `change_path` gave).
-pub fn input_path(link: &str, change: &str, direction: &str) -> Result<String, ApiError> {
-    let segments = segments(link)?;
+pub fn input_path(
+    origin: &str,
+    link: &str,
+    change: &str,
+    direction: &str,
+) -> Result<String, ApiError> {
+    let segments = segments(origin, link)?;
     let path = join(&segments);
     let under_change = path
         .strip_prefix(change)
@@ -53,11 +62,23 @@ pub fn input_path(link: &str, change: &str, direction: &str) -> Result<String, A
 }
 
 /// The path's segments after `/cps/v2/`, each read (percent-escapes decoded) and refused
-/// when it could lead anywhere else.
-fn segments(location: &str) -> Result<Vec<String>, ApiError> {
+/// when it could lead anywhere else. A full URL must be on `origin` (`https://host`, as the
+/// client calls it): a link to another host is refused, not quietly sent to ours.
+fn segments(origin: &str, location: &str) -> Result<Vec<String>, ApiError> {
     let trimmed = location.trim();
+    if trimmed.starts_with("//") {
+        return Err(refused(location, "it names another host"));
+    }
     let path = match trimmed.find("://") {
         Some(scheme_end) => {
+            let on_origin = url::Url::parse(trimmed)
+                .is_ok_and(|url| url.origin().ascii_serialization() == origin);
+            if !on_origin {
+                return Err(refused(
+                    location,
+                    &format!("it names another host than {origin}"),
+                ));
+            }
             let rest = &trimmed[scheme_end + 3..];
             rest.find('/').map_or("", |start| &rest[start..])
         }
@@ -121,16 +142,19 @@ fn refused(location: &str, why: &str) -> ApiError {
 mod tests {
     use super::*;
 
+    const ORIGIN: &str = "https://akab-x.luna.akamaiapis.net";
+
     #[test]
     fn changes_of_the_enrollment_are_followed_in_either_spelling() {
         for location in [
             "/cps/v2/enrollments/10002/changes/44434",
             "/cps-api/enrollments/10002/changes/44434",
             "https://akab-x.luna.akamaiapis.net/cps/v2/enrollments/10002/changes/44434",
+            "https://akab-x.luna.akamaiapis.net:443/cps/v2/enrollments/10002/changes/44434",
             " /cps/v2/enrollments/10002/changes/%34%34434 ",
         ] {
             assert_eq!(
-                change_path(location, Some(10002)).ok().as_deref(),
+                change_path(ORIGIN, location, Some(10002)).ok().as_deref(),
                 Some("/cps/v2/enrollments/10002/changes/44434"),
                 "{location}"
             );
@@ -152,12 +176,15 @@ mod tests {
             "/cps/v2/enrollments/1/changes",
             "/cps/v2/enrollments/x/changes/2",
             "https://evil.example.com",
+            "https://evil.example.com/cps/v2/enrollments/1/changes/2",
+            "http://akab-x.luna.akamaiapis.net/cps/v2/enrollments/1/changes/2",
+            "//akab-x.luna.akamaiapis.net/cps/v2/enrollments/1/changes/2",
             "",
         ] {
-            assert!(change_path(location, None).is_err(), "{location}");
+            assert!(change_path(ORIGIN, location, None).is_err(), "{location}");
         }
         assert!(
-            change_path("/cps/v2/enrollments/9/changes/2", Some(1)).is_err(),
+            change_path(ORIGIN, "/cps/v2/enrollments/9/changes/2", Some(1)).is_err(),
             "another enrollment's change"
         );
     }
@@ -167,6 +194,7 @@ mod tests {
         let change = "/cps/v2/enrollments/1/changes/2";
         assert_eq!(
             input_path(
+                ORIGIN,
                 "/cps-api/enrollments/1/changes/2/input/info/lets-encrypt-challenges",
                 change,
                 "info"
@@ -181,8 +209,9 @@ mod tests {
             "/cps/v2/enrollments/1/changes/2/input/info",
             "/cps/v2/enrollments/1/changes/2/input/info/a/b",
             "/cps/v2/enrollments/1/changes/2/input/info/%2e%2e",
+            "https://evil.example.com/cps/v2/enrollments/1/changes/2/input/info/x",
         ] {
-            assert!(input_path(link, change, "info").is_err(), "{link}");
+            assert!(input_path(ORIGIN, link, change, "info").is_err(), "{link}");
         }
     }
 }

@@ -129,8 +129,9 @@ impl CpsClient {
     ) -> Result<PlannedWrite, CpsError> {
         let what = format!("the answer to change {change}");
         let failed = |error: ApiError| CpsError::from_api(error, &what, CHANGE_ID_MEDIA_TYPE);
-        let change = change_path(change, Some(enrollment_id)).map_err(failed)?;
-        let path = input_path(update, &change, "update").map_err(failed)?;
+        let origin = self.origin();
+        let change = change_path(&origin, change, Some(enrollment_id)).map_err(failed)?;
+        let path = input_path(&origin, update, &change, "update").map_err(failed)?;
         let mut planned = self.plan_write(
             Method::POST,
             &path,

@@ -89,6 +89,20 @@ impl Dns {
             }
         }
         if facts.ipv6.is_empty() && facts.ipv4.is_empty() {
+            let no_records = matches!(
+                (&v6, &v4),
+                (
+                    Err(LookupError::NoRecords) | Ok(_),
+                    Err(LookupError::NoRecords) | Ok(_)
+                )
+            );
+            // "No address" may be a CNAME chain that comes back on itself: say so.
+            if no_records && let Some(chain) = self.cname_loop(host).await {
+                return Err(LookupError::Failure(escaped(
+                    &format!("CNAME loop: {}", chain.join(" → ")),
+                    300,
+                )));
+            }
             return Err(match (v6, v4) {
                 (Err(LookupError::ServFail), _) | (_, Err(LookupError::ServFail)) => {
                     LookupError::ServFail
@@ -103,6 +117,26 @@ impl Dns {
             });
         }
         Ok(facts)
+    }
+
+    /// Follows `host`'s CNAMEs one query at a time (at most `MAX_CNAME_HOPS`); the names met,
+    /// ending with the one met twice, when they loop.
+    async fn cname_loop(&self, host: &str) -> Option<Vec<String>> {
+        let mut chain = vec![fqdn_text(host)];
+        for _ in 0..MAX_CNAME_HOPS {
+            let current = chain.last()?.clone();
+            let records = self.lookup(&current, RecordType::CNAME).await.ok()?;
+            let target = records.iter().find_map(|record| match record {
+                RData::CNAME(target) => Some(fqdn_text(&target.0.to_ascii())),
+                _ => None,
+            })?;
+            let looped = chain.contains(&target);
+            chain.push(target);
+            if looped {
+                return Some(chain);
+            }
+        }
+        None
     }
 
     /// The first address of `host` the CA would use for a redirect hop: IPv6 when there is
@@ -153,6 +187,9 @@ impl Dns {
         }
     }
 }
+
+/// CNAME hops followed when looking for a loop (resolvers give up far sooner).
+const MAX_CNAME_HOPS: usize = 16;
 
 fn tune(options: &mut ResolverOpts, timeout: Duration) {
     options.timeout = timeout.min(Duration::from_secs(5));

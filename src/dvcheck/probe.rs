@@ -63,22 +63,27 @@ async fn decide(
                 return;
             }
         };
-        let caa_verdict = match tokio::time::timeout_at(deadline, caa::check(dns, host)).await {
-            Ok((found, verdict)) => {
-                result.dns = Some(DnsFacts {
-                    caa: found,
-                    ..facts.clone()
-                });
-                verdict
-            }
-            Err(_) => {
-                result.dns = Some(facts.clone());
-                Err(CheckProblem::CaaLookupFailed {
-                    at: host.to_string(),
-                    detail: "timed out".to_string(),
-                })
-            }
+        let (found, caa_verdict) =
+            match tokio::time::timeout_at(deadline, caa::check(dns, host)).await {
+                Ok((found, verdict)) => (found, verdict),
+                Err(_) => (
+                    None,
+                    Err(CheckProblem::CaaLookupFailed {
+                        at: host.to_string(),
+                        detail: "timed out".to_string(),
+                    }),
+                ),
+            };
+        // The DNS line says what the verdict says: a failed lookup is not "no CAA".
+        let caa_lookup_failed = match &caa_verdict {
+            Err(CheckProblem::CaaLookupFailed { at, detail }) => Some(format!("at {at}: {detail}")),
+            _ => None,
         };
+        result.dns = Some(DnsFacts {
+            caa: found,
+            caa_lookup_failed,
+            ..facts.clone()
+        });
         if let Err(problem) = caa_verdict {
             result.outcome = CheckOutcome::NotReady(problem);
             return;

@@ -20,8 +20,12 @@ pub struct DnsFacts {
     pub cname_chain: Vec<String>,
     pub ipv6: Vec<Ipv6Addr>,
     pub ipv4: Vec<Ipv4Addr>,
-    /// The closest name with CAA records and those records (`None`: no CAA anywhere).
+    /// The closest name with CAA records and those records (`None`: no CAA anywhere, or
+    /// the lookup failed).
     pub caa: Option<(String, Vec<CaaRecord>)>,
+    /// Where and why the CAA lookup failed (`at example.net: SERVFAIL`): then there is no
+    /// knowing whether CAA exists, and the DNS line must not say "no CAA".
+    pub caa_lookup_failed: Option<String>,
 }
 
 impl DnsFacts {
@@ -54,7 +58,10 @@ impl DnsFacts {
                     .collect();
                 parts.push(format!("CAA at {at}: {}", list.join(", ")));
             }
-            None => parts.push("no CAA".to_string()),
+            None => match &self.caa_lookup_failed {
+                Some(why) => parts.push(format!("CAA lookup failed {why}")),
+                None => parts.push("no CAA".to_string()),
+            },
         }
         parts.join("; ")
     }
@@ -78,6 +85,7 @@ mod tests {
                     value: "letsencrypt.org\u{1b}".into(),
                 }],
             )),
+            caa_lookup_failed: None,
         };
         assert_eq!(
             dns.summary(),

@@ -14,6 +14,7 @@ pub mod dispatch;
 pub mod event;
 pub mod group;
 pub mod outage;
+pub mod pending;
 pub mod terminal;
 pub mod transitions;
 pub mod webhook;

@@ -77,6 +77,14 @@ pub fn client(url: &WebhookUrl, timeout: Duration) -> Result<reqwest::Client, St
         .map_err(|error| format!("cannot set up HTTP for the webhook: {error}"))
 }
 
+/// Why a webhook did not take a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostFailed {
+    pub why: String,
+    /// The receiver said no (a 4xx other than 429): sending it again later will not help.
+    pub lasting: bool,
+}
+
 /// POSTs `document` to `url`, retrying up to `retries` times. The error names the receiver
 /// by scheme and host only (webhook paths often hold a token).
 pub async fn post(
@@ -84,7 +92,7 @@ pub async fn post(
     url: &WebhookUrl,
     document: &Value,
     retries: u32,
-) -> Result<(), String> {
+) -> Result<(), PostFailed> {
     let mut backoff = FIRST_BACKOFF;
     let mut attempt = 0u32;
     loop {
@@ -105,11 +113,14 @@ pub async fn post(
         };
         if !retryable || attempt >= retries {
             let tries = attempt + 1;
-            return Err(format!(
-                "the webhook {} {why} ({tries} attempt{})",
-                url.redacted(),
-                if tries == 1 { "" } else { "s" }
-            ));
+            return Err(PostFailed {
+                why: format!(
+                    "the webhook {} {why} ({tries} attempt{})",
+                    url.redacted(),
+                    if tries == 1 { "" } else { "s" }
+                ),
+                lasting: !retryable,
+            });
         }
         attempt += 1;
         tokio::time::sleep(backoff).await;

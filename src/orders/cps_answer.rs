@@ -87,7 +87,7 @@ pub async fn read_waiting(
     };
     // The path as every link of the change is checked against (`/cps-api/…` written
     // `/cps/v2/…`).
-    let change = change_path(listed, Some(enrollment_id))
+    let change = change_path(&cps.origin(), listed, Some(enrollment_id))
         .map_err(|error| AnswerError::Read(error.to_string()))?;
     let status = cps
         .change_status(&change, enrollment_id)

@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use crate::cps::Enrollment;
 use crate::cps::writes::{EnrollmentStatus, PlannedWrite};
 use crate::edgegrid::{ApiError, Planned};
@@ -49,6 +51,15 @@ pub enum CreateError {
     Before(String),
     /// An enrollment of this contract already has this common name: not made again.
     Exists { enrollment_id: u64 },
+    /// An earlier create of this order got no answer (its run killed, say) and made this
+    /// enrollment, found in the contract's list: recorded, nothing sent.
+    EarlierFound {
+        enrollment_id: u64,
+        sent_at: DateTime<Utc>,
+    },
+    /// An earlier create of this order got no answer and the contract does not list what it
+    /// made: nothing sent, unless the operator says so (`--resend-unresolved`).
+    EarlierUnresolved { sent_at: DateTime<Utc> },
     /// The create did not succeed (refused, journal unwritable, or lost and not found).
     Failed(WriteFailure),
 }
@@ -61,6 +72,26 @@ impl CreateError {
                 "contract {} already has enrollment {enrollment_id} for {common_name} with these \
                  names; nothing was sent (`spsdash show {enrollment_id}`; add names to it with \
                  `spsdash add-sans {enrollment_id} --domain …`)",
+                scope.contract_id
+            ),
+            CreateError::EarlierFound {
+                enrollment_id,
+                sent_at,
+            } => format!(
+                "an earlier create of {common_name} on contract {} (sent {}, its answer lost) \
+                 made enrollment {enrollment_id}; it is recorded now and nothing was sent \
+                 (`spsdash show {enrollment_id}`; if it has no edge hostname, make one with \
+                 `spsdash edge-host --enrollment-id {enrollment_id} …`)",
+                scope.contract_id,
+                sent_at.format("%Y-%m-%d %H:%M:%SZ")
+            ),
+            CreateError::EarlierUnresolved { sent_at } => format!(
+                "an earlier create of {common_name} on contract {} (sent {}) got no answer, and \
+                 the contract does not list an enrollment for it; nothing was sent. Check \
+                 `spsdash list --contract {}` in a few minutes; if it never appears, run the \
+                 create again with --resend-unresolved",
+                scope.contract_id,
+                sent_at.format("%Y-%m-%d %H:%M:%SZ"),
                 scope.contract_id
             ),
             CreateError::Failed(WriteFailure::Lost(error)) => format!(
@@ -92,12 +123,15 @@ pub fn plan_create(
 }
 
 /// Orders the certificate and its edge hostname (`scope`: the contract, and the group the
-/// edge hostname goes to).
+/// edge hostname goes to). An earlier create of the same order that got no answer is
+/// reconciled against the contract's list first; `resend_unresolved` sends anyway when the
+/// list does not show it.
 pub async fn create(
     backend: &Backend,
     journal: &SubmissionJournal,
     scope: &Scope,
     order: &CpsOrder,
+    resend_unresolved: bool,
 ) -> Result<Created, CreateError> {
     let cps = backend.cps();
     let planned = plan_create(backend, scope, order).map_err(CreateError::Before)?;
@@ -105,6 +139,14 @@ pub async fn create(
         .enrollments(&scope.contract_id)
         .await
         .map_err(|error| CreateError::Before(error.to_string()))?;
+    reconcile_earlier(
+        journal,
+        scope,
+        order,
+        &before.enrollments,
+        resend_unresolved,
+    )
+    .await?;
     if let Some(existing) = same_order(&before.enrollments, order, &[]) {
         return Err(CreateError::Exists {
             enrollment_id: existing,
@@ -191,6 +233,66 @@ pub async fn make_edge_hostname(
                 failure.message()
             )
         })
+}
+
+/// An earlier create of this order (same contract, same common name) still unresolved in the
+/// journal (no answer came; its run may have been killed): found in the contract's list, it
+/// is recorded as that enrollment and nothing is sent; not found, nothing is sent unless
+/// `resend` (then the earlier entry is settled as not made, on the operator's word).
+async fn reconcile_earlier(
+    journal: &SubmissionJournal,
+    scope: &Scope,
+    order: &CpsOrder,
+    listed: &[Enrollment],
+    resend: bool,
+) -> Result<(), CreateError> {
+    let contract = Scope::contract(&scope.contract_id);
+    let lookup = journal.clone();
+    let name = order.common_name().to_string();
+    let earlier = tokio::task::spawn_blocking(move || {
+        lookup.unresolved_writes(&contract, CPS_CREATE, &name)
+    })
+    .await
+    .map_err(|error| CreateError::Before(format!("the journal task failed: {error}")))?
+    .map_err(|error| {
+        CreateError::Before(format!(
+            "cannot read the submissions journal {} to check for an earlier create: {error}",
+            journal.path().display()
+        ))
+    })?;
+    let Some(latest) = earlier.last() else {
+        return Ok(());
+    };
+    let sent_at = latest.sent_at;
+    if let Some(found) = same_order(listed, order, &[]) {
+        for entry in &earlier {
+            complete(
+                journal,
+                &entry.id,
+                SubmissionOutcome::Reconciled { sps_id: found },
+            )
+            .await;
+        }
+        return Err(CreateError::EarlierFound {
+            enrollment_id: found,
+            sent_at,
+        });
+    }
+    if !resend {
+        return Err(CreateError::EarlierUnresolved { sent_at });
+    }
+    for entry in &earlier {
+        let message = "not in the contract's list; sent again with --resend-unresolved";
+        complete(
+            journal,
+            &entry.id,
+            SubmissionOutcome::Refused {
+                message: message.to_string(),
+            },
+        )
+        .await;
+    }
+    Ok(())
 }
 
 /// Lists the contract again (a few times) for the enrollment a lost create made.

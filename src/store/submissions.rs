@@ -154,6 +154,24 @@ impl SubmissionJournal {
             .collect())
     }
 
+    /// The unresolved writes to `endpoint` on `scope` under `name` (case does not matter),
+    /// oldest first: what a write of the same thing must reconcile before it is sent again.
+    pub fn unresolved_writes(
+        &self,
+        scope: &Scope,
+        endpoint: &str,
+        name: &str,
+    ) -> io::Result<Vec<Submission>> {
+        Ok(self
+            .unresolved(scope)?
+            .into_iter()
+            .filter(|submission| {
+                submission.endpoint == endpoint
+                    && submission.cname_hostname.eq_ignore_ascii_case(name)
+            })
+            .collect())
+    }
+
     /// Matches the unresolved submissions of `pair` against a fresh list (read with
     /// `information=true`), records each match, and returns `(submission, spsId)` pairs.
     pub fn reconcile(

@@ -53,7 +53,7 @@ pub(super) fn create(
         let scope = create.scope.clone();
         let result = match journal {
             None => Err(NO_JOURNAL.to_string()),
-            Some(journal) => cps_create::create(&backend, &journal, &scope, &create.order)
+            Some(journal) => cps_create::create(&backend, &journal, &scope, &create.order, false)
                 .await
                 .map(|created| {
                     let found = if created.found_after_loss {
