@@ -169,18 +169,16 @@ impl Announced {
     fn refresh(&mut self) -> std::io::Result<()> {
         // Read as every file read back is (a regular file, bounded): compaction keeps it
         // far below the cap, so a longer one is not ours.
-        let mut file = match crate::private_fs::open_regular(
-            &self.path,
-            crate::private_fs::cap::ANNOUNCED,
-        ) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                self.read_to = 0;
-                self.file_key = None;
-                return Ok(());
-            }
-            Err(error) => return Err(error),
-        };
+        let mut file =
+            match crate::private_fs::open_regular(&self.path, crate::private_fs::cap::ANNOUNCED) {
+                Ok(file) => file,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    self.read_to = 0;
+                    self.file_key = None;
+                    return Ok(());
+                }
+                Err(error) => return Err(error),
+            };
         let metadata = file.metadata()?;
         let key = file_key(&metadata);
         if Some(key) != self.file_key || metadata.len() < self.read_to {
