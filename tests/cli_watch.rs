@@ -61,7 +61,7 @@ async fn world() -> World {
         .with_state(posted.clone());
     let address = support::serve_on_loopback(receiver).await;
     let config = format!(
-        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 2\nretries = 0\n\
+        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 2\nretries = 0\n[cps]\nreads_per_minute = 600\n\
          [notify]\ncommand = [\"{}\", \"{{event}}\", \"{{sps_id}}\", \"{{domains}}\"]\ngroup_secs = 0\n\
          webhook_url = \"http://{address}/hook\"\n",
         script.display()

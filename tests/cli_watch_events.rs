@@ -40,7 +40,7 @@ async fn world() -> World {
         .expect("edgerc");
     let (script, calls) = support::recorder::recorder(&home);
     let config = format!(
-        "[api]\ntimeout_secs = 5\nretries = 0\n\
+        "[api]\ntimeout_secs = 5\nretries = 0\n[cps]\nreads_per_minute = 600\n\
          [notify]\ncommand = [\"{}\", \"{{event}}\", \"{{name}}\", \"{{sps_id}}\"]\ngroup_secs = 0\n\
          [[pairs]]\ncontract = \"C-1EXMPL\"\ngroup = \"10010\"\n\
          [[pairs]]\ncontract = \"C-1EXMPL\"\ngroup = \"10001\"\n",

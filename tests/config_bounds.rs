@@ -28,6 +28,7 @@ const BOUNDS: &[(&str, &str, u64, u64)] = &[
     ("check", "interval", 60, 86_400),
     ("expiry", "warn_days", 1, 366),
     ("expiry", "refresh_hours", 1, 168),
+    ("cps", "reads_per_minute", 1, 600),
     ("notify", "timeout_secs", 1, 300),
     ("notify", "retries", 0, 10),
     ("notify", "group_secs", 0, 3_600),

@@ -52,7 +52,7 @@ async fn sigterm_with_a_silent_webhook_exits_in_seconds_and_names_what_was_not_s
     let (connections, url) = silent_webhook().await;
     // Up to 11 attempts of 30 s for each event: without a stop, minutes.
     let config = format!(
-        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 5\nretries = 0\n\
+        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 5\nretries = 0\n[cps]\nreads_per_minute = 600\n\
          [notify]\ngroup_secs = 0\ntimeout_secs = 30\nretries = 10\nwebhook_url = \"{url}\"\n"
     );
     env.write_private(&home.join(".config/spsdash/config.toml"), &config);

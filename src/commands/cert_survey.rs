@@ -1,7 +1,9 @@
 //! Every certificate of the account and what each network serves. With CPS, the contracts'
 //! enrollments are listed (one call each) and each enrollment's deployments read once; with
 //! SPS, the certificates are found behind the requests (their `enrollmentId`) and each
-//! enrollment read once (enrollment and deployments). A few reads at a time.
+//! enrollment read once (enrollment and deployments). A few reads at a time; `watch` reads
+//! through a `ReadPlan`: one call a second, and not what the certificate cache holds from
+//! within `[expiry] refresh_hours` (`cert_survey/records.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
@@ -10,11 +12,15 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::cps::{CpsError, Deployment, Deployments, Enrollment};
+use crate::cps::{CpsError, Enrollment};
 use crate::model::{Api, Network, Scope};
-use crate::source::Backend;
+use crate::source::{Backend, Pacer};
 
 use super::CommandError;
+
+mod records;
+
+pub use records::ReadPlan;
 
 /// CPS reads in flight at once: gentle on the API, quick enough for a few hundred enrollments.
 const CONCURRENT_READS: usize = 4;
@@ -56,18 +62,6 @@ pub struct NetworkState {
     pub dns_names: Vec<String>,
 }
 
-impl NetworkState {
-    fn of(deployment: Option<&Deployment>, now: DateTime<Utc>) -> Option<NetworkState> {
-        let deployment = deployment?;
-        let expiry = deployment.expiry()?;
-        Some(NetworkState {
-            expiry,
-            days_left: crate::model::days_left(expiry, now),
-            dns_names: deployment.dns_names().to_vec(),
-        })
-    }
-}
-
 /// Every certificate found, and what could not be read at all.
 pub struct Survey {
     pub rows: Vec<CertificateRow>,
@@ -83,11 +77,21 @@ impl Survey {
 }
 
 /// Every certificate of the scopes (`only`, else every one PAPI lists), soonest production
-/// expiry first.
+/// expiry first, each enrollment read now.
 pub async fn survey(
     client: &Backend,
     only: Option<&Scope>,
     now: DateTime<Utc>,
+) -> Result<Survey, CommandError> {
+    survey_with(client, only, now, &ReadPlan::default()).await
+}
+
+/// Like [`survey`], reading as `plan` says.
+pub async fn survey_with(
+    client: &Backend,
+    only: Option<&Scope>,
+    now: DateTime<Utc>,
+    plan: &ReadPlan<'_>,
 ) -> Result<Survey, CommandError> {
     let scopes = match only {
         Some(scope) => vec![scope.clone()],
@@ -99,14 +103,14 @@ pub async fn survey(
             .collect(),
     };
     let (found, mut failures, mut network_trouble) = match client.api() {
-        Api::Cps => enrollments_of(client, &scopes).await,
-        Api::Sps => enrollments_behind_requests(client, &scopes).await,
+        Api::Cps => enrollments_of(client, &scopes, plan.pacer).await,
+        Api::Sps => enrollments_behind_requests(client, &scopes, plan.pacer).await,
     };
     // Once CPS says these credentials are not granted, it says so for every enrollment: the
     // rest are not asked (their rows repeat the refusal).
     let refused: Mutex<Option<String>> = Mutex::new(None);
     let reads = futures::stream::iter(found)
-        .map(|(row, enrollment)| read_certificate(client, row, enrollment, now, &refused))
+        .map(|(row, enrollment)| read_certificate(client, row, enrollment, now, plan, &refused))
         .buffered(CONCURRENT_READS);
     let mut rows: Vec<CertificateRow> = reads.collect().await;
     network_trouble |= rows.iter().any(|row| row.network);
@@ -131,7 +135,7 @@ pub async fn survey(
 type Found = (Vec<(CertificateRow, Option<Enrollment>)>, Vec<String>, bool);
 
 /// Each contract's enrollments (one call per contract).
-async fn enrollments_of(client: &Backend, scopes: &[Scope]) -> Found {
+async fn enrollments_of(client: &Backend, scopes: &[Scope], pacer: Option<&Pacer>) -> Found {
     let mut found = Vec::new();
     let mut failures = Vec::new();
     let mut network_trouble = false;
@@ -141,6 +145,7 @@ async fn enrollments_of(client: &Backend, scopes: &[Scope]) -> Found {
         .collect();
     contracts.dedup();
     for contract in contracts {
+        paced(pacer).await;
         match client.cps().enrollments(contract).await {
             Ok(list) => {
                 failures.extend(
@@ -168,11 +173,16 @@ async fn enrollments_of(client: &Backend, scopes: &[Scope]) -> Found {
 
 /// Lists the requests of each pair, the enrollment each names (once, whatever the number of
 /// requests sharing it).
-async fn enrollments_behind_requests(client: &Backend, pairs: &[Scope]) -> Found {
+async fn enrollments_behind_requests(
+    client: &Backend,
+    pairs: &[Scope],
+    pacer: Option<&Pacer>,
+) -> Found {
     let mut failures = Vec::new();
     let mut network_trouble = false;
     let mut found: BTreeMap<u64, CertificateRow> = BTreeMap::new();
     for pair in pairs {
+        paced(pacer).await;
         let requests = match client.list(pair, None).await {
             Ok(listed) => listed.requests,
             Err(error) => {
@@ -228,37 +238,23 @@ impl CertificateRow {
     }
 }
 
-impl CertificateRow {
-    /// A served certificate whose expiry cannot be read is never "not expiring": on production
-    /// it makes the row unknown (`expiring` exits 3); on staging it is only shown.
-    fn note_unreadable_expiries(&mut self, deployments: &Deployments) {
-        for network in Network::ALL {
-            let Some(why) = deployments
-                .network(network)
-                .and_then(Deployment::unreadable_expiry)
-            else {
-                continue;
-            };
-            self.unreadable_expiry.push(network);
-            if network == Network::Production {
-                self.unknown = true;
-                self.production = None;
-                self.note = Some(format!(
-                    "production certificate: {why}; its expiry is unknown"
-                ));
-            }
-        }
-    }
-}
-
-/// The row's deployments, and its enrollment unless the list gave it.
+/// The row's deployments, and its enrollment unless the list gave it; or what `plan`'s
+/// cache holds of it, when that is recent.
 async fn read_certificate(
     client: &Backend,
     mut row: CertificateRow,
     listed: Option<Enrollment>,
     now: DateTime<Utc>,
+    plan: &ReadPlan<'_>,
     refused: &Mutex<Option<String>>,
 ) -> CertificateRow {
+    if let Some(record) = plan.fresh.get(&row.enrollment_id) {
+        if let Some(enrollment) = &listed {
+            row.describe(enrollment);
+        }
+        row.recall(record, listed.is_none(), now);
+        return row;
+    }
     let earlier = refused
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -271,8 +267,12 @@ async fn read_certificate(
     let outcome = async {
         let enrollment = match listed {
             Some(enrollment) => enrollment,
-            None => client.cps().enrollment(row.enrollment_id).await?,
+            None => {
+                paced(plan.pacer).await;
+                client.cps().enrollment(row.enrollment_id).await?
+            }
         };
+        paced(plan.pacer).await;
         let deployments = client.cps().deployments(row.enrollment_id).await?;
         Ok::<_, CpsError>((enrollment, deployments))
     }
@@ -280,11 +280,18 @@ async fn read_certificate(
     match outcome {
         Ok((enrollment, deployments)) => {
             row.describe(&enrollment);
-            row.production = NetworkState::of(deployments.network(Network::Production), now);
-            row.staging = NetworkState::of(deployments.network(Network::Staging), now);
-            row.note_unreadable_expiries(&deployments);
+            let facts = crate::cps::certificate_facts(row.enrollment_id, &enrollment, &deployments);
+            row.show_networks(&facts.networks, now);
+            plan.keep(records::read(row.enrollment_id, Utc::now(), facts));
         }
-        Err(error @ CpsError::NotFound { .. }) => row.note = Some(error.to_string()),
+        Err(error @ CpsError::NotFound { .. }) => {
+            plan.keep(records::gone(
+                row.enrollment_id,
+                Utc::now(),
+                error.to_string(),
+            ));
+            row.note = Some(error.to_string());
+        }
         Err(error) => {
             if matches!(error, CpsError::NotGranted { .. }) {
                 *refused.lock().unwrap_or_else(PoisonError::into_inner) = Some(error.to_string());
@@ -295,4 +302,11 @@ async fn read_certificate(
         }
     }
     row
+}
+
+/// Waits for the plan's call slot, when it has a budget.
+async fn paced(pacer: Option<&Pacer>) {
+    if let Some(pacer) = pacer {
+        pacer.slot().await;
+    }
 }

@@ -163,8 +163,6 @@ pub fn client_options(config: &Config) -> ClientOptions {
     }
 }
 
-/// The client for `credentials` with the config's limits, reading them again after a 401
-/// when they came from a file.
 /// The API to speak: `--backend`, else the config's (`[accounts.<section>]`, then `[api]`),
 /// else CPS, which is what Akamai answers since it turned SPS off on 2023-01-03.
 pub fn backend_of(global: &GlobalArgs, config: &Config) -> Api {
@@ -175,6 +173,8 @@ pub fn backend_of(global: &GlobalArgs, config: &Config) -> Api {
     }
 }
 
+/// The client for `credentials` with the config's limits, reading them again after a 401
+/// when they came from a file.
 pub(super) fn client_for(
     config: &Config,
     credentials: Credentials,
@@ -186,7 +186,7 @@ pub(super) fn client_for(
     if let Some((source, reread)) = reread {
         client = client.with_credentials_reread(source, reread);
     }
-    Ok(Backend::new(client, api))
+    Ok(Backend::new(client, api).with_call_spacing(config.cps.call_spacing()))
 }
 
 /// Whose files spsdash uses for `section` with `client`'s account switch key.

@@ -141,12 +141,12 @@ async fn open_records(
         }
     }
     if pending > cap {
-        eprintln!(
-            "spsdash: read {cap} of enrollment {enrollment_id}'s pending changes; the other {} \
+        warn(&format!(
+            "read {cap} of enrollment {enrollment_id}'s pending changes; the other {} \
              of its {pending} pending changes were not read (pass --max-changes {pending} to \
              read them all)",
             pending - cap
-        );
+        ));
     }
     Ok(None)
 }

@@ -8,7 +8,8 @@
 //!
 //! Changes are found against the cached list the dashboard also keeps, so `--once` prints what
 //! changed since the last run (a pair seen for the first time has no "before": nothing is
-//! news yet). SIGTERM or Ctrl-C ends the loop cleanly, after sending what is queued.
+//! news yet). SIGTERM or Ctrl-C ends the loop cleanly, after sending what is queued; during
+//! the certificate reads (of the loop or of `--once`), it ends them at once.
 //! The submissions journal is reconciled against each fresh list like the dashboard does (a
 //! lost submission found is told accepted; one lists keep missing is told lost), and every few
 //! hours the certificates behind the requests are read from CPS, each told once per expiry
@@ -93,6 +94,15 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         })
         .collect();
 
+    let certificate_cache = certs::CertificateCache {
+        store: &store,
+        account: context.cache_account(),
+        refresh: chrono::Duration::seconds(config.expiry.refresh_secs()),
+    };
+    // The account's budget of reads per enrollment (`[cps] reads_per_minute`).
+    let pacer = context.client.cps_reads().pacer();
+    let mut stop = stop_signal();
+
     if args.once {
         let mut exit = Exit::Success;
         for pair in &mut watched {
@@ -102,25 +112,29 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 exit = worse(exit, error.exit);
             }
         }
-        let (events, problems) = certs::read(&context.client, &pairs, bands, Utc::now()).await;
-        notifier.offer(events, Utc::now());
-        warn_all(&problems);
+        let found = certs::read(
+            &context.client,
+            (&certificate_cache, pacer),
+            &pairs,
+            bands,
+            &mut stop,
+        )
+        .await;
+        notifier.offer(found.events, Utc::now());
+        warn_all(&found.problems);
+        if found.stopped {
+            notifier.last_call(LAST_CALL);
+        }
         report(&notifier.send_all().await);
         // This run ends here: what a sink did not take is not tried again.
         warn_all(&notifier.unsent());
         return Ok(exit);
     }
 
-    let mut stop = stop_signal();
     notifier.stop_on(stop.clone());
+    // After the first lists: the requests' changes are news first, certificates after.
     let mut certificates_due = Instant::now();
     loop {
-        if Instant::now() >= certificates_due {
-            let (events, problems) = certs::read(&context.client, &pairs, bands, Utc::now()).await;
-            notifier.offer(events, Utc::now());
-            warn_all(&problems);
-            certificates_due = Instant::now() + certs::READ_EVERY;
-        }
         for pair in &mut watched {
             if !pair.schedule.should_start(Instant::now()) {
                 continue;
@@ -136,6 +150,22 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 };
             pair.schedule
                 .finish(Instant::now(), finished, rand::random::<f64>());
+        }
+        if Instant::now() >= certificates_due {
+            let found = certs::read(
+                &context.client,
+                (&certificate_cache, pacer),
+                &pairs,
+                bands,
+                &mut stop,
+            )
+            .await;
+            notifier.offer(found.events, Utc::now());
+            warn_all(&found.problems);
+            if found.stopped {
+                break;
+            }
+            certificates_due = Instant::now() + certs::READ_EVERY;
         }
         report(&notifier.send_ready(Utc::now()).await);
         let mut wake = watched

@@ -43,6 +43,20 @@ struct KeptHistory {
 }
 
 impl CpsReads {
+    /// Paced reads `spacing` apart.
+    pub fn with_spacing(spacing: std::time::Duration) -> CpsReads {
+        CpsReads {
+            pacer: Pacer::new(spacing),
+            ..CpsReads::default()
+        }
+    }
+
+    /// The account's budget of reads per enrollment, for a caller that reads outside the
+    /// dashboard's loop (`watch`'s certificate reads).
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
+    }
+
     fn book(&self) -> MutexGuard<'_, ChangeBook> {
         // The book holds no invariant a panic elsewhere could break halfway.
         self.book.lock().unwrap_or_else(PoisonError::into_inner)

@@ -58,6 +58,13 @@ impl Backend {
         }
     }
 
+    /// Reads per enrollment paced `spacing` apart (`[cps] reads_per_minute`), rather than
+    /// `CALL_SPACING`.
+    pub fn with_call_spacing(mut self, spacing: std::time::Duration) -> Backend {
+        self.cps = Arc::new(CpsReads::with_spacing(spacing));
+        self
+    }
+
     /// The API this account's requests come from.
     pub fn api(&self) -> Api {
         self.api

@@ -70,10 +70,26 @@ impl CliEnv {
     }
 
     pub async fn run(&self, args: &[&str]) -> CliOutput {
-        let home = self.home();
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_spsdash"));
+        self.command(command.args(args));
+        let output = tokio::time::timeout(std::time::Duration::from_secs(60), command.output())
+            .await
+            .expect("spsdash finished within a minute")
+            .expect("spsdash runs");
+        CliOutput {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// `command` sealed in this home (its environment only), for a test that spawns it.
+    pub fn command<'c>(
+        &self,
+        command: &'c mut tokio::process::Command,
+    ) -> &'c mut tokio::process::Command {
+        let home = self.home();
         command
-            .args(args)
             .env_clear()
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -87,14 +103,6 @@ impl CliEnv {
         for (name, value) in &self.extra_env {
             command.env(name, value);
         }
-        let output = tokio::time::timeout(std::time::Duration::from_secs(60), command.output())
-            .await
-            .expect("spsdash finished within a minute")
-            .expect("spsdash runs");
-        CliOutput {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        command
     }
 }

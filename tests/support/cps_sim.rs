@@ -33,7 +33,7 @@ pub async fn world() -> World {
         .expect("edgerc");
     env.write_private(
         &home.join(".config/spsdash/config.toml"),
-        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 5\n",
+        "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 5\n[cps]\nreads_per_minute = 600\n",
     );
     World { sim, env }
 }

@@ -2,17 +2,22 @@
 //! requests are read from CPS (`cert_survey`), and each certificate in the warning or critical
 //! band (or expired) is offered as an event. The announced record makes each band of each
 //! certificate a single notification, across runs and restarts.
+//!
+//! The reads keep the dashboard's budget: one call a second (`source::Pacer`), after the
+//! lists, and only for certificates the cache the dashboard also keeps did not read within
+//! `[expiry] refresh_hours`; so a `watch --once` from cron reads what is due, not everything.
+//! A stop (SIGTERM) ends the reads at once; what they read is still cached.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::commands::cert_survey::{CertificateRow, survey};
+use crate::commands::cert_survey::{CertificateRow, ReadPlan, survey_with};
 use crate::config::Config;
-use crate::model::ExpiryBand;
-use crate::model::Scope;
+use crate::model::{CertificateRecord, ExpiryBand, Scope};
 use crate::notify::NotifyEvent;
-use crate::source::Backend;
+use crate::source::{Backend, Pacer};
+use crate::store::{CacheAccount, Store};
 
 /// How often the loop reads the certificates again: an expiry moves in days, and a read costs
 /// two CPS calls per certificate.
@@ -60,37 +65,127 @@ pub(super) fn events(
         .collect()
 }
 
-/// Reads each pair's certificates; the events, and one line per thing that could not be read.
+/// Where the reads' records are kept between runs, and how long one holds.
+pub(super) struct CertificateCache<'a> {
+    pub store: &'a Store,
+    pub account: CacheAccount,
+    pub refresh: chrono::Duration,
+}
+
+/// What one round of reads found.
+pub(super) struct Found {
+    pub events: Vec<NotifyEvent>,
+    pub problems: Vec<String>,
+    /// The stop came before every certificate was read.
+    pub stopped: bool,
+}
+
+/// Reads each pair's certificates within `pacer`'s budget, until done or `stop` turns true;
+/// the events, one line per thing that could not be read, and the records read for the cache.
 pub(super) async fn read(
     client: &Backend,
+    (cache, pacer): (&CertificateCache<'_>, &Pacer),
     pairs: &[Scope],
     bands: Bands,
-    now: DateTime<Utc>,
-) -> (Vec<NotifyEvent>, Vec<String>) {
-    let mut found = Vec::new();
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+) -> Found {
+    let now = Utc::now();
     let mut problems = Vec::new();
-    for pair in pairs {
-        match survey(client, Some(pair), now).await {
-            Ok(survey) => {
-                found.extend(events(&survey.rows, bands, now));
-                problems.extend(survey.failures);
-                let unknown = survey.rows.iter().filter(|row| row.unknown).count();
-                if let Some(note) = survey
-                    .rows
-                    .iter()
-                    .find_map(|row| row.unknown.then_some(row.note.as_deref()).flatten())
-                {
-                    problems.push(format!(
-                        "{pair}: the expiry of {unknown} certificate(s) is unknown: {note}"
-                    ));
+    let cached = cache
+        .store
+        .load_certificates(&cache.account)
+        .unwrap_or_else(|warning| {
+            problems.push(warning);
+            Vec::new()
+        });
+    let plan = ReadPlan::paced(pacer, cached, cache.refresh, now);
+    let mut events = Vec::new();
+    let stopped = {
+        let reads = async {
+            for pair in pairs {
+                match survey_with(client, Some(pair), now, &plan).await {
+                    Ok(survey) => {
+                        events.extend(self::events(&survey.rows, bands, now));
+                        problems.extend(survey.failures);
+                        problems.extend(unknown_expiries(pair, &survey.rows));
+                    }
+                    Err(error) => {
+                        problems.push(format!("{pair}: certificates not read: {}", error.message))
+                    }
                 }
             }
-            Err(error) => {
-                problems.push(format!("{pair}: certificates not read: {}", error.message))
+        };
+        tokio::select! {
+            () = reads => false,
+            _ = stop.wait_for(|stopping| *stopping) => true,
+        }
+    };
+    let read = plan.take_read();
+    if stopped {
+        problems.push(format!(
+            "stopped before every certificate was read; the {} read are cached, the rest \
+             are read next time",
+            read.len()
+        ));
+    }
+    problems.extend(save(cache, read).err());
+    Found {
+        events,
+        problems,
+        stopped,
+    }
+}
+
+/// One line for the certificates of `pair` whose expiry is unknown, with the first reason.
+fn unknown_expiries(pair: &Scope, rows: &[CertificateRow]) -> Option<String> {
+    let unknown = rows.iter().filter(|row| row.unknown).count();
+    let note = rows
+        .iter()
+        .find_map(|row| row.unknown.then_some(row.note.as_deref()).flatten())?;
+    Some(format!(
+        "{pair}: the expiry of {unknown} certificate(s) is unknown: {note}"
+    ))
+}
+
+/// Adds `read` to the cache as it is on disk now (a dashboard may have written it since):
+/// a record replaces an older one of its enrollment, never a newer one. What the dashboard
+/// alone reads (the pending change's status, its DNS-01 records) is kept while the change
+/// is the same kind.
+fn save(cache: &CertificateCache<'_>, read: Vec<CertificateRecord>) -> Result<(), String> {
+    if read.is_empty() {
+        return Ok(());
+    }
+    // A file that did not read was set aside when loading: start afresh then.
+    let mut records = cache
+        .store
+        .load_certificates(&cache.account)
+        .unwrap_or_default();
+    for mut record in read {
+        match records
+            .iter_mut()
+            .find(|known| known.enrollment_id == record.enrollment_id)
+        {
+            Some(known) if known.read_at >= record.read_at => {}
+            Some(known) => {
+                keep_change_details(&mut record, known);
+                *known = record;
             }
+            None => records.push(record),
         }
     }
-    (found, problems)
+    cache.store.save_certificates(&cache.account, &records)
+}
+
+fn keep_change_details(record: &mut CertificateRecord, older: &CertificateRecord) {
+    let (Some(facts), Some(older)) = (record.facts.as_mut(), older.facts.as_ref()) else {
+        return;
+    };
+    if let (Some(pending), Some(known)) = (facts.pending.as_mut(), older.pending.as_ref())
+        && pending.change_type == known.change_type
+    {
+        *pending = known.clone();
+        facts.dns_records = older.dns_records.clone();
+    }
 }
 
 #[cfg(test)]
