@@ -12,10 +12,8 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use serde_json::Value;
-use support::cps_sim::{CONTRACT, World, json, world};
+use support::cps_sim::{CONTRACT, World, json, request_file, world};
 
 /// The group of the simulator's account on `CONTRACT` (where edge hostnames go).
 const GROUP: &str = "10010";
@@ -26,51 +24,6 @@ const CREATE_ENROLLMENT: &str = "POST /cps/v2/enrollments";
 const CREATE_EDGE_HOSTNAME: &str = "POST /papi/v1/edgehostnames";
 const REPLACE_ENROLLMENT: &str = "PUT /cps/v2/enrollments/{enrollmentId}";
 const PRE_VERIFICATION_ACK: &str = "POST /cps/v2/enrollments/{enrollmentId}/changes/{changeId}/input/update/pre-verification-warnings-ack";
-
-/// A REQ.toml (the format of `assets/request.example.toml`) in the test's home.
-fn request_file(world: &World, validation: &str, common_name: &str, sans: &[&str]) -> PathBuf {
-    let sans: Vec<String> = sans.iter().map(|san| format!("\"{san}\"")).collect();
-    let text = format!(
-        r#"kind = "san"
-validation = "{validation}"
-common_name = "{common_name}"
-sans = [{sans}]
-product = "{PRODUCT}"
-
-[subject]
-country = "US"
-state = "MA"
-locality = "Cambridge"
-organization = "Example Corp"
-unit = "Web"
-
-[organization]
-name = "Example Corp"
-address_line_one = "1 Main Street"
-city = "Cambridge"
-region = "MA"
-postal_code = "02142"
-country = "US"
-phone = "+1 617 555 0100"
-
-[admin_contact]
-first_name = "Ann"
-last_name = "Lee"
-phone = "+1 617 555 0101"
-email = "ann@example.com"
-
-[technical_contact]
-first_name = "Tom"
-last_name = "Ng"
-phone = "+1 617 555 0102"
-email = "tom@example.com"
-"#,
-        sans = sans.join(", ")
-    );
-    let path = world.env.home().join(format!("{common_name}.toml"));
-    std::fs::write(&path, text).expect("request file");
-    path
-}
 
 /// The writes sent since `before` (both from `World::writes`), by route: what one command did.
 fn sent_since(before: &[(String, u64)], after: &[(String, u64)]) -> Vec<(String, u64)> {

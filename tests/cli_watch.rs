@@ -22,7 +22,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::Value;
-use spsdash::sim::{self, RunningSim, SimOptions};
+use spsdash::sim::RunningSim;
 use support::cli::CliEnv;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -43,17 +43,8 @@ async fn hook(State(posted): State<Arc<Mutex<Vec<Value>>>>, body: String) -> Sta
 }
 
 async fn world() -> World {
-    spsdash::edgegrid::install_crypto_provider();
-    let sim = sim::start(SimOptions {
-        speed: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let env = CliEnv::new();
+    let (sim, env) = support::cli::sim_home(None).await;
     let home = env.home().to_path_buf();
-    spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
-        .expect("edgerc");
     let (script, calls) = support::recorder::recorder(&home);
     let posted = Arc::new(Mutex::new(Vec::new()));
     let receiver = Router::new()

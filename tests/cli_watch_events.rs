@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use spsdash::model::Scope;
-use spsdash::sim::{self, RunningSim, SimOptions};
+use spsdash::sim::RunningSim;
 use spsdash::sps::submission::SubmissionOutcome;
 use spsdash::sps::{FormBody, PostEndpoint};
 use spsdash::store::submissions::SubmissionJournal;
@@ -27,17 +27,8 @@ struct World {
 }
 
 async fn world() -> World {
-    spsdash::edgegrid::install_crypto_provider();
-    let sim = sim::start(SimOptions {
-        speed: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let mut env = CliEnv::new();
+    let (sim, mut env) = support::cli::sim_home(None).await;
     let home = env.home().to_path_buf();
-    spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
-        .expect("edgerc");
     let (script, calls) = support::recorder::recorder(&home);
     let config = format!(
         "[api]\ntimeout_secs = 5\nretries = 0\n[cps]\nreads_per_minute = 600\n\

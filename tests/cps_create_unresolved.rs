@@ -11,59 +11,17 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::Utc;
 use spsdash::model::submission::{CPS_CREATE, SubmissionOutcome};
 use spsdash::model::{Api, Scope};
 use spsdash::store::submissions::SubmissionJournal;
 use spsdash::store::{CacheAccount, Stores};
-use support::cps_sim::{CONTRACT, World, world};
+use support::cps_sim::{CONTRACT, World, request_file, world};
 
 const GROUP: &str = "10010";
 const CREATE_ENROLLMENT: &str = "POST /cps/v2/enrollments";
-
-fn request_file(home: &Path, common_name: &str) -> PathBuf {
-    let text = format!(
-        r#"kind = "san"
-validation = "dv"
-common_name = "{common_name}"
-sans = ["{common_name}"]
-product = "prd_SPM"
-
-[subject]
-country = "US"
-state = "MA"
-locality = "Cambridge"
-organization = "Example Corp"
-unit = "Web"
-
-[organization]
-name = "Example Corp"
-address_line_one = "1 Main Street"
-city = "Cambridge"
-region = "MA"
-postal_code = "02142"
-country = "US"
-phone = "+1 617 555 0100"
-
-[admin_contact]
-first_name = "Ann"
-last_name = "Lee"
-phone = "+1 617 555 0101"
-email = "ann@example.com"
-
-[technical_contact]
-first_name = "Tom"
-last_name = "Ng"
-phone = "+1 617 555 0102"
-email = "tom@example.com"
-"#
-    );
-    let path = home.join(format!("{common_name}.toml"));
-    std::fs::write(&path, text).expect("request file");
-    path
-}
 
 async fn journaled_world() -> (World, SubmissionJournal) {
     let mut world = world().await;
@@ -133,7 +91,7 @@ async fn an_unresolved_create_not_in_the_list_is_not_sent_again_without_the_flag
     let (world, journal) = journaled_world().await;
     let name = "lost.cli-writes.example.com";
     let earlier = killed_mid_create(&journal, name);
-    let file = request_file(world.env.home(), name);
+    let file = request_file(&world, "dv", name, &[name]);
     let args = create_args(&file);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let refused = world.env.run(&args).await;
@@ -164,7 +122,7 @@ async fn an_unresolved_create_not_in_the_list_is_not_sent_again_without_the_flag
 async fn an_unresolved_create_found_in_the_list_is_reconciled_and_not_sent() {
     let (world, journal) = journaled_world().await;
     let name = "found.cli-writes.example.com";
-    let file = request_file(world.env.home(), name);
+    let file = request_file(&world, "dv", name, &[name]);
     let args = create_args(&file);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut json_args = vec!["--json"];

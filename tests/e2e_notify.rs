@@ -23,7 +23,7 @@ fn write_config(home: &Path) {
     std::fs::write(
         dir.join("config.toml"),
         "[poll]\nactive_secs = 1\n[api]\ntimeout_secs = 2\nretries = 0\n\
-         [notify]\nterminal = true\ngroup_secs = 0\n",
+         [cps]\nreads_per_minute = 600\n[notify]\nterminal = true\ngroup_secs = 0\n",
     )
     .expect("config");
 }

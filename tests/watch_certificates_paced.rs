@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use spsdash::sim::{self, RunningSim, SimOptions};
+use spsdash::sim::RunningSim;
 use support::cli::CliEnv;
 use tokio::io::AsyncReadExt;
 
@@ -29,19 +29,9 @@ struct World {
 }
 
 async fn world() -> World {
-    spsdash::edgegrid::install_crypto_provider();
-    let sim = sim::start(SimOptions {
-        speed: 0.0,
-        enrollments: Some(ENROLLMENTS),
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let mut env = CliEnv::new();
+    let (sim, mut env) = support::cli::sim_home(Some(ENROLLMENTS)).await;
     env.env("SPSDASH_BACKEND", "cps");
     let home = env.home().to_path_buf();
-    spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
-        .expect("edgerc");
     let (script, calls) = support::recorder::recorder(&home);
     env.write_private(
         &home.join(".config/spsdash/config.toml"),

@@ -14,8 +14,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use spsdash::sim::{self, SimOptions};
-use support::cli::CliEnv;
 use tokio::io::AsyncReadExt;
 
 /// A webhook that takes connections and never answers; counts them.
@@ -38,17 +36,8 @@ async fn silent_webhook() -> (Arc<AtomicUsize>, String) {
 
 #[tokio::test]
 async fn sigterm_with_a_silent_webhook_exits_in_seconds_and_names_what_was_not_sent() {
-    spsdash::edgegrid::install_crypto_provider();
-    let sim = sim::start(SimOptions {
-        speed: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let env = CliEnv::new();
+    let (sim, env) = support::cli::sim_home(None).await;
     let home = env.home().to_path_buf();
-    spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
-        .expect("edgerc");
     let (connections, url) = silent_webhook().await;
     // Up to 11 attempts of 30 s for each event: without a stop, minutes.
     let config = format!(

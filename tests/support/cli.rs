@@ -106,3 +106,20 @@ impl CliEnv {
         command
     }
 }
+
+/// A simulator whose clock stands still unless the test moves it (`enrollments` generated
+/// CPS enrollments, else its demo world), and a sealed home whose `.edgerc` points at it.
+pub async fn sim_home(enrollments: Option<usize>) -> (spsdash::sim::RunningSim, CliEnv) {
+    spsdash::edgegrid::install_crypto_provider();
+    let sim = spsdash::sim::start(spsdash::sim::SimOptions {
+        speed: 0.0,
+        enrollments,
+        ..spsdash::sim::SimOptions::default()
+    })
+    .await
+    .expect("simulator starts");
+    let env = CliEnv::new();
+    spsdash::commands::sim::write_edgerc(&env.home().join(".edgerc"), "default", &sim.credentials)
+        .expect("edgerc");
+    (sim, env)
+}

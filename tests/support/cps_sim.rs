@@ -4,8 +4,10 @@
 //! and the poll intervals `wait` and `watch` use at one second. Shared by the CLI tests of
 //! CPS's reads (`cli_cps.rs`) and writes (`cli_cps_writes.rs`).
 
+use std::path::PathBuf;
+
 use serde_json::Value;
-use spsdash::sim::{self, RunningSim, SimOptions};
+use spsdash::sim::RunningSim;
 
 use super::cli::{CliEnv, CliOutput};
 
@@ -19,18 +21,9 @@ pub struct World {
 
 /// A stopped simulator and a sealed home pointing at it.
 pub async fn world() -> World {
-    spsdash::edgegrid::install_crypto_provider();
-    let sim = sim::start(SimOptions {
-        speed: 0.0,
-        ..SimOptions::default()
-    })
-    .await
-    .expect("simulator starts");
-    let mut env = CliEnv::new();
+    let (sim, mut env) = super::cli::sim_home(None).await;
     env.env("SPSDASH_BACKEND", "cps");
     let home = env.home().to_path_buf();
-    spsdash::commands::sim::write_edgerc(&home.join(".edgerc"), "default", &sim.credentials)
-        .expect("edgerc");
     env.write_private(
         &home.join(".config/spsdash/config.toml"),
         "[poll]\nactive_secs = 1\nidle_secs = 1\n[api]\ntimeout_secs = 5\n[cps]\nreads_per_minute = 600\n",
@@ -84,4 +77,50 @@ impl World {
 /// The command's stdout as its one JSON document.
 pub fn json(output: &CliOutput) -> Value {
     serde_json::from_str(&output.stdout).unwrap_or_else(|_| panic!("only JSON: {output:?}"))
+}
+
+/// A REQ.toml (the format of `assets/request.example.toml`) in the test's home, for a
+/// product the simulator's contracts carry.
+pub fn request_file(world: &World, validation: &str, common_name: &str, sans: &[&str]) -> PathBuf {
+    let sans: Vec<String> = sans.iter().map(|san| format!("\"{san}\"")).collect();
+    let text = format!(
+        r#"kind = "san"
+validation = "{validation}"
+common_name = "{common_name}"
+sans = [{sans}]
+product = "prd_SPM"
+
+[subject]
+country = "US"
+state = "MA"
+locality = "Cambridge"
+organization = "Example Corp"
+unit = "Web"
+
+[organization]
+name = "Example Corp"
+address_line_one = "1 Main Street"
+city = "Cambridge"
+region = "MA"
+postal_code = "02142"
+country = "US"
+phone = "+1 617 555 0100"
+
+[admin_contact]
+first_name = "Ann"
+last_name = "Lee"
+phone = "+1 617 555 0101"
+email = "ann@example.com"
+
+[technical_contact]
+first_name = "Tom"
+last_name = "Ng"
+phone = "+1 617 555 0102"
+email = "tom@example.com"
+"#,
+        sans = sans.join(", ")
+    );
+    let path = world.env.home().join(format!("{common_name}.toml"));
+    std::fs::write(&path, text).expect("request file");
+    path
 }
