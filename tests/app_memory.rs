@@ -10,6 +10,7 @@
 
 mod app_support;
 mod sim_support;
+mod skip_support;
 
 use sim_support::{BASE, get, start};
 use spsdash::app::{App, Event, update};
@@ -56,7 +57,7 @@ fn heap_in_use() -> Option<usize> {
 #[tokio::test]
 async fn ten_thousand_requests_fit_the_memory_budget() {
     if heap_in_use().is_none() {
-        eprintln!("SKIPPED: heap statistics need glibc");
+        skip_support::skip("the memory budget: heap statistics need glibc");
         return;
     }
     let sim = start(SimOptions {

@@ -1,11 +1,13 @@
 //! One way to say a test could not run: a `SKIP:` line on stderr (seen with `--nocapture` or
 //! when the test fails) and a line appended to `$SPSDASH_SKIP_LOG`, which `.ci/test` lists at
-//! the end so a person reading the run knows what was not checked. Under `CI=true` a missing
-//! tool is a failure instead.
+//! the end so a person reading the run knows what was not checked. Under `CI=true` (or `1`) a
+//! missing tool is a failure instead. Every skip of the suite goes through here
+//! (`tests/skips_policy.rs` fails on any other).
 
 use std::io::Write;
 
-fn in_ci() -> bool {
+/// Whether this run is CI's: `CI=true` or `CI=1` (`.ci/run` sets it when unset).
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
 }
 

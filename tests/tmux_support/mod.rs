@@ -3,6 +3,8 @@
 //! that type into its pane and read the pane and the paste buffer back.
 #![allow(dead_code)]
 
+// Test crates include this module and skip_support both, at times: one helper, two paths.
+#[allow(clippy::duplicate_mod)]
 #[path = "../skip_support/mod.rs"]
 mod skip_support;
 pub mod wizard;

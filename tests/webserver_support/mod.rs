@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+// Test crates include this module and skip_support both, at times: one helper, two paths.
+#[allow(clippy::duplicate_mod)]
 #[path = "../skip_support/mod.rs"]
 mod skip_support;
 
