@@ -34,21 +34,47 @@ fn every_command_line_command_is_in_the_readme_and_no_other() {
         .collect();
     assert!(missing.is_empty(), "README does not describe :{missing:?}");
     // Every `:word` in the command table is a command the parser knows (or `:q`).
-    let table = readme
+    let named = table_commands(&readme);
+    assert!(
+        named.len() >= 5,
+        "the command table was not read (it names {named:?})"
+    );
+    let unknown: Vec<&String> = named.iter().filter(|name| !known_command(name)).collect();
+    assert!(
+        unknown.is_empty(),
+        "README's command table names {unknown:?}, which the command line does not know"
+    );
+}
+
+/// The `:word`s of the README's command table (its rows, after the header and rule).
+fn table_commands(readme: &str) -> Vec<String> {
+    let after_header = readme
         .split("| command | does |")
         .nth(1)
         .expect("README has the command table");
-    let table: String = table
+    // The rest of the header's own line first, then the rule, then the rows.
+    let rows: String = after_header
         .lines()
+        .skip(1)
         .take_while(|line| line.starts_with('|'))
         .collect();
-    for word in table.split("`:").skip(1) {
-        let name: String = word.chars().take_while(char::is_ascii_alphabetic).collect();
-        assert!(
-            name == "q" || spsdash::app::command::COMMANDS.contains(&name.as_str()),
-            "README's command table names :{name}, which the command line does not know"
-        );
-    }
+    rows.split("`:")
+        .skip(1)
+        .map(|word| word.chars().take_while(char::is_ascii_alphabetic).collect())
+        .collect()
+}
+
+fn known_command(name: &str) -> bool {
+    name == "q" || spsdash::app::command::COMMANDS.contains(&name)
+}
+
+/// The mutation this check was meant to catch: a row naming a command nobody wrote.
+#[test]
+fn a_command_table_row_the_parser_does_not_know_is_seen() {
+    let readme = "intro\n\n| command | does |\n|---|---|\n| `:pair <p>` | a |\n| `:frobnicate` | b |\n\nafter `:nothing`";
+    let named = table_commands(readme);
+    assert_eq!(named, ["pair", "frobnicate"]);
+    assert!(known_command("pair") && !known_command("frobnicate"));
 }
 
 #[test]
