@@ -309,12 +309,27 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
     update(&mut app, Event::Tick(at(60)));
     assert!(app.notices.flash.is_none());
 
-    // Without the bell setting: no bell; a domain-only change is not notable.
-    app.config.ui.bell = false;
-    let mut list = web_list();
-    spsdash::sps::neutral::set_status(&mut list[0], "SPS Request Complete");
-    let effects = update(&mut app, loaded(web(), list, 30));
-    assert!(!effects.contains(&Effect::Bell));
+}
+
+/// The same notable change rings with `bell` on and is silent with it off: the setting, not
+/// the change, decides (a change that never rings could not tell them apart).
+#[test]
+fn the_bell_setting_alone_silences_a_notable_change() {
+    let rings = |bell: bool| {
+        let mut app = loaded_app(120, 40);
+        app.config.ui.bell = bell;
+        let mut list = web_list();
+        spsdash::sps::neutral::set_status(&mut list[3], "Awaiting User");
+        let effects = update(&mut app, loaded(web(), list, 15));
+        (
+            effects.contains(&Effect::Bell),
+            effects
+                .iter()
+                .any(|effect| matches!(effect, Effect::AppendJournal(_))),
+        )
+    };
+    assert_eq!(rings(true), (true, true), "the control: bell on rings");
+    assert_eq!(rings(false), (false, true), "bell off: journaled, silent");
 }
 
 #[test]
