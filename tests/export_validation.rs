@@ -305,5 +305,24 @@ fn the_rendered_counts_match_the_rules() {
     .expect("renders");
     assert_eq!(rendered.rule_count, 2);
     assert_eq!(rendered.text.matches("return 301").count(), 2);
-    assert_eq!(rendered.bytes(), rendered.text.len());
+    // What the user is told was written is what the file holds, byte for byte.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.conf");
+    let told = match spsdash::export::write_rules(
+        &request,
+        &DomainScope::Pending,
+        ExportFormat::Nginx,
+        &path,
+        Utc::now(),
+    ) {
+        spsdash::export::Delivered::Done(message) => message,
+        other => panic!("not written: {other:?}"),
+    };
+    let written = std::fs::read(&path).expect("the rules file");
+    assert!(
+        told.contains(&format!("2 nginx rules ({} bytes)", written.len())),
+        "told {told:?}, wrote {} bytes",
+        written.len()
+    );
+    assert_eq!(rendered.bytes(), written.len());
 }
