@@ -246,16 +246,66 @@ fn step_review() {
     snap("review_scrolled", &wizard);
 }
 
-/// The review's "exactly what will be sent" is judged by the client itself: the URL it
-/// signs and sends for this submission (as `--dry-run` prints it), account key included.
+/// The review's "exactly what will be sent" against what `sps-api.md` says the request is,
+/// written out here (not built by the functions the review uses): the whole URL with the
+/// account key, and each form field of this wizard's answers. The client's own prepared
+/// request must agree with both.
 #[test]
-fn the_review_shows_the_whole_url_dry_run_prints() {
+fn the_review_shows_the_request_sps_api_describes() {
     let target = ApiTarget {
         origin: "https://akab-example.luna.akamaiapis.net".into(),
         account_switch_key: Some("1-ABC:1-2DEF".into()),
     };
     let mut wizard = san_dv(Step::Review).with_api_target(Some(target.clone()));
     let review = wizard.review().unwrap();
+    assert_eq!(
+        review.request_line,
+        "POST https://akab-example.luna.akamaiapis.net/config-secure-provisioning-service/v1/\
+         sps-requests?contractId=C-1ABCDE&groupId=12345&accountSwitchKey=1-ABC%3A1-2DEF"
+    );
+    assert!(review.absolute);
+    let expected: &[(&str, &str)] = &[
+        ("cnameHostname", "shop.example.com"),
+        ("createType", "san"),
+        ("issuer", "lets-encrypt"),
+        ("csr.cn", "shop.example.com"),
+        ("csr.c", "US"),
+        ("csr.st", "MA"),
+        ("csr.l", "Cambridge"),
+        ("csr.o", "Example Corp"),
+        ("csr.ou", "Web"),
+        ("csr.sans", "shop.example.com"),
+        ("csr.sans", "www.shop.example.com"),
+        // bücher.example.com, as DNS carries it.
+        ("csr.sans", "xn--bcher-kva.example.com"),
+        ("organization-information.organization-name", "Example Corp"),
+        ("organization-information.address-line-one", "1 Main St"),
+        ("organization-information.city", "Cambridge"),
+        ("organization-information.region", "MA"),
+        ("organization-information.postal-code", "02142"),
+        ("organization-information.country", "US"),
+        ("organization-information.phone", "+1 617 555 0100"),
+        ("admin-contact.first-name", "Ann"),
+        ("admin-contact.last-name", "Lee"),
+        ("admin-contact.phone", "+1 617 555 0101"),
+        ("admin-contact.email", "ann@example.com"),
+        ("technical-contact.first-name", "Tom"),
+        ("technical-contact.last-name", "Lee"),
+        ("technical-contact.phone", "+1 617 555 0101"),
+        ("technical-contact.email", "tom@example.com"),
+        ("ipVersion", "ipv4"),
+        ("slot-deployment.klass", "esslType"),
+        ("signature-algorithm", "SHA-256"),
+        ("sni-only", "true"),
+    ];
+    let fields = form_fields(&review.body);
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    assert_eq!(fields, expected);
+
+    // What the client signs and sends is what the review showed.
     let WizardOutcome::Submit(submission) = press(&mut wizard, KeyCode::Enter) else {
         panic!("the review submits");
     };
@@ -281,8 +331,36 @@ fn the_review_shows_the_whole_url_dry_run_prints() {
         review.request_line,
         format!("{} {}", prepared.method, prepared.url)
     );
-    assert!(review.absolute);
     assert_eq!(review.body.as_bytes(), prepared.body.as_slice());
+}
+
+/// `application/x-www-form-urlencoded` read the way a server reads it: `&` between fields,
+/// `+` a space, `%XX` a byte.
+fn form_fields(body: &str) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut index = 0;
+        while index < bytes.len() {
+            match bytes[index] {
+                b'+' => out.push(b' '),
+                b'%' => {
+                    let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap();
+                    out.push(u8::from_str_radix(hex, 16).unwrap());
+                    index += 2;
+                }
+                byte => out.push(byte),
+            }
+            index += 1;
+        }
+        String::from_utf8(out).unwrap()
+    };
+    body.split('&')
+        .map(|field| {
+            let (name, value) = field.split_once('=').unwrap_or((field, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
 }
 
 #[test]
