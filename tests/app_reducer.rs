@@ -308,7 +308,6 @@ fn status_changes_become_transitions_journal_entries_a_flash_and_a_bell() {
     // The flash goes away by itself.
     update(&mut app, Event::Tick(at(60)));
     assert!(app.notices.flash.is_none());
-
 }
 
 /// The same notable change rings with `bell` on and is silent with it off: the setting, not

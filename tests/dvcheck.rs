@@ -315,15 +315,45 @@ async fn a_loop_is_detected_and_so_are_too_many_redirects() {
         ),
     ])
     .await;
-    let mut options = options(&["a.example", "b.example"], address);
-    options.concurrency = 1;
-    let results = check_all(vec![target("a.example")], &options).await;
+    let mut looping = options(&["a.example", "b.example"], address);
+    looping.concurrency = 1;
+    let results = check_all(vec![target("a.example")], &looping).await;
     match &results[0].outcome {
         CheckOutcome::NotReady(CheckProblem::RedirectRefused {
             hop: 2,
             reason: RedirectRefusal::Loop(url),
         }) => assert!(url.starts_with("http://a.example/"), "{url}"),
         other => panic!("expected a loop, got {other:?}"),
+    }
+
+    // Twelve names, each redirecting to the next, no name twice: not a loop, too many.
+    // The server's table takes names for the whole test.
+    let names: Vec<&'static str> = (0..12)
+        .map(|n| &*Box::leak(format!("r{n}.example").into_boxed_str()))
+        .collect();
+    let (address, _) = serve(
+        names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let next = format!(
+                    "http://r{}.example/.well-known/acme-challenge/tok_EN-1",
+                    n + 1
+                );
+                (*name, redirect(301, &next))
+            })
+            .collect(),
+    )
+    .await;
+    let mut long_chain = options(&names, address);
+    long_chain.concurrency = 1;
+    let results = check_all(vec![target("r0.example")], &long_chain).await;
+    match &results[0].outcome {
+        CheckOutcome::NotReady(CheckProblem::RedirectRefused {
+            hop,
+            reason: RedirectRefusal::TooMany,
+        }) => assert_eq!(*hop, spsdash::dvcheck::redirect::MAX_REDIRECTS + 1),
+        other => panic!("expected too many redirects, got {other:?}"),
     }
 }
 
