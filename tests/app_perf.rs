@@ -37,8 +37,12 @@ fn frame(terminal: &mut Terminal<TestBackend>, app: &App) {
         .expect("draws");
 }
 
+/// At 10,000 requests each event does only the work it needs (what the times printed
+/// beside each step come from): a tick recomputes nothing, a filter keystroke after the first
+/// narrows the rows already matched, a sort re-sorts without filtering again. The times are
+/// printed, not asserted; the ratio tests below assert how they scale.
 #[test]
-fn ten_thousand_requests_stay_fluid() {
+fn ten_thousand_requests_recompute_only_what_each_event_needs() {
     let requests = world(10_000);
     let mut app = app(120, 40);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
