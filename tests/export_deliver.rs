@@ -124,6 +124,26 @@ fn too_large_or_off_offers_the_file_instead() {
     assert!(flash.text().contains("clipboard.mode"), "{}", flash.text());
 }
 
+/// The challenges of `tests/golden/request.json` as the file says them, read here without
+/// spsdash's model: (token, response body) of each domain still to validate that has one.
+fn pending_challenges() -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/request.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    json["dvStatus"]
+        .as_array()
+        .expect("dvStatus")
+        .iter()
+        .filter(|record| record["status"] != "Valid")
+        .filter_map(|record| {
+            Some((
+                record["token"].as_str()?.to_string(),
+                record["responseBody"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
 #[test]
 fn writing_a_file_and_a_web_root() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -132,19 +152,28 @@ fn writing_a_file_and_a_web_root() {
         ExportFormat::Nginx,
     ));
     assert!(path.ends_with("spsdash-1856-nginx.conf"));
+    // The time of the goldens: the file is compared with the reviewed one.
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 16, 50, 0).unwrap();
     let flash = write_rules(
         &request(),
         &DomainScope::Pending,
         ExportFormat::Nginx,
         &path,
-        Utc::now(),
+        now,
     );
     assert!(!flash.is_failure(), "{}", flash.text());
     let text = std::fs::read_to_string(&path).expect("written");
+    let golden = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/nginx.conf"),
+    )
+    .expect("golden");
+    assert_eq!(text, golden, "the file holds exactly the reviewed rules");
     assert!(
         flash
             .text()
-            .starts_with(&format!("wrote 3 nginx rules ({} bytes) to ", text.len()))
+            .starts_with(&format!("wrote 3 nginx rules ({} bytes) to ", golden.len())),
+        "{}",
+        flash.text()
     );
 
     let flash = write_rules(
@@ -166,4 +195,24 @@ fn writing_a_file_and_a_web_root() {
         "{}",
         flash.text()
     );
+    // Each file is where Let's Encrypt asks for it and holds the body it expects, and the
+    // web server (another user) may read it.
+    let challenge_dir = dir.path().join(".well-known/acme-challenge");
+    let expected = pending_challenges();
+    assert_eq!(expected.len(), 3);
+    for (token, body) in &expected {
+        let file = challenge_dir.join(token);
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap_or_else(|error| panic!("{token}: {error}")),
+            *body
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode & 0o004, 0o004, "{token} not world-readable: {mode:o}");
+        }
+    }
+    let files = std::fs::read_dir(&challenge_dir).unwrap().count();
+    assert_eq!(files, expected.len(), "no other file is written");
 }
