@@ -52,9 +52,27 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
     tmux.send(&[":"]);
     tmux.type_text("sort name desc");
     tmux.send(&["Enter"]);
-    tmux.wait_for("the name column sorted descending", |screen| {
+    let descending = tmux.wait_for("the name column sorted descending", |screen| {
         screen.contains("cname / CN▼")
     });
+    // And the rows are in that order (the arrow alone could come without the sort).
+    let names = names_column(&descending);
+    assert!(names.len() >= 2, "too few rows to judge: {names:?}\n{descending}");
+    assert!(
+        names.windows(2).all(|pair| pair[0] >= pair[1]),
+        "not descending: {names:?}"
+    );
+    tmux.send(&[":"]);
+    tmux.type_text("sort name asc");
+    tmux.send(&["Enter"]);
+    let ascending = tmux.wait_for("the name column sorted ascending", |screen| {
+        screen.contains("cname / CN▲")
+    });
+    let names = names_column(&ascending);
+    assert!(
+        names.windows(2).all(|pair| pair[0] <= pair[1]),
+        "not ascending: {names:?}"
+    );
 
     // A typo is answered with the closest command.
     tmux.send(&[":"]);
@@ -68,15 +86,39 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
     tmux.send(&[":"]);
     tmux.type_text("pair all");
     tmux.send(&["Enter"]);
-    tmux.wait_for("all pairs again", |screen| {
+    let all = tmux.wait_for("all pairs again", |screen| {
         screen
             .lines()
             .next()
             .is_some_and(|line| line.contains("all pairs"))
+            && names_column(screen).len() >= 5
     });
+    // The sort holds for every pair's rows together.
+    let names = names_column(&all);
+    assert!(
+        names.windows(2).all(|pair| pair[0] <= pair[1]),
+        "all pairs not ascending: {names:?}"
+    );
 
     tmux.send(&[":"]);
     tmux.type_text("q");
     tmux.send(&["Enter"]);
     tmux.wait_for("the dashboard gone", |screen| !screen.contains("spsId"));
+}
+
+/// The names in the `cname / CN` column of the requests table, top to bottom, lower-cased
+/// (the sort ignores case), each cut at its first space.
+fn names_column(screen: &str) -> Vec<String> {
+    let mut lines = screen.lines();
+    let Some(column) = lines.by_ref().find_map(|line| {
+        let at = line.find("cname / CN")?;
+        Some(line[..at].chars().count())
+    }) else {
+        return Vec::new();
+    };
+    lines
+        .map(|line| line.chars().skip(column).collect::<String>())
+        .map(|cell| cell.split_whitespace().next().unwrap_or("").to_lowercase())
+        .take_while(|name| name.contains('.'))
+        .collect()
 }
