@@ -6,10 +6,15 @@
 //! ```text
 //! SPSDASH_UPDATE_SCREENS=1 cargo test --test screens
 //! ```
+//!
+//! An update run that rewrote anything fails, naming what it rewrote (so it is never taken
+//! for a check); the next run without the variable checks. Under CI the variable is refused.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
+
+mod skip_support;
 
 /// Each picture: its name in `assets/screens/`, the snapshot it is taken from (without the
 /// size), and what it shows (the README's caption).
@@ -152,8 +157,29 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
+/// Whether this run rewrites the pictures. Never under CI, where the pictures are checked:
+/// a rewrite there would pass whatever the snapshots drew.
 fn updating() -> bool {
-    std::env::var_os("SPSDASH_UPDATE_SCREENS").is_some()
+    let asked = std::env::var_os("SPSDASH_UPDATE_SCREENS").is_some();
+    assert!(
+        !(asked && skip_support::in_ci()),
+        "SPSDASH_UPDATE_SCREENS is for a developer after a reviewed change; CI only checks"
+    );
+    asked
+}
+
+/// Writes `text` to `path` when it differs; whether it did. An update run that changed a file
+/// fails, naming it, so that it is never taken for a passing check: run again without
+/// `SPSDASH_UPDATE_SCREENS` to check.
+fn rewrite(path: &Path, text: &str) -> bool {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return false;
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+    true
 }
 
 const HOW_TO_UPDATE: &str =
@@ -163,17 +189,27 @@ const HOW_TO_UPDATE: &str =
 fn every_picture_is_what_its_snapshot_draws() {
     let dir = root().join("assets/screens");
     let mut stale = Vec::new();
+    let updating = updating();
     for (name, snapshot, _) in SCREENS {
         for size in SIZES {
             let screen = screen_of_snapshot(&read(&snapshot_path(snapshot, size)));
             let picture = dir.join(format!("{name}-{size}.txt"));
-            if updating() {
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(&picture, &screen).unwrap();
-            } else if std::fs::read_to_string(&picture).ok().as_deref() != Some(screen.as_str()) {
+            let differs = if updating {
+                rewrite(&picture, &screen)
+            } else {
+                std::fs::read_to_string(&picture).ok().as_deref() != Some(screen.as_str())
+            };
+            if differs {
                 stale.push(picture.display().to_string());
             }
         }
+    }
+    if updating {
+        assert!(
+            stale.is_empty(),
+            "rewrote {stale:?}: review them (git diff), then run again without \
+             SPSDASH_UPDATE_SCREENS to check"
+        );
     }
     assert!(stale.is_empty(), "out of date: {stale:?}; {HOW_TO_UPDATE}");
 }
@@ -209,7 +245,11 @@ fn the_readme_shows_every_picture_as_it_is() {
     let wanted = readme_screens();
     if updating() {
         let updated = format!("{}{wanted}{}", &readme[..start], &readme[end..]);
-        std::fs::write(&readme_path, updated).unwrap();
+        assert!(
+            !rewrite(&readme_path, &updated),
+            "rewrote README.md's screens: review them (git diff), then run again without \
+             SPSDASH_UPDATE_SCREENS to check"
+        );
     } else {
         assert!(
             readme[start..end] == wanted,

@@ -4,6 +4,9 @@
 //! missing tool is a failure instead. Every skip of the suite goes through here
 //! (`tests/skips_policy.rs` fails on any other).
 
+// A test crate may use one of the two.
+#![allow(dead_code)]
+
 use std::io::Write;
 
 /// Whether this run is CI's: `CI=true` or `CI=1` (`.ci/run` sets it when unset).
