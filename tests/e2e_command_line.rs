@@ -57,7 +57,10 @@ fn the_command_line_switches_pair_and_sort_in_the_demo() {
     });
     // And the rows are in that order (the arrow alone could come without the sort).
     let names = names_column(&descending);
-    assert!(names.len() >= 2, "too few rows to judge: {names:?}\n{descending}");
+    assert!(
+        names.len() >= 2,
+        "too few rows to judge: {names:?}\n{descending}"
+    );
     assert!(
         names.windows(2).all(|pair| pair[0] >= pair[1]),
         "not descending: {names:?}"
