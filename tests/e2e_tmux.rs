@@ -86,14 +86,29 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         !screen.contains("filter: /") && screen.contains("spsId")
     });
 
-    // 80×24: still a working table, nothing wider than the terminal.
+    // 80×24: still a working table, laid out for the new size. tmux clips what is drawn past
+    // the pane, so the check is that each box closes exactly at column 80 and its bottom is
+    // on screen: a frame still drawn for 120×40 would show boxes cut open on the right.
     let resized = tmux.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
     assert!(resized.status.success(), "resize-window failed");
     let small = tmux.wait_for("the table at 80x24", |screen| {
         screen.lines().count() <= 24 && screen.contains("spsId") && screen.contains("pairs")
     });
-    for line in small.lines() {
-        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    let closes_at_80 = |line: &&str, corner: char| {
+        let line = line.trim_end();
+        line.ends_with(corner) && line.chars().count() == 80
+    };
+    let tops: Vec<&str> = small.lines().filter(|line| line.contains('┌')).collect();
+    let bottoms: Vec<&str> = small.lines().filter(|line| line.contains('└')).collect();
+    assert!(
+        !tops.is_empty() && !bottoms.is_empty(),
+        "no whole box on screen:\n{small}"
+    );
+    for line in &tops {
+        assert!(closes_at_80(line, '┐'), "a box not closed at column 80:\n{small}");
+    }
+    for line in &bottoms {
+        assert!(closes_at_80(line, '┘'), "a box not closed at column 80:\n{small}");
     }
 
     // Quit, then the shell must answer a command typed normally (cooked mode, echo on,
