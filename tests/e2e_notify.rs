@@ -77,10 +77,25 @@ async fn watch_rings_the_bell_and_passes_notifications_through_tmux() {
         set.status.success(),
         "tmux 3.3 or later is needed for allow-passthrough"
     );
-    // A background window: tmux flags a bell there (window 0 stays the current one).
-    let script = format!("{line} > /dev/null; echo WATCH-DONE $?; sleep 60");
+    // A background window: tmux flags a bell there (window 0 stays the current one). The
+    // run waits for `go`, so that every byte it writes is logged raw by pipe-pane first.
+    let go = home.path().join("go");
+    let raw = home.path().join("raw-output");
+    let script = format!(
+        "while [ ! -e {go} ]; do sleep 0.05; done; {line} > /dev/null; echo WATCH-DONE $?; sleep 60",
+        go = shell_quote(&go)
+    );
     let started = tmux.run(&["new-window", "-d", "-t", "notify:1", "sh", "-c", &script]);
     assert!(started.status.success(), "{started:?}");
+    let piped = tmux.run(&[
+        "pipe-pane",
+        "-O",
+        "-t",
+        "notify:1",
+        &format!("cat > {}", shell_quote(&raw)),
+    ]);
+    assert!(piped.status.success(), "{piped:?}");
+    std::fs::write(&go, "").expect("go");
 
     let deadline = Instant::now() + Duration::from_secs(60);
     let screen = loop {
@@ -98,6 +113,18 @@ async fn watch_rings_the_bell_and_passes_notifications_through_tmux() {
             "`{escape}` shown as text:\n{screen}"
         );
     }
+    // Each notification went out as a bell and both desktop-notification escapes (OSC 9 for
+    // iTerm2/kitty/WezTerm, OSC 777 for VTE), wrapped for tmux to pass through.
+    let raw = String::from_utf8_lossy(&std::fs::read(&raw).expect("raw output")).into_owned();
+    let osc9 = raw.matches("\u{1b}Ptmux;\u{1b}\u{1b}]9;spsdash: ").count();
+    let osc777 = raw.matches("\u{1b}Ptmux;\u{1b}\u{1b}]777;notify;spsdash;").count();
+    let bells = raw.matches("\u{7}\u{1b}Ptmux;").count();
+    assert!(osc9 >= 1, "no OSC 9 written: {raw:?}");
+    assert_eq!(
+        (osc9, osc777, bells),
+        (osc9, osc9, osc9),
+        "one bell, one OSC 9, one OSC 777 a notification: {raw:?}"
+    );
     let flag = tmux.run(&["display", "-p", "-t", "notify:1", "#{window_bell_flag}"]);
     assert_eq!(
         String::from_utf8_lossy(&flag.stdout).trim(),
