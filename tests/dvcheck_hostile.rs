@@ -120,9 +120,12 @@ async fn check(behaviour: Hostile) -> CheckResult {
     };
     let started = Instant::now();
     let mut results = check_all(vec![target()], &options).await;
+    // The check gives up on its own time limit, whatever the server does: a server that
+    // drips or never ends would hold it for minutes. Four limits is generous for a loaded
+    // machine and still tells giving up from waiting.
     assert!(
-        started.elapsed() < LIMIT + Duration::from_secs(1),
-        "took {:?}",
+        started.elapsed() < LIMIT * 4,
+        "took {:?} with a limit of {LIMIT:?}",
         started.elapsed()
     );
     let result = results.remove(0);

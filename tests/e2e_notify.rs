@@ -117,7 +117,9 @@ async fn watch_rings_the_bell_and_passes_notifications_through_tmux() {
     // iTerm2/kitty/WezTerm, OSC 777 for VTE), wrapped for tmux to pass through.
     let raw = String::from_utf8_lossy(&std::fs::read(&raw).expect("raw output")).into_owned();
     let osc9 = raw.matches("\u{1b}Ptmux;\u{1b}\u{1b}]9;spsdash: ").count();
-    let osc777 = raw.matches("\u{1b}Ptmux;\u{1b}\u{1b}]777;notify;spsdash;").count();
+    let osc777 = raw
+        .matches("\u{1b}Ptmux;\u{1b}\u{1b}]777;notify;spsdash;")
+        .count();
     let bells = raw.matches("\u{7}\u{1b}Ptmux;").count();
     assert!(osc9 >= 1, "no OSC 9 written: {raw:?}");
     assert_eq!(

@@ -105,10 +105,16 @@ fn dashboard_runs_in_tmux_on_the_demo_world_and_restores_the_terminal() {
         "no whole box on screen:\n{small}"
     );
     for line in &tops {
-        assert!(closes_at_80(line, '┐'), "a box not closed at column 80:\n{small}");
+        assert!(
+            closes_at_80(line, '┐'),
+            "a box not closed at column 80:\n{small}"
+        );
     }
     for line in &bottoms {
-        assert!(closes_at_80(line, '┘'), "a box not closed at column 80:\n{small}");
+        assert!(
+            closes_at_80(line, '┘'),
+            "a box not closed at column 80:\n{small}"
+        );
     }
 
     // Quit, then the shell must answer a command typed normally (cooked mode, echo on,

@@ -134,7 +134,8 @@ impl Harness {
 
     /// Feeds what arrives to the reducer until `done` holds (or 3 s pass).
     async fn pump_until(&mut self, done: impl Fn(&App) -> bool) -> bool {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+        // Only a guard against a hang: the loop ends as soon as `done` holds.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while !done(&self.app) {
             match tokio::time::timeout_at(deadline, self.incoming.recv()).await {
                 Ok(Some(event)) => {

@@ -100,6 +100,8 @@ async fn screen_after_start(dir: &std::path::Path, running_as: CacheAccount) -> 
     for effect in app.start() {
         runner.run(effect);
     }
+    // A window to watch, not a limit a slow machine could miss: the server never answers, so
+    // what matters is what the cache shows meanwhile; it must stay below the client's timeout.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
     while let Ok(Some(event)) = tokio::time::timeout_at(deadline, incoming.recv()).await {
         assert!(
