@@ -451,3 +451,88 @@ fn the_circle_check_finds_direct_and_longer_loops() {
         ["shared", "wire", "demo"]
     );
 }
+
+/// What the simulator may take from `edgegrid`: the credentials it verifies against and the
+/// TLS provider. Never the signer, the client or a parser: the simulator judges the client
+/// with its own EdgeGrid code (`sim/signature.rs`), and the layer table already keeps it from
+/// the API modules' form encoder, time parser and media types (`sps`, `cps`, `model`).
+const SIM_FROM_EDGEGRID: &[&str] = &[
+    "Credentials",
+    "Secret",
+    "DEFAULT_MAX_BODY",
+    "install_crypto_provider",
+];
+
+/// The names a line takes from `crate::edgegrid`: `crate::edgegrid::X`, grouped
+/// `crate::edgegrid::{X, Y}`, and nested `crate::edgegrid::signer::sign` as `signer`.
+fn edgegrid_items(line: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("crate::edgegrid::") {
+        let after = &rest[at + "crate::edgegrid::".len()..];
+        let names = match after.strip_prefix('{') {
+            Some(group) => group[..group.find('}').unwrap_or(group.len())].to_string(),
+            None => after.to_string(),
+        };
+        for item in names.split(',') {
+            let name: String = item
+                .trim()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                items.push(name);
+            }
+            if !after.starts_with('{') {
+                break;
+            }
+        }
+        rest = after;
+    }
+    items
+}
+
+#[test]
+fn the_simulator_checks_the_client_with_its_own_code() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
+    let mut files = Vec::new();
+    source_files(&dir, &mut files);
+    assert!(
+        files.len() > 20,
+        "found only {} simulator files",
+        files.len()
+    );
+    let mut borrowed = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (number, code) in code_lines(&text) {
+            for item in edgegrid_items(code) {
+                if !SIM_FROM_EDGEGRID.contains(&item.as_str()) {
+                    borrowed.push(format!("{}:{number}: edgegrid::{item}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        borrowed.is_empty(),
+        "the simulator uses the client's own code:\n{}",
+        borrowed.join("\n")
+    );
+}
+
+/// The negative control: the paths a borrowed signer would come by are seen.
+#[test]
+fn the_simulator_check_sees_a_borrowed_signer() {
+    assert_eq!(
+        edgegrid_items("use crate::edgegrid::signer::{self, RequestToSign};"),
+        ["signer"]
+    );
+    assert_eq!(
+        edgegrid_items("use crate::edgegrid::{Credentials, sign};"),
+        ["Credentials", "sign"]
+    );
+    assert_eq!(
+        edgegrid_items("let x = crate::edgegrid::client::Client::new();"),
+        ["client"]
+    );
+}

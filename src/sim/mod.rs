@@ -54,7 +54,7 @@ mod papi_create;
 mod papi_http;
 mod server;
 mod shared;
-mod signature;
+pub mod signature;
 pub mod stats;
 mod stories;
 pub mod validate;

@@ -17,8 +17,8 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use spsdash::edgegrid::signer::{self, RequestToSign};
 use spsdash::edgegrid::{Credentials, Secret};
+use spsdash::sim::signature;
 
 pub const CLIENT_TOKEN: &str = "akab-test-client-token";
 pub const CLIENT_SECRET: &str = "test-secret-never-shown=";
@@ -251,7 +251,9 @@ async fn handle(State(shared): State<Shared>, request: Request) -> Response {
     response
 }
 
-/// Recomputes the signature from what arrived, with the timestamp and nonce it claims.
+/// Recomputes the signature from what arrived, with the tokens, timestamp and nonce it
+/// claims, by the simulator's own EdgeGrid code (`sim::signature`), never the client's signer:
+/// a server judging the client with the client's own code would only see it agree with itself.
 fn verify(
     credentials: &Credentials,
     method: &str,
@@ -264,25 +266,43 @@ fn verify(
     let field = |name: &str| {
         authorization
             .split(';')
-            .find_map(|part| part.trim().strip_prefix(name))
-            .map(str::to_string)
+            .map(|part| part.trim().trim_start_matches(signature::MONIKER).trim())
+            .find_map(|part| part.strip_prefix(name))
     };
-    let (Some(timestamp), Some(nonce)) = (field("timestamp="), field("nonce=")) else {
+    let (Some(client_token), Some(access_token), Some(timestamp), Some(nonce), Some(claimed)) = (
+        field("client_token="),
+        field("access_token="),
+        field("timestamp="),
+        field("nonce="),
+        field("signature="),
+    ) else {
         return false;
     };
+    if client_token != credentials.client_token.expose()
+        || access_token != credentials.access_token.expose()
+    {
+        return false;
+    }
     let header_refs: Vec<(&str, &str)> = headers
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
-    let request = RequestToSign {
+    let (expected, _) = signature::expected(&signature::Signed {
+        client_token,
+        access_token,
+        client_secret: credentials.client_secret.expose(),
+        timestamp,
+        nonce,
         method,
         scheme: "http",
         host,
         relative_url: target,
+        headers_to_sign: &credentials.headers_to_sign,
         headers: &header_refs,
         body,
-    };
-    signer::sign(credentials, &request, &timestamp, &nonce).authorization == authorization
+        max_body: credentials.max_body,
+    });
+    claimed == expected
 }
 
 /// Serves `app` on 127.0.0.1:0 for the rest of the test; its address.
