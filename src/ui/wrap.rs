@@ -44,6 +44,25 @@ pub fn hanging(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'st
     }
 }
 
+/// `text` in pieces of at most `width` columns, cut wherever the width ends: for text read as
+/// one string (a URL, a form body), where a break at a space would only leave rows empty.
+pub fn by_width(text: &str, width: usize) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for character in text.chars() {
+        let wide = character.width().unwrap_or(0);
+        if used + wide > width && used > 0 {
+            pieces.push(String::new());
+            used = 0;
+        }
+        used += wide;
+        if let Some(piece) = pieces.last_mut() {
+            piece.push(character);
+        }
+    }
+    pieces
+}
+
 /// How many characters of `text` go on a line of `room` columns, and where the next line
 /// starts: after the line's last space, so that a name is never split; only a word longer
 /// than the line is cut where the room ends.
@@ -110,5 +129,10 @@ mod tests {
             ]
         );
         assert_eq!(text(&hanging(Line::from("short"), 20, 4)), ["short"]);
+        assert_eq!(
+            by_width("POST https://host/a?b=c", 10),
+            ["POST https", "://host/a?", "b=c"]
+        );
+        assert_eq!(by_width("", 10), [""]);
     }
 }
