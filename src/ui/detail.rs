@@ -222,7 +222,7 @@ fn render_tabs(
 }
 
 /// `name` in bold, padded to `width`, always followed by at least one space.
-fn field_padded<'a>(name: &'a str, value: &'a str, width: usize) -> Line<'a> {
+fn field_padded(name: &str, value: &str, width: usize) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             format!("{:<width$} ", shown(name)),
@@ -267,15 +267,15 @@ fn parameter_rows(request: &CertRequest) -> Vec<(&str, &str)> {
 
 fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request: &CertRequest) {
     let rows = parameter_rows(request);
-    let lines: Vec<Line> = if rows.is_empty() {
+    let width = rows
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(44);
+    let lines: Vec<Line<'static>> = if rows.is_empty() {
         vec![Line::from("no parameters known yet")]
     } else {
-        let width = rows
-            .iter()
-            .map(|(name, _)| name.chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(44);
         rows.iter()
             .map(|(name, value)| field_padded(name, value, width))
             .collect()
@@ -286,5 +286,6 @@ fn render_parameters(frame: &mut Frame, area: Rect, detail: &DetailView, request
         lines,
         detail.scroll,
         " parameters (↑↓ scroll) ",
+        width + 1,
     );
 }

@@ -74,7 +74,9 @@ fn split_at(text: &[(char, Style)], room: usize) -> (usize, usize) {
         if used + wide > room {
             return match last_space {
                 Some(space) if space > 0 => (space, space + 1),
-                _ => (index, index),
+                // At least one character a line, or a character wider than the room would
+                // never be placed.
+                _ => (index.max(1), index.max(1)),
             };
         }
         if *character == ' ' {
