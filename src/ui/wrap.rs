@@ -72,6 +72,10 @@ fn split_at(text: &[(char, Style)], room: usize) -> (usize, usize) {
     for (index, (character, _)) in text.iter().enumerate() {
         let wide = character.width().unwrap_or(0);
         if used + wide > room {
+            // A word that ends exactly at the edge stays on its line.
+            if *character == ' ' {
+                return (index, index + 1);
+            }
             return match last_space {
                 Some(space) if space > 0 => (space, space + 1),
                 // At least one character a line, or a character wider than the room would
@@ -131,6 +135,11 @@ mod tests {
             ]
         );
         assert_eq!(text(&hanging(Line::from("short"), 20, 4)), ["short"]);
+        // A word ending exactly at the edge stays on its line.
+        assert_eq!(
+            text(&hanging(Line::from("abcd efgh ijkl"), 9, 2)),
+            ["abcd efgh", "  ijkl"]
+        );
         assert_eq!(
             by_width("POST https://host/a?b=c", 10),
             ["POST https", "://host/a?", "b=c"]
