@@ -216,3 +216,16 @@ fn the_detector_sees_a_silent_cut() {
         "only the first line cuts silently"
     );
 }
+
+#[test]
+fn at_every_width_from_60_the_status_line_keeps_the_failure_and_the_age() {
+    for width in 60..=220 {
+        let app = failing_app(width, 24);
+        let screen = lines(&draw(&app));
+        let status = &screen[22];
+        assert!(
+            status.contains("API failing, retry 3") && status.contains("updated 3h ago OUTDATED"),
+            "at {width}: {status:?}"
+        );
+    }
+}
