@@ -189,7 +189,7 @@ fn the_review_sends_the_answer_picked_and_nothing_else() {
         "warning: The organization name on the CSR differs",
         "y acknowledge the warnings: exactly what is sent",
         "POST",
-        "https://akab-host.luna.akamaiapis.net/cps/v2/enrollments/10049/changes/70009/input/update/pre-veri",
+        "https://akab-host.luna.akamaiapis.net/cps/v2/enrollments/10049/changes/70009/input/update/",
         "Content-Type: application/vnd.akamai.cps.acknowledgement.v1+json",
         "\"acknowledgement\": \"deny\"",
     ] {

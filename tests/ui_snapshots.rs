@@ -227,7 +227,11 @@ fn every_column_fits_at_120_and_low_priority_ones_drop_at_80() {
     ] {
         assert!(wide.contains(title), "{title} missing at 120");
     }
-    assert!(wide.contains("2026-11-28T11:55Z"), "ISO time at 120");
+    assert!(wide.contains("2026-11-28 11:55"), "the time (UTC) at 120");
+    assert!(
+        wide.contains("last change (age, UTC)"),
+        "the time has a title"
+    );
     let narrow = screen_text(&loaded_app(80, 24));
     assert!(narrow.contains("spsId") && narrow.contains("status"));
     assert!(!narrow.contains("enrollment"));

@@ -12,6 +12,7 @@ mod certificate_copy;
 mod certificate_reads;
 pub mod certificates;
 mod checks;
+mod clock_ahead;
 pub mod command;
 pub mod command_line;
 pub mod cps_orders;

@@ -39,6 +39,8 @@ pub struct Notices {
     pub flash: Option<Flash>,
     /// Oldest first, at most [`ERROR_HISTORY`].
     pub errors: VecDeque<ErrorEntry>,
+    /// That the API's clock is ahead of ours was said (once a run: `clock_ahead.rs`).
+    pub(crate) clock_ahead_told: bool,
 }
 
 impl Notices {

@@ -65,6 +65,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             let effects = app.on_list(pair.clone(), at, outcome, failures);
             if read {
                 app.on_skipped(&pair, at, skipped);
+                app.note_clock_ahead(&pair, at);
             }
             effects
         }

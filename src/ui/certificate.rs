@@ -79,11 +79,15 @@ pub fn render(
         lines,
         detail.scroll,
         " certificate (CPS) · d copies the DNS-01 records (↑↓ scroll) ",
+        LABEL,
     );
 }
 
+/// Width of a field's name: values, and their continuations, start after it.
+const LABEL: usize = 10;
+
 fn field(name: &str, value: String) -> Line<'static> {
-    Line::from(vec![Span::raw(format!("{name:<10}")), Span::raw(value)])
+    Line::from(vec![Span::raw(format!("{name:<LABEL$}")), Span::raw(value)])
 }
 
 /// Everything the section shows, one line per fact.

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use crate::app::cps_prompt::{CpsPrompt, CpsPromptStage};
@@ -78,6 +78,12 @@ pub fn render(frame: &mut Frame, area: Rect, prompt: &CpsPrompt, theme: Theme) {
         width,
         height,
     };
+    // Continuations indented: a URL or a warning wrapped to column 0 reads as a line of its own.
+    let inner = width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|line| super::wrap::hanging(line, inner, 2))
+        .collect();
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -85,7 +91,6 @@ pub fn render(frame: &mut Frame, area: Rect, prompt: &CpsPrompt, theme: Theme) {
         .title_bottom(Line::from(hint));
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
             .scroll((prompt.scroll, 0))
             .block(block),
         popup,

@@ -11,6 +11,9 @@ use super::theme::Theme;
 use crate::app::{App, DetailView};
 use crate::model::CertRequest;
 
+/// Where a transition's words start: after its ISO time (20), two spaces, its age (8) and two.
+const CHANGE_AT: usize = 32;
+
 pub(super) fn render(
     frame: &mut Frame,
     area: Rect,
@@ -20,7 +23,7 @@ pub(super) fn render(
     theme: Theme,
 ) {
     let transitions = app.transitions_of(&(detail.pair.clone(), detail.id));
-    let mut lines: Vec<Line> = if transitions.is_empty() {
+    let mut lines: Vec<Line<'static>> = if transitions.is_empty() {
         vec![Line::from(Span::styled(
             "no status change seen yet (changes are recorded while spsdash runs)",
             theme.dim(),
@@ -52,6 +55,13 @@ pub(super) fn render(
                 .map(|line| Line::from(format!("  {}", shown(line)))),
         );
     }
+    // A line too long continues under the change it tells, past the time and the age (it was
+    // cut at the border without a mark).
+    let width = area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|line| super::wrap::hanging(line, width, CHANGE_AT))
+        .collect();
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((detail.scroll.min(u16::MAX as usize) as u16, 0))

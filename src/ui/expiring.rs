@@ -6,25 +6,38 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::certificate::{band_style, expiry_short, read_words};
+use super::format::fit;
 use super::theme::Theme;
+use super::wrap::hanging;
 use crate::app::{App, Level};
 use crate::text::inert;
 
+/// Where an entry's text starts: after the days column ("  2d CRIT  ").
+const INDENT: usize = 11;
+
 /// Draws the view into `box_area` (the overlay's box, placed by `overlays`).
 pub fn render(frame: &mut Frame, box_area: Rect, app: &App, scroll: usize, theme: Theme) {
-    let lines = expiring_lines(app, theme);
+    // Continuations start under the name, past the days column: at column 0 they would read
+    // as entries of their own.
+    let inner = box_area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = expiring_lines(app, theme)
+        .into_iter()
+        .flat_map(|line| hanging(line, inner, INDENT))
+        .collect();
     let soon = app.expiring_count();
-    let title = format!(
-        " expiring certificates, soonest first: {soon} within {} days (Esc closes) ",
-        app.config.expiry.warn_days
+    let title = fit(
+        &format!(
+            " expiring certificates, soonest first: {soon} within {} days (Esc closes) ",
+            app.config.expiry.warn_days
+        ),
+        inner,
     );
     frame.render_widget(Clear, box_area);
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
             .block(Block::default().borders(Borders::ALL).title(title)),
         box_area,

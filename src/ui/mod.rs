@@ -6,6 +6,7 @@ pub mod chrome;
 pub mod command_line;
 pub mod cps_prompt;
 pub mod detail;
+mod detail_domains;
 mod detail_history;
 pub mod expiring;
 pub mod export_prompt;
@@ -14,9 +15,11 @@ pub mod layout;
 pub mod overlays;
 pub mod requests;
 pub mod section_box;
+mod status_line;
 mod table_plan;
 pub mod theme;
 pub mod wizard;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -42,7 +45,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Detail(_) => detail::render(frame, areas.main, app, theme),
     }
     chrome::render_flash(frame, areas.flash, app, theme);
-    chrome::render_status(frame, areas.status, app, theme);
+    status_line::render(frame, areas.status, app, theme);
     chrome::render_hints(frame, areas.hints, app, theme);
     if let Some(prompt) = &app.command_line.prompt {
         command_line::render(frame, areas.hints, areas.flash, prompt, theme);

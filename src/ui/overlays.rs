@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::format::{age, iso};
 use super::theme::Theme;
@@ -81,7 +81,7 @@ fn render_help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: T
 }
 
 fn render_errors(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: Theme) {
-    let lines: Vec<Line> = if app.notices.errors.is_empty() {
+    let lines: Vec<Line<'static>> = if app.notices.errors.is_empty() {
         vec![Line::from(Span::styled("no errors so far", theme.dim()))]
     } else {
         app.notices
@@ -105,10 +105,15 @@ fn render_errors(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme:
         area.width.saturating_sub(4),
         area.height.saturating_sub(2),
     );
+    // An error's continuation is indented: at column 0 it would read as another error.
+    let width = box_area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|line| super::wrap::hanging(line, width, 2))
+        .collect();
     frame.render_widget(Clear, box_area);
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
             .block(Block::default().borders(Borders::ALL).title(format!(
                 " recent errors, newest first ({}) ",

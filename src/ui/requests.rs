@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 
 use super::format::{age, fit};
 use super::layout;
-use super::table_plan::{ISO_WIDTH, Plan, column_width, plan, wanted_width};
+use super::table_plan::{ISO_AT, ISO_FORMAT, ISO_WIDTH, Plan, column_width, plan, wanted_width};
 use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, Column, Dataset, FreshnessLevel, ShownRow, StateCounts};
@@ -163,12 +163,6 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let title = table_title(app);
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
-    let plan = plan(
-        inner.width,
-        app.requests.sort.column,
-        !app.certificates.entries.is_empty(),
-        app.api(),
-    );
     let height = inner.height.saturating_sub(1) as usize;
     let offset = scroll_offset(
         app.requests.offset,
@@ -176,14 +170,11 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         height,
         app.requests.view.len(),
     );
-    let visible = app
-        .requests
-        .view
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height);
-    // An spsId is never cut: the column grows to the widest id on screen (and its arrow).
+    // An id is never cut: the column grows to the widest id on screen, and to its title (with
+    // the arrow when the table is sorted by it).
+    let sorted = app.requests.sort.column;
+    let id_title = column_title(app, Column::SpsId).chars().count() as u16
+        + u16::from(sorted == Column::SpsId);
     let id_width = app
         .requests
         .view
@@ -191,24 +182,48 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .skip(offset)
         .take(height)
         .filter_map(|at| app.row(*at))
-        .map(|row| row.id.to_string().len() as u16 + 1)
+        .map(|row| row.id.to_string().len() as u16)
         .max()
         .unwrap_or(0)
-        .max(wanted_width(Column::SpsId, app.api()))
-        .max(column_title(app, Column::SpsId).chars().count() as u16);
-    let rows: Vec<TableRow> = visible
+        .max(column_width(Column::SpsId, sorted, app.api()))
+        .max(id_title);
+    // `expires` only when a row on screen has an expiry: an empty column under a title says
+    // nothing. The plan is made for what the id column really takes.
+    let with_expires = app
+        .requests
+        .view
+        .iter()
+        .skip(offset)
+        .take(height)
+        .filter_map(|at| app.row(*at))
+        .any(|row| row.expires.is_some());
+    let plan = plan(
+        inner
+            .width
+            .saturating_sub(id_width - column_width(Column::SpsId, sorted, app.api())),
+        app.requests.sort.column,
+        with_expires,
+        app.api(),
+    );
+    let widths = column_widths(app, &plan, id_width, inner.width);
+    let rows: Vec<TableRow> = app
+        .requests
+        .view
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
         .filter_map(|(position, at)| {
             let shown = app.shown_row(*at)?;
             let mut style = theme.state(shown.row.state);
             if position == app.requests.cursor {
                 style = style.patch(theme.selected());
             }
-            Some(table_row(app, shown, &plan, theme).style(style))
+            Some(table_row(app, shown, &plan, &widths, theme).style(style))
         })
         .collect();
     let mut header: Vec<String> = vec![String::new()];
-    let mut widths: Vec<Constraint> = vec![Constraint::Length(1)];
-    for column in &plan.columns {
+    for (column, width) in plan.columns.iter().zip(&widths) {
         let mut title = column_title(app, *column).to_string();
         if app.requests.sort.column == *column {
             title.push(if app.requests.sort.descending {
@@ -217,17 +232,16 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 '▲'
             });
         }
-        header.push(title);
-        widths.push(match column {
-            Column::Name => Constraint::Min(wanted_width(*column, app.api())),
-            Column::SpsId => Constraint::Length(id_width),
-            Column::LastChange if plan.with_iso => {
-                Constraint::Length(wanted_width(*column, app.api()) + ISO_WIDTH)
-            }
-            other => Constraint::Length(column_width(*other, app.requests.sort.column, app.api())),
-        });
+        // The title names the ISO time too: without it, the time reads as a column of its own.
+        if *column == Column::LastChange && plan.with_iso {
+            title.push_str(" (age, UTC)");
+        }
+        header.push(fit(&title, *width as usize));
     }
-    let table = Table::new(rows, widths)
+    let constraints: Vec<Constraint> = std::iter::once(Constraint::Length(1))
+        .chain(widths.iter().map(|width| Constraint::Length(*width)))
+        .collect();
+    let table = Table::new(rows, constraints)
         .header(TableRow::new(header).style(theme.header()))
         .block(block)
         .column_spacing(1);
@@ -249,6 +263,31 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
+/// Each planned column's width; the name takes what the others leave. Computed here, not by
+/// the table's layout, so that every cell is cut (with its mark) to the width it gets.
+fn column_widths(app: &App, plan: &Plan, id_width: u16, total: u16) -> Vec<u16> {
+    let fixed = |column: Column| match column {
+        Column::SpsId => id_width,
+        Column::LastChange if plan.with_iso => wanted_width(column, app.api()) + ISO_WIDTH,
+        other => column_width(other, app.requests.sort.column, app.api()),
+    };
+    let others: u16 = plan
+        .columns
+        .iter()
+        .filter(|column| **column != Column::Name)
+        .map(|column| fixed(*column))
+        .sum();
+    // The glyph column, and one space before each planned column.
+    let name = total.saturating_sub(1 + plan.columns.len() as u16 + others);
+    plan.columns
+        .iter()
+        .map(|column| match column {
+            Column::Name => name,
+            other => fixed(*other),
+        })
+        .collect()
+}
+
 /// A column's title in the words of the account's API.
 fn column_title(app: &App, column: Column) -> &'static str {
     match (app.api(), column) {
@@ -258,10 +297,17 @@ fn column_title(app: &App, column: Column) -> &'static str {
     }
 }
 
-fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> TableRow<'a> {
+fn table_row<'a>(
+    app: &App,
+    shown: ShownRow<'a>,
+    plan: &Plan,
+    widths: &[u16],
+    theme: Theme,
+) -> TableRow<'a> {
     let row = shown.row;
     let mut cells: Vec<Cell> = vec![Cell::from(state_glyph(row.state))];
-    for column in &plan.columns {
+    for (column, width) in plan.columns.iter().zip(widths) {
+        let width = *width as usize;
         let text = match column {
             Column::SpsId => row.id.to_string(),
             Column::Name => shown.name().into_owned(),
@@ -272,10 +318,7 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
             Column::Kind => shown.kind().into_owned(),
             Column::Validation => shown.validation().to_string(),
             Column::Authority => shown.authority().into_owned(),
-            Column::Status => fit(
-                &shown.status(),
-                wanted_width(Column::Status, app.api()) as usize,
-            ),
+            Column::Status => shown.status().into_owned(),
             Column::Domains => match shown.domains() {
                 (_, 0) => "-".to_string(),
                 (valid, total) => format!("{valid}/{total}"),
@@ -283,9 +326,9 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
             Column::LastChange => match row.last_change {
                 Some(time) if plan.with_iso => {
                     format!(
-                        "{:<7} {}",
+                        "{:<ISO_AT$}{}",
                         age(app.api_now(), time),
-                        time.format("%Y-%m-%dT%H:%MZ")
+                        time.format(ISO_FORMAT)
                     )
                 }
                 Some(time) => age(app.api_now(), time),
@@ -296,7 +339,7 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
                 Some(expires) => {
                     let band = app.expiry_band(expires);
                     cells.push(
-                        Cell::from(super::certificate::expiry_short(app, expires))
+                        Cell::from(fit(&super::certificate::expiry_short(app, expires), width))
                             .style(super::certificate::band_style(theme, band)),
                     );
                     continue;
@@ -304,7 +347,7 @@ fn table_row<'a>(app: &App, shown: ShownRow<'a>, plan: &Plan, theme: Theme) -> T
                 None => String::new(),
             },
         };
-        cells.push(Cell::from(text));
+        cells.push(Cell::from(fit(&text, width)));
     }
     TableRow::new(cells)
 }

@@ -20,17 +20,18 @@ const PRIORITY: [Column; 11] = [
 ];
 
 /// Width each column wants; the name takes what is left. CPS's statuses are codes, longer
-/// than SPS's words (`wait-review-pre-verification-safety-checks`).
+/// than SPS's words (`wait-review-pre-verification-safety-checks`); SPS's longest word
+/// ("SPS Request Complete") is cut either way, so its column gives the name one more.
 pub(super) fn wanted_width(column: Column, api: Api) -> u16 {
     match column {
         Column::SpsId => 6,
-        Column::Name => 12,
+        Column::Name => 13,
         Column::Sans => 4,
         Column::Kind => 8,
         Column::Validation => 3,
         Column::Authority => 12,
         Column::Status if api == Api::Cps => 27,
-        Column::Status => 16,
+        Column::Status => 15,
         Column::Domains => 5,
         Column::LastChange => 11,
         Column::Enrollment => 10,
@@ -49,10 +50,17 @@ pub(super) fn column_width(column: Column, sorted: Column, api: Api) -> u16 {
     }
 }
 
-/// Extra width of the last-change column when the ISO time follows the relative one
-/// ("5m ago  2026-11-28T11:55Z" is 25 wide instead of 11). The table shows minutes; the
-/// detail view shows seconds.
-pub(super) const ISO_WIDTH: u16 = 14;
+/// Where the time starts in the last-change column: after the age ("just now" is the longest)
+/// and a space. The column's title names both ("last change (age, UTC)"), so the time never
+/// reads as a column without one, and needs no "Z".
+pub(super) const ISO_AT: usize = 9;
+
+/// The time's format in the table: minutes (the detail view shows seconds).
+pub(super) const ISO_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// Extra width of the last-change column when the time follows the age ("5m ago   2026-11-28
+/// 11:55" is 25 wide instead of 11).
+pub(super) const ISO_WIDTH: u16 = ISO_AT as u16 + 16 - 11;
 
 pub(super) struct Plan {
     pub(super) columns: Vec<Column>,
@@ -169,6 +177,6 @@ mod tests {
             column_width(Column::Validation, Column::Validation, Api::Sps),
             4
         );
-        assert_eq!(column_width(Column::Name, Column::Name, Api::Sps), 12);
+        assert_eq!(column_width(Column::Name, Column::Name, Api::Sps), 13);
     }
 }

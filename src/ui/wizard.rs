@@ -27,10 +27,18 @@ pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
+    // The review needs every row for the request it shows (at 80×24 its heading stood above
+    // two empty rows); elsewhere the notice keeps its place, so fields do not jump when one
+    // appears.
+    let notice_height = if wizard.step() == Step::Review && wizard.notice().is_none() {
+        0
+    } else {
+        2
+    };
     let [heading, body, notice, keys] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(1),
-        Constraint::Length(2),
+        Constraint::Length(notice_height),
         Constraint::Length(1),
     ])
     .areas(inner);
@@ -325,8 +333,15 @@ fn render_review(frame: &mut Frame, area: Rect, wizard: &Wizard, theme: Theme) {
         },
         Style::default().add_modifier(Modifier::BOLD),
     ));
-    lines.push(Line::raw(review.request_line));
-    lines.extend(review.body.lines().map(|line| Line::raw(line.to_string())));
+    // Cut at the width, not at spaces: word wrapping left "POST" alone above a URL that has
+    // none, a row the request's first line could use.
+    for line in std::iter::once(review.request_line.as_str()).chain(review.body.lines()) {
+        lines.extend(
+            super::wrap::by_width(line, width)
+                .into_iter()
+                .map(Line::raw),
+        );
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
