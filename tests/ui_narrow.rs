@@ -7,6 +7,7 @@
 //! screens as drawn.
 
 mod app_support;
+mod cut_support;
 
 use app_support::*;
 use chrono::Duration;
@@ -139,35 +140,8 @@ fn views() -> [(&'static str, Vec<Event>); 3] {
     ]
 }
 
-/// Where a known name shows, it is whole or its cut ends in "…". A name cut silently
-/// ("store.example.co") is followed by a space, a border or the line's end instead.
 fn silent_cuts(screen: &[String]) -> Vec<String> {
-    let mut found = Vec::new();
-    for line in screen {
-        let characters: Vec<char> = line.chars().collect();
-        for name in NAMES {
-            let name: Vec<char> = name.chars().collect();
-            // Its first 8 characters mark where a name starts (each name's are unique).
-            for start in 0..characters.len() {
-                if !characters[start..].starts_with(&name[..8]) {
-                    continue;
-                }
-                let same = characters[start..]
-                    .iter()
-                    .zip(&name)
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                let whole = same == name.len();
-                if !whole && characters.get(start + same) != Some(&'…') {
-                    found.push(format!(
-                        "{line:?} cuts {:?}",
-                        name.iter().collect::<String>()
-                    ));
-                }
-            }
-        }
-    }
-    found
+    cut_support::silent_cuts(screen, &NAMES)
 }
 
 #[test]
