@@ -298,8 +298,10 @@ fn the_review_shows_the_request_sps_api_describes() {
         ("signature-algorithm", "SHA-256"),
         ("sni-only", "true"),
     ];
-    let fields = form_fields(&review.body);
-    let fields: Vec<(&str, &str)> = fields
+    // Read as the simulator reads a form (its own decoder, not the client's encoder).
+    let form = spsdash::sim::form::ReceivedForm::parse(&review.body);
+    let fields: Vec<(&str, &str)> = form
+        .fields()
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
@@ -332,35 +334,6 @@ fn the_review_shows_the_request_sps_api_describes() {
         format!("{} {}", prepared.method, prepared.url)
     );
     assert_eq!(review.body.as_bytes(), prepared.body.as_slice());
-}
-
-/// `application/x-www-form-urlencoded` read the way a server reads it: `&` between fields,
-/// `+` a space, `%XX` a byte.
-fn form_fields(body: &str) -> Vec<(String, String)> {
-    let decode = |text: &str| {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut index = 0;
-        while index < bytes.len() {
-            match bytes[index] {
-                b'+' => out.push(b' '),
-                b'%' => {
-                    let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap();
-                    out.push(u8::from_str_radix(hex, 16).unwrap());
-                    index += 2;
-                }
-                byte => out.push(byte),
-            }
-            index += 1;
-        }
-        String::from_utf8(out).unwrap()
-    };
-    body.split('&')
-        .map(|field| {
-            let (name, value) = field.split_once('=').unwrap_or((field, ""));
-            (decode(name), decode(value))
-        })
-        .collect()
 }
 
 #[test]

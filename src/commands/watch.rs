@@ -94,13 +94,18 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         })
         .collect();
 
-    let certificate_cache = certs::CertificateCache {
-        store: &store,
-        account: context.cache_account(),
-        refresh: chrono::Duration::seconds(config.expiry.refresh_secs()),
+    let certificates = certs::CertificateReads {
+        client: &context.client,
+        cache: certs::CertificateCache {
+            store: &store,
+            account: context.cache_account(),
+            refresh: chrono::Duration::seconds(config.expiry.refresh_secs()),
+        },
+        // The account's budget of reads per enrollment (`[cps] reads_per_minute`).
+        pacer: context.client.cps_reads().pacer(),
+        pairs: &pairs,
+        bands,
     };
-    // The account's budget of reads per enrollment (`[cps] reads_per_minute`).
-    let pacer = context.client.cps_reads().pacer();
     let mut stop = stop_signal();
 
     if args.once {
@@ -112,14 +117,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 exit = worse(exit, error.exit);
             }
         }
-        let found = certs::read(
-            &context.client,
-            (&certificate_cache, pacer),
-            &pairs,
-            bands,
-            &mut stop,
-        )
-        .await;
+        let found = certificates.round(&mut stop).await;
         notifier.offer(found.events, Utc::now());
         warn_all(&found.problems);
         if found.stopped {
@@ -152,14 +150,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 .finish(Instant::now(), finished, rand::random::<f64>());
         }
         if Instant::now() >= certificates_due {
-            let found = certs::read(
-                &context.client,
-                (&certificate_cache, pacer),
-                &pairs,
-                bands,
-                &mut stop,
-            )
-            .await;
+            let found = certificates.round(&mut stop).await;
             notifier.offer(found.events, Utc::now());
             warn_all(&found.problems);
             if found.stopped {

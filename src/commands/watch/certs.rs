@@ -80,9 +80,33 @@ pub(super) struct Found {
     pub stopped: bool,
 }
 
+/// Everything a round of certificate reads needs but the stop: the same for every round of
+/// one run.
+pub(super) struct CertificateReads<'a> {
+    pub client: &'a Backend,
+    pub cache: CertificateCache<'a>,
+    pub pacer: &'a Pacer,
+    pub pairs: &'a [Scope],
+    pub bands: Bands,
+}
+
+impl CertificateReads<'_> {
+    /// One round: see [`read`].
+    pub(super) async fn round(&self, stop: &mut tokio::sync::watch::Receiver<bool>) -> Found {
+        read(
+            self.client,
+            (&self.cache, self.pacer),
+            self.pairs,
+            self.bands,
+            stop,
+        )
+        .await
+    }
+}
+
 /// Reads each pair's certificates within `pacer`'s budget, until done or `stop` turns true;
 /// the events, one line per thing that could not be read, and the records read for the cache.
-pub(super) async fn read(
+async fn read(
     client: &Backend,
     (cache, pacer): (&CertificateCache<'_>, &Pacer),
     pairs: &[Scope],
