@@ -260,6 +260,27 @@ pub enum Command {
         #[command(flatten)]
         pair: PairFilter,
     },
+    /// What the edge really serves for an enrollment's names, compared with what CPS
+    /// deployed: exit 0 all match, 1 any mismatch, 3 could not find out (reads CPS, asks DNS,
+    /// connects with TLS to each name and to the edge hostnames).
+    Served {
+        /// The enrollment id.
+        enrollment: String,
+        /// Only this network: production or staging (both when absent).
+        #[arg(long, value_name = "NETWORK")]
+        network: Option<String>,
+        /// Ask this DNS server (IP[:PORT]) instead of `[served]`/`[check] nameserver` or the
+        /// system's.
+        #[arg(long, value_name = "IP[:PORT]")]
+        nameserver: Option<String>,
+        /// The port the edge answers TLS on (default `[served] port`, 443).
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// The enrollment's production edge hostname, when DNS does not lead to it
+        /// (default: the one the names CNAME to, else {cn}.edgekey.net).
+        #[arg(long, value_name = "HOST")]
+        edge_hostname: Option<String>,
+    },
     /// The DNS-01 TXT records of a DV request's open challenges (reads CPS).
     DnsRecords {
         /// The request: an enrollment id (CPS) or an spsId (SPS).

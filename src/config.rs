@@ -11,6 +11,7 @@ mod export_format;
 mod keys;
 mod load;
 pub mod notify;
+mod served;
 pub mod theme;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,7 @@ pub use expiry::ExpiryConfig;
 pub use export_format::{ExportFormat, UnknownExportFormat};
 pub use keys::KeyList;
 pub use load::ConfigError;
+pub use served::ServedConfig;
 
 /// The one way spsdash says it refused to send because of `read_only` (or `--read-only`);
 /// each place adds what to do there.
@@ -47,6 +49,8 @@ pub struct Config {
     pub notify: notify::NotifyConfig,
     /// The readiness check: DNS server, concurrency, timeout, background checks.
     pub check: CheckConfig,
+    /// `[served]`: the served-certificate probe's port, limits and background probes.
+    pub served: ServedConfig,
     /// `[expiry]`: warning and critical thresholds, and how often CPS is read again.
     pub expiry: ExpiryConfig,
     /// `[cps]`: warnings acknowledged without asking.

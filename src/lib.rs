@@ -6,7 +6,7 @@
 //!
 //! Modules import downward only (`tests/layers.rs` holds the exact table):
 //! `edgegrid, model → {sps, cps, papi} → source → config → {store, export, dvcheck, notify,
-//! sim} → orders → app → {ui, poll} → {tui, commands} → main`, with the leaves `text`,
+//! served, sim} → orders → app → {ui, poll} → {tui, commands} → main`, with the leaves `text`,
 //! `private_fs` and `tolerant` below whatever uses them.
 //! `app` is state and reducer only: no I/O, no clock, nothing from `ui`, `store` or `tui`; all
 //! of the dashboard's I/O runs in `tui::effects`.
@@ -28,6 +28,7 @@ pub mod orders;
 pub mod papi;
 pub mod poll;
 pub mod private_fs;
+pub mod served;
 pub mod sim;
 pub mod source;
 pub mod sps;

@@ -99,6 +99,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "private_fs",
         ],
     ),
+    ("served", &["dvcheck", "cps", "model", "config", "text"]),
     // The simulator has its own parsers and constants, never the client's.
     ("sim", &["edgegrid", "text"]),
     (

@@ -16,6 +16,8 @@ pub mod paths;
 pub mod proceed;
 pub mod query;
 pub mod scope_args;
+pub mod served;
+pub mod served_text;
 pub mod shell;
 pub mod sim;
 pub mod submit;
@@ -143,6 +145,22 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
                 dry_run,
             };
             proceed::run(&Context::open(global).await?, args).await
+        }
+        Command::Served {
+            enrollment,
+            network,
+            nameserver,
+            port,
+            edge_hostname,
+        } => {
+            let args = served::ServedArgs {
+                enrollment,
+                network,
+                nameserver,
+                port,
+                edge_hostname,
+            };
+            served::run(&Context::open(global).await?, args).await
         }
         command @ (Command::Certs { .. }
         | Command::Expiring { .. }

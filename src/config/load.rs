@@ -105,6 +105,7 @@ impl Config {
             "bytes",
         )?;
         self.check.validate()?;
+        self.served.validate()?;
         self.expiry.validate()?;
         self.cps.validate()?;
         for (index, pair) in self.pairs.iter().enumerate() {

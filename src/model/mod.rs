@@ -14,6 +14,7 @@ pub mod known;
 pub mod read_list;
 pub mod request;
 pub mod scope;
+pub mod served;
 pub mod state;
 pub mod submission;
 pub mod time;

@@ -202,7 +202,13 @@ async fn read_deployments(
         &enrollment_id,
         &DEPLOYMENTS,
         |found, world, now, _| {
-            let on = |network| deployed(found, world, network, now).unwrap_or(Value::Null);
+            let on = |network| {
+                let mut deployment = deployed(found, world, network, now).unwrap_or(Value::Null);
+                if let Ok(id) = enrollment_id.parse::<u64>() {
+                    shared.deployed.apply(id, network, &mut deployment);
+                }
+                deployment
+            };
             Some(json!({ "production": on(Network::Production), "staging": on(Network::Staging) }))
         },
     )
@@ -223,7 +229,13 @@ async fn read_deployment(
         &uri,
         &enrollment_id,
         &DEPLOYMENT,
-        |found, world, now, _| deployed(found, world, network, now),
+        |found, world, now, _| {
+            let mut deployment = deployed(found, world, network, now)?;
+            if let Ok(id) = enrollment_id.parse::<u64>() {
+                shared.deployed.apply(id, network, &mut deployment);
+            }
+            Some(deployment)
+        },
     )
 }
 

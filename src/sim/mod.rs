@@ -17,6 +17,8 @@
 //! - `POST /_sim/validate?domain=D`: the operator fixed D; its open challenges (SPS requests and
 //!   CPS changes) pass shortly after.
 //! - `GET /_sim/clock`: the world's time and speed.
+//! - `POST /_sim/deployed-certificate?enrollment=ID&network=N` (body: PEM): that deployment
+//!   carries this certificate from now on (served-certificate tests).
 
 mod answers;
 mod auth;
@@ -41,6 +43,7 @@ mod cps_wire;
 mod cps_world;
 mod cps_writes;
 mod demo;
+mod deployed_hook;
 pub mod faults;
 pub mod form;
 mod generator;
@@ -269,6 +272,7 @@ pub async fn start(options: SimOptions) -> Result<RunningSim, SimError> {
         dice: FaultDice::new(faults, options.seed),
         addr,
         sps_gone: options.sps_gone,
+        deployed: Default::default(),
     });
     let app =
         server::router(shared.clone()).into_make_service_with_connect_info::<ConnectionSwitch>();

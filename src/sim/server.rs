@@ -71,7 +71,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_sim/stats", get(hooks::sim_stats))
         .route("/_sim/advance", post(hooks::sim_advance))
         .route("/_sim/validate", post(hooks::sim_validate))
-        .route("/_sim/clock", get(hooks::sim_clock));
+        .route("/_sim/clock", get(hooks::sim_clock))
+        .route(
+            "/_sim/deployed-certificate",
+            post(super::deployed_hook::put_certificate),
+        );
     api.merge(hooks).with_state(shared)
 }
 

@@ -1,0 +1,102 @@
+//! What to probe for one enrollment, read from CPS: its names, the certificate each network
+//! has deployed (`deployments`, one call) and, when its pending change waits for change
+//! management, the pending certificate (the change and its info: two calls more).
+
+use crate::cps::input::{ChangeManagementInfo, InputKind};
+use crate::cps::location::change_path;
+use crate::cps::{CpsClient, CpsError};
+use crate::model::Network;
+use crate::model::served::Expected;
+
+use super::ProbeTarget;
+use super::leaf;
+
+/// Why a certificate CPS gave could not be compared (it does not read as X.509).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub network: Network,
+    pub why: String,
+}
+
+/// Reads enrollment `enrollment_id` and what it should serve: two to four calls.
+pub async fn read_target(
+    cps: &CpsClient,
+    enrollment_id: u64,
+) -> Result<(ProbeTarget, Vec<Unreadable>), CpsError> {
+    let enrollment = cps.enrollment(enrollment_id).await?;
+    let deployments = cps.deployments(enrollment_id).await?;
+    let common_name = enrollment.common_name().unwrap_or_default().to_string();
+    let mut names = vec![common_name.clone()];
+    for san in enrollment.sans() {
+        if !names.iter().any(|name| name.eq_ignore_ascii_case(san)) {
+            names.push(san.clone());
+        }
+    }
+    names.retain(|name| !name.is_empty());
+    let mut unreadable = Vec::new();
+    let mut expected = |network: Network| -> Expected {
+        let pem = deployments
+            .network(network)
+            .and_then(|deployment| deployment.primary_certificate.as_ref())
+            .and_then(|certificate| certificate.certificate.as_deref());
+        let deployed = pem.and_then(|pem| match leaf::from_pem(pem) {
+            Ok(facts) => Some(facts),
+            Err(why) => {
+                unreadable.push(Unreadable { network, why });
+                None
+            }
+        });
+        Expected {
+            deployed,
+            ..Expected::default()
+        }
+    };
+    let production = expected(Network::Production);
+    let mut staging = expected(Network::Staging);
+    if let Some(location) = enrollment.change_locations().next() {
+        let (awaiting, pending) = change_management(cps, enrollment_id, location).await?;
+        staging.awaiting_acknowledgement = awaiting;
+        staging.pending = pending;
+    }
+    let target = ProbeTarget {
+        enrollment_id,
+        common_name,
+        names,
+        edge_hostname: None,
+        production,
+        staging,
+    };
+    Ok((target, unreadable))
+}
+
+/// Whether the change waits for change management, and its pending certificate.
+async fn change_management(
+    cps: &CpsClient,
+    enrollment_id: u64,
+    location: &str,
+) -> Result<(bool, Option<crate::model::served::LeafFacts>), CpsError> {
+    let change = change_path(&cps.origin(), location, Some(enrollment_id)).map_err(|error| {
+        CpsError::from_api(error, "the pending change", crate::cps::CHANGE_MEDIA_TYPE)
+    })?;
+    let status = cps.change_status(&change, enrollment_id).await?;
+    let input = status.allowed_input.iter().find(|input| {
+        input.kind.as_deref().and_then(InputKind::from_type) == Some(InputKind::ChangeManagement)
+    });
+    let Some(info_link) = input.and_then(|input| input.info.clone()) else {
+        return Ok((input.is_some(), None));
+    };
+    let kind = InputKind::ChangeManagement;
+    let info: ChangeManagementInfo = cps
+        .input_info(
+            &change,
+            &info_link,
+            kind.info_media_type(),
+            kind.awaiting().label(),
+        )
+        .await?;
+    let pending = info
+        .pending_certificates()
+        .iter()
+        .find_map(|pem| leaf::from_pem(pem).ok());
+    Ok((true, pending))
+}

@@ -1,0 +1,389 @@
+//! The served-certificate probe from the outside (issue 29): `spsdash served` against local
+//! TLS servers on loopback (certificates made at test time, picked by SNI as the edge does),
+//! a local DNS server mapping the names and edge hostnames to them, and the simulator's
+//! deployments carrying the same certificates. One enrollment per case: match (IPv6 and
+//! IPv4), an old certificate on production, a missing name, expired, not on Akamai, no
+//! answer, and staging during change management.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg(unix)]
+
+mod dns_support;
+mod served_support;
+mod support;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use dns_support::{DnsServer, Rr};
+use serde_json::Value;
+use served_support::{EdgeServer, Leaf, TestCa};
+use spsdash::sim::RunningSim;
+use support::cli::{CliEnv, CliOutput};
+
+const PRODUCTION_V4: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 1);
+const PRODUCTION_V6: Ipv6Addr = Ipv6Addr::LOCALHOST;
+const STAGING_V4: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
+/// Nothing listens there.
+const SILENT_V4: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 3);
+
+/// One enrollment of the demo world: its id and names (common name first).
+#[derive(Debug, Clone)]
+struct Enrollment {
+    id: u64,
+    names: Vec<String>,
+}
+
+impl Enrollment {
+    fn cn(&self) -> &str {
+        &self.names[0]
+    }
+    fn edge(&self) -> String {
+        format!("{}.edgekey.net", self.cn())
+    }
+    fn staging_edge(&self) -> String {
+        format!("{}.edgekey-staging.net", self.cn())
+    }
+}
+
+struct Edge {
+    sim: RunningSim,
+    env: CliEnv,
+    dns: DnsServer,
+    ca: TestCa,
+    production_v4: EdgeServer,
+    production_v6: EdgeServer,
+    staging: EdgeServer,
+    port: u16,
+}
+
+impl Edge {
+    async fn start() -> Edge {
+        let (sim, env) = support::cli::sim_home(None).await;
+        let dns = DnsServer::start().await;
+        // One port on every address, as the edge answers on 443 everywhere.
+        let (production_v4, production_v6, staging) = loop {
+            let v4 = EdgeServer::start(SocketAddr::new(IpAddr::V4(PRODUCTION_V4), 0))
+                .await
+                .unwrap();
+            let port = v4.addr.port();
+            let v6 = EdgeServer::start(SocketAddr::new(IpAddr::V6(PRODUCTION_V6), port)).await;
+            let staging = EdgeServer::start(SocketAddr::new(IpAddr::V4(STAGING_V4), port)).await;
+            if let (Ok(v6), Ok(staging)) = (v6, staging) {
+                break (v4, v6, staging);
+            }
+        };
+        let port = production_v4.addr.port();
+        Edge {
+            sim,
+            env,
+            dns,
+            ca: TestCa::new("Served Probe Test CA"),
+            production_v4,
+            production_v6,
+            staging,
+            port,
+        }
+    }
+
+    /// The demo world's enrollments with a certificate on production, without wildcards;
+    /// `settled`: on staging too, and nothing pending.
+    async fn enrollments(&self, settled: bool) -> Vec<Enrollment> {
+        let out = self.env.run(&["--backend", "cps", "certs", "--json"]).await;
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+        rows.iter()
+            .filter(|row| row["production"].is_object())
+            .filter(|row| !settled || (row["pending_changes"] == 0 && row["staging"].is_object()))
+            .map(|row| {
+                let cn = row["common_name"].as_str().unwrap().to_string();
+                let mut names = vec![cn.clone()];
+                for san in row["sans_requested"].as_array().unwrap() {
+                    let san = san.as_str().unwrap().to_string();
+                    if !names.contains(&san) {
+                        names.push(san);
+                    }
+                }
+                Enrollment {
+                    id: row["enrollment_id"].as_u64().unwrap(),
+                    names,
+                }
+            })
+            .filter(|enrollment| enrollment.names.iter().all(|name| !name.starts_with('*')))
+            .collect()
+    }
+
+    /// CPS deploys `leaf` on `network` (the simulator's hook).
+    async fn deploy(&self, enrollment: &Enrollment, network: &str, leaf: &Leaf) {
+        let url = format!(
+            "{}/_sim/deployed-certificate?enrollment={}&network={network}",
+            self.sim.base_url, enrollment.id
+        );
+        let answer = reqwest::Client::new()
+            .post(url)
+            .body(leaf.pem.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+    }
+
+    /// Every name CNAMEs to the edge hostname, which has both families; the staging edge
+    /// hostname answers on the staging address.
+    fn on_akamai(&self, enrollment: &Enrollment, production: [IpAddr; 2], staging: Ipv4Addr) {
+        for name in &enrollment.names {
+            self.dns.add(name, Rr::Cname(enrollment.edge()));
+        }
+        for address in production {
+            match address {
+                IpAddr::V4(ip) => self.dns.add(&enrollment.edge(), Rr::A(ip)),
+                IpAddr::V6(ip) => self.dns.add(&enrollment.edge(), Rr::Aaaa(ip)),
+            };
+        }
+        self.dns.add(&enrollment.staging_edge(), Rr::A(staging));
+    }
+
+    /// Both production addresses and staging serve `production` / `staging` for every name.
+    fn serve(&self, enrollment: &Enrollment, production: &Leaf, staging: &Leaf) {
+        for name in &enrollment.names {
+            self.production_v4.serve(name, production);
+            self.production_v6.serve(name, production);
+            self.staging.serve(name, staging);
+        }
+    }
+
+    async fn served(&self, enrollment: &Enrollment, extra: &[&str]) -> CliOutput {
+        let id = enrollment.id.to_string();
+        let nameserver = self.dns.address.to_string();
+        let port = self.port.to_string();
+        let mut args = vec![
+            "--backend",
+            "cps",
+            "served",
+            id.as_str(),
+            "--nameserver",
+            nameserver.as_str(),
+            "--port",
+            port.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        let out = self.env.run(&args).await;
+        out.assert_no_secrets();
+        out
+    }
+}
+
+fn both_families() -> [IpAddr; 2] {
+    [IpAddr::V6(PRODUCTION_V6), IpAddr::V4(PRODUCTION_V4)]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_probe_tells_each_case_in_words_and_by_exit_code() {
+    let edge = Edge::start().await;
+    let enrollments = edge.enrollments(true).await;
+    assert!(enrollments.len() >= 4, "{enrollments:?}");
+    let with_sans = enrollments
+        .iter()
+        .find(|enrollment| enrollment.names.len() >= 2)
+        .expect("an enrollment with more than one name")
+        .clone();
+    let others: Vec<Enrollment> = enrollments
+        .iter()
+        .filter(|enrollment| enrollment.id != with_sans.id)
+        .cloned()
+        .collect();
+
+    // 1. Match: production (IPv6 and IPv4) and staging serve what CPS deployed.
+    let matched = &others[0];
+    let current = edge.ca.leaf(&matched.names, 80);
+    edge.deploy(matched, "production", &current).await;
+    edge.deploy(matched, "staging", &current).await;
+    edge.on_akamai(matched, both_families(), STAGING_V4);
+    edge.serve(matched, &current, &current);
+    let out = edge.served(matched, &[]).await;
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(&format!(
+            "{}: production serves the deployed certificate (IPv6 ::1, IPv4 127.0.0.1)",
+            matched.cn()
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("staging serves the deployed certificate"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("(edge hostname {})", matched.staging_edge())),
+        "{}",
+        out.stdout
+    );
+    // The JSON says the same, per address.
+    let json = edge.served(matched, &["--json"]).await;
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    let production = &report["networks"][0];
+    assert_eq!(production["network"], "production");
+    let first = &production["names"][0];
+    assert_eq!(first["name"], matched.cn());
+    let addresses: Vec<&str> = first["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|address| address["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses, ["::1", "127.0.0.1"]);
+    assert_eq!(first["addresses"][0]["verdict"]["verdict"], "deployed");
+
+    // 2. Mismatch: production still serves the old certificate; staging has the new one.
+    let renewed = &others[1];
+    let new = edge.ca.leaf(&renewed.names, 90);
+    let old = edge.ca.leaf(&renewed.names, 4);
+    edge.deploy(renewed, "production", &new).await;
+    edge.deploy(renewed, "staging", &new).await;
+    edge.on_akamai(renewed, both_families(), STAGING_V4);
+    edge.serve(renewed, &old, &new);
+    let out = edge.served(renewed, &[]).await;
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("production still serves the previous certificate (expires in 3 days)"),
+        "{}",
+        out.stdout
+    );
+    // Staging alone matches.
+    let staging_only = edge.served(renewed, &["--network", "staging"]).await;
+    assert_eq!(
+        staging_only.code,
+        Some(0),
+        "{}\n{}",
+        staging_only.stdout,
+        staging_only.stderr
+    );
+    assert!(
+        !staging_only.stdout.contains("\nproduction"),
+        "{}",
+        staging_only.stdout
+    );
+
+    // 3. A name missing from the served certificate (CPS deployed all of them).
+    let missing = with_sans.names.last().unwrap().clone();
+    let full = edge.ca.leaf(&with_sans.names, 80);
+    let short = edge
+        .ca
+        .leaf(&with_sans.names[..with_sans.names.len() - 1], 80);
+    edge.deploy(&with_sans, "production", &full).await;
+    edge.deploy(&with_sans, "staging", &full).await;
+    edge.on_akamai(&with_sans, both_families(), STAGING_V4);
+    edge.serve(&with_sans, &short, &full);
+    let out = edge.served(&with_sans, &["--network", "production"]).await;
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains(&format!("{missing} is not on the served certificate")),
+        "{}",
+        out.stdout
+    );
+
+    // The last cases look at production only: any enrollment with a certificate there.
+    let unsettled: Vec<Enrollment> = edge
+        .enrollments(false)
+        .await
+        .into_iter()
+        .filter(|enrollment| {
+            !enrollments
+                .iter()
+                .take(3)
+                .chain([&with_sans])
+                .any(|used| used.id == enrollment.id)
+        })
+        .collect();
+    assert!(unsettled.len() >= 3, "{unsettled:?}");
+
+    // 4. Expired: what CPS deployed and the edge serves ran out two days ago.
+    let expired = &unsettled[0];
+    let stale = edge.ca.leaf(&expired.names, -2);
+    edge.deploy(expired, "production", &stale).await;
+    edge.on_akamai(expired, both_families(), STAGING_V4);
+    edge.serve(expired, &stale, &stale);
+    let out = edge.served(expired, &["--network", "production"]).await;
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("production serves an expired certificate (expired"),
+        "{}",
+        out.stdout
+    );
+
+    // 5. Not on Akamai: the name CNAMEs to another CDN (which answers, with a certificate).
+    let elsewhere = &unsettled[1];
+    for name in &elsewhere.names {
+        edge.dns.add(name, Rr::Cname("other.cdn.example".into()));
+    }
+    edge.dns.add("other.cdn.example", Rr::A(PRODUCTION_V4));
+    let out = edge.served(elsewhere, &["--network", "production"]).await;
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(&format!(
+            "{}: not on Akamai: CNAME → other.cdn.example",
+            elsewhere.cn()
+        )),
+        "{}",
+        out.stdout
+    );
+
+    // 6. No answer on the port: exit 3, could not find out.
+    let silent = &unsettled[2];
+    edge.on_akamai(
+        silent,
+        [IpAddr::V4(SILENT_V4), IpAddr::V4(SILENT_V4)],
+        SILENT_V4,
+    );
+    let out = edge.served(silent, &["--network", "production"]).await;
+    assert_eq!(out.code, Some(3), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains(&format!("no answer on {} (connection refused)", edge.port)),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_arguments_are_refused_with_what_to_do() {
+    let (_sim, env) = support::cli::sim_home(None).await;
+    let out = env
+        .run(&["--backend", "cps", "served", "10018", "--network", "qa"])
+        .await;
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("use production or staging"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["--backend", "cps", "served", "abc"]).await;
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("not a CPS enrollment id"),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .run(&[
+            "--backend",
+            "cps",
+            "served",
+            "10018",
+            "--nameserver",
+            "not-an-ip",
+        ])
+        .await;
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    // SPS has no deployments to compare with.
+    let out = env.run(&["served", "10018"]).await;
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("--backend cps"), "{}", out.stderr);
+}
