@@ -167,6 +167,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "store",
             "export",
             "dvcheck",
+            "served",
             "notify",
             "sim",
             "orders",

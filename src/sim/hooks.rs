@@ -7,6 +7,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 
 use super::answers::{bad_request, json, sps_error};
+use super::cps_names::Network;
 use super::handlers::Query;
 use super::shared::Shared;
 use super::validate::InvalidItem;
@@ -75,5 +76,33 @@ pub(super) async fn sim_validate(State(shared): AppState, uri: Uri) -> Response 
             "spsIds": served.sps_ids,
             "enrollmentIds": served.enrollment_ids,
         }),
+    )
+}
+
+/// `POST /_sim/deployed-certificate?enrollment=ID&network=N`, a PEM body: see
+/// `deployed_book.rs`.
+pub(super) async fn sim_deployed_certificate(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    body: String,
+) -> Response {
+    let query = Query::of(&uri);
+    let enrollment = query
+        .get("enrollment")
+        .and_then(|id| id.parse::<u64>().ok());
+    let network = query.get("network").and_then(Network::parse);
+    let (Some(enrollment), Some(network)) = (enrollment, network) else {
+        return bad_request(
+            "enrollment",
+            "enrollment and network are required, like \
+             /_sim/deployed-certificate?enrollment=10001&network=production",
+        );
+    };
+    let Some(expiry) = shared.deployed.put(enrollment, network, body) else {
+        return bad_request("body", "the body must be one PEM certificate that parses.");
+    };
+    json(
+        StatusCode::OK,
+        &serde_json::json!({ "enrollment": enrollment, "expiry": expiry.to_rfc3339() }),
     )
 }

@@ -43,7 +43,7 @@ mod cps_wire;
 mod cps_world;
 mod cps_writes;
 mod demo;
-mod deployed_hook;
+mod deployed_book;
 pub mod faults;
 pub mod form;
 mod generator;

@@ -74,7 +74,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_sim/clock", get(hooks::sim_clock))
         .route(
             "/_sim/deployed-certificate",
-            post(super::deployed_hook::put_certificate),
+            post(hooks::sim_deployed_certificate),
         );
     api.merge(hooks).with_state(shared)
 }

@@ -39,7 +39,7 @@ pub struct Shared {
     /// Every SPS route answers 410 Gone, as Akamai's has since 2023-01-03.
     pub sps_gone: bool,
     /// Certificates tests put into deployments (`/_sim/deployed-certificate`).
-    pub deployed: super::deployed_hook::DeployedCertificates,
+    pub deployed: super::deployed_book::DeployedCertificates,
 }
 
 impl Shared {
