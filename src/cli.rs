@@ -429,7 +429,9 @@ pub struct WaitArgs {
     pub pair: PairArgs,
     /// complete; awaiting-user or awaiting-input (the same: the request waits for you, CPS's
     /// change for its input); deployed (on production: on CPS no change pending, so not while
-    /// one waits for change management); valid (every domain) or valid:DOMAIN.
+    /// one waits for change management); served (the production edge hostname serves the
+    /// deployed certificate for every name; CPS; `[served]` says how to probe); valid (every
+    /// domain) or valid:DOMAIN.
     #[arg(long, value_name = "CONDITION")]
     pub until: String,
     /// Give up after this long: 90s, 30m, 2h, 1d, 1h30m (default: wait for ever).

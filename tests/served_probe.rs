@@ -387,3 +387,79 @@ async fn bad_arguments_are_refused_with_what_to_do() {
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("--backend cps"), "{}", out.stderr);
 }
+
+/// `wait --until served` returns once the edge hostname serves the deployed certificate for
+/// every name, before the names point at Akamai (a script switches their CNAME afterwards);
+/// while the edge serves the old one it keeps waiting, and its timeout says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_until_served_returns_when_the_edge_hostname_serves_the_new_certificate() {
+    let mut edge = Edge::start().await;
+    let enrollment = edge.enrollments(true).await.remove(0);
+    let new = edge.ca.leaf(&enrollment.names, 90);
+    let old = edge.ca.leaf(&enrollment.names, 20);
+    edge.deploy(&enrollment, "production", &new).await;
+    // The names are not on Akamai yet: only the edge hostname is.
+    edge.dns.add(&enrollment.edge(), Rr::A(PRODUCTION_V4));
+    edge.serve(&enrollment, &old, &old);
+    let config = format!(
+        "[served]\nnameserver = \"{}\"\nport = {}\n\n[poll]\nactive_secs = 1\n",
+        edge.dns.address, edge.port
+    );
+    let path = edge.env.home().join(".config/spsdash/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, config).unwrap();
+    edge.env.env("SPSDASH_BACKEND", "cps");
+    let id = enrollment.id.to_string();
+
+    // Control: the old certificate until the timeout.
+    let out = edge
+        .env
+        .run(&["wait", &id, "--until", "served", "--timeout", "3s"])
+        .await;
+    assert_eq!(out.code, Some(124), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("production still serves the previous certificate"),
+        "{}",
+        out.stderr
+    );
+
+    let mut waiting = tokio::process::Command::new(env!("CARGO_BIN_EXE_spsdash"));
+    waiting.args([
+        "wait",
+        &id,
+        "--until",
+        "served",
+        "--timeout",
+        "60s",
+        "--json",
+    ]);
+    let child = edge
+        .env
+        .command(&mut waiting)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let started = std::time::Instant::now();
+    edge.serve(&enrollment, &new, &new);
+    let output = child.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "returned {:?} after the switch",
+        started.elapsed()
+    );
+    assert!(
+        stderr.contains(&format!(
+            "enrollment {id} is served: {} serves the deployed certificate for every name",
+            enrollment.edge()
+        )),
+        "{stderr}"
+    );
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["until"], "served");
+    assert_eq!(document["outcome"], "reached");
+}

@@ -2,7 +2,9 @@
 //! pipelines (like `kubectl wait`, `gh run watch`). CONDITION: `complete`; `awaiting-user` or
 //! its CPS spelling `awaiting-input` (the message and `--json` name what a CPS change waits
 //! for); `deployed` (on production: on CPS no change pending, so a change waiting for change
-//! management, on staging only, is not yet); `valid` (every domain) or `valid:DOMAIN`.
+//! management, on staging only, is not yet); `served` (the production edge hostname serves
+//! CPS's deployed certificate for every name: for scripts that switch a CNAME afterwards;
+//! `wait/served.rs`); `valid` (every domain) or `valid:DOMAIN`.
 //!
 //! Exit codes: 0 the condition holds; 1 the request ended otherwise (cancelled, failed, or it
 //! can no longer get there) or the API refused the call (403, 404…); 2 usage; 3 the network
@@ -22,6 +24,7 @@ use crate::edgegrid::ApiError;
 use crate::model::CertRequest;
 
 mod condition;
+mod served;
 
 pub use condition::{Until, Verdict, describe, judge, reached};
 
@@ -94,6 +97,9 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     let until = Until::parse(&args.until)?;
     let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
     let interval = Duration::from_secs(context.config.poll.active_secs.max(1));
+    if until == Until::Served {
+        return served::wait_served(context, id, timeout, interval).await;
+    }
     let started = Instant::now();
     let deadline = timeout.map(|timeout| started + timeout);
     let mut progress = Progress::new(std::io::stderr().is_terminal());

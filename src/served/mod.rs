@@ -63,9 +63,10 @@ pub async fn probe(target: &ProbeTarget, options: &ProbeOptions) -> ServedReport
         networks.push(served);
     }
     if options.networks.contains(&Network::Staging) {
-        let production_edge = edge_hostname
-            .clone()
-            .unwrap_or_else(|| edge::default_edge_hostname(&target.common_name));
+        let production_edge = match edge_hostname.clone() {
+            Some(edge) => edge,
+            None => production_edge(target, options).await,
+        };
         networks.push(staging(target, options, &production_edge).await);
     }
     ServedReport {
@@ -130,18 +131,43 @@ async fn staging(
     production_edge: &str,
 ) -> NetworkServed {
     let edge = edge::staging_of(production_edge);
-    let expected = &target.staging;
-    let facts = options.dns.addresses(&edge).await;
+    through_edge(Network::Staging, target, options, &edge).await
+}
+
+/// The production edge hostname of `target`: the one given, else the one its common name
+/// CNAMEs to, else `{cn}.edgekey.net` (names not yet switched to Akamai reach it that way).
+pub async fn production_edge(target: &ProbeTarget, options: &ProbeOptions) -> String {
+    if let Some(edge) = &target.edge_hostname {
+        return edge.clone();
+    }
+    let found = match options.dns.addresses(&target.common_name).await {
+        Ok(facts) => crate::dvcheck::dns::edge_hostname(&facts.cname_chain).map(str::to_string),
+        Err(_) => None,
+    };
+    found.unwrap_or_else(|| edge::default_edge_hostname(&target.common_name))
+}
+
+/// Each name of `target` asked at `edge`'s addresses with SNI = the name: what the edge
+/// would serve once the names point at it (staging, and `wait --until served` before a
+/// CNAME is switched).
+pub async fn through_edge(
+    network: Network,
+    target: &ProbeTarget,
+    options: &ProbeOptions,
+    edge: &str,
+) -> NetworkServed {
+    let expected = match network {
+        Network::Production => &target.production,
+        Network::Staging => &target.staging,
+    };
+    let facts = options.dns.addresses(edge).await;
     let lines = futures::stream::iter(target.names.iter())
         .map(|name| {
             let facts = &facts;
-            let edge = &edge;
             async move {
                 let sni = edge::sni_for(name);
                 match facts {
-                    Ok(facts) => {
-                        ask_addresses(Network::Staging, &sni, edge, facts, expected, options).await
-                    }
+                    Ok(facts) => ask_addresses(network, &sni, edge, facts, expected, options).await,
                     Err(error) => no_address(&sni, edge, error),
                 }
             }
@@ -150,8 +176,8 @@ async fn staging(
         .collect()
         .await;
     NetworkServed {
-        network: Network::Staging,
-        edge_hostname: Some(edge),
+        network,
+        edge_hostname: Some(edge.to_string()),
         names: lines,
     }
 }

@@ -21,11 +21,14 @@ pub enum Until {
     Deployed,
     /// Every domain valid (`None`), or this one.
     Valid(Option<String>),
+    /// The production edge hostname serves CPS's deployed certificate for every name
+    /// (CPS only; `wait/served.rs` probes it, no request state says it).
+    Served,
 }
 
 /// The conditions as the usage message lists them.
-const CHOICES: &str = "complete, awaiting-user (or awaiting-input), deployed, valid (every \
-                       domain) or valid:DOMAIN";
+const CHOICES: &str = "complete, awaiting-user (or awaiting-input), deployed, served, valid \
+                       (every domain) or valid:DOMAIN";
 
 impl Until {
     pub fn parse(text: &str) -> Result<Until, CommandError> {
@@ -36,6 +39,7 @@ impl Until {
             "awaiting-user" => return Ok(Until::AwaitingUser),
             "awaiting-input" => return Ok(Until::AwaitingInput),
             "deployed" => return Ok(Until::Deployed),
+            "served" => return Ok(Until::Served),
             "valid" => return Ok(Until::Valid(None)),
             _ => {}
         }
@@ -56,6 +60,7 @@ impl Until {
             Until::AwaitingUser => "awaiting-user".to_string(),
             Until::AwaitingInput => "awaiting-input".to_string(),
             Until::Deployed => "deployed".to_string(),
+            Until::Served => "served".to_string(),
             Until::Valid(None) => "valid".to_string(),
             Until::Valid(Some(domain)) => format!("valid:{domain}"),
         }
@@ -149,6 +154,8 @@ pub fn judge(request: &CertRequest, until: &Until) -> Result<Verdict, CommandErr
                 _ => Verdict::Waiting,
             }
         }
+        // No request state says what the edge serves: `wait/served.rs` probes it instead.
+        Until::Served => Verdict::Waiting,
     })
 }
 
