@@ -46,12 +46,14 @@ fn facts(id: u64, expires_in_days: i64) -> CertificateFacts {
                 expiry: Some(expiry),
                 expiry_unreadable: None,
                 dns_names: vec![format!("cert{id}.example.com")],
+                sha256: None,
             },
             NetworkFacts {
                 network: Network::Staging,
                 expiry: Some(expiry),
                 expiry_unreadable: None,
                 dns_names: vec![format!("cert{id}.example.com")],
+                sha256: None,
             },
         ],
         pending: Some(PendingFacts {

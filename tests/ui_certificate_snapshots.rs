@@ -40,12 +40,14 @@ fn facts(id: u64, cn: &str, days: i64, pending: bool) -> CertificateFacts {
                 expiry: Some(expiry),
                 expiry_unreadable: None,
                 dns_names: vec![cn.into()],
+                sha256: None,
             },
             NetworkFacts {
                 network: Network::Staging,
                 expiry: Some(expiry + Duration::days(30)),
                 expiry_unreadable: None,
                 dns_names: vec![cn.into(), format!("www.{cn}")],
+                sha256: None,
             },
         ],
         pending: pending.then(|| PendingFacts {

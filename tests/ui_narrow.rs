@@ -61,6 +61,7 @@ fn certificate(id: u64, cn: &str, days: i64) -> CertificateFacts {
             expiry: Some(expiry),
             expiry_unreadable: None,
             dns_names: vec![cn.into()],
+            sha256: None,
         }],
         pending: None,
         dns_records: Vec::new(),

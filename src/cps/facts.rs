@@ -22,6 +22,11 @@ pub fn certificate_facts(
                 expiry: deployment.expiry(),
                 expiry_unreadable: deployment.unreadable_expiry(),
                 dns_names: deployment.dns_names().to_vec(),
+                sha256: deployment
+                    .primary_certificate
+                    .as_ref()
+                    .and_then(|certificate| certificate.certificate.as_deref())
+                    .and_then(super::certificate_digest::sha256_of_pem),
             })
         })
         .collect();

@@ -5,6 +5,7 @@
 //! The wire model is tolerant (unknown members kept in `extra`, missing ones optional,
 //! numbers as strings); it converts into the neutral model in `facts`.
 
+pub mod certificate_digest;
 mod certificate_read;
 pub mod change;
 pub mod client;

@@ -38,6 +38,10 @@ pub struct NetworkFacts {
     pub expiry_unreadable: Option<String>,
     /// The names as deployed.
     pub dns_names: Vec<String>,
+    /// SHA-256 of the deployed certificate (lower-case hex): what the served-certificate
+    /// probe compares the edge's answer with, without reading CPS again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

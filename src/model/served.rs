@@ -45,13 +45,31 @@ impl LeafFacts {
     }
 }
 
+/// A certificate CPS knows, as much as the comparison needs: which one it is, and when it
+/// ends (to tell an older certificate from another one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    /// SHA-256 of the DER bytes, lower-case hex.
+    pub sha256: String,
+    pub not_after: Option<DateTime<Utc>>,
+}
+
+impl From<&LeafFacts> for Known {
+    fn from(leaf: &LeafFacts) -> Known {
+        Known {
+            sha256: leaf.sha256.clone(),
+            not_after: Some(leaf.not_after),
+        }
+    }
+}
+
 /// What one network should serve, as CPS says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expected {
     /// The certificate CPS deployed there (`deployments/{network}`), if it could be read.
-    pub deployed: Option<LeafFacts>,
+    pub deployed: Option<Known>,
     /// The certificate of a change waiting for change management: staging serves it first.
-    pub pending: Option<LeafFacts>,
+    pub pending: Option<Known>,
     /// A change waits for the operator to acknowledge change management.
     pub awaiting_acknowledgement: bool,
 }

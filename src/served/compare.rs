@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::Network;
-use crate::model::served::{Expected, LeafFacts, Verdict};
+use crate::model::served::{Expected, Known, LeafFacts, Verdict};
 
 /// What `leaf`, served on `network` for `name`, means. The name's absence and expiry come
 /// first: they break the site whatever CPS deployed.
@@ -22,7 +22,7 @@ pub fn verdict(
             not_after: leaf.not_after,
         };
     }
-    let same = |other: &Option<LeafFacts>| {
+    let same = |other: &Option<Known>| {
         other
             .as_ref()
             .is_some_and(|other| other.sha256 == leaf.sha256)
@@ -41,7 +41,10 @@ pub fn verdict(
     let Some(deployed) = &expected.deployed else {
         return Verdict::NothingDeployed;
     };
-    if leaf.not_after < deployed.not_after {
+    if deployed
+        .not_after
+        .is_some_and(|deployed_until| leaf.not_after < deployed_until)
+    {
         return Verdict::Previous {
             not_after: leaf.not_after,
         };
@@ -74,7 +77,7 @@ mod tests {
         let now = Utc::now();
         let deployed = leaf("new", 90, &["a.example"]);
         let expected = Expected {
-            deployed: Some(deployed.clone()),
+            deployed: Some(Known::from(&deployed)),
             ..Expected::default()
         };
         let production = Network::Production;
@@ -109,7 +112,7 @@ mod tests {
         let now = Utc::now();
         let new = leaf("new", 90, &["a.example"]);
         let waiting = Expected {
-            deployed: Some(new.clone()),
+            deployed: Some(Known::from(&new)),
             pending: None,
             awaiting_acknowledgement: true,
         };
@@ -118,8 +121,8 @@ mod tests {
             Verdict::NewCertificate
         );
         let pending = Expected {
-            deployed: Some(leaf("old", 20, &["a.example"])),
-            pending: Some(new.clone()),
+            deployed: Some(Known::from(&leaf("old", 20, &["a.example"]))),
+            pending: Some(Known::from(&new)),
             awaiting_acknowledgement: true,
         };
         assert_eq!(

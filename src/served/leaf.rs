@@ -2,7 +2,6 @@
 //! PEM text CPS answers with, with x509-parser: no OpenSSL.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use x509_parser::extensions::GeneralName;
 use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -34,7 +33,7 @@ pub fn from_der(der: &[u8]) -> Result<LeafFacts, String> {
         })
         .unwrap_or_default();
     Ok(LeafFacts {
-        sha256: hex(&Sha256::digest(der)),
+        sha256: crate::cps::certificate_digest::sha256_hex(der),
         serial: certificate
             .raw_serial_as_string()
             .replace(':', "")
@@ -53,8 +52,4 @@ pub fn from_pem(text: &str) -> Result<LeafFacts, String> {
         .find(|pem| pem.label == "CERTIFICATE")
         .ok_or_else(|| "no PEM certificate in it".to_string())?;
     from_der(&pem.contents)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -6,7 +6,7 @@ use crate::cps::input::{ChangeManagementInfo, InputKind};
 use crate::cps::location::change_path;
 use crate::cps::{CpsClient, CpsError};
 use crate::model::Network;
-use crate::model::served::Expected;
+use crate::model::served::{Expected, Known};
 
 use super::ProbeTarget;
 use super::leaf;
@@ -40,7 +40,7 @@ pub async fn read_target(
             .and_then(|deployment| deployment.primary_certificate.as_ref())
             .and_then(|certificate| certificate.certificate.as_deref());
         let deployed = pem.and_then(|pem| match leaf::from_pem(pem) {
-            Ok(facts) => Some(facts),
+            Ok(facts) => Some(Known::from(&facts)),
             Err(why) => {
                 unreadable.push(Unreadable { network, why });
                 None
@@ -74,7 +74,7 @@ async fn change_management(
     cps: &CpsClient,
     enrollment_id: u64,
     location: &str,
-) -> Result<(bool, Option<crate::model::served::LeafFacts>), CpsError> {
+) -> Result<(bool, Option<Known>), CpsError> {
     let change = change_path(&cps.origin(), location, Some(enrollment_id)).map_err(|error| {
         CpsError::from_api(error, "the pending change", crate::cps::CHANGE_MEDIA_TYPE)
     })?;
@@ -97,6 +97,50 @@ async fn change_management(
     let pending = info
         .pending_certificates()
         .iter()
-        .find_map(|pem| leaf::from_pem(pem).ok());
+        .find_map(|pem| leaf::from_pem(pem).ok())
+        .map(|leaf| Known::from(&leaf));
     Ok((true, pending))
+}
+
+/// What to probe from what the dashboard already read (the certificate cache: names, the
+/// deployed certificates' digests and expiry), so a probe costs no CPS call; `None` when no
+/// network has a deployed certificate known by its digest.
+pub fn target_from_facts(
+    facts: &crate::model::CertificateFacts,
+    awaiting_acknowledgement: bool,
+) -> Option<ProbeTarget> {
+    let known = |network: Network| {
+        let deployed = facts.network(network)?;
+        Some(Known {
+            sha256: deployed.sha256.clone()?,
+            not_after: deployed.expiry,
+        })
+    };
+    let production = known(Network::Production);
+    let staging = known(Network::Staging);
+    if production.is_none() && staging.is_none() {
+        return None;
+    }
+    let common_name = facts.common_name.clone()?;
+    let mut names = vec![common_name.clone()];
+    for san in &facts.sans_requested {
+        if !names.iter().any(|name| name.eq_ignore_ascii_case(san)) {
+            names.push(san.clone());
+        }
+    }
+    Some(ProbeTarget {
+        enrollment_id: facts.enrollment_id,
+        common_name,
+        names,
+        edge_hostname: None,
+        production: Expected {
+            deployed: production,
+            ..Expected::default()
+        },
+        staging: Expected {
+            deployed: staging,
+            pending: None,
+            awaiting_acknowledgement,
+        },
+    })
 }

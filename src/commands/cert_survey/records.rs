@@ -161,6 +161,7 @@ mod tests {
                 expiry,
                 expiry_unreadable: unreadable.map(str::to_string),
                 dns_names: vec!["www.example.com".into()],
+                sha256: None,
             }],
             ..CertificateFacts::default()
         }

@@ -48,6 +48,7 @@ fn prepare_cache(dir: &std::path::Path, written_for: &CacheAccount) {
             expiry: Some(at(13) + chrono::Duration::days(5)),
             expiry_unreadable: None,
             dns_names: vec!["www.cached.example.com".to_string()],
+            sha256: None,
         }],
         ..CertificateFacts::default()
     };
