@@ -107,6 +107,7 @@ impl Config {
         self.check.validate()?;
         self.expiry.validate()?;
         self.cps.validate()?;
+        self.exporter.validate()?;
         for (index, pair) in self.pairs.iter().enumerate() {
             let empty_group = pair
                 .group
