@@ -65,6 +65,10 @@ pub struct PollerCounters {
     pub last_poll_at: Option<DateTime<Utc>>,
 }
 
+/// One probe's finding as the hook takes it: (enrollment, network, served = deployed, probed
+/// at).
+pub type ServedTuple = (u64, Network, bool, DateTime<Utc>);
+
 /// Whether the edge serves the certificate CPS deployed, per enrollment and network, as the
 /// served-certificate probe (issue 29, parts 1-2) last found it.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,7 +230,7 @@ impl MetricsState {
     /// found, per enrollment and network, as (enrollment, network, served = deployed, probed
     /// at); `None` leaves the served metrics out. Nothing feeds it yet: the probe's cache is to
     /// be wired here once it is merged.
-    pub fn set_served(&mut self, checks: Option<&[(u64, Network, bool, DateTime<Utc>)]>) {
+    pub fn set_served(&mut self, checks: Option<&[ServedTuple]>) {
         self.served = checks.map(|checks| {
             checks
                 .iter()
