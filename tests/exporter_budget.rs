@@ -4,8 +4,8 @@
 //! `watch`'s does), and the change and certificate reads together within `[cps]
 //! reads_per_minute`; and scraping `/metrics` fifty times makes no call at all.
 //!
-//! Caught by these (tried): certificate reads without the account's pacer (`pacer` left out
-//! of the exporter's `CertificateReads`: 40 reads in the first second); a scrape that polls.
+//! Meant to catch (not yet tried by a deliberate break): certificate reads without the
+//! account's pacer (40 deployments read at once), and a scrape that polls.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]
