@@ -331,6 +331,9 @@ pub enum Command {
     Wait(WaitArgs),
     /// Poll without the dashboard: one JSON line per status change, and notifications.
     Watch(WatchArgs),
+    /// Serve Prometheus metrics on /metrics (expiries, changes awaiting input, API health),
+    /// polling as the dashboard does; scrapes never call the API.
+    Exporter(ExporterArgs),
     /// Check, before Let's Encrypt does, that each domain's challenge URL answers right.
     Check {
         /// The request: an enrollment id (CPS) or an spsId (SPS).
@@ -437,6 +440,22 @@ pub struct WaitArgs {
     /// Give up after this long: 90s, 30m, 2h, 1d, 1h30m (default: wait for ever).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExporterArgs {
+    /// Address and port to serve /metrics on [default: [exporter] listen, 127.0.0.1:9464].
+    /// /metrics has no authentication: on an address other than loopback, anyone who
+    /// reaches the port reads the metrics (enrollment names, contracts).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// Only this contract; default: the config's pairs, else every contract (or pair) the
+    /// credentials see.
+    #[arg(long, value_name = "C")]
+    pub contract: Option<String>,
+    /// Only this group (with --contract); SPS only.
+    #[arg(long, value_name = "G", requires = "contract")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

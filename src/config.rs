@@ -8,6 +8,7 @@ mod check;
 mod cps;
 mod expiry;
 mod export_format;
+mod exporter;
 mod keys;
 mod load;
 pub mod notify;
@@ -23,6 +24,7 @@ pub use check::{CheckConfig, parse_nameserver};
 pub use cps::CpsConfig;
 pub use expiry::ExpiryConfig;
 pub use export_format::{ExportFormat, UnknownExportFormat};
+pub use exporter::ExporterConfig;
 pub use keys::KeyList;
 pub use load::ConfigError;
 pub use served::ServedConfig;
@@ -55,6 +57,8 @@ pub struct Config {
     pub expiry: ExpiryConfig,
     /// `[cps]`: warnings acknowledged without asking.
     pub cps: CpsConfig,
+    /// `[exporter]`: where `spsdash exporter` serves `/metrics`.
+    pub exporter: ExporterConfig,
     /// Keymap overrides by action name (see `assets/keymap.toml`).
     pub keys: std::collections::BTreeMap<String, KeyList>,
     /// Settings of one `.edgerc` section: `[accounts.production] read_only = true`.

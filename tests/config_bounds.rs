@@ -119,3 +119,25 @@ async fn absurd_poll_intervals_are_refused_at_load_not_a_panic() {
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("check.interval"), "{}", out.stderr);
 }
+
+/// `[exporter] listen` is an address and port, checked at load like the numbers above.
+#[test]
+fn the_exporters_listen_address_is_checked_at_load_by_name() {
+    let load = |value: &str| {
+        Config::from_toml(
+            Path::new("/etc/x/config.toml"),
+            &format!("[exporter]\nlisten = \"{value}\"\n"),
+        )
+        .map_err(|error| error.to_string())
+    };
+    for good in ["127.0.0.1:9464", "[::1]:9464", "0.0.0.0:1"] {
+        assert!(load(good).is_ok(), "{good}");
+    }
+    for bad in ["localhost:9464", "127.0.0.1", "127.0.0.1:99999", ""] {
+        let message = load(bad).expect_err(bad);
+        assert!(
+            message.contains("`exporter.listen`") && message.contains("127.0.0.1:9464"),
+            "{bad}: {message}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod background;
 pub mod cert_survey;
 pub mod certs;
 pub mod context;
@@ -10,6 +11,7 @@ pub mod cps_submit;
 pub mod dns_records;
 pub mod dv;
 pub mod dv_report;
+pub mod exporter;
 pub mod json_stream;
 pub mod output;
 pub mod paths;
@@ -120,6 +122,7 @@ async fn dispatch(global: &crate::cli::GlobalArgs, command: Command) -> CommandR
         }
         Command::Wait(args) => wait::run(&Context::open(global).await?, args).await,
         Command::Watch(args) => watch::run(&Context::open(global).await?, args).await,
+        Command::Exporter(args) => exporter::run(&Context::open(global).await?, args).await,
         Command::Show { id, pair } => query::show(&Context::open(global).await?, &pair, &id).await,
         command @ (Command::Create { .. } | Command::AddSans { .. } | Command::EdgeHost { .. }) => {
             submit::run(global, command).await

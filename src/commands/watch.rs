@@ -39,6 +39,8 @@ use crate::store::submissions::SubmissionJournal;
 mod certs;
 mod submissions;
 
+use super::background::certificates::{CertificateCache, CertificateReads, READ_EVERY};
+use super::background::{pairs, stop_signal};
 use super::output::{print_json_lines, warn};
 use super::{CommandError, CommandResult, Context, Exit};
 
@@ -52,7 +54,11 @@ struct Watched {
 }
 
 pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
-    let pairs = pairs(context, &args).await?;
+    let filter = crate::cli::PairFilter {
+        contract: args.contract.clone(),
+        group: args.group.clone(),
+    };
+    let pairs = pairs(context, &filter).await?;
     let stores = context.stores();
     let journal = stores.submissions;
     let store = stores
@@ -94,9 +100,9 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         })
         .collect();
 
-    let certificates = certs::CertificateReads {
+    let certificates = CertificateReads {
         client: &context.client,
-        cache: certs::CertificateCache {
+        cache: CertificateCache {
             store: &store,
             account: context.cache_account(),
             refresh: chrono::Duration::seconds(config.expiry.refresh_secs()),
@@ -104,7 +110,6 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         // The account's budget of reads per enrollment (`[cps] reads_per_minute`).
         pacer: context.client.cps_reads().pacer(),
         pairs: &pairs,
-        bands,
     };
     let mut stop = stop_signal();
 
@@ -117,7 +122,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 exit = worse(exit, error.exit);
             }
         }
-        let found = certificates.round(&mut stop).await;
+        let found = certs::round(&certificates, bands, &mut stop).await;
         notifier.offer(found.events, Utc::now());
         warn_all(&found.problems);
         if found.stopped {
@@ -150,13 +155,13 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
                 .finish(Instant::now(), finished, rand::random::<f64>());
         }
         if Instant::now() >= certificates_due {
-            let found = certificates.round(&mut stop).await;
+            let found = certs::round(&certificates, bands, &mut stop).await;
             notifier.offer(found.events, Utc::now());
             warn_all(&found.problems);
             if found.stopped {
                 break;
             }
-            certificates_due = Instant::now() + certs::READ_EVERY;
+            certificates_due = Instant::now() + READ_EVERY;
         }
         report(&notifier.send_ready(Utc::now()).await);
         let mut wake = watched
@@ -278,39 +283,6 @@ pub fn ndjson_line(transition: &Transition) -> String {
     line.to_string()
 }
 
-/// `--contract/--group`, else the config's pairs, else every pair the credentials see.
-async fn pairs(context: &Context, args: &WatchArgs) -> Result<Vec<Scope>, CommandError> {
-    let filter = crate::cli::PairFilter {
-        contract: args.contract.clone(),
-        group: args.group.clone(),
-    };
-    if let Some(scope) = super::scope_args::filter_of(context.api(), &filter)? {
-        return Ok(vec![scope]);
-    }
-    if !context.config.pairs.is_empty() {
-        return context
-            .config
-            .pairs
-            .iter()
-            .map(|pair| pair.scope(context.api()).map_err(CommandError::usage))
-            .collect();
-    }
-    let pairs: Vec<Scope> = context
-        .client
-        .scopes()
-        .await?
-        .into_iter()
-        .map(|named| named.scope)
-        .collect();
-    if pairs.is_empty() {
-        return Err(CommandError::api(
-            "these credentials see no contracts (or, for SPS, group/contract pairs); nothing \
-             to watch",
-        ));
-    }
-    Ok(pairs)
-}
-
 fn worse(a: Exit, b: Exit) -> Exit {
     let rank = |exit: Exit| match exit {
         Exit::Success => 0,
@@ -335,28 +307,6 @@ fn warn_all(lines: &[String]) {
 
 /// How long the last flush after SIGTERM may take, all sinks and events together.
 const LAST_CALL: Duration = Duration::from_secs(2);
-
-/// Turns true on SIGTERM (systemd's stop) or Ctrl-C; the notifier stops retrying then.
-fn stop_signal() -> tokio::sync::watch::Receiver<bool> {
-    let (stopped, stop) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        #[cfg(unix)]
-        let terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        #[cfg(unix)]
-        if let Some(mut terminate) = terminate {
-            tokio::select! {
-                _ = terminate.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            let _ = stopped.send(true);
-            return;
-        }
-        let _ = tokio::signal::ctrl_c().await;
-        let _ = stopped.send(true);
-    });
-    stop
-}
 
 #[cfg(test)]
 mod tests {

@@ -108,6 +108,7 @@ impl Config {
         self.served.validate()?;
         self.expiry.validate()?;
         self.cps.validate()?;
+        self.exporter.validate()?;
         for (index, pair) in self.pairs.iter().enumerate() {
             let empty_group = pair
                 .group

@@ -1,27 +1,16 @@
 //! `watch` and certificate expiry: every few hours the certificates behind the watched pairs'
-//! requests are read from CPS (`cert_survey`), and each certificate in the warning or critical
-//! band (or expired) is offered as an event. The announced record makes each band of each
-//! certificate a single notification, across runs and restarts.
-//!
-//! The reads keep the dashboard's budget: one call a second (`source::Pacer`), after the
-//! lists, and only for certificates the cache the dashboard also keeps did not read within
-//! `[expiry] refresh_hours`; so a `watch --once` from cron reads what is due, not everything.
-//! A stop (SIGTERM) ends the reads at once; what they read is still cached.
-
-use std::time::Duration;
+//! requests are read from CPS, within the dashboard's budget (`background::certificates`),
+//! and each certificate in the warning or critical band (or expired) is offered as an event.
+//! The announced record makes each band of each certificate a single notification, across
+//! runs and restarts.
 
 use chrono::{DateTime, Utc};
 
-use crate::commands::cert_survey::{CertificateRow, ReadPlan, survey_with};
+use crate::commands::background::certificates::CertificateReads;
+use crate::commands::cert_survey::CertificateRow;
 use crate::config::Config;
-use crate::model::{CertificateRecord, ExpiryBand, Scope};
+use crate::model::{ExpiryBand, Scope};
 use crate::notify::NotifyEvent;
-use crate::source::{Backend, Pacer};
-use crate::store::{CacheAccount, Store};
-
-/// How often the loop reads the certificates again: an expiry moves in days, and a read costs
-/// two CPS calls per certificate.
-pub(super) const READ_EVERY: Duration = Duration::from_secs(6 * 3600);
 
 /// Where the bands start, in days before the expiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +54,6 @@ pub(super) fn events(
         .collect()
 }
 
-/// Where the reads' records are kept between runs, and how long one holds.
-pub(super) struct CertificateCache<'a> {
-    pub store: &'a Store,
-    pub account: CacheAccount,
-    pub refresh: chrono::Duration,
-}
-
 /// What one round of reads found.
 pub(super) struct Found {
     pub events: Vec<NotifyEvent>,
@@ -80,135 +62,23 @@ pub(super) struct Found {
     pub stopped: bool,
 }
 
-/// Everything a round of certificate reads needs but the stop: the same for every round of
-/// one run.
-pub(super) struct CertificateReads<'a> {
-    pub client: &'a Backend,
-    pub cache: CertificateCache<'a>,
-    pub pacer: &'a Pacer,
-    pub pairs: &'a [Scope],
-    pub bands: Bands,
-}
-
-impl CertificateReads<'_> {
-    /// One round: see [`read`].
-    pub(super) async fn round(&self, stop: &mut tokio::sync::watch::Receiver<bool>) -> Found {
-        read(
-            self.client,
-            (&self.cache, self.pacer),
-            self.pairs,
-            self.bands,
-            stop,
-        )
-        .await
-    }
-}
-
-/// Reads each pair's certificates within `pacer`'s budget, until done or `stop` turns true;
-/// the events, one line per thing that could not be read, and the records read for the cache.
-async fn read(
-    client: &Backend,
-    (cache, pacer): (&CertificateCache<'_>, &Pacer),
-    pairs: &[Scope],
+/// One round of the shared reads (`background::certificates`), each pair's rows made events.
+pub(super) async fn round(
+    reads: &CertificateReads<'_>,
     bands: Bands,
     stop: &mut tokio::sync::watch::Receiver<bool>,
 ) -> Found {
     let now = Utc::now();
-    let mut problems = Vec::new();
-    let cached = cache
-        .store
-        .load_certificates(&cache.account)
-        .unwrap_or_else(|warning| {
-            problems.push(warning);
-            Vec::new()
-        });
-    let plan = ReadPlan::paced(pacer, cached, cache.refresh, now);
     let mut events = Vec::new();
-    let stopped = {
-        let reads = async {
-            for pair in pairs {
-                match survey_with(client, Some(pair), now, &plan).await {
-                    Ok(survey) => {
-                        events.extend(self::events(&survey.rows, bands, now));
-                        problems.extend(survey.failures);
-                        problems.extend(unknown_expiries(pair, &survey.rows));
-                    }
-                    Err(error) => {
-                        problems.push(format!("{pair}: certificates not read: {}", error.message))
-                    }
-                }
-            }
-        };
-        tokio::select! {
-            () = reads => false,
-            _ = stop.wait_for(|stopping| *stopping) => true,
-        }
-    };
-    let read = plan.take_read();
-    if stopped {
-        problems.push(format!(
-            "stopped before every certificate was read; the {} read are cached, the rest \
-             are read next time",
-            read.len()
-        ));
-    }
-    problems.extend(save(cache, read).err());
+    let round = reads
+        .round(stop, &mut |_, rows| {
+            events.extend(self::events(rows, bands, now));
+        })
+        .await;
     Found {
         events,
-        problems,
-        stopped,
-    }
-}
-
-/// One line for the certificates of `pair` whose expiry is unknown, with the first reason.
-fn unknown_expiries(pair: &Scope, rows: &[CertificateRow]) -> Option<String> {
-    let unknown = rows.iter().filter(|row| row.unknown).count();
-    let note = rows
-        .iter()
-        .find_map(|row| row.unknown.then_some(row.note.as_deref()).flatten())?;
-    Some(format!(
-        "{pair}: the expiry of {unknown} certificate(s) is unknown: {note}"
-    ))
-}
-
-/// Adds `read` to the cache as it is on disk now (a dashboard may have written it since):
-/// a record replaces an older one of its enrollment, never a newer one. What the dashboard
-/// alone reads (the pending change's status, its DNS-01 records) is kept while the change
-/// is the same kind.
-fn save(cache: &CertificateCache<'_>, read: Vec<CertificateRecord>) -> Result<(), String> {
-    if read.is_empty() {
-        return Ok(());
-    }
-    // A file that did not read was set aside when loading: start afresh then.
-    let mut records = cache
-        .store
-        .load_certificates(&cache.account)
-        .unwrap_or_default();
-    for mut record in read {
-        match records
-            .iter_mut()
-            .find(|known| known.enrollment_id == record.enrollment_id)
-        {
-            Some(known) if known.read_at >= record.read_at => {}
-            Some(known) => {
-                keep_change_details(&mut record, known);
-                *known = record;
-            }
-            None => records.push(record),
-        }
-    }
-    cache.store.save_certificates(&cache.account, &records)
-}
-
-fn keep_change_details(record: &mut CertificateRecord, older: &CertificateRecord) {
-    let (Some(facts), Some(older)) = (record.facts.as_mut(), older.facts.as_ref()) else {
-        return;
-    };
-    if let (Some(pending), Some(known)) = (facts.pending.as_mut(), older.pending.as_ref())
-        && pending.change_type == known.change_type
-    {
-        *pending = known.clone();
-        facts.dns_records = older.dns_records.clone();
+        problems: round.problems,
+        stopped: round.stopped,
     }
 }
 
