@@ -112,8 +112,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "source", "sps", "cps", "papi", "model", "config", "export", "dvcheck", "notify",
-            "orders", "edgegrid", "text",
+            "source", "sps", "cps", "papi", "model", "config", "export", "dvcheck", "served",
+            "notify", "orders", "edgegrid", "text",
         ],
     ),
     (
@@ -134,6 +134,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "app",
             "ui",
             "poll",
+            "served",
             "source",
             "sps",
             "cps",

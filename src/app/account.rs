@@ -148,6 +148,7 @@ impl App {
         self.history.clear();
         self.domain_checks = DomainChecks::default();
         self.certificates = Certificates::default();
+        self.served = super::served::ServedProbes::default();
         let sort = self.requests.sort;
         self.requests = RequestsView {
             sort,

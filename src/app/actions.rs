@@ -173,6 +173,7 @@ impl App {
             Action::Expiring => self.overlay = Some(Overlay::Expiring { scroll: 0 }),
             Action::CopyDnsRecords => return self.copy_dns_records(),
             Action::DemoServe => return self.demo_serve(),
+            Action::ProbeServed => return self.probe_served_now(),
         }
         Vec::new()
     }

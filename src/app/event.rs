@@ -103,6 +103,14 @@ pub enum Event {
     },
     /// A background round of checks is over (every request of it reported).
     BackgroundChecksDone,
+    /// One enrollment's served-certificate probe finished (or could not start).
+    ServedProbed {
+        enrollment_id: u64,
+        origin: super::served::ProbeOrigin,
+        outcome: Result<crate::model::served::ServedReport, String>,
+    },
+    /// A background round of probes is over.
+    BackgroundProbesDone,
     /// CPS answered for one enrollment (`calls`: how many calls the read took).
     CertificateRead {
         enrollment_id: u64,
@@ -210,6 +218,15 @@ pub enum Effect {
     CheckInBackground {
         requests: Vec<CertRequest>,
         check: CheckConfig,
+    },
+    /// Probe what the edge serves for these enrollments, one after another, each as
+    /// `ServedProbed`; a background round ends with `BackgroundProbesDone`.
+    ProbeServed {
+        targets: Vec<crate::served::ProbeTarget>,
+        served: crate::config::ServedConfig,
+        /// `[check] nameserver`, used when `[served]` names none.
+        check_nameserver: Option<String>,
+        origin: super::served::ProbeOrigin,
     },
     /// Read one enrollment from CPS (enrollment, deployments, its pending change).
     ReadCertificate(u64),

@@ -34,6 +34,7 @@ mod mouse;
 mod notices;
 mod requests_view;
 mod row_order;
+pub mod served;
 mod state_counts;
 mod submission_state;
 pub mod table;
@@ -132,6 +133,8 @@ pub struct App {
     pub domain_checks: DomainChecks,
     /// The CPS certificate of each enrollment the requests name.
     pub certificates: Certificates,
+    /// What the edge served at each enrollment's last probe (`P`, `[served] auto`).
+    pub served: served::ServedProbes,
     /// The requests screen: scope, filter, sort, cursor.
     pub requests: RequestsView,
     pub screen: Screen,
@@ -202,6 +205,7 @@ impl App {
             history: TransitionHistory::default(),
             domain_checks: DomainChecks::default(),
             certificates: Certificates::default(),
+            served: served::ServedProbes::default(),
             requests: RequestsView::default(),
             screen: Screen::Requests,
             overlay: None,

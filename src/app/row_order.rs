@@ -110,6 +110,7 @@ fn summary_of<'a>(column: Column) -> Option<fn(ShownRow<'a>) -> u64> {
         }
         // Soonest first; not known (yet) last.
         Column::Expires => Some(|shown| shown.row.expires.map_or(u64::MAX, seconds)),
+        Column::Served => Some(|shown| u64::from(super::table::served_rank(shown.row.served))),
     }
 }
 

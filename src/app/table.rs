@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::model::served::Outcome;
 use crate::model::{Api, CertRequest, RequestState, Scope, StatusChange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,10 +29,12 @@ pub enum Column {
     Enrollment,
     /// Days left of the production certificate (CPS).
     Expires,
+    /// What the edge serves against what CPS deployed, once probed (CPS).
+    Served,
 }
 
 impl Column {
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 12] = [
         Column::SpsId,
         Column::Name,
         Column::Sans,
@@ -43,6 +46,7 @@ impl Column {
         Column::LastChange,
         Column::Enrollment,
         Column::Expires,
+        Column::Served,
     ];
 
     pub fn title(self) -> &'static str {
@@ -58,6 +62,7 @@ impl Column {
             Column::LastChange => "last change",
             Column::Enrollment => "enrollment",
             Column::Expires => "expires",
+            Column::Served => "served",
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct Row {
     pub enrollment_id: Option<u64>,
     /// The production certificate's expiry, once CPS told (stamped by the app, not the list).
     pub expires: Option<DateTime<Utc>>,
+    /// The production probe's outcome, once the edge was probed (stamped by the app).
+    pub served: Option<Outcome>,
 }
 
 impl Row {
@@ -102,6 +109,7 @@ impl Row {
             last_change: request.last_change_at(),
             enrollment_id: request.enrollment_id,
             expires: None,
+            served: None,
         }
     }
 
@@ -247,6 +255,8 @@ pub fn compare(a: ShownRow, b: ShownRow, column: Column) -> Ordering {
         Column::Enrollment => x.enrollment_id.cmp(&y.enrollment_id),
         // Soonest first; certificates not known (yet) last.
         Column::Expires => (x.expires.is_none(), x.expires).cmp(&(y.expires.is_none(), y.expires)),
+        // Mismatches first, then what could not be found out, then matches; not probed last.
+        Column::Served => served_rank(x.served).cmp(&served_rank(y.served)),
     };
     primary
         .then_with(|| x.id.cmp(&y.id))
@@ -277,6 +287,16 @@ pub enum Recompute {
     Narrowed,
     /// Collected, filtered and sorted every row of the scope.
     Full,
+}
+
+/// The order of the `served` column: what needs looking at first.
+pub fn served_rank(served: Option<Outcome>) -> u8 {
+    match served {
+        Some(Outcome::Mismatch) => 0,
+        Some(Outcome::CouldNotFindOut) => 1,
+        Some(Outcome::Matches) => 2,
+        Some(Outcome::NotProbed) | None => 3,
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             effects.extend(app.save_typed_draft());
             effects.extend(app.background_checks_due(now));
+            effects.extend(app.background_probes_due(now));
             effects
         }
         Event::ApiClock(api_now) => {
@@ -134,6 +135,12 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             outcome,
         } => app.on_checks_done(id, origin, outcome),
         Event::BackgroundChecksDone => app.on_background_round_done(),
+        Event::ServedProbed {
+            enrollment_id,
+            origin,
+            outcome,
+        } => app.on_served_probed(enrollment_id, origin, outcome),
+        Event::BackgroundProbesDone => app.on_background_probes_done(),
         Event::Submitted { pair, outcome } => app.on_submitted(pair, outcome),
         Event::CpsCreatePlanned { create, result } => app.on_cps_create_planned(create, result),
         Event::CpsCreated { scope, result } => app.on_cps_created(scope, result),

@@ -9,6 +9,7 @@ use super::view_patch::patch;
 
 impl App {
     pub(crate) fn refresh_view(&mut self) {
+        self.stamp_served();
         self.stamp_expiries();
         let moved = std::mem::take(&mut self.requests.moved);
         let inputs = ViewInputs {

@@ -3,12 +3,9 @@
 //! name matches, 1 when any does not (an old certificate, a missing name, not on Akamai), 3
 //! when it could not find out (no answer, no address, nothing deployed to compare with).
 
-use std::time::Duration;
-
 use chrono::Utc;
 
 use crate::config::{Config, parse_nameserver};
-use crate::dvcheck::dns::{Dns, DnsMode};
 use crate::model::served::{Outcome, ServedReport};
 use crate::model::{Api, Network};
 use crate::served::target::read_target;
@@ -97,33 +94,22 @@ pub fn probe_options(
     port: Option<u16>,
     networks: Vec<Network>,
 ) -> Result<ProbeOptions, CommandError> {
-    let served = &config.served;
-    let nameserver = match nameserver {
-        Some(text) => Some(
-            parse_nameserver(text)
-                .map_err(|error| CommandError::usage(format!("--nameserver {error}")))?,
-        ),
-        None => served
-            .nameserver
-            .as_deref()
-            .or(config.check.nameserver.as_deref())
-            .and_then(|text| parse_nameserver(text).ok()),
-    };
-    let mode = nameserver.map_or(DnsMode::System, DnsMode::Nameserver);
-    let timeout = Duration::from_secs(served.timeout_s);
-    let port = port.unwrap_or(served.port);
-    if port == 0 {
+    let nameserver = nameserver
+        .map(parse_nameserver)
+        .transpose()
+        .map_err(|error| CommandError::usage(format!("--nameserver {error}")))?;
+    if port == Some(0) {
         return Err(CommandError::usage(
             "--port 0: give the TCP port the edge answers TLS on (443)",
         ));
     }
-    Ok(ProbeOptions {
-        dns: Dns::new(&mode, timeout),
+    Ok(ProbeOptions::from_config(
+        &config.served,
+        config.check.nameserver.as_deref(),
+        nameserver,
         port,
-        timeout,
-        concurrency: served.concurrency,
         networks,
-    })
+    ))
 }
 
 fn edge_hostname(text: &str) -> Result<String, CommandError> {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use crate::model::Network;
-use crate::model::served::{AddressServed, NameServed, Outcome, ServedReport, expires_in};
+use crate::model::served::{NameServed, Outcome, ServedReport, expires_in};
 
 /// The whole report.
 pub fn report_text(report: &ServedReport, now: DateTime<Utc>) -> String {
@@ -52,51 +52,12 @@ fn mark(outcome: Outcome) -> &'static str {
 }
 
 fn name_lines(out: &mut String, network: Network, name: &NameServed, now: DateTime<Utc>) {
-    let title = if name.via_host == name.name {
-        name.name.clone()
-    } else {
-        format!("{} via {}", name.name, name.via_host)
-    };
-    if let Some(verdict) = &name.verdict {
-        let _ = writeln!(
-            out,
-            "  {} {title}: {}",
-            mark(verdict.outcome()),
-            verdict.sentence(network, &name.name, now)
-        );
-    } else {
-        let first = name.addresses.first().map(|address| &address.verdict);
-        let agree = name
-            .addresses
-            .iter()
-            .all(|address| Some(&address.verdict) == first);
-        match first {
-            Some(verdict) if agree => {
-                let _ = writeln!(
-                    out,
-                    "  {} {title}: {} ({})",
-                    mark(verdict.outcome()),
-                    verdict.sentence(network, &name.name, now),
-                    families(&name.addresses)
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  {} {title}: the addresses disagree",
-                    mark(name.outcome())
-                );
-                for address in &name.addresses {
-                    let _ = writeln!(
-                        out,
-                        "       {} {}: {}",
-                        family(address),
-                        address.address,
-                        address.verdict.sentence(network, &name.name, now)
-                    );
-                }
-            }
-        }
+    let mut lines = name.verdict_lines(network, now).into_iter();
+    if let Some(first) = lines.next() {
+        let _ = writeln!(out, "  {} {first}", mark(name.outcome()));
+    }
+    for line in lines {
+        let _ = writeln!(out, "       {line}");
     }
     if !name.dns.is_empty() {
         let _ = writeln!(out, "       DNS {}", name.dns);
@@ -121,21 +82,4 @@ fn name_lines(out: &mut String, network: Network, name: &NameServed, now: DateTi
             leaf.sha256.get(..16).unwrap_or(&leaf.sha256)
         );
     }
-}
-
-fn family(address: &AddressServed) -> &'static str {
-    if address.address.is_ipv6() {
-        "IPv6"
-    } else {
-        "IPv4"
-    }
-}
-
-/// "IPv6 ::1, IPv4 127.0.0.1".
-fn families(addresses: &[AddressServed]) -> String {
-    addresses
-        .iter()
-        .map(|address| format!("{} {}", family(address), address.address))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -187,6 +187,18 @@ pub struct AddressServed {
     pub verdict: Verdict,
 }
 
+impl AddressServed {
+    /// "IPv6 ::1", "IPv4 127.0.0.1".
+    pub fn label(&self) -> String {
+        let family = if self.address.is_ipv6() {
+            "IPv6"
+        } else {
+            "IPv4"
+        };
+        format!("{family} {}", self.address)
+    }
+}
+
 /// One name on one network: how it was reached and what each address served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameServed {
@@ -209,6 +221,48 @@ impl NameServed {
         self.verdict
             .iter()
             .chain(self.addresses.iter().map(|address| &address.verdict))
+    }
+
+    /// The name's verdict in words: "www.example.com: production serves the deployed
+    /// certificate (IPv6 ::1, IPv4 127.0.0.1)"; when its addresses disagree, that they do,
+    /// then a line per address ("IPv6 ::1: …").
+    pub fn verdict_lines(&self, network: Network, now: DateTime<Utc>) -> Vec<String> {
+        let title = if self.via_host == self.name {
+            self.name.clone()
+        } else {
+            format!("{} via {}", self.name, self.via_host)
+        };
+        if let Some(verdict) = &self.verdict {
+            return vec![format!(
+                "{title}: {}",
+                verdict.sentence(network, &self.name, now)
+            )];
+        }
+        let first = self.addresses.first().map(|address| &address.verdict);
+        let agree = self
+            .addresses
+            .iter()
+            .all(|address| Some(&address.verdict) == first);
+        match first {
+            Some(verdict) if agree => {
+                let families: Vec<String> =
+                    self.addresses.iter().map(AddressServed::label).collect();
+                vec![format!(
+                    "{title}: {} ({})",
+                    verdict.sentence(network, &self.name, now),
+                    families.join(", ")
+                )]
+            }
+            _ => std::iter::once(format!("{title}: the addresses disagree"))
+                .chain(self.addresses.iter().map(|address| {
+                    format!(
+                        "{}: {}",
+                        address.label(),
+                        address.verdict.sentence(network, &self.name, now)
+                    )
+                }))
+                .collect(),
+        }
     }
 
     /// The worst outcome among this name's verdicts.

@@ -51,6 +51,10 @@ pub enum EventKind {
     ApiFailing,
     /// The API answers again after an outage that was told.
     ApiRecovered,
+    /// Production started serving another certificate (the served-certificate probe).
+    ServedNewCertificate,
+    /// Production stopped serving what CPS deployed (an old certificate, a missing name…).
+    ServedMismatch,
 }
 
 impl EventKind {
@@ -59,14 +63,16 @@ impl EventKind {
             EventKind::DomainValid
             | EventKind::RequestComplete
             | EventKind::SubmissionAccepted
-            | EventKind::ApiRecovered => Level::Info,
+            | EventKind::ApiRecovered
+            | EventKind::ServedNewCertificate => Level::Info,
             EventKind::AwaitingUser | EventKind::CertificateExpiring => Level::Warn,
             EventKind::DomainError
             | EventKind::RequestCancelled
             | EventKind::RequestFailed
             | EventKind::SubmissionLost
             | EventKind::CertificateCritical
-            | EventKind::ApiFailing => Level::Error,
+            | EventKind::ApiFailing
+            | EventKind::ServedMismatch => Level::Error,
         }
     }
 
@@ -85,6 +91,8 @@ impl EventKind {
             EventKind::CertificateCritical => "certificate_critical",
             EventKind::ApiFailing => "api_failing",
             EventKind::ApiRecovered => "api_recovered",
+            EventKind::ServedNewCertificate => "served_new_certificate",
+            EventKind::ServedMismatch => "served_mismatch",
         }
     }
 
@@ -290,6 +298,28 @@ impl NotifyEvent {
             pair.map(pair_key).unwrap_or_else(|| "-".into()),
             since.timestamp()
         )];
+        event.rendered()
+    }
+
+    /// What production serves for enrollment `enrollment` changed: `kind` says how,
+    /// `detail` in words; `fingerprint` (the served certificate's SHA-256) makes each
+    /// change told once.
+    pub fn served(
+        kind: EventKind,
+        at: DateTime<Utc>,
+        pair: Option<&Scope>,
+        enrollment: u64,
+        certificate: &str,
+        detail: String,
+        fingerprint: &str,
+    ) -> NotifyEvent {
+        let mut event = NotifyEvent::bare(kind, at);
+        event.pair = pair.cloned();
+        event.id = Some(enrollment);
+        event.api = Api::Cps;
+        event.name = Some(certificate.to_string());
+        event.detail = Some(detail);
+        event.ids = vec![format!("{}|{enrollment}|{fingerprint}", kind.name())];
         event.rendered()
     }
 

@@ -15,6 +15,7 @@ pub mod event;
 pub mod group;
 pub mod outage;
 pub mod pending;
+pub mod served;
 pub mod terminal;
 pub mod transitions;
 pub mod webhook;

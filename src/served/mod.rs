@@ -11,6 +11,7 @@
 pub mod compare;
 pub mod edge;
 pub mod leaf;
+pub mod options;
 pub mod target;
 pub mod tls;
 
@@ -83,8 +84,10 @@ async fn production(
     options: &ProbeOptions,
 ) -> (NetworkServed, Option<String>) {
     let expected = &target.production;
-    let asked = futures::stream::iter(target.names.iter())
+    // Owned names: a closure over borrowed ones is not `Send` enough for `tokio::spawn`.
+    let asked = futures::stream::iter(target.names.clone())
         .map(|name| async move {
+            let name = name.as_str();
             if name.starts_with("*.") {
                 return (unasked(name, name, String::new(), Verdict::Wildcard), None);
             }
@@ -161,11 +164,11 @@ pub async fn through_edge(
         Network::Staging => &target.staging,
     };
     let facts = options.dns.addresses(edge).await;
-    let lines = futures::stream::iter(target.names.iter())
+    let lines = futures::stream::iter(target.names.clone())
         .map(|name| {
             let facts = &facts;
             async move {
-                let sni = edge::sni_for(name);
+                let sni = edge::sni_for(&name);
                 match facts {
                     Ok(facts) => ask_addresses(network, &sni, edge, facts, expected, options).await,
                     Err(error) => no_address(&sni, edge, error),

@@ -78,7 +78,7 @@ pub fn render(
         area,
         lines,
         detail.scroll,
-        " certificate (CPS) · d copies the DNS-01 records (↑↓ scroll) ",
+        " certificate (CPS) · d copies the DNS-01 records · P probes the edge (↑↓ scroll) ",
         LABEL,
     );
 }
@@ -133,6 +133,9 @@ pub fn certificate_lines(app: &App, request: &CertRequest, theme: Theme) -> Vec<
     }
     if let Some(facts) = &entry.facts {
         lines.extend(facts_lines(app, facts, theme));
+    }
+    if request.api == crate::model::Api::Cps {
+        lines.extend(super::served::served_lines(app, enrollment_id, theme));
     }
     lines
 }

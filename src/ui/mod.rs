@@ -15,6 +15,7 @@ pub mod layout;
 pub mod overlays;
 pub mod requests;
 pub mod section_box;
+mod served;
 mod status_line;
 mod table_plan;
 pub mod theme;

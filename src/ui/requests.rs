@@ -14,6 +14,7 @@ use super::theme::{Theme, state_glyph};
 use crate::app::view::scroll_offset;
 use crate::app::{App, Column, Dataset, FreshnessLevel, ShownRow, StateCounts};
 use crate::model::Api;
+use crate::model::served::Outcome;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (sidebar, table) = layout::requests_split(area);
@@ -197,12 +198,21 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .take(height)
         .filter_map(|at| app.row(*at))
         .any(|row| row.expires.is_some());
+    let with_served = app
+        .requests
+        .view
+        .iter()
+        .skip(offset)
+        .take(height)
+        .filter_map(|at| app.row(*at))
+        .any(|row| row.served.is_some());
     let plan = plan(
         inner
             .width
             .saturating_sub(id_width - column_width(Column::SpsId, sorted, app.api())),
         app.requests.sort.column,
         with_expires,
+        with_served,
         app.api(),
     );
     let widths = column_widths(app, &plan, id_width, inner.width);
@@ -346,6 +356,14 @@ fn table_row<'a>(
                 }
                 None => String::new(),
             },
+            Column::Served => match row.served {
+                Some(outcome) => {
+                    let (mark, style) = served_mark(outcome, theme);
+                    cells.push(Cell::from(fit(mark, width)).style(style));
+                    continue;
+                }
+                None => String::new(),
+            },
         };
         cells.push(Cell::from(fit(&text, width)));
     }
@@ -388,6 +406,16 @@ fn empty_message(app: &App) -> String {
         return "loading requests…".to_string();
     }
     "no requests here yet (n creates one)".to_string()
+}
+
+/// The `served` column's mark: the production probe's outcome in one word.
+fn served_mark(outcome: Outcome, theme: Theme) -> (&'static str, Style) {
+    match outcome {
+        Outcome::Matches => ("ok", Style::new()),
+        Outcome::Mismatch => ("FAIL", theme.level(crate::app::Level::Error)),
+        Outcome::CouldNotFindOut => ("?", theme.level(crate::app::Level::Warning)),
+        Outcome::NotProbed => ("-", theme.dim()),
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::app::Column;
 use crate::model::Api;
 
 /// Columns in the order they are dropped last-to-first when space runs out.
-const PRIORITY: [Column; 11] = [
+const PRIORITY: [Column; 12] = [
     Column::SpsId,
     Column::Status,
     Column::Name,
@@ -17,6 +17,7 @@ const PRIORITY: [Column; 11] = [
     Column::Authority,
     Column::Enrollment,
     Column::Expires,
+    Column::Served,
 ];
 
 /// Width each column wants; the name takes what is left. CPS's statuses are codes, longer
@@ -36,6 +37,7 @@ pub(super) fn wanted_width(column: Column, api: Api) -> u16 {
         Column::LastChange => 11,
         Column::Enrollment => 10,
         Column::Expires => 9,
+        Column::Served => 6,
     }
 }
 
@@ -69,7 +71,13 @@ pub(super) struct Plan {
 
 /// Which columns fit in `width` (the `sorted` one with its arrow), by priority; the ISO time
 /// goes last.
-pub(super) fn plan(width: u16, sorted: Column, with_expires: bool, api: Api) -> Plan {
+pub(super) fn plan(
+    width: u16,
+    sorted: Column,
+    with_expires: bool,
+    with_served: bool,
+    api: Api,
+) -> Plan {
     // Glyph column + separators.
     let mut used = 2u16;
     let mut chosen = Vec::new();
@@ -79,6 +87,8 @@ pub(super) fn plan(width: u16, sorted: Column, with_expires: bool, api: Api) -> 
     let wanted: Vec<Column> = PRIORITY
         .into_iter()
         .filter(|column| with_expires || *column != Column::Expires)
+        // `served` only once a row on screen was probed (CPS).
+        .filter(|column| with_served || *column != Column::Served)
         .filter(|column| match api {
             Api::Sps => !matches!(column, Column::Sans | Column::Authority),
             Api::Cps => !matches!(column, Column::Enrollment | Column::LastChange),
@@ -87,9 +97,11 @@ pub(super) fn plan(width: u16, sorted: Column, with_expires: bool, api: Api) -> 
     let count = wanted.len();
     for column in wanted {
         let need = column_width(column, sorted, api) + 1;
-        // `expires` is narrower than some columns before it, yet goes first: only when all fit.
-        let others_fit = chosen.len() == count - 1;
-        if used + need <= width && (column != Column::Expires || others_fit) {
+        // `expires` and `served` are narrower than some columns before them, yet go first:
+        // only when all the others fit.
+        let last = matches!(column, Column::Expires | Column::Served);
+        let others_fit = chosen.len() + 1 >= count - usize::from(with_served && with_expires);
+        if used + need <= width && (!last || others_fit) {
             used += need;
             chosen.push(column);
         }
@@ -108,35 +120,35 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_columns_by_priority() {
-        let narrow = plan(40, Column::LastChange, true, Api::Sps);
+        let narrow = plan(40, Column::LastChange, true, false, Api::Sps);
         assert_eq!(
             narrow.columns,
             vec![Column::SpsId, Column::Name, Column::Status]
         );
-        let wide = plan(120, Column::LastChange, false, Api::Sps);
+        let wide = plan(120, Column::LastChange, false, false, Api::Sps);
         assert_eq!(wide.columns.len(), 8);
         assert!(
             !wide.columns.contains(&Column::Sans) && !wide.columns.contains(&Column::Authority)
         );
         assert!(wide.with_iso);
         assert!(
-            plan(120, Column::LastChange, true, Api::Sps)
+            plan(120, Column::LastChange, true, false, Api::Sps)
                 .columns
                 .contains(&Column::Expires)
         );
         // `expires` is the first to go: whenever it shows, every other column does too.
         for width in 20..200 {
-            let plan = plan(width, Column::LastChange, true, Api::Sps);
+            let plan = plan(width, Column::LastChange, true, false, Api::Sps);
             if plan.columns.contains(&Column::Expires) {
                 assert_eq!(plan.columns.len(), Column::ALL.len() - 2, "at {width}");
             }
         }
-        let medium = plan(60, Column::LastChange, true, Api::Sps);
+        let medium = plan(60, Column::LastChange, true, false, Api::Sps);
         assert!(medium.columns.contains(&Column::LastChange));
         assert!(!medium.columns.contains(&Column::Enrollment));
         // A CPS request is its enrollment, and its changes carry no time: neither column,
         // whatever the width.
-        let cps = plan(200, Column::LastChange, true, Api::Cps).columns;
+        let cps = plan(200, Column::LastChange, true, false, Api::Cps).columns;
         assert!(!cps.contains(&Column::Enrollment) && !cps.contains(&Column::LastChange));
         // The row: id, CN, SAN count, kind, validation, CA, state, domains, expiry.
         assert_eq!(
@@ -154,7 +166,7 @@ mod tests {
             ]
         );
         assert!(
-            plan(200, Column::LastChange, true, Api::Cps)
+            plan(200, Column::LastChange, true, false, Api::Cps)
                 .columns
                 .contains(&Column::Expires),
             "expires still shows once the others fit"

@@ -49,6 +49,8 @@ pub enum Action {
     CopyDnsRecords,
     /// `--demo` only: the simulator serves the focused domain's challenge.
     DemoServe,
+    /// `P` in the detail: probe what the edge serves for the enrollment (CPS).
+    ProbeServed,
 }
 
 /// Where the keys are read: each screen has its own bindings after the global ones.

@@ -47,6 +47,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("copy_dns_records", Action::CopyDnsRecords),
     ("expiring", Action::Expiring),
     ("demo_serve", Action::DemoServe),
+    ("probe_served", Action::ProbeServed),
 ];
 
 pub fn action_named(name: &str) -> Option<Action> {

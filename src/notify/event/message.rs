@@ -55,6 +55,12 @@ impl NotifyEvent {
             EventKind::CertificateExpiring | EventKind::CertificateCritical => {
                 format!("Certificate {request}: {detail} (expires {to})")
             }
+            EventKind::ServedNewCertificate => {
+                format!("{request}: production serves a new certificate ({detail})")
+            }
+            EventKind::ServedMismatch => {
+                format!("{request}: production does not serve what CPS deployed: {detail}")
+            }
             EventKind::ApiFailing => format!(
                 "The {} API has failed since {}: {detail}",
                 self.api.name(),

@@ -14,6 +14,7 @@ mod export;
 mod files;
 mod notify;
 mod poll;
+mod served;
 mod submit;
 
 use std::io::Write;
@@ -234,6 +235,18 @@ impl Runner {
             Effect::CheckInBackground { requests, check } => {
                 export::check_in_background(requests, &check, &self.results)
             }
+            Effect::ProbeServed {
+                targets,
+                served: config,
+                check_nameserver,
+                origin,
+            } => served::probe_all(
+                targets,
+                &config,
+                check_nameserver.as_deref(),
+                origin,
+                &self.results,
+            ),
             Effect::ReadCertificate(enrollment_id) => {
                 cps::read(self.client.clone(), enrollment_id, self.results.clone())
             }
