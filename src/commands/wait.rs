@@ -4,7 +4,7 @@
 //! for); `deployed` (on production: on CPS no change pending, so a change waiting for change
 //! management, on staging only, is not yet); `served` (the production edge hostname serves
 //! CPS's deployed certificate for every name: for scripts that switch a CNAME afterwards;
-//! `wait/served.rs`); `valid` (every domain) or `valid:DOMAIN`.
+//! `wait/until_served.rs`); `valid` (every domain) or `valid:DOMAIN`.
 //!
 //! Exit codes: 0 the condition holds; 1 the request ended otherwise (cancelled, failed, or it
 //! can no longer get there) or the API refused the call (403, 404…); 2 usage; 3 the network
@@ -24,7 +24,7 @@ use crate::edgegrid::ApiError;
 use crate::model::CertRequest;
 
 mod condition;
-mod served;
+mod until_served;
 
 pub use condition::{Until, Verdict, describe, judge, reached};
 
@@ -98,7 +98,7 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
     let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
     let interval = Duration::from_secs(context.config.poll.active_secs.max(1));
     if until == Until::Served {
-        return served::wait_served(context, id, timeout, interval).await;
+        return until_served::wait_served(context, id, timeout, interval).await;
     }
     let started = Instant::now();
     let deadline = timeout.map(|timeout| started + timeout);

@@ -136,13 +136,37 @@ mod tests {
                 .columns
                 .contains(&Column::Expires)
         );
-        // `expires` is the first to go: whenever it shows, every other column does too.
+        // `expires` is the first to go: whenever it shows, every other column does too (SPS
+        // has no SANs, CA or served column).
         for width in 20..200 {
             let plan = plan(width, Column::LastChange, true, false, Api::Sps);
             if plan.columns.contains(&Column::Expires) {
-                assert_eq!(plan.columns.len(), Column::ALL.len() - 2, "at {width}");
+                assert_eq!(plan.columns.len(), Column::ALL.len() - 3, "at {width}");
             }
         }
+        // `served` and `expires` go first on CPS: whenever either shows, every other column
+        // CPS has does too.
+        for width in 20..250 {
+            let plan = plan(width, Column::LastChange, true, true, Api::Cps);
+            let others = plan
+                .columns
+                .iter()
+                .filter(|column| !matches!(column, Column::Expires | Column::Served))
+                .count();
+            if plan.columns.contains(&Column::Served) || plan.columns.contains(&Column::Expires) {
+                assert_eq!(others, Column::ALL.len() - 4, "at {width}");
+            }
+        }
+        assert!(
+            plan(250, Column::LastChange, true, true, Api::Cps)
+                .columns
+                .contains(&Column::Served)
+        );
+        assert!(
+            !plan(250, Column::LastChange, true, false, Api::Cps)
+                .columns
+                .contains(&Column::Served)
+        );
         let medium = plan(60, Column::LastChange, true, false, Api::Sps);
         assert!(medium.columns.contains(&Column::LastChange));
         assert!(!medium.columns.contains(&Column::Enrollment));

@@ -22,7 +22,7 @@ pub enum Until {
     /// Every domain valid (`None`), or this one.
     Valid(Option<String>),
     /// The production edge hostname serves CPS's deployed certificate for every name
-    /// (CPS only; `wait/served.rs` probes it, no request state says it).
+    /// (CPS only; `wait/until_served.rs` probes it, no request state says it).
     Served,
 }
 
@@ -154,7 +154,7 @@ pub fn judge(request: &CertRequest, until: &Until) -> Result<Verdict, CommandErr
                 _ => Verdict::Waiting,
             }
         }
-        // No request state says what the edge serves: `wait/served.rs` probes it instead.
+        // No request state says what the edge serves: `wait/until_served.rs` probes it instead.
         Until::Served => Verdict::Waiting,
     })
 }
