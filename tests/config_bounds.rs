@@ -26,6 +26,9 @@ const BOUNDS: &[(&str, &str, u64, u64)] = &[
     ("check", "concurrency", 1, 64),
     ("check", "timeout_s", 1, 300),
     ("check", "interval", 60, 86_400),
+    ("served", "timeout_s", 1, 60),
+    ("served", "concurrency", 1, 64),
+    ("served", "interval", 300, 86_400),
     ("expiry", "warn_days", 1, 366),
     ("expiry", "refresh_hours", 1, 168),
     ("cps", "reads_per_minute", 1, 600),
@@ -140,4 +143,12 @@ fn the_exporters_listen_address_is_checked_at_load_by_name() {
             "{bad}: {message}"
         );
     }
+}
+
+/// `[served] port` is a u16, so past 65535 TOML itself refuses it; 0 is ours to refuse.
+#[test]
+fn the_served_port_is_a_real_port() {
+    assert!(load("served", "port", 443).is_ok());
+    let error = load("served", "port", 0).expect_err("port 0");
+    assert!(error.contains("served.port"), "{error}");
 }

@@ -73,14 +73,14 @@ pub fn render(
     theme: Theme,
 ) {
     let lines = certificate_lines(app, request, theme);
-    super::section_box::render_scrolled(
-        frame,
-        area,
-        lines,
-        detail.scroll,
-        " certificate (CPS) · d copies the DNS-01 records · P probes the edge (↑↓ scroll) ",
-        LABEL,
-    );
+    // `P` probes a CPS enrollment's edge only: an SPS account is not told of it here.
+    let title = match request.api {
+        crate::model::Api::Cps => {
+            " certificate (CPS) · d copies the DNS-01 records · P probes the edge (↑↓ scroll) "
+        }
+        crate::model::Api::Sps => " certificate (CPS) · d copies the DNS-01 records (↑↓ scroll) ",
+    };
+    super::section_box::render_scrolled(frame, area, lines, detail.scroll, title, LABEL);
 }
 
 /// Width of a field's name: values, and their continuations, start after it.

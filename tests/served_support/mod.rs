@@ -3,6 +3,8 @@
 //! SNI, as Akamai's edge does.
 #![allow(dead_code)]
 
+pub mod edge;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
