@@ -154,17 +154,8 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
                 return Err(error.into());
             }
         }
-        let now = Instant::now();
-        // Bounded at load; saturating all the same (the deadline, if any, wins below).
-        let wake = now
-            .checked_add(interval)
-            .unwrap_or(now + Duration::from_secs(86_400));
-        match deadline {
-            Some(deadline) if wake >= deadline => {
-                tokio::time::sleep_until(deadline).await;
-                break timed_out(id, &until, timeout, failing, answered, last_seen);
-            }
-            _ => tokio::time::sleep_until(wake).await,
+        if !sleep_before_next_round(interval, deadline).await {
+            break timed_out(id, &until, timeout, failing, answered, last_seen);
         }
     };
     progress.end();
@@ -193,6 +184,25 @@ pub async fn run(context: &Context, args: WaitArgs) -> CommandResult {
         print_json(&document)?;
     }
     Ok(ending.exit)
+}
+
+/// Sleeps until the next round; false when the deadline comes first (slept until it).
+async fn sleep_before_next_round(interval: Duration, deadline: Option<Instant>) -> bool {
+    let now = Instant::now();
+    // Bounded at load; saturating all the same (the deadline, if any, wins below).
+    let wake = now
+        .checked_add(interval)
+        .unwrap_or(now + Duration::from_secs(86_400));
+    match deadline {
+        Some(deadline) if wake >= deadline => {
+            tokio::time::sleep_until(deadline).await;
+            false
+        }
+        _ => {
+            tokio::time::sleep_until(wake).await;
+            true
+        }
+    }
 }
 
 /// The deadline passed: 3 when the network was failing (or never answered), else 124.

@@ -188,24 +188,19 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .unwrap_or(0)
         .max(column_width(Column::SpsId, sorted, app.api()))
         .max(id_title);
-    // `expires` only when a row on screen has an expiry: an empty column under a title says
-    // nothing. The plan is made for what the id column really takes.
-    let with_expires = app
+    // `expires` only when a row on screen has an expiry, `served` only when one was probed:
+    // an empty column under a title says nothing. The plan is made for what the id column
+    // really takes.
+    let (with_expires, with_served) = app
         .requests
         .view
         .iter()
         .skip(offset)
         .take(height)
         .filter_map(|at| app.row(*at))
-        .any(|row| row.expires.is_some());
-    let with_served = app
-        .requests
-        .view
-        .iter()
-        .skip(offset)
-        .take(height)
-        .filter_map(|at| app.row(*at))
-        .any(|row| row.served.is_some());
+        .fold((false, false), |(expires, served), row| {
+            (expires || row.expires.is_some(), served || row.served.is_some())
+        });
     let plan = plan(
         inner
             .width

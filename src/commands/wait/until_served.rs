@@ -21,7 +21,7 @@ use crate::served::{production_edge, through_edge};
 use super::super::output::{one_line, print_json, warn};
 use super::super::served::probe_options;
 use super::super::{CommandError, CommandResult, Context, Exit};
-use super::{Progress, humanize, is_transient};
+use super::{Progress, humanize, is_transient, sleep_before_next_round};
 
 pub async fn wait_served(
     context: &Context,
@@ -94,16 +94,8 @@ pub async fn wait_served(
                 failing = Some(message);
             }
         }
-        let now = Instant::now();
-        let wake = now
-            .checked_add(interval)
-            .unwrap_or(now + Duration::from_secs(86_400));
-        match deadline {
-            Some(deadline) if wake >= deadline => {
-                tokio::time::sleep_until(deadline).await;
-                break timed_out(id, timeout, &failing, last.as_ref());
-            }
-            _ => tokio::time::sleep_until(wake).await,
+        if !sleep_before_next_round(interval, deadline).await {
+            break timed_out(id, timeout, &failing, last.as_ref());
         }
     };
     progress.end();
