@@ -297,3 +297,78 @@ fn auto_probes_in_the_background_once_per_interval() {
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].0[0].enrollment_id, MEMBERS);
 }
+
+/// The change-management popup (`A`) says what staging served at the last probe: the new
+/// certificate is there before it is acknowledged for production; without a probe, how to get
+/// one.
+#[test]
+fn the_change_management_popup_says_what_staging_serves() {
+    use cps_app_support::{change, enrollment, loaded, shop, shop_list};
+    use spsdash::app::cps_prompt::CpsReview;
+    let mut app = cps_app(140, 45);
+    let waiting = spsdash::cps::neutral::list_item(
+        &enrollment(
+            10060,
+            "lets-encrypt",
+            "dv",
+            "san",
+            &["cm.example.com"],
+            Some((70060, "renewal")),
+        ),
+        Some(&change(
+            10060,
+            70060,
+            serde_json::json!({"state": "awaiting-input", "status": "wait-ack-change-management",
+                               "description": "Waiting for you to acknowledge the certificate."}),
+            &["change-management"],
+            None,
+        )),
+    );
+    let mut list = shop_list();
+    list.push(waiting);
+    update(&mut app, loaded(shop(), list));
+    press(&mut app, [char('/')]);
+    type_text(&mut app, "cm.example");
+    press(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    press(&mut app, [char('A')]);
+    update(
+        &mut app,
+        Event::CpsPlanned {
+            enrollment_id: 10060,
+            result: Ok(CpsReview {
+                lines: vec!["enrollment 10060 (cm.example.com) waits for change management".into()],
+                warnings: Vec::new(),
+                options: Vec::new(),
+            }),
+        },
+    );
+    let before = screen(&app);
+    assert!(
+        before.contains("What staging serves is not probed yet: P in the detail probes it"),
+        "{before}"
+    );
+    let staging = NetworkServed {
+        network: Network::Staging,
+        edge_hostname: Some("cm.example.com.edgekey-staging.net".into()),
+        names: vec![NameServed {
+            name: "cm.example.com".into(),
+            via_host: "cm.example.com.edgekey-staging.net".into(),
+            dns: "A 192.0.2.20".into(),
+            addresses: vec![AddressServed {
+                address: "192.0.2.20".parse().unwrap(),
+                leaf: None,
+                verdict: Verdict::NewCertificate,
+            }],
+            verdict: None,
+        }],
+    };
+    let mut probed_report = report(10060, DEPLOYED, Verdict::Deployed, at(10));
+    probed_report.common_name = "cm.example.com".into();
+    probed_report.networks.push(staging);
+    probed(&mut app, ProbeOrigin::Background, probed_report);
+    let after = screen(&app);
+    assert!(
+        after.contains("staging serves the new certificate: ready"),
+        "{after}"
+    );
+}

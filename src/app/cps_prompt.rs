@@ -141,6 +141,12 @@ pub enum PromptOutcome {
 }
 
 impl CpsPrompt {
+    /// True when the enrollment's change waits for change management (the popup then says
+    /// what staging serves, from the last probe).
+    pub fn awaits_change_management(&self) -> bool {
+        self.request.awaiting == Some(crate::model::Awaiting::ChangeManagement)
+    }
+
     pub fn new(
         kind: CpsPromptKind,
         scope: Scope,

@@ -2,17 +2,28 @@
 //! type, what is under way, or what CPS said with each answer's exact request and its key.
 //! Text from CPS is made inert before it reaches the terminal.
 
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use super::format::age;
 use super::theme::Theme;
 use crate::app::cps_prompt::{CpsPrompt, CpsPromptStage};
+use crate::model::Network;
+use crate::model::served::ServedReport;
 use crate::text::inert;
 
-pub fn render(frame: &mut Frame, area: Rect, prompt: &CpsPrompt, theme: Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    prompt: &CpsPrompt,
+    served: Option<&ServedReport>,
+    now: DateTime<Utc>,
+    theme: Theme,
+) {
     let mut lines: Vec<Line> = Vec::new();
     let mut keys: Vec<(String, String)> = Vec::new();
     match &prompt.stage {
@@ -34,6 +45,9 @@ pub fn render(frame: &mut Frame, area: Rect, prompt: &CpsPrompt, theme: Theme) {
         CpsPromptStage::Review(review) => {
             for line in &review.lines {
                 lines.push(Line::raw(inert(line).into_owned()));
+            }
+            if prompt.awaits_change_management() {
+                lines.extend(staging_lines(served, now, theme));
             }
             for option in &review.options {
                 lines.push(Line::raw(""));
@@ -95,4 +109,37 @@ pub fn render(frame: &mut Frame, area: Rect, prompt: &CpsPrompt, theme: Theme) {
             .block(block),
         popup,
     );
+}
+
+/// Change management: what staging served at the last probe (the new certificate is on
+/// staging now), or how to find out before acknowledging.
+fn staging_lines(
+    served: Option<&ServedReport>,
+    now: DateTime<Utc>,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let staging = served.and_then(|report| Some((report, report.network(Network::Staging)?)));
+    let Some((report, staging)) = staging else {
+        return vec![
+            Line::raw(""),
+            Line::styled(
+                "What staging serves is not probed yet: P in the detail probes it before you \
+                 acknowledge.",
+                theme.dim(),
+            ),
+        ];
+    };
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(format!(
+            "What staging served {} (P in the detail probes again):",
+            age(now, report.probed_at)
+        )),
+    ];
+    for name in &staging.names {
+        for line in name.verdict_lines(Network::Staging, now) {
+            lines.push(Line::raw(format!("  {}", inert(&line))));
+        }
+    }
+    lines
 }

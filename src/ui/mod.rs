@@ -62,7 +62,8 @@ pub fn render(frame: &mut Frame, app: &App) {
         export_prompt::render(frame, areas.main, prompt, theme.selected(), theme.key());
     }
     if let Some(prompt) = &app.cps_prompt {
-        cps_prompt::render(frame, areas.main, prompt, theme);
+        let served = app.served.reports.get(&prompt.enrollment_id);
+        cps_prompt::render(frame, areas.main, prompt, served, app.now, theme);
     }
     if let Some(overlay) = app.overlay {
         overlays::render(frame, areas.main, app, overlay, theme);

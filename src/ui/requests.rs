@@ -199,7 +199,10 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .take(height)
         .filter_map(|at| app.row(*at))
         .fold((false, false), |(expires, served), row| {
-            (expires || row.expires.is_some(), served || row.served.is_some())
+            (
+                expires || row.expires.is_some(),
+                served || row.served.is_some(),
+            )
         });
     let plan = plan(
         inner
