@@ -1,0 +1,109 @@
+//! `spsdash exporter` starts warm (issue 29): a second run on the same home serves every
+//! certificate's expiry from the certificate cache the first run left (as the dashboard and
+//! `watch` leave it) before it reads any certificate. The cache is made older than `[expiry]
+//! refresh_hours` between the runs, so the second run must read every certificate again, at
+//! one read a minute: without the warm start its expiries would come one a minute.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg(unix)]
+
+mod exporter_support;
+mod skip_support;
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use exporter_support::{FAST, samples};
+
+const ENROLLMENTS: usize = 8;
+const NOT_AFTER: &str = "spsdash_certificate_not_after_timestamp_seconds";
+
+/// The enrollment and network of each not-after sample.
+fn expiries(text: &str) -> BTreeSet<String> {
+    samples(text, NOT_AFTER)
+        .into_iter()
+        .map(|(labels, value)| format!("{labels} {value}"))
+        .collect()
+}
+
+/// Calls so far to the enrollments' deployments (a certificate read).
+fn certificate_reads(sim: &spsdash::sim::RunningSim) -> u64 {
+    sim.calls()
+        .iter()
+        .filter(|call| call.route.contains("/deployments"))
+        .map(|call| call.count)
+        .sum()
+}
+
+/// The certificate cache under `home`.
+fn cache_file(dir: &Path) -> Option<PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if let Some(found) = cache_file(&path) {
+                return Some(found);
+            }
+        } else if path
+            .file_name()
+            .is_some_and(|name| name == "certificates.json")
+        {
+            return Some(path);
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_second_run_serves_the_cached_expiries_before_reading_any_certificate() {
+    let exporter = exporter_support::start(ENROLLMENTS, FAST).await;
+    // The first round is over once the cache holds every enrollment.
+    let home = exporter.env.home().to_path_buf();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let cache = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first round did not cache every enrollment within 60 s"
+        );
+        if let Some(path) = cache_file(&home) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.matches("\"enrollment_id\"").count() >= 2 * ENROLLMENTS {
+                break path;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let first = exporter
+        .metrics_when(Duration::from_secs(10), |text| {
+            samples(text, NOT_AFTER).len() >= ENROLLMENTS
+        })
+        .await;
+    let (sim, env, code, stderr) = exporter.stop_keeping_home().await;
+    assert_eq!(code, Some(0), "{stderr}");
+    let expected = expiries(&first);
+
+    // Every record read two days ago: older than any `[expiry] refresh_hours`.
+    let old = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    let mut cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    for record in cached["records"].as_array_mut().unwrap() {
+        record["read_at"] = serde_json::Value::String(old.clone());
+    }
+    std::fs::write(&cache, serde_json::to_vec(&cached).unwrap()).unwrap();
+
+    let reads_before = certificate_reads(&sim);
+    let slow = FAST.replace("reads_per_minute = 600", "reads_per_minute = 1");
+    assert_ne!(slow, FAST);
+    let exporter = exporter_support::spawn(sim, env, &slow);
+    let second = exporter
+        .metrics_when(Duration::from_secs(20), |text| expiries(text) == expected)
+        .await;
+    assert_eq!(
+        certificate_reads(&exporter.sim),
+        reads_before,
+        "a certificate was read before the expiries were served:\n{second}"
+    );
+    let (code, stderr) = exporter.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
+}
