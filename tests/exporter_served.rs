@@ -9,6 +9,12 @@
 //!
 //! `[served] interval` is at least 300 s (not shortened for tests): the first round begins as
 //! soon as the facts are known (here, when the first round of certificate reads ends).
+//!
+//! Caught mutations (deliberate breaks, reverted): a mismatch exported as 1 (the renewed
+//! enrollment's production); timestamps in milliseconds (`metrics.rs` `seconds`); the first probe round
+//! waiting `[served] interval` (nothing within 90 s); the probe reading its target from CPS
+//! (`served::target::read_target`) instead of the facts (the enrollment read apart from its
+//! list). Not tested: `awaiting_acknowledgement` (change management) reaching the probe.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]

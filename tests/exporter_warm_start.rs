@@ -3,6 +3,10 @@
 //! `watch` leave it) before it reads any certificate. The cache is made older than `[expiry]
 //! refresh_hours` between the runs, so the second run must read every certificate again, at
 //! one read a minute: without the warm start its expiries would come one a minute.
+//!
+//! Caught mutations (deliberate breaks, reverted): no warm start (the cache's records not
+//! used); a warm start only from records within `[expiry] refresh_hours`. Not tested: each
+//! row published as it is read (rather than after its contract's survey).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]
