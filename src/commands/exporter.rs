@@ -129,11 +129,17 @@ pub async fn run(context: &Context, args: ExporterArgs) -> CommandResult {
         &mut facts_known,
         &mut served_stop,
     );
-    tokio::select! {
-        () = apply => {}
-        () = rounds => {}
-        () = served => {}
-        _ = stop.wait_for(|stopping| *stopping) => {}
+    tokio::pin!(rounds);
+    let rounds_ended = tokio::select! {
+        () = &mut rounds => true,
+        () = served => false,
+        () = apply => false,
+        _ = stop.wait_for(|stopping| *stopping) => false,
+    };
+    // On a stop, a round of reads under way caches what it read before it ends: it is let
+    // end rather than dropped (it sees the same stop; the limit is only a guard).
+    if !rounds_ended {
+        let _ = tokio::time::timeout(Duration::from_secs(10), rounds).await;
     }
     drop(poller);
     // The server saw the same stop; a scrape in flight gets its answer first.
@@ -232,7 +238,10 @@ async fn certificate_rounds(
     stop: &mut tokio::sync::watch::Receiver<bool>,
 ) {
     {
-        let _ = first_lists.wait_for(|listed| *listed).await;
+        tokio::select! {
+            _ = first_lists.wait_for(|listed| *listed) => {}
+            _ = stop.wait_for(|stopping| *stopping) => return,
+        }
         let each_row =
             |row: &CertificateRow| lock(shared).certificates_read(std::slice::from_ref(row));
         let reads = CertificateReads {
