@@ -4,8 +4,11 @@
 //! `watch`'s does), and the change and certificate reads together within `[cps]
 //! reads_per_minute`; and scraping `/metrics` fifty times makes no call at all.
 //!
-//! Meant to catch (not yet tried by a deliberate break): certificate reads without the
-//! account's pacer (40 deployments read at once), and a scrape that polls.
+//! Caught mutations (each tried by a deliberate break, then reverted): the certificate reads
+//! without the account's pacer (`plan.pacer = None` in `background::certificates`: the window
+//! test, more paced reads than the budget); certificate rounds every second instead of every
+//! six hours (`fifty_scrapes_make_no_api_call`: calls during the scrapes; the window test
+//! alone does not see it). Not tried: a scrape that polls (the handler holds no client).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]

@@ -3,6 +3,10 @@
 //! each stay inside their label value, one sample line each, and `promtool check metrics`
 //! accepts the exposition. On an encoder that did not escape, the quote of "JSON break-out"
 //! ends the label and the newline of "zone: $INCLUDE" starts a line of its own.
+//!
+//! Caught mutations (deliberate breaks, reverted): label values without the inert step
+//! (`state.rs` `label_text`: a raw control byte in a line); label values not cut to 200
+//! characters (`a_long_label_value_is_cut`, added when that break went unseen).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -97,4 +101,29 @@ fn hostile_label_values_stay_one_valid_sample_line_each() {
     };
     let (linted, said) = exporter_support::promtool(&promtool, &["check", "metrics"], &text);
     assert!(linted, "promtool check metrics:\n{said}\n{text}");
+}
+
+#[test]
+fn a_long_label_value_is_cut() {
+    let mut state = MetricsState::new("default", Api::Cps);
+    let request = CertRequest {
+        id: 30000,
+        api: Api::Cps,
+        state: RequestState::AwaitingUser,
+        awaiting: Some(Awaiting::ChangeManagement),
+        common_name: Some("a".repeat(10_000).into()),
+        ..CertRequest::default()
+    };
+    let at = Utc
+        .with_ymd_and_hms(2027, 3, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    state.change_read(&Scope::contract("C-1"), &request, at);
+    let text = render(&state);
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("spsdash_change_awaiting_input{"))
+        .expect("the sample");
+    // 200 characters of the name (after the inert step), the other labels and the value.
+    assert!(line.len() < 400, "{} characters: {line}", line.len());
 }

@@ -3,6 +3,9 @@
 //! a real Prometheus (Debian's `/usr/bin/prometheus`), whose query API must hold each
 //! enrollment's not-after on each network as the simulator deployed it. The scrape also
 //! proves the exposition's content type and HELP/TYPE lines are what Prometheus accepts.
+//!
+//! Caught mutation (a deliberate break, reverted): timestamps rendered in milliseconds
+//! (`metrics.rs` `seconds` as `timestamp_millis`): the not-afters differ from the deployed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]

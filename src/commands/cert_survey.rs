@@ -20,7 +20,7 @@ use super::CommandError;
 
 mod records;
 
-pub use records::ReadPlan;
+pub use records::{ReadPlan, recalled_row};
 
 /// CPS reads in flight at once: gentle on the API, quick enough for a few hundred enrollments.
 const CONCURRENT_READS: usize = 4;
@@ -111,7 +111,12 @@ pub async fn survey_with(
     let refused: Mutex<Option<String>> = Mutex::new(None);
     let reads = futures::stream::iter(found)
         .map(|(row, enrollment)| read_certificate(client, row, enrollment, now, plan, &refused))
-        .buffered(CONCURRENT_READS);
+        .buffered(CONCURRENT_READS)
+        .inspect(|row| {
+            if let Some(each) = plan.each_row {
+                each(row);
+            }
+        });
     let mut rows: Vec<CertificateRow> = reads.collect().await;
     network_trouble |= rows.iter().any(|row| row.network);
     failures.dedup();

@@ -110,6 +110,7 @@ pub async fn run(context: &Context, args: WatchArgs) -> CommandResult {
         // The account's budget of reads per enrollment (`[cps] reads_per_minute`).
         pacer: context.client.cps_reads().pacer(),
         pairs: &pairs,
+        each_row: None,
     };
     let mut stop = stop_signal();
 

@@ -17,7 +17,8 @@ pub struct ServedConfig {
     pub timeout_s: u64,
     /// Handshakes at once.
     pub concurrency: usize,
-    /// Probe the certificates of the watched enrollments in the background (dashboard).
+    /// Probe the certificates of the watched enrollments in the background (dashboard,
+    /// exporter).
     pub auto: bool,
     /// Seconds between one enrollment's background probes.
     pub interval: u64,

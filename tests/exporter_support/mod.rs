@@ -42,8 +42,20 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 /// The simulator with `enrollments` CPS enrollments, and the exporter on it with `config`
 /// (TOML) as its config file.
 pub async fn start(enrollments: usize, config: &str) -> Exporter {
+    let (sim, env) = home(enrollments).await;
+    spawn(sim, env, config)
+}
+
+/// The simulator with `enrollments` CPS enrollments and a sealed home on it (CPS), before any
+/// exporter runs there.
+pub async fn home(enrollments: usize) -> (RunningSim, CliEnv) {
     let (sim, mut env) = crate::support::cli::sim_home(Some(enrollments)).await;
     env.env("SPSDASH_BACKEND", "cps");
+    (sim, env)
+}
+
+/// The exporter on `sim` from `env`'s home with `config` (TOML) as its config file.
+pub fn spawn(sim: RunningSim, env: CliEnv, config: &str) -> Exporter {
     let home = env.home().to_path_buf();
     env.write_private(&home.join(".config/spsdash/config.toml"), config);
     let port = free_port();
@@ -105,6 +117,12 @@ impl Exporter {
 
     /// SIGTERM, and the exit status with stderr (which must hold no secret).
     pub async fn stop(self) -> (Option<i32>, String) {
+        let (_, _, code, stderr) = self.stop_keeping_home().await;
+        (code, stderr)
+    }
+
+    /// As [`Exporter::stop`], handing back the simulator and the home for another run.
+    pub async fn stop_keeping_home(self) -> (RunningSim, CliEnv, Option<i32>, String) {
         let credentials = &self.sim.credentials;
         let secrets = [
             credentials.client_secret.expose().to_string(),
@@ -119,7 +137,10 @@ impl Exporter {
                 .expect("kill")
                 .success()
         );
-        let output = tokio::time::timeout(Duration::from_secs(20), self.child.wait_with_output())
+        let Exporter {
+            sim, env, child, ..
+        } = self;
+        let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
             .await
             .expect("the exporter ends after SIGTERM")
             .expect("output");
@@ -131,7 +152,7 @@ impl Exporter {
                 "a secret in the output"
             );
         }
-        (output.status.code(), stderr)
+        (sim, env, output.status.code(), stderr)
     }
 }
 

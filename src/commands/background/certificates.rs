@@ -47,6 +47,9 @@ pub struct CertificateReads<'a> {
     /// The account's budget of reads per enrollment (`[cps] reads_per_minute`).
     pub pacer: &'a Pacer,
     pub pairs: &'a [Scope],
+    /// Told each certificate's row as soon as it is read (`None`: only each pair's rows, once
+    /// the pair's reads are done).
+    pub each_row: Option<&'a (dyn Fn(&CertificateRow) + Send + Sync)>,
 }
 
 impl CertificateReads<'_> {
@@ -68,7 +71,8 @@ impl CertificateReads<'_> {
                 round.problems.push(warning);
                 Vec::new()
             });
-        let plan = ReadPlan::paced(self.pacer, cached, self.cache.refresh, now);
+        let mut plan = ReadPlan::paced(self.pacer, cached, self.cache.refresh, now);
+        plan.each_row = self.each_row;
         let stopped = {
             let problems = &mut round.problems;
             let failures = &mut round.failures;

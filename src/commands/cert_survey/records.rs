@@ -20,6 +20,9 @@ pub struct ReadPlan<'a> {
     pub pacer: Option<&'a Pacer>,
     /// Records recent enough to stand for a read, by enrollment.
     pub fresh: HashMap<u64, CertificateRecord>,
+    /// Told each row as soon as it is read or recalled (the exporter publishes it then, not
+    /// after its whole contract).
+    pub each_row: Option<&'a (dyn Fn(&CertificateRow) + Send + Sync)>,
     /// Each read's record as it completes: kept here, not in the survey's result, so that a
     /// survey stopped half-way (SIGTERM) still leaves what it read for the cache.
     read: Mutex<Vec<CertificateRecord>>,
@@ -46,6 +49,7 @@ impl<'a> ReadPlan<'a> {
         ReadPlan {
             pacer: Some(pacer),
             fresh,
+            each_row: None,
             read: Mutex::new(Vec::new()),
         }
     }
@@ -74,6 +78,18 @@ pub(super) fn read(
         facts: Some(facts),
         gone: None,
     }
+}
+
+/// The row `record` tells of an enrollment of `contract_id`, as a survey would recall it
+/// (the exporter's start, before any read).
+pub fn recalled_row(
+    record: &CertificateRecord,
+    contract_id: &str,
+    now: DateTime<Utc>,
+) -> CertificateRow {
+    let mut row = CertificateRow::new(record.enrollment_id, contract_id, None);
+    row.recall(record, true, now);
+    row
 }
 
 /// An enrollment CPS no longer has.

@@ -168,19 +168,32 @@ fn enrollments(registry: &mut Registry, state: &MetricsState) {
 fn served(registry: &mut Registry, state: &MetricsState) {
     let Some(checks) = &state.served else { return };
     let matches = Family::<ServedLabels, Gauge>::default();
+    let found_out = Family::<ServedLabels, Gauge>::default();
     let probed = Timestamps::<ServedLabels>::default();
     for check in checks {
         let labels = ServedLabels {
             enrollment: check.enrollment.to_string(),
             network: check.network.as_str().to_string(),
         };
-        matches.get_or_create(&labels).set(i64::from(check.matches));
+        // Could not find out: no `matches` sample (neither 1 nor 0), `probe_ok` 0.
+        if let Some(served) = check.matches {
+            matches.get_or_create(&labels).set(i64::from(served));
+        }
+        found_out
+            .get_or_create(&labels)
+            .set(i64::from(check.matches.is_some()));
         probed.get_or_create(&labels).set(seconds(check.probed_at));
     }
     registry.register(
         "spsdash_served_certificate_matches",
         "1 when the edge serves the certificate CPS deployed on the network, 0 when it does not",
         matches,
+    );
+    registry.register(
+        "spsdash_served_probe_ok",
+        "1 when the last probe found out what the network serves, 0 when it could not (no \
+         address, no answer)",
+        found_out,
     );
     registry.register(
         "spsdash_served_probe_timestamp_seconds",

@@ -162,8 +162,9 @@ fn the_served_hook_renders_matches_and_probe_times_only_when_fed() {
     let mut state = MetricsState::new("default", Api::Cps);
     assert!(!render(&state).contains("spsdash_served"));
     state.set_served(Some(&[
-        (10001, Network::Production, false, at(5)),
-        (10001, Network::Staging, true, at(5)),
+        (10001, Network::Production, Some(false), at(5)),
+        (10001, Network::Staging, Some(true), at(5)),
+        (10002, Network::Production, None, at(5)),
     ]));
     let text = render(&state);
     assert_eq!(
@@ -173,9 +174,26 @@ fn the_served_hook_renders_matches_and_probe_times_only_when_fed() {
             r#"spsdash_served_certificate_matches{enrollment="10001",network="staging"} 1"#,
         ]
     );
+    // Could not find out: no `matches` sample, `probe_ok` 0.
+    assert_eq!(
+        samples(&text, "spsdash_served_probe_ok"),
+        [
+            r#"spsdash_served_probe_ok{enrollment="10001",network="production"} 1"#,
+            r#"spsdash_served_probe_ok{enrollment="10001",network="staging"} 1"#,
+            r#"spsdash_served_probe_ok{enrollment="10002",network="production"} 0"#,
+        ]
+    );
     assert_eq!(
         samples(&text, "spsdash_served_probe_timestamp_seconds").len(),
-        2
+        3
+    );
+
+    // A probe round replaces one enrollment's findings and drops those no longer probed.
+    state.served_round(&[10001].into_iter().collect());
+    state.served_probed(10001, &[(Network::Production, Some(true))], at(6));
+    assert_eq!(
+        samples(&render(&state), "spsdash_served_certificate_matches"),
+        [r#"spsdash_served_certificate_matches{enrollment="10001",network="production"} 1"#]
     );
 }
 

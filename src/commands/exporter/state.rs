@@ -65,17 +65,19 @@ pub struct PollerCounters {
     pub last_poll_at: Option<DateTime<Utc>>,
 }
 
-/// One probe's finding as the hook takes it: (enrollment, network, served = deployed, probed
-/// at).
-pub type ServedTuple = (u64, Network, bool, DateTime<Utc>);
+/// One probe's finding as the hook takes it: (enrollment, network, served = deployed (`None`:
+/// the probe could not find out), probed at).
+pub type ServedTuple = (u64, Network, Option<bool>, DateTime<Utc>);
 
 /// Whether the edge serves the certificate CPS deployed, per enrollment and network, as the
-/// served-certificate probe (issue 29, parts 1-2) last found it.
+/// served-certificate probe last found it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServedCheck {
     pub enrollment: u64,
     pub network: Network,
-    pub matches: bool,
+    /// `Some(true)`: every name serves the deployed certificate; `Some(false)`: one does not;
+    /// `None`: the probe could not find out (no address, no answer).
+    pub matches: Option<bool>,
     pub probed_at: DateTime<Utc>,
 }
 
@@ -226,10 +228,10 @@ impl MetricsState {
         }
     }
 
-    /// **Hook for the served-certificate probe (issue 29, parts 1-2):** what the probe last
-    /// found, per enrollment and network, as (enrollment, network, served = deployed, probed
-    /// at); `None` leaves the served metrics out. Nothing feeds it yet: the probe's cache is to
-    /// be wired here once it is merged.
+    /// What the probe last found, per enrollment and network, as (enrollment, network,
+    /// served = deployed, probed at); `None` leaves the served metrics out (`[served] auto`
+    /// off). The exporter's probe rounds feed it one enrollment at a time
+    /// ([`MetricsState::served_probed`]).
     pub fn set_served(&mut self, checks: Option<&[ServedTuple]>) {
         self.served = checks.map(|checks| {
             checks
@@ -242,6 +244,40 @@ impl MetricsState {
                 })
                 .collect()
         });
+    }
+
+    /// One enrollment probed: its findings replace what the last probe of it said.
+    pub fn served_probed(
+        &mut self,
+        enrollment: u64,
+        found: &[(Network, Option<bool>)],
+        probed_at: DateTime<Utc>,
+    ) {
+        let checks = self.served.get_or_insert_with(Vec::new);
+        checks.retain(|check| check.enrollment != enrollment);
+        checks.extend(found.iter().map(|&(network, matches)| ServedCheck {
+            enrollment,
+            network,
+            matches,
+            probed_at,
+        }));
+    }
+
+    /// A probe round begins with `enrollments`: the findings of any other are dropped (its
+    /// certificate is no longer known, or no longer deployed). Turns the served metrics on.
+    pub fn served_round(&mut self, enrollments: &HashSet<u64>) {
+        self.served
+            .get_or_insert_with(Vec::new)
+            .retain(|check| enrollments.contains(&check.enrollment));
+    }
+
+    /// Whether enrollment `id`'s pending change waits for change management (staging then
+    /// serves the new certificate before production does).
+    pub fn awaits_change_management(&self, id: u64) -> bool {
+        let wanted = input_name(Some(&Awaiting::ChangeManagement));
+        self.requests
+            .get(&id)
+            .is_some_and(|request| request.awaiting.as_ref() == Some(&wanted))
     }
 }
 
