@@ -31,9 +31,6 @@ pub struct ServedProbes {
     pub(crate) in_flight: HashSet<u64>,
     pub(crate) round_running: bool,
     pub(crate) next_round: Option<DateTime<Utc>>,
-    /// Bumped when a report arrives: the rows' marks are stamped again.
-    pub(crate) generation: u64,
-    pub(crate) stamped: Option<u64>,
     pub(crate) changed: IdSet,
 }
 
@@ -184,7 +181,6 @@ impl App {
             self.flash(format!("enrollment {enrollment_id}: {words}"), level);
         }
         self.served.reports.insert(enrollment_id, report);
-        self.served.generation += 1;
         self.served.changed.insert(enrollment_id);
         self.notify_effect(events).into_iter().collect()
     }
@@ -225,7 +221,6 @@ impl App {
                     .for_each(stamp);
             }
         }
-        self.served.stamped = Some(self.served.generation);
     }
 }
 

@@ -283,6 +283,41 @@ pub struct NetworkServed {
     pub names: Vec<NameServed>,
 }
 
+impl NetworkServed {
+    /// The worst outcome over this network's names (a wildcard's counts neither way).
+    pub fn outcome(&self) -> Outcome {
+        worst(self.names.iter().map(NameServed::outcome))
+    }
+
+    /// "www.example.com: production still serves …": the first name with a verdict that
+    /// `which` picks, in words.
+    pub fn first_problem(
+        &self,
+        now: DateTime<Utc>,
+        which: impl Fn(Outcome) -> bool,
+    ) -> Option<String> {
+        self.names
+            .iter()
+            .filter(|name| which(name.outcome()))
+            .find_map(|name| {
+                let verdict = name.verdicts().find(|verdict| which(verdict.outcome()))?;
+                Some(format!(
+                    "{}: {}",
+                    name.name,
+                    verdict.sentence(self.network, &name.name, now)
+                ))
+            })
+    }
+}
+
+/// The worst of `outcomes`, not counting what was not probed; nothing is "could not find out".
+fn worst(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
+    outcomes
+        .filter(|outcome| *outcome != Outcome::NotProbed)
+        .max()
+        .unwrap_or(Outcome::CouldNotFindOut)
+}
+
 /// One probe of one enrollment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServedReport {
@@ -301,14 +336,13 @@ impl ServedReport {
 
     /// The worst outcome over `network` (all networks when `None`).
     pub fn outcome(&self, network: Option<Network>) -> Outcome {
-        self.networks
-            .iter()
-            .filter(|served| network.is_none_or(|wanted| wanted == served.network))
-            .flat_map(|served| served.names.iter())
-            .map(NameServed::outcome)
-            .filter(|outcome| *outcome != Outcome::NotProbed)
-            .max()
-            .unwrap_or(Outcome::CouldNotFindOut)
+        worst(
+            self.networks
+                .iter()
+                .filter(|served| network.is_none_or(|wanted| wanted == served.network))
+                .flat_map(|served| served.names.iter())
+                .map(NameServed::outcome),
+        )
     }
 
     /// The SHA-256 production serves for the common name, when every address agreed on one:

@@ -2,9 +2,9 @@
 //! another certificate, or stopped serving what CPS deployed (issue 29). Pure: two reports of
 //! one enrollment in, events out.
 
+use crate::model::Network;
 use crate::model::Scope;
 use crate::model::served::{Outcome, ServedReport, expires_in};
-use crate::model::{Network, served::NameServed};
 
 use super::event::{EventKind, NotifyEvent};
 
@@ -72,24 +72,12 @@ fn served_words(report: &ServedReport) -> String {
     }
 }
 
-/// The first name production does not serve right, in words.
+/// The first name production does not serve what CPS deployed, in words.
 fn first_mismatch(report: &ServedReport) -> String {
-    let Some(production) = report.network(Network::Production) else {
-        return String::new();
-    };
-    production
-        .names
-        .iter()
-        .filter(|name| name.outcome() == Outcome::Mismatch)
-        .find_map(|name: &NameServed| {
-            let verdict = name
-                .verdicts()
-                .find(|verdict| verdict.outcome() == Outcome::Mismatch)?;
-            Some(format!(
-                "{}: {}",
-                name.name,
-                verdict.sentence(Network::Production, &name.name, report.probed_at)
-            ))
+    report
+        .network(Network::Production)
+        .and_then(|production| {
+            production.first_problem(report.probed_at, |outcome| outcome == Outcome::Mismatch)
         })
         .unwrap_or_default()
 }
@@ -97,7 +85,7 @@ fn first_mismatch(report: &ServedReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::served::{AddressServed, LeafFacts, NetworkServed, Verdict};
+    use crate::model::served::{AddressServed, LeafFacts, NameServed, NetworkServed, Verdict};
     use chrono::{Duration, Utc};
 
     fn report(sha: &str, verdict: Verdict) -> ServedReport {

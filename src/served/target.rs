@@ -26,13 +26,7 @@ pub async fn read_target(
     let enrollment = cps.enrollment(enrollment_id).await?;
     let deployments = cps.deployments(enrollment_id).await?;
     let common_name = enrollment.common_name().unwrap_or_default().to_string();
-    let mut names = vec![common_name.clone()];
-    for san in enrollment.sans() {
-        if !names.iter().any(|name| name.eq_ignore_ascii_case(san)) {
-            names.push(san.clone());
-        }
-    }
-    names.retain(|name| !name.is_empty());
+    let names = names_of(&common_name, enrollment.sans());
     let mut unreadable = Vec::new();
     let mut expected = |network: Network| -> Expected {
         let pem = deployments
@@ -122,12 +116,7 @@ pub fn target_from_facts(
         return None;
     }
     let common_name = facts.common_name.clone()?;
-    let mut names = vec![common_name.clone()];
-    for san in &facts.sans_requested {
-        if !names.iter().any(|name| name.eq_ignore_ascii_case(san)) {
-            names.push(san.clone());
-        }
-    }
+    let names = names_of(&common_name, &facts.sans_requested);
     Some(ProbeTarget {
         enrollment_id: facts.enrollment_id,
         common_name,
@@ -143,4 +132,15 @@ pub fn target_from_facts(
             awaiting_acknowledgement,
         },
     })
+}
+
+/// The common name first, then the other names once each (whatever their case), none empty.
+fn names_of(common_name: &str, sans: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(sans.len() + 1);
+    for name in std::iter::once(common_name).chain(sans.iter().map(String::as_str)) {
+        if !name.is_empty() && !names.iter().any(|known| known.eq_ignore_ascii_case(name)) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }

@@ -58,15 +58,8 @@ pub async fn wait_served(
             None => break timed_out(id, timeout, &failing, last.as_ref()),
             Some(Ok(served)) => {
                 failing = None;
-                let worst = served
-                    .names
-                    .iter()
-                    .map(|name| name.outcome())
-                    .filter(|outcome| *outcome != Outcome::NotProbed)
-                    .max()
-                    .unwrap_or(Outcome::CouldNotFindOut);
                 let line = first_problem(&served);
-                if worst == Outcome::Matches {
+                if served.outcome() == Outcome::Matches {
                     let edge = served.edge_hostname.clone().unwrap_or_default();
                     last = Some(served);
                     break (
@@ -116,20 +109,9 @@ pub async fn wait_served(
 
 /// The first name that is not served right, in words.
 fn first_problem(served: &NetworkServed) -> String {
-    let now = Utc::now();
     served
-        .names
-        .iter()
-        .filter(|name| !matches!(name.outcome(), Outcome::Matches | Outcome::NotProbed))
-        .find_map(|name| {
-            let verdict = name
-                .verdicts()
-                .find(|verdict| verdict.outcome() != Outcome::Matches)?;
-            Some(format!(
-                "{}: {}",
-                name.name,
-                verdict.sentence(served.network, &name.name, now)
-            ))
+        .first_problem(Utc::now(), |outcome| {
+            matches!(outcome, Outcome::Mismatch | Outcome::CouldNotFindOut)
         })
         .unwrap_or_else(|| "nothing to probe".to_string())
 }
